@@ -1,0 +1,38 @@
+namespace PSConvolution.Engine;
+
+/// <summary>Stable identifiers of the ways processing a file can fail. Scripts match on these names: never rename one.</summary>
+public enum ConvolutionErrorKind
+{
+    /// <summary>The source file does not exist.</summary>
+    FileNotFound,
+
+    /// <summary>The source path is a directory, not a file.</summary>
+    PathIsDirectory,
+
+    /// <summary>The file is not in a supported image format.</summary>
+    NotAnImage,
+
+    /// <summary>The file is an image but its data is damaged or truncated.</summary>
+    CorruptImage,
+
+    /// <summary>The image's declared size is above the pixel limit.</summary>
+    ImageTooLarge,
+
+    /// <summary>The image is smaller than the kernel with Valid padding.</summary>
+    ImageSmallerThanKernel,
+
+    /// <summary>The output file exists and overwriting was not asked for.</summary>
+    DestinationExists,
+
+    /// <summary>The output would replace the source without -InPlace.</summary>
+    DestinationIsSource,
+
+    /// <summary>The file could not be read.</summary>
+    ReadFailed,
+
+    /// <summary>The output could not be written.</summary>
+    WriteFailed,
+
+    /// <summary>The path is not on the file system.</summary>
+    NotFileSystemPath,
+}

@@ -1,0 +1,21 @@
+using System;
+
+namespace PSConvolution.Engine;
+
+/// <summary>Processing one file failed; <see cref="Kind"/> says how and the message names the file.</summary>
+public sealed class ConvolutionException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ConvolutionException(ConvolutionErrorKind kind, string? path, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Kind = kind;
+        Path = path;
+    }
+
+    /// <summary>The stable kind of failure.</summary>
+    public ConvolutionErrorKind Kind { get; }
+
+    /// <summary>The file concerned, when there is one.</summary>
+    public string? Path { get; }
+}

@@ -1,0 +1,130 @@
+using System;
+using System.Globalization;
+
+namespace PSConvolution.Engine;
+
+/// <summary>
+/// The source index of every tap along one axis, computed once per image so the inner loops have no border
+/// branches. Output sample <c>o</c> with tap <c>t</c> reads padded position <c>o * Stride + t</c>, whose source
+/// index is <c>Indices[o * Stride + t]</c>; for <see cref="BorderMode.Constant"/> positions outside the image map
+/// to <c>SourceLength</c>, where callers keep one sample (or row) holding the border value.
+/// </summary>
+internal sealed class KernelSamplingMap
+{
+    private KernelSamplingMap(int[] indices, int sourceLength, int outputLength, int stride, int taps, int centreOffset)
+    {
+        Indices = indices;
+        SourceLength = sourceLength;
+        OutputLength = outputLength;
+        Stride = stride;
+        Taps = taps;
+        CentreOffset = centreOffset;
+    }
+
+    /// <summary>Source index per padded position; <see cref="SourceLength"/> stands for the constant border.</summary>
+    public int[] Indices { get; }
+
+    /// <summary>Number of samples along the axis in the source.</summary>
+    public int SourceLength { get; }
+
+    /// <summary>Number of output samples along the axis.</summary>
+    public int OutputLength { get; }
+
+    /// <summary>Step between output samples.</summary>
+    public int Stride { get; }
+
+    /// <summary>Kernel size along the axis.</summary>
+    public int Taps { get; }
+
+    /// <summary>Source position of output sample 0's kernel anchor; output <c>o</c> is centred on <c>o * Stride + CentreOffset</c>.</summary>
+    public int CentreOffset { get; }
+
+    /// <summary>Number of padded positions: <c>(OutputLength - 1) * Stride + Taps</c>.</summary>
+    public int PaddedLength => Indices.Length;
+
+    /// <summary>Builds the map for one axis.</summary>
+    public static KernelSamplingMap Create(int sourceLength, int taps, int anchor, int stride, PaddingMode padding, BorderMode border)
+    {
+        if (sourceLength < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sourceLength));
+        }
+
+        int outputLength;
+        int start;
+        if (padding == PaddingMode.Valid)
+        {
+            if (sourceLength < taps)
+            {
+                throw new ConvolutionException(
+                    ConvolutionErrorKind.ImageSmallerThanKernel,
+                    null,
+                    string.Format(CultureInfo.InvariantCulture, "The image ({0} pixels) is smaller than the kernel ({1} taps), so Valid padding leaves no output pixel.", sourceLength, taps));
+            }
+
+            outputLength = ((sourceLength - taps) / stride) + 1;
+            start = 0;
+        }
+        else
+        {
+            outputLength = ((sourceLength - 1) / stride) + 1;
+            start = -anchor;
+        }
+
+        var indices = new int[((outputLength - 1) * stride) + taps];
+        for (int p = 0; p < indices.Length; p++)
+        {
+            indices[p] = SourceIndex(start + p, sourceLength, border);
+        }
+
+        return new KernelSamplingMap(indices, sourceLength, outputLength, stride, taps, start + anchor);
+    }
+
+    /// <summary>The source index that a position, possibly outside 0..length-1, samples.</summary>
+    public static int SourceIndex(int position, int length, BorderMode border)
+    {
+        if (position >= 0 && position < length)
+        {
+            return position;
+        }
+
+        switch (border)
+        {
+            case BorderMode.Constant:
+                return length;
+            case BorderMode.Replicate:
+                return position < 0 ? 0 : length - 1;
+            case BorderMode.Reflect:
+            {
+                // c b a | a b c d | d c b : period 2n, edge samples repeated.
+                int period = 2 * length;
+                int m = Modulo(position, period);
+                return m < length ? m : period - 1 - m;
+            }
+
+            case BorderMode.Mirror:
+            {
+                // d c b | a b c d | c b a : period 2n - 2, edge samples not repeated.
+                if (length == 1)
+                {
+                    return 0;
+                }
+
+                int period = (2 * length) - 2;
+                int m = Modulo(position, period);
+                return m < length ? m : period - m;
+            }
+
+            case BorderMode.Wrap:
+                return Modulo(position, length);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(border), border, null);
+        }
+    }
+
+    private static int Modulo(int value, int modulus)
+    {
+        int m = value % modulus;
+        return m < 0 ? m + modulus : m;
+    }
+}

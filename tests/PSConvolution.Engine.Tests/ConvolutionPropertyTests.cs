@@ -1,0 +1,191 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using PSConvolution.Engine;
+using Xunit;
+
+namespace PSConvolution.Engine.Tests;
+
+/// <summary>The engine against <see cref="ReferenceConvolution"/> over randomised kernels, images and options.</summary>
+public sealed class ConvolutionPropertyTests
+{
+    public static IEnumerable<object[]> Seeds => Enumerable.Range(1, 400).Select(s => new object[] { s });
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void MatchesReference(int seed)
+    {
+        var random = new Random(seed);
+        int kh = (random.Next(0, 8) * 2) + 1;
+        int kw = random.Next(3) == 0 ? kh : (random.Next(0, 8) * 2) + 1;
+        KernelMatrix matrix = RandomMatrix(random, kw, kh, out int? anchorX, out int? anchorY);
+
+        // Sizes include 1x1, single rows and columns, odd sizes and images smaller than the kernel.
+        int width = random.Next(4) switch { 0 => 1, 1 => random.Next(1, 4), _ => random.Next(1, 24) };
+        int height = random.Next(4) switch { 0 => 1, 1 => random.Next(1, 4), _ => random.Next(1, 24) };
+        var layout = (PixelLayout)random.Next(4);
+        int bitDepth = random.Next(4) == 0 ? 16 : 8;
+        var options = new ConvolutionOptions
+        {
+            BorderMode = (BorderMode)random.Next(5),
+            BorderValue = random.Next(0, 256),
+            Padding = random.Next(3) == 0 ? PaddingMode.Valid : PaddingMode.Same,
+            Stride = random.Next(1, 4),
+            FlipKernel = random.Next(2) == 0,
+            OutputRange = random.Next(2) == 0 ? OutputRange.Clamp : OutputRange.Absolute,
+            Divisor = random.Next(3) == 0 ? random.Next(1, 40) * (random.Next(2) == 0 ? 1 : -1) : null,
+            Bias = random.Next(3) == 0 ? random.Next(-64, 128) : null,
+            Channels = (ColorChannel)random.Next(0, 32),
+            MaxDegreeOfParallelism = random.Next(1, 4),
+        };
+        var kernel = new ConvolutionKernel("Random", "Custom", "random", new[] { matrix });
+
+        using PlanarImage image = TestImages.Random(random, width, height, layout, bitDepth);
+        KernelMatrix applied = options.FlipKernel ? matrix.Rotate180() : matrix;
+        kw = matrix.Width;
+        kh = matrix.Height;
+        bool tooSmall = options.Padding == PaddingMode.Valid && (width < kw || height < kh);
+        if (tooSmall)
+        {
+            var error = Assert.Throws<ConvolutionException>(() => ImageConvolver.Convolve(image, new[] { kernel }, options));
+            Assert.Equal(ConvolutionErrorKind.ImageSmallerThanKernel, error.Kind);
+            return;
+        }
+
+        using PlanarImage result = ImageConvolver.Convolve(image, new[] { kernel }, options);
+        double scale = image.MaxValue / 255.0;
+        double divisor = options.Divisor ?? matrix.DefaultDivisor;
+        double absoluteWeights = Enumerable.Range(0, kh * kw).Sum(i => Math.Abs(matrix[i / kw, i % kw]));
+
+        // Float accumulation: one level, plus float's relative precision over the largest possible sum for 16-bit.
+        double tolerance = 1 + (absoluteWeights * image.MaxValue / Math.Abs(divisor) * 2e-7);
+        for (int c = 0; c < image.Channels; c++)
+        {
+            double[,] source = TestImages.ChannelAsArray(image, c);
+            double[,] actual = TestImages.ChannelAsArray(result, c);
+            bool selected = ImageConvolver.IsSelected(layout, c, options.Channels);
+            double[,] expected = ReferenceConvolution.Convolve(
+                source,
+                selected ? TestImages.ToArray(applied) : Centre(applied),
+                options.BorderMode,
+                options.BorderValue * scale,
+                options.Padding,
+                options.Stride,
+                selected ? divisor : 1,
+                selected ? (options.Bias ?? 0) * scale : 0,
+                applied.AnchorY,
+                applied.AnchorX);
+            Assert.Equal(expected.GetLength(0), result.Height);
+            Assert.Equal(expected.GetLength(1), result.Width);
+            for (int y = 0; y < result.Height; y++)
+            {
+                for (int x = 0; x < result.Width; x++)
+                {
+                    double want = selected ? ReferenceConvolution.Quantize(expected[y, x], image.MaxValue, options.OutputRange!.Value) : expected[y, x];
+                    double got = actual[y, x];
+                    if (Math.Abs(want - got) > (selected ? tolerance : 0))
+                    {
+                        Assert.Fail($"seed {seed}: channel {c} at ({y},{x}) expected {want} got {got}; kernel {kw}x{kh} [{matrix}] image {width}x{height} {layout} {bitDepth}-bit border {options.BorderMode} padding {options.Padding} stride {options.Stride} flip {options.FlipKernel}");
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void OperatorsMatchReference(int seed)
+    {
+        var random = new Random(seed);
+        foreach (string name in new[] { "Sobel", "Scharr", "Prewitt", "RobertsCross", "Kirsch", "Robinson" })
+        {
+            ConvolutionKernel kernel = KernelLibrary.Get(name);
+            using PlanarImage image = TestImages.Random(random, random.Next(1, 30), random.Next(1, 30), PixelLayout.Gray, 8);
+            var border = (BorderMode)random.Next(5);
+            var options = new ConvolutionOptions { BorderMode = border };
+            using PlanarImage result = ImageConvolver.Convolve(image, new[] { kernel }, options);
+            double[,] source = TestImages.ChannelAsArray(image, 0);
+            double[][,] responses = kernel.Matrices
+                .Select(m => ReferenceConvolution.Convolve(source, TestImages.ToArray(m), border, 0, PaddingMode.Same, 1, m.DefaultDivisor, 0))
+                .ToArray();
+            double[,] actual = TestImages.ChannelAsArray(result, 0);
+            for (int y = 0; y < image.Height; y++)
+            {
+                for (int x = 0; x < image.Width; x++)
+                {
+                    double combined = kernel.Combination == KernelCombination.Magnitude
+                        ? Math.Sqrt(responses.Sum(r => r[y, x] * r[y, x]))
+                        : responses.Max(r => r[y, x]);
+                    double want = ReferenceConvolution.Quantize(combined, 255, OutputRange.Absolute);
+                    Assert.True(Math.Abs(want - actual[y, x]) <= 1, $"{name} seed {seed} at ({y},{x}): expected {want} got {actual[y, x]}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void ChainEqualsOneCallPerKernel()
+    {
+        var random = new Random(7);
+        using PlanarImage image = TestImages.Random(random, 37, 23, PixelLayout.Rgba, 8);
+        ConvolutionKernel sharpen = KernelLibrary.Get("Sharpen");
+        ConvolutionKernel blur = KernelLibrary.Get("Gaussian5");
+        var options = new ConvolutionOptions { Stride = 2, BorderMode = BorderMode.Mirror, Padding = PaddingMode.Valid };
+        using PlanarImage chained = ImageConvolver.Convolve(image, new[] { sharpen, blur }, options);
+        using PlanarImage first = ImageConvolver.Convolve(image, new[] { sharpen }, new ConvolutionOptions { BorderMode = BorderMode.Mirror });
+        using PlanarImage second = ImageConvolver.Convolve(first, new[] { blur }, options);
+        AssertIdentical(second, chained);
+    }
+
+    internal static void AssertIdentical(PlanarImage expected, PlanarImage actual)
+    {
+        Assert.Equal(expected.Width, actual.Width);
+        Assert.Equal(expected.Height, actual.Height);
+        Assert.Equal(expected.Layout, actual.Layout);
+        for (int c = 0; c < expected.Channels; c++)
+        {
+            Assert.True(expected.GetChannel(c).SequenceEqual(actual.GetChannel(c)), $"channel {c} differs");
+        }
+    }
+
+    private static double[,] Centre(KernelMatrix shape)
+    {
+        var k = new double[shape.Height, shape.Width];
+        k[shape.AnchorY, shape.AnchorX] = 1;
+        return k;
+    }
+
+    private static KernelMatrix RandomMatrix(Random random, int width, int height, out int? anchorX, out int? anchorY)
+    {
+        anchorX = null;
+        anchorY = null;
+        if (random.Next(8) == 0)
+        {
+            // Even sizes are legal with an explicit anchor.
+            width = random.Next(1, 5) * 2;
+            height = random.Next(1, 5) * 2;
+            anchorX = random.Next(width);
+            anchorY = random.Next(height);
+        }
+
+        var rows = new double[height][];
+        bool separable = random.Next(3) == 0;
+        double[] column = Enumerable.Range(0, height).Select(_ => (double)random.Next(-3, 7)).ToArray();
+        double[] row = Enumerable.Range(0, width).Select(_ => (double)random.Next(-3, 7)).ToArray();
+        bool fractional = random.Next(4) == 0;
+        for (int i = 0; i < height; i++)
+        {
+            rows[i] = new double[width];
+            for (int j = 0; j < width; j++)
+            {
+                rows[i][j] = separable ? column[i] * row[j]
+                    : fractional ? Math.Round((random.NextDouble() * 4) - 1, 3)
+                    : random.Next(-5, 10);
+            }
+        }
+
+        return KernelMatrix.Create(rows, anchorX, anchorY);
+    }
+}
