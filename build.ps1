@@ -1,0 +1,146 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates the PSConvolution module.
+.DESCRIPTION
+    Build (default): publishes the cmdlets and stages an importable module at out/PSConvolution.
+    Test: builds, runs the engine tests (xunit, also once with hardware intrinsics disabled) and the cmdlet
+    tests (Pester 5.7.1 from NuGet, in a child pwsh against the staged module), then prints one closing line
+    "N passed, M failed" and exits non-zero when anything failed.
+    Demo: builds and runs the main job on samples/ into out/demo.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$staged = Join-Path $out 'PSConvolution'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+function Invoke-Native {
+    param([string] $Command, [string[]] $Arguments)
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+# The pwsh running this script, started again as a child (the local tool runs as 'dotnet pwsh.dll').
+function Get-ChildPwsh {
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        return @($process, (Join-Path $PSHOME 'pwsh.dll'))
+    }
+    return @($process)
+}
+
+function Invoke-Build {
+    [xml] $props = Get-Content (Join-Path $root 'Directory.Build.props')
+    $version = $props.Project.PropertyGroup.VersionPrefix
+    $publish = Join-Path $out 'publish'
+    Write-Host "Building PSConvolution $version ($Configuration)"
+    Invoke-Native dotnet @('publish', (Join-Path $root 'src/PSConvolution/PSConvolution.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'quiet')
+
+    if (Test-Path $staged) { Remove-Item $staged -Recurse -Force }
+    New-Item -ItemType Directory -Path $staged | Out-Null
+    # Only our assemblies and ImageSharp: PowerShell itself provides System.Management.Automation.
+    foreach ($file in 'PSConvolution.dll', 'PSConvolution.Engine.dll', 'SixLabors.ImageSharp.dll', 'PSConvolution.deps.json') {
+        Copy-Item (Join-Path $publish $file) $staged
+    }
+    Copy-Item (Join-Path $root 'module/*') $staged -Recurse
+    $manifest = Join-Path $staged 'PSConvolution.psd1'
+    (Get-Content $manifest -Raw) -replace "ModuleVersion(\s*)=(\s*)'0\.0\.0'", "ModuleVersion`$1=`$2'$version'" | Set-Content $manifest -NoNewline
+    if (Test-Path (Join-Path $staged 'System.Management.Automation.dll')) { throw 'The staged module must not carry System.Management.Automation.dll.' }
+    Write-Host "Staged module: $staged"
+}
+
+function Get-TrxCounts([string] $Path) {
+    [xml] $trx = Get-Content $Path
+    $counters = $trx.TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted }
+}
+
+function Invoke-Test {
+    $results = Join-Path $out 'test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    New-Item -ItemType Directory -Path $results | Out-Null
+    $suites = [System.Collections.Generic.List[object]]::new()
+    $engineTests = Join-Path $root 'tests/PSConvolution.Engine.Tests/PSConvolution.Engine.Tests.csproj'
+
+    foreach ($run in @(
+            @{ Name = 'engine (xunit)'; Trx = 'engine.trx'; Intrinsics = $null },
+            @{ Name = 'engine (xunit, DOTNET_EnableHWIntrinsic=0)'; Trx = 'engine-scalar.trx'; Intrinsics = '0' })) {
+        $env:DOTNET_EnableHWIntrinsic = $run.Intrinsics
+        try {
+            & dotnet test $engineTests -c $Configuration --nologo -v quiet --logger "trx;LogFileName=$($run.Trx)" --logger 'console;verbosity=minimal' --results-directory $results
+        }
+        finally {
+            $env:DOTNET_EnableHWIntrinsic = $null
+        }
+        $trx = Join-Path $results $run.Trx
+        $counts = if (Test-Path $trx) { Get-TrxCounts $trx } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
+        $suites.Add([pscustomobject]@{ Suite = $run.Name; Passed = $counts.Passed; Failed = $counts.Failed })
+    }
+
+    $packages = Join-Path $out 'packages'
+    Invoke-Native dotnet @('restore', (Join-Path $root 'build/PesterRestore.csproj'), '--packages', $packages, '--nologo', '-v', 'quiet')
+    $pester = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    $pesterResult = Join-Path $results 'pester.json'
+    $script = @'
+param($Pester, $Module, $Tests, $Result)
+$ErrorActionPreference = 'Stop'
+Import-Module $Pester -RequiredVersion 5.7.1
+$env:PSCONVOLUTION_MODULE = $Module
+$config = New-PesterConfiguration
+$config.Run.Path = $Tests
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Normal'
+$run = Invoke-Pester -Configuration $config
+@{ Passed = $run.PassedCount; Failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount } | ConvertTo-Json | Set-Content $Result
+'@
+    $child = Get-ChildPwsh
+    $exe = $child[0]
+    $childArgs = @($child | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', "& { $script } -Pester '$pester' -Module '$(Join-Path $staged 'PSConvolution.psd1')' -Tests '$(Join-Path $root 'tests/Pester')' -Result '$pesterResult'")
+    & $exe @childArgs
+    $counts = if (Test-Path $pesterResult) { Get-Content $pesterResult -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    $suites.Add([pscustomobject]@{ Suite = 'cmdlets (Pester)'; Passed = [int]$counts.Passed; Failed = [int]$counts.Failed })
+
+    $suites | Format-Table -AutoSize | Out-String | Write-Host
+    $passed = ($suites | Measure-Object Passed -Sum).Sum
+    $failed = ($suites | Measure-Object Failed -Sum).Sum
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    $demo = Join-Path $out 'demo'
+    if (Test-Path $demo) { Remove-Item $demo -Recurse -Force }
+    New-Item -ItemType Directory -Path $demo | Out-Null
+    $script = Join-Path $root 'samples/Invoke-Demo.ps1'
+    $child = Get-ChildPwsh
+    $exe = $child[0]
+    $childArgs = @($child | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', (Join-Path $staged 'PSConvolution.psd1'), '-Samples', (Join-Path $root 'samples'), '-Output', $demo)
+    & $exe @childArgs
+    if ($LASTEXITCODE -ne 0) { throw "The demo failed with exit code $LASTEXITCODE." }
+}
+
+Push-Location $root
+try {
+    Invoke-Build
+    switch ($Task) {
+        'Test' { Invoke-Test }
+        'Demo' { Invoke-Demo }
+    }
+}
+finally {
+    Pop-Location
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using PSConvolution.Engine;
+
+namespace PSConvolution.Commands;
+
+/// <summary>
+/// <para type="synopsis">Lists the built-in convolution kernels.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ConvolutionKernel")]
+[OutputType(typeof(ConvolutionKernel))]
+public sealed class GetConvolutionKernelCommand : PSCmdlet
+{
+    /// <summary>Type name that selects the library's table view.</summary>
+    internal const string LibraryTypeName = "PSConvolution.Engine.ConvolutionKernel#Library";
+
+    /// <summary>Wildcard patterns matched against each kernel's name and category.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(KernelNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = { "*" };
+
+    /// <summary>Wildcard patterns matched against the category only.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Category { get; set; }
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        WildcardPattern[]? categories = Category?.Select(c => new WildcardPattern(c, WildcardOptions.IgnoreCase)).ToArray();
+        foreach (string name in Name)
+        {
+            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+            bool found = false;
+            foreach (ConvolutionKernel kernel in KernelLibrary.All)
+            {
+                if (!pattern.IsMatch(kernel.Name) && !pattern.IsMatch(kernel.Category))
+                {
+                    continue;
+                }
+
+                if (categories is not null && !categories.Any(c => c.IsMatch(kernel.Category)))
+                {
+                    continue;
+                }
+
+                found = true;
+                var item = new PSObject(kernel);
+                item.TypeNames.Insert(0, LibraryTypeName);
+                WriteObject(item);
+            }
+
+            if (!found && !WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                WriteError(new ErrorRecord(
+                    new ItemNotFoundException($"There is no built-in kernel named '{name}'. Run Get-ConvolutionKernel to list them."),
+                    "KernelNotFound",
+                    ErrorCategory.ObjectNotFound,
+                    name));
+            }
+        }
+    }
+}

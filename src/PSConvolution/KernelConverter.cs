@@ -1,0 +1,190 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using PSConvolution.Engine;
+
+namespace PSConvolution.Commands;
+
+/// <summary>
+/// Turns what a user writes for a kernel into kernel objects: a built-in name, kernel text, a kernel object,
+/// a jagged or 2-D numeric array, or a list of any of these.
+/// </summary>
+internal static class KernelConverter
+{
+    /// <summary>Converts a -Kernel argument to one or more kernels, in order.</summary>
+    public static ConvolutionKernel[] ToKernels(object? argument)
+    {
+        object? value = Unwrap(argument);
+        if (value is null)
+        {
+            throw new InvalidKernelException("No kernel was given.");
+        }
+
+        // A list whose items are all numbers or all rows of numbers is one matrix, not a list of kernels.
+        if (value is IList list && !(value is Array { Rank: 2 }) && !IsMatrix(list))
+        {
+            var kernels = new List<ConvolutionKernel>(list.Count);
+            foreach (object? item in list)
+            {
+                kernels.Add(ToKernel(item));
+            }
+
+            if (kernels.Count == 0)
+            {
+                throw new InvalidKernelException("The kernel list is empty.");
+            }
+
+            return kernels.ToArray();
+        }
+
+        return new[] { ToKernel(value) };
+    }
+
+    /// <summary>Converts one item to a kernel.</summary>
+    public static ConvolutionKernel ToKernel(object? item)
+    {
+        object? value = Unwrap(item);
+        switch (value)
+        {
+            case null:
+                throw new InvalidKernelException("A kernel in the list is empty ($null).");
+            case ConvolutionKernel kernel:
+                return kernel;
+            case string text when KernelParser.LooksLikeMatrix(text):
+                return Custom(KernelParser.Parse(text));
+            case string name:
+                return KernelLibrary.Get(name.Trim());
+            default:
+                return Custom(KernelMatrix.Create(ToRows(value)));
+        }
+    }
+
+    /// <summary>Reads a numeric matrix: a 2-D array, a list of rows, or one row of numbers.</summary>
+    public static double[][] ToRows(object? matrix)
+    {
+        object? value = Unwrap(matrix);
+        if (value is Array { Rank: 2 } grid)
+        {
+            int height = grid.GetLength(0);
+            int width = grid.GetLength(1);
+            var rows = new double[height][];
+            for (int r = 0; r < height; r++)
+            {
+                rows[r] = new double[width];
+                for (int c = 0; c < width; c++)
+                {
+                    rows[r][c] = ToNumber(grid.GetValue(r, c), r, c);
+                }
+            }
+
+            return rows;
+        }
+
+        if (value is IList list)
+        {
+            if (list.Count == 0)
+            {
+                throw new InvalidKernelException("The kernel matrix is empty.");
+            }
+
+            if (IsNumber(Unwrap(list[0])))
+            {
+                return new[] { ToRow(list, 0) };
+            }
+
+            var rows = new double[list.Count][];
+            for (int r = 0; r < list.Count; r++)
+            {
+                object? row = Unwrap(list[r]);
+                rows[r] = row is IList cells ? ToRow(cells, r) : new[] { ToNumber(row, r, 0) };
+            }
+
+            return rows;
+        }
+
+        if (value is string text)
+        {
+            return KernelParser.ParseRows(text);
+        }
+
+        throw new InvalidKernelException(string.Format(
+            CultureInfo.InvariantCulture,
+            "A kernel of type {0} cannot be used. Give a built-in name, a kernel from New-ConvolutionKernel, or a matrix such as @(@(0,-1,0), @(-1,5,-1), @(0,-1,0)).",
+            value?.GetType().Name ?? "null"));
+    }
+
+    private static ConvolutionKernel Custom(KernelMatrix matrix)
+        => new("Custom", KernelLibrary.CustomCategory, "User-defined kernel", new[] { matrix });
+
+    private static bool IsMatrix(IList list)
+    {
+        if (list.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (object? item in list)
+        {
+            object? value = Unwrap(item);
+            if (IsNumber(value))
+            {
+                continue;
+            }
+
+            if (value is IList row && row.Count > 0)
+            {
+                foreach (object? cell in row)
+                {
+                    if (!IsNumber(Unwrap(cell)))
+                    {
+                        return false;
+                    }
+                }
+
+                continue;
+            }
+
+            return false;
+        }
+
+        return true;
+    }
+
+    private static double[] ToRow(IList cells, int rowIndex)
+    {
+        var row = new double[cells.Count];
+        for (int c = 0; c < cells.Count; c++)
+        {
+            row[c] = ToNumber(Unwrap(cells[c]), rowIndex, c);
+        }
+
+        return row;
+    }
+
+    private static double ToNumber(object? value, int row, int column)
+    {
+        value = Unwrap(value);
+        if (IsNumber(value))
+        {
+            return System.Convert.ToDouble(value, CultureInfo.InvariantCulture);
+        }
+
+        if (value is string s && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed))
+        {
+            return parsed;
+        }
+
+        throw new InvalidKernelException(string.Format(
+            CultureInfo.InvariantCulture,
+            "The kernel weight at row {0}, column {1} ('{2}') is not a number.",
+            row,
+            column,
+            value ?? "$null"));
+    }
+
+    private static bool IsNumber(object? value) => value is byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal;
+
+    private static object? Unwrap(object? value) => value is PSObject ps ? ps.BaseObject : value;
+}

@@ -1,0 +1,102 @@
+using System.Management.Automation;
+using PSConvolution.Engine;
+
+namespace PSConvolution.Commands;
+
+/// <summary>
+/// <para type="synopsis">Creates a convolution kernel from a built-in name with parameters, a numeric matrix, or text.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.New, "ConvolutionKernel", DefaultParameterSetName = BuiltInSet)]
+[OutputType(typeof(ConvolutionKernel))]
+public sealed class NewConvolutionKernelCommand : PSCmdlet
+{
+    private const string BuiltInSet = "BuiltIn";
+    private const string MatrixSet = "Matrix";
+    private const string TextSet = "Text";
+
+    /// <summary>A built-in kernel or a parametric family (Gaussian, Box, MotionBlur, UnsharpMask).</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = BuiltInSet)]
+    [ArgumentCompleter(typeof(KernelNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Width and height of a Gaussian, Box, MotionBlur or UnsharpMask kernel (odd).</summary>
+    [Parameter(ParameterSetName = BuiltInSet)]
+    [ValidateRange(1, 1023)]
+    public int? Size { get; set; }
+
+    /// <summary>Standard deviation of a Gaussian or UnsharpMask, in pixels.</summary>
+    [Parameter(ParameterSetName = BuiltInSet)]
+    public double? Sigma { get; set; }
+
+    /// <summary>Direction of a MotionBlur in degrees, counter-clockwise from horizontal.</summary>
+    [Parameter(ParameterSetName = BuiltInSet)]
+    public double? Angle { get; set; }
+
+    /// <summary>Strength of an UnsharpMask.</summary>
+    [Parameter(ParameterSetName = BuiltInSet)]
+    public double? Amount { get; set; }
+
+    /// <summary>The weights as a jagged or 2-D numeric array; row 0 is the top row.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = MatrixSet, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public object Matrix { get; set; } = null!;
+
+    /// <summary>The weights as text: rows separated by ';' or new lines, weights by spaces or commas.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = TextSet)]
+    [ValidateNotNullOrEmpty]
+    public string Text { get; set; } = string.Empty;
+
+    /// <summary>Column and row of the weight over the output pixel; required for even sizes.</summary>
+    [Parameter(ParameterSetName = MatrixSet)]
+    [Parameter(ParameterSetName = TextSet)]
+    [ValidateCount(2, 2)]
+    public int[]? Anchor { get; set; }
+
+    /// <summary>Name of a kernel made from -Matrix or -Text (used in output file names).</summary>
+    [Parameter(ParameterSetName = MatrixSet)]
+    [Parameter(ParameterSetName = TextSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Label { get; set; }
+
+    /// <summary>Each weighted sum is divided by this.</summary>
+    [Parameter]
+    public double? Divisor { get; set; }
+
+    /// <summary>Added after division, in 8-bit levels.</summary>
+    [Parameter]
+    public double? Bias { get; set; }
+
+    /// <summary>Scale the weights so they sum to 1.</summary>
+    [Parameter]
+    public SwitchParameter Normalize { get; set; }
+
+    /// <summary>The kernel's default output range.</summary>
+    [Parameter]
+    public OutputRange? OutputRange { get; set; }
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            ConvolutionKernel kernel = ParameterSetName switch
+            {
+                BuiltInSet => KernelLibrary.Create(Name, Size, Sigma, Angle, Amount),
+                MatrixSet => FromRows(KernelConverter.ToRows(Matrix)),
+                _ => FromRows(KernelParser.ParseRows(Text)),
+            };
+            WriteObject(kernel.With(Divisor, Bias, Normalize, OutputRange));
+        }
+        catch (InvalidKernelException e)
+        {
+            ThrowTerminatingError(ErrorRecords.InvalidKernel(e, ParameterSetName == TextSet ? Text : ParameterSetName == MatrixSet ? Matrix : Name));
+        }
+    }
+
+    private ConvolutionKernel FromRows(double[][] rows)
+    {
+        KernelMatrix matrix = KernelMatrix.Create(rows, Anchor?[0], Anchor?[1]);
+        return new ConvolutionKernel(Label ?? "Custom", KernelLibrary.CustomCategory, "User-defined kernel", new[] { matrix });
+    }
+}
