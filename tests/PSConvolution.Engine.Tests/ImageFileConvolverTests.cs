@@ -1,0 +1,187 @@
+using System;
+using System.IO;
+using System.Linq;
+using PSConvolution.Engine;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.PixelFormats;
+using Xunit;
+
+namespace PSConvolution.Engine.Tests;
+
+public sealed class ImageFileConvolverTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("psconv-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public void SixteenBitRgbaPngStaysSixteenBitRgbaAndAlphaIsCopied()
+    {
+        string source = Path.Combine(folder, "deep.png");
+        using (var image = new Image<Rgba64>(9, 7))
+        {
+            for (int y = 0; y < 7; y++)
+            {
+                for (int x = 0; x < 9; x++)
+                {
+                    image[x, y] = new Rgba64((ushort)(x * 7001), (ushort)(y * 9001), 1234, (ushort)(1000 * (x + y)));
+                }
+            }
+
+            image.Save(source, new PngEncoder { BitDepth = PngBitDepth.Bit16, ColorType = PngColorType.RgbWithAlpha });
+        }
+
+        string output = Path.Combine(folder, "deep_out.png");
+        ImageFileConvolver.Convert(source, output, Request("Identity"), overwrite: false);
+        using var result = Image.Load<Rgba64>(output);
+        PngMetadata png = result.Metadata.GetPngMetadata();
+        Assert.Equal(PngBitDepth.Bit16, png.BitDepth);
+        Assert.Equal(PngColorType.RgbWithAlpha, png.ColorType);
+        Assert.Equal(new Rgba64(7001 * 3, 9001 * 2, 1234, 5000), result[3, 2]);
+    }
+
+    [Fact]
+    public void GreyPngStaysGreyAndGrayscaleTurnsColourGrey()
+    {
+        string grey = Path.Combine(folder, "grey.png");
+        using (var image = new Image<L8>(5, 5, new L8(90)))
+        {
+            image.Save(grey, new PngEncoder { ColorType = PngColorType.Grayscale });
+        }
+
+        string output = Path.Combine(folder, "grey_out.png");
+        ImageFileConvolver.Convert(grey, output, Request("Box3"), overwrite: false);
+        using (var result = Image.Load<Rgba32>(output))
+        {
+            Assert.Equal(PngColorType.Grayscale, result.Metadata.GetPngMetadata().ColorType);
+            Assert.Equal(new Rgba32(90, 90, 90, 255), result[2, 2]);
+        }
+
+        string colour = Path.Combine(folder, "colour.jpg");
+        using (var image = new Image<Rgb24>(16, 16, new Rgb24(200, 30, 30)))
+        {
+            image.Save(colour, new JpegEncoder { Quality = 95 });
+        }
+
+        string edges = Path.Combine(folder, "colour_edges.jpg");
+        var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Identity") }, new ConvolutionOptions { Grayscale = true });
+        ImageFileConvolver.Convert(colour, edges, request, overwrite: false);
+        using var greyJpeg = Image.Load<Rgba32>(edges);
+        Assert.Equal(JpegColorType.Luminance, greyJpeg.Metadata.GetJpegMetadata().ColorType);
+    }
+
+    [Fact]
+    public void EveryFrameOfAnAnimatedGifIsProcessedAndStrideShrinksThemAll()
+    {
+        string source = Path.Combine(folder, "anim.gif");
+        using (var image = new Image<Rgba32>(10, 10, new Rgba32(255, 0, 0)))
+        {
+            using var second = new Image<Rgba32>(10, 10, new Rgba32(0, 0, 255));
+            image.Frames.AddFrame(second.Frames.RootFrame);
+            image.Save(source, new GifEncoder());
+        }
+
+        string output = Path.Combine(folder, "anim_out.gif");
+        var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, new ConvolutionOptions { Stride = 2 });
+        ImageFileConvolver.Convert(source, output, request, overwrite: false);
+        using var result = Image.Load<Rgba32>(output);
+        Assert.Equal(2, result.Frames.Count);
+        Assert.Equal(5, result.Width);
+        Assert.Equal(255, result.Frames[0][2, 2].R);
+        Assert.Equal(255, result.Frames[1][2, 2].B);
+    }
+
+    [Fact]
+    public void ExifMetadataIsKept()
+    {
+        string source = Path.Combine(folder, "exif.jpg");
+        using (var image = new Image<Rgb24>(8, 8, new Rgb24(10, 20, 30)))
+        {
+            image.Metadata.ExifProfile = new ExifProfile();
+            image.Metadata.ExifProfile.SetValue(ExifTag.Artist, "Convolution Tester");
+            image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
+            image.Save(source, new JpegEncoder { Quality = 90 });
+        }
+
+        string output = Path.Combine(folder, "exif_out.jpg");
+        ImageFileConvolver.Convert(source, output, Request("Gaussian3"), overwrite: false);
+        using var result = Image.Load<Rgb24>(output);
+        Assert.Equal("Convolution Tester", result.Metadata.ExifProfile?.GetValue(ExifTag.Artist)?.Value);
+        Assert.Equal((ushort)6, result.Metadata.ExifProfile?.GetValue(ExifTag.Orientation)?.Value);
+    }
+
+    [Theory]
+    [InlineData("empty.png", new byte[0], ConvolutionErrorKind.NotAnImage)]
+    [InlineData("text.jpg", new byte[] { 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x0a }, ConvolutionErrorKind.NotAnImage)]
+    public void NonImagesAreRefusedAndNothingIsWritten(string name, byte[] content, ConvolutionErrorKind kind)
+    {
+        string source = Path.Combine(folder, name);
+        File.WriteAllBytes(source, content);
+        var error = Assert.Throws<ConvolutionException>(() => ImageFileConvolver.Convert(source, Path.Combine(folder, "out.png"), Request("Box3"), overwrite: false));
+        Assert.Equal(kind, error.Kind);
+        Assert.Contains(source, error.Message);
+        Assert.Equal(new[] { name }, Directory.GetFiles(folder).Select(Path.GetFileName).ToArray());
+    }
+
+    [Fact]
+    public void TruncatedPngIsCorruptAndLeavesNoOutput()
+    {
+        string whole = Path.Combine(folder, "whole.png");
+        using (var image = new Image<Rgb24>(64, 64))
+        {
+            for (int i = 0; i < 64; i++)
+            {
+                image[i, i] = new Rgb24((byte)i, 100, 200);
+            }
+
+            image.Save(whole);
+        }
+
+        byte[] bytes = File.ReadAllBytes(whole);
+        string truncated = Path.Combine(folder, "cut.png");
+        File.WriteAllBytes(truncated, bytes.AsSpan(0, bytes.Length / 2).ToArray());
+        File.Delete(whole);
+        var error = Assert.Throws<ConvolutionException>(() => ImageFileConvolver.Convert(truncated, Path.Combine(folder, "cut_out.png"), Request("Box3"), overwrite: false));
+        Assert.Equal(ConvolutionErrorKind.CorruptImage, error.Kind);
+        Assert.Equal(new[] { "cut.png" }, Directory.GetFiles(folder).Select(Path.GetFileName).ToArray());
+    }
+
+    [Fact]
+    public void DeclaredSizeAboveTheLimitIsRefusedBeforeDecoding()
+    {
+        string source = Path.Combine(folder, "big.png");
+        using (var image = new Image<Rgb24>(300, 200))
+        {
+            image.Save(source);
+        }
+
+        var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { MaxPixels = 59_999 };
+        var error = Assert.Throws<ConvolutionException>(() => ImageFileConvolver.Convert(source, Path.Combine(folder, "big_out.png"), request, overwrite: false));
+        Assert.Equal(ConvolutionErrorKind.ImageTooLarge, error.Kind);
+    }
+
+    [Fact]
+    public void AnExistingOutputIsKeptWithoutOverwrite()
+    {
+        string source = Path.Combine(folder, "a.png");
+        using (var image = new Image<Rgb24>(4, 4))
+        {
+            image.Save(source);
+        }
+
+        string output = Path.Combine(folder, "a_out.png");
+        File.WriteAllText(output, "keep me");
+        var error = Assert.Throws<ConvolutionException>(() => ImageFileConvolver.Convert(source, output, Request("Box3"), overwrite: false));
+        Assert.Equal(ConvolutionErrorKind.DestinationExists, error.Kind);
+        Assert.Equal("keep me", File.ReadAllText(output));
+        ImageFileConvolver.Convert(source, output, Request("Box3"), overwrite: true);
+        Assert.NotEqual("keep me", File.ReadAllText(output));
+        Assert.Equal(2, Directory.GetFiles(folder).Length);
+    }
+
+    private static ConvolutionRequest Request(string kernel) => new(new[] { KernelLibrary.Get(kernel) }, ConvolutionOptions.Default);
+}

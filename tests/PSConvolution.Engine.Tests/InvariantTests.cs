@@ -1,0 +1,131 @@
+using System;
+using System.Linq;
+using PSConvolution.Engine;
+using Xunit;
+
+namespace PSConvolution.Engine.Tests;
+
+public sealed class InvariantTests
+{
+    [Theory]
+    [InlineData(BorderMode.Constant)]
+    [InlineData(BorderMode.Replicate)]
+    [InlineData(BorderMode.Reflect)]
+    [InlineData(BorderMode.Mirror)]
+    [InlineData(BorderMode.Wrap)]
+    public void IdentityIsANoOp(BorderMode border)
+    {
+        using PlanarImage image = TestImages.Random(new Random(1), 33, 17, PixelLayout.Rgba, 16);
+        using PlanarImage result = ImageConvolver.Convolve(image, new[] { KernelLibrary.Get("Identity") }, new ConvolutionOptions { BorderMode = border, Channels = ColorChannel.All });
+        ConvolutionPropertyTests.AssertIdentical(image, result);
+    }
+
+    [Theory]
+    [InlineData("Laplacian4")]
+    [InlineData("Laplacian8")]
+    [InlineData("Sobel")]
+    [InlineData("Kirsch")]
+    [InlineData("Outline")]
+    [InlineData("Emboss")]
+    public void ZeroSumKernelsOnAFlatImageGiveTheBias(string name)
+    {
+        using PlanarImage flat = TestImages.Flat(20, 11, 97);
+        ConvolutionKernel kernel = KernelLibrary.Get(name);
+        using PlanarImage result = ImageConvolver.Convolve(flat, new[] { kernel }, ConvolutionOptions.Default);
+        Assert.All(result.GetChannel(0).ToArray(), v => Assert.Equal((float)kernel.Bias, v));
+    }
+
+    [Theory]
+    [InlineData(BorderMode.Constant)]
+    [InlineData(BorderMode.Replicate)]
+    [InlineData(BorderMode.Reflect)]
+    [InlineData(BorderMode.Mirror)]
+    [InlineData(BorderMode.Wrap)]
+    public void TwoPassesEqualTheTwoDimensionalResult(BorderMode border)
+    {
+        // Same weights, once detected as rank 1 and once disguised by a negligible change that breaks separability.
+        using PlanarImage image = TestImages.Random(new Random(2), 61, 47, PixelLayout.Rgb, 8);
+        ConvolutionKernel separable = KernelLibrary.Gaussian(9, 2);
+        double[][] rows = separable.Matrices[0].ToRows();
+        rows[0][0] += 1e-7;
+        var direct = new ConvolutionKernel("Direct", "Custom", "not separable", new[] { KernelMatrix.Create(rows) });
+        Assert.True(separable.IsSeparable);
+        Assert.False(direct.IsSeparable);
+        foreach (int stride in new[] { 1, 2, 3 })
+        {
+            var options = new ConvolutionOptions { BorderMode = border, BorderValue = 40, Stride = stride };
+            using PlanarImage a = ImageConvolver.Convolve(image, new[] { separable }, options);
+            using PlanarImage b = ImageConvolver.Convolve(image, new[] { direct }, options);
+            for (int c = 0; c < 3; c++)
+            {
+                float[] x = a.GetChannel(c).ToArray();
+                float[] y = b.GetChannel(c).ToArray();
+                Assert.True(x.Zip(y).All(p => Math.Abs(p.First - p.Second) <= 1), $"stride {stride} channel {c}");
+                Assert.True(x.Zip(y).Count(p => p.First != p.Second) <= x.Length / 100, "two passes should differ from 2-D only in rare rounding ties");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("Gaussian5")]
+    [InlineData("Sharpen")]
+    [InlineData("Sobel")]
+    [InlineData("Gaussian5x273")]
+    public void ResultDoesNotDependOnTheDegreeOfParallelism(string name)
+    {
+        using PlanarImage image = TestImages.Random(new Random(3), 257, 129, PixelLayout.Rgb, 8);
+        ConvolutionKernel[] kernels = { KernelLibrary.Get(name) };
+        using PlanarImage one = ImageConvolver.Convolve(image, kernels, new ConvolutionOptions { MaxDegreeOfParallelism = 1 });
+        using PlanarImage many = ImageConvolver.Convolve(image, kernels, new ConvolutionOptions { MaxDegreeOfParallelism = 7 });
+        ConvolutionPropertyTests.AssertIdentical(one, many);
+    }
+
+    [Fact]
+    public void GrayscaleUsesBt601AndKeepsAlpha()
+    {
+        using var image = new PlanarImage(2, 1, PixelLayout.Rgba, 8);
+        image.GetChannel(0)[0] = 255;
+        image.GetChannel(1)[1] = 255;
+        image.GetChannel(3).Fill(77);
+        using PlanarImage grey = ImageConvolver.Convolve(image, new[] { KernelLibrary.Get("Identity") }, new ConvolutionOptions { Grayscale = true });
+        Assert.Equal(PixelLayout.GrayAlpha, grey.Layout);
+        Assert.Equal(76, grey.GetChannel(0)[0]);  // 0.299 * 255 = 76.2
+        Assert.Equal(150, grey.GetChannel(0)[1]); // 0.587 * 255 = 149.7
+        Assert.Equal(77, grey.GetChannel(1)[0]);
+    }
+
+    [Fact]
+    public void AlphaIsCopiedUnlessNamed()
+    {
+        using PlanarImage image = TestImages.Random(new Random(4), 16, 16, PixelLayout.Rgba, 8);
+        ConvolutionKernel[] blur = { KernelLibrary.Get("Box5") };
+        using PlanarImage plain = ImageConvolver.Convolve(image, blur, ConvolutionOptions.Default);
+        Assert.True(image.GetChannel(3).SequenceEqual(plain.GetChannel(3)));
+        Assert.False(image.GetChannel(0).SequenceEqual(plain.GetChannel(0)));
+        using PlanarImage withAlpha = ImageConvolver.Convolve(image, blur, new ConvolutionOptions { Channels = ColorChannel.All });
+        Assert.False(image.GetChannel(3).SequenceEqual(withAlpha.GetChannel(3)));
+        using PlanarImage redOnly = ImageConvolver.Convolve(image, blur, new ConvolutionOptions { Channels = ColorChannel.Red });
+        Assert.False(image.GetChannel(0).SequenceEqual(redOnly.GetChannel(0)));
+        Assert.True(image.GetChannel(1).SequenceEqual(redOnly.GetChannel(1)));
+    }
+
+    [Fact]
+    public void BiasAndBorderValueAreScaledTo16BitLevels()
+    {
+        using var image = new PlanarImage(5, 5, PixelLayout.Gray, 16);
+        using PlanarImage embossed = ImageConvolver.Convolve(image, new[] { KernelLibrary.Get("Emboss") }, ConvolutionOptions.Default);
+        Assert.All(embossed.GetChannel(0).ToArray(), v => Assert.Equal(128 * 257, v));
+        var constant = new ConvolutionOptions { BorderMode = BorderMode.Constant, BorderValue = 255 };
+        using PlanarImage edge = ImageConvolver.Convolve(image, new[] { KernelLibrary.Get("Box3") }, constant);
+        Assert.Equal(MathF.Round(65535f * 5 / 9), edge.GetChannel(0)[0]);
+    }
+
+    [Fact]
+    public void CancellationStopsTheWork()
+    {
+        using PlanarImage image = TestImages.Random(new Random(5), 64, 64, PixelLayout.Gray, 8);
+        using var cancelled = new System.Threading.CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => ImageConvolver.Convolve(image, new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default, cancelled.Token));
+    }
+}
