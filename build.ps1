@@ -8,12 +8,14 @@
     tests (Pester 5.7.1 from NuGet, in a child pwsh against the staged module), then prints one closing line
     "N passed, M failed" and exits non-zero when anything failed.
     Demo: builds and runs the main job on samples/ into out/demo.
+    Help: builds, then regenerates module/en-US/PSConvolution.dll-Help.xml from docs/help.psd1 and the
+    cmdlets' parameter metadata, and stages it.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Help')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -133,12 +135,23 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { throw "The demo failed with exit code $LASTEXITCODE." }
 }
 
+function Invoke-Help {
+    $xml = Join-Path $root 'module/en-US/PSConvolution.dll-Help.xml'
+    $child = Get-ChildPwsh
+    $exe = $child[0]
+    $childArgs = @($child | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'build/New-MamlHelp.ps1'), '-ModulePath', (Join-Path $staged 'PSConvolution.psd1'), '-ContentPath', (Join-Path $root 'docs/help.psd1'), '-OutFile', $xml)
+    & $exe @childArgs
+    if ($LASTEXITCODE -ne 0) { throw "Generating help failed with exit code $LASTEXITCODE." }
+    Copy-Item $xml (Join-Path $staged 'en-US') -Force
+}
+
 Push-Location $root
 try {
     Invoke-Build
     switch ($Task) {
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
+        'Help' { Invoke-Help }
     }
 }
 finally {

@@ -18,6 +18,8 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
+    private const int ProgressId = 0x50c0;
+    private const string ProgressActivity = "Invoke-ImageConvolution";
 
     private readonly CancellationTokenSource cancellation = new();
     private readonly List<string> sources = new();
@@ -172,7 +174,6 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     /// <inheritdoc/>
     protected override void EndProcessing()
     {
-        var progress = new ProgressRecord(0, "Invoke-ImageConvolution", "Starting");
         bool showProgress = sources.Count > 1;
         for (int i = 0; i < sources.Count; i++)
         {
@@ -184,9 +185,8 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             string source = sources[i];
             if (showProgress)
             {
-                progress.StatusDescription = string.Format(CultureInfo.CurrentCulture, "File {0} of {1}: {2}", i + 1, sources.Count, System.IO.Path.GetFileName(source));
-                progress.PercentComplete = (int)(100L * i / sources.Count);
-                WriteProgress(progress);
+                string status = string.Format(CultureInfo.CurrentCulture, "File {0} of {1}: {2}", i + 1, sources.Count, System.IO.Path.GetFileName(source));
+                WriteProgress(new ProgressRecord(ProgressId, ProgressActivity, status) { PercentComplete = (int)(100L * i / sources.Count) });
             }
 
             ProcessFile(source);
@@ -194,9 +194,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
 
         if (showProgress)
         {
-            progress.RecordType = ProgressRecordType.Completed;
-            progress.PercentComplete = 100;
-            WriteProgress(progress);
+            WriteProgress(new ProgressRecord(ProgressId, ProgressActivity, "Done") { RecordType = ProgressRecordType.Completed, PercentComplete = 100 });
         }
     }
 

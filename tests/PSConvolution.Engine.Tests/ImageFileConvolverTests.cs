@@ -151,6 +151,33 @@ public sealed class ImageFileConvolverTests : IDisposable
     }
 
     [Fact]
+    public void TruncatedJpegIsCorruptThoughTheDecoderWouldFillItIn()
+    {
+        string whole = Path.Combine(folder, "whole.jpg");
+        using (var image = new Image<Rgb24>(256, 256))
+        {
+            for (int y = 0; y < 256; y++)
+            {
+                for (int x = 0; x < 256; x++)
+                {
+                    image[x, y] = new Rgb24((byte)x, (byte)y, (byte)(x ^ y));
+                }
+            }
+
+            image.Save(whole, new JpegEncoder { Quality = 90 });
+        }
+
+        string cut = Path.Combine(folder, "cut.jpg");
+        byte[] bytes = File.ReadAllBytes(whole);
+        File.WriteAllBytes(cut, bytes.AsSpan(0, bytes.Length * 2 / 3).ToArray());
+        var error = Assert.Throws<ConvolutionException>(() => ImageFileConvolver.Convert(cut, Path.Combine(folder, "cut_out.jpg"), Request("Box3"), overwrite: false));
+        Assert.Equal(ConvolutionErrorKind.CorruptImage, error.Kind);
+        Assert.Contains("truncated", error.Message);
+        ImageFileConvolver.Convert(whole, Path.Combine(folder, "whole_out.jpg"), Request("Box3"), overwrite: false);
+        Assert.True(File.Exists(Path.Combine(folder, "whole_out.jpg")));
+    }
+
+    [Fact]
     public void DeclaredSizeAboveTheLimitIsRefusedBeforeDecoding()
     {
         string source = Path.Combine(folder, "big.png");

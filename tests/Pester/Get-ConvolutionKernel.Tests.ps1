@@ -1,0 +1,54 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+}
+
+Describe 'Get-ConvolutionKernel' {
+    It 'lists the whole library with categories, sizes and descriptions' {
+        $all = Get-ConvolutionKernel
+        $all.Count | Should -BeGreaterOrEqual 27
+        foreach ($name in 'Identity', 'Box3', 'Box5', 'Gaussian3', 'Gaussian5', 'Gaussian5x273', 'Sharpen', 'Sharpen8', 'UnsharpMask5',
+            'Laplacian4', 'Laplacian8', 'LaplacianOfGaussian5', 'SobelX', 'SobelY', 'Sobel', 'ScharrX', 'ScharrY', 'Scharr',
+            'PrewittX', 'PrewittY', 'Prewitt', 'RobertsCross', 'Kirsch', 'Robinson', 'Emboss', 'Outline', 'MotionBlur') {
+            $all.Name | Should -Contain $name
+        }
+        $all | ForEach-Object { $_.Category | Should -Not -BeNullOrEmpty; $_.Description | Should -Not -BeNullOrEmpty; $_.Size | Should -Match '^\d+x\d+$' }
+    }
+
+    It 'filters by name or category with wildcards' {
+        $blur = Get-ConvolutionKernel *blur*
+        $blur.Name | Should -Contain 'Gaussian5'
+        $blur.Name | Should -Contain 'MotionBlur'
+        $blur.Name | Should -Not -Contain 'Sobel'
+        (Get-ConvolutionKernel sobel*).Name | Should -Be @('SobelX', 'SobelY', 'Sobel')
+        (Get-ConvolutionKernel -Category Edge).Name | Should -Contain 'Kirsch'
+        (Get-ConvolutionKernel -Category Edge).Name | Should -Not -Contain 'Box3'
+    }
+
+    It 'formats the library as a table' {
+        $text = Get-ConvolutionKernel *blur* | Format-Table | Out-String
+        $text | Should -Match 'Name\s+Category\s+Size\s+Description'
+        $text | Should -Match 'Gaussian5\s+Blur\s+5x5'
+    }
+
+    It 'reports an unknown exact name and stays silent for an unmatched wildcard' {
+        Get-ConvolutionKernel NoSuchKernel -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs[0].FullyQualifiedErrorId | Should -Be 'KernelNotFound,PSConvolution.Commands.GetConvolutionKernelCommand'
+        Get-ConvolutionKernel Nothing* -ErrorVariable none | Should -BeNullOrEmpty
+        $none | Should -HaveCount 0
+    }
+
+    It 'returns kernels that Invoke-ImageConvolution accepts' {
+        $dir = Join-Path $TestDrive 'lib'
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        $src = New-TestImage -Path (Join-Path $dir 'step.png') -Width 6 -Height 6 -Pixel { param($x, $y) $v = if ($x -ge 3) { 200 } else { 0 }; @($v, $v, $v, 255) }
+        $out = Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel (Get-ConvolutionKernel SobelX)
+        $px = Get-TestPixels $out.FullName
+        $px.Rows[2][2][0] | Should -Be 255
+        $px.Rows[2][0][0] | Should -Be 0
+    }
+
+    It 'completes -Name' {
+        $line = 'Get-ConvolutionKernel Lap'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('Laplacian4', 'Laplacian8', 'LaplacianOfGaussian5')
+    }
+}

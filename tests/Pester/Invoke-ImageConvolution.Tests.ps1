@@ -1,0 +1,206 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:CommandType = 'PSConvolution.Commands.InvokeImageConvolutionCommand'
+}
+
+Describe 'Invoke-ImageConvolution' {
+    BeforeEach {
+        $script:dir = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        Copy-Item -LiteralPath (Join-Path $SamplesPath 'photo [1].jpg'), (Join-Path $SamplesPath 'coffee.jpg'), (Join-Path $SamplesPath 'rocket.jpg') -Destination $dir
+    }
+
+    Context 'paths and the pipeline' {
+        It 'binds Get-ChildItem output and writes one FileInfo with PSPath per image' {
+            $out = Get-ChildItem -LiteralPath $dir -Filter *.jpg | Invoke-ImageConvolution -Kernel Gaussian5 -Destination (Join-Path $dir 'blurred')
+            $out | Should -HaveCount 3
+            $out | ForEach-Object { $_ | Should -BeOfType System.IO.FileInfo; $_.PSPath | Should -Not -BeNullOrEmpty }
+            ($out.Name | Sort-Object) | Should -Be @('coffee.jpg', 'photo [1].jpg', 'rocket.jpg')
+            $out | ForEach-Object { $_.Length | Should -BeGreaterThan 1000 }
+        }
+
+        It 'writes next to the input with a suffix naming the kernels by default' {
+            $out = Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Sharpen, Gaussian3
+            $out.Name | Should -Be 'coffee_Sharpen_Gaussian3.jpg'
+            $out.DirectoryName | Should -Be (Get-Item -LiteralPath $dir).FullName
+        }
+
+        It 'treats [1] as a wildcard with -Path and literally with -LiteralPath' {
+            Copy-Item -LiteralPath (Join-Path $dir 'coffee.jpg') -Destination (Join-Path $dir 'photo 1.jpg')
+            $wild = Invoke-ImageConvolution -Path (Join-Path $dir 'photo [1].jpg') -Kernel Box3 -Suffix _w
+            $wild.Name | Should -Be 'photo 1_w.jpg'
+            $literal = Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'photo [1].jpg') -Kernel Box3 -Suffix _l
+            $literal.Name | Should -Be 'photo [1]_l.jpg'
+            $literal.Exists | Should -BeTrue
+        }
+
+        It 'expands wildcards and stays silent when a wildcard matches nothing' {
+            $out = Invoke-ImageConvolution -Path (Join-Path $dir '*.jpg'), (Join-Path $dir '*.nothing') -Kernel Box3 -Destination (Join-Path $dir 'o') -ErrorVariable errs
+            $out | Should -HaveCount 3
+            $errs | Should -HaveCount 0
+        }
+
+        It 'chains two calls through the pipeline' {
+            $out = Get-ChildItem -LiteralPath $dir -Filter *.jpg | Invoke-ImageConvolution -Kernel Sharpen | Invoke-ImageConvolution -Kernel Gaussian3
+            ($out.Name | Sort-Object) | Should -Be @('coffee_Sharpen_Gaussian3.jpg', 'photo [1]_Sharpen_Gaussian3.jpg', 'rocket_Sharpen_Gaussian3.jpg')
+        }
+
+        It 'reports a missing literal path, a directory and a non-file-system path as errors with stable ids' {
+            New-Item -ItemType Directory -Path (Join-Path $dir 'folder.jpg') | Out-Null
+            Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'missing.jpg'), (Join-Path $dir 'folder.jpg'), 'Env:PATH' -Kernel Box3 -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -HaveCount 3
+            $errs[0].FullyQualifiedErrorId | Should -Be "FileNotFound,$CommandType"
+            $errs[0].Exception.Message | Should -BeLike '*missing.jpg*'
+            $errs[1].FullyQualifiedErrorId | Should -Be "PathIsDirectory,$CommandType"
+            $errs[2].FullyQualifiedErrorId | Should -Be "NotFileSystemPath,$CommandType"
+        }
+    }
+
+    Context 'nothing is lost' {
+        It 'writes nothing with -WhatIf, not even the destination folder' {
+            $before = Get-FolderState $dir
+            $out = Get-ChildItem -LiteralPath $dir -Filter *.jpg | Invoke-ImageConvolution -Kernel Gaussian5 -Destination (Join-Path $dir 'new') -WhatIf
+            $out | Should -BeNullOrEmpty
+            Get-FolderState $dir | Should -Be $before
+            Test-Path (Join-Path $dir 'new') | Should -BeFalse
+        }
+
+        It 'keeps an existing output without -Force and replaces it with -Force' {
+            $first = Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3
+            $hash = (Get-FileHash -LiteralPath $first.FullName).Hash
+            Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -Be "DestinationExists,$CommandType"
+            (Get-FileHash -LiteralPath $first.FullName).Hash | Should -Be $hash
+            $again = Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -Force -Quality 50
+            $again.FullName | Should -Be $first.FullName
+            (Get-FileHash -LiteralPath $first.FullName).Hash | Should -Not -Be $hash
+        }
+
+        It 'refuses to overwrite the source without -InPlace' {
+            $before = Get-FolderState $dir
+            Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -Destination $dir -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs[0].FullyQualifiedErrorId | Should -Be "DestinationIsSource,$CommandType"
+            Get-FolderState $dir | Should -Be $before
+        }
+
+        It 'replaces the source with -InPlace only after success' {
+            $good = Join-Path $dir 'coffee.jpg'
+            $hash = (Get-FileHash -LiteralPath $good).Hash
+            $out = Invoke-ImageConvolution -LiteralPath $good -Kernel Gaussian5 -InPlace
+            $out.FullName | Should -Be (Get-Item -LiteralPath $good).FullName
+            (Get-FileHash -LiteralPath $good).Hash | Should -Not -Be $hash
+
+            $bad = Join-Path $dir 'broken.jpg'
+            $bytes = [IO.File]::ReadAllBytes((Join-Path $dir 'rocket.jpg'))
+            [IO.File]::WriteAllBytes($bad, $bytes[0..2047])
+            $before = Get-FolderState $dir
+            Invoke-ImageConvolution -LiteralPath $bad -Kernel Gaussian5 -InPlace -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -HaveCount 1
+            Get-FolderState $dir | Should -Be $before
+        }
+
+        It 'gives one error for a corrupt file in the middle of a batch and still writes the others' {
+            [IO.File]::WriteAllBytes((Join-Path $dir 'damaged.jpg'), [byte[]](0xFF, 0xD8, 0xFF, 0xE0) + [byte[]](1..200))
+            Set-Content -LiteralPath (Join-Path $dir 'notes.jpg') -Value 'not an image'
+            $out = Get-ChildItem -LiteralPath $dir -Filter *.jpg | Sort-Object Name | Invoke-ImageConvolution -Kernel Gaussian5 -Destination (Join-Path $dir 'out') -ErrorVariable errs -ErrorAction SilentlyContinue
+            $out | Should -HaveCount 3
+            $errs | Should -HaveCount 2
+            $errs[0].FullyQualifiedErrorId | Should -BeIn @("CorruptImage,$CommandType", "NotAnImage,$CommandType")
+            $errs[0].Exception.Message | Should -BeLike '*damaged.jpg*'
+            $errs[0].TargetObject | Should -BeLike '*damaged.jpg'
+            $errs[1].FullyQualifiedErrorId | Should -Be "NotAnImage,$CommandType"
+            $errs[1].Exception.Message | Should -BeLike '*notes.jpg*'
+            (Get-ChildItem -LiteralPath (Join-Path $dir 'out') -Force).Name | Sort-Object | Should -Be @('coffee.jpg', 'photo [1].jpg', 'rocket.jpg')
+        }
+
+        It 'stops before touching any file when the kernel is invalid' {
+            $before = Get-FolderState $dir
+            { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel '1 2; 3' } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PSConvolution.Commands.InvokeImageConvolutionCommand'
+            { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel NoSuchKernel } | Should -Throw '*not a built-in kernel*'
+            { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel @(@(1, 1), @(1, 1)) } | Should -Throw '*even*'
+            Get-FolderState $dir | Should -Be $before
+        }
+
+        It 'refuses an image over -MaxPixels and goes on with the rest' {
+            $out = Get-ChildItem -LiteralPath $dir -Filter *.jpg | Invoke-ImageConvolution -Kernel Box3 -MaxPixels 270000 -Destination (Join-Path $dir 'small') -ErrorVariable errs -ErrorAction SilentlyContinue
+            $out | Should -HaveCount 2
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -Be "ImageTooLarge,$CommandType"
+            $errs[0].Exception.Message | Should -BeLike '*rocket.jpg*'
+        }
+    }
+
+    Context 'pixels' {
+        It 'applies a numeric matrix with zero padding exactly' {
+            $src = New-TestImage -Path (Join-Path $dir 'ramp.png') -Width 3 -Height 3 -Grey -Pixel { param($x, $y) $v = 10 * (3 * $y + $x + 1); @($v, $v, $v, 255) }
+            $out = Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel @(@(1, 1, 1), @(1, 1, 1), @(1, 1, 1)) -Divisor 9 -BorderMode Constant
+            $px = Get-TestPixels $out.FullName
+            # Centre: mean of 10..90 = 50; corner (0,0): (10+20+40+50)/9 = 13.3 -> 13.
+            $px.Rows[1][1][0] | Should -Be 50
+            $px.Rows[0][0][0] | Should -Be 13
+            $px.Rows[2][2][0] | Should -Be ([math]::Round((50 + 60 + 80 + 90) / 9))
+        }
+
+        It 'keeps alpha unchanged and convolves it only when asked' {
+            $src = New-TestImage -Path (Join-Path $dir 'alpha.png') -Width 6 -Height 6 -Pixel { param($x, $y) @((200 * ($x % 2)), 50, 100, (40 * $y)) }
+            $plain = Get-TestPixels (Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel Box3 -Suffix _p).FullName
+            $withAlpha = Get-TestPixels (Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel Box3 -Channel All -Suffix _a).FullName
+            $plain.Rows[3][2][3] | Should -Be 120
+            $plain.Rows[3][2][0] | Should -Be 133  # columns 1..3 hold 200, 0, 200
+            $withAlpha.Rows[3][2][3] | Should -Be 120
+            $withAlpha.Rows[0][2][3] | Should -Be ([math]::Round(40 / 3))
+        }
+
+        It 'shrinks the output with -Stride and -Padding Valid, and reports an image smaller than the kernel' {
+            $src = New-TestImage -Path (Join-Path $dir 'grid.png') -Width 9 -Height 5 -Pixel { param($x, $y) @(($x * 20), ($y * 40), 0, 255) }
+            $strided = Get-TestPixels (Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel Gaussian3 -Stride 2 -Suffix _s).FullName
+            $strided.Width | Should -Be 5
+            $strided.Height | Should -Be 3
+            $valid = Get-TestPixels (Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel Gaussian5 -Padding Valid -Suffix _v).FullName
+            $valid.Width | Should -Be 5
+            $valid.Height | Should -Be 1
+            Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel (New-ConvolutionKernel -Name Box -Size 7) -Padding Valid -Suffix _x -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs[0].FullyQualifiedErrorId | Should -Be "ImageSmallerThanKernel,$CommandType"
+            Test-Path (Join-Path $dir 'grid_x.png') | Should -BeFalse
+        }
+
+        It 'writes grey edges with -Grayscale and converts format with -Format' {
+            $out = Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'rocket.jpg') -Kernel Sobel -Grayscale -Format Png -Suffix _edges
+            $out.Name | Should -Be 'rocket_edges.png'
+            $info = [SixLabors.ImageSharp.Image]::Identify($out.FullName)
+            [SixLabors.ImageSharp.MetadataExtensions]::GetPngMetadata($info.Metadata).ColorType | Should -Be 'Grayscale'
+        }
+    }
+
+    Context 'discoverability' {
+        It 'completes kernel names with TabExpansion2' {
+            $line = 'Invoke-ImageConvolution -Kernel Gauss'
+            $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+            $result.CompletionMatches.CompletionText | Should -Contain 'Gaussian5'
+            $result.CompletionMatches.CompletionText | Should -Contain 'Gaussian5x273'
+            $result.CompletionMatches.CompletionText | Should -Not -Contain 'Sobel'
+        }
+
+        It 'completes border modes' {
+            $line = 'Invoke-ImageConvolution -BorderMode Mi'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('Mirror')
+        }
+
+        It 'reports progress over several files and completes the bar' {
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript('param($m, $d) Import-Module $m; Get-ChildItem -LiteralPath $d -Filter *.jpg | Invoke-ImageConvolution -Kernel Box3 -Suffix _p').AddArgument($ModulePath).AddArgument($dir)
+                $out = $ps.Invoke()
+                $out | Should -HaveCount 3
+                $records = @($ps.Streams.Progress | Where-Object Activity -EQ 'Invoke-ImageConvolution')
+                $records.Count | Should -BeGreaterOrEqual 4
+                $records[0].StatusDescription | Should -BeLike 'File 1 of 3:*'
+                $records[-1].RecordType | Should -Be 'Completed'
+            }
+            finally {
+                $ps.Dispose()
+            }
+        }
+    }
+}

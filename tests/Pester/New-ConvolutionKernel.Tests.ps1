@@ -1,0 +1,92 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:CommandType = 'PSConvolution.Commands.NewConvolutionKernelCommand'
+}
+
+Describe 'New-ConvolutionKernel' {
+    It 'builds a kernel from a jagged matrix and reports its properties' {
+        $k = New-ConvolutionKernel -Matrix @(@(0, -1, 0), @(-1, 5, -1), @(0, -1, 0))
+        $k.Width | Should -Be 3
+        $k.Height | Should -Be 3
+        $k.Sum | Should -Be 1
+        $k.Divisor | Should -Be 1
+        $k.Bias | Should -Be 0
+        $k.IsSeparable | Should -BeFalse
+        $k.Name | Should -Be 'Custom'
+    }
+
+    It 'builds a kernel from a 2-D array and from text' {
+        $a = New-Object 'double[,]' 1, 3
+        $a[0, 0] = 1; $a[0, 1] = 2; $a[0, 2] = 1
+        $fromArray = New-ConvolutionKernel -Matrix $a
+        $fromArray.Width | Should -Be 3
+        $fromArray.Height | Should -Be 1
+        $fromArray.Divisor | Should -Be 4
+        $fromText = New-ConvolutionKernel -Text '1 2 1; 2 4 2; 1 2 1' -Label MyBlur
+        $fromText.Name | Should -Be 'MyBlur'
+        $fromText.Divisor | Should -Be 16
+        $fromText.IsSeparable | Should -BeTrue
+    }
+
+    It 'builds parametric kernels' {
+        $g = New-ConvolutionKernel -Name Gaussian -Size 7 -Sigma 1.5
+        $g.Width | Should -Be 7
+        $g.IsSeparable | Should -BeTrue
+        [math]::Round($g.Sum, 6) | Should -Be 1
+        (New-ConvolutionKernel Gaussian -Sigma 5).Width | Should -Be 31
+        (New-ConvolutionKernel -Name MotionBlur -Size 5 -Angle 90).Matrices[0][0, 2] | Should -Be 1
+        (New-ConvolutionKernel -Name UnsharpMask -Sigma 1 -Amount 2).Category | Should -Be 'Sharpen'
+        (New-ConvolutionKernel -Name Sobel).Combination | Should -Be 'Magnitude'
+    }
+
+    It 'applies -Divisor, -Bias and -Normalize' {
+        $k = New-ConvolutionKernel -Text '1 2 1' -Normalize
+        $k.Divisor | Should -Be 1
+        $k.Sum | Should -Be 1
+        $e = New-ConvolutionKernel -Text '-1 0 1' -Divisor 2 -Bias 128
+        $e.Divisor | Should -Be 2
+        $e.Bias | Should -Be 128
+    }
+
+    It 'shows the weights as a grid in the console' {
+        $text = New-ConvolutionKernel -Matrix @(@(0, -1, 0), @(-1, 5, -1), @(0, -1, 0)) | Out-String
+        $text | Should -Match 'IsSeparable\s*:\s*False'
+        $text | Should -Match ' 0 -1  0'
+        $text | Should -Match '-1  5 -1'
+    }
+
+    It 'accepts an even size with an explicit anchor' {
+        $k = New-ConvolutionKernel -Matrix @(@(1, 0), @(0, -1)) -Anchor 0, 0
+        $k.Width | Should -Be 2
+    }
+
+    It 'rejects <Case> with a clear terminating error' -ForEach @(
+        @{ Case = 'ragged rows'; Make = { New-ConvolutionKernel -Matrix @(@(1, 2, 3), @(1, 2)) }; Message = '*differ in length*' }
+        @{ Case = 'an even size'; Make = { New-ConvolutionKernel -Text '1 1; 1 1' }; Message = '*even*' }
+        @{ Case = 'NaN'; Make = { New-ConvolutionKernel -Matrix @(1, [double]::NaN, 1) }; Message = '*finite*' }
+        @{ Case = 'Infinity'; Make = { New-ConvolutionKernel -Text '1 Infinity 1' }; Message = '*finite*' }
+        @{ Case = 'an empty matrix'; Make = { New-ConvolutionKernel -Text ' ; ' }; Message = '*no weights*' }
+        @{ Case = 'a zero-sum kernel with -Normalize'; Make = { New-ConvolutionKernel -Text '-1 0 1' -Normalize }; Message = '*sum to 0*' }
+        @{ Case = 'an unknown name'; Make = { New-ConvolutionKernel -Name Blurry }; Message = '*not a built-in kernel*' }
+        @{ Case = 'a parameter the kernel does not take'; Make = { New-ConvolutionKernel -Name Box -Sigma 2 }; Message = '*does not take -Sigma*' }
+    ) {
+        $Make | Should -Throw -ExpectedMessage $Message -ErrorId "InvalidKernel,$CommandType"
+    }
+
+    It 'creates kernels that Invoke-ImageConvolution uses' {
+        $dir = Join-Path $TestDrive 'use'
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        $src = New-TestImage -Path (Join-Path $dir 'flat.png') -Width 4 -Height 4 -Pixel { param($x, $y) @(100, 100, 100, 255) }
+        $k = New-ConvolutionKernel -Text '0 0 0; 0 1 0; 0 0 0' -Bias 20 -Label Brighter
+        $out = Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel $k
+        $out.Name | Should -Be 'flat_Brighter.png'
+        (Get-TestPixels $out.FullName).Rows[1][1][0] | Should -Be 120
+    }
+
+    It 'completes -Name with built-ins and families' {
+        $line = 'New-ConvolutionKernel -Name Mot'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'MotionBlur'
+        $line = 'New-ConvolutionKernel -Name Unsh'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'UnsharpMask'
+    }
+}

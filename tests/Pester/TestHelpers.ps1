@@ -1,0 +1,55 @@
+# Shared by the cmdlet tests: imports the staged module and makes small images with known pixels.
+$script:ModulePath = if ($env:PSCONVOLUTION_MODULE) { $env:PSCONVOLUTION_MODULE } else { Join-Path $PSScriptRoot '../../out/PSConvolution/PSConvolution.psd1' }
+Import-Module $script:ModulePath -Force
+# The helpers below draw and read test images with the module's own copy of ImageSharp.
+Add-Type -Path (Join-Path (Split-Path $script:ModulePath) 'SixLabors.ImageSharp.dll')
+$script:SamplesPath = Join-Path $PSScriptRoot '../../samples'
+
+function New-TestImage {
+    # Writes a PNG (or other format by extension) whose pixel (x, y) is & $Pixel $x $y, returning [r, g, b, a] bytes.
+    param([string] $Path, [int] $Width, [int] $Height, [scriptblock] $Pixel, [switch] $Grey)
+    $image = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgba32]]::new($Width, $Height)
+    try {
+        for ($y = 0; $y -lt $Height; $y++) {
+            for ($x = 0; $x -lt $Width; $x++) {
+                $v = & $Pixel $x $y
+                $image[$x, $y] = [SixLabors.ImageSharp.PixelFormats.Rgba32]::new([byte]$v[0], [byte]$v[1], [byte]$v[2], [byte]$v[3])
+            }
+        }
+        if ($Path.EndsWith('.png') -and $Grey) {
+            $encoder = [SixLabors.ImageSharp.Formats.Png.PngEncoder]::new()
+            $encoder.ColorType = [SixLabors.ImageSharp.Formats.Png.PngColorType]::Grayscale
+            [SixLabors.ImageSharp.ImageExtensions]::Save($image, $Path, $encoder)
+        }
+        else {
+            [SixLabors.ImageSharp.ImageExtensions]::Save($image, $Path)
+        }
+    }
+    finally {
+        $image.Dispose()
+    }
+    Get-Item -LiteralPath $Path
+}
+
+function Get-TestPixels {
+    # The image's pixels as a [y][x] grid of [r, g, b, a] arrays.
+    param([string] $Path)
+    $image = [SixLabors.ImageSharp.Image]::Load[SixLabors.ImageSharp.PixelFormats.Rgba32]($Path)
+    try {
+        $rows = for ($y = 0; $y -lt $image.Height; $y++) {
+            , @(for ($x = 0; $x -lt $image.Width; $x++) { $p = $image[$x, $y]; , @($p.R, $p.G, $p.B, $p.A) })
+        }
+        [pscustomobject]@{ Width = $image.Width; Height = $image.Height; Rows = @($rows) }
+    }
+    finally {
+        $image.Dispose()
+    }
+}
+
+function Get-FolderState {
+    # Names and hashes of every file below a folder, hidden ones included, to prove nothing else changed.
+    param([string] $Path)
+    Get-ChildItem -LiteralPath $Path -Recurse -File -Force | Sort-Object FullName | ForEach-Object {
+        '{0} {1}' -f [IO.Path]::GetRelativePath($Path, $_.FullName), (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash
+    }
+}
