@@ -127,7 +127,7 @@ function Invoke-Demo {
     $demo = Join-Path $out 'demo'
     if (Test-Path $demo) { Remove-Item $demo -Recurse -Force }
     New-Item -ItemType Directory -Path $demo | Out-Null
-    $script = Join-Path $root 'samples/Invoke-Demo.ps1'
+    $script = Join-Path $root 'build/Invoke-Demo.ps1'
     $child = Get-ChildPwsh
     $exe = $child[0]
     $childArgs = @($child | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', (Join-Path $staged 'PSConvolution.psd1'), '-Samples', (Join-Path $root 'samples'), '-Output', $demo)

@@ -28,7 +28,7 @@
       Format        = 'Output format: Auto (default: the source''s format, by content, and the source''s extension), Png, Jpeg, Bmp, Gif, Tiff, Webp or Tga. With a format other than Auto the extension follows it. JPEG has no alpha and 8 bits only.'
       Quality       = 'JPEG and WebP quality, 1-100. Default: a JPEG keeps the quality estimated from its own quantisation tables; other sources use 90.'
       Force         = 'Overwrites existing output files (never the source, unless -InPlace is also given).'
-      InPlace       = 'Replaces each source file with its result, only after the result is completely written. Cannot be combined with -Destination or -Suffix.'
+      InPlace       = 'Replaces each source file with its result, only after the result is completely written. Cannot be combined with -Destination, -Suffix or -Format.'
       MaxPixels     = 'The largest number of pixels per frame, read from the file header before anything is decoded; larger images are an ImageTooLarge error. Default 250000000 (250 megapixels). Set a session-wide default with $PSDefaultParameterValues[''Invoke-ImageConvolution:MaxPixels''].'
     }
     Examples    = @(

@@ -69,7 +69,7 @@ public static class ImageFileConvolver
         CheckSource(sourcePath);
         if (!overwrite && File.Exists(destinationPath))
         {
-            throw Error(ConvolutionErrorKind.DestinationExists, destinationPath, "The output file '{0}' already exists. Use -Force to overwrite it.");
+            throw DestinationExists(destinationPath, null);
         }
 
         using Image<Rgba64> image = Decode(sourcePath, request.MaxPixels, out IImageFormat sourceFormat);
@@ -458,7 +458,7 @@ public static class ImageFileConvolver
             cancellationToken.ThrowIfCancellationRequested();
             if (!overwrite && File.Exists(destinationPath))
             {
-                throw Error(ConvolutionErrorKind.DestinationExists, destinationPath, "The output file '{0}' already exists. Use -Force to overwrite it.");
+                throw DestinationExists(destinationPath, null);
             }
 
             File.Move(temporary, destinationPath, overwrite);
@@ -473,7 +473,7 @@ public static class ImageFileConvolver
 
             if (e is IOException && !overwrite && File.Exists(destinationPath))
             {
-                throw Error(ConvolutionErrorKind.DestinationExists, destinationPath, "The output file '{0}' already exists. Use -Force to overwrite it.", e);
+                throw DestinationExists(destinationPath, e);
             }
 
             if (e is IOException or UnauthorizedAccessException or ImageFormatException or NotSupportedException)
@@ -498,6 +498,9 @@ public static class ImageFileConvolver
         {
         }
     }
+
+    private static ConvolutionException DestinationExists(string path, Exception? inner)
+        => Error(ConvolutionErrorKind.DestinationExists, path, "The output file '{0}' already exists. Use -Force to overwrite it.", inner);
 
     private static ConvolutionException Error(ConvolutionErrorKind kind, string path, string format, Exception? inner = null)
         => new(kind, path, format.Replace("{0}", path, StringComparison.Ordinal), inner);

@@ -129,6 +129,11 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(ErrorRecords.InvalidParameter("InPlaceWithDestination", "-InPlace replaces each source file, so it cannot be combined with -Destination or -Suffix.", null));
         }
 
+        if (InPlace && Format != OutputFormat.Auto)
+        {
+            ThrowTerminatingError(ErrorRecords.InvalidParameter("InPlaceWithFormat", "-InPlace keeps each file's own format and name, so it cannot be combined with -Format.", null));
+        }
+
         var options = new ConvolutionOptions
         {
             BorderMode = BorderMode,

@@ -119,6 +119,8 @@ Describe 'Invoke-ImageConvolution' {
             { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel '1 2; 3' } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PSConvolution.Commands.InvokeImageConvolutionCommand'
             { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel NoSuchKernel } | Should -Throw '*not a built-in kernel*'
             { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel @(@(1, 1), @(1, 1)) } | Should -Throw '*even*'
+            { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -InPlace -Format Png } | Should -Throw -ErrorId "InPlaceWithFormat,$CommandType"
+            { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -InPlace -Destination (Join-Path $dir 'x') } | Should -Throw -ErrorId "InPlaceWithDestination,$CommandType"
             Get-FolderState $dir | Should -Be $before
         }
 
