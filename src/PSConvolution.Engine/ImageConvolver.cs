@@ -7,9 +7,9 @@ using System.Threading.Tasks;
 namespace PSConvolution.Engine;
 
 /// <summary>
-/// Applies a chain of kernels to a <see cref="PlanarImage"/> with the arithmetic of CONTRACT section 1.
-/// Every kernel but the last runs with Same padding and stride 1; the last applies the options' padding and stride,
-/// so one call with a chain gives the same pixels as one call per kernel.
+/// Applies a chain of kernels to an image with the arithmetic of CONTRACT section 1. Every kernel but the last
+/// runs with Same padding and stride 1; the last applies the options' padding and stride, so one call with a
+/// chain gives the same pixels as one call per kernel.
 /// </summary>
 public static class ImageConvolver
 {
@@ -18,49 +18,73 @@ public static class ImageConvolver
     private const float LumaGreen = 0.587f;
     private const float LumaBlue = 0.114f;
 
-    /// <summary>Convolves an image with each kernel in turn and returns a new image; the input is left as it is.</summary>
-    public static PlanarImage Convolve(PlanarImage image, IReadOnlyList<ConvolutionKernel> kernels, ConvolutionOptions options, CancellationToken cancellationToken = default)
+    /// <summary>The size and layout a chain produces from an image of the given size and layout.</summary>
+    public static (int Width, int Height, PixelLayout Layout) GetOutputShape(int width, int height, PixelLayout layout, IReadOnlyList<ConvolutionKernel> kernels, ConvolutionOptions options)
     {
-        ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(kernels);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         if (kernels.Count == 0)
         {
             throw new ArgumentException("Give at least one kernel.", nameof(kernels));
         }
 
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
-        PlanarImage current = image;
+        KernelMatrix last = kernels[^1].Matrices[0];
+        int w = KernelSamplingMap.Create(width, last.Width, last.AnchorX, options.Stride, options.Padding, BorderMode.Replicate).OutputLength;
+        int h = KernelSamplingMap.Create(height, last.Height, last.AnchorY, options.Stride, options.Padding, BorderMode.Replicate).OutputLength;
+        return (w, h, OutputLayout(layout, options));
+    }
+
+    /// <summary>Convolves an interleaved image into <paramref name="destination"/>, whose size and layout must be <see cref="GetOutputShape"/>'s.</summary>
+    public static void Convolve(PixelBuffer source, PixelBuffer destination, IReadOnlyList<ConvolutionKernel> kernels, ConvolutionOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        (int w, int h, PixelLayout layout) = GetOutputShape(source.Width, source.Height, source.Layout, kernels, options);
+        if (destination.Width != w || destination.Height != h || destination.Layout != layout || destination.BitDepth != source.BitDepth)
+        {
+            throw new ArgumentException($"The destination must be {w}x{h} {layout} at {source.BitDepth} bits.", nameof(destination));
+        }
+
+        if (source.BitDepth == 8)
+        {
+            Run(source.Bytes, source.Width, source.Height, source.Layout, destination.Bytes, kernels, options, 255f, cancellationToken);
+        }
+        else
+        {
+            Run(source.Words, source.Width, source.Height, source.Layout, destination.Words, kernels, options, 65535f, cancellationToken);
+        }
+    }
+
+    /// <summary>Convolves a planar image and returns a new one; the input is left as it is.</summary>
+    public static PlanarImage Convolve(PlanarImage image, IReadOnlyList<ConvolutionKernel> kernels, ConvolutionOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        (int w, int h, PixelLayout layout) = GetOutputShape(image.Width, image.Height, image.Layout, kernels, options);
+        var result = new PlanarImage(w, h, layout, image.BitDepth);
         try
         {
-            if (options.Grayscale && image.Layout is PixelLayout.Rgb or PixelLayout.Rgba)
+            if (image.BitDepth == 8)
             {
-                current = ToGrayscale(image);
+                byte[] src = Interleave<byte>(image);
+                var dst = new byte[w * h * result.Channels];
+                Run<byte>(src, image.Width, image.Height, image.Layout, dst, kernels, options, 255f, cancellationToken);
+                Deinterleave<byte>(dst, result);
+            }
+            else
+            {
+                ushort[] src = Interleave<ushort>(image);
+                var dst = new ushort[w * h * result.Channels];
+                Run<ushort>(src, image.Width, image.Height, image.Layout, dst, kernels, options, 65535f, cancellationToken);
+                Deinterleave<ushort>(dst, result);
             }
 
-            for (int k = 0; k < kernels.Count; k++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                bool last = k == kernels.Count - 1;
-                PlanarImage next = ConvolveOnce(current, kernels[k], options, last ? options.Padding : PaddingMode.Same, last ? options.Stride : 1, parallel);
-                if (!ReferenceEquals(current, image))
-                {
-                    current.Dispose();
-                }
-
-                current = next;
-            }
-
-            return current;
+            return result;
         }
         catch
         {
-            if (!ReferenceEquals(current, image))
-            {
-                current.Dispose();
-            }
-
+            result.Dispose();
             throw;
         }
     }
@@ -88,7 +112,83 @@ public static class ImageConvolver
         return (selection & (own | ColorChannel.Gray)) != 0;
     }
 
-    private static PlanarImage ConvolveOnce(PlanarImage source, ConvolutionKernel kernel, ConvolutionOptions options, PaddingMode padding, int stride, ParallelOptions parallel)
+    private static PixelLayout OutputLayout(PixelLayout layout, ConvolutionOptions options)
+        => options.Grayscale ? layout switch { PixelLayout.Rgb => PixelLayout.Gray, PixelLayout.Rgba => PixelLayout.GrayAlpha, _ => layout } : layout;
+
+    private static void Run<T>(Memory<T> sourceMemory, int width, int height, PixelLayout layout, Memory<T> destinationMemory, IReadOnlyList<ConvolutionKernel> kernels, ConvolutionOptions options, float max, CancellationToken cancellationToken)
+        where T : unmanaged
+    {
+        // The core works on arrays so that parallel bands can share them; callers' memory is copied only when it is not an array.
+        bool ownsSource = !System.Runtime.InteropServices.MemoryMarshal.TryGetArray<T>(sourceMemory, out ArraySegment<T> sourceSegment) || sourceSegment.Offset != 0;
+        T[] source = ownsSource ? sourceMemory.ToArray() : sourceSegment.Array!;
+        bool ownsDestination = !System.Runtime.InteropServices.MemoryMarshal.TryGetArray<T>(destinationMemory, out ArraySegment<T> destinationSegment) || destinationSegment.Offset != 0;
+        T[] destination = ownsDestination ? new T[destinationMemory.Length] : destinationSegment.Array!;
+        Run(source, width, height, layout, destination, kernels, options, max, cancellationToken);
+        if (ownsDestination)
+        {
+            destination.AsSpan(0, destinationMemory.Length).CopyTo(destinationMemory.Span);
+        }
+    }
+
+    private static void Run<T>(T[] source, int width, int height, PixelLayout layout, T[] destination, IReadOnlyList<ConvolutionKernel> kernels, ConvolutionOptions options, float max, CancellationToken cancellationToken)
+        where T : unmanaged
+    {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
+        int capacity = width * height * PlanarImage.ChannelCount(layout);
+
+        // Two work buffers, used in turn between the steps of a chain; the caller's source is never written.
+        T[]? first = null;
+        T[]? second = null;
+        T[] current = source;
+        try
+        {
+            if (options.Grayscale && layout is PixelLayout.Rgb or PixelLayout.Rgba)
+            {
+                PixelLayout grey = OutputLayout(layout, options);
+                first = ArrayPool<T>.Shared.Rent(capacity);
+                ToGrayscale(source, width, height, layout, first);
+                current = first;
+                layout = grey;
+            }
+
+            for (int k = 0; k < kernels.Count; k++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                bool last = k == kernels.Count - 1;
+                T[] target;
+                if (last)
+                {
+                    target = destination;
+                }
+                else if (ReferenceEquals(current, first))
+                {
+                    target = second ??= ArrayPool<T>.Shared.Rent(capacity);
+                }
+                else
+                {
+                    target = first ??= ArrayPool<T>.Shared.Rent(capacity);
+                }
+
+                (width, height) = Step(current, width, height, layout, target, kernels[k], options, last ? options.Padding : PaddingMode.Same, last ? options.Stride : 1, max, parallel);
+                current = target;
+            }
+        }
+        finally
+        {
+            if (first is not null)
+            {
+                ArrayPool<T>.Shared.Return(first);
+            }
+
+            if (second is not null)
+            {
+                ArrayPool<T>.Shared.Return(second);
+            }
+        }
+    }
+
+    private static (int Width, int Height) Step<T>(T[] source, int width, int height, PixelLayout layout, T[] destination, ConvolutionKernel kernel, ConvolutionOptions options, PaddingMode padding, int stride, float max, ParallelOptions parallel)
+        where T : unmanaged
     {
         if (options.FlipKernel)
         {
@@ -96,93 +196,92 @@ public static class ImageConvolver
         }
 
         KernelMatrix shape = kernel.Matrices[0];
-        KernelSamplingMap rows = KernelSamplingMap.Create(source.Height, shape.Height, shape.AnchorY, stride, padding, options.BorderMode);
-        KernelSamplingMap columns = KernelSamplingMap.Create(source.Width, shape.Width, shape.AnchorX, stride, padding, options.BorderMode);
+        KernelSamplingMap rows = KernelSamplingMap.Create(height, shape.Height, shape.AnchorY, stride, padding, options.BorderMode);
+        KernelSamplingMap columns = KernelSamplingMap.Create(width, shape.Width, shape.AnchorX, stride, padding, options.BorderMode);
 
         // Bias and border value are written in 8-bit levels; a 16-bit image gets them scaled to its own levels.
-        float levelScale = source.MaxValue / 255f;
-        float borderValue = (float)options.BorderValue * levelScale;
-        float bias = (float)(options.Bias ?? kernel.Bias) * levelScale;
-        OutputRange range = options.OutputRange ?? kernel.OutputRange;
-
-        var result = new PlanarImage(columns.OutputLength, rows.OutputLength, source.Layout, source.BitDepth);
-        float[]? response = kernel.Matrices.Count > 1 ? ArrayPool<float>.Shared.Rent(result.Width * result.Height) : null;
-        try
+        float levelScale = max / 255f;
+        int channels = PlanarImage.ChannelCount(layout);
+        var selected = new bool[channels];
+        for (int c = 0; c < channels; c++)
         {
-            for (int c = 0; c < source.Channels; c++)
-            {
-                float[] src = source.GetChannelArray(c);
-                float[] dst = result.GetChannelArray(c);
-                if (!IsSelected(source.Layout, c, options.Channels))
-                {
-                    PlaneConvolver.SampleCentres(src, source.Width, rows, columns, dst, parallel);
-                    continue;
-                }
-
-                for (int m = 0; m < kernel.Matrices.Count; m++)
-                {
-                    float divisor = (float)(options.Divisor ?? kernel.GetDivisor(m));
-                    float[] target = m == 0 ? dst : response!;
-                    PlaneConvolver.Convolve(src, source.Width, source.Height, kernel.Matrices[m], rows, columns, borderValue, divisor, bias, target, parallel);
-                    Combine(kernel.Combination, dst, target, m, result.Width * result.Height);
-                }
-
-                if (kernel.Combination == KernelCombination.Magnitude)
-                {
-                    RowKernels.SquareRoot(dst.AsSpan(0, result.Width * result.Height));
-                }
-
-                RowKernels.Quantize(dst.AsSpan(0, result.Width * result.Height), source.MaxValue, range);
-            }
-
-            return result;
+            selected[c] = IsSelected(layout, c, options.Channels);
         }
-        catch
+
+        var matrices = new KernelMatrix[kernel.Matrices.Count];
+        var divisors = new float[matrices.Length];
+        for (int m = 0; m < matrices.Length; m++)
         {
-            result.Dispose();
-            throw;
+            matrices[m] = kernel.Matrices[m];
+            divisors[m] = (float)(options.Divisor ?? kernel.GetDivisor(m));
         }
-        finally
-        {
-            if (response is not null)
-            {
-                ArrayPool<float>.Shared.Return(response);
-            }
-        }
+
+        var step = new InterleavedConvolver.Step(
+            matrices,
+            kernel.Combination,
+            divisors,
+            (float)(options.Bias ?? kernel.Bias) * levelScale,
+            (float)options.BorderValue * levelScale,
+            max,
+            options.OutputRange ?? kernel.OutputRange,
+            selected);
+        InterleavedConvolver.Convolve(source, width, height, channels, destination, step, rows, columns, parallel);
+        return (columns.OutputLength, rows.OutputLength);
     }
 
-    private static void Combine(KernelCombination combination, float[] destination, float[] response, int matrixIndex, int length)
+    private static void ToGrayscale<T>(T[] source, int width, int height, PixelLayout layout, T[] destination)
+        where T : unmanaged
     {
-        switch (combination)
+        int inChannels = PlanarImage.ChannelCount(layout);
+        int outChannels = layout == PixelLayout.Rgba ? 2 : 1;
+        for (int i = 0; i < width * height; i++)
         {
-            case KernelCombination.Magnitude:
-                RowKernels.AccumulateSquares(destination.AsSpan(0, length), response.AsSpan(0, length), matrixIndex == 0);
-                break;
-            case KernelCombination.Maximum when matrixIndex > 0:
-                RowKernels.Maximum(destination.AsSpan(0, length), response.AsSpan(0, length));
-                break;
-        }
-    }
+            float r = SampleConversion.ToFloat(source[i * inChannels]);
+            float g = SampleConversion.ToFloat(source[(i * inChannels) + 1]);
+            float b = SampleConversion.ToFloat(source[(i * inChannels) + 2]);
 
-    private static PlanarImage ToGrayscale(PlanarImage image)
-    {
-        PixelLayout layout = image.HasAlpha ? PixelLayout.GrayAlpha : PixelLayout.Gray;
-        var grey = new PlanarImage(image.Width, image.Height, layout, image.BitDepth);
-        Span<float> r = image.GetChannel(0);
-        Span<float> g = image.GetChannel(1);
-        Span<float> b = image.GetChannel(2);
-        Span<float> l = grey.GetChannel(0);
-        for (int i = 0; i < l.Length; i++)
-        {
             // Rounded to the channel's levels, so the result equals convolving the grey image a user would save.
-            l[i] = MathF.Round((LumaRed * r[i]) + (LumaGreen * g[i]) + (LumaBlue * b[i]), MidpointRounding.ToEven);
+            float l = MathF.Round((LumaRed * r) + (LumaGreen * g) + (LumaBlue * b), MidpointRounding.ToEven);
+            destination[i * outChannels] = FromFloat<T>(l);
+            if (outChannels == 2)
+            {
+                destination[(i * 2) + 1] = source[(i * 4) + 3];
+            }
         }
+    }
 
-        if (image.HasAlpha)
+    private static T FromFloat<T>(float value)
+        where T : unmanaged
+        => typeof(T) == typeof(byte) ? (T)(object)(byte)value : (T)(object)(ushort)value;
+
+    private static T[] Interleave<T>(PlanarImage image)
+        where T : unmanaged
+    {
+        int channels = image.Channels;
+        var result = new T[image.Width * image.Height * channels];
+        for (int c = 0; c < channels; c++)
         {
-            image.GetChannel(3).CopyTo(grey.GetChannel(1));
+            Span<float> plane = image.GetChannel(c);
+            for (int i = 0; i < plane.Length; i++)
+            {
+                result[(i * channels) + c] = FromFloat<T>(plane[i]);
+            }
         }
 
-        return grey;
+        return result;
+    }
+
+    private static void Deinterleave<T>(T[] samples, PlanarImage image)
+        where T : unmanaged
+    {
+        int channels = image.Channels;
+        for (int c = 0; c < channels; c++)
+        {
+            Span<float> plane = image.GetChannel(c);
+            for (int i = 0; i < plane.Length; i++)
+            {
+                plane[i] = SampleConversion.ToFloat(samples[(i * channels) + c]);
+            }
+        }
     }
 }
