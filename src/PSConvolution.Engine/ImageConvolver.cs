@@ -115,22 +115,7 @@ public static class ImageConvolver
     private static PixelLayout OutputLayout(PixelLayout layout, ConvolutionOptions options)
         => options.Grayscale ? layout switch { PixelLayout.Rgb => PixelLayout.Gray, PixelLayout.Rgba => PixelLayout.GrayAlpha, _ => layout } : layout;
 
-    private static void Run<T>(Memory<T> sourceMemory, int width, int height, PixelLayout layout, Memory<T> destinationMemory, IReadOnlyList<ConvolutionKernel> kernels, ConvolutionOptions options, float max, CancellationToken cancellationToken)
-        where T : unmanaged
-    {
-        // The core works on arrays so that parallel bands can share them; callers' memory is copied only when it is not an array.
-        bool ownsSource = !System.Runtime.InteropServices.MemoryMarshal.TryGetArray<T>(sourceMemory, out ArraySegment<T> sourceSegment) || sourceSegment.Offset != 0;
-        T[] source = ownsSource ? sourceMemory.ToArray() : sourceSegment.Array!;
-        bool ownsDestination = !System.Runtime.InteropServices.MemoryMarshal.TryGetArray<T>(destinationMemory, out ArraySegment<T> destinationSegment) || destinationSegment.Offset != 0;
-        T[] destination = ownsDestination ? new T[destinationMemory.Length] : destinationSegment.Array!;
-        Run(source, width, height, layout, destination, kernels, options, max, cancellationToken);
-        if (ownsDestination)
-        {
-            destination.AsSpan(0, destinationMemory.Length).CopyTo(destinationMemory.Span);
-        }
-    }
-
-    private static void Run<T>(T[] source, int width, int height, PixelLayout layout, T[] destination, IReadOnlyList<ConvolutionKernel> kernels, ConvolutionOptions options, float max, CancellationToken cancellationToken)
+    private static void Run<T>(ReadOnlyMemory<T> source, int width, int height, PixelLayout layout, Memory<T> destination, IReadOnlyList<ConvolutionKernel> kernels, ConvolutionOptions options, float max, CancellationToken cancellationToken)
         where T : unmanaged
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
@@ -139,14 +124,14 @@ public static class ImageConvolver
         // Two work buffers, used in turn between the steps of a chain; the caller's source is never written.
         T[]? first = null;
         T[]? second = null;
-        T[] current = source;
+        ReadOnlyMemory<T> current = source;
         try
         {
             if (options.Grayscale && layout is PixelLayout.Rgb or PixelLayout.Rgba)
             {
                 PixelLayout grey = OutputLayout(layout, options);
                 first = ArrayPool<T>.Shared.Rent(capacity);
-                ToGrayscale(source, width, height, layout, first);
+                ToGrayscale(source.Span, width, height, layout, first);
                 current = first;
                 layout = grey;
             }
@@ -155,12 +140,12 @@ public static class ImageConvolver
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 bool last = k == kernels.Count - 1;
-                T[] target;
+                Memory<T> target;
                 if (last)
                 {
                     target = destination;
                 }
-                else if (ReferenceEquals(current, first))
+                else if (first is not null && current.Span.Overlaps(first))
                 {
                     target = second ??= ArrayPool<T>.Shared.Rent(capacity);
                 }
@@ -187,7 +172,7 @@ public static class ImageConvolver
         }
     }
 
-    private static (int Width, int Height) Step<T>(T[] source, int width, int height, PixelLayout layout, T[] destination, ConvolutionKernel kernel, ConvolutionOptions options, PaddingMode padding, int stride, float max, ParallelOptions parallel)
+    private static (int Width, int Height) Step<T>(ReadOnlyMemory<T> source, int width, int height, PixelLayout layout, Memory<T> destination, ConvolutionKernel kernel, ConvolutionOptions options, PaddingMode padding, int stride, float max, ParallelOptions parallel)
         where T : unmanaged
     {
         if (options.FlipKernel)
@@ -229,7 +214,7 @@ public static class ImageConvolver
         return (columns.OutputLength, rows.OutputLength);
     }
 
-    private static void ToGrayscale<T>(T[] source, int width, int height, PixelLayout layout, T[] destination)
+    private static void ToGrayscale<T>(ReadOnlySpan<T> source, int width, int height, PixelLayout layout, T[] destination)
         where T : unmanaged
     {
         int inChannels = PlanarImage.ChannelCount(layout);

@@ -3,7 +3,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Threading;
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Gif;
@@ -23,6 +26,16 @@ namespace PSConvolution.Engine;
 /// </summary>
 public static class ImageFileConvolver
 {
+    // Contiguous frames let the engine read and write decoded pixels where they lie.
+    private static readonly Configuration DecodeConfiguration = CreateConfiguration();
+
+    private static Configuration CreateConfiguration()
+    {
+        Configuration configuration = Configuration.Default.Clone();
+        configuration.PreferContiguousImageBuffers = true;
+        return configuration;
+    }
+
     /// <summary>The usual file extension of a format, with the dot.</summary>
     public static string GetExtension(OutputFormat format) => format switch
     {
@@ -72,52 +85,154 @@ public static class ImageFileConvolver
             throw DestinationExists(destinationPath, null);
         }
 
-        using Image<Rgba64> image = Decode(sourcePath, request.MaxPixels, out IImageFormat sourceFormat);
-        cancellationToken.ThrowIfCancellationRequested();
-        (PixelLayout layout, int bitDepth) = DetectLayout(image, sourceFormat);
+        using FileStream stream = OpenSource(sourcePath);
+        (IImageInfo info, IImageFormat sourceFormat) = Identify(stream, sourcePath, request.MaxPixels);
+        SourceShape shape = ShapeFromHeader(info, sourceFormat);
+        switch (shape.Layout, shape.BitDepth)
+        {
+            case (PixelLayout.Gray, 8): Process<L8>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken); break;
+            case (PixelLayout.GrayAlpha, 8): Process<La16>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken); break;
+            case (PixelLayout.Rgb, 8): Process<Rgb24>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken); break;
+            case (PixelLayout.Rgba, 8): Process<Rgba32>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken); break;
+            case (PixelLayout.Gray, _): Process<L16>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken); break;
+            case (PixelLayout.GrayAlpha, _): Process<La32>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken); break;
+            case (PixelLayout.Rgb, _): Process<Rgb48>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken); break;
+            default: Process<Rgba64>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken); break;
+        }
+    }
 
-        var results = new List<PlanarImage>(image.Frames.Count);
+    private static void Process<TPixel>(FileStream stream, string sourcePath, string destinationPath, SourceShape shape, IImageFormat sourceFormat, ConvolutionRequest request, bool overwrite, CancellationToken cancellationToken)
+        where TPixel : unmanaged, IPixel<TPixel>
+    {
+        stream.Position = 0;
+        using Image<TPixel> image = Guard(sourcePath, () => Image.Load<TPixel>(DecodeConfiguration, stream));
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Palette images and formats without colour metadata decode with alpha; it is written only when used.
+        PixelLayout written = shape.Layout;
+        if (shape.AlphaOnlyIfUsed && !HasTransparency(image, shape.BitDepth))
+        {
+            written = shape.Layout == PixelLayout.GrayAlpha ? PixelLayout.Gray : PixelLayout.Rgb;
+        }
+
+        if (shape.GreyIfNeutral && IsNeutral(image, shape.BitDepth))
+        {
+            written = written == PixelLayout.Rgba ? PixelLayout.GrayAlpha : PixelLayout.Gray;
+        }
+
         try
         {
-            foreach (ImageFrame<Rgba64> frame in image.Frames)
+            if (shape.BitDepth == 8)
             {
-                using PlanarImage planes = ReadFrame(frame, layout, bitDepth);
-                try
-                {
-                    results.Add(ImageConvolver.Convolve(planes, request.Kernels, request.Options, cancellationToken));
-                }
-                catch (ConvolutionException e) when (e.Path is null)
-                {
-                    throw new ConvolutionException(e.Kind, sourcePath, string.Format(CultureInfo.InvariantCulture, "'{0}': {1}", sourcePath, e.Message), e);
-                }
+                ConvolveFrames<TPixel, byte>(image, shape.Layout, request, cancellationToken);
             }
-
-            int outWidth = results[0].Width;
-            int outHeight = results[0].Height;
-            if (outWidth != image.Width || outHeight != image.Height)
+            else
             {
-                // Cropping keeps every frame and all metadata (EXIF, ICC, frame delays); the pixels are then overwritten.
-                image.Mutate(c => c.Crop(new Rectangle(0, 0, outWidth, outHeight)));
-            }
-
-            for (int f = 0; f < results.Count; f++)
-            {
-                WriteFrame(results[f], image.Frames[f]);
+                ConvolveFrames<TPixel, ushort>(image, shape.Layout, request, cancellationToken);
             }
         }
-        finally
+        catch (ConvolutionException e) when (e.Path is null)
         {
-            foreach (PlanarImage result in results)
-            {
-                result.Dispose();
-            }
+            throw new ConvolutionException(e.Kind, sourcePath, string.Format(CultureInfo.InvariantCulture, "'{0}': {1}", sourcePath, e.Message), e);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         OutputFormat format = request.Format != OutputFormat.Auto ? request.Format : FormatOf(sourceFormat);
-        PixelLayout outLayout = request.Options.Grayscale ? (layout is PixelLayout.Rgba or PixelLayout.GrayAlpha ? PixelLayout.GrayAlpha : PixelLayout.Gray) : layout;
-        IImageEncoder encoder = CreateEncoder(format, outLayout, bitDepth, request.Quality, image, sourceFormat);
+        if (request.Options.Grayscale)
+        {
+            written = written is PixelLayout.Rgba or PixelLayout.GrayAlpha ? PixelLayout.GrayAlpha : PixelLayout.Gray;
+        }
+
+        IImageEncoder encoder = CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat);
         WriteAtomically(image, encoder, destinationPath, overwrite, cancellationToken);
+    }
+
+    // Convolves every frame where it lies; when the size changes, all results are kept until the frames are cropped.
+    private static void ConvolveFrames<TPixel, TSample>(Image<TPixel> image, PixelLayout layout, ConvolutionRequest request, CancellationToken cancellationToken)
+        where TPixel : unmanaged, IPixel<TPixel>
+        where TSample : unmanaged
+    {
+        int width = image.Width;
+        int height = image.Height;
+        (int outWidth, int outHeight, PixelLayout outLayout) = ImageConvolver.GetOutputShape(width, height, layout, request.Kernels, request.Options);
+        int outChannels = PlanarImage.ChannelCount(outLayout);
+        int frameChannels = PlanarImage.ChannelCount(layout);
+        bool resized = outWidth != width || outHeight != height;
+        var results = new List<TSample[]>();
+        try
+        {
+            foreach (ImageFrame<TPixel> frame in image.Frames)
+            {
+                Memory<TSample> pixels = Samples<TPixel, TSample>(frame);
+                TSample[] result = ArrayPool<TSample>.Shared.Rent(outWidth * outHeight * outChannels);
+                results.Add(result);
+                ImageConvolver.Convolve(Buffer(pixels, width, height, layout), Buffer<TSample>(result, outWidth, outHeight, outLayout), request.Kernels, request.Options, cancellationToken);
+                if (!resized)
+                {
+                    WriteBack<TSample>(result, outChannels, pixels.Span, frameChannels, outWidth * outHeight);
+                    ArrayPool<TSample>.Shared.Return(result);
+                    results.RemoveAt(results.Count - 1);
+                }
+            }
+
+            if (resized)
+            {
+                // Cropping keeps every frame and all metadata (EXIF, ICC, frame delays); the pixels are then overwritten.
+                image.Mutate(c => c.Crop(new Rectangle(0, 0, outWidth, outHeight)));
+                for (int f = 0; f < results.Count; f++)
+                {
+                    WriteBack<TSample>(results[f], outChannels, Samples<TPixel, TSample>(image.Frames[f]).Span, frameChannels, outWidth * outHeight);
+                }
+            }
+        }
+        finally
+        {
+            foreach (TSample[] result in results)
+            {
+                ArrayPool<TSample>.Shared.Return(result);
+            }
+        }
+    }
+
+    private static Memory<TSample> Samples<TPixel, TSample>(ImageFrame<TPixel> frame)
+        where TPixel : unmanaged, IPixel<TPixel>
+        where TSample : unmanaged
+    {
+        if (!frame.DangerousTryGetSinglePixelMemory(out Memory<TPixel> pixels))
+        {
+            throw new ConvolutionException(ConvolutionErrorKind.ImageTooLarge, null, string.Format(CultureInfo.InvariantCulture, "the {0}x{1} frame does not fit in one buffer.", frame.Width, frame.Height));
+        }
+
+        return new CastMemoryManager<TPixel, TSample>(pixels).Memory;
+    }
+
+    private static PixelBuffer Buffer<TSample>(Memory<TSample> samples, int width, int height, PixelLayout layout)
+        where TSample : unmanaged
+        => typeof(TSample) == typeof(byte)
+            ? new PixelBuffer(Unsafe.As<Memory<TSample>, Memory<byte>>(ref samples), width, height, layout)
+            : new PixelBuffer(Unsafe.As<Memory<TSample>, Memory<ushort>>(ref samples), width, height, layout);
+
+    // A grey result (from -Grayscale) goes back into a colour frame as R = G = B, keeping its alpha.
+    private static void WriteBack<TSample>(TSample[] result, int resultChannels, Span<TSample> frame, int frameChannels, int pixels)
+        where TSample : unmanaged
+    {
+        if (resultChannels == frameChannels)
+        {
+            result.AsSpan(0, pixels * frameChannels).CopyTo(frame);
+            return;
+        }
+
+        for (int i = 0; i < pixels; i++)
+        {
+            TSample grey = result[i * resultChannels];
+            frame[i * frameChannels] = grey;
+            frame[(i * frameChannels) + 1] = grey;
+            frame[(i * frameChannels) + 2] = grey;
+            if (frameChannels == 4 && resultChannels == 2)
+            {
+                frame[(i * 4) + 3] = result[(i * 2) + 1];
+            }
+        }
     }
 
     /// <summary>The format of a decoded file, as an <see cref="OutputFormat"/>.</summary>
@@ -146,41 +261,60 @@ public static class ImageFileConvolver
         }
     }
 
-    private static Image<Rgba64> Decode(string path, long maxPixels, out IImageFormat format)
+    private static FileStream OpenSource(string path)
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            if (stream.Length == 0)
-            {
-                throw Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is empty (0 bytes), so it is not an image.");
-            }
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw Error(ConvolutionErrorKind.FileNotFound, path, "The image file '{0}' does not exist.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Error(ConvolutionErrorKind.ReadFailed, path, "'{0}' could not be read: " + e.Message, e);
+        }
+    }
 
-            IImageInfo? info = Image.Identify(Configuration.Default, stream, out IImageFormat? detected);
-            if (info is null || detected is null)
-            {
-                throw Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is not an image in a supported format (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA).");
-            }
+    private static (IImageInfo Info, IImageFormat Format) Identify(FileStream stream, string path, long maxPixels)
+    {
+        if (stream.Length == 0)
+        {
+            throw Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is empty (0 bytes), so it is not an image.");
+        }
 
-            if ((long)info.Width * info.Height > maxPixels)
-            {
-                throw new ConvolutionException(
-                    ConvolutionErrorKind.ImageTooLarge,
-                    path,
-                    string.Format(CultureInfo.InvariantCulture, "'{0}' declares {1}x{2} pixels ({3:N0}), more than the limit of {4:N0} pixels per frame (-MaxPixels).", path, info.Width, info.Height, (long)info.Width * info.Height, maxPixels));
-            }
+        IImageFormat? detected = null;
+        IImageInfo? info = Guard(path, () => Image.Identify(DecodeConfiguration, stream, out detected));
+        if (info is null || detected is null)
+        {
+            throw Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is not an image in a supported format (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA).");
+        }
 
-            if (detected is JpegFormat && !JpegHasEndOfImage(stream))
-            {
-                // ImageSharp fills a truncated scan with grey instead of failing; a JPEG whose last scan is
-                // not followed by its end-of-image marker is cut short, and its output would be silently wrong.
-                throw Error(ConvolutionErrorKind.CorruptImage, path, "'{0}' is a truncated JPEG: its image data ends before the end-of-image marker.");
-            }
+        if ((long)info.Width * info.Height > maxPixels)
+        {
+            throw new ConvolutionException(
+                ConvolutionErrorKind.ImageTooLarge,
+                path,
+                string.Format(CultureInfo.InvariantCulture, "'{0}' declares {1}x{2} pixels ({3:N0}), more than the limit of {4:N0} pixels per frame (-MaxPixels).", path, info.Width, info.Height, (long)info.Width * info.Height, maxPixels));
+        }
 
-            stream.Position = 0;
-            Image<Rgba64> image = Image.Load<Rgba64>(Configuration.Default, stream, out IImageFormat loaded);
-            format = loaded;
-            return image;
+        if (detected is JpegFormat && !Guard(path, () => JpegHasEndOfImage(stream)))
+        {
+            // ImageSharp fills a truncated scan with grey instead of failing; a JPEG whose last scan is
+            // not followed by its end-of-image marker is cut short, and its output would be silently wrong.
+            throw Error(ConvolutionErrorKind.CorruptImage, path, "'{0}' is a truncated JPEG: its image data ends before the end-of-image marker.");
+        }
+
+        return (info, detected);
+    }
+
+    // Decoders report damaged data in several ways; all of them mean the same to the user.
+    private static T Guard<T>(string path, Func<T> decode)
+    {
+        try
+        {
+            return decode();
         }
         catch (ConvolutionException)
         {
@@ -190,15 +324,7 @@ public static class ImageFileConvolver
         {
             throw Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is not an image in a supported format (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA).", e);
         }
-        catch (UnauthorizedAccessException e)
-        {
-            throw Error(ConvolutionErrorKind.ReadFailed, path, "'{0}' could not be read: " + e.Message, e);
-        }
-        catch (FileNotFoundException e)
-        {
-            throw Error(ConvolutionErrorKind.FileNotFound, path, "The image file '{0}' does not exist.", e);
-        }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw Error(ConvolutionErrorKind.ReadFailed, path, "'{0}' could not be read: " + e.Message, e);
         }
@@ -208,7 +334,6 @@ public static class ImageFileConvolver
         }
         catch (Exception e) when (e is ImageFormatException or NotSupportedException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
         {
-            // Decoders report damaged data in several ways; all of them mean the same to the user.
             throw Error(ConvolutionErrorKind.CorruptImage, path, "'{0}' is damaged or truncated and could not be decoded: " + e.Message, e);
         }
     }
@@ -257,152 +382,101 @@ public static class ImageFileConvolver
         }
     }
 
-    private static (PixelLayout Layout, int BitDepth) DetectLayout(Image<Rgba64> image, IImageFormat format)
+    /// <summary>How a file is decoded and processed: its channels, its depth, and whether alpha is written only when used.</summary>
+    private readonly record struct SourceShape(PixelLayout Layout, int BitDepth, bool AlphaOnlyIfUsed, bool GreyIfNeutral = false);
+
+    // The pixel type is chosen from the header, before decoding, so the image is held once in its own depth.
+    private static SourceShape ShapeFromHeader(IImageInfo info, IImageFormat format)
     {
         if (format is PngFormat)
         {
-            PngMetadata png = image.Metadata.GetPngMetadata();
+            PngMetadata png = info.Metadata.GetPngMetadata();
             int depth = png.BitDepth == PngBitDepth.Bit16 ? 16 : 8;
             return png.ColorType switch
             {
-                PngColorType.Grayscale => (HasTransparency(image) ? PixelLayout.GrayAlpha : PixelLayout.Gray, depth),
-                PngColorType.GrayscaleWithAlpha => (PixelLayout.GrayAlpha, depth),
-                PngColorType.RgbWithAlpha => (PixelLayout.Rgba, depth),
-                _ => (HasTransparency(image) ? PixelLayout.Rgba : PixelLayout.Rgb, depth),
+                PngColorType.Grayscale => new SourceShape(png.HasTransparency ? PixelLayout.GrayAlpha : PixelLayout.Gray, depth, false),
+                PngColorType.GrayscaleWithAlpha => new SourceShape(PixelLayout.GrayAlpha, depth, false),
+                PngColorType.Rgb => new SourceShape(png.HasTransparency ? PixelLayout.Rgba : PixelLayout.Rgb, depth, false),
+                PngColorType.RgbWithAlpha => new SourceShape(PixelLayout.Rgba, depth, false),
+                _ => new SourceShape(PixelLayout.Rgba, 8, true),
             };
         }
 
         if (format is JpegFormat)
         {
-            JpegMetadata jpeg = image.Metadata.GetJpegMetadata();
-            return (jpeg.ColorType == JpegColorType.Luminance ? PixelLayout.Gray : PixelLayout.Rgb, 8);
+            return new SourceShape(info.Metadata.GetJpegMetadata().ColorType == JpegColorType.Luminance ? PixelLayout.Gray : PixelLayout.Rgb, 8, false);
         }
 
-        // Other formats: decide from the decoded bits per pixel and the content.
-        int bits = image.PixelType.BitsPerPixel;
-        bool alpha = HasTransparency(image);
-        bool grey = bits <= 16 && IsGrey(image);
-        int bitDepth = bits > 32 || (grey && !alpha && bits == 16) ? 16 : 8;
-        PixelLayout layout = grey ? (alpha ? PixelLayout.GrayAlpha : PixelLayout.Gray) : (alpha ? PixelLayout.Rgba : PixelLayout.Rgb);
-        return (layout, bitDepth);
+        // Other formats (GIF, BMP, TIFF, WebP, TGA) carry palettes and grey in ways the header does not tell
+        // apart: decode as RGBA, write alpha only when some pixel uses it, and grey when every pixel is neutral
+        // in a file of 16 bits per pixel or fewer.
+        int bits = info.PixelType.BitsPerPixel;
+        return new SourceShape(PixelLayout.Rgba, bits > 32 ? 16 : 8, AlphaOnlyIfUsed: true, GreyIfNeutral: bits <= 16);
     }
 
-    private static bool HasTransparency(Image<Rgba64> image)
+    private static bool HasTransparency<TPixel>(Image<TPixel> image, int bitDepth)
+        where TPixel : unmanaged, IPixel<TPixel>
     {
-        bool found = false;
-        foreach (ImageFrame<Rgba64> frame in image.Frames)
+        foreach (ImageFrame<TPixel> frame in image.Frames)
         {
-            frame.ProcessPixelRows(accessor =>
+            bool found = bitDepth == 8
+                ? AnyAlphaBelow<byte>(Samples<TPixel, byte>(frame).Span, byte.MaxValue)
+                : AnyAlphaBelow<ushort>(Samples<TPixel, ushort>(frame).Span, ushort.MaxValue);
+            if (found)
             {
-                for (int y = 0; y < accessor.Height && !found; y++)
-                {
-                    foreach (Rgba64 p in accessor.GetRowSpan(y))
-                    {
-                        if (p.A != ushort.MaxValue)
-                        {
-                            found = true;
-                            break;
-                        }
-                    }
-                }
-            });
-        }
-
-        return found;
-    }
-
-    private static bool IsGrey(Image<Rgba64> image)
-    {
-        bool grey = true;
-        foreach (ImageFrame<Rgba64> frame in image.Frames)
-        {
-            frame.ProcessPixelRows(accessor =>
-            {
-                for (int y = 0; y < accessor.Height && grey; y++)
-                {
-                    foreach (Rgba64 p in accessor.GetRowSpan(y))
-                    {
-                        if (p.R != p.G || p.G != p.B)
-                        {
-                            grey = false;
-                            break;
-                        }
-                    }
-                }
-            });
-        }
-
-        return grey;
-    }
-
-    private static PlanarImage ReadFrame(ImageFrame<Rgba64> frame, PixelLayout layout, int bitDepth)
-    {
-        var planes = new PlanarImage(frame.Width, frame.Height, layout, bitDepth);
-        int width = frame.Width;
-        bool colour = layout is PixelLayout.Rgb or PixelLayout.Rgba;
-        int alphaChannel = planes.HasAlpha ? planes.Channels - 1 : -1;
-        float[] first = planes.GetChannelArray(0);
-        float[]? green = colour ? planes.GetChannelArray(1) : null;
-        float[]? blue = colour ? planes.GetChannelArray(2) : null;
-        float[]? alpha = alphaChannel >= 0 ? planes.GetChannelArray(alphaChannel) : null;
-        bool eightBit = bitDepth == 8;
-        frame.ProcessPixelRows(accessor =>
-        {
-            for (int y = 0; y < accessor.Height; y++)
-            {
-                Span<Rgba64> row = accessor.GetRowSpan(y);
-                int o = y * width;
-                for (int x = 0; x < row.Length; x++)
-                {
-                    Rgba64 p = row[x];
-                    first[o + x] = Level(p.R, eightBit);
-                    if (green is not null)
-                    {
-                        green[o + x] = Level(p.G, eightBit);
-                        blue![o + x] = Level(p.B, eightBit);
-                    }
-
-                    if (alpha is not null)
-                    {
-                        alpha[o + x] = Level(p.A, eightBit);
-                    }
-                }
+                return true;
             }
-        });
-        return planes;
+        }
+
+        return false;
     }
 
-    // 8-bit sources decode to 16-bit as v * 257, so this division is exact for them.
-    private static float Level(ushort value, bool eightBit) => eightBit ? (value + 128) / 257 : value;
-
-    private static void WriteFrame(PlanarImage planes, ImageFrame<Rgba64> frame)
+    private static bool IsNeutral<TPixel>(Image<TPixel> image, int bitDepth)
+        where TPixel : unmanaged, IPixel<TPixel>
     {
-        int width = planes.Width;
-        bool colour = planes.Layout is PixelLayout.Rgb or PixelLayout.Rgba;
-        float[] first = planes.GetChannelArray(0);
-        float[]? green = colour ? planes.GetChannelArray(1) : null;
-        float[]? blue = colour ? planes.GetChannelArray(2) : null;
-        float[]? alpha = planes.HasAlpha ? planes.GetChannelArray(planes.Channels - 1) : null;
-        int scale = planes.BitDepth == 8 ? 257 : 1;
-        frame.ProcessPixelRows(accessor =>
+        foreach (ImageFrame<TPixel> frame in image.Frames)
         {
-            for (int y = 0; y < accessor.Height; y++)
+            bool neutral = bitDepth == 8
+                ? AllNeutral<byte>(Samples<TPixel, byte>(frame).Span)
+                : AllNeutral<ushort>(Samples<TPixel, ushort>(frame).Span);
+            if (!neutral)
             {
-                Span<Rgba64> row = accessor.GetRowSpan(y);
-                int o = y * width;
-                for (int x = 0; x < row.Length; x++)
-                {
-                    ushort r = (ushort)(first[o + x] * scale);
-                    ushort g = green is null ? r : (ushort)(green[o + x] * scale);
-                    ushort b = blue is null ? r : (ushort)(blue[o + x] * scale);
-                    ushort a = alpha is null ? ushort.MaxValue : (ushort)(alpha[o + x] * scale);
-                    row[x] = new Rgba64(r, g, b, a);
-                }
+                return false;
             }
-        });
+        }
+
+        return true;
     }
 
-    private static IImageEncoder CreateEncoder(OutputFormat format, PixelLayout layout, int bitDepth, int? quality, Image<Rgba64> image, IImageFormat sourceFormat)
+    private static bool AllNeutral<TSample>(ReadOnlySpan<TSample> rgba)
+        where TSample : unmanaged, IEquatable<TSample>
+    {
+        for (int i = 0; i < rgba.Length; i += 4)
+        {
+            if (!rgba[i].Equals(rgba[i + 1]) || !rgba[i].Equals(rgba[i + 2]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool AnyAlphaBelow<TSample>(ReadOnlySpan<TSample> rgba, TSample opaque)
+        where TSample : unmanaged, IEquatable<TSample>
+    {
+        for (int i = 3; i < rgba.Length; i += 4)
+        {
+            if (!rgba[i].Equals(opaque))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IImageEncoder CreateEncoder(OutputFormat format, PixelLayout layout, int bitDepth, int? quality, ImageMetadata metadata, IImageFormat sourceFormat)
     {
         bool alpha = layout is PixelLayout.GrayAlpha or PixelLayout.Rgba;
         bool grey = layout is PixelLayout.Gray or PixelLayout.GrayAlpha;
@@ -425,7 +499,7 @@ public static class ImageFileConvolver
                 {
                     
                     // Without -Quality a JPEG keeps the quality estimated from its own tables; other sources get 90.
-                    Quality = quality ?? (sourceFormat is JpegFormat ? Math.Clamp(image.Metadata.GetJpegMetadata().Quality, 1, 100) : 90),
+                    Quality = quality ?? (sourceFormat is JpegFormat ? Math.Clamp(metadata.GetJpegMetadata().Quality, 1, 100) : 90),
                     ColorType = grey ? JpegColorType.Luminance : JpegColorType.YCbCrRatio420,
                 };
             case OutputFormat.Bmp:
@@ -443,7 +517,7 @@ public static class ImageFileConvolver
         }
     }
 
-    private static void WriteAtomically(Image<Rgba64> image, IImageEncoder encoder, string destinationPath, bool overwrite, CancellationToken cancellationToken)
+    private static void WriteAtomically(Image image, IImageEncoder encoder, string destinationPath, bool overwrite, CancellationToken cancellationToken)
     {
         string folder = Path.GetDirectoryName(destinationPath)!;
         string temporary = Path.Combine(folder, "." + Path.GetFileName(destinationPath) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");

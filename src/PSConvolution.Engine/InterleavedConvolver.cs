@@ -44,7 +44,7 @@ internal static class InterleavedConvolver
         public bool[] Selected { get; }
     }
 
-    public static void Convolve<T>(T[] source, int width, int height, int channels, T[] destination, in Step step, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel)
+    public static void Convolve<T>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, in Step step, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel)
         where T : unmanaged
     {
         Step s = step;
@@ -102,12 +102,12 @@ internal static class InterleavedConvolver
                             slot = cache.Claim(r, slotOfRow.AsSpan(0, i));
                             if (separable)
                             {
-                                FillPadded(source, width, height, channels, r, columns, s.BorderValue, padded.AsSpan(0, paddedLength));
+                                FillPadded(source.Span, width, height, channels, r, columns, s.BorderValue, padded.AsSpan(0, paddedLength));
                                 RowKernels.CorrelateAdd(padded.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, rowLength), rowFactor, horizontalOffsets, accumulate: false);
                             }
                             else
                             {
-                                FillPadded(source, width, height, channels, r, columns, s.BorderValue, cache.Row(slot).Slice(0, paddedLength));
+                                FillPadded(source.Span, width, height, channels, r, columns, s.BorderValue, cache.Row(slot).Slice(0, paddedLength));
                             }
                         }
 
@@ -163,9 +163,9 @@ internal static class InterleavedConvolver
                     }
 
                     bool combined = s.Matrices.Length > 1;
-                    Span<T> dst = destination.AsSpan(y * outWidth * channels, outWidth * channels);
+                    Span<T> dst = destination.Span.Slice(y * outWidth * channels, outWidth * channels);
                     SampleConversion.Store(acc.Slice(0, outWidth * channels), combined ? 1f : s.Divisors[0], combined ? 0f : s.Bias, s.Max, s.Range == OutputRange.Absolute, dst);
-                    CopyUnselected(source, width, channels, y, rows, columns, s.Selected, dst);
+                    CopyUnselected(source.Span, width, channels, y, rows, columns, s.Selected, dst);
                 }
             }
             finally
@@ -212,7 +212,7 @@ internal static class InterleavedConvolver
     }
 
     // One source row (or the constant row, index `height`) as floats, extended by the column map.
-    private static void FillPadded<T>(T[] source, int width, int height, int channels, int row, KernelSamplingMap columns, float borderValue, Span<float> padded)
+    private static void FillPadded<T>(ReadOnlySpan<T> source, int width, int height, int channels, int row, KernelSamplingMap columns, float borderValue, Span<float> padded)
         where T : unmanaged
     {
         if (row == height)
@@ -221,7 +221,7 @@ internal static class InterleavedConvolver
             return;
         }
 
-        ReadOnlySpan<T> src = source.AsSpan(row * width * channels, width * channels);
+        ReadOnlySpan<T> src = source.Slice(row * width * channels, width * channels);
         int[] map = columns.Indices;
 
         // Interior positions map to consecutive source columns: convert them in one vectorised run.
@@ -269,7 +269,7 @@ internal static class InterleavedConvolver
     }
 
     // Channels not selected keep the sample under each output pixel's anchor.
-    private static void CopyUnselected<T>(T[] source, int width, int channels, int y, KernelSamplingMap rows, KernelSamplingMap columns, bool[] selected, Span<T> destination)
+    private static void CopyUnselected<T>(ReadOnlySpan<T> source, int width, int channels, int y, KernelSamplingMap rows, KernelSamplingMap columns, bool[] selected, Span<T> destination)
         where T : unmanaged
     {
         bool all = true;
@@ -284,7 +284,7 @@ internal static class InterleavedConvolver
         }
 
         int sy = (y * rows.Stride) + rows.CentreOffset;
-        ReadOnlySpan<T> src = source.AsSpan(sy * width * channels, width * channels);
+        ReadOnlySpan<T> src = source.Slice(sy * width * channels, width * channels);
         int outWidth = columns.OutputLength;
         for (int c = 0; c < channels; c++)
         {
