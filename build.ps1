@@ -8,6 +8,10 @@
     tests (Pester 5.7.1 from NuGet, in a child pwsh against the staged module), then prints one closing line
     "N passed, M failed" and exits non-zero when anything failed.
     Demo: builds and runs the main job on samples/ into out/demo.
+    Bench: builds and runs benchmarks/PSConvolution.Benchmarks (BenchmarkDotNet, in process) against OpenCV,
+    libvips, ImageMagick and ImageSharp on a 12 MP photo, then the batch case (40 JPEGs through
+    Invoke-ImageConvolution against an OpenCvSharp program); prints Markdown tables and writes
+    out/bench/results.json. -Quick takes about two minutes. OpenCvSharp's Linux runtime needs libgtk-3-0.
     Help: builds, then regenerates module/en-US/PSConvolution.dll-Help.xml from docs/help.psd1 and the
     cmdlets' parameter metadata, and stages it.
 .EXAMPLE
@@ -15,11 +19,14 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Help')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Help', 'Bench')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # With -Task Bench: one warm-up and three iterations per case, and the slowest peer cases left out (about two minutes).
+    [switch] $Quick
 )
 
 $ErrorActionPreference = 'Stop'
@@ -135,6 +142,46 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { throw "The demo failed with exit code $LASTEXITCODE." }
 }
 
+function Invoke-Bench {
+    $bench = Join-Path $out 'bench'
+    New-Item -ItemType Directory -Path $bench -Force | Out-Null
+    $project = Join-Path $root 'benchmarks/PSConvolution.Benchmarks/PSConvolution.Benchmarks.csproj'
+    Invoke-Native dotnet @('build', $project, '-c', 'Release', '--nologo', '-v', 'quiet')
+    $exe = Join-Path $root 'benchmarks/PSConvolution.Benchmarks/bin/Release/net10.0/PSConvolution.Benchmarks.dll'
+    $benchArgs = @($exe, '--samples', (Join-Path $root 'samples'), '--out', $bench)
+    if ($Quick) { $benchArgs += '--quick' }
+    Invoke-Native dotnet $benchArgs
+
+    # Batch: the module's pipeline against an OpenCvSharp program, whole-process wall time, both on this machine's cores.
+    $batch = Join-Path $bench 'batch'
+    if (-not (Test-Path (Join-Path $batch 'in'))) {
+        Invoke-Native dotnet @($exe, '--make-batch', (Join-Path $root 'samples'), (Join-Path $batch 'in'), '40')
+    }
+    foreach ($folder in 'module', 'opencv') { Remove-Item (Join-Path $batch $folder) -Recurse -Force -ErrorAction Ignore }
+    $cores = [Environment]::ProcessorCount
+    $opencv = [double](& dotnet $exe --opencv-batch (Join-Path $batch 'in') (Join-Path $batch 'opencv') $cores | Select-Object -Last 1)
+    $child = Get-ChildPwsh
+    $moduleScript = "Import-Module '$(Join-Path $staged 'PSConvolution.psd1')'; `$w = [Diagnostics.Stopwatch]::StartNew(); Get-ChildItem '$(Join-Path $batch 'in')/*.jpg' | Invoke-ImageConvolution -Kernel Gaussian5 -Quality 90 -Destination '$(Join-Path $batch 'module')' | Out-Null; `$w.Elapsed.TotalSeconds"
+    $childArgs = @($child | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $moduleScript)
+    $module = [double](& $child[0] @childArgs | Select-Object -Last 1)
+    $megapixels = [double](Get-Content (Join-Path $batch 'in/megapixels.txt'))
+    $lines = @(
+        '',
+        "Batch: 40 JPEGs ($([math]::Round($megapixels)) MP in all), decode + Gaussian 5x5 + encode at quality 90, $cores cores, wall time in seconds (lower is better)",
+        '',
+        '| tool | seconds | Mpx/s | module / OpenCV time |',
+        '| --- | ---: | ---: | ---: |',
+        ('| Invoke-ImageConvolution | {0:F2} | {1:F0} | {2:F2}x |' -f $module, ($megapixels / $module), ($module / $opencv)),
+        ('| OpenCvSharp (imread, GaussianBlur, imwrite; {0} files at a time) | {1:F2} | {2:F0} | |' -f $cores, $opencv, ($megapixels / $opencv))
+    )
+    $lines | Write-Host
+    Add-Content -Path (Join-Path $bench 'results.md') -Value $lines
+    $results = @(Get-Content (Join-Path $bench 'results.json') -Raw | ConvertFrom-Json)
+    $results += [pscustomobject]@{ workload = 'Batch'; threads = $cores; tool = 'PSConvolution'; mpx_s = [math]::Round($megapixels / $module, 1); max_error = $null }
+    $results += [pscustomobject]@{ workload = 'Batch'; threads = $cores; tool = 'OpenCvSharp'; mpx_s = [math]::Round($megapixels / $opencv, 1); max_error = $null }
+    ConvertTo-Json -InputObject $results -Depth 3 | Set-Content (Join-Path $bench 'results.json')
+}
+
 function Invoke-Help {
     $xml = Join-Path $root 'module/en-US/PSConvolution.dll-Help.xml'
     $child = Get-ChildPwsh
@@ -152,6 +199,7 @@ try {
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
         'Help' { Invoke-Help }
+        'Bench' { Invoke-Bench }
     }
 }
 finally {

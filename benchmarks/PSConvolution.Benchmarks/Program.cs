@@ -1,1 +1,195 @@
-System.Console.WriteLine("restore probe");
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Tasks;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using OpenCvSharp;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace PSConvolution.Benchmarks;
+
+/// <summary>
+/// Usage:
+///   bench --samples DIR --out DIR [--quick]     the K1-K4 table against the peers, results.json
+///   bench --make-batch SAMPLES OUT [COUNT]      writes COUNT (40) JPEGs of 2-6 MP made from the sample photos
+///   bench --opencv-batch IN OUT THREADS         decode, GaussianBlur 5x5, encode (quality 90) every JPEG with OpenCV
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        if (args.Length >= 3 && args[0] == "--make-batch")
+        {
+            MakeBatch(args[1], args[2], args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 40);
+            return 0;
+        }
+
+        if (args.Length >= 4 && args[0] == "--opencv-batch")
+        {
+            OpenCvBatch(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+            return 0;
+        }
+
+        string samples = Option(args, "--samples") ?? "samples";
+        string output = Option(args, "--out") ?? Path.Combine("out", "bench");
+        bool quick = args.Contains("--quick");
+        Directory.CreateDirectory(output);
+
+        var input = new BenchInput(Path.Combine(samples, "hubble.jpg"));
+        Console.WriteLine($"Input: {input.Source} scaled to {input.Width}x{input.Height} RGB, 8-bit ({input.Megapixels:F1} MP), decoded once, in memory.");
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} logical processors, {RuntimeInformationText()}");
+        List<Contestant> contestants = Contestants.Create(input, quick);
+        ConvolutionBenchmark.All = contestants;
+
+        Job job = Job.Dry
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithLaunchCount(1)
+            .WithWarmupCount(quick ? 1 : 3)
+            .WithIterationCount(quick ? 3 : 10)
+            .WithInvocationCount(1)
+            .WithUnrollFactor(1)
+            .WithStrategy(BenchmarkDotNet.Engines.RunStrategy.Monitoring);
+        IConfig config = ManualConfig.CreateEmpty()
+            .AddJob(job)
+            .AddLogger(NullLogger.Instance)
+            .AddColumnProvider(DefaultColumnProviders.Instance)
+            .WithOptions(ConfigOptions.DisableOptimizationsValidator | ConfigOptions.DisableLogFile)
+            .WithArtifactsPath(Path.Combine(output, "artifacts"));
+        Console.WriteLine($"Running {contestants.Count} cases ({(quick ? "quick: 1 warm-up, 3 iterations" : "1 launch, 3 warm-ups, 10 iterations")})...");
+        Summary summary = BenchmarkRunner.Run<ConvolutionBenchmark>(config);
+
+        var results = new List<Result>();
+        var references = new Dictionary<string, byte[]>();
+        foreach (Contestant engine in contestants.Where(c => c.IsEngine && c.Threads == 1))
+        {
+            references[engine.Workload] = engine.Result();
+        }
+
+        foreach (BenchmarkReport report in summary.Reports)
+        {
+            var contestant = (Contestant)report.BenchmarkCase.Parameters["Case"];
+            double? meanNs = report.ResultStatistics?.Median;
+            if (meanNs is null)
+            {
+                Console.WriteLine($"{contestant}: no result");
+                continue;
+            }
+
+            contestant.SetThreads();
+            int error = MaxError(references[contestant.Workload], contestant.Result());
+            results.Add(new Result(contestant.Workload, contestant.Threads, contestant.Tool, Math.Round(input.Megapixels / (meanNs.Value / 1e9), 1), error));
+        }
+
+        string table = Table(results);
+        Console.WriteLine();
+        Console.WriteLine(table);
+        File.WriteAllText(Path.Combine(output, "results.md"), table);
+        File.WriteAllText(Path.Combine(output, "results.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"Wrote {Path.Combine(output, "results.json")}");
+        return 0;
+    }
+
+    /// <summary>One contestant's figure, as written to results.json.</summary>
+    public sealed record Result(
+        [property: System.Text.Json.Serialization.JsonPropertyName("workload")] string Workload,
+        [property: System.Text.Json.Serialization.JsonPropertyName("threads")] int Threads,
+        [property: System.Text.Json.Serialization.JsonPropertyName("tool")] string Tool,
+        [property: System.Text.Json.Serialization.JsonPropertyName("mpx_s")] double MpxPerSecond,
+        [property: System.Text.Json.Serialization.JsonPropertyName("max_error")] int MaxError);
+
+    private static string Table(List<Result> results)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("Mpx/s (higher is better); in brackets, the largest difference in levels from PSConvolution's exact result.");
+        text.AppendLine();
+        text.AppendLine("| workload | threads | PSConvolution | best peer | PSConvolution / best peer | all peers |");
+        text.AppendLine("| --- | ---: | ---: | --- | ---: | --- |");
+        foreach (IGrouping<(string, int), Result> group in results.GroupBy(r => (r.Workload, r.Threads)).OrderBy(g => g.Key.Item1).ThenBy(g => g.Key.Item2))
+        {
+            Result? engine = group.FirstOrDefault(r => r.Tool.StartsWith("PSConvolution", StringComparison.Ordinal));
+            List<Result> peers = group.Where(r => r != engine).OrderByDescending(r => r.MpxPerSecond).ToList();
+            Result? best = peers.FirstOrDefault();
+            string ratio = engine is not null && best is not null ? (engine.MpxPerSecond / best.MpxPerSecond).ToString("F2", CultureInfo.InvariantCulture) + "x" : "-";
+            string all = string.Join("; ", peers.Select(p => $"{p.Tool} {p.MpxPerSecond:F0} ({p.MaxError})"));
+            text.AppendLine($"| {group.Key.Item1} {Workloads.Describe(group.Key.Item1)} | {group.Key.Item2} | {engine?.MpxPerSecond:F0} | {best?.Tool} {best?.MpxPerSecond:F0} | {ratio} | {all} |");
+        }
+
+        return text.ToString();
+    }
+
+    private static int MaxError(byte[] expected, byte[] actual)
+    {
+        if (expected.Length != actual.Length)
+        {
+            return 255;
+        }
+
+        int max = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            max = Math.Max(max, Math.Abs(expected[i] - actual[i]));
+        }
+
+        return max;
+    }
+
+    private static void MakeBatch(string samples, string output, int count)
+    {
+        Directory.CreateDirectory(output);
+        string[] photos = Directory.GetFiles(samples, "*.jpg").OrderBy(p => p, StringComparer.Ordinal).ToArray();
+        (int W, int H)[] sizes = { (1632, 1224), (2048, 1536), (2400, 1800), (2828, 2121), (1920, 1280) };
+        double megapixels = 0;
+        for (int i = 0; i < count; i++)
+        {
+            (int w, int h) = sizes[i % sizes.Length];
+            megapixels += w * (double)h / 1e6;
+            using Image<Rgb24> image = SixLabors.ImageSharp.Image.Load<Rgb24>(photos[i % photos.Length]);
+            image.Mutate(c => c.Resize(w, h, KnownResamplers.Bicubic));
+            image.SaveAsJpeg(Path.Combine(output, $"batch{i:D2}.jpg"), new JpegEncoder { Quality = 90 });
+        }
+
+        File.WriteAllText(Path.Combine(output, "megapixels.txt"), megapixels.ToString("F3", CultureInfo.InvariantCulture));
+    }
+
+    private static void OpenCvBatch(string input, string output, int threads)
+    {
+        Directory.CreateDirectory(output);
+        string[] files = Directory.GetFiles(input, "*.jpg");
+        Cv2.SetNumThreads(1);
+        var watch = Stopwatch.StartNew();
+        Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = threads }, file =>
+        {
+            using Mat image = Cv2.ImRead(file, ImreadModes.Color);
+            using var blurred = new Mat();
+            Cv2.GaussianBlur(image, blurred, new OpenCvSharp.Size(5, 5), 0, 0, BorderTypes.Replicate);
+            Cv2.ImWrite(Path.Combine(output, Path.GetFileName(file)), blurred, new ImageEncodingParam(ImwriteFlags.JpegQuality, 90));
+        });
+        watch.Stop();
+        Console.WriteLine(watch.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture));
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static string RuntimeInformationText()
+        => $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, AVX-512F {System.Runtime.Intrinsics.X86.Avx512F.IsSupported}";
+}

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Threading.Tasks;
 
@@ -212,6 +213,7 @@ internal static class InterleavedConvolver
     }
 
     // One source row (or the constant row, index `height`) as floats, extended by the column map.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FillPadded<T>(ReadOnlySpan<T> source, int width, int height, int channels, int row, KernelSamplingMap columns, float borderValue, Span<float> padded)
         where T : unmanaged
     {
@@ -260,6 +262,7 @@ internal static class InterleavedConvolver
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Compact(Span<float> acc, int outWidth, int stride, int channels)
     {
         for (int x = 1; x < outWidth; x++)
@@ -269,6 +272,7 @@ internal static class InterleavedConvolver
     }
 
     // Channels not selected keep the sample under each output pixel's anchor.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyUnselected<T>(ReadOnlySpan<T> source, int width, int channels, int y, KernelSamplingMap rows, KernelSamplingMap columns, bool[] selected, Span<T> destination)
         where T : unmanaged
     {

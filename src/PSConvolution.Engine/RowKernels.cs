@@ -11,6 +11,7 @@ namespace PSConvolution.Engine;
 internal static class RowKernels
 {
     /// <summary><c>acc[x] += weight * source[x]</c> for every x of <paramref name="accumulator"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAdd(Span<float> accumulator, ReadOnlySpan<float> source, float weight)
     {
         source = source.Slice(0, accumulator.Length);
@@ -39,6 +40,7 @@ internal static class RowKernels
     /// kernel in one pass, with the accumulators held in registers (4 vectors wide) so each tap costs one load and
     /// one fused multiply-add. The caller guarantees <c>source.Length &gt;= acc.Length + max(offsets)</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CorrelateAdd(ReadOnlySpan<float> source, Span<float> accumulator, ReadOnlySpan<float> taps, ReadOnlySpan<int> offsets, bool accumulate)
     {
         int n = accumulator.Length;
@@ -153,6 +155,7 @@ internal static class RowKernels
     }
 
     /// <summary><c>values[x] = values[x] / divisor + bias</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DivideAndOffset(Span<float> values, float divisor, float bias)
     {
         int x = 0;
@@ -195,6 +198,7 @@ internal static class RowKernels
     }
 
     /// <summary><c>target[x] = target[x]^2</c> when starting a magnitude, else <c>target[x] += source[x]^2</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateSquares(Span<float> target, ReadOnlySpan<float> source, bool first)
     {
         for (int x = 0; x < target.Length; x++)
@@ -205,6 +209,7 @@ internal static class RowKernels
     }
 
     /// <summary><c>target[x] = sqrt(target[x])</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SquareRoot(Span<float> values)
     {
         for (int x = 0; x < values.Length; x++)
@@ -214,6 +219,7 @@ internal static class RowKernels
     }
 
     /// <summary><c>target[x] = max(target[x], source[x])</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Maximum(Span<float> target, ReadOnlySpan<float> source)
     {
         for (int x = 0; x < target.Length; x++)

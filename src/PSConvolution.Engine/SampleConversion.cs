@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -34,6 +35,7 @@ internal static class SampleConversion
     /// Stores <c>values / divisor + bias</c>, rounded to nearest (ties to even), optionally made absolute, clamped
     /// to 0..max, as samples.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Store<T>(ReadOnlySpan<float> values, float divisor, float bias, float max, bool absolute, Span<T> destination)
         where T : unmanaged
     {
@@ -92,6 +94,7 @@ internal static class SampleConversion
         return Vector.AsVectorUInt32(Vector.ConvertToInt32(v));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BytesToFloat(ReadOnlySpan<byte> source, Span<float> destination)
     {
         int i = 0;
@@ -117,6 +120,7 @@ internal static class SampleConversion
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WordsToFloat(ReadOnlySpan<ushort> source, Span<float> destination)
     {
         int i = 0;

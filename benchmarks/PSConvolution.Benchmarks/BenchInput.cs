@@ -1,0 +1,52 @@
+using System;
+using System.IO;
+using ImageMagick;
+using OpenCvSharp;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace PSConvolution.Benchmarks;
+
+/// <summary>A real photo from samples/ scaled to 4000x3000 8-bit RGB, decoded once and handed to every tool in its own form.</summary>
+internal sealed class BenchInput
+{
+    public const int DefaultWidth = 4000;
+    public const int DefaultHeight = 3000;
+
+    public BenchInput(string photo)
+    {
+        using Image<Rgb24> image = SixLabors.ImageSharp.Image.Load<Rgb24>(photo);
+        image.Mutate(c => c.Resize(DefaultWidth, DefaultHeight, KnownResamplers.Bicubic));
+        Width = image.Width;
+        Height = image.Height;
+        Rgb = new byte[Width * Height * 3];
+        image.CopyPixelDataTo(Rgb);
+        Source = Path.GetFileName(photo);
+
+        Mat = new Mat(Height, Width, MatType.CV_8UC3);
+        System.Runtime.InteropServices.Marshal.Copy(Rgb, 0, Mat.Data, Rgb.Length);
+
+        NetVips.Cache.Max = 0; // repeated operations must not be served from libvips' cache
+        Vips = NetVips.Image.NewFromMemory(Rgb, Width, Height, 3, NetVips.Enums.BandFormat.Uchar).Copy();
+
+        var settings = new MagickReadSettings { Width = (uint)Width, Height = (uint)Height, Format = MagickFormat.Rgb, Depth = 8 };
+        Magick = new MagickImage(Rgb, settings) { VirtualPixelMethod = VirtualPixelMethod.Edge };
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    public string Source { get; }
+
+    public double Megapixels => Width * (double)Height / 1e6;
+
+    public byte[] Rgb { get; }
+
+    public Mat Mat { get; }
+
+    public NetVips.Image Vips { get; }
+
+    public MagickImage Magick { get; }
+}

@@ -1,0 +1,34 @@
+using System;
+
+namespace PSConvolution.Benchmarks;
+
+/// <summary>One tool running one workload with a number of threads: a benchmark case.</summary>
+public sealed class Contestant
+{
+    public Contestant(string workload, int threads, string tool, Action setThreads, Action run, Func<byte[]> result)
+    {
+        Workload = workload;
+        Threads = threads;
+        Tool = tool;
+        SetThreads = setThreads;
+        Run = run;
+        Result = result;
+    }
+
+    public string Workload { get; }
+
+    public int Threads { get; }
+
+    public string Tool { get; }
+
+    public Action SetThreads { get; }
+
+    public Action Run { get; }
+
+    /// <summary>Runs once more and returns the output as interleaved 8-bit RGB, to measure its error.</summary>
+    public Func<byte[]> Result { get; }
+
+    public bool IsEngine => Tool.StartsWith("PSConvolution", StringComparison.Ordinal);
+
+    public override string ToString() => $"{Workload}-{Threads}t-{Tool}";
+}

@@ -1,0 +1,191 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using ImageMagick;
+using OpenCvSharp;
+using PSConvolution.Engine;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace PSConvolution.Benchmarks;
+
+/// <summary>Every contestant, each in its fastest correct form, all reading the same decoded photo.</summary>
+internal static class Contestants
+{
+    public static List<Contestant> Create(BenchInput input, bool quick)
+    {
+        var list = new List<Contestant>();
+        foreach (int threads in new[] { 1, 2 })
+        {
+            foreach (string workload in Workloads.Names)
+            {
+                list.Add(Engine(input, workload, threads));
+                list.AddRange(OpenCv(input, workload, threads));
+                list.AddRange(Vips(input, workload, threads));
+                if (!(quick && workload == "K3"))
+                {
+                    list.AddRange(Magick(input, workload, threads));
+                }
+
+                list.AddRange(ImageSharpPeers(input, workload, threads));
+            }
+        }
+
+        return list;
+    }
+
+    private static Contestant Engine(BenchInput input, string workload, int threads)
+    {
+        var destination = new byte[input.Rgb.Length];
+        var kernels = new[] { Workloads.EngineKernel(workload) };
+        var options = new ConvolutionOptions { BorderMode = BorderMode.Replicate, MaxDegreeOfParallelism = threads };
+        var source = new PixelBuffer(input.Rgb, input.Width, input.Height, PixelLayout.Rgb);
+        var target = new PixelBuffer(destination, input.Width, input.Height, PixelLayout.Rgb);
+        void Run() => ImageConvolver.Convolve(source, target, kernels, options);
+        return new Contestant(workload, threads, "PSConvolution", () => { }, Run, () => { Run(); return (byte[])destination.Clone(); });
+    }
+
+    private static IEnumerable<Contestant> OpenCv(BenchInput input, string workload, int threads)
+    {
+        Mat source = input.Mat;
+        var destination = new Mat(input.Height, input.Width, MatType.CV_8UC3);
+        void Threads() => Cv2.SetNumThreads(threads);
+        byte[] Result(Action run)
+        {
+            run();
+            var bytes = new byte[input.Rgb.Length];
+            Marshal.Copy(destination.Data, bytes, 0, bytes.Length);
+            return bytes;
+        }
+
+        Contestant Make(string tool, Action run) => new(workload, threads, tool, Threads, run, () => Result(run));
+        float[,] k = Workloads.Kernel(workload);
+        if (workload != "K4")
+        {
+            var kernel = Mat.FromArray(k);
+            yield return Make("OpenCV filter2D", () => Cv2.Filter2D(source, destination, -1, kernel, new OpenCvSharp.Point(-1, -1), 0, BorderTypes.Replicate));
+        }
+
+        if (workload is "K2" or "K4")
+        {
+            float[] taps = workload == "K2" ? Array.ConvertAll(Workloads.Binomial(), v => v / 16) : Workloads.Gaussian1D(31, 5);
+            var kx = Mat.FromArray(taps);
+            yield return Make("OpenCV sepFilter2D", () => Cv2.SepFilter2D(source, destination, -1, kx, kx, new OpenCvSharp.Point(-1, -1), 0, BorderTypes.Replicate));
+            var size = workload == "K2" ? new OpenCvSharp.Size(5, 5) : new OpenCvSharp.Size(31, 31);
+            double sigma = workload == "K2" ? 0 : 5;
+            yield return Make("OpenCV GaussianBlur", () => Cv2.GaussianBlur(source, destination, size, sigma, sigma, BorderTypes.Replicate));
+        }
+    }
+
+    private static IEnumerable<Contestant> Vips(BenchInput input, string workload, int threads)
+    {
+        NetVips.Image source = input.Vips;
+        void Threads() => NetVips.NetVips.Concurrency = threads;
+        Contestant Make(string tool, Func<NetVips.Image> op)
+        {
+            // Writing to memory forces the whole pipeline to run; the operation cache is off (see BenchInput).
+            void Run() => op().WriteToMemory<byte>();
+            return new(workload, threads, tool, Threads, Run, () => op().WriteToMemory<byte>());
+        }
+
+        switch (workload)
+        {
+            case "K1":
+                NetVips.Image sharpen = NetVips.Image.NewFromArray(new[,] { { 0, -1, 0 }, { -1, 5, -1 }, { 0, -1, 0 } }, 1, 0);
+                yield return Make("NetVips conv", () => source.Conv(sharpen, NetVips.Enums.Precision.Integer).Cast(NetVips.Enums.BandFormat.Uchar));
+                break;
+            case "K2":
+                NetVips.Image binomial = NetVips.Image.NewFromArray(new[,] { { 1, 4, 6, 4, 1 } }, 16, 0);
+                yield return Make("NetVips convsep", () => source.Convsep(binomial, NetVips.Enums.Precision.Integer).Cast(NetVips.Enums.BandFormat.Uchar));
+                break;
+            case "K3":
+                var disk = new int[15, 15];
+                float[,] d = Workloads.Disk();
+                for (int y = 0; y < 15; y++)
+                {
+                    for (int x = 0; x < 15; x++)
+                    {
+                        disk[y, x] = d[y, x] > 0 ? 1 : 0;
+                    }
+                }
+
+                NetVips.Image diskMask = NetVips.Image.NewFromArray(disk, Workloads.DiskCount(), 0);
+                yield return Make("NetVips conv", () => source.Conv(diskMask, NetVips.Enums.Precision.Integer).Cast(NetVips.Enums.BandFormat.Uchar));
+                break;
+            case "K4":
+                float[] g = Workloads.Gaussian1D(31, 5);
+                var row = new double[1, 31];
+                for (int i = 0; i < 31; i++)
+                {
+                    row[0, i] = g[i];
+                }
+
+                NetVips.Image gaussian = NetVips.Image.NewFromArray(row, 1, 0);
+                yield return Make("NetVips convsep", () => source.Convsep(gaussian, NetVips.Enums.Precision.Float).Cast(NetVips.Enums.BandFormat.Uchar));
+                yield return Make("NetVips gaussblur", () => source.Gaussblur(5));
+                break;
+        }
+    }
+
+    private static IEnumerable<Contestant> Magick(BenchInput input, string workload, int threads)
+    {
+        MagickImage source = input.Magick;
+        void Threads() => ResourceLimits.Thread = (ulong)threads;
+        byte[]? last = null;
+        Contestant Make(string tool, Action<MagickImage> op)
+        {
+            void Run()
+            {
+                using var copy = (MagickImage)source.Clone();
+                op(copy);
+                last = copy.ToByteArray(MagickFormat.Rgb);
+            }
+
+            return new(workload, threads, tool, Threads, Run, () => { Run(); return last!; });
+        }
+
+        if (workload == "K4")
+        {
+            // -blur is ImageMagick's separable Gaussian (two 1-D passes): its fastest form for this kernel.
+            yield return Make("Magick.NET Blur", m => m.Blur(15, 5));
+            yield break;
+        }
+
+        float[,] k = Workloads.Kernel(workload);
+        int order = k.GetLength(0);
+        var values = new double[order * order];
+        for (int y = 0; y < order; y++)
+        {
+            for (int x = 0; x < order; x++)
+            {
+                values[(y * order) + x] = k[y, x];
+            }
+        }
+
+        var matrix = new ConvolveMatrix((uint)order, values);
+        yield return Make("Magick.NET Convolve", m => m.Convolve(matrix));
+    }
+
+    private static IEnumerable<Contestant> ImageSharpPeers(BenchInput input, string workload, int threads)
+    {
+        if (workload != "K4")
+        {
+            yield break;
+        }
+
+        var configuration = SixLabors.ImageSharp.Configuration.Default.Clone();
+        configuration.MaxDegreeOfParallelism = threads;
+        using Image<Rgb24> loaded = SixLabors.ImageSharp.Image.LoadPixelData<Rgb24>(configuration, input.Rgb, input.Width, input.Height);
+        Image<Rgb24> source = loaded.Clone(configuration);
+        byte[]? last = null;
+        void Run()
+        {
+            using Image<Rgb24> blurred = source.Clone(c => c.GaussianBlur(5));
+            last ??= new byte[input.Rgb.Length];
+            blurred.CopyPixelDataTo(last);
+        }
+
+        yield return new Contestant(workload, threads, "ImageSharp GaussianBlur", () => { }, Run, () => { Run(); return (byte[])last!.Clone(); });
+    }
+}
