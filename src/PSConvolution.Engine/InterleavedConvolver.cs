@@ -48,137 +48,304 @@ internal static class InterleavedConvolver
     public static void Convolve<T>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, in Step step, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel)
         where T : unmanaged
     {
-        Step s = step;
-        KernelMatrix first = s.Matrices[0];
-        bool separable = s.Matrices.Length == 1 && first.IsSeparable && first.Width > 1 && first.Height > 1;
-        int outWidth = columns.OutputLength;
-        int fullWidth = ((outWidth - 1) * columns.Stride) + 1; // computed at stride 1 in x, then every stride-th kept
-        int rowLength = fullWidth * channels;
-        int paddedLength = columns.PaddedLength * channels;
-        int slots = first.Height + rows.Stride + 1;
-        float[][] weights = new float[s.Matrices.Length][];
-        for (int m = 0; m < weights.Length; m++)
-        {
-            weights[m] = ToFloat(s.Matrices[m].ToArray());
-        }
+        var plan = new Plan(step, rows, columns, channels);
+        PlaneConvolver.ForBands(rows.OutputLength, parallel, (start, end) => ConvolveBand(source, width, height, channels, destination, plan, start, end));
+    }
 
-        float[]? rowFactor = separable ? ToFloat(first.RowFactor!) : null;
-        float[]? columnFactor = separable ? ToFloat(first.ColumnFactor!) : null;
-
-        int[][] tapOffsets = new int[s.Matrices.Length][];
-        float[][] tapWeights = new float[s.Matrices.Length][];
-        for (int m = 0; m < weights.Length; m++)
+    /// <summary>Everything about one step that does not change from row to row, computed once per image.</summary>
+    private sealed class Plan
+    {
+        public Plan(in Step step, KernelSamplingMap rows, KernelSamplingMap columns, int channels)
         {
-            (tapWeights[m], tapOffsets[m]) = NonZeroTaps(weights[m]);
-        }
-
-        int cacheRowLength = separable ? rowLength : paddedLength;
-        PlaneConvolver.ForBands(rows.OutputLength, parallel, (start, end) =>
-        {
-            using var cache = new RowCache(slots, cacheRowLength);
-            float[] padded = ArrayPool<float>.Shared.Rent(paddedLength);
-            float[] accumulator = ArrayPool<float>.Shared.Rent(rowLength);
-            float[]? response = s.Matrices.Length > 1 ? ArrayPool<float>.Shared.Rent(rowLength) : null;
-            int kh = first.Height;
-            int kw = first.Width;
-            int[] slotOfRow = new int[kh];
-            int[] offsets = new int[kh * kw];
-            int[] horizontalOffsets = new int[kw];
-            for (int j = 0; j < kw; j++)
+            Step = step;
+            Rows = rows;
+            Columns = columns;
+            KernelMatrix first = step.Matrices[0];
+            KernelHeight = first.Height;
+            KernelWidth = first.Width;
+            Separable = step.Matrices.Length == 1 && first.IsSeparable && first.Width > 1 && first.Height > 1;
+            OutWidth = columns.OutputLength;
+            RowLength = (((OutWidth - 1) * columns.Stride) + 1) * channels; // stride 1 in x, then every stride-th kept
+            PaddedLength = columns.PaddedLength * channels;
+            BlockPositions = ((Block - 1) * rows.Stride) + KernelHeight;
+            Slots = BlockPositions + rows.Stride + 1;
+            CacheRowLength = Separable ? RowLength : PaddedLength;
+            HorizontalOffsets = new int[KernelWidth];
+            for (int j = 0; j < KernelWidth; j++)
             {
-                horizontalOffsets[j] = j * channels;
+                HorizontalOffsets[j] = j * channels;
             }
 
-            try
+            Weights = new float[step.Matrices.Length][];
+            TapWeights = new float[step.Matrices.Length][];
+            TapPositions = new int[step.Matrices.Length][];
+            for (int m = 0; m < Weights.Length; m++)
             {
-                for (int y = start; y < end; y++)
+                Weights[m] = ToFloat(step.Matrices[m].ToArray());
+                (TapWeights[m], TapPositions[m]) = NonZeroTaps(Weights[m]);
+            }
+
+            if (Separable)
+            {
+                RowFactor = ToFloat(first.RowFactor!);
+                float[] columnFactor = ToFloat(first.ColumnFactor!);
+                ColumnFactor = columnFactor;
+
+                // Output row q of a block reads block positions q*stride .. q*stride + kh - 1.
+                BlockTaps = new int[BlockPositions];
+                BlockWeights = new float[Block][];
+                for (int p = 0; p < BlockPositions; p++)
                 {
-                    // Bring the kernel's rows into the cache, never evicting one this output row reads.
-                    for (int i = 0; i < kh; i++)
-                    {
-                        int r = rows.Indices[(y * rows.Stride) + i];
-                        int slot = cache.Find(r);
-                        if (slot < 0)
-                        {
-                            slot = cache.Claim(r, slotOfRow.AsSpan(0, i));
-                            if (separable)
-                            {
-                                FillPadded(source.Span, width, height, channels, r, columns, s.BorderValue, padded.AsSpan(0, paddedLength));
-                                RowKernels.CorrelateAdd(padded.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, rowLength), rowFactor, horizontalOffsets, accumulate: false);
-                            }
-                            else
-                            {
-                                FillPadded(source.Span, width, height, channels, r, columns, s.BorderValue, cache.Row(slot).Slice(0, paddedLength));
-                            }
-                        }
+                    BlockTaps[p] = p * KernelWidth; // position p, column 0: only the row matters for the vertical pass
+                }
 
-                        slotOfRow[i] = slot;
+                for (int q = 0; q < Block; q++)
+                {
+                    BlockWeights[q] = new float[BlockPositions];
+                    for (int i = 0; i < KernelHeight; i++)
+                    {
+                        BlockWeights[q][(q * rows.Stride) + i] = columnFactor[i];
                     }
-
-                    Span<float> acc = accumulator.AsSpan(0, rowLength);
-                    if (separable)
+                }
+            }
+            else if (step.Matrices.Length == 1)
+            {
+                // Every (position, column) pair that some output row of the block weighs with a non-zero weight.
+                float[] w = Weights[0];
+                var taps = new System.Collections.Generic.List<int>();
+                for (int p = 0; p < BlockPositions; p++)
+                {
+                    for (int j = 0; j < KernelWidth; j++)
                     {
-                        for (int i = 0; i < kh; i++)
+                        for (int q = 0; q < Block; q++)
                         {
-                            offsets[i] = slotOfRow[i] * cache.RowLength;
-                        }
-
-                        RowKernels.CorrelateAdd(cache.All, acc, columnFactor, offsets.AsSpan(0, kh), accumulate: false);
-                    }
-                    else
-                    {
-                        for (int m = 0; m < s.Matrices.Length; m++)
-                        {
-                            Span<float> target = m == 0 ? acc : response.AsSpan(0, rowLength);
-                            int[] local = tapOffsets[m];
-                            for (int t = 0; t < local.Length; t++)
+                            int i = p - (q * rows.Stride);
+                            if (i >= 0 && i < KernelHeight && w[(i * KernelWidth) + j] != 0)
                             {
-                                // local[t] encodes (row i, column j) as i * kw + j.
-                                offsets[t] = (slotOfRow[local[t] / kw] * cache.RowLength) + ((local[t] % kw) * channels);
+                                taps.Add((p * KernelWidth) + j);
+                                break;
                             }
-
-                            RowKernels.CorrelateAdd(cache.All, target, tapWeights[m], offsets.AsSpan(0, local.Length), accumulate: false);
-                            if (s.Matrices.Length > 1)
-                            {
-                                RowKernels.DivideAndOffset(target, s.Divisors[m], s.Bias);
-                                if (m > 0)
-                                {
-                                    Combine(s.Combination, acc, target);
-                                }
-                                else if (s.Combination == KernelCombination.Magnitude)
-                                {
-                                    RowKernels.AccumulateSquares(acc, acc, first: true);
-                                }
-                            }
-                        }
-
-                        if (s.Combination == KernelCombination.Magnitude)
-                        {
-                            RowKernels.SquareRoot(acc);
                         }
                     }
+                }
 
+                BlockTaps = taps.ToArray();
+                BlockWeights = new float[Block][];
+                for (int q = 0; q < Block; q++)
+                {
+                    BlockWeights[q] = new float[BlockTaps.Length];
+                    for (int t = 0; t < BlockTaps.Length; t++)
+                    {
+                        int i = (BlockTaps[t] / KernelWidth) - (q * rows.Stride);
+                        int j = BlockTaps[t] % KernelWidth;
+                        BlockWeights[q][t] = i >= 0 && i < KernelHeight ? w[(i * KernelWidth) + j] : 0;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Output rows computed together, sharing each source load.</summary>
+        public const int Block = 4;
+
+        /// <summary>
+        /// Kernels at least this tall compute four output rows at a time: their rows no longer fit the first-level
+        /// cache, so sharing loads pays for the multiply-adds wasted on the block's edges.
+        /// </summary>
+        public const int BlockMinimumHeight = 9;
+
+        public bool UseBlocks => BlockTaps is not null && KernelHeight >= BlockMinimumHeight;
+
+        public Step Step { get; }
+
+        public KernelSamplingMap Rows { get; }
+
+        public KernelSamplingMap Columns { get; }
+
+        public int KernelHeight { get; }
+
+        public int KernelWidth { get; }
+
+        public bool Separable { get; }
+
+        public int OutWidth { get; }
+
+        public int RowLength { get; }
+
+        public int PaddedLength { get; }
+
+        public int BlockPositions { get; }
+
+        public int Slots { get; }
+
+        public int CacheRowLength { get; }
+
+        public int[] HorizontalOffsets { get; }
+
+        public float[][] Weights { get; }
+
+        public float[][] TapWeights { get; }
+
+        public int[][] TapPositions { get; }
+
+        public float[]? RowFactor { get; }
+
+        public float[]? ColumnFactor { get; }
+
+        /// <summary>Taps of a block, each encoded as position * kernel width + column.</summary>
+        public int[]? BlockTaps { get; }
+
+        /// <summary>Per output row of a block, the weight of each block tap (0 where the row does not use it).</summary>
+        public float[][]? BlockWeights { get; }
+    }
+
+    private static void ConvolveBand<T>(ReadOnlyMemory<T> sourceMemory, int width, int height, int channels, Memory<T> destinationMemory, Plan plan, int start, int end)
+        where T : unmanaged
+    {
+        Step s = plan.Step;
+        KernelSamplingMap rows = plan.Rows;
+        KernelSamplingMap columns = plan.Columns;
+        int rowLength = plan.RowLength;
+        int paddedLength = plan.PaddedLength;
+        int kw = plan.KernelWidth;
+        using var cache = new RowCache(plan.Slots, plan.CacheRowLength);
+        float[] padded = ArrayPool<float>.Shared.Rent(paddedLength);
+        float[] accumulators = ArrayPool<float>.Shared.Rent(rowLength * Plan.Block);
+        float[]? response = s.Matrices.Length > 1 ? ArrayPool<float>.Shared.Rent(rowLength) : null;
+        int[] slotOfPosition = new int[plan.BlockPositions];
+        int[] offsets = new int[Math.Max(plan.BlockPositions * kw, 1)];
+        try
+        {
+            for (int y = start; y < end;)
+            {
+                int count = Math.Min(Plan.Block, end - y);
+                int positions = ((count - 1) * rows.Stride) + plan.KernelHeight;
+
+                // Bring the block's rows into the cache, never evicting one this block reads.
+                for (int p = 0; p < positions; p++)
+                {
+                    int r = rows.Indices[(y * rows.Stride) + p];
+                    int slot = cache.Find(r);
+                    if (slot < 0)
+                    {
+                        slot = cache.Claim(r, slotOfPosition.AsSpan(0, p));
+                        if (plan.Separable)
+                        {
+                            FillPadded(sourceMemory.Span, width, height, channels, r, columns, s.BorderValue, padded.AsSpan(0, paddedLength));
+                            RowKernels.CorrelateAdd(padded.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, rowLength), plan.RowFactor, plan.HorizontalOffsets, accumulate: false);
+                        }
+                        else
+                        {
+                            FillPadded(sourceMemory.Span, width, height, channels, r, columns, s.BorderValue, cache.Row(slot).Slice(0, paddedLength));
+                        }
+                    }
+
+                    slotOfPosition[p] = slot;
+                }
+
+                if (plan.UseBlocks && count == Plan.Block)
+                {
+                    int[] taps = plan.BlockTaps!;
+                    for (int t = 0; t < taps.Length; t++)
+                    {
+                        offsets[t] = (slotOfPosition[taps[t] / kw] * cache.RowLength) + ((taps[t] % kw) * channels);
+                    }
+
+                    float[][] w = plan.BlockWeights!;
+                    RowKernels.CorrelateAdd4(
+                        cache.All,
+                        accumulators.AsSpan(0, rowLength),
+                        accumulators.AsSpan(rowLength, rowLength),
+                        accumulators.AsSpan(2 * rowLength, rowLength),
+                        accumulators.AsSpan(3 * rowLength, rowLength),
+                        w[0],
+                        w[1],
+                        w[2],
+                        w[3],
+                        offsets.AsSpan(0, taps.Length));
+                }
+                else
+                {
+                    for (int q = 0; q < count; q++)
+                    {
+                        Span<int> rowSlots = slotOfPosition.AsSpan(q * rows.Stride, plan.KernelHeight);
+                        OneRow(plan, cache, rowSlots, offsets, accumulators.AsSpan(q * rowLength, rowLength), response, channels);
+                    }
+                }
+
+                for (int q = 0; q < count; q++)
+                {
+                    Span<float> acc = accumulators.AsSpan(q * rowLength, rowLength);
                     if (columns.Stride > 1)
                     {
-                        Compact(acc, outWidth, columns.Stride, channels);
+                        Compact(acc, plan.OutWidth, columns.Stride, channels);
                     }
 
                     bool combined = s.Matrices.Length > 1;
-                    Span<T> dst = destination.Span.Slice(y * outWidth * channels, outWidth * channels);
-                    SampleConversion.Store(acc.Slice(0, outWidth * channels), combined ? 1f : s.Divisors[0], combined ? 0f : s.Bias, s.Max, s.Range == OutputRange.Absolute, dst);
-                    CopyUnselected(source.Span, width, channels, y, rows, columns, s.Selected, dst);
+                    int outputRow = y + q;
+                    Span<T> dst = destinationMemory.Span.Slice(outputRow * plan.OutWidth * channels, plan.OutWidth * channels);
+                    SampleConversion.Store(acc.Slice(0, plan.OutWidth * channels), combined ? 1f : s.Divisors[0], combined ? 0f : s.Bias, s.Max, s.Range == OutputRange.Absolute, dst);
+                    CopyUnselected(sourceMemory.Span, width, channels, outputRow, rows, columns, s.Selected, dst);
                 }
+
+                y += count;
             }
-            finally
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(padded);
+            ArrayPool<float>.Shared.Return(accumulators);
+            if (response is not null)
             {
-                ArrayPool<float>.Shared.Return(padded);
-                ArrayPool<float>.Shared.Return(accumulator);
-                if (response is not null)
+                ArrayPool<float>.Shared.Return(response);
+            }
+        }
+    }
+
+    // One output row from the cached rows in rowSlots: the separable vertical pass, one matrix, or an operator.
+    private static void OneRow(Plan plan, RowCache cache, Span<int> rowSlots, int[] offsets, Span<float> acc, float[]? response, int channels)
+    {
+        Step s = plan.Step;
+        int kw = plan.KernelWidth;
+        if (plan.Separable)
+        {
+            for (int i = 0; i < rowSlots.Length; i++)
+            {
+                offsets[i] = rowSlots[i] * cache.RowLength;
+            }
+
+            RowKernels.CorrelateAdd(cache.All, acc, plan.ColumnFactor, offsets.AsSpan(0, rowSlots.Length), accumulate: false);
+            return;
+        }
+
+        for (int m = 0; m < s.Matrices.Length; m++)
+        {
+            Span<float> target = m == 0 ? acc : response.AsSpan(0, acc.Length);
+            int[] local = plan.TapPositions[m];
+            for (int t = 0; t < local.Length; t++)
+            {
+                // local[t] encodes (row i, column j) as i * kw + j.
+                offsets[t] = (rowSlots[local[t] / kw] * cache.RowLength) + ((local[t] % kw) * channels);
+            }
+
+            RowKernels.CorrelateAdd(cache.All, target, plan.TapWeights[m], offsets.AsSpan(0, local.Length), accumulate: false);
+            if (s.Matrices.Length > 1)
+            {
+                RowKernels.DivideAndOffset(target, s.Divisors[m], s.Bias);
+                if (m > 0)
                 {
-                    ArrayPool<float>.Shared.Return(response);
+                    Combine(s.Combination, acc, target);
+                }
+                else if (s.Combination == KernelCombination.Magnitude)
+                {
+                    RowKernels.AccumulateSquares(acc, acc, first: true);
                 }
             }
-        });
+        }
+
+        if (s.Combination == KernelCombination.Magnitude)
+        {
+            RowKernels.SquareRoot(acc);
+        }
     }
 
     // The non-zero weights of a matrix and their positions (row * width + column): sparse kernels such as
@@ -224,29 +391,17 @@ internal static class InterleavedConvolver
         }
 
         ReadOnlySpan<T> src = source.Slice(row * width * channels, width * channels);
-        int[] map = columns.Indices;
-
-        // Interior positions map to consecutive source columns: convert them in one vectorised run.
-        int p = 0;
-        while (p < map.Length)
+        foreach ((int start, int column, int length) in columns.Runs)
         {
-            int column = map[p];
-            int run = 1;
+            Span<float> target = padded.Slice(start * channels, length * channels);
             if (column < width)
             {
-                while (p + run < map.Length && column + run < width && map[p + run] == column + run)
-                {
-                    run++;
-                }
-
-                SampleConversion.ToFloat(src.Slice(column * channels, run * channels), padded.Slice(p * channels, run * channels));
+                SampleConversion.ToFloat(src.Slice(column * channels, length * channels), target);
             }
             else
             {
-                padded.Slice(p * channels, channels).Fill(borderValue);
+                target.Fill(borderValue);
             }
-
-            p += run;
         }
     }
 

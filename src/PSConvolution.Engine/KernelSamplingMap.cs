@@ -14,6 +14,7 @@ internal sealed class KernelSamplingMap
     private KernelSamplingMap(int[] indices, int sourceLength, int outputLength, int stride, int taps, int centreOffset)
     {
         Indices = indices;
+        Runs = FindRuns(indices, sourceLength);
         SourceLength = sourceLength;
         OutputLength = outputLength;
         Stride = stride;
@@ -23,6 +24,12 @@ internal sealed class KernelSamplingMap
 
     /// <summary>Source index per padded position; <see cref="SourceLength"/> stands for the constant border.</summary>
     public int[] Indices { get; }
+
+    /// <summary>
+    /// The padded positions as runs of consecutive source indices (<c>Source</c> = <see cref="SourceLength"/>
+    /// for the constant border), so a row is padded with a few block copies instead of a gather per sample.
+    /// </summary>
+    public (int Start, int Source, int Length)[] Runs { get; }
 
     /// <summary>Number of samples along the axis in the source.</summary>
     public int SourceLength { get; }
@@ -120,6 +127,36 @@ internal sealed class KernelSamplingMap
             default:
                 throw new ArgumentOutOfRangeException(nameof(border), border, null);
         }
+    }
+
+    private static (int Start, int Source, int Length)[] FindRuns(int[] indices, int sourceLength)
+    {
+        var runs = new System.Collections.Generic.List<(int, int, int)>();
+        int p = 0;
+        while (p < indices.Length)
+        {
+            int source = indices[p];
+            int length = 1;
+            if (source < sourceLength)
+            {
+                while (p + length < indices.Length && source + length < sourceLength && indices[p + length] == source + length)
+                {
+                    length++;
+                }
+            }
+            else
+            {
+                while (p + length < indices.Length && indices[p + length] == sourceLength)
+                {
+                    length++;
+                }
+            }
+
+            runs.Add((p, source, length));
+            p += length;
+        }
+
+        return runs.ToArray();
     }
 
     private static int Modulo(int value, int modulus)

@@ -2,6 +2,8 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace PSConvolution.Engine;
 
@@ -40,7 +42,12 @@ internal static class SampleConversion
         where T : unmanaged
     {
         int i = 0;
-        if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count * 4)
+        if (Avx512F.IsSupported)
+        {
+            i = StoreAvx512(values, divisor, bias, max, absolute, destination);
+        }
+
+        if (Vector.IsHardwareAccelerated && values.Length - i >= Vector<float>.Count * 4)
         {
             var d = new Vector<float>(divisor);
             var b = new Vector<float>(bias);
@@ -80,6 +87,50 @@ internal static class SampleConversion
         }
     }
 
+    // vcvtps2dq rounds to nearest, ties to even (the default rounding mode), and the unsigned saturating
+    // narrowing (vpmovusdb / vpmovusdw) clamps at 255 or 65535 in order; only the lower bound needs a max.
+    // Values past 2^31 convert to 0x80000000, which saturates to the top of the range, as it should.
+    private static int StoreAvx512<T>(ReadOnlySpan<float> values, float divisor, float bias, float max, bool absolute, Span<T> destination)
+        where T : unmanaged
+    {
+        ref float src = ref MemoryMarshal.GetReference(values);
+        int n = values.Length;
+        int i = 0;
+        bool divide = divisor != 1f;
+        bool offset = bias != 0f;
+        Vector512<float> d = Vector512.Create(divisor);
+        Vector512<float> b = Vector512.Create(bias);
+        Vector512<float> sign = Vector512.Create(-0f);
+        if (typeof(T) == typeof(byte))
+        {
+            ref byte dst = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, byte>(destination));
+            for (; i <= n - 16; i += 16)
+            {
+                Vector512<float> v = Vector512.LoadUnsafe(ref src, (nuint)i);
+                v = divide ? Avx512F.Divide(v, d) : v;
+                v = offset ? Avx512F.Add(v, b) : v;
+                v = absolute ? Vector512.AndNot(v, sign) : v;
+                Vector512<uint> q = Avx512F.ConvertToVector512Int32(Avx512F.Max(v, Vector512<float>.Zero)).AsUInt32();
+                Avx512F.ConvertToVector128ByteWithSaturation(q).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+        else
+        {
+            ref ushort dst = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, ushort>(destination));
+            for (; i <= n - 16; i += 16)
+            {
+                Vector512<float> v = Vector512.LoadUnsafe(ref src, (nuint)i);
+                v = divide ? Avx512F.Divide(v, d) : v;
+                v = offset ? Avx512F.Add(v, b) : v;
+                v = absolute ? Vector512.AndNot(v, sign) : v;
+                Vector512<uint> q = Avx512F.ConvertToVector512Int32(Avx512F.Max(v, Vector512<float>.Zero)).AsUInt32();
+                Avx512F.ConvertToVector256UInt16WithSaturation(q).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+
+        return i;
+    }
+
     private static Vector<uint> Quantize(ReadOnlySpan<float> values, Vector<float> divisor, Vector<float> bias, Vector<float> max, Vector<float> magic, bool absolute)
     {
         Vector<float> v = (new Vector<float>(values) / divisor) + bias;
@@ -98,7 +149,18 @@ internal static class SampleConversion
     private static void BytesToFloat(ReadOnlySpan<byte> source, Span<float> destination)
     {
         int i = 0;
-        if (Vector.IsHardwareAccelerated && source.Length >= Vector<byte>.Count)
+        if (Avx512F.IsSupported)
+        {
+            ref byte src = ref MemoryMarshal.GetReference(source);
+            ref float dst = ref MemoryMarshal.GetReference(destination);
+            for (; i <= source.Length - 16; i += 16)
+            {
+                Vector512<int> widened = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref src, (nuint)i));
+                Avx512F.ConvertToVector512Single(widened).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+
+        if (Vector.IsHardwareAccelerated && source.Length - i >= Vector<byte>.Count)
         {
             int n = Vector<float>.Count;
             for (; i <= source.Length - Vector<byte>.Count; i += Vector<byte>.Count)
@@ -124,7 +186,18 @@ internal static class SampleConversion
     private static void WordsToFloat(ReadOnlySpan<ushort> source, Span<float> destination)
     {
         int i = 0;
-        if (Vector.IsHardwareAccelerated && source.Length >= Vector<ushort>.Count)
+        if (Avx512F.IsSupported)
+        {
+            ref ushort src = ref MemoryMarshal.GetReference(source);
+            ref float dst = ref MemoryMarshal.GetReference(destination);
+            for (; i <= source.Length - 16; i += 16)
+            {
+                Vector512<int> widened = Avx512F.ConvertToVector512Int32(Vector256.LoadUnsafe(ref src, (nuint)i));
+                Avx512F.ConvertToVector512Single(widened).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+
+        if (Vector.IsHardwareAccelerated && source.Length - i >= Vector<ushort>.Count)
         {
             int n = Vector<float>.Count;
             for (; i <= source.Length - Vector<ushort>.Count; i += Vector<ushort>.Count)
