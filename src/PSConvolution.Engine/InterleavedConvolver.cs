@@ -198,6 +198,7 @@ internal static class InterleavedConvolver
         public float[][]? BlockWeights { get; }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ConvolveBand<T>(ReadOnlyMemory<T> sourceMemory, int width, int height, int channels, Memory<T> destinationMemory, Plan plan, int start, int end)
         where T : unmanaged
     {
@@ -302,6 +303,7 @@ internal static class InterleavedConvolver
     }
 
     // One output row from the cached rows in rowSlots: the separable vertical pass, one matrix, or an operator.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OneRow(Plan plan, RowCache cache, Span<int> rowSlots, int[] offsets, Span<float> acc, float[]? response, int channels)
     {
         Step s = plan.Step;

@@ -29,6 +29,7 @@ internal sealed class RowCache : IDisposable
     public ReadOnlySpan<float> All => buffer.AsSpan(0, keys.Length * RowLength);
 
     /// <summary>The slot holding a key, or -1.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int Find(int key)
     {
         for (int i = 0; i < keys.Length; i++)

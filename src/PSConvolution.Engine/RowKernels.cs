@@ -255,6 +255,7 @@ internal static class RowKernels
     }
 
     /// <summary><c>acc[x] += weight * source[x * stride]</c>: the strided form, where samples are not contiguous.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAddStrided(Span<float> accumulator, ReadOnlySpan<float> source, int stride, float weight)
     {
         for (int x = 0; x < accumulator.Length; x++)
@@ -291,6 +292,7 @@ internal static class RowKernels
     /// Rounds to nearest (ties to even, as OpenCV's saturate_cast), optionally takes the absolute value,
     /// then clamps to 0..max.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Quantize(Span<float> values, float max, OutputRange range)
     {
         bool absolute = range == OutputRange.Absolute;

@@ -15,6 +15,7 @@ internal static class SampleConversion
     private const float RoundingMagic = 8388608f;
 
     /// <summary>Widens samples to floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToFloat<T>(ReadOnlySpan<T> source, Span<float> destination)
         where T : unmanaged
     {
@@ -29,6 +30,7 @@ internal static class SampleConversion
     }
 
     /// <summary>One sample as a float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float ToFloat<T>(T sample)
         where T : unmanaged
         => typeof(T) == typeof(byte) ? (byte)(object)sample : (ushort)(object)sample;
@@ -90,6 +92,7 @@ internal static class SampleConversion
     // vcvtps2dq rounds to nearest, ties to even (the default rounding mode), and the unsigned saturating
     // narrowing (vpmovusdb / vpmovusdw) clamps at 255 or 65535 in order; only the lower bound needs a max.
     // Values past 2^31 convert to 0x80000000, which saturates to the top of the range, as it should.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int StoreAvx512<T>(ReadOnlySpan<float> values, float divisor, float bias, float max, bool absolute, Span<T> destination)
         where T : unmanaged
     {
