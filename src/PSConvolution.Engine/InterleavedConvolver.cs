@@ -48,8 +48,8 @@ internal static class InterleavedConvolver
     public static void Convolve<T>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, in Step step, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel)
         where T : unmanaged
     {
-        var plan = new Plan(step, rows, columns, channels);
-        PlaneConvolver.ForBands(rows.OutputLength, parallel, (start, end) => ConvolveBand(source, width, height, channels, destination, plan, start, end));
+        var plan = new Plan(step, rows, columns, channels) { Cancellation = parallel.CancellationToken };
+        RowBands.Run(rows.OutputLength, parallel, (start, end) => ConvolveBand(source, width, height, channels, destination, plan, start, end));
     }
 
     /// <summary>Everything about one step that does not change from row to row, computed once per image.</summary>
@@ -157,6 +157,9 @@ internal static class InterleavedConvolver
 
         public Step Step { get; }
 
+        /// <summary>Checked every block of rows, so a large image stops within milliseconds.</summary>
+        public System.Threading.CancellationToken Cancellation { get; init; }
+
         public KernelSamplingMap Rows { get; }
 
         public KernelSamplingMap Columns { get; }
@@ -218,6 +221,7 @@ internal static class InterleavedConvolver
         {
             for (int y = start; y < end;)
             {
+                plan.Cancellation.ThrowIfCancellationRequested();
                 int count = Math.Min(Plan.Block, end - y);
                 int positions = ((count - 1) * rows.Stride) + plan.KernelHeight;
 

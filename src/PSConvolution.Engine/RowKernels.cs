@@ -10,34 +10,9 @@ namespace PSConvolution.Engine;
 /// <summary>The vectorised row loops every convolution path is built from.</summary>
 internal static class RowKernels
 {
-    /// <summary><c>acc[x] += weight * source[x]</c> for every x of <paramref name="accumulator"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MultiplyAdd(Span<float> accumulator, ReadOnlySpan<float> source, float weight)
-    {
-        source = source.Slice(0, accumulator.Length);
-        int x = 0;
-        if (Vector.IsHardwareAccelerated && accumulator.Length >= Vector<float>.Count)
-        {
-            Span<Vector<float>> acc = MemoryMarshal.Cast<float, Vector<float>>(accumulator);
-            ReadOnlySpan<Vector<float>> src = MemoryMarshal.Cast<float, Vector<float>>(source);
-            var w = new Vector<float>(weight);
-            for (int v = 0; v < acc.Length; v++)
-            {
-                acc[v] += w * src[v];
-            }
-
-            x = acc.Length * Vector<float>.Count;
-        }
-
-        for (; x < accumulator.Length; x++)
-        {
-            accumulator[x] += weight * source[x];
-        }
-    }
-
     /// <summary>
     /// <c>acc[x] = (accumulate ? acc[x] : 0) + sum over t of taps[t] * source[x + offsets[t]]</c>: every tap of a
-    /// kernel in one pass, with the accumulators held in registers (4 vectors wide) so each tap costs one load and
+    /// kernel in one pass, with the accumulators held in registers (8 vectors wide with AVX-512) so each tap costs one load and
     /// one fused multiply-add. The caller guarantees <c>source.Length &gt;= acc.Length + max(offsets)</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -254,16 +229,6 @@ internal static class RowKernels
         }
     }
 
-    /// <summary><c>acc[x] += weight * source[x * stride]</c>: the strided form, where samples are not contiguous.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MultiplyAddStrided(Span<float> accumulator, ReadOnlySpan<float> source, int stride, float weight)
-    {
-        for (int x = 0; x < accumulator.Length; x++)
-        {
-            accumulator[x] += weight * source[x * stride];
-        }
-    }
-
     /// <summary><c>values[x] = values[x] / divisor + bias</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DivideAndOffset(Span<float> values, float divisor, float bias)
@@ -285,26 +250,6 @@ internal static class RowKernels
         for (; x < values.Length; x++)
         {
             values[x] = (values[x] / divisor) + bias;
-        }
-    }
-
-    /// <summary>
-    /// Rounds to nearest (ties to even, as OpenCV's saturate_cast), optionally takes the absolute value,
-    /// then clamps to 0..max.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Quantize(Span<float> values, float max, OutputRange range)
-    {
-        bool absolute = range == OutputRange.Absolute;
-        for (int x = 0; x < values.Length; x++)
-        {
-            float v = MathF.Round(values[x], MidpointRounding.ToEven);
-            if (absolute)
-            {
-                v = MathF.Abs(v);
-            }
-
-            values[x] = Math.Clamp(v, 0f, max);
         }
     }
 
