@@ -3,7 +3,7 @@ using System;
 namespace PSConvolution.Engine;
 
 /// <summary>How kernels are applied to an image (CONTRACT section 1). Immutable; the defaults are the contract's defaults.</summary>
-public sealed class ConvolutionOptions
+public sealed record ConvolutionOptions
 {
     /// <summary>The contract's defaults.</summary>
     public static ConvolutionOptions Default { get; } = new();

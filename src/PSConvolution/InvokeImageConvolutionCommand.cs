@@ -1,10 +1,13 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
 using PSConvolution.Engine;
 
 namespace PSConvolution.Commands;
@@ -113,6 +116,11 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter InPlace { get; set; }
 
+    /// <summary>Largest number of files processed at once.</summary>
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = Environment.ProcessorCount;
+
     /// <summary>Largest number of pixels per frame.</summary>
     [Parameter]
     [ValidateRange(1L, long.MaxValue)]
@@ -179,28 +187,190 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     /// <inheritdoc/>
     protected override void EndProcessing()
     {
-        bool showProgress = sources.Count > 1;
-        for (int i = 0; i < sources.Count; i++)
+        // Everything that talks to the host (ShouldProcess, errors about outputs) happens here, on the pipeline thread.
+        var jobs = new List<FileJob>(sources.Count);
+        foreach (string source in sources)
         {
-            if (cancellation.IsCancellationRequested)
+            string output = GetOutputPath(source);
+            if (!InPlace && PathsEqual(output, source))
             {
-                break;
+                WriteError(ErrorRecords.From(ConvolutionErrorKind.DestinationIsSource, source, $"The output for '{source}' would replace the source file. Use -Suffix, -Destination, or -InPlace to replace it on purpose."));
+                continue;
             }
 
-            string source = sources[i];
+            string kernels = string.Join(", ", Kernel.Select(k => k.Name));
+            string action = InPlace ? $"Replace with its convolution by {kernels}" : $"Write convolution of '{source}' by {kernels}";
+            if (ShouldProcess(output, action))
+            {
+                jobs.Add(new FileJob(jobs.Count, source, output) { Overwrite = Force || InPlace });
+            }
+        }
+
+        if (jobs.Count > 0)
+        {
+            RunJobs(jobs);
+        }
+    }
+
+    // Files run on worker threads under one budget of cores: with w workers each image gets cores / w threads.
+    // Workers only post completions to a queue; the pipeline thread writes output, errors and progress,
+    // in input order.
+    private void RunJobs(List<FileJob> jobs)
+    {
+        int workers = Math.Min(ThrottleLimit, jobs.Count);
+        int threadsPerImage = Math.Max(1, Environment.ProcessorCount / workers);
+        ConvolutionRequest shared = request!;
+        var perWorker = new ConvolutionRequest(shared.Kernels, shared.Options with { MaxDegreeOfParallelism = threadsPerImage })
+        {
+            Format = shared.Format,
+            Quality = shared.Quality,
+            MaxPixels = shared.MaxPixels,
+        };
+        CancellationToken token = cancellation.Token;
+        using var completions = new BlockingCollection<FileJob>();
+        int next = -1;
+        int running = workers;
+        var tasks = new Task[workers];
+        for (int w = 0; w < workers; w++)
+        {
+            tasks[w] = Task.Run(() =>
+            {
+                try
+                {
+                    int i;
+                    while ((i = Interlocked.Increment(ref next)) < jobs.Count && !token.IsCancellationRequested)
+                    {
+                        FileJob job = jobs[i];
+                        job.Failure = Convert(job, perWorker, token);
+                        if (job.Failure is OperationCanceledException)
+                        {
+                            break;
+                        }
+
+                        completions.Add(job, CancellationToken.None);
+                    }
+                }
+                finally
+                {
+                    if (Interlocked.Decrement(ref running) == 0)
+                    {
+                        completions.CompleteAdding();
+                    }
+                }
+            });
+        }
+
+        var watch = Stopwatch.StartNew();
+        bool showProgress = jobs.Count > 1;
+        int emitted = 0;
+        int done = 0;
+        try
+        {
+            foreach (FileJob finished in completions.GetConsumingEnumerable(token))
+            {
+                done++;
+                finished.Done = true;
+                while (emitted < jobs.Count && jobs[emitted].Done)
+                {
+                    Emit(jobs[emitted]);
+                    emitted++;
+                }
+
+                if (showProgress)
+                {
+                    double perFile = watch.Elapsed.TotalSeconds / done;
+                    string status = string.Format(CultureInfo.CurrentCulture, "{0} of {1} files done: {2}", done, jobs.Count, System.IO.Path.GetFileName(finished.Source));
+                    WriteProgress(new ProgressRecord(ProgressId, ProgressActivity, status)
+                    {
+                        PercentComplete = (int)(100L * done / jobs.Count),
+                        SecondsRemaining = (int)Math.Ceiling(perFile * (jobs.Count - done)),
+                        CurrentOperation = finished.Output,
+                    });
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped (Ctrl+C): workers see the same token and clean up their temporary files.
+        }
+        finally
+        {
+            // Also reached when -ErrorAction Stop turns an error into an exception: stop the rest, wait for them.
+            cancellation.Cancel();
+            try
+            {
+                Task.WaitAll(tasks);
+            }
+            catch (AggregateException)
+            {
+            }
+
             if (showProgress)
             {
-                string status = string.Format(CultureInfo.CurrentCulture, "File {0} of {1}: {2}", i + 1, sources.Count, System.IO.Path.GetFileName(source));
-                WriteProgress(new ProgressRecord(ProgressId, ProgressActivity, status) { PercentComplete = (int)(100L * i / sources.Count) });
+                WriteProgress(new ProgressRecord(ProgressId, ProgressActivity, "Done") { RecordType = ProgressRecordType.Completed, PercentComplete = 100 });
             }
-
-            ProcessFile(source);
         }
+    }
 
-        if (showProgress)
+    private static Exception? Convert(FileJob job, ConvolutionRequest request, CancellationToken token)
+    {
+        try
         {
-            WriteProgress(new ProgressRecord(ProgressId, ProgressActivity, "Done") { RecordType = ProgressRecordType.Completed, PercentComplete = 100 });
+            string folder = System.IO.Path.GetDirectoryName(job.Output)!;
+            Directory.CreateDirectory(folder);
+            ImageFileConvolver.Convert(job.Source, job.Output, request, overwrite: job.Overwrite, token);
+            return null;
         }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
+
+    private void Emit(FileJob job)
+    {
+        switch (job.Failure)
+        {
+            case null:
+                foreach (PSObject item in InvokeProvider.Item.Get(new[] { job.Output }, force: true, literalPath: true))
+                {
+                    WriteObject(item);
+                }
+
+                break;
+            case ConvolutionException e:
+                WriteError(ErrorRecords.From(e, job.Source));
+                break;
+            case IOException or UnauthorizedAccessException:
+                WriteError(ErrorRecords.From(ConvolutionErrorKind.WriteFailed, job.Output, $"The output file '{job.Output}' could not be written: {job.Failure.Message}"));
+                break;
+            default:
+                WriteError(new ErrorRecord(job.Failure, "UnexpectedError", ErrorCategory.NotSpecified, job.Source));
+                break;
+        }
+    }
+
+    /// <summary>One file to convolve and, once a worker is done with it, how it went.</summary>
+    private sealed class FileJob
+    {
+        public FileJob(int index, string source, string output)
+        {
+            Index = index;
+            Source = source;
+            Output = output;
+        }
+
+        public int Index { get; }
+
+        public string Source { get; }
+
+        public string Output { get; }
+
+        public bool Overwrite { get; set; }
+
+        public Exception? Failure { get; set; }
+
+        public bool Done { get; set; }
     }
 
     /// <inheritdoc/>
@@ -254,53 +424,6 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             {
                 sources.Add(file);
             }
-        }
-    }
-
-    private void ProcessFile(string source)
-    {
-        string output = GetOutputPath(source);
-        if (!InPlace && PathsEqual(output, source))
-        {
-            WriteError(ErrorRecords.From(ConvolutionErrorKind.DestinationIsSource, source, $"The output for '{source}' would replace the source file. Use -Suffix, -Destination, or -InPlace to replace it on purpose."));
-            return;
-        }
-
-        string kernels = string.Join(", ", Kernel.Select(k => k.Name));
-        string action = InPlace ? $"Replace with its convolution by {kernels}" : $"Write convolution of '{source}' by {kernels}";
-        if (!ShouldProcess(output, action))
-        {
-            return;
-        }
-
-        try
-        {
-            string folder = System.IO.Path.GetDirectoryName(output)!;
-            if (!Directory.Exists(folder))
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            ImageFileConvolver.Convert(source, output, request!, overwrite: Force || InPlace, cancellation.Token);
-        }
-        catch (ConvolutionException e)
-        {
-            WriteError(ErrorRecords.From(e, source));
-            return;
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            WriteError(ErrorRecords.From(ConvolutionErrorKind.WriteFailed, output, $"The output file '{output}' could not be written: {e.Message}"));
-            return;
-        }
-
-        foreach (PSObject item in InvokeProvider.Item.Get(new[] { output }, force: true, literalPath: true))
-        {
-            WriteObject(item);
         }
     }
 

@@ -133,6 +133,57 @@ Describe 'Invoke-ImageConvolution' {
         }
     }
 
+    Context 'concurrency and cancellation' {
+        It 'writes results in input order whatever finishes first' {
+            $big = Join-Path $dir 'a-big.jpg'
+            $image = [SixLabors.ImageSharp.Image]::Load[SixLabors.ImageSharp.PixelFormats.Rgb24]((Join-Path $dir 'coffee.jpg'))
+            [SixLabors.ImageSharp.Processing.ProcessingExtensions]::Mutate($image, [Action[SixLabors.ImageSharp.Processing.IImageProcessingContext]] { param($c) $null = [SixLabors.ImageSharp.Processing.ResizeExtensions]::Resize($c, 2400, 1600) })
+            [SixLabors.ImageSharp.ImageExtensions]::SaveAsJpeg($image, $big)
+            $image.Dispose()
+            $inputs = @($big) + @(Get-ChildItem -LiteralPath $dir -Filter *.jpg | Where-Object Name -NE 'a-big.jpg' | Sort-Object Name | ForEach-Object FullName)
+            $out = $inputs | ForEach-Object { Get-Item -LiteralPath $_ } | Invoke-ImageConvolution -Kernel Gaussian5 -Destination (Join-Path $dir 'ordered') -ThrottleLimit 2
+            $out.Name | Should -Be ($inputs | ForEach-Object { Split-Path $_ -Leaf })
+        }
+
+        It 'stops the rest cleanly with -ErrorAction Stop on the first bad file' {
+            Set-Content -LiteralPath (Join-Path $dir '0-bad.jpg') -Value 'not an image'
+            foreach ($i in 1..6) { Copy-Item -LiteralPath (Join-Path $dir 'rocket.jpg') -Destination (Join-Path $dir "r$i.jpg") }
+            $target = Join-Path $dir 'stopped'
+            { Get-ChildItem -LiteralPath $dir -Filter *.jpg | Sort-Object Name | Invoke-ImageConvolution -Kernel Gaussian5 -Destination $target -ThrottleLimit 1 -ErrorAction Stop } |
+                Should -Throw -ErrorId "NotAnImage,$CommandType"
+            if (Test-Path $target) {
+                Get-ChildItem -LiteralPath $target -Force | Where-Object Name -Like '*.tmp' | Should -BeNullOrEmpty
+                @(Get-ChildItem -LiteralPath $target -Force).Count | Should -BeLessThan 9
+                Get-ChildItem -LiteralPath $target -Force | ForEach-Object { [SixLabors.ImageSharp.Image]::Identify($_.FullName).Width | Should -BeGreaterThan 0 }
+            }
+        }
+
+        It 'stops promptly in the middle of a large image and leaves no temporary file' {
+            $big = Join-Path $dir 'huge.png'
+            $image = [SixLabors.ImageSharp.Image]::Load[SixLabors.ImageSharp.PixelFormats.Rgb24]((Join-Path $dir 'rocket.jpg'))
+            [SixLabors.ImageSharp.Processing.ProcessingExtensions]::Mutate($image, [Action[SixLabors.ImageSharp.Processing.IImageProcessingContext]] { param($c) $null = [SixLabors.ImageSharp.Processing.ResizeExtensions]::Resize($c, 3000, 2000) })
+            [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, $big)
+            $image.Dispose()
+            # An 81x81 disk is not separable: about 5,000 multiply-adds per sample, several seconds for 6 MP.
+            $disk = (0..80 | ForEach-Object { $y = $_ - 40; (0..80 | ForEach-Object { $x = $_ - 40; [int]($x * $x + $y * $y -le 1600) }) -join ' ' }) -join '; '
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript('param($m, $f, $k) Import-Module $m; Invoke-ImageConvolution -LiteralPath $f -Kernel $k -Suffix _slow').AddArgument($ModulePath).AddArgument($big).AddArgument($disk)
+                $async = $ps.BeginInvoke()
+                Start-Sleep -Milliseconds 1500
+                $async.IsCompleted | Should -BeFalse -Because 'the convolution should still be running'
+                $watch = [Diagnostics.Stopwatch]::StartNew()
+                $ps.Stop()
+                $watch.Stop()
+                $watch.Elapsed.TotalSeconds | Should -BeLessThan 3
+            }
+            finally {
+                $ps.Dispose()
+            }
+            Get-ChildItem -LiteralPath $dir -Force | Where-Object { $_.Name -like '*.tmp' -or $_.Name -like 'huge_slow*' } | Should -BeNullOrEmpty
+        }
+    }
+
     Context 'pixels' {
         It 'applies a numeric matrix with zero padding exactly' {
             $src = New-TestImage -Path (Join-Path $dir 'ramp.png') -Width 3 -Height 3 -Grey -Pixel { param($x, $y) $v = 10 * (3 * $y + $x + 1); @($v, $v, $v, 255) }
@@ -197,7 +248,8 @@ Describe 'Invoke-ImageConvolution' {
                 $out | Should -HaveCount 3
                 $records = @($ps.Streams.Progress | Where-Object Activity -EQ 'Invoke-ImageConvolution')
                 $records.Count | Should -BeGreaterOrEqual 4
-                $records[0].StatusDescription | Should -BeLike 'File 1 of 3:*'
+                $records[0].StatusDescription | Should -BeLike '1 of 3 files done:*'
+                $records[0].SecondsRemaining | Should -BeGreaterOrEqual 0
                 $records[-1].RecordType | Should -Be 'Completed'
             }
             finally {
