@@ -8,7 +8,7 @@ namespace PSConvolution.Engine;
 /// <summary>
 /// Convolves interleaved rows directly: every channel of a row is one flat float signal in which a horizontal tap
 /// is an offset of <c>channels</c> samples, so no de-interleaving is needed and each tap is one contiguous
-/// vectorised multiply-add. Rows stream through a small per-band <see cref="RowCache"/>, so working memory is a
+/// vectorised multiply-add. Rows stream through a small per-band <see cref="RowCache{T}"/>, so working memory is a
 /// few rows, not another image. Borders come entirely from the two <see cref="KernelSamplingMap"/>s.
 /// </summary>
 internal static class InterleavedConvolver
@@ -48,6 +48,14 @@ internal static class InterleavedConvolver
     public static void Convolve<T>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, in Step step, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel)
         where T : unmanaged
     {
+        if (typeof(T) == typeof(byte) && IntegerSeparableConvolver.TryPlan(step, out IntegerSeparableConvolver.Plan integerPlan))
+        {
+            ReadOnlyMemory<T> s = source;
+            Memory<T> d = destination;
+            IntegerSeparableConvolver.Convolve(Unsafe.As<ReadOnlyMemory<T>, ReadOnlyMemory<byte>>(ref s), width, height, channels, Unsafe.As<Memory<T>, Memory<byte>>(ref d), step, integerPlan, rows, columns, parallel, parallel.CancellationToken);
+            return;
+        }
+
         var plan = new Plan(step, rows, columns, channels) { Cancellation = parallel.CancellationToken };
         RowBands.Run(rows.OutputLength, parallel, (start, end) => ConvolveBand(source, width, height, channels, destination, plan, start, end));
     }
@@ -211,7 +219,7 @@ internal static class InterleavedConvolver
         int rowLength = plan.RowLength;
         int paddedLength = plan.PaddedLength;
         int kw = plan.KernelWidth;
-        using var cache = new RowCache(plan.Slots, plan.CacheRowLength);
+        using var cache = new RowCache<float>(plan.Slots, plan.CacheRowLength);
         float[] padded = ArrayPool<float>.Shared.Rent(paddedLength);
         float[] accumulators = ArrayPool<float>.Shared.Rent(rowLength * Plan.Block);
         float[]? response = s.Matrices.Length > 1 ? ArrayPool<float>.Shared.Rent(rowLength) : null;
@@ -308,7 +316,7 @@ internal static class InterleavedConvolver
 
     // One output row from the cached rows in rowSlots: the separable vertical pass, one matrix, or an operator.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void OneRow(Plan plan, RowCache cache, Span<int> rowSlots, int[] offsets, Span<float> acc, float[]? response, int channels)
+    private static void OneRow(Plan plan, RowCache<float> cache, Span<int> rowSlots, int[] offsets, Span<float> acc, float[]? response, int channels)
     {
         Step s = plan.Step;
         int kw = plan.KernelWidth;
@@ -434,7 +442,7 @@ internal static class InterleavedConvolver
 
     // Channels not selected keep the sample under each output pixel's anchor.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CopyUnselected<T>(ReadOnlySpan<T> source, int width, int channels, int y, KernelSamplingMap rows, KernelSamplingMap columns, bool[] selected, Span<T> destination)
+    internal static void CopyUnselected<T>(ReadOnlySpan<T> source, int width, int channels, int y, KernelSamplingMap rows, KernelSamplingMap columns, bool[] selected, Span<T> destination)
         where T : unmanaged
     {
         bool all = true;

@@ -4,20 +4,21 @@ using System.Buffers;
 namespace PSConvolution.Engine;
 
 /// <summary>
-/// A small ring of float rows keyed by source row index, stored one after another in a single buffer, so each
+/// A small ring of rows (floats, or 16-bit integers on the integer path) keyed by source row index, stored one after another in a single buffer, so each
 /// source row is converted (and, for separable kernels, filtered horizontally) once per band, and every tap of a
 /// 2-D kernel is an offset into one span. Oldest rows are evicted first; a miss only costs recomputation.
 /// </summary>
-internal sealed class RowCache : IDisposable
+internal sealed class RowCache<T> : IDisposable
+    where T : unmanaged
 {
-    private readonly float[] buffer;
+    private readonly T[] buffer;
     private readonly int[] keys;
     private int next;
 
     public RowCache(int slots, int rowLength)
     {
         RowLength = Math.Max(1, rowLength);
-        buffer = ArrayPool<float>.Shared.Rent(checked(slots * RowLength));
+        buffer = ArrayPool<T>.Shared.Rent(checked(slots * RowLength));
         keys = new int[slots];
         keys.AsSpan().Fill(int.MinValue);
     }
@@ -26,7 +27,7 @@ internal sealed class RowCache : IDisposable
     public int RowLength { get; }
 
     /// <summary>Every row, one after another: slot s starts at s * <see cref="RowLength"/>.</summary>
-    public ReadOnlySpan<float> All => buffer.AsSpan(0, keys.Length * RowLength);
+    public ReadOnlySpan<T> All => buffer.AsSpan(0, keys.Length * RowLength);
 
     /// <summary>The slot holding a key, or -1.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -61,7 +62,7 @@ internal sealed class RowCache : IDisposable
     }
 
     /// <summary>The row in a slot.</summary>
-    public Span<float> Row(int slot) => buffer.AsSpan(slot * RowLength, RowLength);
+    public Span<T> Row(int slot) => buffer.AsSpan(slot * RowLength, RowLength);
 
-    public void Dispose() => ArrayPool<float>.Shared.Return(buffer);
+    public void Dispose() => ArrayPool<T>.Shared.Return(buffer);
 }

@@ -1,0 +1,308 @@
+using System;
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using System.Threading.Tasks;
+
+namespace PSConvolution.Engine;
+
+/// <summary>
+/// The exact integer path for the most common blurs on 8-bit images: separable kernels whose factors are small
+/// non-negative integers and whose divisor is their product, a power of two (Gaussian3 is 1 2 1 by 1 2 1 over 16,
+/// Gaussian5 is 1 4 6 4 1 by 1 4 6 4 1 over 256). Every sum fits 16 bits, so a 512-bit vector holds 32 samples
+/// instead of 16 floats, and the result is the float path's to the bit: both compute the same integer sum, and
+/// division by a power of two is exact; rounding is to nearest with ties to even in both.
+/// </summary>
+internal static class IntegerSeparableConvolver
+{
+    /// <summary>The integer factors and shift, when a step qualifies.</summary>
+    internal sealed class Plan
+    {
+        public Plan(ushort[] rowTaps, ushort[] columnTaps, int shift, ushort border)
+        {
+            RowTaps = rowTaps;
+            ColumnTaps = columnTaps;
+            Shift = shift;
+            Border = border;
+        }
+
+        public ushort[] RowTaps { get; }
+
+        public ushort[] ColumnTaps { get; }
+
+        public int Shift { get; }
+
+        public ushort Border { get; }
+    }
+
+    /// <summary>Checks whether a step can run on the integer path and prepares it.</summary>
+    public static bool TryPlan(in InterleavedConvolver.Step step, out Plan plan)
+    {
+        plan = null!;
+        if (step.Matrices.Length != 1 || step.Bias != 0 || step.Max != 255f)
+        {
+            return false;
+        }
+
+        KernelMatrix m = step.Matrices[0];
+        if (!m.IsSeparable || m.Width < 2 || m.Height < 2 || step.BorderValue != MathF.Round(step.BorderValue) || step.BorderValue < 0 || step.BorderValue > 255)
+        {
+            return false;
+        }
+
+        if (!TryIntegers(m.RowFactor!, out ushort[] row, out int rowSum) || !TryIntegers(m.ColumnFactor!, out ushort[] column, out int columnSum))
+        {
+            return false;
+        }
+
+        int product = rowSum * columnSum;
+        if (product > 256 || !BitOperations.IsPow2(product) || step.Divisors[0] != product)
+        {
+            return false;
+        }
+
+        plan = new Plan(row, column, BitOperations.Log2((uint)product), (ushort)step.BorderValue);
+        return true;
+    }
+
+    public static void Convolve(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, InterleavedConvolver.Step step, Plan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, System.Threading.CancellationToken cancellation)
+    {
+        int outWidth = columns.OutputLength;
+        int rowLength = (((outWidth - 1) * columns.Stride) + 1) * channels;
+        int paddedLength = columns.PaddedLength * channels;
+        int kh = plan.ColumnTaps.Length;
+        int kw = plan.RowTaps.Length;
+        int[] horizontalOffsets = new int[kw];
+        for (int j = 0; j < kw; j++)
+        {
+            horizontalOffsets[j] = j * channels;
+        }
+
+        RowBands.Run(rows.OutputLength, parallel, (start, end) =>
+        {
+            using var cache = new RowCache<ushort>(kh + rows.Stride + 1, rowLength);
+            ushort[] padded = ArrayPool<ushort>.Shared.Rent(paddedLength);
+            ushort[] accumulator = ArrayPool<ushort>.Shared.Rent(rowLength);
+            int[] slots = new int[kh];
+            int[] offsets = new int[kh];
+            try
+            {
+                for (int y = start; y < end; y++)
+                {
+                    if ((y & 7) == 0)
+                    {
+                        cancellation.ThrowIfCancellationRequested();
+                    }
+
+                    for (int i = 0; i < kh; i++)
+                    {
+                        int r = rows.Indices[(y * rows.Stride) + i];
+                        int slot = cache.Find(r);
+                        if (slot < 0)
+                        {
+                            slot = cache.Claim(r, slots.AsSpan(0, i));
+                            FillPadded(source.Span, width, height, channels, r, columns, plan.Border, padded.AsSpan(0, paddedLength));
+                            Correlate(padded.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, rowLength), plan.RowTaps, horizontalOffsets);
+                        }
+
+                        slots[i] = slot;
+                        offsets[i] = slot * cache.RowLength;
+                    }
+
+                    Span<ushort> acc = accumulator.AsSpan(0, rowLength);
+                    Correlate(cache.All, acc, plan.ColumnTaps, offsets);
+                    if (columns.Stride > 1)
+                    {
+                        for (int x = 1; x < outWidth; x++)
+                        {
+                            acc.Slice(x * columns.Stride * channels, channels).CopyTo(acc.Slice(x * channels, channels));
+                        }
+                    }
+
+                    Span<byte> dst = destination.Span.Slice(y * outWidth * channels, outWidth * channels);
+                    Store(acc.Slice(0, outWidth * channels), plan.Shift, dst);
+                    InterleavedConvolver.CopyUnselected(source.Span, width, channels, y, rows, columns, step.Selected, dst);
+                }
+            }
+            finally
+            {
+                ArrayPool<ushort>.Shared.Return(padded);
+                ArrayPool<ushort>.Shared.Return(accumulator);
+            }
+        });
+    }
+
+    private static bool TryIntegers(double[] factor, out ushort[] taps, out int sum)
+    {
+        taps = new ushort[factor.Length];
+        sum = 0;
+        foreach (double f in factor)
+        {
+            if (f < 0 || f != Math.Round(f) || f > 255)
+            {
+                return false;
+            }
+        }
+
+        for (int i = 0; i < factor.Length; i++)
+        {
+            taps[i] = (ushort)factor[i];
+            sum += taps[i];
+        }
+
+        return sum > 0;
+    }
+
+    // acc[k] = sum over t of taps[t] * source[k + offsets[t]], in 16 bits (the caller's bounds keep it from wrapping).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Correlate(ReadOnlySpan<ushort> source, Span<ushort> accumulator, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets)
+    {
+        int n = accumulator.Length;
+        int maxOffset = 0;
+        foreach (int o in offsets)
+        {
+            maxOffset = Math.Max(maxOffset, o);
+        }
+
+        if (source.Length < n + maxOffset || taps.Length != offsets.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(source));
+        }
+
+        ref ushort src = ref MemoryMarshal.GetReference(source);
+        ref ushort acc = ref MemoryMarshal.GetReference(accumulator);
+        int x = 0;
+        if (Avx512BW.IsSupported)
+        {
+            for (; x <= n - 128; x += 128)
+            {
+                Vector512<ushort> a0 = Vector512<ushort>.Zero, a1 = Vector512<ushort>.Zero, a2 = Vector512<ushort>.Zero, a3 = Vector512<ushort>.Zero;
+                for (int t = 0; t < taps.Length; t++)
+                {
+                    Vector512<ushort> w = Vector512.Create(taps[t]);
+                    ref ushort s = ref Unsafe.Add(ref src, x + offsets[t]);
+                    a0 += Vector512.LoadUnsafe(ref s) * w;
+                    a1 += Vector512.LoadUnsafe(ref s, 32) * w;
+                    a2 += Vector512.LoadUnsafe(ref s, 64) * w;
+                    a3 += Vector512.LoadUnsafe(ref s, 96) * w;
+                }
+
+                ref ushort a = ref Unsafe.Add(ref acc, x);
+                a0.StoreUnsafe(ref a);
+                a1.StoreUnsafe(ref a, 32);
+                a2.StoreUnsafe(ref a, 64);
+                a3.StoreUnsafe(ref a, 96);
+            }
+        }
+
+        if (Vector.IsHardwareAccelerated)
+        {
+            int lanes = Vector<ushort>.Count;
+            for (; x <= n - lanes; x += lanes)
+            {
+                Vector<ushort> a0 = Vector<ushort>.Zero;
+                for (int t = 0; t < taps.Length; t++)
+                {
+                    a0 += new Vector<ushort>(source.Slice(x + offsets[t], lanes)) * new Vector<ushort>(taps[t]);
+                }
+
+                a0.CopyTo(accumulator.Slice(x, lanes));
+            }
+        }
+
+        for (; x < n; x++)
+        {
+            int a = 0;
+            for (int t = 0; t < taps.Length; t++)
+            {
+                a += taps[t] * Unsafe.Add(ref src, x + offsets[t]);
+            }
+
+            Unsafe.Add(ref acc, x) = (ushort)a;
+        }
+    }
+
+    // out = round(v / 2^shift), ties to even: add half - 1, plus one when the kept part is odd, then shift.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Store(ReadOnlySpan<ushort> values, int shift, Span<byte> destination)
+    {
+        int n = values.Length;
+        int x = 0;
+        ushort half = (ushort)(shift == 0 ? 0 : (1 << (shift - 1)) - 1);
+        if (Avx512BW.IsSupported)
+        {
+            Vector512<ushort> bias = Vector512.Create(half);
+            Vector512<ushort> one = Vector512.Create((ushort)1);
+            ref ushort src = ref MemoryMarshal.GetReference(values);
+            ref byte dst = ref MemoryMarshal.GetReference(destination);
+            for (; x <= n - 32; x += 32)
+            {
+                Vector512<ushort> v = Vector512.LoadUnsafe(ref src, (nuint)x);
+                if (shift > 0)
+                {
+                    Vector512<ushort> odd = Vector512.ShiftRightLogical(v, shift) & one;
+                    v = Vector512.ShiftRightLogical(v + bias + odd, shift);
+                }
+
+                Avx512BW.ConvertToVector256ByteWithSaturation(v).StoreUnsafe(ref dst, (nuint)x);
+            }
+        }
+
+        for (; x < n; x++)
+        {
+            int v = values[x];
+            if (shift > 0)
+            {
+                v = (v + half + ((v >> shift) & 1)) >> shift;
+            }
+
+            destination[x] = (byte)Math.Min(v, 255);
+        }
+    }
+
+    private static void FillPadded(ReadOnlySpan<byte> source, int width, int height, int channels, int row, KernelSamplingMap columns, ushort border, Span<ushort> padded)
+    {
+        if (row == height)
+        {
+            padded.Fill(border);
+            return;
+        }
+
+        ReadOnlySpan<byte> src = source.Slice(row * width * channels, width * channels);
+        foreach ((int start, int column, int length) in columns.Runs)
+        {
+            Span<ushort> target = padded.Slice(start * channels, length * channels);
+            if (column < width)
+            {
+                Widen(src.Slice(column * channels, length * channels), target);
+            }
+            else
+            {
+                target.Fill(border);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Widen(ReadOnlySpan<byte> source, Span<ushort> destination)
+    {
+        int i = 0;
+        if (Avx512BW.IsSupported)
+        {
+            ref byte src = ref MemoryMarshal.GetReference(source);
+            ref ushort dst = ref MemoryMarshal.GetReference(destination);
+            for (; i <= source.Length - 32; i += 32)
+            {
+                Avx512BW.ConvertToVector512UInt16(Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+
+        for (; i < source.Length; i++)
+        {
+            destination[i] = source[i];
+        }
+    }
+}
