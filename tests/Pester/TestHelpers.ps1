@@ -50,6 +50,8 @@ function Get-FolderState {
     # Names and hashes of every file below a folder, hidden ones included, to prove nothing else changed.
     param([string] $Path)
     Get-ChildItem -LiteralPath $Path -Recurse -File -Force | Sort-Object FullName | ForEach-Object {
-        '{0} {1}' -f [IO.Path]::GetRelativePath($Path, $_.FullName), (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash
+        $name = [IO.Path]::GetRelativePath($Path, $_.FullName)
+        if ($_.LinkType) { '{0} -> {1}' -f $name, $_.LinkTarget }
+        else { '{0} {1}' -f $name, (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash }
     }
 }
