@@ -12,6 +12,8 @@
     libvips, ImageMagick and ImageSharp on a 12 MP photo, then the batch case (40 JPEGs through
     Invoke-ImageConvolution against an OpenCvSharp program); prints Markdown tables and writes
     out/bench/results.json. -Quick takes about two minutes. OpenCvSharp's Linux runtime needs libgtk-3-0.
+    Package: builds, then writes the module's nupkg to out/package with PSResourceGet's Compress-PSResource,
+    ready for Publish-PSResource or a file-share repository. Test builds the package too and installs it.
     Help: builds, then regenerates module/en-US/PSConvolution.dll-Help.xml from docs/help.psd1 and the
     cmdlets' parameter metadata, and stages it.
 .EXAMPLE
@@ -19,7 +21,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Help', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Help', 'Bench', 'Package')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -182,6 +184,17 @@ function Invoke-Bench {
     ConvertTo-Json -InputObject $results -Depth 3 | Set-Content (Join-Path $bench 'results.json')
 }
 
+function Invoke-Package {
+    $package = Join-Path $out 'package'
+    if (Test-Path $package) { Remove-Item $package -Recurse -Force }
+    New-Item -ItemType Directory -Path $package | Out-Null
+    Import-Module Microsoft.PowerShell.PSResourceGet
+    Compress-PSResource -Path $staged -DestinationPath $package
+    $nupkg = Get-ChildItem $package -Filter *.nupkg
+    if (-not $nupkg) { throw 'Compress-PSResource wrote no package.' }
+    Write-Host "Package: $($nupkg.FullName)"
+}
+
 function Invoke-Help {
     $xml = Join-Path $root 'module/en-US/PSConvolution.dll-Help.xml'
     $child = Get-ChildPwsh
@@ -196,7 +209,8 @@ Push-Location $root
 try {
     Invoke-Build
     switch ($Task) {
-        'Test' { Invoke-Test }
+        'Test' { Invoke-Package; Invoke-Test }
+        'Package' { Invoke-Package }
         'Demo' { Invoke-Demo }
         'Help' { Invoke-Help }
         'Bench' { Invoke-Bench }

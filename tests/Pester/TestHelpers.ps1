@@ -55,3 +55,24 @@ function Get-FolderState {
         else { '{0} {1}' -f $name, (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash }
     }
 }
+
+function Invoke-ChildPwsh {
+    # Runs a script in a fresh pwsh (the one running the tests) with extra environment variables; returns its output.
+    param([string] $Script, [hashtable] $Environment = @{})
+    $process = [Environment]::ProcessPath
+    $arguments = @()
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { $arguments += Join-Path $PSHOME 'pwsh.dll' }
+    $arguments += '-NoProfile', '-NonInteractive', '-Command', $Script
+    $saved = @{}
+    foreach ($name in $Environment.Keys) {
+        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+        [Environment]::SetEnvironmentVariable($name, $Environment[$name])
+    }
+    try {
+        $output = & $process @arguments 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = @($output | ForEach-Object { "$_" }) }
+    }
+    finally {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    }
+}
