@@ -60,12 +60,17 @@ function Invoke-Build {
     $publish = Join-Path $out 'publish'
     Write-Host "Building PSConvolution $version ($Configuration)"
     Invoke-Native dotnet @('publish', (Join-Path $root 'src/PSConvolution/PSConvolution.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'quiet')
+    Invoke-Native dotnet @('publish', (Join-Path $root 'src/PSConvolution.Loader/PSConvolution.Loader.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'quiet')
 
     if (Test-Path $staged) { Remove-Item $staged -Recurse -Force }
     New-Item -ItemType Directory -Path $staged | Out-Null
-    # Only our assemblies and ImageSharp: PowerShell itself provides System.Management.Automation.
-    foreach ($file in 'PSConvolution.dll', 'PSConvolution.Engine.dll', 'SixLabors.ImageSharp.dll', 'PSConvolution.deps.json') {
-        Copy-Item (Join-Path $publish $file) $staged
+    # Only our assemblies and ImageSharp: PowerShell itself provides System.Management.Automation. The cmdlets,
+    # the engine and ImageSharp go to dependencies/ and load into the module's own AssemblyLoadContext (through
+    # PSConvolution.Loader.dll and PSConvolution.psm1), so another module's ImageSharp cannot clash with ours.
+    Copy-Item (Join-Path $publish 'PSConvolution.Loader.dll') $staged
+    $dependencies = New-Item -ItemType Directory -Path (Join-Path $staged 'dependencies')
+    foreach ($file in 'PSConvolution.dll', 'PSConvolution.Engine.dll', 'SixLabors.ImageSharp.dll') {
+        Copy-Item (Join-Path $publish $file) $dependencies
     }
     Copy-Item (Join-Path $root 'module/*') $staged -Recurse
     $manifest = Join-Path $staged 'PSConvolution.psd1'

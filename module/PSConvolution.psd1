@@ -1,5 +1,5 @@
 @{
-  RootModule           = 'PSConvolution.dll'
+  RootModule           = 'PSConvolution.psm1'
   # ModuleVersion is filled in by build.ps1 from Directory.Build.props.
   ModuleVersion        = '0.0.0'
   GUID                 = '6f1f4f7e-2c1b-4f0e-9a53-3c1de1a0c9b5'

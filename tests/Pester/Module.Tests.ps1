@@ -13,7 +13,7 @@ Describe 'The staged module' {
     }
 
     It 'does not carry System.Management.Automation.dll' {
-        Test-Path (Join-Path (Split-Path $ModulePath) 'System.Management.Automation.dll') | Should -BeFalse
+        Get-ChildItem (Split-Path $ModulePath) -Recurse -Filter 'System.Management.Automation.dll' | Should -BeNullOrEmpty
     }
 
     It 'uses approved verbs' {

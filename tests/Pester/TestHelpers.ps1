@@ -2,7 +2,7 @@
 $script:ModulePath = if ($env:PSCONVOLUTION_MODULE) { $env:PSCONVOLUTION_MODULE } else { Join-Path $PSScriptRoot '../../out/PSConvolution/PSConvolution.psd1' }
 Import-Module $script:ModulePath -Force
 # The helpers below draw and read test images with the module's own copy of ImageSharp.
-Add-Type -Path (Join-Path (Split-Path $script:ModulePath) 'SixLabors.ImageSharp.dll')
+Add-Type -Path (Join-Path (Split-Path $script:ModulePath) 'dependencies/SixLabors.ImageSharp.dll')
 $script:SamplesPath = Join-Path $PSScriptRoot '../../samples'
 
 function New-TestImage {

@@ -1,0 +1,55 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    function New-FakeImageSharp([string] $Path) {
+        # Compiled with the Roslyn that PowerShell ships, because Add-Type gives its assemblies random names.
+        $source = @'
+[assembly: System.Reflection.AssemblyVersion("9.0.0.0")]
+namespace SixLabors.ImageSharp { public static class Image { public static string Origin => "another module"; } }
+'@
+        $tree = [Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree]::ParseText($source)
+        $runtime = Split-Path ([object].Assembly.Location)
+        $references = [Microsoft.CodeAnalysis.MetadataReference[]]@(
+            [Microsoft.CodeAnalysis.MetadataReference]::CreateFromFile([object].Assembly.Location),
+            [Microsoft.CodeAnalysis.MetadataReference]::CreateFromFile((Join-Path $runtime 'System.Runtime.dll')))
+        $options = [Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions]::new([Microsoft.CodeAnalysis.OutputKind]::DynamicallyLinkedLibrary)
+        $compilation = [Microsoft.CodeAnalysis.CSharp.CSharpCompilation]::Create('SixLabors.ImageSharp', [Microsoft.CodeAnalysis.SyntaxTree[]]@($tree), $references, $options)
+        $stream = [System.IO.File]::Create($Path)
+        try { $result = $compilation.Emit($stream) } finally { $stream.Dispose() }
+        if (-not $result.Success) { throw ($result.Diagnostics -join "`n") }
+    }
+}
+
+Describe 'Dependency isolation' {
+    It 'loads the cmdlets, the engine and ImageSharp into the module''s own AssemblyLoadContext' {
+        $cmdlets = (Get-Command Invoke-ImageConvolution).ImplementingType.Assembly
+        $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($cmdlets)
+        $context.Name | Should -Be 'PSConvolution'
+        $context.Assemblies.GetName().Name | Should -Contain 'PSConvolution.Engine'
+        $imageSharp = $context.Assemblies | Where-Object { $_.GetName().Name -eq 'SixLabors.ImageSharp' }
+        $imageSharp | Should -Not -BeNullOrEmpty
+        $imageSharp.Location | Should -BeLike '*dependencies*'
+    }
+
+    It 'still works in a session that loaded another ImageSharp first' {
+        # Another module's "ImageSharp": a different assembly with the same name and a higher version, loaded
+        # into the default context before this module. Without isolation the engine binds to it and fails.
+        $other = Join-Path $TestDrive 'other'
+        New-Item -ItemType Directory -Path $other | Out-Null
+        $fake = Join-Path $other 'SixLabors.ImageSharp.dll'
+        New-FakeImageSharp -Path $fake
+        $image = Join-Path $TestDrive 'iso.png'
+        New-TestImage -Path $image -Width 6 -Height 6 -Pixel { param($x, $y) @((40 * $x), 50, 60, 255) } | Out-Null
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+Add-Type -Path '$fake'
+[SixLabors.ImageSharp.Image]::Origin
+Import-Module '$ModulePath'
+(Invoke-ImageConvolution -LiteralPath '$image' -Kernel Gaussian3 -Suffix _iso).Name
+[SixLabors.ImageSharp.Image].Assembly.GetName().Version.ToString()
+"@
+        $result = Invoke-ChildPwsh -Script $script
+        $result.ExitCode | Should -Be 0 -Because ($result.Output -join "`n")
+        $result.Output | Should -Be @('another module', 'iso_iso.png', '9.0.0.0')
+    }
+}
