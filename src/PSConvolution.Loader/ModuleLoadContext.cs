@@ -12,6 +12,7 @@ namespace PSConvolution.Loader;
 /// </summary>
 public sealed class ModuleLoadContext : AssemblyLoadContext
 {
+    private static readonly object Gate = new();
     private static ModuleLoadContext? shared;
     private readonly string folder;
 
@@ -25,8 +26,13 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
     public static Assembly LoadModule(string folder)
     {
         ArgumentNullException.ThrowIfNull(folder);
-        shared ??= new ModuleLoadContext(Path.GetFullPath(folder));
-        return shared.LoadFromAssemblyName(new AssemblyName("PSConvolution"));
+
+        // Several runspaces (ForEach-Object -Parallel, thread jobs) may import the module at the same moment.
+        lock (Gate)
+        {
+            shared ??= new ModuleLoadContext(Path.GetFullPath(folder));
+            return shared.LoadFromAssemblyName(new AssemblyName("PSConvolution"));
+        }
     }
 
     /// <summary>

@@ -158,6 +158,48 @@ Describe 'Invoke-ImageConvolution' {
             }
         }
 
+        It 'works in ForEach-Object -Parallel and in a thread job, several runspaces at once' {
+            $names = 'coffee.jpg', 'rocket.jpg', 'photo [1].jpg'
+            $parallel = Join-Path $dir 'parallel'
+            $results = $names | ForEach-Object -ThrottleLimit 3 -Parallel {
+                Import-Module $using:ModulePath
+                (Invoke-ImageConvolution -LiteralPath (Join-Path $using:dir $_) -Kernel Gaussian3 -Destination $using:parallel).Name
+            }
+            ($results | Sort-Object) | Should -Be ($names | Sort-Object)
+            $job = Start-ThreadJob -ArgumentList $ModulePath, (Join-Path $dir 'coffee.jpg'), (Join-Path $dir 'threadjob') -ScriptBlock {
+                param($module, $file, $destination)
+                Import-Module $module
+                (Invoke-ImageConvolution -LiteralPath $file -Kernel Sharpen -Destination $destination).Name
+            }
+            $job | Receive-Job -Wait -AutoRemoveJob | Should -Be 'coffee.jpg'
+        }
+
+        It 'keeps memory, handles and threads flat over many small files' {
+            $many = Join-Path $dir 'many'
+            New-Item -ItemType Directory -Path $many | Out-Null
+            $random = [Random]::new(3)
+            $pixels = [byte[]]::new(32 * 32 * 3)
+            for ($i = 0; $i -lt 400; $i++) {
+                $random.NextBytes($pixels)
+                $image = [SixLabors.ImageSharp.Image]::LoadPixelData[SixLabors.ImageSharp.PixelFormats.Rgb24]($pixels, 32, 32)
+                [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, (Join-Path $many ('{0:D3}.png' -f $i)))
+                $image.Dispose()
+            }
+            function Measure-Process {
+                [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+                $p = [Diagnostics.Process]::GetCurrentProcess()
+                [pscustomobject]@{ Heap = [GC]::GetTotalMemory($true); Handles = $p.HandleCount; Threads = $p.Threads.Count }
+            }
+            $files = Get-ChildItem -LiteralPath $many -Filter *.png | Sort-Object Name
+            $files | Select-Object -First 50 | Invoke-ImageConvolution -Kernel Box3 -Destination (Join-Path $dir 'warm') | Out-Null
+            $first = Measure-Process
+            @($files | Select-Object -Skip 50 | Invoke-ImageConvolution -Kernel Box3 -Destination (Join-Path $dir 'many-out')).Count | Should -Be 350
+            $last = Measure-Process
+            $last.Heap | Should -BeLessThan ($first.Heap * 1.5 + 4MB)
+            $last.Handles | Should -BeLessOrEqual ($first.Handles + 5)
+            $last.Threads | Should -BeLessOrEqual ($first.Threads + 4)
+        }
+
         It 'stops promptly in the middle of a large image and leaves no temporary file' {
             $big = Join-Path $dir 'huge.png'
             $image = [SixLabors.ImageSharp.Image]::Load[SixLabors.ImageSharp.PixelFormats.Rgb24]((Join-Path $dir 'rocket.jpg'))
