@@ -27,6 +27,7 @@ namespace PSConvolution.Benchmarks;
 ///   bench --samples DIR --out DIR [--quick]     the K1-K4 table against the peers, results.json
 ///   bench --make-batch SAMPLES OUT [COUNT]      writes COUNT (40) JPEGs of 2-6 MP made from the sample photos
 ///   bench --opencv-batch IN OUT THREADS         decode, GaussianBlur 5x5, encode (quality 90) every JPEG with OpenCV
+///   bench --make-large PATH SIZE                writes a SIZE x SIZE RGB JPEG for the large-image measurement
 /// </summary>
 public static class Program
 {
@@ -37,6 +38,12 @@ public static class Program
         if (args.Length >= 3 && args[0] == "--make-batch")
         {
             MakeBatch(args[1], args[2], args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 40);
+            return 0;
+        }
+
+        if (args.Length >= 3 && args[0] == "--make-large")
+        {
+            MakeLarge(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
             return 0;
         }
 
@@ -166,6 +173,24 @@ public static class Program
         }
 
         File.WriteAllText(Path.Combine(output, "megapixels.txt"), megapixels.ToString("F3", CultureInfo.InvariantCulture));
+    }
+
+    // A size x size RGB JPEG with smooth gradients and some texture, written row by row.
+    private static void MakeLarge(string path, int size)
+    {
+        using var image = new Image<Rgb24>(size, size);
+        image.ProcessPixelRows(accessor =>
+        {
+            for (int y = 0; y < accessor.Height; y++)
+            {
+                Span<Rgb24> row = accessor.GetRowSpan(y);
+                for (int x = 0; x < row.Length; x++)
+                {
+                    row[x] = new Rgb24((byte)(x * 255 / size), (byte)(y * 255 / size), (byte)((x ^ y) & 0xFF));
+                }
+            }
+        });
+        image.SaveAsJpeg(path, new JpegEncoder { Quality = 85 });
     }
 
     private static void OpenCvBatch(string input, string output, int threads)

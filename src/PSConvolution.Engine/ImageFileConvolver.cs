@@ -5,6 +5,7 @@ using System.IO;
 using System.Threading;
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.Formats;
@@ -28,6 +29,9 @@ public static class ImageFileConvolver
 {
     // Contiguous frames let the engine read and write decoded pixels where they lie.
     private static readonly Configuration DecodeConfiguration = CreateConfiguration();
+
+    /// <summary>Largest decoded image held in one contiguous buffer; settable so tests can cover the split-buffer path.</summary>
+    internal static long ContiguousLimit { get; set; } = 512L * 1024 * 1024;
 
     private static Configuration CreateConfiguration()
     {
@@ -87,7 +91,7 @@ public static class ImageFileConvolver
 
         using FileStream stream = OpenSource(sourcePath);
         (IImageInfo info, IImageFormat sourceFormat) = Identify(stream, sourcePath, request.MaxPixels);
-        SourceShape shape = ShapeFromHeader(info, sourceFormat);
+        SourceShape shape = ShapeFromHeader(info, sourceFormat) with { Width = info.Width, Height = info.Height };
         switch (shape.Layout, shape.BitDepth)
         {
             case (PixelLayout.Gray, 8): Process<L8>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken); break;
@@ -105,7 +109,11 @@ public static class ImageFileConvolver
         where TPixel : unmanaged, IPixel<TPixel>
     {
         stream.Position = 0;
-        using Image<TPixel> image = Guard(sourcePath, () => Image.Load<TPixel>(DecodeConfiguration, stream));
+        // Up to 512 MB of pixels, one contiguous buffer the engine reads in place; beyond, ImageSharp's own
+        // split buffers, copied once into an array for the engine.
+        long bytes = (long)Unsafe.SizeOf<TPixel>() * shape.Width * shape.Height;
+        Configuration configuration = bytes <= ContiguousLimit ? DecodeConfiguration : Configuration.Default;
+        using Image<TPixel> image = Guard(sourcePath, () => Image.Load<TPixel>(configuration, stream));
         cancellationToken.ThrowIfCancellationRequested();
 
         // Palette images and formats without colour metadata decode with alpha; it is written only when used.
@@ -163,15 +171,26 @@ public static class ImageFileConvolver
         {
             foreach (ImageFrame<TPixel> frame in image.Frames)
             {
-                Memory<TSample> pixels = Samples<TPixel, TSample>(frame);
-                TSample[] result = ArrayPool<TSample>.Shared.Rent(outWidth * outHeight * outChannels);
-                results.Add(result);
-                ImageConvolver.Convolve(Buffer(pixels, width, height, layout), Buffer<TSample>(result, outWidth, outHeight, outLayout), request.Kernels, request.Options, cancellationToken);
-                if (!resized)
+                TSample[]? copy = null;
+                try
                 {
-                    WriteBack<TSample>(result, outChannels, pixels.Span, frameChannels, outWidth * outHeight);
-                    ArrayPool<TSample>.Shared.Return(result);
-                    results.RemoveAt(results.Count - 1);
+                    Memory<TSample> pixels = ReadSamples<TPixel, TSample>(frame, out copy);
+                    TSample[] result = ArrayPool<TSample>.Shared.Rent(outWidth * outHeight * outChannels);
+                    results.Add(result);
+                    ImageConvolver.Convolve(Buffer(pixels, width, height, layout), Buffer<TSample>(result, outWidth, outHeight, outLayout), request.Kernels, request.Options, cancellationToken);
+                    if (!resized)
+                    {
+                        WriteFrame<TPixel, TSample>(result, outChannels, frame, frameChannels);
+                        ArrayPool<TSample>.Shared.Return(result);
+                        results.RemoveAt(results.Count - 1);
+                    }
+                }
+                finally
+                {
+                    if (copy is not null)
+                    {
+                        ArrayPool<TSample>.Shared.Return(copy);
+                    }
                 }
             }
 
@@ -181,7 +200,7 @@ public static class ImageFileConvolver
                 image.Mutate(c => c.Crop(new Rectangle(0, 0, outWidth, outHeight)));
                 for (int f = 0; f < results.Count; f++)
                 {
-                    WriteBack<TSample>(results[f], outChannels, Samples<TPixel, TSample>(image.Frames[f]).Span, frameChannels, outWidth * outHeight);
+                    WriteFrame<TPixel, TSample>(results[f], outChannels, image.Frames[f], frameChannels);
                 }
             }
         }
@@ -194,16 +213,76 @@ public static class ImageFileConvolver
         }
     }
 
-    private static Memory<TSample> Samples<TPixel, TSample>(ImageFrame<TPixel> frame)
+    /// <summary>Reads one row of samples.</summary>
+    private delegate bool RowCheck<TSample>(ReadOnlySpan<TSample> row);
+
+    // A frame's samples where they lie when its buffer is contiguous; otherwise (very large images, which
+    // ImageSharp splits) a copy in one array, so the engine always sees one block of rows.
+    private static Memory<TSample> ReadSamples<TPixel, TSample>(ImageFrame<TPixel> frame, out TSample[]? copy)
         where TPixel : unmanaged, IPixel<TPixel>
         where TSample : unmanaged
     {
-        if (!frame.DangerousTryGetSinglePixelMemory(out Memory<TPixel> pixels))
+        if (frame.DangerousTryGetSinglePixelMemory(out Memory<TPixel> pixels))
         {
-            throw new ConvolutionException(ConvolutionErrorKind.ImageTooLarge, null, string.Format(CultureInfo.InvariantCulture, "the {0}x{1} frame does not fit in one buffer.", frame.Width, frame.Height));
+            copy = null;
+            return new CastMemoryManager<TPixel, TSample>(pixels).Memory;
         }
 
-        return new CastMemoryManager<TPixel, TSample>(pixels).Memory;
+        int rowSamples = frame.Width * (Unsafe.SizeOf<TPixel>() / Unsafe.SizeOf<TSample>());
+        TSample[] samples = ArrayPool<TSample>.Shared.Rent(checked(rowSamples * frame.Height));
+        frame.ProcessPixelRows(accessor =>
+        {
+            for (int y = 0; y < accessor.Height; y++)
+            {
+                MemoryMarshal.Cast<TPixel, TSample>(accessor.GetRowSpan(y)).CopyTo(samples.AsSpan(y * rowSamples, rowSamples));
+            }
+        });
+        copy = samples;
+        return samples.AsMemory(0, rowSamples * frame.Height);
+    }
+
+    private static void WriteFrame<TPixel, TSample>(TSample[] result, int resultChannels, ImageFrame<TPixel> frame, int frameChannels)
+        where TPixel : unmanaged, IPixel<TPixel>
+        where TSample : unmanaged
+    {
+        int width = frame.Width;
+        if (frame.DangerousTryGetSinglePixelMemory(out Memory<TPixel> pixels))
+        {
+            WriteBack<TSample>(result, resultChannels, MemoryMarshal.Cast<TPixel, TSample>(pixels.Span), frameChannels, width * frame.Height);
+            return;
+        }
+
+        frame.ProcessPixelRows(accessor =>
+        {
+            for (int y = 0; y < accessor.Height; y++)
+            {
+                WriteBack<TSample>(result.AsSpan(y * width * resultChannels, width * resultChannels), resultChannels, MemoryMarshal.Cast<TPixel, TSample>(accessor.GetRowSpan(y)), frameChannels, width);
+            }
+        });
+    }
+
+    // True when the check holds for some row of some frame.
+    private static bool AnyRow<TPixel, TSample>(Image<TPixel> image, RowCheck<TSample> check)
+        where TPixel : unmanaged, IPixel<TPixel>
+        where TSample : unmanaged
+    {
+        bool found = false;
+        foreach (ImageFrame<TPixel> frame in image.Frames)
+        {
+            frame.ProcessPixelRows(accessor =>
+            {
+                for (int y = 0; y < accessor.Height && !found; y++)
+                {
+                    found = check(MemoryMarshal.Cast<TPixel, TSample>(accessor.GetRowSpan(y)));
+                }
+            });
+            if (found)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static PixelBuffer Buffer<TSample>(Memory<TSample> samples, int width, int height, PixelLayout layout)
@@ -213,12 +292,12 @@ public static class ImageFileConvolver
             : new PixelBuffer(Unsafe.As<Memory<TSample>, Memory<ushort>>(ref samples), width, height, layout);
 
     // A grey result (from -Grayscale) goes back into a colour frame as R = G = B, keeping its alpha.
-    private static void WriteBack<TSample>(TSample[] result, int resultChannels, Span<TSample> frame, int frameChannels, int pixels)
+    private static void WriteBack<TSample>(ReadOnlySpan<TSample> result, int resultChannels, Span<TSample> frame, int frameChannels, int pixels)
         where TSample : unmanaged
     {
         if (resultChannels == frameChannels)
         {
-            result.AsSpan(0, pixels * frameChannels).CopyTo(frame);
+            result.Slice(0, pixels * frameChannels).CopyTo(frame);
             return;
         }
 
@@ -328,7 +407,7 @@ public static class ImageFileConvolver
         {
             throw Error(ConvolutionErrorKind.ReadFailed, path, "'{0}' could not be read: " + e.Message, e);
         }
-        catch (OutOfMemoryException e)
+        catch (Exception e) when (e is OutOfMemoryException or SixLabors.ImageSharp.Memory.InvalidMemoryOperationException)
         {
             throw Error(ConvolutionErrorKind.ImageTooLarge, path, "'{0}' is too large to decode in the memory available.", e);
         }
@@ -383,7 +462,12 @@ public static class ImageFileConvolver
     }
 
     /// <summary>How a file is decoded and processed: its channels, its depth, and whether alpha is written only when used.</summary>
-    private readonly record struct SourceShape(PixelLayout Layout, int BitDepth, bool AlphaOnlyIfUsed, bool GreyIfNeutral = false);
+    private readonly record struct SourceShape(PixelLayout Layout, int BitDepth, bool AlphaOnlyIfUsed, bool GreyIfNeutral = false)
+    {
+        public int Width { get; init; }
+
+        public int Height { get; init; }
+    }
 
     // The pixel type is chosen from the header, before decoding, so the image is held once in its own depth.
     private static SourceShape ShapeFromHeader(IImageInfo info, IImageFormat format)
@@ -416,37 +500,15 @@ public static class ImageFileConvolver
 
     private static bool HasTransparency<TPixel>(Image<TPixel> image, int bitDepth)
         where TPixel : unmanaged, IPixel<TPixel>
-    {
-        foreach (ImageFrame<TPixel> frame in image.Frames)
-        {
-            bool found = bitDepth == 8
-                ? AnyAlphaBelow<byte>(Samples<TPixel, byte>(frame).Span, byte.MaxValue)
-                : AnyAlphaBelow<ushort>(Samples<TPixel, ushort>(frame).Span, ushort.MaxValue);
-            if (found)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        => bitDepth == 8
+            ? AnyRow<TPixel, byte>(image, row => AnyAlphaBelow(row, byte.MaxValue))
+            : AnyRow<TPixel, ushort>(image, row => AnyAlphaBelow(row, ushort.MaxValue));
 
     private static bool IsNeutral<TPixel>(Image<TPixel> image, int bitDepth)
         where TPixel : unmanaged, IPixel<TPixel>
-    {
-        foreach (ImageFrame<TPixel> frame in image.Frames)
-        {
-            bool neutral = bitDepth == 8
-                ? AllNeutral<byte>(Samples<TPixel, byte>(frame).Span)
-                : AllNeutral<ushort>(Samples<TPixel, ushort>(frame).Span);
-            if (!neutral)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+        => bitDepth == 8
+            ? !AnyRow<TPixel, byte>(image, row => !AllNeutral(row))
+            : !AnyRow<TPixel, ushort>(image, row => !AllNeutral(row));
 
     private static bool AllNeutral<TSample>(ReadOnlySpan<TSample> rgba)
         where TSample : unmanaged, IEquatable<TSample>

@@ -210,5 +210,52 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Equal(2, Directory.GetFiles(folder).Length);
     }
 
+    [Fact]
+    public void SplitBuffersOfVeryLargeImagesGiveTheSameFiles()
+    {
+        // Images above ImageFileConvolver.ContiguousLimit decode into ImageSharp's split buffers and are copied
+        // once; with the limit at 0 every image takes that path, and the files must not change.
+        string jpeg = Path.Combine(folder, "large.jpg");
+        using (var image = new Image<Rgb24>(Configuration.Default, 2000, 1500))
+        {
+            // The precondition: at this size ImageSharp's default allocator splits the frame.
+            Assert.False(image.Frames.RootFrame.DangerousTryGetSinglePixelMemory(out _));
+            for (int y = 0; y < 1500; y++)
+            {
+                for (int x = 0; x < 2000; x++)
+                {
+                    image[x, y] = new Rgb24((byte)x, (byte)y, (byte)(x ^ y));
+                }
+            }
+
+            image.Save(jpeg, new JpegEncoder { Quality = 90 });
+        }
+
+        var requests = new[]
+        {
+            Request("Gaussian5"),
+            new ConvolutionRequest(new[] { KernelLibrary.Get("Sobel") }, new ConvolutionOptions { Stride = 2, Grayscale = true }),
+        };
+        for (int r = 0; r < requests.Length; r++)
+        {
+            string contiguous = Path.Combine(folder, $"contiguous{r}.png");
+            string split = Path.Combine(folder, $"split{r}.png");
+            var png = new ConvolutionRequest(requests[r].Kernels, requests[r].Options) { Format = OutputFormat.Png };
+            ImageFileConvolver.Convert(jpeg, contiguous, png, overwrite: false);
+            long saved = ImageFileConvolver.ContiguousLimit;
+            try
+            {
+                ImageFileConvolver.ContiguousLimit = 0;
+                ImageFileConvolver.Convert(jpeg, split, png, overwrite: false);
+            }
+            finally
+            {
+                ImageFileConvolver.ContiguousLimit = saved;
+            }
+
+            Assert.Equal(File.ReadAllBytes(contiguous), File.ReadAllBytes(split));
+        }
+    }
+
     private static ConvolutionRequest Request(string kernel) => new(new[] { KernelLibrary.Get(kernel) }, ConvolutionOptions.Default);
 }

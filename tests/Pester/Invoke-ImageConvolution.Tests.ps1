@@ -124,6 +124,18 @@ Describe 'Invoke-ImageConvolution' {
             Get-FolderState $dir | Should -Be $before
         }
 
+        It 'reports a destination that cannot be created for each file and writes nothing' {
+            # A folder below a file cannot be created, whoever runs the test (root included).
+            $blocker = Join-Path $dir 'blocker'
+            Set-Content -LiteralPath $blocker -Value 'a file, not a folder'
+            $before = Get-FolderState $dir
+            Get-ChildItem -LiteralPath $dir -Filter *.jpg | Invoke-ImageConvolution -Kernel Box3 -Destination (Join-Path $blocker 'out') -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $errs | Should -HaveCount 3
+            $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -Be "WriteFailed,$CommandType" }
+            $errs[0].Exception.Message | Should -BeLike '*blocker*'
+            Get-FolderState $dir | Should -Be $before
+        }
+
         It 'refuses an image over -MaxPixels and goes on with the rest' {
             $out = Get-ChildItem -LiteralPath $dir -Filter *.jpg | Invoke-ImageConvolution -Kernel Box3 -MaxPixels 270000 -Destination (Join-Path $dir 'small') -ErrorVariable errs -ErrorAction SilentlyContinue
             $out | Should -HaveCount 2
