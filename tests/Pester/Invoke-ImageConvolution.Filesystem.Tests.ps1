@@ -1,0 +1,75 @@
+# An unreadable source, a read-only destination and a full disk, made real for a root test run: the child
+# pwsh runs without CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH (setpriv), in a mount namespace with a tiny tmpfs
+# (unshare), so permissions and ENOSPC apply to it as they would to any user.
+BeforeDiscovery {
+    $script:canConfine = $IsLinux -and (Get-Command setpriv, unshare -ErrorAction SilentlyContinue).Count -eq 2 -and ((& id -u) -eq '0')
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:CommandType = 'PSConvolution.Commands.InvokeImageConvolutionCommand'
+}
+
+Describe 'Invoke-ImageConvolution against the file system' -Skip:(-not $canConfine) {
+    BeforeAll {
+        $script:work = Join-Path $TestDrive 'fs'
+        $script:sources = New-Item -ItemType Directory -Path (Join-Path $work 'in')
+        Copy-Item (Join-Path $SamplesPath '*.jpg') $sources
+        Copy-Item (Join-Path $SamplesPath 'coffee.jpg') (Join-Path $sources 'secret.jpg')
+        & chmod 000 (Join-Path $sources 'secret.jpg')
+        $readOnly = New-Item -ItemType Directory -Path (Join-Path $work 'readonly')
+        & chmod 555 $readOnly
+        $full = New-Item -ItemType Directory -Path (Join-Path $work 'full')
+        $script:before = Get-FolderState $sources
+
+        $script = @'
+param($module, $sources, $work)
+Import-Module $module
+$report = [ordered]@{}
+function Run($name, $destination, $files) {
+    $written = @($files | Invoke-ImageConvolution -Kernel Gaussian5 -Destination $destination -ErrorVariable failures -ErrorAction SilentlyContinue)
+    $report[$name] = @{ Written = @($written | ForEach-Object Name); Errors = @($failures | ForEach-Object { @{ Id = $_.FullyQualifiedErrorId; Target = "$($_.TargetObject)"; Message = $_.Exception.Message } }) }
+}
+$all = Get-ChildItem -LiteralPath $sources | Sort-Object Name
+Run 'unreadable' (Join-Path $work 'out') $all
+Run 'readonly' (Join-Path $work 'readonly') ($all | Where-Object Name -NE 'secret.jpg')
+Run 'full' (Join-Path $work 'full') ($all | Where-Object Name -NE 'secret.jpg')
+$report | ConvertTo-Json -Depth 5
+'@
+        $scriptFile = Join-Path $work 'confined.ps1'
+        Set-Content -LiteralPath $scriptFile -Value $script
+        $pwsh = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { "'$([Environment]::ProcessPath)' '$(Join-Path $PSHOME 'pwsh.dll')'" } else { "'$([Environment]::ProcessPath)'" }
+        $inner = "mount -t tmpfs -o size=160k tmpfs '$full' && exec setpriv --bounding-set -dac_override,-dac_read_search --inh-caps -dac_override,-dac_read_search $pwsh -NoProfile -NonInteractive -File '$scriptFile' '$ModulePath' '$sources' '$work'"
+        $output = & unshare -m sh -c $inner 2>&1
+        $script:report = ($output -join "`n") | ConvertFrom-Json
+    }
+
+    It 'reports an unreadable source as ReadFailed, naming it, and writes the others' {
+        $errors = @($report.unreadable.Errors)
+        $errors | Should -HaveCount 1
+        $errors[0].Id | Should -Be "ReadFailed,$CommandType"
+        $errors[0].Message | Should -BeLike '*secret.jpg*'
+        @($report.unreadable.Written) | Should -HaveCount 4
+    }
+
+    It 'reports a read-only destination as WriteFailed for every file and writes nothing' {
+        @($report.readonly.Errors) | Should -HaveCount 4
+        $report.readonly.Errors | ForEach-Object { $_.Id | Should -Be "WriteFailed,$CommandType" }
+        @($report.readonly.Written) | Should -HaveCount 0
+        Get-ChildItem -LiteralPath (Join-Path $work 'readonly') -Force | Should -BeNullOrEmpty
+    }
+
+    It 'reports a full disk as WriteFailed and leaves no partial or temporary file' {
+        $errors = @($report.full.Errors)
+        $errors.Count | Should -BeGreaterThan 0
+        $errors | ForEach-Object { $_.Id | Should -Be "WriteFailed,$CommandType" }
+        ($errors.Count + @($report.full.Written).Count) | Should -Be 4
+        # The tmpfs lived in the child's mount namespace; what it held went with it, so check what it reported.
+        $errors | ForEach-Object { $_.Message | Should -Match 'space|full' }
+    }
+
+    It 'leaves every source as it was' {
+        Get-FolderState $sources | Should -Be $before
+        (Get-FileHash (Join-Path $sources 'secret.jpg')).Hash | Should -Be (Get-FileHash (Join-Path $SamplesPath 'coffee.jpg')).Hash
+    }
+}
