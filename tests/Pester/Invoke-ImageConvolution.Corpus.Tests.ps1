@@ -172,3 +172,25 @@ Describe 'Invoke-ImageConvolution on a corpus of hostile and unusual files' {
         Get-FolderState $corpus | Should -Be $before
     }
 }
+
+# ImageSharp 2.1 cannot write CMYK, so the CMYK JPEG comes from ImageMagick, which .ci/run installs.
+BeforeDiscovery {
+    $script:haveImageMagick = [bool](Get-Command convert -CommandType Application -ErrorAction SilentlyContinue) -and ((& convert -version 2>$null) -join ' ') -match 'ImageMagick'
+}
+
+Describe 'Invoke-ImageConvolution on a CMYK JPEG' -Skip:(-not $haveImageMagick) {
+    It 'reads it as colour and writes an RGB JPEG with the same colours' {
+        $folder = Join-Path $TestDrive 'cmyk'
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        Copy-Item (Join-Path $SamplesPath 'rocket.jpg') (Join-Path $folder 'rgb.jpg')
+        & convert (Join-Path $folder 'rgb.jpg') -colorspace CMYK -quality 95 (Join-Path $folder 'cmyk.jpg')
+        ((& identify -format '%[colorspace]' (Join-Path $folder 'cmyk.jpg')) -join '') | Should -Be 'CMYK'
+        $out = Invoke-ImageConvolution -LiteralPath (Join-Path $folder 'cmyk.jpg') -Kernel Identity -Quality 95
+        $info = [SixLabors.ImageSharp.Image]::Identify($out.FullName)
+        [SixLabors.ImageSharp.MetadataExtensions]::GetJpegMetadata($info.Metadata).ColorType | Should -Not -Be 'Cmyk'
+        # Same picture: compare with ImageMagick's own CMYK-to-sRGB conversion of the source.
+        & convert (Join-Path $folder 'cmyk.jpg') -colorspace sRGB (Join-Path $folder 'expected.png')
+        $psnr = [double]((& compare -metric PSNR (Join-Path $folder 'expected.png') $out.FullName null: 2>&1) -join '')
+        $psnr | Should -BeGreaterThan 30
+    }
+}
