@@ -124,6 +124,19 @@ Describe 'Invoke-ImageConvolution' {
             Get-FolderState $dir | Should -Be $before
         }
 
+        It 'takes a session-wide -MaxPixels default from $PSDefaultParameterValues' {
+            $PSDefaultParameterValues['Invoke-ImageConvolution:MaxPixels'] = 1000
+            try {
+                Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -Suffix _limited -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                $errs[0].FullyQualifiedErrorId | Should -Be "ImageTooLarge,$CommandType"
+                $errs[0].Exception.Message | Should -BeLike '*limit of 1,000 pixels*'
+            }
+            finally {
+                $PSDefaultParameterValues.Remove('Invoke-ImageConvolution:MaxPixels')
+            }
+            (Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -Suffix _unlimited).Name | Should -Be 'coffee_unlimited.jpg'
+        }
+
         It 'reports a destination that cannot be created for each file and writes nothing' {
             # A folder below a file cannot be created, whoever runs the test (root included).
             $blocker = Join-Path $dir 'blocker'
