@@ -104,7 +104,7 @@ internal static class IntegerSeparableConvolver
                         if (slot < 0)
                         {
                             slot = cache.Claim(r, slots.AsSpan(0, i));
-                            FillPadded(source.Span, width, height, channels, r, columns, plan.Border, padded.AsSpan(0, paddedLength));
+                            RowPadding.Fill(source.Span, width, height, channels, r, columns, plan.Border, padded.AsSpan(0, paddedLength), Widen);
                             Correlate(padded.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, rowLength), plan.RowTaps, horizontalOffsets);
                         }
 
@@ -260,29 +260,6 @@ internal static class IntegerSeparableConvolver
             }
 
             destination[x] = (byte)Math.Min(v, 255);
-        }
-    }
-
-    private static void FillPadded(ReadOnlySpan<byte> source, int width, int height, int channels, int row, KernelSamplingMap columns, ushort border, Span<ushort> padded)
-    {
-        if (row == height)
-        {
-            padded.Fill(border);
-            return;
-        }
-
-        ReadOnlySpan<byte> src = source.Slice(row * width * channels, width * channels);
-        foreach ((int start, int column, int length) in columns.Runs)
-        {
-            Span<ushort> target = padded.Slice(start * channels, length * channels);
-            if (column < width)
-            {
-                Widen(src.Slice(column * channels, length * channels), target);
-            }
-            else
-            {
-                target.Fill(border);
-            }
         }
     }
 

@@ -243,12 +243,12 @@ internal static class InterleavedConvolver
                         slot = cache.Claim(r, slotOfPosition.AsSpan(0, p));
                         if (plan.Separable)
                         {
-                            FillPadded(sourceMemory.Span, width, height, channels, r, columns, s.BorderValue, padded.AsSpan(0, paddedLength));
+                            RowPadding.Fill(sourceMemory.Span, width, height, channels, r, columns, s.BorderValue, padded.AsSpan(0, paddedLength), SampleConversion.ToFloat<T>);
                             RowKernels.CorrelateAdd(padded.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, rowLength), plan.RowFactor, plan.HorizontalOffsets, accumulate: false);
                         }
                         else
                         {
-                            FillPadded(sourceMemory.Span, width, height, channels, r, columns, s.BorderValue, cache.Row(slot).Slice(0, paddedLength));
+                            RowPadding.Fill(sourceMemory.Span, width, height, channels, r, columns, s.BorderValue, cache.Row(slot).Slice(0, paddedLength), SampleConversion.ToFloat<T>);
                         }
                     }
 
@@ -391,32 +391,6 @@ internal static class InterleavedConvolver
         }
 
         return (taps, positions);
-    }
-
-    // One source row (or the constant row, index `height`) as floats, extended by the column map.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FillPadded<T>(ReadOnlySpan<T> source, int width, int height, int channels, int row, KernelSamplingMap columns, float borderValue, Span<float> padded)
-        where T : unmanaged
-    {
-        if (row == height)
-        {
-            padded.Fill(borderValue);
-            return;
-        }
-
-        ReadOnlySpan<T> src = source.Slice(row * width * channels, width * channels);
-        foreach ((int start, int column, int length) in columns.Runs)
-        {
-            Span<float> target = padded.Slice(start * channels, length * channels);
-            if (column < width)
-            {
-                SampleConversion.ToFloat(src.Slice(column * channels, length * channels), target);
-            }
-            else
-            {
-                target.Fill(borderValue);
-            }
-        }
     }
 
     private static void Combine(KernelCombination combination, Span<float> acc, Span<float> response)
