@@ -14,7 +14,16 @@ public class ConvolutionBenchmark
     public static IEnumerable<Contestant> Cases() => All;
 
     [GlobalSetup]
-    public void Setup() => Case.SetThreads();
+    public void Setup()
+    {
+        // Every library keeps its own worker threads, and some spin for a while after a parallel region; put all
+        // of them back to one thread and let them park before the case, so no case competes with the previous one.
+        OpenCvSharp.Cv2.SetNumThreads(1);
+        NetVips.NetVips.Concurrency = 1;
+        ImageMagick.ResourceLimits.Thread = 1;
+        System.Threading.Thread.Sleep(200);
+        Case.SetThreads();
+    }
 
     [Benchmark]
     public void Convolve() => Case.Run();
