@@ -56,6 +56,14 @@ internal static class InterleavedConvolver
             return;
         }
 
+        if (typeof(T) == typeof(byte) && IntegerDirectConvolver.TryPlan(step, out IntegerDirectConvolver.Plan directPlan))
+        {
+            ReadOnlyMemory<T> s = source;
+            Memory<T> d = destination;
+            IntegerDirectConvolver.Convolve(Unsafe.As<ReadOnlyMemory<T>, ReadOnlyMemory<byte>>(ref s), width, height, channels, Unsafe.As<Memory<T>, Memory<byte>>(ref d), step, directPlan, rows, columns, parallel, parallel.CancellationToken);
+            return;
+        }
+
         var plan = new Plan(step, rows, columns, channels) { Cancellation = parallel.CancellationToken };
         RowBands.Run(rows.OutputLength, parallel, (start, end) => ConvolveBand(source, width, height, channels, destination, plan, start, end));
     }

@@ -23,6 +23,77 @@ public sealed class IntegerPathTests
         Assert.False(IntegerSeparableConvolver.TryPlan(biased, out _));
     }
 
+    [Theory]
+    [InlineData("Sharpen", true)]
+    [InlineData("Sharpen8", true)]
+    [InlineData("Laplacian4", true)]
+    [InlineData("SobelX", true)]
+    [InlineData("Emboss", true)]
+    [InlineData("Outline", true)]
+    [InlineData("Box3", false)]
+    [InlineData("Gaussian5x273", false)]
+    public void SmallIntegerKernelsOverAPowerOfTwoTakeTheDirectIntegerPath(string name, bool expected)
+    {
+        ConvolutionKernel k = KernelLibrary.Get(name);
+        var step = new InterleavedConvolver.Step(k.Matrices.ToArray(), k.Combination, new[] { (float)k.Divisor }, (float)k.Bias, 0, 255, k.OutputRange, new[] { true });
+        Assert.Equal(expected && System.Runtime.Intrinsics.X86.Avx512BW.IsSupported, IntegerDirectConvolver.TryPlan(step, out _));
+        var sixteenBit = new InterleavedConvolver.Step(k.Matrices.ToArray(), k.Combination, new[] { (float)k.Divisor }, (float)k.Bias, 0, 65535, k.OutputRange, new[] { true });
+        Assert.False(IntegerDirectConvolver.TryPlan(sixteenBit, out _));
+    }
+
+    // Weights times 3 over a divisor times 3 is the same arithmetic in float (every sum and quotient exact),
+    // but 3 is not a power of two, so it runs on the float path.
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void DirectIntegerPathMatchesTheFloatPathBitForBit(int seed)
+    {
+        var random = new Random(seed);
+        string[] names = { "Sharpen", "Sharpen8", "Laplacian4", "Laplacian8", "SobelX", "SobelY", "Emboss", "Outline", "LaplacianOfGaussian5" };
+        ConvolutionKernel kernel = KernelLibrary.Get(names[random.Next(names.Length)]);
+        if (random.Next(3) == 0)
+        {
+            // A random small integer kernel with a power-of-two divisor and a bias.
+            int kh = (random.Next(3) * 2) + 1;
+            int kw = (random.Next(3) * 2) + 1;
+            var rows = new double[kh][];
+            for (int i = 0; i < kh; i++)
+            {
+                rows[i] = new double[kw];
+                for (int j = 0; j < kw; j++)
+                {
+                    rows[i][j] = random.Next(-4, 5);
+                }
+            }
+
+            rows[kh / 2][kw / 2] = random.Next(1, 9);
+            kernel = new ConvolutionKernel("Random", "Custom", "random", new[] { KernelMatrix.Create(rows) }, divisor: 1 << random.Next(0, 4), bias: random.Next(-60, 130), outputRange: random.Next(2) == 0 ? OutputRange.Clamp : OutputRange.Absolute);
+        }
+
+        var tripled = new ConvolutionKernel("Tripled", kernel.Category, "float path", new[] { kernel.Matrices[0].Scale(3) }, divisor: kernel.Divisor * 3, bias: kernel.Bias, outputRange: kernel.OutputRange);
+        var layout = (PixelLayout)random.Next(4);
+        using PlanarImage image = TestImages.Random(random, random.Next(1, 90), random.Next(1, 40), layout, 8);
+        var options = new ConvolutionOptions
+        {
+            BorderMode = (BorderMode)random.Next(5),
+            BorderValue = random.Next(256),
+            Stride = random.Next(1, 4),
+            Padding = random.Next(4) == 0 && image.Width >= 5 && image.Height >= 5 ? PaddingMode.Valid : PaddingMode.Same,
+            Channels = (ColorChannel)random.Next(0, 32),
+            MaxDegreeOfParallelism = random.Next(1, 3),
+        };
+        using PlanarImage integer = ImageConvolver.Convolve(image, new[] { kernel }, options);
+        using PlanarImage floating = ImageConvolver.Convolve(image, new[] { tripled }, options);
+        for (int c = 0; c < integer.Channels; c++)
+        {
+            float[] a = floating.GetChannel(c).ToArray();
+            float[] b = integer.GetChannel(c).ToArray();
+            for (int k = 0; k < a.Length; k++)
+            {
+                Assert.True(a[k] == b[k], $"seed {seed} {kernel.Name} [{kernel.Matrices[0]}] /{kernel.Divisor} +{kernel.Bias} {kernel.OutputRange} {options.BorderMode} stride {options.Stride}: channel {c} sample {k} float {a[k]} integer {b[k]}");
+            }
+        }
+    }
+
     public static TheoryData<int> Seeds()
     {
         var data = new TheoryData<int>();
