@@ -100,10 +100,9 @@ internal static class IntegerSeparableConvolver
                     for (int i = 0; i < kh; i++)
                     {
                         int r = rows.Indices[(y * rows.Stride) + i];
-                        int slot = cache.Find(r);
-                        if (slot < 0)
+                        int slot = cache.Acquire(r, slots.AsSpan(0, i), out bool fresh);
+                        if (fresh)
                         {
-                            slot = cache.Claim(r, slots.AsSpan(0, i));
                             RowPadding.Fill(source.Span, width, height, channels, r, columns, plan.Border, padded.AsSpan(0, paddedLength), Widen);
                             Correlate(padded.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, rowLength), plan.RowTaps, horizontalOffsets);
                         }
@@ -116,10 +115,7 @@ internal static class IntegerSeparableConvolver
                     Correlate(cache.All, acc, plan.ColumnTaps, offsets);
                     if (columns.Stride > 1)
                     {
-                        for (int x = 1; x < outWidth; x++)
-                        {
-                            acc.Slice(x * columns.Stride * channels, channels).CopyTo(acc.Slice(x * channels, channels));
-                        }
+                        InterleavedConvolver.Compact(acc, outWidth, columns.Stride, channels);
                     }
 
                     Span<byte> dst = destination.Span.Slice(y * outWidth * channels, outWidth * channels);

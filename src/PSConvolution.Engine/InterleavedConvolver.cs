@@ -245,10 +245,9 @@ internal static class InterleavedConvolver
                 for (int p = 0; p < positions; p++)
                 {
                     int r = rows.Indices[(y * rows.Stride) + p];
-                    int slot = cache.Find(r);
-                    if (slot < 0)
+                    int slot = cache.Acquire(r, slotOfPosition.AsSpan(0, p), out bool fresh);
+                    if (fresh)
                     {
-                        slot = cache.Claim(r, slotOfPosition.AsSpan(0, p));
                         if (plan.Separable)
                         {
                             RowPadding.Fill(sourceMemory.Span, width, height, channels, r, columns, s.BorderValue, padded.AsSpan(0, paddedLength), SampleConversion.ToFloat<T>);
@@ -413,8 +412,9 @@ internal static class InterleavedConvolver
         }
     }
 
+    /// <summary>Keeps every stride-th pixel of a row computed at stride 1, moving them to the front.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Compact(Span<float> acc, int outWidth, int stride, int channels)
+    internal static void Compact<TSample>(Span<TSample> acc, int outWidth, int stride, int channels)
     {
         for (int x = 1; x < outWidth; x++)
         {

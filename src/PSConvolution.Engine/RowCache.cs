@@ -61,6 +61,17 @@ internal sealed class RowCache<T> : IDisposable
         return slot;
     }
 
+    /// <summary>
+    /// The slot holding <paramref name="key"/>; when it is not cached, a newly claimed slot (never one of
+    /// <paramref name="inUse"/>) with <paramref name="fresh"/> set, for the caller to fill.
+    /// </summary>
+    public int Acquire(int key, ReadOnlySpan<int> inUse, out bool fresh)
+    {
+        int slot = Find(key);
+        fresh = slot < 0;
+        return fresh ? Claim(key, inUse) : slot;
+    }
+
     /// <summary>The row in a slot.</summary>
     public Span<T> Row(int slot) => buffer.AsSpan(slot * RowLength, RowLength);
 
