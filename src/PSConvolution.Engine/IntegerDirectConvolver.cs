@@ -150,7 +150,7 @@ internal static class IntegerDirectConvolver
                     }
 
                     Span<short> acc = accumulator.AsSpan(0, rowLength);
-                    Correlate(cache.All, acc, plan.Weights, offsets);
+                    Integer16Kernels.Correlate<short>(cache.All, acc, plan.Weights, offsets);
                     if (columns.Stride > 1)
                     {
                         InterleavedConvolver.Compact(acc, outWidth, columns.Stride, channels);
@@ -166,75 +166,6 @@ internal static class IntegerDirectConvolver
                 ArrayPool<short>.Shared.Return(accumulator);
             }
         });
-    }
-
-    // acc[x] = sum over t of weights[t] * source[x + offsets[t]] in 16 bits; TryPlan's bounds keep it from wrapping.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Correlate(ReadOnlySpan<short> source, Span<short> accumulator, ReadOnlySpan<short> weights, ReadOnlySpan<int> offsets)
-    {
-        int n = accumulator.Length;
-        int maxOffset = 0;
-        foreach (int o in offsets)
-        {
-            maxOffset = Math.Max(maxOffset, o);
-        }
-
-        if (source.Length < n + maxOffset || weights.Length != offsets.Length)
-        {
-            throw new ArgumentOutOfRangeException(nameof(source));
-        }
-
-        ref short src = ref MemoryMarshal.GetReference(source);
-        ref short acc = ref MemoryMarshal.GetReference(accumulator);
-        int x = 0;
-        for (; x <= n - 128; x += 128)
-        {
-            Vector512<short> a0 = Vector512<short>.Zero, a1 = Vector512<short>.Zero, a2 = Vector512<short>.Zero, a3 = Vector512<short>.Zero;
-            for (int t = 0; t < weights.Length; t++)
-            {
-                ref short s = ref Unsafe.Add(ref src, x + offsets[t]);
-                short w = weights[t];
-                if (w == 1)
-                {
-                    a0 += Vector512.LoadUnsafe(ref s);
-                    a1 += Vector512.LoadUnsafe(ref s, 32);
-                    a2 += Vector512.LoadUnsafe(ref s, 64);
-                    a3 += Vector512.LoadUnsafe(ref s, 96);
-                }
-                else if (w == -1)
-                {
-                    a0 -= Vector512.LoadUnsafe(ref s);
-                    a1 -= Vector512.LoadUnsafe(ref s, 32);
-                    a2 -= Vector512.LoadUnsafe(ref s, 64);
-                    a3 -= Vector512.LoadUnsafe(ref s, 96);
-                }
-                else
-                {
-                    Vector512<short> v = Vector512.Create(w);
-                    a0 += Vector512.LoadUnsafe(ref s) * v;
-                    a1 += Vector512.LoadUnsafe(ref s, 32) * v;
-                    a2 += Vector512.LoadUnsafe(ref s, 64) * v;
-                    a3 += Vector512.LoadUnsafe(ref s, 96) * v;
-                }
-            }
-
-            ref short a = ref Unsafe.Add(ref acc, x);
-            a0.StoreUnsafe(ref a);
-            a1.StoreUnsafe(ref a, 32);
-            a2.StoreUnsafe(ref a, 64);
-            a3.StoreUnsafe(ref a, 96);
-        }
-
-        for (; x < n; x++)
-        {
-            int a = 0;
-            for (int t = 0; t < weights.Length; t++)
-            {
-                a += weights[t] * Unsafe.Add(ref src, x + offsets[t]);
-            }
-
-            Unsafe.Add(ref acc, x) = (short)a;
-        }
     }
 
     // out = clamp(|round((v + bias * 2^shift) / 2^shift)|?, 0, 255): the bias joins the sum before rounding, as in

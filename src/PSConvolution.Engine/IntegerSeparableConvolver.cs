@@ -104,7 +104,7 @@ internal static class IntegerSeparableConvolver
                         if (fresh)
                         {
                             RowPadding.Fill(source.Span, width, height, channels, r, columns, plan.Border, padded.AsSpan(0, paddedLength), Widen);
-                            Correlate(padded.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, rowLength), plan.RowTaps, horizontalOffsets);
+                            Integer16Kernels.Correlate<ushort>(padded.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, rowLength), plan.RowTaps, horizontalOffsets);
                         }
 
                         slots[i] = slot;
@@ -112,7 +112,7 @@ internal static class IntegerSeparableConvolver
                     }
 
                     Span<ushort> acc = accumulator.AsSpan(0, rowLength);
-                    Correlate(cache.All, acc, plan.ColumnTaps, offsets);
+                    Integer16Kernels.Correlate<ushort>(cache.All, acc, plan.ColumnTaps, offsets);
                     if (columns.Stride > 1)
                     {
                         InterleavedConvolver.Compact(acc, outWidth, columns.Stride, channels);
@@ -150,75 +150,6 @@ internal static class IntegerSeparableConvolver
         }
 
         return sum > 0;
-    }
-
-    // acc[k] = sum over t of taps[t] * source[k + offsets[t]], in 16 bits (the caller's bounds keep it from wrapping).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Correlate(ReadOnlySpan<ushort> source, Span<ushort> accumulator, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets)
-    {
-        int n = accumulator.Length;
-        int maxOffset = 0;
-        foreach (int o in offsets)
-        {
-            maxOffset = Math.Max(maxOffset, o);
-        }
-
-        if (source.Length < n + maxOffset || taps.Length != offsets.Length)
-        {
-            throw new ArgumentOutOfRangeException(nameof(source));
-        }
-
-        ref ushort src = ref MemoryMarshal.GetReference(source);
-        ref ushort acc = ref MemoryMarshal.GetReference(accumulator);
-        int x = 0;
-        if (Avx512BW.IsSupported)
-        {
-            for (; x <= n - 128; x += 128)
-            {
-                Vector512<ushort> a0 = Vector512<ushort>.Zero, a1 = Vector512<ushort>.Zero, a2 = Vector512<ushort>.Zero, a3 = Vector512<ushort>.Zero;
-                for (int t = 0; t < taps.Length; t++)
-                {
-                    Vector512<ushort> w = Vector512.Create(taps[t]);
-                    ref ushort s = ref Unsafe.Add(ref src, x + offsets[t]);
-                    a0 += Vector512.LoadUnsafe(ref s) * w;
-                    a1 += Vector512.LoadUnsafe(ref s, 32) * w;
-                    a2 += Vector512.LoadUnsafe(ref s, 64) * w;
-                    a3 += Vector512.LoadUnsafe(ref s, 96) * w;
-                }
-
-                ref ushort a = ref Unsafe.Add(ref acc, x);
-                a0.StoreUnsafe(ref a);
-                a1.StoreUnsafe(ref a, 32);
-                a2.StoreUnsafe(ref a, 64);
-                a3.StoreUnsafe(ref a, 96);
-            }
-        }
-
-        if (Vector.IsHardwareAccelerated)
-        {
-            int lanes = Vector<ushort>.Count;
-            for (; x <= n - lanes; x += lanes)
-            {
-                Vector<ushort> a0 = Vector<ushort>.Zero;
-                for (int t = 0; t < taps.Length; t++)
-                {
-                    a0 += new Vector<ushort>(source.Slice(x + offsets[t], lanes)) * new Vector<ushort>(taps[t]);
-                }
-
-                a0.CopyTo(accumulator.Slice(x, lanes));
-            }
-        }
-
-        for (; x < n; x++)
-        {
-            int a = 0;
-            for (int t = 0; t < taps.Length; t++)
-            {
-                a += taps[t] * Unsafe.Add(ref src, x + offsets[t]);
-            }
-
-            Unsafe.Add(ref acc, x) = (ushort)a;
-        }
     }
 
     // out = round(v / 2^shift), ties to even: add half - 1, plus one when the kept part is odd, then shift.

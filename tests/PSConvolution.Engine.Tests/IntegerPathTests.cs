@@ -72,15 +72,7 @@ public sealed class IntegerPathTests
         var tripled = new ConvolutionKernel("Tripled", kernel.Category, "float path", new[] { kernel.Matrices[0].Scale(3) }, divisor: kernel.Divisor * 3, bias: kernel.Bias, outputRange: kernel.OutputRange);
         var layout = (PixelLayout)random.Next(4);
         using PlanarImage image = TestImages.Random(random, random.Next(1, 90), random.Next(1, 40), layout, 8);
-        var options = new ConvolutionOptions
-        {
-            BorderMode = (BorderMode)random.Next(5),
-            BorderValue = random.Next(256),
-            Stride = random.Next(1, 4),
-            Padding = random.Next(4) == 0 && image.Width >= 5 && image.Height >= 5 ? PaddingMode.Valid : PaddingMode.Same,
-            Channels = (ColorChannel)random.Next(0, 32),
-            MaxDegreeOfParallelism = random.Next(1, 3),
-        };
+        ConvolutionOptions options = RandomOptions(random, image);
         using PlanarImage integer = ImageConvolver.Convolve(image, new[] { kernel }, options);
         using PlanarImage floating = ImageConvolver.Convolve(image, new[] { tripled }, options);
         for (int c = 0; c < integer.Channels; c++)
@@ -116,17 +108,19 @@ public sealed class IntegerPathTests
         ConvolutionKernel doubled = new ConvolutionKernel("Doubled", "Blur", "float path", new[] { kernel.Matrices[0].Scale(2) }, divisor: kernel.Divisor * 2);
         var layout = (PixelLayout)random.Next(4);
         using PlanarImage image = TestImages.Random(random, random.Next(1, 90), random.Next(1, 40), layout, 8);
-        var options = new ConvolutionOptions
-        {
-            BorderMode = (BorderMode)random.Next(5),
-            BorderValue = random.Next(256),
-            Stride = random.Next(1, 4),
-            Padding = random.Next(4) == 0 && image.Width >= 5 && image.Height >= 5 ? PaddingMode.Valid : PaddingMode.Same,
-            Channels = (ColorChannel)random.Next(0, 32),
-            MaxDegreeOfParallelism = random.Next(1, 3),
-        };
+        ConvolutionOptions options = RandomOptions(random, image);
         using PlanarImage integer = ImageConvolver.Convolve(image, new[] { kernel }, options);
         using PlanarImage floating = ImageConvolver.Convolve(image, new[] { doubled }, options);
         ConvolutionPropertyTests.AssertIdentical(floating, integer);
     }
+
+    private static ConvolutionOptions RandomOptions(Random random, PlanarImage image) => new()
+    {
+        BorderMode = (BorderMode)random.Next(5),
+        BorderValue = random.Next(256),
+        Stride = random.Next(1, 4),
+        Padding = random.Next(4) == 0 && image.Width >= 5 && image.Height >= 5 ? PaddingMode.Valid : PaddingMode.Same,
+        Channels = (ColorChannel)random.Next(0, 32),
+        MaxDegreeOfParallelism = random.Next(1, 3),
+    };
 }
