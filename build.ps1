@@ -92,15 +92,18 @@ function Invoke-Test {
     $suites = [System.Collections.Generic.List[object]]::new()
     $engineTests = Join-Path $root 'tests/PSConvolution.Engine.Tests/PSConvolution.Engine.Tests.csproj'
 
+    # Every SIMD tier stays tested: as the machine runs (AVX-512 where present), without AVX-512 (the
+    # Vector256/FMA paths), and without hardware intrinsics (the scalar paths).
     foreach ($run in @(
-            @{ Name = 'engine (xunit)'; Trx = 'engine.trx'; Intrinsics = $null },
-            @{ Name = 'engine (xunit, DOTNET_EnableHWIntrinsic=0)'; Trx = 'engine-scalar.trx'; Intrinsics = '0' })) {
-        $env:DOTNET_EnableHWIntrinsic = $run.Intrinsics
+            @{ Name = 'engine (xunit)'; Trx = 'engine.trx'; Variable = $null; Value = $null },
+            @{ Name = 'engine (xunit, DOTNET_EnableAVX512F=0)'; Trx = 'engine-avx2.trx'; Variable = 'DOTNET_EnableAVX512F'; Value = '0' },
+            @{ Name = 'engine (xunit, DOTNET_EnableHWIntrinsic=0)'; Trx = 'engine-scalar.trx'; Variable = 'DOTNET_EnableHWIntrinsic'; Value = '0' })) {
+        if ($run.Variable) { [Environment]::SetEnvironmentVariable($run.Variable, $run.Value) }
         try {
             & dotnet test $engineTests -c $Configuration --nologo -v quiet --logger "trx;LogFileName=$($run.Trx)" --logger 'console;verbosity=minimal' --results-directory $results
         }
         finally {
-            $env:DOTNET_EnableHWIntrinsic = $null
+            if ($run.Variable) { [Environment]::SetEnvironmentVariable($run.Variable, $null) }
         }
         $trx = Join-Path $results $run.Trx
         $counts = if (Test-Path $trx) { Get-TrxCounts $trx } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
