@@ -26,6 +26,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
 
     private readonly CancellationTokenSource cancellation = new();
     private readonly List<string> sources = new();
+    private readonly HashSet<string> seen = new(OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
     private ConvolutionRequest? request;
     private string? destinationFolder;
 
@@ -420,8 +421,9 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             {
                 WriteError(ErrorRecords.From(ConvolutionErrorKind.FileNotFound, file, $"The image file '{file}' does not exist."));
             }
-            else
+            else if (seen.Add(file))
             {
+                // A file named twice is processed once: two workers must never write the same output.
                 sources.Add(file);
             }
         }

@@ -40,6 +40,13 @@ Describe 'Invoke-ImageConvolution' {
             $errs | Should -HaveCount 0
         }
 
+        It 'processes a file named twice only once' {
+            $coffee = Join-Path $dir 'coffee.jpg'
+            $out = Invoke-ImageConvolution -LiteralPath $coffee, $coffee -Kernel Box3 -InPlace -ErrorVariable errs
+            $out | Should -HaveCount 1
+            $errs | Should -HaveCount 0
+        }
+
         It 'chains two calls through the pipeline' {
             $out = Get-ChildItem -LiteralPath $dir -Filter *.jpg | Invoke-ImageConvolution -Kernel Sharpen | Invoke-ImageConvolution -Kernel Gaussian3
             ($out.Name | Sort-Object) | Should -Be @('coffee_Sharpen_Gaussian3.jpg', 'photo [1]_Sharpen_Gaussian3.jpg', 'rocket_Sharpen_Gaussian3.jpg')
