@@ -29,8 +29,8 @@ public static class ImageConvolver
         }
 
         KernelMatrix last = kernels[^1].Matrices[0];
-        int w = KernelSamplingMap.Create(width, last.Width, last.AnchorX, options.Stride, options.Padding, BorderMode.Replicate).OutputLength;
-        int h = KernelSamplingMap.Create(height, last.Height, last.AnchorY, options.Stride, options.Padding, BorderMode.Replicate).OutputLength;
+        int w = KernelSamplingMap.OutputLengthOf(width, last.Width, options.Stride, options.Padding);
+        int h = KernelSamplingMap.OutputLengthOf(height, last.Height, options.Stride, options.Padding);
         return (w, h, OutputLayout(layout, options));
     }
 

@@ -101,4 +101,27 @@ internal static class Integer16Kernels
             Unsafe.Add(ref acc, x) = a;
         }
     }
+
+    /// <summary>Zero-extends bytes to 16-bit samples (the same bits whether the lanes are then read as signed or unsigned).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Widen<T>(ReadOnlySpan<byte> source, Span<T> destination)
+        where T : unmanaged, INumber<T>
+    {
+        Span<ushort> words = MemoryMarshal.Cast<T, ushort>(destination);
+        int i = 0;
+        if (Avx512BW.IsSupported)
+        {
+            ref byte src = ref MemoryMarshal.GetReference(source);
+            ref ushort dst = ref MemoryMarshal.GetReference(words);
+            for (; i <= source.Length - 32; i += 32)
+            {
+                Avx512BW.ConvertToVector512UInt16(Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+
+        for (; i < source.Length; i++)
+        {
+            words[i] = source[i];
+        }
+    }
 }

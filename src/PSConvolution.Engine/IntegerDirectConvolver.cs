@@ -137,7 +137,7 @@ internal static class IntegerDirectConvolver
                         int slot = cache.Acquire(r, slots.AsSpan(0, i), out bool fresh);
                         if (fresh)
                         {
-                            RowPadding.Fill(source.Span, width, height, channels, r, columns, plan.Border, cache.Row(slot).Slice(0, paddedLength), Widen);
+                            RowPadding.Fill(source.Span, width, height, channels, r, columns, plan.Border, cache.Row(slot).Slice(0, paddedLength), Integer16Kernels.Widen);
                         }
 
                         slots[i] = slot;
@@ -211,23 +211,6 @@ internal static class IntegerDirectConvolver
             }
 
             destination[x] = (byte)Math.Clamp(v, 0, 255);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Widen(ReadOnlySpan<byte> source, Span<short> destination)
-    {
-        int i = 0;
-        ref byte src = ref MemoryMarshal.GetReference(source);
-        ref short dst = ref MemoryMarshal.GetReference(destination);
-        for (; i <= source.Length - 32; i += 32)
-        {
-            Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
-        }
-
-        for (; i < source.Length; i++)
-        {
-            destination[i] = source[i];
         }
     }
 }

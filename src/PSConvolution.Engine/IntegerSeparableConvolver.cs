@@ -103,7 +103,7 @@ internal static class IntegerSeparableConvolver
                         int slot = cache.Acquire(r, slots.AsSpan(0, i), out bool fresh);
                         if (fresh)
                         {
-                            RowPadding.Fill(source.Span, width, height, channels, r, columns, plan.Border, padded.AsSpan(0, paddedLength), Widen);
+                            RowPadding.Fill(source.Span, width, height, channels, r, columns, plan.Border, padded.AsSpan(0, paddedLength), Integer16Kernels.Widen);
                             Integer16Kernels.Correlate<ushort>(padded.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, rowLength), plan.RowTaps, horizontalOffsets);
                         }
 
@@ -187,26 +187,6 @@ internal static class IntegerSeparableConvolver
             }
 
             destination[x] = (byte)Math.Min(v, 255);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Widen(ReadOnlySpan<byte> source, Span<ushort> destination)
-    {
-        int i = 0;
-        if (Avx512BW.IsSupported)
-        {
-            ref byte src = ref MemoryMarshal.GetReference(source);
-            ref ushort dst = ref MemoryMarshal.GetReference(destination);
-            for (; i <= source.Length - 32; i += 32)
-            {
-                Avx512BW.ConvertToVector512UInt16(Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
-            }
-        }
-
-        for (; i < source.Length; i++)
-        {
-            destination[i] = source[i];
         }
     }
 }

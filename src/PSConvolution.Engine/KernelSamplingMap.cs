@@ -57,26 +57,8 @@ internal sealed class KernelSamplingMap
             throw new ArgumentOutOfRangeException(nameof(sourceLength));
         }
 
-        int outputLength;
-        int start;
-        if (padding == PaddingMode.Valid)
-        {
-            if (sourceLength < taps)
-            {
-                throw new ConvolutionException(
-                    ConvolutionErrorKind.ImageSmallerThanKernel,
-                    null,
-                    string.Format(CultureInfo.InvariantCulture, "The image ({0} pixels) is smaller than the kernel ({1} taps), so Valid padding leaves no output pixel.", sourceLength, taps));
-            }
-
-            outputLength = ((sourceLength - taps) / stride) + 1;
-            start = 0;
-        }
-        else
-        {
-            outputLength = ((sourceLength - 1) / stride) + 1;
-            start = -anchor;
-        }
+        int outputLength = OutputLengthOf(sourceLength, taps, stride, padding);
+        int start = padding == PaddingMode.Valid ? 0 : -anchor;
 
         var indices = new int[((outputLength - 1) * stride) + taps];
         for (int p = 0; p < indices.Length; p++)
@@ -85,6 +67,28 @@ internal sealed class KernelSamplingMap
         }
 
         return new KernelSamplingMap(indices, sourceLength, outputLength, stride, taps, start + anchor);
+    }
+
+    /// <summary>
+    /// Number of output samples along an axis: <c>ceil(n / s)</c> for Same padding, <c>floor((n - k) / s) + 1</c> for
+    /// Valid, where an axis shorter than the kernel is an <see cref="ConvolutionErrorKind.ImageSmallerThanKernel"/> error.
+    /// </summary>
+    public static int OutputLengthOf(int sourceLength, int taps, int stride, PaddingMode padding)
+    {
+        if (padding != PaddingMode.Valid)
+        {
+            return ((sourceLength - 1) / stride) + 1;
+        }
+
+        if (sourceLength < taps)
+        {
+            throw new ConvolutionException(
+                ConvolutionErrorKind.ImageSmallerThanKernel,
+                null,
+                string.Format(CultureInfo.InvariantCulture, "The image ({0} pixels) is smaller than the kernel ({1} taps), so Valid padding leaves no output pixel.", sourceLength, taps));
+        }
+
+        return ((sourceLength - taps) / stride) + 1;
     }
 
     /// <summary>The source index that a position, possibly outside 0..length-1, samples.</summary>
