@@ -38,7 +38,7 @@ $report | ConvertTo-Json -Depth 5
 '@
         $scriptFile = Join-Path $work 'confined.ps1'
         Set-Content -LiteralPath $scriptFile -Value $script
-        $pwsh = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { "'$([Environment]::ProcessPath)' '$(Join-Path $PSHOME 'pwsh.dll')'" } else { "'$([Environment]::ProcessPath)'" }
+        $pwsh = (Get-PwshCommand | ForEach-Object { "'$_'" }) -join ' '
         $inner = "mount -t tmpfs -o size=160k tmpfs '$full' && exec setpriv --bounding-set -dac_override,-dac_read_search --inh-caps -dac_override,-dac_read_search $pwsh -NoProfile -NonInteractive -File '$scriptFile' '$ModulePath' '$sources' '$work'"
         $output = & unshare -m sh -c $inner 2>&1
         $script:report = ($output -join "`n") | ConvertFrom-Json

@@ -17,7 +17,7 @@ Describe 'Remoting' -Skip:(-not $haveSsh) {
         & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $ssh 'client_key')
         Copy-Item (Join-Path $ssh 'client_key.pub') (Join-Path $ssh 'authorized_keys')
         # The remote end runs this same PowerShell (a .NET tool here) as the SSH subsystem.
-        $pwsh = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { "$([Environment]::ProcessPath) $(Join-Path $PSHOME 'pwsh.dll')" } else { [Environment]::ProcessPath }
+        $pwsh = (Get-PwshCommand) -join ' '
         $subsystem = Join-Path $ssh 'subsystem.sh'
         Set-Content -LiteralPath $subsystem -Value "#!/bin/sh`nexec $pwsh -sshs -NoLogo -NoProfile"
         & chmod +x $subsystem

@@ -56,13 +56,18 @@ function Get-FolderState {
     }
 }
 
+function Get-PwshCommand {
+    # The pwsh running the tests, as an executable and its first arguments (a .NET local tool runs as 'dotnet pwsh.dll').
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { @($process, (Join-Path $PSHOME 'pwsh.dll')) } else { @($process) }
+}
+
 function Invoke-ChildPwsh {
     # Runs a script in a fresh pwsh (the one running the tests) with extra environment variables; returns its output.
     param([string] $Script, [hashtable] $Environment = @{})
-    $process = [Environment]::ProcessPath
-    $arguments = @()
-    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { $arguments += Join-Path $PSHOME 'pwsh.dll' }
-    $arguments += '-NoProfile', '-NonInteractive', '-Command', $Script
+    $command = @(Get-PwshCommand)
+    $process = $command[0]
+    $arguments = @($command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $Script)
     $saved = @{}
     foreach ($name in $Environment.Keys) {
         $saved[$name] = [Environment]::GetEnvironmentVariable($name)
