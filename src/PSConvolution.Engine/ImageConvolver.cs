@@ -45,6 +45,12 @@ public static class ImageConvolver
             throw new ArgumentException($"The destination must be {w}x{h} {layout} at {source.BitDepth} bits.", nameof(destination));
         }
 
+        bool overlaps = source.BitDepth == 8 ? source.Bytes.Span.Overlaps(destination.Bytes.Span) : source.Words.Span.Overlaps(destination.Words.Span);
+        if (overlaps)
+        {
+            throw new ArgumentException("The destination must not share memory with the source: every output pixel reads source pixels around it.", nameof(destination));
+        }
+
         if (source.BitDepth == 8)
         {
             Run(source.Bytes, source.Width, source.Height, source.Layout, destination.Bytes, kernels, options, 255f, cancellationToken);

@@ -53,9 +53,20 @@ internal static class IntegerSeparableConvolver
             return false;
         }
 
-        if (!TryIntegers(m.RowFactor!, out ushort[] row, out int rowSum) || !TryIntegers(m.ColumnFactor!, out ushort[] column, out int columnSum))
+        if (!TryIntegerFactors(m, out ushort[] row, out ushort[] column))
         {
             return false;
+        }
+
+        int rowSum = 0, columnSum = 0;
+        foreach (ushort t in row)
+        {
+            rowSum += t;
+        }
+
+        foreach (ushort t in column)
+        {
+            columnSum += t;
         }
 
         int product = rowSum * columnSum;
@@ -75,19 +86,30 @@ internal static class IntegerSeparableConvolver
         int paddedLength = columns.PaddedLength * channels;
         int kh = plan.ColumnTaps.Length;
         int kw = plan.RowTaps.Length;
+        int stride = width * channels;
+        int columnSum = 0;
+        foreach (ushort t in plan.ColumnTaps)
+        {
+            columnSum += t;
+        }
+
+        // Beside the image a column of the constant border sums to border times the column taps, whatever the rows.
+        ushort borderColumn = (ushort)(plan.Border * columnSum);
         int[] horizontalOffsets = new int[kw];
         for (int j = 0; j < kw; j++)
         {
             horizontalOffsets[j] = j * channels;
         }
 
+        // Vertical pass first, straight from the stored bytes of the kh rows under each output row into one padded
+        // 16-bit row, then the horizontal pass rounds and stores bytes as it goes: no intermediate image, no row
+        // cache, and the working set is one 16-bit row plus kh source rows, all in the first two cache levels.
         RowBands.Run(rows.OutputLength, parallel, (start, end) =>
         {
-            using var cache = new RowCache<ushort>(kh + rows.Stride + 1, rowLength);
             ushort[] padded = ArrayPool<ushort>.Shared.Rent(paddedLength);
-            ushort[] accumulator = ArrayPool<ushort>.Shared.Rent(rowLength);
-            int[] slots = new int[kh];
-            int[] offsets = new int[kh];
+            ushort[]? accumulator = columns.Stride > 1 ? ArrayPool<ushort>.Shared.Rent(rowLength) : null;
+            int[] rowStarts = new int[kh];
+            ushort[] rowTaps = new ushort[kh];
             try
             {
                 for (int y = start; y < end; y++)
@@ -97,59 +119,332 @@ internal static class IntegerSeparableConvolver
                         cancellation.ThrowIfCancellationRequested();
                     }
 
+                    // Rows of the constant border add the same amount to every sample: fold them into one constant.
+                    int count = 0;
+                    int constant = 0;
                     for (int i = 0; i < kh; i++)
                     {
                         int r = rows.Indices[(y * rows.Stride) + i];
-                        int slot = cache.Acquire(r, slots.AsSpan(0, i), out bool fresh);
-                        if (fresh)
+                        if (r == height)
                         {
-                            RowPadding.Fill(source.Span, width, height, channels, r, columns, plan.Border, padded.AsSpan(0, paddedLength), Integer16Kernels.Widen);
-                            Integer16Kernels.Correlate<ushort>(padded.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, rowLength), plan.RowTaps, horizontalOffsets);
+                            constant += plan.ColumnTaps[i] * plan.Border;
                         }
-
-                        slots[i] = slot;
-                        offsets[i] = slot * cache.RowLength;
+                        else
+                        {
+                            rowStarts[count] = r * stride;
+                            rowTaps[count] = plan.ColumnTaps[i];
+                            count++;
+                        }
                     }
 
-                    Span<ushort> acc = accumulator.AsSpan(0, rowLength);
-                    Integer16Kernels.Correlate<ushort>(cache.All, acc, plan.ColumnTaps, offsets);
-                    if (columns.Stride > 1)
+                    ReadOnlySpan<byte> src = source.Span;
+                    Span<ushort> row = padded.AsSpan(0, paddedLength);
+                    foreach ((int first, int column, int length) in columns.Runs)
                     {
-                        InterleavedConvolver.Compact(acc, outWidth, columns.Stride, channels);
+                        Span<ushort> target = row.Slice(first * channels, length * channels);
+                        if (column < width)
+                        {
+                            VerticalBytes(src, rowStarts.AsSpan(0, count), rowTaps.AsSpan(0, count), (ushort)constant, column * channels, target);
+                        }
+                        else
+                        {
+                            target.Fill(borderColumn);
+                        }
                     }
 
                     Span<byte> dst = destination.Span.Slice(y * outWidth * channels, outWidth * channels);
-                    Store(acc.Slice(0, outWidth * channels), plan.Shift, dst);
+                    if (accumulator is null)
+                    {
+                        HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, dst);
+                    }
+                    else
+                    {
+                        Span<ushort> acc = accumulator.AsSpan(0, rowLength);
+                        Integer16Kernels.Correlate<ushort>(row, acc, plan.RowTaps, horizontalOffsets);
+                        InterleavedConvolver.Compact(acc, outWidth, columns.Stride, channels);
+                        Store(acc.Slice(0, outWidth * channels), plan.Shift, dst);
+                    }
+
                     InterleavedConvolver.CopyUnselected(source.Span, width, channels, y, rows, columns, step.Selected, dst);
                 }
             }
             finally
             {
                 ArrayPool<ushort>.Shared.Return(padded);
-                ArrayPool<ushort>.Shared.Return(accumulator);
+                if (accumulator is not null)
+                {
+                    ArrayPool<ushort>.Shared.Return(accumulator);
+                }
             }
         });
     }
 
-    private static bool TryIntegers(double[] factor, out ushort[] taps, out int sum)
+    /// <summary>
+    /// <c>target[x] = constant + sum over i of taps[i] * source[rowStarts[i] + offset + x]</c>: the vertical pass read
+    /// straight from bytes, each widened to 16 bits as it is loaded.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void VerticalBytes(ReadOnlySpan<byte> source, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, ushort constant, int offset, Span<ushort> target)
     {
-        taps = new ushort[factor.Length];
-        sum = 0;
-        foreach (double f in factor)
+        int n = target.Length;
+        foreach (int r in rowStarts)
         {
-            if (f < 0 || f != Math.Round(f) || f > 255)
+            if ((uint)(r + offset) > (uint)source.Length || (uint)(r + offset + n) > (uint)source.Length)
             {
-                return false;
+                throw new ArgumentOutOfRangeException(nameof(rowStarts));
             }
         }
 
-        for (int i = 0; i < factor.Length; i++)
+        ref byte src = ref MemoryMarshal.GetReference(source);
+        ref ushort dst = ref MemoryMarshal.GetReference(target);
+        int x = 0;
+        if (Avx512BW.IsSupported)
         {
-            taps[i] = (ushort)factor[i];
-            sum += taps[i];
+            Vector512<ushort> c = Vector512.Create(constant);
+            for (; x <= n - 64; x += 64)
+            {
+                Vector512<ushort> a0 = c, a1 = c;
+                for (int i = 0; i < rowStarts.Length; i++)
+                {
+                    ref byte s = ref Unsafe.Add(ref src, rowStarts[i] + offset + x);
+                    Vector512<ushort> v0 = Avx512BW.ConvertToVector512UInt16(Vector256.LoadUnsafe(ref s));
+                    Vector512<ushort> v1 = Avx512BW.ConvertToVector512UInt16(Vector256.LoadUnsafe(ref s, 32));
+                    ushort w = taps[i];
+                    if (w == 1)
+                    {
+                        a0 += v0;
+                        a1 += v1;
+                    }
+                    else
+                    {
+                        Vector512<ushort> wv = Vector512.Create(w);
+                        a0 += v0 * wv;
+                        a1 += v1 * wv;
+                    }
+                }
+
+                a0.StoreUnsafe(ref dst, (nuint)x);
+                a1.StoreUnsafe(ref dst, (nuint)(x + 32));
+            }
         }
 
-        return sum > 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int lanes = Vector<byte>.Count;
+            int half = Vector<ushort>.Count;
+            var c = new Vector<ushort>(constant);
+            for (; x <= n - lanes; x += lanes)
+            {
+                Vector<ushort> a0 = c, a1 = c;
+                for (int i = 0; i < rowStarts.Length; i++)
+                {
+                    Vector.Widen(Vector.LoadUnsafe(ref src, (nuint)(rowStarts[i] + offset + x)), out Vector<ushort> v0, out Vector<ushort> v1);
+                    var wv = new Vector<ushort>(taps[i]);
+                    a0 += v0 * wv;
+                    a1 += v1 * wv;
+                }
+
+                a0.StoreUnsafe(ref dst, (nuint)x);
+                a1.StoreUnsafe(ref dst, (nuint)(x + half));
+            }
+        }
+
+        for (; x < n; x++)
+        {
+            int a = constant;
+            for (int i = 0; i < rowStarts.Length; i++)
+            {
+                a += taps[i] * Unsafe.Add(ref src, rowStarts[i] + offset + x);
+            }
+
+            Unsafe.Add(ref dst, x) = (ushort)a;
+        }
+    }
+
+    /// <summary>The horizontal pass at stride 1, rounded and stored as bytes in the same loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void HorizontalStore(ReadOnlySpan<ushort> row, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, Span<byte> destination)
+    {
+        int n = destination.Length;
+        if (taps.Length != offsets.Length || row.Length < n + offsets[^1])
+        {
+            throw new ArgumentOutOfRangeException(nameof(row));
+        }
+
+        ref ushort src = ref MemoryMarshal.GetReference(row);
+        ref byte dst = ref MemoryMarshal.GetReference(destination);
+        int x = 0;
+        if (Avx512BW.IsSupported)
+        {
+            Vector512<ushort> bias = Vector512.Create(Half(shift));
+            Vector512<ushort> one = Vector512.Create((ushort)1);
+            for (; x <= n - 64; x += 64)
+            {
+                Vector512<ushort> a0 = Vector512<ushort>.Zero, a1 = Vector512<ushort>.Zero;
+                for (int t = 0; t < taps.Length; t++)
+                {
+                    ref ushort s = ref Unsafe.Add(ref src, x + offsets[t]);
+                    ushort w = taps[t];
+                    if (w == 1)
+                    {
+                        a0 += Vector512.LoadUnsafe(ref s);
+                        a1 += Vector512.LoadUnsafe(ref s, 32);
+                    }
+                    else
+                    {
+                        Vector512<ushort> wv = Vector512.Create(w);
+                        a0 += Vector512.LoadUnsafe(ref s) * wv;
+                        a1 += Vector512.LoadUnsafe(ref s, 32) * wv;
+                    }
+                }
+
+                if (shift > 0)
+                {
+                    a0 = Vector512.ShiftRightLogical(a0 + bias + (Vector512.ShiftRightLogical(a0, shift) & one), shift);
+                    a1 = Vector512.ShiftRightLogical(a1 + bias + (Vector512.ShiftRightLogical(a1, shift) & one), shift);
+                }
+
+                Avx512BW.ConvertToVector256ByteWithSaturation(a0).StoreUnsafe(ref dst, (nuint)x);
+                Avx512BW.ConvertToVector256ByteWithSaturation(a1).StoreUnsafe(ref dst, (nuint)(x + 32));
+            }
+        }
+
+        if (Vector.IsHardwareAccelerated)
+        {
+            int lanes = Vector<byte>.Count;
+            int half = Vector<ushort>.Count;
+            var bias = new Vector<ushort>(Half(shift));
+            var one = new Vector<ushort>(1);
+            var max = new Vector<ushort>(255);
+            for (; x <= n - lanes; x += lanes)
+            {
+                Vector<ushort> a0 = Vector<ushort>.Zero, a1 = Vector<ushort>.Zero;
+                for (int t = 0; t < taps.Length; t++)
+                {
+                    var wv = new Vector<ushort>(taps[t]);
+                    a0 += Vector.LoadUnsafe(ref src, (nuint)(x + offsets[t])) * wv;
+                    a1 += Vector.LoadUnsafe(ref src, (nuint)(x + offsets[t] + half)) * wv;
+                }
+
+                if (shift > 0)
+                {
+                    a0 = Vector.ShiftRightLogical(a0 + bias + (Vector.ShiftRightLogical(a0, shift) & one), shift);
+                    a1 = Vector.ShiftRightLogical(a1 + bias + (Vector.ShiftRightLogical(a1, shift) & one), shift);
+                }
+
+                Vector.Narrow(Vector.Min(a0, max), Vector.Min(a1, max)).StoreUnsafe(ref dst, (nuint)x);
+            }
+        }
+
+        for (; x < n; x++)
+        {
+            int a = 0;
+            for (int t = 0; t < taps.Length; t++)
+            {
+                a += taps[t] * Unsafe.Add(ref src, x + offsets[t]);
+            }
+
+            Unsafe.Add(ref dst, x) = RoundShift(a, shift);
+        }
+    }
+
+    private static ushort Half(int shift) => (ushort)(shift == 0 ? 0 : (1 << (shift - 1)) - 1);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static byte RoundShift(int v, int shift)
+    {
+        if (shift > 0)
+        {
+            v = (v + Half(shift) + ((v >> shift) & 1)) >> shift;
+        }
+
+        return (byte)Math.Min(v, 255);
+    }
+
+    /// <summary>
+    /// Writes a separable matrix of non-negative integers as column x row of integer factors: the row through the
+    /// first non-zero weight divided by its greatest common divisor, and the column that makes the product exact
+    /// (always integers for integer weights, whichever way the float factorisation happened to scale them).
+    /// </summary>
+    private static bool TryIntegerFactors(KernelMatrix m, out ushort[] row, out ushort[] column)
+    {
+        row = new ushort[m.Width];
+        column = new ushort[m.Height];
+        int pr = -1, pc = -1;
+        for (int r = 0; r < m.Height; r++)
+        {
+            for (int c = 0; c < m.Width; c++)
+            {
+                double w = m[r, c];
+                if (w < 0 || w > 65535 || w != Math.Round(w))
+                {
+                    return false;
+                }
+
+                if (pr < 0 && w != 0)
+                {
+                    (pr, pc) = (r, c);
+                }
+            }
+        }
+
+        if (pr < 0)
+        {
+            return false;
+        }
+
+        int divisor = 0;
+        for (int c = 0; c < m.Width; c++)
+        {
+            divisor = Gcd(divisor, (int)m[pr, c]);
+        }
+
+        int pivot = (int)m[pr, pc] / divisor;
+        for (int c = 0; c < m.Width; c++)
+        {
+            int t = (int)m[pr, c] / divisor;
+            if (t > 255)
+            {
+                return false;
+            }
+
+            row[c] = (ushort)t;
+        }
+
+        for (int r = 0; r < m.Height; r++)
+        {
+            int w = (int)m[r, pc];
+            if (w % pivot != 0 || w / pivot > 255)
+            {
+                return false;
+            }
+
+            column[r] = (ushort)(w / pivot);
+        }
+
+        // The float factorisation said rank 1; check the integer factors reproduce every weight exactly.
+        for (int r = 0; r < m.Height; r++)
+        {
+            for (int c = 0; c < m.Width; c++)
+            {
+                if (column[r] * row[c] != m[r, c])
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static int Gcd(int a, int b)
+    {
+        while (b != 0)
+        {
+            (a, b) = (b, a % b);
+        }
+
+        return a;
     }
 
     // out = round(v / 2^shift), ties to even: add half - 1, plus one when the kept part is odd, then shift.
@@ -158,10 +453,9 @@ internal static class IntegerSeparableConvolver
     {
         int n = values.Length;
         int x = 0;
-        ushort half = (ushort)(shift == 0 ? 0 : (1 << (shift - 1)) - 1);
         if (Avx512BW.IsSupported)
         {
-            Vector512<ushort> bias = Vector512.Create(half);
+            Vector512<ushort> bias = Vector512.Create(Half(shift));
             Vector512<ushort> one = Vector512.Create((ushort)1);
             ref ushort src = ref MemoryMarshal.GetReference(values);
             ref byte dst = ref MemoryMarshal.GetReference(destination);
@@ -180,13 +474,7 @@ internal static class IntegerSeparableConvolver
 
         for (; x < n; x++)
         {
-            int v = values[x];
-            if (shift > 0)
-            {
-                v = (v + half + ((v >> shift) & 1)) >> shift;
-            }
-
-            destination[x] = (byte)Math.Min(v, 255);
+            destination[x] = RoundShift(values[x], shift);
         }
     }
 }

@@ -114,6 +114,53 @@ public sealed class IntegerPathTests
         ConvolutionPropertyTests.AssertIdentical(floating, integer);
     }
 
+    // Any shape the separable integer path takes: 2 to 7 taps each way, uneven weights, an anchor off centre,
+    // weight products from 4 to 256. Tripled weights over a tripled divisor keep the float path exact.
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void RandomSeparableIntegerKernelsMatchTheFloatPathBitForBit(int seed)
+    {
+        var random = new Random(seed);
+        int rowShift = random.Next(1, 5);
+        int columnShift = random.Next(1, 9 - rowShift);
+        double[] row = RandomFactor(random, random.Next(2, 8), 1 << rowShift);
+        double[] column = RandomFactor(random, random.Next(2, 8), 1 << columnShift);
+        var rows = new double[column.Length][];
+        for (int i = 0; i < column.Length; i++)
+        {
+            rows[i] = row.Select(r => r * column[i]).ToArray();
+        }
+
+        var matrix = KernelMatrix.Create(rows, random.Next(row.Length), random.Next(column.Length));
+        var kernel = new ConvolutionKernel("Random", "Blur", "integer path", new[] { matrix }, divisor: 1 << (rowShift + columnShift));
+        var tripled = new ConvolutionKernel("Tripled", "Blur", "float path", new[] { matrix.Scale(3) }, divisor: 3 << (rowShift + columnShift));
+        var step = new InterleavedConvolver.Step(new[] { matrix }, kernel.Combination, new[] { (float)kernel.Divisor }, 0, 0, 255, OutputRange.Clamp, new[] { true });
+        Assert.True(IntegerSeparableConvolver.TryPlan(step, out _), $"seed {seed}: [{matrix}] should take the integer path");
+
+        var layout = (PixelLayout)random.Next(4);
+        using PlanarImage image = TestImages.Random(random, random.Next(1, 150), random.Next(1, 30), layout, 8);
+        ConvolutionOptions options = RandomOptions(random, image);
+        if (options.Padding == PaddingMode.Valid && (image.Width < row.Length || image.Height < column.Length))
+        {
+            options = options with { Padding = PaddingMode.Same };
+        }
+
+        using PlanarImage integer = ImageConvolver.Convolve(image, new[] { kernel }, options);
+        using PlanarImage floating = ImageConvolver.Convolve(image, new[] { tripled }, options);
+        ConvolutionPropertyTests.AssertIdentical(floating, integer);
+    }
+
+    private static double[] RandomFactor(Random random, int length, int sum)
+    {
+        var factor = new double[length];
+        for (int left = sum; left > 0; left--)
+        {
+            factor[random.Next(length)]++;
+        }
+
+        return factor;
+    }
+
     private static ConvolutionOptions RandomOptions(Random random, PlanarImage image) => new()
     {
         BorderMode = (BorderMode)random.Next(5),

@@ -128,4 +128,15 @@ public sealed class InvariantTests
         cancelled.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() => ImageConvolver.Convolve(image, new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default, cancelled.Token));
     }
+
+    [Fact]
+    public void ADestinationSharingTheSourceMemoryIsRefused()
+    {
+        var samples = new byte[8 * 8 * 3];
+        var source = new PixelBuffer(samples, 8, 8, PixelLayout.Rgb);
+        var separate = new PixelBuffer(new byte[8 * 8 * 3], 8, 8, PixelLayout.Rgb);
+        var error = Assert.Throws<ArgumentException>(() => ImageConvolver.Convolve(source, source, new[] { KernelLibrary.Get("Gaussian5") }, ConvolutionOptions.Default));
+        Assert.Contains("share memory", error.Message);
+        ImageConvolver.Convolve(source, separate, new[] { KernelLibrary.Get("Gaussian5") }, ConvolutionOptions.Default);
+    }
 }
