@@ -9,35 +9,49 @@ using System.Threading.Tasks;
 namespace PSConvolution.Engine;
 
 /// <summary>
-/// The exact integer path for small integer kernels on 8-bit images (Sharpen, Laplacians, Sobel X/Y, Outline,
-/// Emboss): weights are small integers whose sums keep every partial sum inside 16 bits, the divisor is a power of
-/// two and the bias a whole number. Rows are widened to signed 16-bit samples, so a 512-bit vector holds 32 of
-/// them; weights of +1 and -1 cost an add or a subtract. The result equals the float path's to the bit: the
-/// integer sum is exact in both, division by a power of two is exact, and both round ties to even.
+/// The exact integer path for integer kernels on 8-bit images that are not separable or are cheaper to run whole
+/// (Sharpen, Laplacians, Sobel, Outline, Emboss, Box3, disks and other 0/1 masks): the weighted sum is computed
+/// exactly in 16-bit lanes, signed when some weight is negative and unsigned otherwise, so a 512-bit vector holds
+/// 32 samples and a weight of +1 or -1 costs one add or subtract. With a power-of-two divisor up to 128 and a
+/// signed sum the rounding is done in integers; otherwise the exact sum goes to the float path's own store
+/// (division, bias, range, rounding), so either way the result equals the float path's to the bit.
 /// </summary>
 internal static class IntegerDirectConvolver
 {
-    /// <summary>The integer taps, shift and bias, when a step qualifies.</summary>
+    /// <summary>The integer taps and how to store their sum, when a step qualifies.</summary>
     internal sealed class Plan
     {
-        public Plan(short[] weights, int[] positions, int shift, short bias, short border)
+        public Plan(short[] weights, int[] tapRows, int[] tapColumns, bool runs, bool unsigned, int shift, short border)
         {
             Weights = weights;
-            Positions = positions;
+            TapRows = tapRows;
+            TapColumns = tapColumns;
+            Runs = runs;
+            Unsigned = unsigned;
             Shift = shift;
-            Bias = bias;
             Border = border;
         }
 
-        /// <summary>Non-zero weights.</summary>
+        /// <summary>The taps' weights: the non-zero weights, or with <see cref="Runs"/> +w and -w for each run.</summary>
         public short[] Weights { get; }
 
-        /// <summary>Their positions, row * kernel width + column.</summary>
-        public int[] Positions { get; }
+        /// <summary>The kernel row each tap reads.</summary>
+        public int[] TapRows { get; }
 
+        /// <summary>The pixel column each tap reads, from 0 to the kernel width (inclusive with <see cref="Runs"/>).</summary>
+        public int[] TapColumns { get; }
+
+        /// <summary>
+        /// The rows hold running sums along the row instead of samples, so a run of equal weights costs two taps
+        /// (its end minus its start) whatever its length: a 15x15 disk is 30 taps instead of 149.
+        /// </summary>
+        public bool Runs { get; }
+
+        /// <summary>Every weight is positive: the sums are unsigned 16-bit.</summary>
+        public bool Unsigned { get; }
+
+        /// <summary>log2 of the divisor when the sum is rounded in integers; -1 when it goes through the float store.</summary>
         public int Shift { get; }
-
-        public short Bias { get; }
 
         public short Border { get; }
     }
@@ -52,12 +66,7 @@ internal static class IntegerDirectConvolver
 
         KernelMatrix m = step.Matrices[0];
         float divisor = step.Divisors[0];
-        if (divisor <= 0 || divisor != MathF.Round(divisor) || !System.Numerics.BitOperations.IsPow2((uint)divisor) || divisor > 128)
-        {
-            return false;
-        }
-
-        if (step.Bias != MathF.Round(step.Bias) || Math.Abs(step.Bias) > 255 || step.BorderValue != MathF.Round(step.BorderValue) || step.BorderValue < 0 || step.BorderValue > 255)
+        if (step.BorderValue != MathF.Round(step.BorderValue) || step.BorderValue < 0 || step.BorderValue > 255)
         {
             return false;
         }
@@ -81,32 +90,92 @@ internal static class IntegerDirectConvolver
             }
         }
 
-        // Every partial sum, plus the rounding offset, must stay inside a signed 16-bit lane.
-        if ((positive * 255) + divisor > short.MaxValue || (negative * 255) - divisor < short.MinValue || count == 0)
+        // A separable kernel runs as two 1-D passes of kw + kh taps; taking it whole only pays while it is smaller.
+        if (count == 0 || (m.IsSeparable && count > 2 * (m.Width + m.Height)))
         {
             return false;
         }
 
-        var weights = new short[count];
-        var positions = new int[count];
-        int t = 0;
+        bool unsigned = negative == 0;
+        bool integerStore = !unsigned && divisor > 0 && divisor <= 128 && divisor == MathF.Round(divisor) && System.Numerics.BitOperations.IsPow2((uint)divisor)
+            && step.Bias == MathF.Round(step.Bias) && Math.Abs(step.Bias) <= 255;
+
+        // Every partial sum (plus, for the integer store, the rounding offset) must stay inside its 16-bit lane.
+        double slack = integerStore ? divisor : 0;
+        bool fits = unsigned
+            ? positive * 255 <= ushort.MaxValue
+            : (positive * 255) + slack <= short.MaxValue && (negative * 255) - slack >= short.MinValue;
+        if (!fits)
+        {
+            return false;
+        }
+
+        // Each row as runs of equal weights; running sums make a run two taps, which pays once it beats one tap a weight.
+        var runs = new System.Collections.Generic.List<(int Row, int Start, int Length, short Weight)>();
         for (int i = 0; i < m.Height; i++)
         {
-            for (int j = 0; j < m.Width; j++)
+            for (int j = 0; j < m.Width;)
             {
+                int length = 1;
+                while (j + length < m.Width && m[i, j + length] == m[i, j])
+                {
+                    length++;
+                }
+
                 if (m[i, j] != 0)
                 {
-                    weights[t] = (short)m[i, j];
-                    positions[t++] = (i * m.Width) + j;
+                    runs.Add((i, j, length, (short)m[i, j]));
+                }
+
+                j += length;
+            }
+        }
+
+        bool useRuns = 2 * runs.Count < count;
+        var taps = new System.Collections.Generic.List<(short Weight, int Row, int Column)>();
+        foreach ((int row, int start, int length, short weight) in runs)
+        {
+            if (useRuns)
+            {
+                taps.Add((weight, row, start + length));
+                taps.Add(((short)-weight, row, start));
+            }
+            else
+            {
+                for (int j = start; j < start + length; j++)
+                {
+                    taps.Add((weight, row, j));
                 }
             }
         }
 
-        plan = new Plan(weights, positions, System.Numerics.BitOperations.Log2((uint)divisor), (short)step.Bias, (short)step.BorderValue);
+        int shift = integerStore ? System.Numerics.BitOperations.Log2((uint)divisor) : -1;
+        plan = new Plan(
+            taps.ConvertAll(t => t.Weight).ToArray(),
+            taps.ConvertAll(t => t.Row).ToArray(),
+            taps.ConvertAll(t => t.Column).ToArray(),
+            useRuns,
+            unsigned,
+            shift,
+            (short)step.BorderValue);
         return true;
     }
 
     public static void Convolve(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, InterleavedConvolver.Step step, Plan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, System.Threading.CancellationToken cancellation)
+    {
+        if (plan.Unsigned)
+        {
+            ushort[] weights = Array.ConvertAll(plan.Weights, w => (ushort)w);
+            Convolve<ushort>(source, width, height, channels, destination, step, plan, weights, rows, columns, parallel, cancellation);
+        }
+        else
+        {
+            Convolve<short>(source, width, height, channels, destination, step, plan, plan.Weights, rows, columns, parallel, cancellation);
+        }
+    }
+
+    private static void Convolve<T>(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, InterleavedConvolver.Step step, Plan plan, T[] weights, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, System.Threading.CancellationToken cancellation)
+        where T : unmanaged, System.Numerics.INumber<T>
     {
         KernelMatrix m = step.Matrices[0];
         int kh = m.Height;
@@ -115,13 +184,20 @@ internal static class IntegerDirectConvolver
         int rowLength = (((outWidth - 1) * columns.Stride) + 1) * channels;
         int paddedLength = columns.PaddedLength * channels;
         bool absolute = step.Range == OutputRange.Absolute;
+        T border = T.CreateTruncating(plan.Border);
 
+        // With runs, a cached row is the running sum Q of the padded row P: Q[0..channels) = 0, Q[k + channels] = Q[k] + P[k].
+        // The sums wrap at 16 bits, which is harmless: every tap is added in the same wrapping arithmetic and the
+        // true total fits the lane, so the wrapped total is the true one.
+        int cachedLength = plan.Runs ? paddedLength + channels : paddedLength;
         RowBands.Run(rows.OutputLength, parallel, (start, end) =>
         {
-            using var cache = new RowCache<short>(kh + rows.Stride + 1, paddedLength);
-            short[] accumulator = ArrayPool<short>.Shared.Rent(rowLength);
+            using var cache = new RowCache<T>(kh + rows.Stride + 1, cachedLength);
+            T[]? scratch = plan.Runs ? ArrayPool<T>.Shared.Rent(paddedLength) : null;
+            T[] accumulator = ArrayPool<T>.Shared.Rent(rowLength);
+            float[]? sums = plan.Shift < 0 ? ArrayPool<float>.Shared.Rent(outWidth * channels) : null;
             int[] slots = new int[kh];
-            int[] offsets = new int[plan.Weights.Length];
+            int[] offsets = new int[weights.Length];
             try
             {
                 for (int y = start; y < end; y++)
@@ -135,9 +211,14 @@ internal static class IntegerDirectConvolver
                     {
                         int r = rows.Indices[(y * rows.Stride) + i];
                         int slot = cache.Acquire(r, slots.AsSpan(0, i), out bool fresh);
-                        if (fresh)
+                        if (fresh && scratch is null)
                         {
-                            RowPadding.Fill(source.Span, width, height, channels, r, columns, plan.Border, cache.Row(slot).Slice(0, paddedLength), Integer16Kernels.Widen);
+                            RowPadding.Fill(source.Span, width, height, channels, r, columns, border, cache.Row(slot).Slice(0, paddedLength), Integer16Kernels.Widen);
+                        }
+                        else if (fresh)
+                        {
+                            RowPadding.Fill(source.Span, width, height, channels, r, columns, border, scratch.AsSpan(0, paddedLength), Integer16Kernels.Widen);
+                            Integer16Kernels.RunningSum<T>(scratch.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, cachedLength), channels);
                         }
 
                         slots[i] = slot;
@@ -145,25 +226,43 @@ internal static class IntegerDirectConvolver
 
                     for (int t = 0; t < offsets.Length; t++)
                     {
-                        int p = plan.Positions[t];
-                        offsets[t] = (slots[p / kw] * cache.RowLength) + ((p % kw) * channels);
+                        offsets[t] = (slots[plan.TapRows[t]] * cache.RowLength) + (plan.TapColumns[t] * channels);
                     }
 
-                    Span<short> acc = accumulator.AsSpan(0, rowLength);
-                    Integer16Kernels.Correlate<short>(cache.All, acc, plan.Weights, offsets);
+                    Span<T> acc = accumulator.AsSpan(0, rowLength);
+                    Integer16Kernels.Correlate<T>(cache.All, acc, weights, offsets);
                     if (columns.Stride > 1)
                     {
                         InterleavedConvolver.Compact(acc, outWidth, columns.Stride, channels);
                     }
 
                     Span<byte> dst = destination.Span.Slice(y * outWidth * channels, outWidth * channels);
-                    Store(acc.Slice(0, outWidth * channels), plan.Shift, plan.Bias, absolute, dst);
+                    if (sums is null)
+                    {
+                        Store(MemoryMarshal.Cast<T, short>(acc.Slice(0, outWidth * channels)), plan.Shift, (short)step.Bias, absolute, dst);
+                    }
+                    else
+                    {
+                        Span<float> exact = sums.AsSpan(0, outWidth * channels);
+                        Integer16Kernels.ToFloat<T>(acc.Slice(0, outWidth * channels), exact);
+                        SampleConversion.Store(exact, step.Divisors[0], step.Bias, step.Max, absolute, dst);
+                    }
+
                     InterleavedConvolver.CopyUnselected(source.Span, width, channels, y, rows, columns, step.Selected, dst);
                 }
             }
             finally
             {
-                ArrayPool<short>.Shared.Return(accumulator);
+                ArrayPool<T>.Shared.Return(accumulator);
+                if (scratch is not null)
+                {
+                    ArrayPool<T>.Shared.Return(scratch);
+                }
+
+                if (sums is not null)
+                {
+                    ArrayPool<float>.Shared.Return(sums);
+                }
             }
         });
     }

@@ -30,11 +30,12 @@ public sealed class IntegerPathTests
     [InlineData("SobelX", true)]
     [InlineData("Emboss", true)]
     [InlineData("Outline", true)]
-    [InlineData("Box3", false)]
+    [InlineData("Box3", true)]
+    [InlineData("Box7", false)]
     [InlineData("Gaussian5x273", false)]
-    public void SmallIntegerKernelsOverAPowerOfTwoTakeTheDirectIntegerPath(string name, bool expected)
+    public void SmallIntegerKernelsTakeTheDirectIntegerPath(string name, bool expected)
     {
-        ConvolutionKernel k = KernelLibrary.Get(name);
+        ConvolutionKernel k = name == "Box7" ? KernelLibrary.Box(7) : KernelLibrary.Get(name);
         var step = new InterleavedConvolver.Step(k.Matrices.ToArray(), k.Combination, new[] { (float)k.Divisor }, (float)k.Bias, 0, 255, k.OutputRange, new[] { true });
         Assert.Equal(expected && System.Runtime.Intrinsics.X86.Avx512BW.IsSupported, IntegerDirectConvolver.TryPlan(step, out _));
         var sixteenBit = new InterleavedConvolver.Step(k.Matrices.ToArray(), k.Combination, new[] { (float)k.Divisor }, (float)k.Bias, 0, 65535, k.OutputRange, new[] { true });
@@ -148,6 +149,89 @@ public sealed class IntegerPathTests
         using PlanarImage integer = ImageConvolver.Convolve(image, new[] { kernel }, options);
         using PlanarImage floating = ImageConvolver.Convolve(image, new[] { tripled }, options);
         ConvolutionPropertyTests.AssertIdentical(floating, integer);
+    }
+
+    // Masks and blocky kernels (disks, rings, boxes with a hole, signed bands): the direct path takes them as runs
+    // of equal weights over running sums, and with any divisor and whole bias its result is the exact one: equal to
+    // the double-precision reference, not merely within a level.
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void RunsOfEqualWeightsGiveTheExactResult(int seed)
+    {
+        var random = new Random(seed);
+        int kh = random.Next(1, 16);
+        int kw = random.Next(4, 18);
+        var rows = new double[kh][];
+        bool signed = random.Next(3) == 0;
+        for (int i = 0; i < kh; i++)
+        {
+            rows[i] = new double[kw];
+            int start = random.Next(kw / 2);
+            int end = random.Next(start + 3, kw + 1);
+            double weight = signed && random.Next(2) == 0 ? -random.Next(1, 3) : random.Next(1, 3);
+            for (int j = start; j < end; j++)
+            {
+                rows[i][j] = weight;
+            }
+        }
+
+        var matrix = KernelMatrix.Create(rows, random.Next(kw), random.Next(kh));
+        int divisor = random.Next(1, 400);
+        int bias = random.Next(-40, 80);
+        var kernel = new ConvolutionKernel("Runs", "Custom", "runs", new[] { matrix }, divisor: divisor, bias: bias, outputRange: random.Next(2) == 0 ? OutputRange.Clamp : OutputRange.Absolute);
+        var step = new InterleavedConvolver.Step(new[] { matrix }, kernel.Combination, new[] { (float)divisor }, bias, 0, 255, kernel.OutputRange, new[] { true });
+        bool planned = IntegerDirectConvolver.TryPlan(step, out IntegerDirectConvolver.Plan plan);
+        int count = rows.Sum(r => r.Count(w => w != 0));
+        bool wholeIsCheaper = !matrix.IsSeparable || count <= 2 * (kw + kh);
+        Assert.Equal(System.Runtime.Intrinsics.X86.Avx512BW.IsSupported && wholeIsCheaper, planned);
+        Assert.True(!planned || plan.Runs, $"seed {seed}: runs of three or more equal weights should be taken as runs");
+
+        var layout = (PixelLayout)random.Next(4);
+        using PlanarImage image = TestImages.Random(random, random.Next(1, 160), random.Next(1, 30), layout, 8);
+        ConvolutionOptions options = RandomOptions(random, image) with { Channels = ColorChannel.All };
+        if (options.Padding == PaddingMode.Valid && (image.Width < kw || image.Height < kh))
+        {
+            options = options with { Padding = PaddingMode.Same };
+        }
+
+        using PlanarImage result = ImageConvolver.Convolve(image, new[] { kernel }, options);
+        for (int c = 0; c < image.Channels; c++)
+        {
+            double[,] expected = ReferenceConvolution.Convolve(TestImages.ChannelAsArray(image, c), TestImages.ToArray(matrix), options.BorderMode, options.BorderValue, options.Padding, options.Stride, divisor, bias, matrix.AnchorY, matrix.AnchorX);
+            double[,] actual = TestImages.ChannelAsArray(result, c);
+            for (int y = 0; y < result.Height; y++)
+            {
+                for (int x = 0; x < result.Width; x++)
+                {
+                    double want = ReferenceConvolution.Quantize(expected[y, x], 255, kernel.OutputRange);
+                    Assert.True(want == actual[y, x], $"seed {seed} [{matrix}] /{divisor} +{bias} {kernel.OutputRange} {options.BorderMode} stride {options.Stride}: channel {c} at ({y},{x}) expected {want} got {actual[y, x]}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void RunningSumsWrapAt16BitsPerChannel(int channels)
+    {
+        var random = new Random(channels);
+        foreach (int length in new[] { 0, 1, 31, 32, 33, 64, 95, 200, 4001 })
+        {
+            int n = length - (length % channels);
+            ushort[] source = Enumerable.Range(0, n).Select(_ => (ushort)random.Next(256 * 64)).ToArray();
+            var sums = new ushort[n + channels];
+            Integer16Kernels.RunningSum<ushort>(source, sums, channels);
+            var expected = new int[n + channels];
+            for (int k = 0; k < n; k++)
+            {
+                expected[k + channels] = expected[k] + source[k];
+            }
+
+            Assert.Equal(expected.Select(e => (ushort)e).ToArray(), sums);
+        }
     }
 
     private static double[] RandomFactor(Random random, int length, int sum)
