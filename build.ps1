@@ -174,13 +174,16 @@ function Invoke-Bench {
     if (-not (Test-Path (Join-Path $batch 'in'))) {
         Invoke-Native dotnet @($exe, '--make-batch', (Join-Path $root 'samples'), (Join-Path $batch 'in'), '40')
     }
-    foreach ($folder in 'module', 'opencv') { Remove-Item (Join-Path $batch $folder) -Recurse -Force -ErrorAction Ignore }
+    foreach ($folder in 'module', 'module-again', 'opencv') { Remove-Item (Join-Path $batch $folder) -Recurse -Force -ErrorAction Ignore }
     $cores = [Environment]::ProcessorCount
     $opencv = [double](& dotnet $exe --opencv-batch (Join-Path $batch 'in') (Join-Path $batch 'opencv') $cores | Select-Object -Last 1)
     $child = Get-ChildPwsh
-    $moduleScript = "Import-Module '$(Join-Path $staged 'PSConvolution.psd1')'; `$w = [Diagnostics.Stopwatch]::StartNew(); Get-ChildItem '$(Join-Path $batch 'in')/*.jpg' | Invoke-ImageConvolution -Kernel Gaussian5 -Quality 90 -Destination '$(Join-Path $batch 'module')' | Out-Null; `$w.Elapsed.TotalSeconds"
+    # The first pass is the one that counts (a new session, the codec still being compiled by the JIT); the second,
+    # in the same session into another folder, shows the steady state.
+    $pass = "`$w = [Diagnostics.Stopwatch]::StartNew(); Get-ChildItem '$(Join-Path $batch 'in')/*.jpg' | Invoke-ImageConvolution -Kernel Gaussian5 -Quality 90 -Destination '$(Join-Path $batch '{0}')' | Out-Null; `$w.Elapsed.TotalSeconds"
+    $moduleScript = "Import-Module '$(Join-Path $staged 'PSConvolution.psd1')'; $($pass -f 'module'); $($pass -f 'module-again')"
     $childArgs = @($child | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $moduleScript)
-    $module = [double](& $child[0] @childArgs | Select-Object -Last 1)
+    $module, $moduleAgain = & $child[0] @childArgs | Select-Object -Last 2 | ForEach-Object { [double]$_ }
     $megapixels = [double](Get-Content (Join-Path $batch 'in/megapixels.txt'))
     $lines = @(
         '',
@@ -189,12 +192,14 @@ function Invoke-Bench {
         '| tool | seconds | Mpx/s | module / OpenCV time |',
         '| --- | ---: | ---: | ---: |',
         ('| Invoke-ImageConvolution | {0:F2} | {1:F0} | {2:F2}x |' -f $module, ($megapixels / $module), ($module / $opencv)),
+        ('| Invoke-ImageConvolution, second pass in the same session | {0:F2} | {1:F0} | {2:F2}x |' -f $moduleAgain, ($megapixels / $moduleAgain), ($moduleAgain / $opencv)),
         ('| OpenCvSharp (imread, GaussianBlur, imwrite; {0} files at a time) | {1:F2} | {2:F0} | |' -f $cores, $opencv, ($megapixels / $opencv))
     )
     $lines | Write-Host
     Add-Content -Path (Join-Path $bench 'results.md') -Value $lines
     $results = @(Get-Content (Join-Path $bench 'results.json') -Raw | ConvertFrom-Json)
     $results += [pscustomobject]@{ workload = 'Batch'; threads = $cores; tool = 'PSConvolution'; mpx_s = [math]::Round($megapixels / $module, 1); max_error = $null }
+    $results += [pscustomobject]@{ workload = 'Batch'; threads = $cores; tool = 'PSConvolution (second pass, same session)'; mpx_s = [math]::Round($megapixels / $moduleAgain, 1); max_error = $null }
     $results += [pscustomobject]@{ workload = 'Batch'; threads = $cores; tool = 'OpenCvSharp'; mpx_s = [math]::Round($megapixels / $opencv, 1); max_error = $null }
     ConvertTo-Json -InputObject $results -Depth 3 | Set-Content (Join-Path $bench 'results.json')
 }

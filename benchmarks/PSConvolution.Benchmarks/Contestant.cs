@@ -28,6 +28,12 @@ public sealed class Contestant
     /// <summary>Runs once more and returns the output as interleaved 8-bit RGB, to measure its error.</summary>
     public Func<byte[]> Result { get; }
 
+    /// <summary>
+    /// Runs per measured invocation, set when the case starts so that one invocation lasts about 60 ms:
+    /// a 5 ms run timed alone mostly measures how fast an idle core wakes up.
+    /// </summary>
+    public int Repeat { get; set; } = 1;
+
     public bool IsEngine => Tool.StartsWith("PSConvolution", StringComparison.Ordinal);
 
     public override string ToString() => $"{Workload}-{Threads}t-{Tool}";

@@ -91,8 +91,8 @@ public static class Program
         foreach (BenchmarkReport report in summary.Reports)
         {
             var contestant = (Contestant)report.BenchmarkCase.Parameters["Case"];
-            double? meanNs = report.ResultStatistics?.Median;
-            if (meanNs is null)
+            double? medianNs = report.ResultStatistics?.Median / contestant.Repeat;
+            if (medianNs is null)
             {
                 Console.WriteLine($"{contestant}: no result");
                 continue;
@@ -100,7 +100,7 @@ public static class Program
 
             contestant.SetThreads();
             int error = MaxError(references[contestant.Workload], contestant.Result());
-            results.Add(new Result(contestant.Workload, contestant.Threads, contestant.Tool, Math.Round(input.Megapixels / (meanNs.Value / 1e9), 1), error));
+            results.Add(new Result(contestant.Workload, contestant.Threads, contestant.Tool, Math.Round(input.Megapixels / (medianNs.Value / 1e9), 1), error));
         }
 
         string table = Table(results);
