@@ -24,7 +24,8 @@ namespace PSConvolution.Benchmarks;
 
 /// <summary>
 /// Usage:
-///   bench --samples DIR --out DIR [--quick]     the K1-K4 table against the peers, results.json
+///   bench --samples DIR --out DIR [--quick] [--workload K1,K2,...]
+///                                               the K1-K4 table against the peers (or one workload's rows), results.json
 ///   bench --make-batch SAMPLES OUT [COUNT]      writes COUNT (40) JPEGs of 2-6 MP made from the sample photos
 ///   bench --opencv-batch IN OUT THREADS         decode, GaussianBlur 5x5, encode (quality 90) every JPEG with OpenCV
 ///   bench --make-large PATH SIZE                writes a SIZE x SIZE RGB JPEG for the large-image measurement
@@ -61,7 +62,8 @@ public static class Program
         var input = new BenchInput(Path.Combine(samples, "hubble.jpg"));
         Console.WriteLine($"Input: {input.Source} scaled to {input.Width}x{input.Height} RGB, 8-bit ({input.Megapixels:F1} MP), decoded once, in memory.");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} logical processors, {RuntimeInformationText()}");
-        List<Contestant> contestants = Contestants.Create(input, quick);
+        string? only = Option(args, "--workload");
+        List<Contestant> contestants = Contestants.Create(input, quick).Where(c => only is null || only.Split(',').Contains(c.Workload)).ToList();
         ConvolutionBenchmark.All = contestants;
 
         Job job = Job.Dry
