@@ -11,7 +11,7 @@
     Bench: builds and runs benchmarks/PSConvolution.Benchmarks (BenchmarkDotNet, in process) against OpenCV,
     libvips, ImageMagick and ImageSharp on a 12 MP photo, then the batch case (40 JPEGs through
     Invoke-ImageConvolution against an OpenCvSharp program); prints Markdown tables and writes
-    out/bench/results.json. -Quick takes about two minutes. OpenCvSharp's Linux runtime needs libgtk-3-0.
+    out/bench/results.json. -Quick takes about two and a half minutes. OpenCvSharp's Linux runtime needs libgtk-3-0.
     Package: builds, then writes the module's nupkg to out/package with PSResourceGet's Compress-PSResource,
     ready for Publish-PSResource or a file-share repository. Test builds the package too and installs it.
     Help: builds, then regenerates module/en-US/PSConvolution.dll-Help.xml from docs/help.psd1 and the
@@ -27,7 +27,7 @@ param(
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release',
 
-    # With -Task Bench: one warm-up and three iterations per case, and the slowest peer cases left out (about two minutes).
+    # With -Task Bench: one warm-up and three iterations per case, and the slowest peer cases left out (about two and a half minutes).
     [switch] $Quick
 )
 

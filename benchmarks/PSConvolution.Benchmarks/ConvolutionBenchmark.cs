@@ -26,9 +26,15 @@ public class ConvolutionBenchmark
         Case.SetThreads();
 
         // Every contestant gets the same treatment: as many back-to-back runs per invocation as fill ~60 ms.
-        Case.Run();
+        // Slow peers (seconds a run) are timed once here, fast cases twice so the first run's warm-up is not counted.
         var watch = System.Diagnostics.Stopwatch.StartNew();
         Case.Run();
+        if (watch.Elapsed.TotalSeconds < 0.06)
+        {
+            watch.Restart();
+            Case.Run();
+        }
+
         Case.Repeat = (int)Math.Clamp(Math.Ceiling(0.06 / Math.Max(watch.Elapsed.TotalSeconds, 1e-6)), 1, 50);
     }
 
