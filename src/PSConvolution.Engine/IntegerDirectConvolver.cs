@@ -14,15 +14,18 @@ namespace PSConvolution.Engine;
 /// exactly in 16-bit lanes, signed when some weight is negative and unsigned otherwise, so a 512-bit vector holds
 /// 32 samples and a weight of +1 or -1 costs one add or subtract. With a power-of-two divisor up to 128 and a
 /// signed sum the rounding is done in integers; otherwise the exact sum goes to the float path's own store
-/// (division, bias, range, rounding), so either way the result equals the float path's to the bit.
+/// (division, bias, range, rounding), so either way the result equals the float path's to the bit. Weights that
+/// are all whole multiples of one step (a mask normalised in its weights, 0.2 or 1/149 each) are summed as those
+/// whole numbers and the store divides by the divisor over the step: the exact sum, rounded once.
 /// </summary>
 internal static class IntegerDirectConvolver
 {
     /// <summary>The integer taps and how to store their sum, when a step qualifies.</summary>
     internal sealed class Plan
     {
-        public Plan(short[] weights, int[] tapRows, int[] tapColumns, bool runs, bool unsigned, int shift, short border)
+        public Plan(short[] weights, int[] tapRows, int[] tapColumns, bool runs, bool unsigned, int shift, float storeDivisor, short border)
         {
+            StoreDivisor = storeDivisor;
             Weights = weights;
             TapRows = tapRows;
             TapColumns = tapColumns;
@@ -50,6 +53,12 @@ internal static class IntegerDirectConvolver
         /// <summary>Every weight is positive: the sums are unsigned 16-bit.</summary>
         public bool Unsigned { get; }
 
+        /// <summary>
+        /// What the float store divides the integer sum by: the divisor, or, for weights that are all whole multiples
+        /// of one step (0.2 0.2 0.2, or 1/149 over a disk), the divisor over that step.
+        /// </summary>
+        public float StoreDivisor { get; }
+
         /// <summary>log2 of the divisor when the sum is rounded in integers; -1 when it goes through the float store.</summary>
         public int Shift { get; }
 
@@ -71,6 +80,14 @@ internal static class IntegerDirectConvolver
             return false;
         }
 
+        double unit = WeightStep(m);
+        if (unit == 0)
+        {
+            return false;
+        }
+
+        double Weight(int i, int j) => unit == 1 ? m[i, j] : Math.Round(m[i, j] / unit);
+
         double positive = 0;
         double negative = 0;
         int count = 0;
@@ -78,8 +95,8 @@ internal static class IntegerDirectConvolver
         {
             for (int j = 0; j < m.Width; j++)
             {
-                double w = m[i, j];
-                if (w != Math.Round(w) || Math.Abs(w) > 127)
+                double w = Weight(i, j);
+                if (Math.Abs(w) > 127)
                 {
                     return false;
                 }
@@ -97,7 +114,7 @@ internal static class IntegerDirectConvolver
         }
 
         bool unsigned = negative == 0;
-        bool integerStore = !unsigned && divisor > 0 && divisor <= 128 && divisor == MathF.Round(divisor) && System.Numerics.BitOperations.IsPow2((uint)divisor)
+        bool integerStore = unit == 1 && !unsigned && divisor > 0 && divisor <= 128 && divisor == MathF.Round(divisor) && System.Numerics.BitOperations.IsPow2((uint)divisor)
             && step.Bias == MathF.Round(step.Bias) && Math.Abs(step.Bias) <= 255;
 
         // Every partial sum (plus, for the integer store, the rounding offset) must stay inside its 16-bit lane.
@@ -117,14 +134,14 @@ internal static class IntegerDirectConvolver
             for (int j = 0; j < m.Width;)
             {
                 int length = 1;
-                while (j + length < m.Width && m[i, j + length] == m[i, j])
+                while (j + length < m.Width && Weight(i, j + length) == Weight(i, j))
                 {
                     length++;
                 }
 
-                if (m[i, j] != 0)
+                if (Weight(i, j) != 0)
                 {
-                    runs.Add((i, j, length, (short)m[i, j]));
+                    runs.Add((i, j, length, (short)Weight(i, j)));
                 }
 
                 j += length;
@@ -157,8 +174,50 @@ internal static class IntegerDirectConvolver
             useRuns,
             unsigned,
             shift,
+            (float)(divisor / unit),
             (short)step.BorderValue);
         return true;
+    }
+
+    /// <summary>
+    /// 1 when every weight is a whole number; otherwise the smallest non-zero magnitude when every weight is a whole
+    /// multiple of it (to one part in a billion), so the sum can still be taken in integers; 0 when neither holds.
+    /// </summary>
+    private static double WeightStep(KernelMatrix m)
+    {
+        bool whole = true;
+        double smallest = double.MaxValue;
+        for (int i = 0; i < m.Height; i++)
+        {
+            for (int j = 0; j < m.Width; j++)
+            {
+                double w = Math.Abs(m[i, j]);
+                whole &= w == Math.Round(w);
+                if (w != 0)
+                {
+                    smallest = Math.Min(smallest, w);
+                }
+            }
+        }
+
+        if (whole || smallest == double.MaxValue)
+        {
+            return 1;
+        }
+
+        for (int i = 0; i < m.Height; i++)
+        {
+            for (int j = 0; j < m.Width; j++)
+            {
+                double q = m[i, j] / smallest;
+                if (Math.Abs(q - Math.Round(q)) > 1e-9 * Math.Max(1, Math.Abs(q)))
+                {
+                    return 0;
+                }
+            }
+        }
+
+        return smallest;
     }
 
     public static void Convolve(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, InterleavedConvolver.Step step, Plan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, System.Threading.CancellationToken cancellation)
@@ -245,7 +304,7 @@ internal static class IntegerDirectConvolver
                     {
                         Span<float> exact = sums.AsSpan(0, outWidth * channels);
                         Integer16Kernels.ToFloat<T>(acc.Slice(0, outWidth * channels), exact);
-                        SampleConversion.Store(exact, step.Divisors[0], step.Bias, step.Max, absolute, dst);
+                        SampleConversion.Store(exact, plan.StoreDivisor, step.Bias, step.Max, absolute, dst);
                     }
 
                     InterleavedConvolver.CopyUnselected(source.Span, width, channels, y, rows, columns, step.Selected, dst);

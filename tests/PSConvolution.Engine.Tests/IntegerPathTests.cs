@@ -210,6 +210,62 @@ public sealed class IntegerPathTests
         }
     }
 
+    // A disk or box normalised in its weights (every weight 1/n) is the same mask summed in integers and divided
+    // once: the result is the reference's except where the exact value sits on a rounding tie, within float error.
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void WeightsThatAreMultiplesOfOneStepAreSummedAsWholeNumbers(int seed)
+    {
+        var random = new Random(seed);
+        int size = (random.Next(2, 8) * 2) + 1;
+        int radius = size / 2;
+        double[] steps = { 0.2, 1.0 / 9, 0.0625, 2.5, -0.3 };
+        double unit = steps[random.Next(steps.Length)];
+        var rows = new double[size][];
+        int count = 0;
+        for (int y = 0; y < size; y++)
+        {
+            rows[y] = new double[size];
+            for (int x = 0; x < size; x++)
+            {
+                int dy = y - radius, dx = x - radius;
+                if ((dy * dy) + (dx * dx) <= radius * radius)
+                {
+                    rows[y][x] = unit * (random.Next(4) == 0 ? 2 : 1);
+                    count++;
+                }
+            }
+        }
+
+        var matrix = KernelMatrix.Create(rows);
+        var kernel = new ConvolutionKernel("Scaled", "Blur", "mask", new[] { matrix }, outputRange: OutputRange.Absolute);
+        double divisor = kernel.Divisor;
+        var step = new InterleavedConvolver.Step(new[] { matrix }, kernel.Combination, new[] { (float)divisor }, 0, 0, 255, OutputRange.Absolute, new[] { true });
+        double wholeSum = rows.Sum(r => r.Sum(w => Math.Abs(w / unit)));
+        bool fits = wholeSum * 255 <= (unit > 0 ? ushort.MaxValue : -short.MinValue);
+        Assert.Equal(System.Runtime.Intrinsics.X86.Avx512BW.IsSupported && fits && !matrix.IsSeparable, IntegerDirectConvolver.TryPlan(step, out _));
+
+        var layout = (PixelLayout)random.Next(4);
+        using PlanarImage image = TestImages.Random(random, random.Next(1, 120), random.Next(1, 30), layout, 8);
+        var options = new ConvolutionOptions { BorderMode = (BorderMode)random.Next(5), BorderValue = random.Next(256), Channels = ColorChannel.All };
+        using PlanarImage result = ImageConvolver.Convolve(image, new[] { kernel }, options);
+        for (int c = 0; c < image.Channels; c++)
+        {
+            double[,] expected = ReferenceConvolution.Convolve(TestImages.ChannelAsArray(image, c), TestImages.ToArray(matrix), options.BorderMode, options.BorderValue, PaddingMode.Same, 1, divisor, 0);
+            double[,] actual = TestImages.ChannelAsArray(result, c);
+            for (int y = 0; y < result.Height; y++)
+            {
+                for (int x = 0; x < result.Width; x++)
+                {
+                    double exact = Math.Abs(expected[y, x]);
+                    double want = ReferenceConvolution.Quantize(expected[y, x], 255, OutputRange.Absolute);
+                    bool nearTie = Math.Abs(exact - Math.Floor(exact) - 0.5) < 1e-4;
+                    Assert.True(want == actual[y, x] || (nearTie && Math.Abs(want - actual[y, x]) <= 1), $"seed {seed} step {unit} [{matrix}] {options.BorderMode}: channel {c} at ({y},{x}) expected {want} ({expected[y, x]}) got {actual[y, x]}");
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
