@@ -139,4 +139,22 @@ public sealed class InvariantTests
         Assert.Contains("share memory", error.Message);
         ImageConvolver.Convolve(source, separate, new[] { KernelLibrary.Get("Gaussian5") }, ConvolutionOptions.Default);
     }
+
+    // The test task runs this suite again with AVX-512 and then all intrinsics switched off; a knob the runtime
+    // ignores (.NET 10 reads DOTNET_EnableAVX512, not .NET 8's DOTNET_EnableAVX512F) would leave a tier untested.
+    [Fact]
+    public void TheInstructionSetKnobsOfTheTestRunTookEffect()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX512") == "0" || Environment.GetEnvironmentVariable("DOTNET_EnableAVX512F") == "0")
+        {
+            Assert.False(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated);
+            Assert.False(System.Runtime.Intrinsics.X86.Avx512BW.IsSupported);
+        }
+
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableHWIntrinsic") == "0")
+        {
+            Assert.False(System.Numerics.Vector.IsHardwareAccelerated);
+            Assert.False(System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated);
+        }
+    }
 }
