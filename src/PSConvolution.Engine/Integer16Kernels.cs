@@ -78,15 +78,33 @@ internal static class Integer16Kernels
         if (Vector.IsHardwareAccelerated)
         {
             int lanes = Vector<T>.Count;
-            for (; x <= n - lanes; x += lanes)
+            for (; x <= n - (2 * lanes); x += 2 * lanes)
             {
-                Vector<T> a0 = Vector<T>.Zero;
+                Vector<T> a0 = Vector<T>.Zero, a1 = Vector<T>.Zero;
                 for (int t = 0; t < taps.Length; t++)
                 {
-                    a0 += new Vector<T>(source.Slice(x + offsets[t], lanes)) * new Vector<T>(taps[t]);
+                    ref T s = ref Unsafe.Add(ref src, x + offsets[t]);
+                    T w = taps[t];
+                    if (w == T.One)
+                    {
+                        a0 += Vector.LoadUnsafe(ref s);
+                        a1 += Vector.LoadUnsafe(ref s, (nuint)lanes);
+                    }
+                    else if (w == minusOne)
+                    {
+                        a0 -= Vector.LoadUnsafe(ref s);
+                        a1 -= Vector.LoadUnsafe(ref s, (nuint)lanes);
+                    }
+                    else
+                    {
+                        var v = new Vector<T>(w);
+                        a0 += Vector.LoadUnsafe(ref s) * v;
+                        a1 += Vector.LoadUnsafe(ref s, (nuint)lanes) * v;
+                    }
                 }
 
-                a0.CopyTo(accumulator.Slice(x, lanes));
+                a0.StoreUnsafe(ref acc, (nuint)x);
+                a1.StoreUnsafe(ref acc, (nuint)(x + lanes));
             }
         }
 
@@ -116,6 +134,19 @@ internal static class Integer16Kernels
             for (; i <= source.Length - 32; i += 32)
             {
                 Avx512BW.ConvertToVector512UInt16(Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+
+        if (Vector.IsHardwareAccelerated)
+        {
+            ref byte src = ref MemoryMarshal.GetReference(source);
+            ref ushort dst = ref MemoryMarshal.GetReference(words);
+            int lanes = Vector<byte>.Count;
+            for (; i <= source.Length - lanes; i += lanes)
+            {
+                Vector.Widen(Vector.LoadUnsafe(ref src, (nuint)i), out Vector<ushort> low, out Vector<ushort> high);
+                low.StoreUnsafe(ref dst, (nuint)i);
+                high.StoreUnsafe(ref dst, (nuint)(i + Vector<ushort>.Count));
             }
         }
 
@@ -158,6 +189,33 @@ internal static class Integer16Kernels
             }
         }
 
+        if (Vector.IsHardwareAccelerated)
+        {
+            ref float dst = ref MemoryMarshal.GetReference(destination);
+            int lanes = Vector<ushort>.Count;
+            int half = Vector<int>.Count;
+            if (typeof(T) == typeof(short))
+            {
+                ref short src = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, short>(source));
+                for (; i <= n - lanes; i += lanes)
+                {
+                    Vector.Widen(Vector.LoadUnsafe(ref src, (nuint)i), out Vector<int> low, out Vector<int> high);
+                    Vector.ConvertToSingle(low).StoreUnsafe(ref dst, (nuint)i);
+                    Vector.ConvertToSingle(high).StoreUnsafe(ref dst, (nuint)(i + half));
+                }
+            }
+            else
+            {
+                ref ushort src = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, ushort>(source));
+                for (; i <= n - lanes; i += lanes)
+                {
+                    Vector.Widen(Vector.LoadUnsafe(ref src, (nuint)i), out Vector<uint> low, out Vector<uint> high);
+                    Vector.ConvertToSingle(low).StoreUnsafe(ref dst, (nuint)i);
+                    Vector.ConvertToSingle(high).StoreUnsafe(ref dst, (nuint)(i + half));
+                }
+            }
+        }
+
         for (; i < n; i++)
         {
             destination[i] = float.CreateTruncating(source[i]);
@@ -186,6 +244,38 @@ internal static class Integer16Kernels
         if (Avx512BW.IsSupported && channels <= 8)
         {
             k = RunningSumAvx512(ref Unsafe.As<T, ushort>(ref src), n, ref Unsafe.As<T, ushort>(ref dst), channels);
+        }
+
+        // The rest one pixel at a time with each channel's sum kept in a register: through memory, every sum would
+        // wait for the store of the one before it.
+        if (channels <= 4)
+        {
+            T a0 = Unsafe.Add(ref dst, k), a1 = channels > 1 ? Unsafe.Add(ref dst, k + 1) : T.Zero;
+            T a2 = channels > 2 ? Unsafe.Add(ref dst, k + 2) : T.Zero, a3 = channels > 3 ? Unsafe.Add(ref dst, k + 3) : T.Zero;
+            for (; k <= n - channels; k += channels)
+            {
+                ref T s = ref Unsafe.Add(ref src, k);
+                ref T d = ref Unsafe.Add(ref dst, k + channels);
+                a0 += s;
+                d = a0;
+                if (channels > 1)
+                {
+                    a1 += Unsafe.Add(ref s, 1);
+                    Unsafe.Add(ref d, 1) = a1;
+                }
+
+                if (channels > 2)
+                {
+                    a2 += Unsafe.Add(ref s, 2);
+                    Unsafe.Add(ref d, 2) = a2;
+                }
+
+                if (channels > 3)
+                {
+                    a3 += Unsafe.Add(ref s, 3);
+                    Unsafe.Add(ref d, 3) = a3;
+                }
+            }
         }
 
         for (; k < n; k++)
