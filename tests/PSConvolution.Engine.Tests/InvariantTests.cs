@@ -157,4 +157,30 @@ public sealed class InvariantTests
             Assert.False(System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated);
         }
     }
+
+    // Tall kernels compute four output rows per pass; every lane must get the same sum as the one-row loop gives it.
+    [Theory]
+    [InlineData(1, 7)]
+    [InlineData(2, 64)]
+    [InlineData(3, 100)]
+    [InlineData(4, 1037)]
+    [InlineData(5, 48)]
+    [InlineData(6, 80)]
+    [InlineData(7, 120)]
+    public void FourRowsAtOnceMatchOneRowAtATime(int seed, int n)
+    {
+        var random = new Random(seed);
+        int taps = random.Next(9, 40);
+        float[] source = Enumerable.Range(0, n + 200).Select(_ => (float)random.Next(256)).ToArray();
+        int[] offsets = Enumerable.Range(0, taps).Select(_ => random.Next(200)).ToArray();
+        float[][] weights = Enumerable.Range(0, 4).Select(_ => Enumerable.Range(0, taps).Select(_ => (float)random.NextDouble()).ToArray()).ToArray();
+        float[][] four = Enumerable.Range(0, 4).Select(_ => new float[n]).ToArray();
+        RowKernels.CorrelateAdd4(source, four[0], four[1], four[2], four[3], weights[0], weights[1], weights[2], weights[3], offsets);
+        for (int q = 0; q < 4; q++)
+        {
+            var one = new float[n];
+            RowKernels.CorrelateAdd(source, one, weights[q], offsets, accumulate: false);
+            Assert.Equal(one, four[q]);
+        }
+    }
 }
