@@ -42,8 +42,6 @@ public sealed class IntegerPathTests
         Assert.False(IntegerDirectConvolver.TryPlan(sixteenBit, out _));
     }
 
-    // Weights times 3 over a divisor times 3 is the same arithmetic in float (every sum and quotient exact),
-    // but 3 is not a power of two, so it runs on the float path.
     [Theory]
     [MemberData(nameof(Seeds))]
     public void DirectIntegerPathMatchesTheFloatPathBitForBit(int seed)
@@ -70,12 +68,12 @@ public sealed class IntegerPathTests
             kernel = new ConvolutionKernel("Random", "Custom", "random", new[] { KernelMatrix.Create(rows) }, divisor: 1 << random.Next(0, 4), bias: random.Next(-60, 130), outputRange: random.Next(2) == 0 ? OutputRange.Clamp : OutputRange.Absolute);
         }
 
-        var tripled = new ConvolutionKernel("Tripled", kernel.Category, "float path", new[] { kernel.Matrices[0].Scale(3) }, divisor: kernel.Divisor * 3, bias: kernel.Bias, outputRange: kernel.OutputRange);
+        ConvolutionKernel twin = FloatTwin(kernel);
         var layout = (PixelLayout)random.Next(4);
         using PlanarImage image = TestImages.Random(random, random.Next(1, 90), random.Next(1, 40), layout, 8);
         ConvolutionOptions options = RandomOptions(random, image);
         using PlanarImage integer = ImageConvolver.Convolve(image, new[] { kernel }, options);
-        using PlanarImage floating = ImageConvolver.Convolve(image, new[] { tripled }, options);
+        using PlanarImage floating = ImageConvolver.Convolve(image, new[] { twin }, options);
         for (int c = 0; c < integer.Channels; c++)
         {
             float[] a = floating.GetChannel(c).ToArray();
@@ -98,25 +96,23 @@ public sealed class IntegerPathTests
         return data;
     }
 
-    // The same arithmetic through the float path: weights doubled and divisor 512 make the product 1024,
-    // which the integer path refuses, while every float sum and division stays exact.
     [Theory]
     [MemberData(nameof(Seeds))]
     public void MatchesTheFloatPathBitForBit(int seed)
     {
         var random = new Random(seed);
         ConvolutionKernel kernel = KernelLibrary.Get(random.Next(2) == 0 ? "Gaussian3" : "Gaussian5");
-        ConvolutionKernel doubled = new ConvolutionKernel("Doubled", "Blur", "float path", new[] { kernel.Matrices[0].Scale(2) }, divisor: kernel.Divisor * 2);
+        ConvolutionKernel twin = FloatTwin(kernel);
         var layout = (PixelLayout)random.Next(4);
         using PlanarImage image = TestImages.Random(random, random.Next(1, 90), random.Next(1, 40), layout, 8);
         ConvolutionOptions options = RandomOptions(random, image);
         using PlanarImage integer = ImageConvolver.Convolve(image, new[] { kernel }, options);
-        using PlanarImage floating = ImageConvolver.Convolve(image, new[] { doubled }, options);
+        using PlanarImage floating = ImageConvolver.Convolve(image, new[] { twin }, options);
         ConvolutionPropertyTests.AssertIdentical(floating, integer);
     }
 
     // Any shape the separable integer path takes: 2 to 7 taps each way, uneven weights, an anchor off centre,
-    // weight products from 4 to 256. Tripled weights over a tripled divisor keep the float path exact.
+    // weight products from 4 to 256.
     [Theory]
     [MemberData(nameof(Seeds))]
     public void RandomSeparableIntegerKernelsMatchTheFloatPathBitForBit(int seed)
@@ -134,9 +130,9 @@ public sealed class IntegerPathTests
 
         var matrix = KernelMatrix.Create(rows, random.Next(row.Length), random.Next(column.Length));
         var kernel = new ConvolutionKernel("Random", "Blur", "integer path", new[] { matrix }, divisor: 1 << (rowShift + columnShift));
-        var tripled = new ConvolutionKernel("Tripled", "Blur", "float path", new[] { matrix.Scale(3) }, divisor: 3 << (rowShift + columnShift));
         var step = new InterleavedConvolver.Step(new[] { matrix }, kernel.Combination, new[] { (float)kernel.Divisor }, 0, 0, 255, OutputRange.Clamp, new[] { true });
-        Assert.True(IntegerSeparableConvolver.TryPlan(step, out _), $"seed {seed}: [{matrix}] should take the integer path");
+        Assert.True(IntegerSeparableConvolver.TryPlan(step, out _), $"seed {seed}: [{matrix}] should take the separable integer path");
+        ConvolutionKernel twin = FloatTwin(kernel);
 
         var layout = (PixelLayout)random.Next(4);
         using PlanarImage image = TestImages.Random(random, random.Next(1, 150), random.Next(1, 30), layout, 8);
@@ -147,7 +143,7 @@ public sealed class IntegerPathTests
         }
 
         using PlanarImage integer = ImageConvolver.Convolve(image, new[] { kernel }, options);
-        using PlanarImage floating = ImageConvolver.Convolve(image, new[] { tripled }, options);
+        using PlanarImage floating = ImageConvolver.Convolve(image, new[] { twin }, options);
         ConvolutionPropertyTests.AssertIdentical(floating, integer);
     }
 
@@ -288,6 +284,23 @@ public sealed class IntegerPathTests
 
             Assert.Equal(expected.Select(e => (ushort)e).ToArray(), sums);
         }
+    }
+
+    // The same kernel on the float path: weights times 128 over the divisor times 128. Every product and sum is
+    // still a whole number below 2^24, so exact in float, and the quotient is the same number; no integer path takes
+    // a weight of 128 or more. Both sides are checked, so a comparison can never be integer path against itself.
+    private static ConvolutionKernel FloatTwin(ConvolutionKernel kernel)
+    {
+        var twin = new ConvolutionKernel("FloatTwin", kernel.Category, "float path", new[] { kernel.Matrices[0].Scale(128) }, divisor: kernel.Divisor * 128, bias: kernel.Bias, outputRange: kernel.OutputRange);
+        Assert.True(TakesAnIntegerPath(kernel), $"[{kernel.Matrices[0]}] /{kernel.Divisor} should take an integer path");
+        Assert.False(TakesAnIntegerPath(twin), $"[{twin.Matrices[0]}] /{twin.Divisor} should take the float path");
+        return twin;
+    }
+
+    private static bool TakesAnIntegerPath(ConvolutionKernel kernel)
+    {
+        var step = new InterleavedConvolver.Step(kernel.Matrices.ToArray(), kernel.Combination, new[] { (float)kernel.Divisor }, (float)kernel.Bias, 0, 255, kernel.OutputRange, new[] { true });
+        return IntegerSeparableConvolver.TryPlan(step, out _) || IntegerDirectConvolver.TryPlan(step, out _);
     }
 
     private static double[] RandomFactor(Random random, int length, int sum)
