@@ -7,7 +7,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace PSConvolution.Engine;
 
-/// <summary>The multiply-add loop of the two exact integer paths, over signed or unsigned 16-bit samples.</summary>
+/// <summary>The 16-bit loops of the exact integer paths: widening, multiply-add, running sums and conversion to float.</summary>
 internal static class Integer16Kernels
 {
     /// <summary>
@@ -156,10 +156,9 @@ internal static class Integer16Kernels
         }
     }
 
-    /// <summary>Converts signed or unsigned 16-bit sums to floats, exactly.</summary>
+    /// <summary>Converts signed 16-bit sums to floats, exactly (unsigned sums go through <see cref="SampleConversion.ToFloat{T}(ReadOnlySpan{T}, Span{float})"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ToFloat<T>(ReadOnlySpan<T> source, Span<float> destination)
-        where T : unmanaged, INumber<T>
+    public static void ToFloat(ReadOnlySpan<short> source, Span<float> destination)
     {
         int n = source.Length;
         if (destination.Length < n)
@@ -167,58 +166,32 @@ internal static class Integer16Kernels
             throw new ArgumentOutOfRangeException(nameof(destination));
         }
 
+        ref short src = ref MemoryMarshal.GetReference(source);
+        ref float dst = ref MemoryMarshal.GetReference(destination);
         int i = 0;
         if (Avx512BW.IsSupported)
         {
-            ref float dst = ref MemoryMarshal.GetReference(destination);
-            if (typeof(T) == typeof(short))
+            for (; i <= n - 16; i += 16)
             {
-                ref short src = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, short>(source));
-                for (; i <= n - 16; i += 16)
-                {
-                    Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector256.LoadUnsafe(ref src, (nuint)i))).StoreUnsafe(ref dst, (nuint)i);
-                }
-            }
-            else
-            {
-                ref ushort src = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, ushort>(source));
-                for (; i <= n - 16; i += 16)
-                {
-                    Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector256.LoadUnsafe(ref src, (nuint)i))).StoreUnsafe(ref dst, (nuint)i);
-                }
+                Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector256.LoadUnsafe(ref src, (nuint)i))).StoreUnsafe(ref dst, (nuint)i);
             }
         }
 
         if (Vector.IsHardwareAccelerated)
         {
-            ref float dst = ref MemoryMarshal.GetReference(destination);
-            int lanes = Vector<ushort>.Count;
+            int lanes = Vector<short>.Count;
             int half = Vector<int>.Count;
-            if (typeof(T) == typeof(short))
+            for (; i <= n - lanes; i += lanes)
             {
-                ref short src = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, short>(source));
-                for (; i <= n - lanes; i += lanes)
-                {
-                    Vector.Widen(Vector.LoadUnsafe(ref src, (nuint)i), out Vector<int> low, out Vector<int> high);
-                    Vector.ConvertToSingle(low).StoreUnsafe(ref dst, (nuint)i);
-                    Vector.ConvertToSingle(high).StoreUnsafe(ref dst, (nuint)(i + half));
-                }
-            }
-            else
-            {
-                ref ushort src = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, ushort>(source));
-                for (; i <= n - lanes; i += lanes)
-                {
-                    Vector.Widen(Vector.LoadUnsafe(ref src, (nuint)i), out Vector<uint> low, out Vector<uint> high);
-                    Vector.ConvertToSingle(low).StoreUnsafe(ref dst, (nuint)i);
-                    Vector.ConvertToSingle(high).StoreUnsafe(ref dst, (nuint)(i + half));
-                }
+                Vector.Widen(Vector.LoadUnsafe(ref src, (nuint)i), out Vector<int> low, out Vector<int> high);
+                Vector.ConvertToSingle(low).StoreUnsafe(ref dst, (nuint)i);
+                Vector.ConvertToSingle(high).StoreUnsafe(ref dst, (nuint)(i + half));
             }
         }
 
         for (; i < n; i++)
         {
-            destination[i] = float.CreateTruncating(source[i]);
+            destination[i] = source[i];
         }
     }
 

@@ -304,7 +304,15 @@ internal static class IntegerDirectConvolver
                     else
                     {
                         Span<float> exact = sums.AsSpan(0, outWidth * channels);
-                        Integer16Kernels.ToFloat<T>(acc.Slice(0, outWidth * channels), exact);
+                        Span<T> sum = acc.Slice(0, outWidth * channels);
+                        if (plan.Unsigned)
+                        {
+                            SampleConversion.ToFloat<ushort>(MemoryMarshal.Cast<T, ushort>(sum), exact);
+                        }
+                        else
+                        {
+                            Integer16Kernels.ToFloat(MemoryMarshal.Cast<T, short>(sum), exact);
+                        }
                         SampleConversion.Store(exact, plan.StoreDivisor, step.Bias, step.Max, absolute, dst);
                     }
 

@@ -107,7 +107,8 @@ internal static class IntegerSeparableConvolver
         RowBands.Run(rows.OutputLength, parallel, (start, end) =>
         {
             ushort[] padded = ArrayPool<ushort>.Shared.Rent(paddedLength);
-            ushort[]? accumulator = columns.Stride > 1 ? ArrayPool<ushort>.Shared.Rent(rowLength) : null;
+            // With a column stride the row is computed at stride 1 and every stride-th pixel kept.
+            byte[]? strided = columns.Stride > 1 ? ArrayPool<byte>.Shared.Rent(rowLength) : null;
             int[] rowStarts = new int[kh];
             ushort[] rowTaps = new ushort[kh];
             try
@@ -153,16 +154,16 @@ internal static class IntegerSeparableConvolver
                     }
 
                     Span<byte> dst = destination.Span.Slice(y * outWidth * channels, outWidth * channels);
-                    if (accumulator is null)
+                    if (strided is null)
                     {
                         HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, dst);
                     }
                     else
                     {
-                        Span<ushort> acc = accumulator.AsSpan(0, rowLength);
-                        Integer16Kernels.Correlate<ushort>(row, acc, plan.RowTaps, horizontalOffsets);
-                        InterleavedConvolver.Compact(acc, outWidth, columns.Stride, channels);
-                        Store(acc.Slice(0, outWidth * channels), plan.Shift, dst);
+                        Span<byte> full = strided.AsSpan(0, rowLength);
+                        HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, full);
+                        InterleavedConvolver.Compact(full, outWidth, columns.Stride, channels);
+                        full.Slice(0, dst.Length).CopyTo(dst);
                     }
 
                     InterleavedConvolver.CopyUnselected(source.Span, width, channels, y, rows, columns, step.Selected, dst);
@@ -171,9 +172,9 @@ internal static class IntegerSeparableConvolver
             finally
             {
                 ArrayPool<ushort>.Shared.Return(padded);
-                if (accumulator is not null)
+                if (strided is not null)
                 {
-                    ArrayPool<ushort>.Shared.Return(accumulator);
+                    ArrayPool<byte>.Shared.Return(strided);
                 }
             }
         });
@@ -348,6 +349,7 @@ internal static class IntegerSeparableConvolver
         }
     }
 
+    // out = round(v / 2^shift), ties to even: add half - 1, plus one when the kept part is odd, then shift.
     private static ushort Half(int shift) => (ushort)(shift == 0 ? 0 : (1 << (shift - 1)) - 1);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -445,36 +447,5 @@ internal static class IntegerSeparableConvolver
         }
 
         return a;
-    }
-
-    // out = round(v / 2^shift), ties to even: add half - 1, plus one when the kept part is odd, then shift.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Store(ReadOnlySpan<ushort> values, int shift, Span<byte> destination)
-    {
-        int n = values.Length;
-        int x = 0;
-        if (Avx512BW.IsSupported)
-        {
-            Vector512<ushort> bias = Vector512.Create(Half(shift));
-            Vector512<ushort> one = Vector512.Create((ushort)1);
-            ref ushort src = ref MemoryMarshal.GetReference(values);
-            ref byte dst = ref MemoryMarshal.GetReference(destination);
-            for (; x <= n - 32; x += 32)
-            {
-                Vector512<ushort> v = Vector512.LoadUnsafe(ref src, (nuint)x);
-                if (shift > 0)
-                {
-                    Vector512<ushort> odd = Vector512.ShiftRightLogical(v, shift) & one;
-                    v = Vector512.ShiftRightLogical(v + bias + odd, shift);
-                }
-
-                Avx512BW.ConvertToVector256ByteWithSaturation(v).StoreUnsafe(ref dst, (nuint)x);
-            }
-        }
-
-        for (; x < n; x++)
-        {
-            destination[x] = RoundShift(values[x], shift);
-        }
     }
 }
