@@ -22,49 +22,21 @@ namespace PSConvolution.Engine;
 internal static class IntegerDirectConvolver
 {
     /// <summary>The integer taps and how to store their sum, when a step qualifies.</summary>
-    internal sealed class Plan
-    {
-        public Plan(short[] weights, int[] tapRows, int[] tapColumns, bool runs, bool unsigned, int shift, float storeDivisor, short border)
-        {
-            StoreDivisor = storeDivisor;
-            Weights = weights;
-            TapRows = tapRows;
-            TapColumns = tapColumns;
-            Runs = runs;
-            Unsigned = unsigned;
-            Shift = shift;
-            Border = border;
-        }
-
-        /// <summary>The taps' weights: the non-zero weights, or with <see cref="Runs"/> +w and -w for each run.</summary>
-        public short[] Weights { get; }
-
-        /// <summary>The kernel row each tap reads.</summary>
-        public int[] TapRows { get; }
-
-        /// <summary>The pixel column each tap reads, from 0 to the kernel width (inclusive with <see cref="Runs"/>).</summary>
-        public int[] TapColumns { get; }
-
-        /// <summary>
-        /// The rows hold running sums along the row instead of samples, so a run of equal weights costs two taps
-        /// (its end minus its start) whatever its length: a 15x15 disk is 30 taps instead of 149.
-        /// </summary>
-        public bool Runs { get; }
-
-        /// <summary>Every weight is positive: the sums are unsigned 16-bit.</summary>
-        public bool Unsigned { get; }
-
-        /// <summary>
-        /// What the float store divides the integer sum by: the divisor, or, for weights that are all whole multiples
-        /// of one step (0.2 0.2 0.2, or 1/149 over a disk), the divisor over that step.
-        /// </summary>
-        public float StoreDivisor { get; }
-
-        /// <summary>log2 of the divisor when the sum is rounded in integers; -1 when it goes through the float store.</summary>
-        public int Shift { get; }
-
-        public short Border { get; }
-    }
+    /// <param name="Weights">The taps' weights: the non-zero weights, or with <paramref name="Runs"/> +w and -w for each run.</param>
+    /// <param name="TapRows">The kernel row each tap reads.</param>
+    /// <param name="TapColumns">The pixel column each tap reads, from 0 to the kernel width (inclusive with <paramref name="Runs"/>).</param>
+    /// <param name="Runs">
+    /// The rows hold running sums along the row instead of samples, so a run of equal weights costs two taps (its
+    /// end minus its start) whatever its length: a 15x15 disk is 30 taps instead of 149.
+    /// </param>
+    /// <param name="Unsigned">Every weight is positive: the sums are unsigned 16-bit.</param>
+    /// <param name="Shift">log2 of the divisor when the sum is rounded in integers; -1 when it goes through the float store.</param>
+    /// <param name="StoreDivisor">
+    /// What the float store divides the integer sum by: the divisor, or, for weights that are all whole multiples of
+    /// one step (0.2 0.2 0.2, or 1/149 over a disk), the divisor over that step.
+    /// </param>
+    /// <param name="Border">The constant border value.</param>
+    internal sealed record Plan(short[] Weights, int[] TapRows, int[] TapColumns, bool Runs, bool Unsigned, int Shift, float StoreDivisor, short Border);
 
     public static bool TryPlan(in InterleavedConvolver.Step step, out Plan plan)
     {

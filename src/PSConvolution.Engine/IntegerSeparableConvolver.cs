@@ -19,24 +19,11 @@ namespace PSConvolution.Engine;
 internal static class IntegerSeparableConvolver
 {
     /// <summary>The integer factors and shift, when a step qualifies.</summary>
-    internal sealed class Plan
-    {
-        public Plan(ushort[] rowTaps, ushort[] columnTaps, int shift, ushort border)
-        {
-            RowTaps = rowTaps;
-            ColumnTaps = columnTaps;
-            Shift = shift;
-            Border = border;
-        }
-
-        public ushort[] RowTaps { get; }
-
-        public ushort[] ColumnTaps { get; }
-
-        public int Shift { get; }
-
-        public ushort Border { get; }
-    }
+    /// <param name="RowTaps">The horizontal factor.</param>
+    /// <param name="ColumnTaps">The vertical factor.</param>
+    /// <param name="Shift">log2 of the divisor, the product of the factors' sums.</param>
+    /// <param name="Border">The constant border value.</param>
+    internal sealed record Plan(ushort[] RowTaps, ushort[] ColumnTaps, int Shift, ushort Border);
 
     /// <summary>Checks whether a step can run on the integer path and prepares it.</summary>
     public static bool TryPlan(in InterleavedConvolver.Step step, out Plan plan)
