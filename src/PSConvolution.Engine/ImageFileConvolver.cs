@@ -86,7 +86,7 @@ public static class ImageFileConvolver
         CheckSource(sourcePath);
         if (!overwrite && File.Exists(destinationPath))
         {
-            throw DestinationExists(destinationPath, null);
+            throw AtomicFileWriter.DestinationExists(destinationPath, null);
         }
 
         using FileStream stream = OpenSource(sourcePath);
@@ -152,7 +152,7 @@ public static class ImageFileConvolver
         }
 
         IImageEncoder encoder = CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat);
-        WriteAtomically(image, encoder, destinationPath, overwrite, cancellationToken);
+        AtomicFileWriter.Write(destinationPath, sourcePath, overwrite, stream => image.Save(stream, encoder), cancellationToken);
     }
 
     // Convolves every frame where it lies; when the size changes, all results are kept until the frames are cropped.
@@ -578,65 +578,6 @@ public static class ImageFileConvolver
                 throw new ArgumentOutOfRangeException(nameof(format), format, null);
         }
     }
-
-    private static void WriteAtomically(Image image, IImageEncoder encoder, string destinationPath, bool overwrite, CancellationToken cancellationToken)
-    {
-        string folder = Path.GetDirectoryName(destinationPath)!;
-        string temporary = Path.Combine(folder, "." + Path.GetFileName(destinationPath) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                image.Save(stream, encoder);
-                stream.Flush(flushToDisk: true);
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!overwrite && File.Exists(destinationPath))
-            {
-                throw DestinationExists(destinationPath, null);
-            }
-
-            File.Move(temporary, destinationPath, overwrite);
-        }
-        catch (Exception e)
-        {
-            TryDelete(temporary);
-            if (e is ConvolutionException or OperationCanceledException)
-            {
-                throw;
-            }
-
-            if (e is IOException && !overwrite && File.Exists(destinationPath))
-            {
-                throw DestinationExists(destinationPath, e);
-            }
-
-            if (e is IOException or UnauthorizedAccessException or ImageFormatException or NotSupportedException)
-            {
-                throw Error(ConvolutionErrorKind.WriteFailed, destinationPath, "The output file '{0}' could not be written: " + e.Message, e);
-            }
-
-            throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
-    private static ConvolutionException DestinationExists(string path, Exception? inner)
-        => Error(ConvolutionErrorKind.DestinationExists, path, "The output file '{0}' already exists. Use -Force to overwrite it.", inner);
 
     private static ConvolutionException Error(ConvolutionErrorKind kind, string path, string format, Exception? inner = null)
         => new(kind, path, format.Replace("{0}", path, StringComparison.Ordinal), inner);

@@ -1,0 +1,94 @@
+# A rewritten file keeps its identity: -InPlace keeps mode bits and owner, a symbolic link stays a link, and a
+# new output is no more readable than its source. Run as root (owner kept) and, through setpriv, as a process
+# without the capabilities that let root ignore ownership (CAP_CHOWN, CAP_FOWNER, CAP_DAC_OVERRIDE).
+BeforeDiscovery {
+    $script:isRoot = -not $IsWindows -and ((& id -u) -eq '0')
+    $script:canDropCaps = $isRoot -and $IsLinux -and [bool](Get-Command setpriv -ErrorAction SilentlyContinue)
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    function Get-Mode([string] $Path) { (& stat -c '%a' $Path) }
+    function Get-Owner([string] $Path) { (& stat -c '%u:%g' $Path) }
+}
+
+Describe 'Invoke-ImageConvolution keeps a rewritten file''s identity' -Skip:$IsWindows {
+    BeforeEach {
+        $script:dir = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        Copy-Item -LiteralPath (Join-Path $SamplesPath 'coffee.jpg') -Destination (Join-Path $dir 'priv.jpg')
+    }
+
+    It 'keeps the mode bits of a private file rewritten with -InPlace' {
+        $file = Join-Path $dir 'priv.jpg'
+        & chmod 600 $file
+        $before = (Get-FileHash $file).Hash
+        Invoke-ImageConvolution -LiteralPath $file -Kernel Box3 -InPlace | Out-Null
+        (Get-FileHash $file).Hash | Should -Not -Be $before
+        Get-Mode $file | Should -Be '600'
+    }
+
+    It 'keeps odd modes exactly, group-writable and read-only included' {
+        $file = Join-Path $dir 'priv.jpg'
+        & chmod 464 $file
+        Invoke-ImageConvolution -LiteralPath $file -Kernel Box3 -InPlace | Out-Null
+        Get-Mode $file | Should -Be '464'
+    }
+
+    It 'keeps the owner of another user''s file when run as root' -Skip:(-not $isRoot) {
+        $file = Join-Path $dir 'priv.jpg'
+        & chown 1234:2345 $file
+        & chmod 640 $file
+        Invoke-ImageConvolution -LiteralPath $file -Kernel Box3 -InPlace | Out-Null
+        Get-Owner $file | Should -Be '1234:2345'
+        Get-Mode $file | Should -Be '640'
+    }
+
+    It 'rewrites the target of a symbolic link and leaves the link a link' {
+        $target = Join-Path $dir 'priv.jpg'
+        $link = Join-Path $dir 'link.jpg'
+        New-Item -ItemType SymbolicLink -Path $link -Target $target | Out-Null
+        $before = (Get-FileHash $target).Hash
+        $out = Invoke-ImageConvolution -LiteralPath $link -Kernel Box3 -InPlace
+        (Get-Item -LiteralPath $link).LinkType | Should -Be 'SymbolicLink'
+        (Get-Item -LiteralPath $link).LinkTarget | Should -Be $target
+        (Get-FileHash $target).Hash | Should -Not -Be $before
+        $out.Name | Should -Be 'link.jpg'
+        Get-ChildItem -LiteralPath $dir -Force | ForEach-Object Name | Sort-Object | Should -Be @('link.jpg', 'priv.jpg')
+    }
+
+    It 'creates a new output no more readable than its source' {
+        $file = Join-Path $dir 'priv.jpg'
+        & chmod 600 $file
+        $out = Invoke-ImageConvolution -LiteralPath $file -Kernel Box3
+        Get-Mode $out.FullName | Should -Be '600'
+    }
+
+    It 'keeps the mode of an existing output replaced with -Force' {
+        $file = Join-Path $dir 'priv.jpg'
+        $old = Join-Path $dir 'priv_Box3.jpg'
+        Copy-Item -LiteralPath $file -Destination $old
+        & chmod 604 $old
+        Invoke-ImageConvolution -LiteralPath $file -Kernel Box3 -Force | Out-Null
+        Get-Mode $old | Should -Be '604'
+    }
+
+    It 'as a user who cannot change owners: keeps the mode, writes the file, fails nothing' -Skip:(-not $canDropCaps) {
+        $mine = Join-Path $dir 'priv.jpg'
+        $theirs = Join-Path $dir 'theirs.jpg'
+        Copy-Item -LiteralPath $mine -Destination $theirs
+        & chmod 600 $mine
+        & chown 1234:1234 $theirs
+        & chmod 644 $theirs
+        $before = (Get-FileHash $theirs).Hash
+        $script = "Import-Module '$ModulePath'; Invoke-ImageConvolution -LiteralPath '$mine', '$theirs' -Kernel Box3 -InPlace -ErrorAction Continue | ForEach-Object Name"
+        $pwsh = @(Get-PwshCommand)
+        $caps = '-chown,-fowner,-dac_override'
+        $output = & setpriv --bounding-set $caps --inh-caps $caps @pwsh -NoProfile -NonInteractive -Command $script 2>&1
+        $LASTEXITCODE | Should -Be 0
+        @($output) | Should -Be @('priv.jpg', 'theirs.jpg')
+        Get-Mode $mine | Should -Be '600'
+        Get-Mode $theirs | Should -Be '644'
+        (Get-FileHash $theirs).Hash | Should -Not -Be $before
+    }
+}
