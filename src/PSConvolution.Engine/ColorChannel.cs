@@ -6,9 +6,6 @@ namespace PSConvolution.Engine;
 [Flags]
 public enum ColorChannel
 {
-    /// <summary>Nothing selected: the default, which means the colour channels (or the grey channel) without alpha.</summary>
-    None = 0,
-
     /// <summary>Red.</summary>
     Red = 1,
 

@@ -35,4 +35,7 @@ public enum ConvolutionErrorKind
 
     /// <summary>The path is not on the file system.</summary>
     NotFileSystemPath,
+
+    /// <summary>The channel selection names a channel the image does not have (alpha of an RGB image, red of a grey one).</summary>
+    ChannelNotInImage,
 }

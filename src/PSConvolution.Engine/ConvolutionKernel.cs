@@ -14,7 +14,8 @@ public sealed class ConvolutionKernel
     private readonly KernelMatrix[] matrices;
 
     /// <summary>Creates a kernel.</summary>
-    /// <param name="name">Name shown in listings and used in default output file names.</param>
+    /// <param name="name">Name shown in listings and used in default output file names; null or empty for a
+    /// name made of the size and a hash of the definition (<c>Custom3x3-1f2e3d4c</c>).</param>
     /// <param name="category">Category such as Blur, Sharpen, Edge.</param>
     /// <param name="description">One-line description.</param>
     /// <param name="matrices">One matrix, or several for an operator.</param>
@@ -43,7 +44,7 @@ public sealed class ConvolutionKernel
             throw new InvalidKernelException("A kernel with several matrices needs a combination (Magnitude or Maximum).");
         }
 
-        if (divisor is double d && (d == 0 || !double.IsFinite(d)))
+        if (divisor is double d && (d == 0 || !double.IsFinite(d) || (float)d == 0 || !float.IsFinite((float)d)))
         {
             throw new InvalidKernelException(string.Format(CultureInfo.InvariantCulture, "The divisor {0} is not allowed: it must be a finite number other than 0.", d));
         }
@@ -65,17 +66,21 @@ public sealed class ConvolutionKernel
             }
         }
 
-        Name = string.IsNullOrWhiteSpace(name) ? "Custom" : name;
         Category = category ?? string.Empty;
         Description = description ?? string.Empty;
         Combination = combination;
         ExplicitDivisor = divisor;
         Bias = bias;
         OutputRange = outputRange;
+        IsNamed = !string.IsNullOrWhiteSpace(name);
+        Name = IsNamed ? name : DefaultName();
     }
 
     /// <summary>The kernel's name.</summary>
     public string Name { get; }
+
+    /// <summary>False when the name was made from the size and a hash of the definition.</summary>
+    public bool IsNamed { get; }
 
     /// <summary>The kernel's category (Blur, Sharpen, Edge, Emboss, Identity, Custom).</summary>
     public string Category { get; }
@@ -174,7 +179,7 @@ public sealed class ConvolutionKernel
             for (int i = 0; i < matrices.Length; i++)
             {
                 double sum = matrices[i].Sum;
-                if (sum == 0)
+                if (matrices[i].IsZeroSum)
                 {
                     throw new InvalidKernelException("The kernel's weights sum to 0, so it cannot be normalised. Give -Divisor instead, or leave out -Normalize.");
                 }
@@ -185,7 +190,7 @@ public sealed class ConvolutionKernel
             newDivisor = divisor ?? 1;
         }
 
-        return new ConvolutionKernel(Name, Category, Description, result, Combination, newDivisor, bias ?? Bias, outputRange ?? OutputRange);
+        return new ConvolutionKernel(IsNamed ? Name : string.Empty, Category, Description, result, Combination, newDivisor, bias ?? Bias, outputRange ?? OutputRange);
     }
 
     /// <summary>The kernel rotated by 180 degrees (mathematical convolution instead of correlation).</summary>
@@ -202,4 +207,40 @@ public sealed class ConvolutionKernel
 
     /// <summary>The kernel's name.</summary>
     public override string ToString() => Name;
+
+    // Two kernels that differ in anything that changes their output never share a default name (and so an
+    // output file name): FNV-1a over the sizes, anchors, weights, divisor, bias and ranges.
+    private string DefaultName()
+    {
+        uint hash = 2166136261;
+        void Add(ulong value)
+        {
+            for (int b = 0; b < 8; b++)
+            {
+                hash = (hash ^ (byte)(value >> (8 * b))) * 16777619;
+            }
+        }
+
+        foreach (KernelMatrix m in matrices)
+        {
+            Add((ulong)m.Width);
+            Add((ulong)m.Height);
+            Add((ulong)m.AnchorX);
+            Add((ulong)m.AnchorY);
+            for (int r = 0; r < m.Height; r++)
+            {
+                for (int c = 0; c < m.Width; c++)
+                {
+                    // +0.0 for -0.0, so equal weights hash alike.
+                    Add((ulong)BitConverter.DoubleToInt64Bits(m[r, c] + 0.0));
+                }
+            }
+        }
+
+        Add((ulong)Combination);
+        Add(ExplicitDivisor is double d ? (ulong)BitConverter.DoubleToInt64Bits(d) : ulong.MaxValue);
+        Add((ulong)BitConverter.DoubleToInt64Bits(Bias + 0.0));
+        Add((ulong)OutputRange);
+        return string.Format(CultureInfo.InvariantCulture, "Custom{0}x{1}-{2:x8}", Width, Height, hash);
+    }
 }

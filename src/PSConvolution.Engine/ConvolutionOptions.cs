@@ -32,8 +32,8 @@ public sealed record ConvolutionOptions
     /// <summary>Overrides each kernel's bias when set, in 8-bit levels (0-255); scaled by 257 for 16-bit images.</summary>
     public double? Bias { get; init; }
 
-    /// <summary>Channels to convolve; <see cref="ColorChannel.None"/> means the colour (or grey) channels without alpha.</summary>
-    public ColorChannel Channels { get; init; }
+    /// <summary>Channels to convolve; null means the colour (or grey) channels without alpha.</summary>
+    public ColorChannel? Channels { get; init; }
 
     /// <summary>Convert colour to luminance (BT.601: 0.299 R + 0.587 G + 0.114 B) before convolving.</summary>
     public bool Grayscale { get; init; }
@@ -54,7 +54,7 @@ public sealed record ConvolutionOptions
             throw new ArgumentOutOfRangeException(nameof(BorderValue), BorderValue, "The border value must be a finite number.");
         }
 
-        if (Divisor is double d && (d == 0 || !double.IsFinite(d)))
+        if (Divisor is double d && (d == 0 || !double.IsFinite(d) || (float)d == 0 || !float.IsFinite((float)d)))
         {
             throw new ArgumentOutOfRangeException(nameof(Divisor), d, "The divisor must be a finite number other than 0.");
         }
@@ -62,6 +62,11 @@ public sealed record ConvolutionOptions
         if (Bias is double b && !double.IsFinite(b))
         {
             throw new ArgumentOutOfRangeException(nameof(Bias), b, "The bias must be a finite number.");
+        }
+
+        if (Grayscale && Channels is ColorChannel c && (c & ColorChannel.Gray) == 0 && (c & (ColorChannel.Red | ColorChannel.Green | ColorChannel.Blue)) != 0)
+        {
+            throw new ArgumentException("A grayscale conversion leaves one grey channel (and alpha): select Gray, Alpha or All, not red, green or blue.", nameof(Channels));
         }
 
         if (MaxDegreeOfParallelism == 0 || MaxDegreeOfParallelism < -1)

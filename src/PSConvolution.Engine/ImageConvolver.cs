@@ -45,6 +45,7 @@ public static class ImageConvolver
             throw new ArgumentException($"The destination must be {w}x{h} {layout} at {source.BitDepth} bits.", nameof(destination));
         }
 
+        CheckChannels(source.Layout, options.Channels, null);
         bool overlaps = source.BitDepth == 8 ? source.Bytes.Span.Overlaps(destination.Bytes.Span) : source.Words.Span.Overlaps(destination.Words.Span);
         if (overlaps)
         {
@@ -96,12 +97,9 @@ public static class ImageConvolver
     }
 
     /// <summary>True when a channel of a layout is convolved under a channel selection.</summary>
-    public static bool IsSelected(PixelLayout layout, int channel, ColorChannel selection)
+    public static bool IsSelected(PixelLayout layout, int channel, ColorChannel? channels)
     {
-        if (selection == ColorChannel.None)
-        {
-            selection = ColorChannel.Color;
-        }
+        ColorChannel selection = channels ?? ColorChannel.Color;
 
         bool isAlpha = (layout is PixelLayout.GrayAlpha && channel == 1) || (layout is PixelLayout.Rgba && channel == 3);
         if (isAlpha)
@@ -117,6 +115,58 @@ public static class ImageConvolver
         ColorChannel own = channel switch { 0 => ColorChannel.Red, 1 => ColorChannel.Green, _ => ColorChannel.Blue };
         return (selection & (own | ColorChannel.Gray)) != 0;
     }
+
+    /// <summary>
+    /// Says which named channel an image of <paramref name="layout"/> lacks, or null when it has them all.
+    /// Composite names adapt: Color (and Gray) mean the grey channel of a grey image, All means every channel
+    /// the image has; a channel named on its own must exist.
+    /// </summary>
+    public static string? FindMissingChannel(PixelLayout layout, ColorChannel? channels)
+    {
+        if (channels is not ColorChannel selection || selection == ColorChannel.All)
+        {
+            return null;
+        }
+
+        bool hasAlpha = layout is PixelLayout.GrayAlpha or PixelLayout.Rgba;
+        bool grey = layout is PixelLayout.Gray or PixelLayout.GrayAlpha;
+        if ((selection & ColorChannel.Alpha) != 0 && !hasAlpha)
+        {
+            return "Alpha";
+        }
+
+        if (grey && (selection & ColorChannel.Gray) == 0)
+        {
+            foreach (ColorChannel c in new[] { ColorChannel.Red, ColorChannel.Green, ColorChannel.Blue })
+            {
+                if ((selection & c) != 0)
+                {
+                    return c.ToString();
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Throws <see cref="ConvolutionException"/> (<see cref="ConvolutionErrorKind.ChannelNotInImage"/>) when the selection names a channel the layout lacks.</summary>
+    internal static void CheckChannels(PixelLayout layout, ColorChannel? channels, string? path)
+    {
+        string? missing = FindMissingChannel(layout, channels);
+        if (missing is not null)
+        {
+            string image = path is null ? "The image" : $"'{path}'";
+            throw new ConvolutionException(ConvolutionErrorKind.ChannelNotInImage, path, $"{image} is {Describe(layout)} and has no {missing.ToLowerInvariant()} channel, but the channel selection names {missing}.");
+        }
+    }
+
+    private static string Describe(PixelLayout layout) => layout switch
+    {
+        PixelLayout.Gray => "grey",
+        PixelLayout.GrayAlpha => "grey with alpha",
+        PixelLayout.Rgb => "RGB",
+        _ => "RGBA",
+    };
 
     private static PixelLayout OutputLayout(PixelLayout layout, ConvolutionOptions options)
         => options.Grayscale ? layout switch { PixelLayout.Rgb => PixelLayout.Gray, PixelLayout.Rgba => PixelLayout.GrayAlpha, _ => layout } : layout;

@@ -123,6 +123,7 @@ public static class ImageFileConvolver
             written = shape.Layout == PixelLayout.GrayAlpha ? PixelLayout.Gray : PixelLayout.Rgb;
         }
 
+        ImageConvolver.CheckChannels(written, request.Options.Channels, sourcePath);
         if (shape.GreyIfNeutral && IsNeutral(image, shape.BitDepth))
         {
             written = written == PixelLayout.Rgba ? PixelLayout.GrayAlpha : PixelLayout.Gray;

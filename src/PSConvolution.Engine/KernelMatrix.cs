@@ -20,12 +20,26 @@ public sealed class KernelMatrix
         AnchorX = anchorX;
         AnchorY = anchorY;
         double sum = 0;
+        double absoluteSum = 0;
         foreach (double w in weights)
         {
             sum += w;
+            absoluteSum += Math.Abs(w);
+        }
+
+        // The engine computes in single precision: a sum that overflows it (1e308 three times is Infinity in
+        // double already) would turn every pixel black or white.
+        if (!float.IsFinite((float)sum) || !float.IsFinite((float)absoluteSum))
+        {
+            throw new InvalidKernelException(string.Format(
+                CultureInfo.InvariantCulture,
+                "The kernel's weights sum to {0} (absolute values {1}), beyond what can be computed (about ±3.4e38). Scale the weights down.",
+                sum,
+                absoluteSum));
         }
 
         Sum = sum;
+        AbsoluteSum = absoluteSum;
         (ColumnFactor, RowFactor) = FindSeparableFactors(weights, width, height);
     }
 
@@ -44,8 +58,30 @@ public sealed class KernelMatrix
     /// <summary>Sum of the weights.</summary>
     public double Sum { get; }
 
-    /// <summary>The divisor used when none is given: the sum of the weights, or 1 when the sum is 0.</summary>
-    public double DefaultDivisor => Sum == 0 ? 1 : Sum;
+    /// <summary>Sum of the absolute values of the weights.</summary>
+    public double AbsoluteSum { get; }
+
+    /// <summary>
+    /// True when the weights sum to zero up to rounding: |sum| at most 1e-6 of the sum of |weights|. Weights
+    /// computed in a script (a Laplacian of Gaussian minus its mean) or stored in single precision are exact
+    /// only to rounding, and dividing by a rounding error is never what anyone meant.
+    /// </summary>
+    public bool IsZeroSum => Math.Abs(Sum) <= ZeroSumTolerance * AbsoluteSum;
+
+    /// <summary>
+    /// How many times the default divisor amplifies the weighted sums when the sum is small (below 1% of the
+    /// sum of |weights|) but not zero: the sum of |weights| over |sum|. 1 otherwise.
+    /// </summary>
+    public double SmallSumAmplification => !IsZeroSum && Math.Abs(Sum) < SmallSumThreshold * AbsoluteSum ? AbsoluteSum / Math.Abs(Sum) : 1;
+
+    /// <summary>The divisor used when none is given: the sum of the weights, or 1 when they sum to zero (see <see cref="IsZeroSum"/>).</summary>
+    public double DefaultDivisor => IsZeroSum ? 1 : Sum;
+
+    /// <summary>|sum| / sum of |weights| at or below which a kernel counts as zero-sum.</summary>
+    public const double ZeroSumTolerance = 1e-6;
+
+    /// <summary>|sum| / sum of |weights| below which a non-zero sum used as the divisor is worth a warning.</summary>
+    public const double SmallSumThreshold = 0.01;
 
     /// <summary>True when the matrix is an outer product of a column and a row (rank 1), so it runs as two 1-D passes.</summary>
     public bool IsSeparable => RowFactor is not null;
@@ -90,11 +126,11 @@ public sealed class KernelMatrix
             for (int c = 0; c < width; c++)
             {
                 double w = row[c];
-                if (!double.IsFinite(w))
+                if (!float.IsFinite((float)w))
                 {
                     throw new InvalidKernelException(string.Format(
                         CultureInfo.InvariantCulture,
-                        "The kernel weight at row {0}, column {1} is {2}; every weight must be a finite number.",
+                        "The kernel weight at row {0}, column {1} is {2}; every weight must be a finite number within about ±3.4e38 (the engine computes in single precision).",
                         r,
                         c,
                         w));

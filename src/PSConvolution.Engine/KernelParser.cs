@@ -17,6 +17,7 @@ public static class KernelParser
         var rows = new List<double[]>();
         foreach (string line in text.Split(RowSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
+            CheckSeparators(line, rows.Count);
             string[] cells = line.Split(WeightSeparators, StringSplitOptions.RemoveEmptyEntries);
             var row = new double[cells.Length];
             for (int i = 0; i < cells.Length; i++)
@@ -40,6 +41,32 @@ public static class KernelParser
         }
 
         return rows.ToArray();
+    }
+
+    // '0,5 1 0,5' is three weights written with decimal commas, not five: a row whose weights are separated by
+    // spaces and that also has a comma between two digits is ambiguous, and is refused rather than guessed.
+    // '1, 2, 1' and '1,2,1' are plain lists.
+    private static void CheckSeparators(string line, int rowIndex)
+    {
+        string[] words = line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length < 2)
+        {
+            return;
+        }
+
+        foreach (string word in words)
+        {
+            string inner = word.Trim(',');
+            if (inner.Contains(','))
+            {
+                throw new InvalidKernelException(string.Format(
+                    CultureInfo.InvariantCulture,
+                    "Kernel row {0} ('{1}') separates weights with spaces but also has a comma inside '{2}'. Write decimals with '.' (0.5, not 0,5), and separate weights with spaces or with commas.",
+                    rowIndex,
+                    line,
+                    word));
+            }
+        }
     }
 
     /// <summary>Parses kernel text into a matrix with the anchor at the centre.</summary>

@@ -32,6 +32,7 @@ internal static class ErrorRecords
         ConvolutionErrorKind.ReadFailed => ErrorCategory.ReadError,
         ConvolutionErrorKind.WriteFailed => ErrorCategory.WriteError,
         ConvolutionErrorKind.NotFileSystemPath => ErrorCategory.InvalidArgument,
+        ConvolutionErrorKind.ChannelNotInImage => ErrorCategory.InvalidArgument,
         _ => ErrorCategory.NotSpecified,
     };
 }

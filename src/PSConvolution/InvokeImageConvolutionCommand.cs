@@ -153,7 +153,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             OutputRange = OutputRange,
             Divisor = Divisor,
             Bias = Bias,
-            Channels = Channel?.Aggregate(ColorChannel.None, (all, c) => all | c) ?? ColorChannel.None,
+            Channels = Channel is { Length: > 0 } ? Channel.Aggregate((all, c) => all | c) : null,
             Grayscale = Grayscale,
         };
         try
@@ -165,12 +165,47 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(new ErrorRecord(e, "InvalidOption", ErrorCategory.InvalidArgument, null));
         }
 
+        if (Divisor is null)
+        {
+            WarnAboutSmallSums();
+        }
+
         if (Destination is not null)
         {
             destinationFolder = GetUnresolvedProviderPathFromPSPath(Destination);
             if (File.Exists(destinationFolder))
             {
                 ThrowTerminatingError(ErrorRecords.InvalidParameter("DestinationNotFolder", $"-Destination '{destinationFolder}' is a file; give a folder.", Destination));
+            }
+        }
+    }
+
+    // A sum far below the weights' magnitudes (weights meant to sum to 0, rounded in a script) would amplify
+    // every result; the contract uses it, but says so.
+    private void WarnAboutSmallSums()
+    {
+        foreach (ConvolutionKernel kernel in Kernel)
+        {
+            if (kernel.ExplicitDivisor is not null)
+            {
+                continue;
+            }
+
+            foreach (KernelMatrix matrix in kernel.Matrices)
+            {
+                double amplification = matrix.SmallSumAmplification;
+                if (amplification > 1)
+                {
+                    WriteWarning(string.Format(
+                        CultureInfo.CurrentCulture,
+                        "The weights of kernel '{0}' sum to {1:G4}, only {2:0.####%} of the sum of their magnitudes ({3:G4}); dividing by that sum amplifies the result {4:N0} times. Use -Divisor 1 to read it as a zero-sum kernel, or -Divisor to set the scale.",
+                        kernel.Name,
+                        matrix.Sum,
+                        Math.Abs(matrix.Sum) / matrix.AbsoluteSum,
+                        matrix.AbsoluteSum,
+                        amplification));
+                    break;
+                }
             }
         }
     }

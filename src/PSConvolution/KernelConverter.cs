@@ -116,7 +116,7 @@ internal static class KernelConverter
     }
 
     private static ConvolutionKernel Custom(KernelMatrix matrix)
-        => new("Custom", KernelLibrary.CustomCategory, "User-defined kernel", new[] { matrix });
+        => new(string.Empty, KernelLibrary.CustomCategory, "User-defined kernel", new[] { matrix });
 
     private static bool IsMatrix(IList list)
     {

@@ -14,9 +14,12 @@ public sealed class NewConvolutionKernelCommand : PSCmdlet
     private const string MatrixSet = "Matrix";
     private const string TextSet = "Text";
 
-    /// <summary>A built-in kernel or a parametric family (Gaussian, Box, MotionBlur, UnsharpMask).</summary>
+    /// <summary>A built-in kernel or a parametric family (Gaussian, Box, MotionBlur, UnsharpMask); with -Matrix or -Text, the new kernel's name.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = BuiltInSet)]
+    [Parameter(ParameterSetName = MatrixSet)]
+    [Parameter(ParameterSetName = TextSet)]
     [ArgumentCompleter(typeof(KernelNameCompleter))]
+    [Alias("Label")]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = string.Empty;
 
@@ -52,12 +55,6 @@ public sealed class NewConvolutionKernelCommand : PSCmdlet
     [Parameter(ParameterSetName = TextSet)]
     [ValidateCount(2, 2)]
     public int[]? Anchor { get; set; }
-
-    /// <summary>Name of a kernel made from -Matrix or -Text (used in output file names).</summary>
-    [Parameter(ParameterSetName = MatrixSet)]
-    [Parameter(ParameterSetName = TextSet)]
-    [ValidateNotNullOrEmpty]
-    public string? Label { get; set; }
 
     /// <summary>Each weighted sum is divided by this.</summary>
     [Parameter]
@@ -97,6 +94,6 @@ public sealed class NewConvolutionKernelCommand : PSCmdlet
     private ConvolutionKernel FromRows(double[][] rows)
     {
         KernelMatrix matrix = KernelMatrix.Create(rows, Anchor?[0], Anchor?[1]);
-        return new ConvolutionKernel(Label ?? "Custom", KernelLibrary.CustomCategory, "User-defined kernel", new[] { matrix });
+        return new ConvolutionKernel(Name, KernelLibrary.CustomCategory, "User-defined kernel", new[] { matrix });
     }
 }

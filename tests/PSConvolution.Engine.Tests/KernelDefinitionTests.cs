@@ -13,6 +13,11 @@ public sealed class KernelDefinitionTests
     [InlineData("1 x 1", "not a number")]
     [InlineData("1 NaN 1", "finite")]
     [InlineData("1 Infinity 1", "finite")]
+    [InlineData("1e39 1 1", "single precision")]
+    [InlineData("1e308 1e308 1e308", "single precision")]
+    [InlineData("3e38 3e38 3e38", "beyond what can be computed")]
+    [InlineData("0,5 1 0,5", "Write decimals with '.'")]
+    [InlineData("1 2 1; 0,5 1 0,5", "row 1")]
     public void InvalidKernelsAreClearErrors(string text, string expected)
     {
         var error = Assert.Throws<InvalidKernelException>(() => KernelParser.Parse(text));
@@ -56,5 +61,106 @@ public sealed class KernelDefinitionTests
     {
         KernelMatrix m = KernelParser.Parse("1 2 3; 4 5 6; 7 8 9").Rotate180();
         Assert.Equal("9 8 7; 6 5 4; 3 2 1", m.ToString());
+    }
+
+    [Theory]
+    [InlineData("1, 2, 1")]
+    [InlineData("1,2,1")]
+    [InlineData("1 ,2 ,1")]
+    [InlineData("1\t2\t1")]
+    public void PlainListsWithCommasAreNotDecimalCommas(string text)
+    {
+        Assert.Equal("1 2 1", KernelParser.Parse(text).ToString());
+    }
+
+    [Fact]
+    public void ASumThatIsARoundingErrorCountsAsZero()
+    {
+        // A Laplacian of Gaussian computed in a script: the weights minus their mean sum to about 1e-16.
+        var rows = new double[9][];
+        double mean = 0;
+        for (int y = 0; y < 9; y++)
+        {
+            rows[y] = new double[9];
+            for (int x = 0; x < 9; x++)
+            {
+                double r2 = ((x - 4) * (x - 4)) + ((y - 4) * (y - 4));
+                rows[y][x] = (1 - (r2 / 8)) * Math.Exp(-r2 / 8);
+                mean += rows[y][x] / 81;
+            }
+        }
+
+        foreach (double[] row in rows)
+        {
+            for (int x = 0; x < 9; x++)
+            {
+                row[x] -= mean;
+            }
+        }
+
+        KernelMatrix log = KernelMatrix.Create(rows);
+        Assert.NotEqual(0, log.Sum);
+        Assert.True(log.IsZeroSum);
+        Assert.Equal(1, log.DefaultDivisor);
+        Assert.Equal(1, log.SmallSumAmplification);
+
+        // Weights stored in single precision: 0.1 three times and -0.3 do not cancel in double.
+        KernelMatrix single = KernelMatrix.Create(new[] { new[] { (double)0.1f, 0.1f, 0.1f }, new[] { 0, (double)-0.3f, 0 }, new[] { 0.0, 0, 0 } });
+        Assert.NotEqual(0, single.Sum);
+        Assert.Equal(1, single.DefaultDivisor);
+    }
+
+    [Theory]
+    [InlineData("-1 -1 -1; -1 8.05 -1; -1 -1 -1", 0.05, 321)]
+    [InlineData("1 -2 1.001", 0.001, 4001)]
+    public void ASmallButRealSumIsTheDivisorAndSaysHowMuchItAmplifies(string text, double sum, double amplification)
+    {
+        KernelMatrix m = KernelParser.Parse(text);
+        Assert.False(m.IsZeroSum);
+        Assert.Equal(sum, m.DefaultDivisor, 9);
+        Assert.Equal(amplification, m.SmallSumAmplification, 6);
+        Assert.Equal(1, KernelParser.Parse("0 -1 0; -1 5 -1; 0 -1 0").SmallSumAmplification);
+    }
+
+    [Fact]
+    public void ADivisorThatVanishesInSinglePrecisionIsRefused()
+    {
+        Assert.Throws<InvalidKernelException>(() => new ConvolutionKernel("d", "Custom", "d", new[] { KernelParser.Parse("1 2 1") }, divisor: 1e-50));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionOptions { Divisor = 1e300 }.Validate());
+    }
+
+    [Fact]
+    public void UnnamedKernelsAreNamedByTheirSizeAndAHashOfTheirDefinition()
+    {
+        ConvolutionKernel Make(string text, double bias = 0) => new(string.Empty, "Custom", "c", new[] { KernelParser.Parse(text) }, bias: bias);
+        ConvolutionKernel a = Make("0 -1 0; -1 4 -1; 0 -1 0");
+        Assert.Matches("^Custom3x3-[0-9a-f]{8}$", a.Name);
+        Assert.False(a.IsNamed);
+        Assert.Equal(a.Name, Make("0 -1 0; -1 4 -1; 0 -1 0").Name);
+        Assert.Equal(a.Name, Make("-0 -1 0; -1 4 -1; 0 -1 0").Name);
+        Assert.NotEqual(a.Name, Make("0 -1 0; -1 4.5 -1; 0 -1 0").Name);
+        Assert.NotEqual(a.Name, Make("0 -1 0; -1 4 -1; 0 -1 0", bias: 128).Name);
+        Assert.NotEqual(a.Name, a.With(bias: 128).Name);
+        Assert.NotEqual(a.Name, a.With(divisor: 2).Name);
+        Assert.Matches("^Custom5x1-[0-9a-f]{8}$", Make("1 2 3 2 1").Name);
+        ConvolutionKernel named = new("Mine", "Custom", "c", new[] { KernelParser.Parse("1 2 1") });
+        Assert.Equal("Mine", named.With(bias: 3).Name);
+    }
+
+    [Theory]
+    [InlineData(PixelLayout.Rgb, ColorChannel.Alpha, "Alpha")]
+    [InlineData(PixelLayout.Rgb, ColorChannel.Red | ColorChannel.Alpha, "Alpha")]
+    [InlineData(PixelLayout.Gray, ColorChannel.Red, "Red")]
+    [InlineData(PixelLayout.GrayAlpha, ColorChannel.Blue | ColorChannel.Alpha, "Blue")]
+    [InlineData(PixelLayout.Rgb, ColorChannel.All, null)]
+    [InlineData(PixelLayout.Gray, ColorChannel.Color, null)]
+    [InlineData(PixelLayout.Gray, ColorChannel.Gray, null)]
+    [InlineData(PixelLayout.Rgb, ColorChannel.Gray, null)]
+    [InlineData(PixelLayout.Rgba, ColorChannel.Alpha, null)]
+    [InlineData(PixelLayout.GrayAlpha, ColorChannel.Alpha, null)]
+    public void AChannelTheImageLacksIsNamed(PixelLayout layout, ColorChannel channels, string? missing)
+    {
+        Assert.Equal(missing, ImageConvolver.FindMissingChannel(layout, channels));
+        Assert.Null(ImageConvolver.FindMissingChannel(layout, null));
     }
 }

@@ -279,6 +279,39 @@ Describe 'Invoke-ImageConvolution' {
             $withAlpha.Rows[0][2][3] | Should -Be ([math]::Round(40 / 3))
         }
 
+        It 'reports a channel the image lacks for that file only, and has no None channel' {
+            $rgb = New-TestImage -Path (Join-Path $dir 'rgb.jpg') -Width 8 -Height 8 -Pixel { param($x, $y) @(200, 100, 50, 255) }
+            $rgba = New-TestImage -Path (Join-Path $dir 'rgba.png') -Width 8 -Height 8 -Pixel { param($x, $y) @(200, 100, 50, (30 * $x)) }
+            $out = Invoke-ImageConvolution -LiteralPath $rgb.FullName, $rgba.FullName -Kernel Box3 -Channel Alpha -ErrorVariable errs -ErrorAction SilentlyContinue
+            $out.Name | Should -Be 'rgba_Box3.png'
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -Be "ChannelNotInImage,$CommandType"
+            $errs[0].Exception.Message | Should -BeLike '*rgb.jpg*alpha*'
+            Test-Path (Join-Path $dir 'rgb_Box3.jpg') | Should -BeFalse
+            { Invoke-ImageConvolution -LiteralPath $rgb.FullName -Kernel Box3 -Channel None } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,PSConvolution.Commands.InvokeImageConvolutionCommand'
+            { Invoke-ImageConvolution -LiteralPath $rgb.FullName -Kernel Box3 -Channel Red -Grayscale } | Should -Throw -ErrorId "InvalidOption,$CommandType"
+        }
+
+        It 'writes two different custom kernels to two different files' {
+            $src = Join-Path $dir 'coffee.jpg'
+            $a = Invoke-ImageConvolution -LiteralPath $src -Kernel @(@(0, -1, 0), @(-1, 5, -1), @(0, -1, 0))
+            $b = Invoke-ImageConvolution -LiteralPath $src -Kernel '0 -1 0; -1 6 -1; 0 -1 0' -ErrorVariable errs
+            $errs | Should -HaveCount 0
+            $a.Name | Should -Match '^coffee_Custom3x3-[0-9a-f]{8}\.jpg$'
+            $b.Name | Should -Match '^coffee_Custom3x3-[0-9a-f]{8}\.jpg$'
+            $a.Name | Should -Not -Be $b.Name
+        }
+
+        It 'warns once when a small non-zero sum becomes the divisor, and not with -Divisor' {
+            $src = Join-Path $dir 'coffee.jpg'
+            $k = '-1 -1 -1; -1 8.01 -1; -1 -1 -1'
+            Invoke-ImageConvolution -LiteralPath $src -Kernel $k -Suffix _w -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+            $warned | Should -HaveCount 1
+            "$($warned[0])" | Should -BeLike '*sum to 0.01*amplifies*-Divisor 1*'
+            Invoke-ImageConvolution -LiteralPath $src -Kernel $k -Divisor 1 -Suffix _d -WarningVariable quiet -WarningAction SilentlyContinue | Out-Null
+            $quiet | Should -HaveCount 0
+        }
+
         It 'shrinks the output with -Stride and -Padding Valid, and reports an image smaller than the kernel' {
             $src = New-TestImage -Path (Join-Path $dir 'grid.png') -Width 9 -Height 5 -Pixel { param($x, $y) @(($x * 20), ($y * 40), 0, 255) }
             $strided = Get-TestPixels (Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel Gaussian3 -Stride 2 -Suffix _s).FullName

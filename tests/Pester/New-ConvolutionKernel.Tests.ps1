@@ -12,7 +12,7 @@ Describe 'New-ConvolutionKernel' {
         $k.Divisor | Should -Be 1
         $k.Bias | Should -Be 0
         $k.IsSeparable | Should -BeFalse
-        $k.Name | Should -Be 'Custom'
+        $k.Name | Should -Match '^Custom3x3-[0-9a-f]{8}$'
     }
 
     It 'builds a kernel from a 2-D array and from text' {
@@ -22,7 +22,7 @@ Describe 'New-ConvolutionKernel' {
         $fromArray.Width | Should -Be 3
         $fromArray.Height | Should -Be 1
         $fromArray.Divisor | Should -Be 4
-        $fromText = New-ConvolutionKernel -Text '1 2 1; 2 4 2; 1 2 1' -Label MyBlur
+        $fromText = New-ConvolutionKernel -Text '1 2 1; 2 4 2; 1 2 1' -Name MyBlur
         $fromText.Name | Should -Be 'MyBlur'
         $fromText.Divisor | Should -Be 16
         $fromText.IsSeparable | Should -BeTrue
@@ -55,6 +55,28 @@ Describe 'New-ConvolutionKernel' {
         $text | Should -Match '-1  5 -1'
     }
 
+    It 'names a kernel made from -Matrix or -Text with -Name (or -Label)' {
+        (New-ConvolutionKernel -Matrix @(@(0, -1, 0), @(-1, 4, -1), @(0, -1, 0)) -Name LoG9).Name | Should -Be 'LoG9'
+        (New-ConvolutionKernel -Text '1 2 1' -Name Row).Name | Should -Be 'Row'
+        (New-ConvolutionKernel -Text '1 2 1' -Label Old).Name | Should -Be 'Old'
+    }
+
+    It 'gives different unnamed kernels different names, and equal ones the same' {
+        $a = New-ConvolutionKernel -Text '0 -1 0; -1 5 -1; 0 -1 0'
+        $b = New-ConvolutionKernel -Text '0 -1 0; -1 6 -1; 0 -1 0'
+        $a.Name | Should -Not -Be $b.Name
+        (New-ConvolutionKernel -Matrix @(@(0, -1, 0), @(-1, 5, -1), @(0, -1, 0))).Name | Should -Be $a.Name
+        (New-ConvolutionKernel -Text '0 -1 0; -1 5 -1; 0 -1 0' -Bias 128).Name | Should -Not -Be $a.Name
+    }
+
+    It 'counts a sum that is only a rounding error as zero' {
+        $w = foreach ($y in -4..4) { , @(foreach ($x in -4..4) { $r2 = $x * $x + $y * $y; (1 - $r2 / 8) * [math]::Exp(-$r2 / 8) }) }
+        $mean = (($w | ForEach-Object { $_ }) | Measure-Object -Sum).Sum / 81
+        $log = New-ConvolutionKernel -Matrix @(foreach ($row in $w) { , @($row | ForEach-Object { $_ - $mean }) }) -Name LoG9
+        $log.Sum | Should -Not -Be 0
+        $log.Divisor | Should -Be 1
+    }
+
     It 'accepts an even size with an explicit anchor' {
         $k = New-ConvolutionKernel -Matrix @(@(1, 0), @(0, -1)) -Anchor 0, 0
         $k.Width | Should -Be 2
@@ -65,6 +87,8 @@ Describe 'New-ConvolutionKernel' {
         @{ Case = 'an even size'; Make = { New-ConvolutionKernel -Text '1 1; 1 1' }; Message = '*even*' }
         @{ Case = 'NaN'; Make = { New-ConvolutionKernel -Matrix @(1, [double]::NaN, 1) }; Message = '*finite*' }
         @{ Case = 'Infinity'; Make = { New-ConvolutionKernel -Text '1 Infinity 1' }; Message = '*finite*' }
+        @{ Case = 'decimal commas'; Make = { New-ConvolutionKernel -Text '0,5 1 0,5' }; Message = "*Write decimals with '.'*" }
+        @{ Case = 'weights whose sum overflows'; Make = { New-ConvolutionKernel -Matrix @(1e308, 1e308, 1e308) }; Message = '*single precision*' }
         @{ Case = 'an empty matrix'; Make = { New-ConvolutionKernel -Text ' ; ' }; Message = '*no weights*' }
         @{ Case = 'a zero-sum kernel with -Normalize'; Make = { New-ConvolutionKernel -Text '-1 0 1' -Normalize }; Message = '*sum to 0*' }
         @{ Case = 'an unknown name'; Make = { New-ConvolutionKernel -Name Blurry }; Message = '*not a built-in kernel*' }
@@ -77,7 +101,7 @@ Describe 'New-ConvolutionKernel' {
         $dir = Join-Path $TestDrive 'use'
         New-Item -ItemType Directory -Path $dir | Out-Null
         $src = New-TestImage -Path (Join-Path $dir 'flat.png') -Width 4 -Height 4 -Pixel { param($x, $y) @(100, 100, 100, 255) }
-        $k = New-ConvolutionKernel -Text '0 0 0; 0 1 0; 0 0 0' -Bias 20 -Label Brighter
+        $k = New-ConvolutionKernel -Text '0 0 0; 0 1 0; 0 0 0' -Bias 20 -Name Brighter
         $out = Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel $k
         $out.Name | Should -Be 'flat_Brighter.png'
         (Get-TestPixels $out.FullName).Rows[1][1][0] | Should -Be 120
