@@ -38,6 +38,12 @@ public sealed record ConvolutionOptions
     /// <summary>Convert colour to luminance (BT.601: 0.299 R + 0.587 G + 0.114 B) before convolving.</summary>
     public bool Grayscale { get; init; }
 
+    /// <summary>
+    /// Convolve colour weighted by alpha in images whose alpha varies (the default), so invisible pixels' colour
+    /// never bleeds into visible ones; false convolves every channel independently and copies alpha.
+    /// </summary>
+    public bool AlphaWeighted { get; init; } = true;
+
     /// <summary>Largest number of threads used for one image; -1 for all processors.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 

@@ -68,6 +68,7 @@ public static class ImageConvolver
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        CheckChannels(image.Layout, options.Channels, null);
         (int w, int h, PixelLayout layout) = GetOutputShape(image.Width, image.Height, image.Layout, kernels, options);
         var result = new PlanarImage(w, h, layout, image.BitDepth);
         try
@@ -257,17 +258,53 @@ public static class ImageConvolver
             divisors[m] = (float)(options.Divisor ?? kernel.GetDivisor(m));
         }
 
+        float bias = (float)(options.Bias ?? kernel.Bias) * levelScale;
+        float borderValue = (float)options.BorderValue * levelScale;
+        AlphaWeighting? alpha = null;
+        if (options.AlphaWeighted && layout is PixelLayout.GrayAlpha or PixelLayout.Rgba && AlphaWeighting.HasVaryingAlpha(source.Span, channels))
+        {
+            // Blurs soften alpha with the colour; other kernels keep it. Alpha named in the selection is convolved in any case.
+            bool blur = IsBlur(kernel);
+            bool alphaNamed = selected[channels - 1];
+            alpha = new AlphaWeighting(channels, convolveAlpha: blur || alphaNamed, divideByConvolvedAlpha: blur, bias, borderValue);
+            selected[channels - 1] = blur || alphaNamed;
+            bias = 0;
+        }
+
         var step = new InterleavedConvolver.Step(
             matrices,
             kernel.Combination,
             divisors,
-            (float)(options.Bias ?? kernel.Bias) * levelScale,
-            (float)options.BorderValue * levelScale,
+            bias,
+            borderValue,
             max,
             options.OutputRange ?? kernel.OutputRange,
-            selected);
+            selected) { Alpha = alpha };
         InterleavedConvolver.Convolve(source, width, height, channels, destination, step, rows, columns, parallel);
         return (columns.OutputLength, rows.OutputLength);
+    }
+
+    // A single matrix with no negative weight: a blur, which spreads alpha as it spreads colour.
+    private static bool IsBlur(ConvolutionKernel kernel)
+    {
+        if (kernel.Matrices.Count != 1)
+        {
+            return false;
+        }
+
+        KernelMatrix m = kernel.Matrices[0];
+        for (int r = 0; r < m.Height; r++)
+        {
+            for (int c = 0; c < m.Width; c++)
+            {
+                if (m[r, c] < 0)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     private static void ToGrayscale<T>(ReadOnlySpan<T> source, int width, int height, PixelLayout layout, T[] destination)

@@ -43,12 +43,15 @@ internal static class InterleavedConvolver
         public OutputRange Range { get; }
 
         public bool[] Selected { get; }
+
+        /// <summary>Set when colour is convolved alpha-weighted; then the integer paths are not used.</summary>
+        public AlphaWeighting? Alpha { get; init; }
     }
 
     public static void Convolve<T>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, in Step step, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel)
         where T : unmanaged
     {
-        if (typeof(T) == typeof(byte) && IntegerSeparableConvolver.TryPlan(step, out IntegerSeparableConvolver.Plan integerPlan))
+        if (step.Alpha is null && typeof(T) == typeof(byte) && IntegerSeparableConvolver.TryPlan(step, out IntegerSeparableConvolver.Plan integerPlan))
         {
             ReadOnlyMemory<T> s = source;
             Memory<T> d = destination;
@@ -56,7 +59,7 @@ internal static class InterleavedConvolver
             return;
         }
 
-        if (typeof(T) == typeof(byte) && IntegerDirectConvolver.TryPlan(step, out IntegerDirectConvolver.Plan directPlan))
+        if (step.Alpha is null && typeof(T) == typeof(byte) && IntegerDirectConvolver.TryPlan(step, out IntegerDirectConvolver.Plan directPlan))
         {
             ReadOnlyMemory<T> s = source;
             Memory<T> d = destination;
@@ -65,7 +68,9 @@ internal static class InterleavedConvolver
         }
 
         var plan = new Plan(step, rows, columns, channels) { Cancellation = parallel.CancellationToken };
-        RowBands.Run(rows.OutputLength, parallel, (start, end) => ConvolveBand(source, width, height, channels, destination, plan, start, end));
+        AlphaWeighting? alpha = step.Alpha;
+        SampleWidener<T, float> widen = alpha is null ? SampleConversion.ToFloat<T> : alpha.Premultiply<T>;
+        RowBands.Run(rows.OutputLength, parallel, (start, end) => ConvolveBand(source, width, height, channels, destination, plan, widen, start, end));
     }
 
     /// <summary>Everything about one step that does not change from row to row, computed once per image.</summary>
@@ -86,6 +91,15 @@ internal static class InterleavedConvolver
             BlockPositions = ((Block - 1) * rows.Stride) + KernelHeight;
             Slots = BlockPositions + rows.Stride + 1;
             CacheRowLength = Separable ? RowLength : PaddedLength;
+            if (step.Alpha is AlphaWeighting alpha)
+            {
+                BorderPixel = alpha.BorderPixel;
+            }
+            else
+            {
+                BorderPixel = new float[channels];
+                BorderPixel.AsSpan().Fill(step.BorderValue);
+            }
             HorizontalOffsets = new int[KernelWidth];
             for (int j = 0; j < KernelWidth; j++)
             {
@@ -198,6 +212,9 @@ internal static class InterleavedConvolver
 
         public int CacheRowLength { get; }
 
+        /// <summary>One pixel of the constant border, as the float rows hold it.</summary>
+        public float[] BorderPixel { get; }
+
         public int[] HorizontalOffsets { get; }
 
         public float[][] Weights { get; }
@@ -218,7 +235,7 @@ internal static class InterleavedConvolver
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ConvolveBand<T>(ReadOnlyMemory<T> sourceMemory, int width, int height, int channels, Memory<T> destinationMemory, Plan plan, int start, int end)
+    private static void ConvolveBand<T>(ReadOnlyMemory<T> sourceMemory, int width, int height, int channels, Memory<T> destinationMemory, Plan plan, SampleWidener<T, float> widen, int start, int end)
         where T : unmanaged
     {
         Step s = plan.Step;
@@ -250,12 +267,12 @@ internal static class InterleavedConvolver
                     {
                         if (plan.Separable)
                         {
-                            RowPadding.Fill(sourceMemory.Span, width, height, channels, r, columns, s.BorderValue, padded.AsSpan(0, paddedLength), SampleConversion.ToFloat<T>);
+                            RowPadding.Fill(sourceMemory.Span, width, height, channels, r, columns, plan.BorderPixel, padded.AsSpan(0, paddedLength), widen);
                             RowKernels.CorrelateAdd(padded.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, rowLength), plan.RowFactor, plan.HorizontalOffsets, accumulate: false);
                         }
                         else
                         {
-                            RowPadding.Fill(sourceMemory.Span, width, height, channels, r, columns, s.BorderValue, cache.Row(slot).Slice(0, paddedLength), SampleConversion.ToFloat<T>);
+                            RowPadding.Fill(sourceMemory.Span, width, height, channels, r, columns, plan.BorderPixel, cache.Row(slot).Slice(0, paddedLength), widen);
                         }
                     }
 
@@ -303,8 +320,17 @@ internal static class InterleavedConvolver
                     bool combined = s.Matrices.Length > 1;
                     int outputRow = y + q;
                     Span<T> dst = destinationMemory.Span.Slice(outputRow * plan.OutWidth * channels, plan.OutWidth * channels);
-                    SampleConversion.Store(acc.Slice(0, plan.OutWidth * channels), combined ? 1f : s.Divisors[0], combined ? 0f : s.Bias, s.Max, s.Range == OutputRange.Absolute, dst);
-                    CopyUnselected(sourceMemory.Span, width, channels, outputRow, rows, columns, s.Selected, dst);
+                    float divisor = combined ? 1f : s.Divisors[0];
+                    if (s.Alpha is AlphaWeighting alpha)
+                    {
+                        int centreRow = (outputRow * rows.Stride) + rows.CentreOffset;
+                        alpha.StoreRow(acc, divisor, s.Max, s.Range == OutputRange.Absolute, s.Selected, sourceMemory.Span.Slice(centreRow * width * channels, width * channels), columns, dst);
+                    }
+                    else
+                    {
+                        SampleConversion.Store(acc.Slice(0, plan.OutWidth * channels), divisor, combined ? 0f : s.Bias, s.Max, s.Range == OutputRange.Absolute, dst);
+                        CopyUnselected(sourceMemory.Span, width, channels, outputRow, rows, columns, s.Selected, dst);
+                    }
                 }
 
                 y += count;

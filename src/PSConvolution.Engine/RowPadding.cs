@@ -33,4 +33,36 @@ internal static class RowPadding
             }
         }
     }
+
+    /// <summary>The same with a border pixel whose channels may differ (a premultiplied border).</summary>
+    public static void Fill<TSource, TTarget>(ReadOnlySpan<TSource> source, int width, int height, int channels, int row, KernelSamplingMap columns, ReadOnlySpan<TTarget> borderPixel, Span<TTarget> padded, SampleWidener<TSource, TTarget> widen)
+    {
+        if (row == height)
+        {
+            FillPixels(padded, borderPixel);
+            return;
+        }
+
+        ReadOnlySpan<TSource> src = source.Slice(row * width * channels, width * channels);
+        foreach ((int start, int column, int length) in columns.Runs)
+        {
+            Span<TTarget> target = padded.Slice(start * channels, length * channels);
+            if (column < width)
+            {
+                widen(src.Slice(column * channels, length * channels), target);
+            }
+            else
+            {
+                FillPixels(target, borderPixel);
+            }
+        }
+    }
+
+    private static void FillPixels<TTarget>(Span<TTarget> target, ReadOnlySpan<TTarget> pixel)
+    {
+        for (int i = 0; i < target.Length; i += pixel.Length)
+        {
+            pixel.CopyTo(target.Slice(i, pixel.Length));
+        }
+    }
 }

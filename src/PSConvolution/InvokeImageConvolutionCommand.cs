@@ -90,6 +90,10 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter Grayscale { get; set; }
 
+    /// <summary>Convolve colour weighted by alpha where alpha varies (default); -AlphaWeighted:$false treats channels independently.</summary>
+    [Parameter]
+    public SwitchParameter AlphaWeighted { get; set; } = true;
+
     /// <summary>Folder for the outputs; created when missing.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -155,6 +159,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             Bias = Bias,
             Channels = Channel is { Length: > 0 } ? Channel.Aggregate((all, c) => all | c) : null,
             Grayscale = Grayscale,
+            AlphaWeighted = AlphaWeighted,
         };
         try
         {

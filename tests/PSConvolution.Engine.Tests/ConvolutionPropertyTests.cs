@@ -35,8 +35,11 @@ public sealed class ConvolutionPropertyTests
             OutputRange = random.Next(2) == 0 ? OutputRange.Clamp : OutputRange.Absolute,
             Divisor = random.Next(3) == 0 ? random.Next(1, 40) * (random.Next(2) == 0 ? 1 : -1) : null,
             Bias = random.Next(3) == 0 ? random.Next(-64, 128) : null,
-            Channels = (ColorChannel)random.Next(0, 32),
+            Channels = TestImages.RandomChannels(random, layout),
             MaxDegreeOfParallelism = random.Next(1, 4),
+
+            // Independent channels: alpha weighting has its own reference (AlphaWeightingTests).
+            AlphaWeighted = false,
         };
         var kernel = new ConvolutionKernel("Random", "Custom", "random", new[] { matrix });
 

@@ -243,7 +243,7 @@ public sealed class IntegerPathTests
 
         var layout = (PixelLayout)random.Next(4);
         using PlanarImage image = TestImages.Random(random, random.Next(1, 120), random.Next(1, 30), layout, 8);
-        var options = new ConvolutionOptions { BorderMode = (BorderMode)random.Next(5), BorderValue = random.Next(256), Channels = ColorChannel.All };
+        var options = new ConvolutionOptions { BorderMode = (BorderMode)random.Next(5), BorderValue = random.Next(256), Channels = ColorChannel.All, AlphaWeighted = false };
         using PlanarImage result = ImageConvolver.Convolve(image, new[] { kernel }, options);
         for (int c = 0; c < image.Channels; c++)
         {
@@ -320,7 +320,8 @@ public sealed class IntegerPathTests
         BorderValue = random.Next(256),
         Stride = random.Next(1, 4),
         Padding = random.Next(4) == 0 && image.Width >= 5 && image.Height >= 5 ? PaddingMode.Valid : PaddingMode.Same,
-        Channels = (ColorChannel)random.Next(0, 32),
+        Channels = TestImages.RandomChannels(random, image.Layout),
         MaxDegreeOfParallelism = random.Next(1, 3),
+        AlphaWeighted = false,
     };
 }

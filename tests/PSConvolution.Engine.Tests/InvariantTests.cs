@@ -95,18 +95,28 @@ public sealed class InvariantTests
     }
 
     [Fact]
-    public void AlphaIsCopiedUnlessNamed()
+    public void WithoutAlphaWeightingAlphaIsCopiedUnlessNamed()
     {
         using PlanarImage image = TestImages.Random(new Random(4), 16, 16, PixelLayout.Rgba, 8);
         ConvolutionKernel[] blur = { KernelLibrary.Get("Box5") };
-        using PlanarImage plain = ImageConvolver.Convolve(image, blur, ConvolutionOptions.Default);
+        var independent = new ConvolutionOptions { AlphaWeighted = false };
+        using PlanarImage plain = ImageConvolver.Convolve(image, blur, independent);
         Assert.True(image.GetChannel(3).SequenceEqual(plain.GetChannel(3)));
         Assert.False(image.GetChannel(0).SequenceEqual(plain.GetChannel(0)));
-        using PlanarImage withAlpha = ImageConvolver.Convolve(image, blur, new ConvolutionOptions { Channels = ColorChannel.All });
+        using PlanarImage withAlpha = ImageConvolver.Convolve(image, blur, independent with { Channels = ColorChannel.All });
         Assert.False(image.GetChannel(3).SequenceEqual(withAlpha.GetChannel(3)));
-        using PlanarImage redOnly = ImageConvolver.Convolve(image, blur, new ConvolutionOptions { Channels = ColorChannel.Red });
+        using PlanarImage redOnly = ImageConvolver.Convolve(image, blur, independent with { Channels = ColorChannel.Red });
         Assert.False(image.GetChannel(0).SequenceEqual(redOnly.GetChannel(0)));
         Assert.True(image.GetChannel(1).SequenceEqual(redOnly.GetChannel(1)));
+    }
+
+    [Fact]
+    public void NamingAChannelTheImageLacksIsAnError()
+    {
+        using PlanarImage image = TestImages.Random(new Random(6), 8, 8, PixelLayout.Rgb, 8);
+        var error = Assert.Throws<ConvolutionException>(() => ImageConvolver.Convolve(image, new[] { KernelLibrary.Get("Box3") }, new ConvolutionOptions { Channels = ColorChannel.Alpha }));
+        Assert.Equal(ConvolutionErrorKind.ChannelNotInImage, error.Kind);
+        Assert.Contains("alpha", error.Message);
     }
 
     [Fact]

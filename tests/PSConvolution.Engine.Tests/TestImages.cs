@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using PSConvolution.Engine;
 
 namespace PSConvolution.Engine.Tests;
@@ -18,6 +19,33 @@ internal static class TestImages
         }
 
         return image;
+    }
+
+    /// <summary>A random channel selection that the layout can satisfy, or null (the default) one time in four.</summary>
+    public static ColorChannel? RandomChannels(Random random, PixelLayout layout)
+    {
+        if (random.Next(4) == 0)
+        {
+            return null;
+        }
+
+        bool grey = layout is PixelLayout.Gray or PixelLayout.GrayAlpha;
+        bool alpha = layout is PixelLayout.GrayAlpha or PixelLayout.Rgba;
+        ColorChannel[] allowed = grey
+            ? new[] { ColorChannel.Gray, ColorChannel.Color, ColorChannel.All }
+            : new[] { ColorChannel.Red, ColorChannel.Green, ColorChannel.Blue, ColorChannel.Gray, ColorChannel.Color, ColorChannel.All };
+        if (alpha)
+        {
+            allowed = allowed.Append(ColorChannel.Alpha).ToArray();
+        }
+
+        ColorChannel selection = allowed[random.Next(allowed.Length)];
+        for (int extra = random.Next(3); extra > 0; extra--)
+        {
+            selection |= allowed[random.Next(allowed.Length)];
+        }
+
+        return selection;
     }
 
     public static double[,] ChannelAsArray(PlanarImage image, int channel)

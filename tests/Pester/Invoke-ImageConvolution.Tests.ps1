@@ -269,14 +269,36 @@ Describe 'Invoke-ImageConvolution' {
             $px.Rows[2][2][0] | Should -Be ([math]::Round((50 + 60 + 80 + 90) / 9))
         }
 
-        It 'keeps alpha unchanged and convolves it only when asked' {
+        It 'with -AlphaWeighted:$false keeps alpha unchanged and convolves it only when asked' {
             $src = New-TestImage -Path (Join-Path $dir 'alpha.png') -Width 6 -Height 6 -Pixel { param($x, $y) @((200 * ($x % 2)), 50, 100, (40 * $y)) }
-            $plain = Get-TestPixels (Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel Box3 -Suffix _p).FullName
-            $withAlpha = Get-TestPixels (Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel Box3 -Channel All -Suffix _a).FullName
+            $plain = Get-TestPixels (Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel Box3 -AlphaWeighted:$false -Suffix _p).FullName
+            $withAlpha = Get-TestPixels (Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel Box3 -AlphaWeighted:$false -Channel All -Suffix _a).FullName
             $plain.Rows[3][2][3] | Should -Be 120
             $plain.Rows[3][2][0] | Should -Be 133  # columns 1..3 hold 200, 0, 200
             $withAlpha.Rows[3][2][3] | Should -Be 120
             $withAlpha.Rows[0][2][3] | Should -Be ([math]::Round(40 / 3))
+        }
+
+        It 'blurs a logo on transparent black without a dark fringe, and softens its edge' {
+            $logo = New-TestImage -Path (Join-Path $dir 'logo.png') -Width 40 -Height 40 -Pixel { param($x, $y) if ((($x - 20) * ($x - 20) + ($y - 20) * ($y - 20)) -lt 144) { @(255, 255, 255, 255) } else { @(0, 0, 0, 0) } }
+            $blurred = Get-TestPixels (Invoke-ImageConvolution -LiteralPath $logo.FullName -Kernel Gaussian5).FullName
+            $darkest = 255
+            $partial = 0
+            foreach ($row in $blurred.Rows) {
+                foreach ($p in $row) {
+                    $a = $p[3] / 255
+                    $darkest = [math]::Min($darkest, $p[0] * $a + 255 * (1 - $a))
+                    if ($p[3] -gt 0 -and $p[3] -lt 255) { $partial++ }
+                }
+            }
+            $darkest | Should -BeGreaterOrEqual 250
+            $partial | Should -BeGreaterThan 40
+            # Alpha named explicitly: convolved, and no grey halo either.
+            $named = Get-TestPixels (Invoke-ImageConvolution -LiteralPath $logo.FullName -Kernel Gaussian5 -Channel All -Suffix _all).FullName
+            @($named.Rows | ForEach-Object { $_ } | Where-Object { $_[3] -gt 0 -and $_[0] -lt 250 }) | Should -HaveCount 0
+            # The old behaviour is there on request, fringe and all.
+            $old = Get-TestPixels (Invoke-ImageConvolution -LiteralPath $logo.FullName -Kernel Gaussian5 -AlphaWeighted:$false -Channel All -Suffix _old).FullName
+            @($old.Rows | ForEach-Object { $_ } | Where-Object { $_[3] -gt 0 -and $_[0] -lt 200 }).Count | Should -BeGreaterThan 0
         }
 
         It 'reports a channel the image lacks for that file only, and has no None channel' {

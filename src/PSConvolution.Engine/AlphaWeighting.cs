@@ -1,0 +1,141 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace PSConvolution.Engine;
+
+/// <summary>
+/// Alpha-weighted convolution of an image whose alpha varies, so the colour of invisible pixels never bleeds
+/// into visible ones. Colour is convolved premultiplied (C·A, summed exactly in single precision for 8-bit
+/// samples); then
+/// <list type="bullet">
+/// <item>kernels with no negative weight (blurs) convolve alpha too: C' = Σ K·C·A / Σ K·A, A' = Σ K·A / divisor;</item>
+/// <item>other kernels keep alpha: C' = (Σ K·C·A / divisor) / A, A' = A (the source alpha under the output pixel);</item>
+/// </list>
+/// and C' is 0 where the dividing alpha is 0. The bias, the output range, clamping and rounding then apply to C'
+/// as to any channel. Alpha named in the channel selection is convolved whatever the kernel.
+/// </summary>
+internal sealed class AlphaWeighting
+{
+    public AlphaWeighting(int channels, bool convolveAlpha, bool divideByConvolvedAlpha, float bias, float borderValue)
+    {
+        Channels = channels;
+        ConvolveAlpha = convolveAlpha;
+        DivideByConvolvedAlpha = divideByConvolvedAlpha;
+        Bias = bias;
+
+        // The constant border is a pixel with every channel at the border value, premultiplied like the image.
+        BorderPixel = new float[channels];
+        BorderPixel.AsSpan().Fill(borderValue * borderValue);
+        BorderPixel[channels - 1] = borderValue;
+    }
+
+    /// <summary>2 (grey and alpha) or 4 (RGBA); alpha is the last channel.</summary>
+    public int Channels { get; }
+
+    /// <summary>The alpha channel is convolved (blurs, or alpha named in the selection).</summary>
+    public bool ConvolveAlpha { get; }
+
+    /// <summary>Colour is divided by the convolved alpha (blurs) rather than the source alpha.</summary>
+    public bool DivideByConvolvedAlpha { get; }
+
+    /// <summary>Added to colour after dividing by alpha, and to a convolved alpha.</summary>
+    public float Bias { get; }
+
+    /// <summary>The premultiplied constant border pixel.</summary>
+    public float[] BorderPixel { get; }
+
+    /// <summary>True when some pixel is not fully opaque.</summary>
+    public static bool HasVaryingAlpha<T>(ReadOnlySpan<T> samples, int channels)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(byte))
+        {
+            ReadOnlySpan<byte> bytes = System.Runtime.InteropServices.MemoryMarshal.Cast<T, byte>(samples);
+            for (int i = channels - 1; i < bytes.Length; i += channels)
+            {
+                if (bytes[i] != byte.MaxValue)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        ReadOnlySpan<ushort> words = System.Runtime.InteropServices.MemoryMarshal.Cast<T, ushort>(samples);
+        for (int i = channels - 1; i < words.Length; i += channels)
+        {
+            if (words[i] != ushort.MaxValue)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Widens whole pixels to floats with colour premultiplied by alpha: C·A, and A itself.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Premultiply<T>(ReadOnlySpan<T> source, Span<float> destination)
+        where T : unmanaged
+    {
+        int n = Channels;
+        for (int i = 0; i < source.Length; i += n)
+        {
+            float alpha = SampleConversion.ToFloat(source[i + n - 1]);
+            for (int c = 0; c < n - 1; c++)
+            {
+                destination[i + c] = SampleConversion.ToFloat(source[i + c]) * alpha;
+            }
+
+            destination[i + n - 1] = alpha;
+        }
+    }
+
+    /// <summary>
+    /// Finishes one output row: <paramref name="sums"/> holds the premultiplied weighted sums of each channel
+    /// (before the divisor), <paramref name="centre"/> the source row under the output row's anchors.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void StoreRow<T>(ReadOnlySpan<float> sums, float divisor, float max, bool absolute, bool[] selected, ReadOnlySpan<T> centre, KernelSamplingMap columns, Span<T> destination)
+        where T : unmanaged
+    {
+        int n = Channels;
+        int a = n - 1;
+        int outWidth = columns.OutputLength;
+        for (int x = 0; x < outWidth; x++)
+        {
+            int o = x * n;
+            int s = ((x * columns.Stride) + columns.CentreOffset) * n;
+            float sourceAlpha = SampleConversion.ToFloat(centre[s + a]);
+            float convolvedAlpha = sums[o + a] / divisor;
+            float dividing = DivideByConvolvedAlpha ? convolvedAlpha : sourceAlpha;
+            for (int c = 0; c < a; c++)
+            {
+                if (!selected[c])
+                {
+                    destination[o + c] = centre[s + c];
+                    continue;
+                }
+
+                float colour = dividing != 0 ? sums[o + c] / divisor / dividing : 0f;
+                destination[o + c] = Quantize<T>(colour + Bias, max, absolute);
+            }
+
+            destination[o + a] = ConvolveAlpha ? Quantize<T>(convolvedAlpha + Bias, max, absolute) : centre[s + a];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Quantize<T>(float v, float max, bool absolute)
+        where T : unmanaged
+    {
+        if (absolute)
+        {
+            v = MathF.Abs(v);
+        }
+
+        v = MathF.Round(Math.Clamp(v, 0f, max), MidpointRounding.ToEven);
+        return typeof(T) == typeof(byte) ? (T)(object)(byte)v : (T)(object)(ushort)v;
+    }
+}

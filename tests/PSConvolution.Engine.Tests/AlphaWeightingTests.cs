@@ -1,0 +1,270 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using PSConvolution.Engine;
+using Xunit;
+
+namespace PSConvolution.Engine.Tests;
+
+/// <summary>
+/// Alpha-weighted convolution against the contract's formulas, written out in double precision one pixel at a
+/// time: colour premultiplied by alpha; blurs divide by the convolved alpha, other kernels by the source alpha;
+/// 0 where the dividing alpha is 0.
+/// </summary>
+public sealed class AlphaWeightingTests
+{
+    public static IEnumerable<object[]> Seeds => Enumerable.Range(1, 160).Select(s => new object[] { s });
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void MatchesTheFormulas(int seed)
+    {
+        var random = new Random(seed);
+        int kh = (random.Next(0, 4) * 2) + 1;
+        int kw = random.Next(3) == 0 ? kh : (random.Next(0, 4) * 2) + 1;
+        bool blur = random.Next(2) == 0;
+        KernelMatrix matrix = RandomMatrix(random, kw, kh, blur);
+        int width = random.Next(1, 40);
+        int height = random.Next(1, 20);
+        PixelLayout layout = random.Next(3) == 0 ? PixelLayout.GrayAlpha : PixelLayout.Rgba;
+        int bitDepth = random.Next(4) == 0 ? 16 : 8;
+        var options = new ConvolutionOptions
+        {
+            BorderMode = (BorderMode)random.Next(5),
+            BorderValue = random.Next(4) switch { 0 => 255, 1 => random.Next(256), _ => 0 },
+            Padding = random.Next(4) == 0 && width >= kw && height >= kh ? PaddingMode.Valid : PaddingMode.Same,
+            Stride = random.Next(1, 4),
+            FlipKernel = random.Next(2) == 0,
+            OutputRange = random.Next(2) == 0 ? OutputRange.Clamp : OutputRange.Absolute,
+            Divisor = random.Next(4) == 0 ? random.Next(1, 40) : null,
+            Bias = !blur && random.Next(3) == 0 ? random.Next(-64, 128) : null,
+            Channels = TestImages.RandomChannels(random, layout),
+            MaxDegreeOfParallelism = random.Next(1, 3),
+        };
+        var kernel = new ConvolutionKernel("Random", "Custom", "random", new[] { matrix });
+        using PlanarImage image = RandomTransparentImage(random, width, height, layout, bitDepth);
+        using PlanarImage result = ImageConvolver.Convolve(image, new[] { kernel }, options);
+        AssertMatches(image, result, options.FlipKernel ? matrix.Rotate180() : matrix, options, blur);
+    }
+
+    [Theory]
+    [InlineData("Sobel")]
+    [InlineData("Kirsch")]
+    public void OperatorsOfSeveralKernelsDivideTheirCombinedResponseBySourceAlpha(string name)
+    {
+        var random = new Random(name.Length);
+        using PlanarImage image = RandomTransparentImage(random, 37, 23, PixelLayout.Rgba, 8);
+        ConvolutionKernel kernel = KernelLibrary.Get(name);
+        using PlanarImage result = ImageConvolver.Convolve(image, new[] { kernel }, ConvolutionOptions.Default);
+        double[][,] matrices = kernel.Matrices.Select(TestImages.ToArray).ToArray();
+        for (int y = 0; y < image.Height; y++)
+        {
+            for (int x = 0; x < image.Width; x++)
+            {
+                double alpha = image.GetChannel(3)[(y * image.Width) + x];
+                for (int c = 0; c < 3; c++)
+                {
+                    double[] responses = matrices.Select((m, i) => PremultipliedSum(image, c, m, y, x, BorderMode.Replicate, 0) / kernel.GetDivisor(i)).ToArray();
+                    double combined = kernel.Combination == KernelCombination.Magnitude ? Math.Sqrt(responses.Sum(r => r * r)) : responses.Max();
+                    double expected = ReferenceConvolution.Quantize(alpha == 0 ? 0 : combined / alpha, 255, kernel.OutputRange);
+                    Assert.InRange(result.GetChannel(c)[(y * image.Width) + x], expected - 1, expected + 1);
+                }
+
+                Assert.Equal(alpha, result.GetChannel(3)[(y * image.Width) + x]);
+            }
+        }
+    }
+
+    [Fact]
+    public void AnInvisiblePixelsColourNeverReachesAVisibleOne()
+    {
+        // A white disc on transparent pixels stored as black (0,0,0,0), the way most logos are saved.
+        using var logo = new PlanarImage(40, 40, PixelLayout.Rgba, 8);
+        for (int y = 0; y < 40; y++)
+        {
+            for (int x = 0; x < 40; x++)
+            {
+                bool inside = ((x - 20) * (x - 20)) + ((y - 20) * (y - 20)) < 144;
+                for (int c = 0; c < 4; c++)
+                {
+                    logo.GetChannel(c)[(y * 40) + x] = inside ? 255 : 0;
+                }
+            }
+        }
+
+        foreach (string name in new[] { "Gaussian5", "Box5", "Sharpen", "Gaussian3", "UnsharpMask5" })
+        {
+            using PlanarImage blurred = ImageConvolver.Convolve(logo, new[] { KernelLibrary.Get(name) }, ConvolutionOptions.Default);
+            for (int i = 0; i < 40 * 40; i++)
+            {
+                float a = blurred.GetChannel(3)[i] / 255f;
+                float overWhite = (blurred.GetChannel(0)[i] * a) + (255 * (1 - a));
+                Assert.True(overWhite >= 250, $"{name}: pixel {i} reads {overWhite} over white");
+            }
+        }
+
+        using PlanarImage soft = ImageConvolver.Convolve(logo, new[] { KernelLibrary.Get("Gaussian5") }, ConvolutionOptions.Default);
+        float[] edge = soft.GetChannel(3).ToArray().Where(a => a is > 0 and < 255).ToArray();
+        Assert.NotEmpty(edge);
+
+        // Without alpha weighting the black of the invisible pixels bleeds in (the old dark fringe).
+        using PlanarImage independent = ImageConvolver.Convolve(logo, new[] { KernelLibrary.Get("Gaussian5") }, new ConvolutionOptions { AlphaWeighted = false });
+        Assert.Contains(independent.GetChannel(0).ToArray(), v => v is > 0 and < 250);
+    }
+
+    [Fact]
+    public void AChainEqualsOneCallPerKernel()
+    {
+        var random = new Random(11);
+        using PlanarImage image = RandomTransparentImage(random, 45, 31, PixelLayout.Rgba, 8);
+        ConvolutionKernel[] chain = { KernelLibrary.Get("Sharpen"), KernelLibrary.Get("Gaussian5"), KernelLibrary.Get("Emboss") };
+        using PlanarImage all = ImageConvolver.Convolve(image, chain, ConvolutionOptions.Default with { Stride = 2 });
+        using PlanarImage first = ImageConvolver.Convolve(image, new[] { chain[0] }, ConvolutionOptions.Default);
+        using PlanarImage second = ImageConvolver.Convolve(first, new[] { chain[1] }, ConvolutionOptions.Default);
+        using PlanarImage third = ImageConvolver.Convolve(second, new[] { chain[2] }, ConvolutionOptions.Default with { Stride = 2 });
+        for (int c = 0; c < 4; c++)
+        {
+            Assert.Equal(third.GetChannel(c).ToArray(), all.GetChannel(c).ToArray());
+        }
+    }
+
+    [Fact]
+    public void AnOpaqueImageGivesTheSameResultAsWithoutWeighting()
+    {
+        var random = new Random(12);
+        using PlanarImage image = TestImages.Random(random, 33, 21, PixelLayout.Rgba, 8);
+        image.GetChannel(3).Fill(255);
+        foreach (string name in new[] { "Gaussian5", "Sharpen", "Sobel" })
+        {
+            using PlanarImage weighted = ImageConvolver.Convolve(image, new[] { KernelLibrary.Get(name) }, ConvolutionOptions.Default);
+            using PlanarImage independent = ImageConvolver.Convolve(image, new[] { KernelLibrary.Get(name) }, new ConvolutionOptions { AlphaWeighted = false });
+            for (int c = 0; c < 4; c++)
+            {
+                Assert.Equal(independent.GetChannel(c).ToArray(), weighted.GetChannel(c).ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void WideRowsReachEverySimdBlock()
+    {
+        // Rows of 300 RGBA pixels (1,200 floats) cover every vector width and its tail, with a fractional separable blur.
+        var random = new Random(13);
+        using PlanarImage image = RandomTransparentImage(random, 300, 9, PixelLayout.Rgba, 8);
+        ConvolutionKernel gaussian = KernelLibrary.Create("Gaussian", 7, 1.3, null, null);
+        Assert.True(gaussian.IsSeparable);
+        using PlanarImage result = ImageConvolver.Convolve(image, new[] { gaussian }, ConvolutionOptions.Default);
+        AssertMatches(image, result, gaussian.Matrices[0], ConvolutionOptions.Default, blur: true);
+    }
+
+    private static void AssertMatches(PlanarImage image, PlanarImage result, KernelMatrix applied, ConvolutionOptions options, bool blur)
+    {
+        int n = image.Channels;
+        int a = n - 1;
+        double max = image.MaxValue;
+        double scale = max / 255.0;
+        double divisor = options.Divisor ?? applied.DefaultDivisor;
+        double bias = (options.Bias ?? 0) * scale;
+        double borderValue = options.BorderValue * scale;
+        double[,] k = TestImages.ToArray(applied);
+        OutputRange range = options.OutputRange ?? OutputRange.Clamp;
+        bool alphaNamed = options.Channels is ColorChannel s && (s & ColorChannel.Alpha) != 0;
+        int outH = options.Padding == PaddingMode.Same ? (int)Math.Ceiling(image.Height / (double)options.Stride) : ((image.Height - applied.Height) / options.Stride) + 1;
+        int outW = options.Padding == PaddingMode.Same ? (int)Math.Ceiling(image.Width / (double)options.Stride) : ((image.Width - applied.Width) / options.Stride) + 1;
+        Assert.Equal(outH, result.Height);
+        Assert.Equal(outW, result.Width);
+        for (int y = 0; y < outH; y++)
+        {
+            for (int x = 0; x < outW; x++)
+            {
+                int cy = (y * options.Stride) + (options.Padding == PaddingMode.Same ? 0 : applied.AnchorY);
+                int cx = (x * options.Stride) + (options.Padding == PaddingMode.Same ? 0 : applied.AnchorX);
+                double sourceAlpha = image.GetChannel(a)[(cy * image.Width) + cx];
+                double convolvedAlpha = PremultipliedSum(image, -1, k, cy, cx, options.BorderMode, borderValue, applied.AnchorY, applied.AnchorX) / divisor;
+                double dividing = blur ? convolvedAlpha : sourceAlpha;
+                for (int c = 0; c < n; c++)
+                {
+                    double actual = result.GetChannel(c)[(y * outW) + x];
+                    double expected;
+                    if (c == a)
+                    {
+                        expected = blur || alphaNamed ? ReferenceConvolution.Quantize(convolvedAlpha + bias, max, range) : sourceAlpha;
+                    }
+                    else if (!ImageConvolver.IsSelected(image.Layout, c, options.Channels))
+                    {
+                        expected = image.GetChannel(c)[(cy * image.Width) + cx];
+                    }
+                    else
+                    {
+                        double sum = PremultipliedSum(image, c, k, cy, cx, options.BorderMode, borderValue, applied.AnchorY, applied.AnchorX) / divisor;
+                        expected = ReferenceConvolution.Quantize((dividing == 0 ? 0 : sum / dividing) + bias, max, range);
+                    }
+
+                    // One level on 8-bit images; 16-bit images divide by alphas as small as 1/65535 of full scale.
+                    double tolerance = image.BitDepth == 8 ? 1 : 1 + (c == a ? 0 : 4e-3 * max * max / Math.Max(Math.Abs(dividing), 1));
+                    Assert.True(Math.Abs(actual - expected) <= tolerance, $"pixel ({x}, {y}) channel {c}: expected {expected}, got {actual}");
+                }
+            }
+        }
+    }
+
+    // Σ K·C·A for a colour channel, Σ K·A for channel -1; the constant border is a pixel with every channel at the border value.
+    private static double PremultipliedSum(PlanarImage image, int channel, double[,] k, int cy, int cx, BorderMode border, double borderValue, int ay = -1, int ax = -1)
+    {
+        int kh = k.GetLength(0);
+        int kw = k.GetLength(1);
+        ay = ay < 0 ? kh / 2 : ay;
+        ax = ax < 0 ? kw / 2 : ax;
+        double[,] alpha = TestImages.ChannelAsArray(image, image.Channels - 1);
+        double[,]? colour = channel < 0 ? null : TestImages.ChannelAsArray(image, channel);
+        double sum = 0;
+        for (int i = 0; i < kh; i++)
+        {
+            for (int j = 0; j < kw; j++)
+            {
+                double a = ReferenceConvolution.Sample(alpha, cy + i - ay, cx + j - ax, border, borderValue);
+                double c = colour is null ? 1 : ReferenceConvolution.Sample(colour, cy + i - ay, cx + j - ax, border, borderValue);
+                sum += k[i, j] * c * a;
+            }
+        }
+
+        return sum;
+    }
+
+    private static PlanarImage RandomTransparentImage(Random random, int width, int height, PixelLayout layout, int bitDepth)
+    {
+        PlanarImage image = TestImages.Random(random, width, height, layout, bitDepth);
+        Span<float> alpha = image.GetChannel(image.Channels - 1);
+        for (int i = 0; i < alpha.Length; i++)
+        {
+            // Mostly fully transparent or opaque, as cut-outs are, with partial edges and the odd near-zero alpha.
+            alpha[i] = random.Next(5) switch { 0 => 0, 1 => image.MaxValue, 2 => random.Next(1, 4), _ => random.Next(0, (int)image.MaxValue + 1) };
+        }
+
+        alpha[0] = 0;
+        alpha[alpha.Length - 1] = image.MaxValue;
+        return image;
+    }
+
+    private static KernelMatrix RandomMatrix(Random random, int kw, int kh, bool blur)
+    {
+        var rows = new double[kh][];
+        bool separable = blur && random.Next(3) == 0;
+        double[] column = Enumerable.Range(0, kh).Select(_ => random.NextDouble() + 0.1).ToArray();
+        double[] row = Enumerable.Range(0, kw).Select(_ => random.NextDouble() + 0.1).ToArray();
+        bool integer = random.Next(2) == 0;
+        for (int i = 0; i < kh; i++)
+        {
+            rows[i] = new double[kw];
+            for (int j = 0; j < kw; j++)
+            {
+                double w = separable ? column[i] * row[j] : integer ? random.Next(blur ? 0 : -4, 5) : (random.NextDouble() * (blur ? 2 : 4)) - (blur ? 0 : 2);
+                rows[i][j] = w;
+            }
+        }
+
+        // Blurs need a positive sum; signed kernels need some negative weight to count as such.
+        rows[kh / 2][kw / 2] = blur ? rows[kh / 2][kw / 2] + 1 : rows[kh / 2][kw / 2] - 9;
+        return KernelMatrix.Create(rows);
+    }
+}
