@@ -1,5 +1,7 @@
 using System;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace PSConvolution.Engine;
 
@@ -45,13 +47,32 @@ internal sealed class AlphaWeighting
     public float[] BorderPixel { get; }
 
     /// <summary>True when some pixel is not fully opaque.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool HasVaryingAlpha<T>(ReadOnlySpan<T> samples, int channels)
         where T : unmanaged
     {
         if (typeof(T) == typeof(byte))
         {
-            ReadOnlySpan<byte> bytes = System.Runtime.InteropServices.MemoryMarshal.Cast<T, byte>(samples);
-            for (int i = channels - 1; i < bytes.Length; i += channels)
+            ReadOnlySpan<byte> bytes = MemoryMarshal.Cast<T, byte>(samples);
+            int i = 0;
+            if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && channels == 4)
+            {
+                // Every other byte set: a pixel is opaque when its word is all ones.
+                ReadOnlySpan<uint> pixels = MemoryMarshal.Cast<byte, uint>(bytes);
+                var others = new Vector<uint>(0x00FFFFFFu);
+                int p = 0;
+                for (; p <= pixels.Length - Vector<uint>.Count; p += Vector<uint>.Count)
+                {
+                    if (!Vector.EqualsAll(new Vector<uint>(pixels.Slice(p)) | others, Vector<uint>.AllBitsSet))
+                    {
+                        return true;
+                    }
+                }
+
+                i = p * 4;
+            }
+
+            for (i += channels - 1; i < bytes.Length; i += channels)
             {
                 if (bytes[i] != byte.MaxValue)
                 {
@@ -62,7 +83,7 @@ internal sealed class AlphaWeighting
             return false;
         }
 
-        ReadOnlySpan<ushort> words = System.Runtime.InteropServices.MemoryMarshal.Cast<T, ushort>(samples);
+        ReadOnlySpan<ushort> words = MemoryMarshal.Cast<T, ushort>(samples);
         for (int i = channels - 1; i < words.Length; i += channels)
         {
             if (words[i] != ushort.MaxValue)

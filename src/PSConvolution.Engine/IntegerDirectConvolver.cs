@@ -193,20 +193,20 @@ internal static class IntegerDirectConvolver
         return smallest;
     }
 
-    public static void Convolve(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, InterleavedConvolver.Step step, Plan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, System.Threading.CancellationToken cancellation)
+    public static void Convolve(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, InterleavedConvolver.Step step, Plan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, System.Threading.CancellationToken cancellation, int firstRow = 0, int endRow = int.MaxValue)
     {
         if (plan.Unsigned)
         {
             ushort[] weights = Array.ConvertAll(plan.Weights, w => (ushort)w);
-            Convolve<ushort>(source, width, height, channels, destination, step, plan, weights, rows, columns, parallel, cancellation);
+            Convolve<ushort>(source, width, height, channels, destination, step, plan, weights, rows, columns, parallel, cancellation, firstRow, endRow);
         }
         else
         {
-            Convolve<short>(source, width, height, channels, destination, step, plan, plan.Weights, rows, columns, parallel, cancellation);
+            Convolve<short>(source, width, height, channels, destination, step, plan, plan.Weights, rows, columns, parallel, cancellation, firstRow, endRow);
         }
     }
 
-    private static void Convolve<T>(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, InterleavedConvolver.Step step, Plan plan, T[] weights, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, System.Threading.CancellationToken cancellation)
+    private static void Convolve<T>(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, InterleavedConvolver.Step step, Plan plan, T[] weights, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, System.Threading.CancellationToken cancellation, int firstRow = 0, int endRow = int.MaxValue)
         where T : unmanaged, System.Numerics.INumber<T>
     {
         KernelMatrix m = step.Matrices[0];
@@ -222,7 +222,7 @@ internal static class IntegerDirectConvolver
         // The sums wrap at 16 bits, which is harmless: every tap is added in the same wrapping arithmetic and the
         // true total fits the lane, so the wrapped total is the true one.
         int cachedLength = plan.Runs ? paddedLength + channels : paddedLength;
-        RowBands.Run(rows.OutputLength, parallel, (start, end) =>
+        RowBands.Run(firstRow, Math.Min(endRow, rows.OutputLength), parallel, (start, end) =>
         {
             using var cache = new RowCache<T>(kh + rows.Stride + 1, cachedLength);
             T[]? scratch = plan.Runs ? ArrayPool<T>.Shared.Rent(paddedLength) : null;

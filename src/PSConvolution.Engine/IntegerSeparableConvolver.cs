@@ -66,7 +66,7 @@ internal static class IntegerSeparableConvolver
         return true;
     }
 
-    public static void Convolve(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, InterleavedConvolver.Step step, Plan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, System.Threading.CancellationToken cancellation)
+    public static void Convolve(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, InterleavedConvolver.Step step, Plan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, System.Threading.CancellationToken cancellation, int firstRow = 0, int endRow = int.MaxValue)
     {
         int outWidth = columns.OutputLength;
         int rowLength = (((outWidth - 1) * columns.Stride) + 1) * channels;
@@ -91,7 +91,7 @@ internal static class IntegerSeparableConvolver
         // Vertical pass first, straight from the stored bytes of the kh rows under each output row into one padded
         // 16-bit row, then the horizontal pass rounds and stores bytes as it goes: no intermediate image, no row
         // cache, and the working set is one 16-bit row plus kh source rows, all in the first two cache levels.
-        RowBands.Run(rows.OutputLength, parallel, (start, end) =>
+        RowBands.Run(firstRow, Math.Min(endRow, rows.OutputLength), parallel, (start, end) =>
         {
             ushort[] padded = ArrayPool<ushort>.Shared.Rent(paddedLength);
             // With a column stride the row is computed at stride 1 and every stride-th pixel kept.

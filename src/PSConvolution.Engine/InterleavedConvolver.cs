@@ -44,33 +44,63 @@ internal static class InterleavedConvolver
 
         public bool[] Selected { get; }
 
-        /// <summary>Set when colour is convolved alpha-weighted; then the integer paths are not used.</summary>
+        /// <summary>Set when colour is convolved alpha-weighted.</summary>
         public AlphaWeighting? Alpha { get; init; }
+
+        /// <summary>The same step with other alpha weighting and bias.</summary>
+        public Step With(AlphaWeighting? alpha, float bias) => new(Matrices, Combination, Divisors, bias, BorderValue, Max, Range, Selected) { Alpha = alpha };
     }
 
     public static void Convolve<T>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, in Step step, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel)
         where T : unmanaged
     {
-        if (step.Alpha is null && typeof(T) == typeof(byte) && IntegerSeparableConvolver.TryPlan(step, out IntegerSeparableConvolver.Plan integerPlan))
-        {
-            ReadOnlyMemory<T> s = source;
-            Memory<T> d = destination;
-            IntegerSeparableConvolver.Convolve(Unsafe.As<ReadOnlyMemory<T>, ReadOnlyMemory<byte>>(ref s), width, height, channels, Unsafe.As<Memory<T>, Memory<byte>>(ref d), step, integerPlan, rows, columns, parallel, parallel.CancellationToken);
-            return;
-        }
-
-        if (step.Alpha is null && typeof(T) == typeof(byte) && IntegerDirectConvolver.TryPlan(step, out IntegerDirectConvolver.Plan directPlan))
-        {
-            ReadOnlyMemory<T> s = source;
-            Memory<T> d = destination;
-            IntegerDirectConvolver.Convolve(Unsafe.As<ReadOnlyMemory<T>, ReadOnlyMemory<byte>>(ref s), width, height, channels, Unsafe.As<Memory<T>, Memory<byte>>(ref d), step, directPlan, rows, columns, parallel, parallel.CancellationToken);
-            return;
-        }
-
         var plan = new Plan(step, rows, columns, channels) { Cancellation = parallel.CancellationToken };
         AlphaWeighting? alpha = step.Alpha;
         SampleWidener<T, float> widen = alpha is null ? SampleConversion.ToFloat<T> : alpha.Premultiply<T>;
+        if (typeof(T) == typeof(byte))
+        {
+            ReadOnlyMemory<T> s = source;
+            Memory<T> d = destination;
+            ReadOnlyMemory<byte> bytes = Unsafe.As<ReadOnlyMemory<T>, ReadOnlyMemory<byte>>(ref s);
+            Memory<byte> output = Unsafe.As<Memory<T>, Memory<byte>>(ref d);
+
+            // Alpha-weighted 8-bit steps run unweighted on an integer path where they can; the pixels whose
+            // kernel window holds more than one alpha value are then corrected, block by block while the
+            // block's rows are still in cache.
+            InterleavedConvolver.Step unweighted = alpha is not null && AlphaEdgeCorrection.Applies(step, alpha) ? step.With(null, alpha.Bias) : step;
+            Action<int, int, ParallelOptions>? integer = unweighted.Alpha is null ? IntegerRows(bytes, width, height, channels, output, unweighted, rows, columns) : null;
+            if (integer is not null)
+            {
+                if (alpha is null)
+                {
+                    integer(0, rows.OutputLength, parallel);
+                }
+                else
+                {
+                    AlphaEdgeCorrection.Run(bytes, width, height, channels, output, step, alpha, rows, columns, parallel, integer, (start, end) => ConvolveBand(source, width, height, channels, destination, plan, widen, start, end));
+                }
+
+                return;
+            }
+        }
+
         RowBands.Run(rows.OutputLength, parallel, (start, end) => ConvolveBand(source, width, height, channels, destination, plan, widen, start, end));
+    }
+
+    // Output rows [start, end) of the step on one of the exact integer paths, or null when neither takes it.
+    private static Action<int, int, ParallelOptions>? IntegerRows(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, Step step, KernelSamplingMap rows, KernelSamplingMap columns)
+    {
+        if (IntegerSeparableConvolver.TryPlan(step, out IntegerSeparableConvolver.Plan separable))
+        {
+            return (start, end, parallel) => IntegerSeparableConvolver.Convolve(source, width, height, channels, destination, step, separable, rows, columns, parallel, parallel.CancellationToken, start, end);
+        }
+
+        if (IntegerDirectConvolver.TryPlan(step, out IntegerDirectConvolver.Plan direct))
+        {
+            return (start, end, parallel) => IntegerDirectConvolver.Convolve(source, width, height, channels, destination, step, direct, rows, columns, parallel, parallel.CancellationToken, start, end);
+        }
+
+        return null;
     }
 
     /// <summary>Everything about one step that does not change from row to row, computed once per image.</summary>

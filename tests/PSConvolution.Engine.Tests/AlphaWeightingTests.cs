@@ -235,6 +235,24 @@ public sealed class AlphaWeightingTests
     {
         PlanarImage image = TestImages.Random(random, width, height, layout, bitDepth);
         Span<float> alpha = image.GetChannel(image.Channels - 1);
+        if (random.Next(2) == 0)
+        {
+            // A cut-out: an opaque disc on invisible pixels with a soft rim, so most kernel windows hold one
+            // alpha value (0 or full) and only those over the rim hold several.
+            double cx = random.Next(width), cy = random.Next(height), radius = random.Next(2, Math.Max(3, width));
+            for (int y = 0; y < height; y++)
+            {
+                for (int x = 0; x < width; x++)
+                {
+                    double d = Math.Sqrt(((x - cx) * (x - cx)) + ((y - cy) * (y - cy)));
+                    alpha[(y * width) + x] = d < radius ? image.MaxValue : d < radius + 1.5 ? random.Next(0, (int)image.MaxValue + 1) : 0;
+                }
+            }
+
+            alpha[0] = alpha[0] == 0 ? image.MaxValue : 0;
+            return image;
+        }
+
         for (int i = 0; i < alpha.Length; i++)
         {
             // Mostly fully transparent or opaque, as cut-outs are, with partial edges and the odd near-zero alpha.

@@ -1,0 +1,469 @@
+using System;
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Threading.Tasks;
+
+namespace PSConvolution.Engine;
+
+/// <summary>
+/// Makes an unweighted result alpha-weighted where it is not already. Wherever every sample under the kernel
+/// has the same alpha a, the alpha-weighted colour equals the unweighted one (Σ K·C·a / Σ K·a = Σ K·C / Σ K for
+/// a blur whose divisor is its sum; (Σ K·C·a / d) / a = Σ K·C / d for any other kernel), and where that alpha is
+/// 0 the colour is 0. So 8-bit images run the fast integer paths unweighted, and only the pixels whose window
+/// holds more than one alpha value (the edges of a cut-out) are recomputed here, in double precision from the
+/// formulas. Where such pixels are many (alpha that varies everywhere), a block of rows is recomputed by the
+/// premultiplied float path instead.
+/// </summary>
+internal static class AlphaEdgeCorrection
+{
+    /// <summary>
+    /// Correcting one pixel costs about one multiply-add per tap and channel; recomputing a block with the
+    /// premultiplied float path costs about this many per pixel and channel.
+    /// </summary>
+    private const int RecomputeCostPerSample = 6;
+
+    /// <summary>True when the unweighted result of <paramref name="step"/> is the weighted one wherever alpha is uniform.</summary>
+    public static bool Applies(in InterleavedConvolver.Step step, AlphaWeighting alpha)
+        => step.Matrices.Length == 1 && (!alpha.DivideByConvolvedAlpha || step.Divisors[0] == (float)step.Matrices[0].Sum);
+
+    /// <summary>
+    /// Runs the alpha-weighted <c>step</c>: block by block, <c>unweighted</c> writes output rows [start, end)
+    /// without weighting, on one thread, and the block is corrected while its rows are still in cache, or, where
+    /// most of its pixels lie on alpha edges, recomputed whole by <c>recompute</c> (the premultiplied float path).
+    /// </summary>
+    public static void Run(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, InterleavedConvolver.Step step, AlphaWeighting alpha, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, Action<int, int, ParallelOptions> unweighted, Action<int, int> recompute)
+    {
+        var taps = new Taps(step.Matrices[0]);
+        var single = new ParallelOptions { MaxDegreeOfParallelism = 1, CancellationToken = parallel.CancellationToken };
+
+        // Blocks of at least 16 rows, and four times the kernel's height, so rows cached by the integer path are reused.
+        int blockRows = Math.Max(16, 4 * rows.Taps);
+        RowBands.Run(rows.OutputLength, parallel, (start, end) =>
+        {
+            int spanLength = ((columns.OutputLength - 1) * columns.Stride) + 1;
+            int maxPositions = ((blockRows - 1) * rows.Stride) + rows.Taps;
+            byte[] padded = ArrayPool<byte>.Shared.Rent(columns.PaddedLength);
+            byte[] low = ArrayPool<byte>.Shared.Rent(maxPositions * spanLength);
+            byte[] high = ArrayPool<byte>.Shared.Rent(maxPositions * spanLength);
+            byte[] windowLow = ArrayPool<byte>.Shared.Rent(blockRows * spanLength);
+            byte[] windowHigh = ArrayPool<byte>.Shared.Rent(blockRows * spanLength);
+            try
+            {
+                for (int y0 = start; y0 < end; y0 += blockRows)
+                {
+                    parallel.CancellationToken.ThrowIfCancellationRequested();
+                    int y1 = Math.Min(end, y0 + blockRows);
+                    unweighted(y0, y1, single);
+                    int positions = ((y1 - y0 - 1) * rows.Stride) + rows.Taps;
+
+                    // Horizontal minimum and maximum of alpha over the kernel's width, for every row the block reads,
+                    // then over its height for every output row.
+                    for (int p = 0; p < positions; p++)
+                    {
+                        int r = rows.Indices[(y0 * rows.Stride) + p];
+                        PadAlpha(source.Span, width, height, channels, r, columns, (byte)step.BorderValue, padded);
+                        MinMax(padded, columns.Taps, low.AsSpan(p * spanLength, spanLength), high.AsSpan(p * spanLength, spanLength));
+                    }
+
+                    long edges = 0;
+                    for (int y = y0; y < y1; y++)
+                    {
+                        Span<byte> l = windowLow.AsSpan((y - y0) * spanLength, spanLength);
+                        Span<byte> h = windowHigh.AsSpan((y - y0) * spanLength, spanLength);
+                        Window(low, high, (y - y0) * rows.Stride, rows.Taps, spanLength, l, h);
+                        edges += CountEdges(l, h, columns.Stride);
+                    }
+
+                    long blockSamples = (long)(y1 - y0) * columns.OutputLength * channels;
+                    if (edges * taps.Count * channels > blockSamples * RecomputeCostPerSample)
+                    {
+                        recompute(y0, y1);
+                        continue;
+                    }
+
+                    for (int y = y0; y < y1; y++)
+                    {
+                        CorrectRow(source.Span, width, height, channels, destination.Span, step, alpha, taps, rows, columns, y, windowLow.AsSpan((y - y0) * spanLength, spanLength), windowHigh.AsSpan((y - y0) * spanLength, spanLength));
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(padded);
+                ArrayPool<byte>.Shared.Return(low);
+                ArrayPool<byte>.Shared.Return(high);
+                ArrayPool<byte>.Shared.Return(windowLow);
+                ArrayPool<byte>.Shared.Return(windowHigh);
+            }
+        });
+    }
+
+    /// <summary>The alpha samples of one padded row (the border value outside the image).</summary>
+    private static void PadAlpha(ReadOnlySpan<byte> source, int width, int height, int channels, int row, KernelSamplingMap columns, byte border, Span<byte> padded)
+    {
+        if (row == height)
+        {
+            padded.Slice(0, columns.PaddedLength).Fill(border);
+            return;
+        }
+
+        ReadOnlySpan<byte> src = source.Slice(row * width * channels, width * channels);
+        int a = channels - 1;
+        foreach ((int start, int column, int length) in columns.Runs)
+        {
+            Span<byte> target = padded.Slice(start, length);
+            if (column >= width)
+            {
+                target.Fill(border);
+                continue;
+            }
+
+            ExtractAlpha(src.Slice(column * channels, length * channels), channels, target);
+        }
+    }
+
+    // The last byte of every pixel: for RGBA the top byte of each little-endian 32-bit pixel, for grey and
+    // alpha the top byte of each 16-bit pixel, narrowed a vector at a time.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ExtractAlpha(ReadOnlySpan<byte> pixels, int channels, Span<byte> alpha)
+    {
+        int x = 0;
+        if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && channels == 4)
+        {
+            ReadOnlySpan<uint> words = MemoryMarshal.Cast<byte, uint>(pixels);
+            int n = Vector<uint>.Count;
+            for (; x <= alpha.Length - (4 * n); x += 4 * n)
+            {
+                Vector<ushort> lo = Vector.Narrow(new Vector<uint>(words.Slice(x)) >> 24, new Vector<uint>(words.Slice(x + n)) >> 24);
+                Vector<ushort> hi = Vector.Narrow(new Vector<uint>(words.Slice(x + (2 * n))) >> 24, new Vector<uint>(words.Slice(x + (3 * n))) >> 24);
+                Vector.Narrow(lo, hi).CopyTo(alpha.Slice(x));
+            }
+        }
+        else if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && channels == 2)
+        {
+            ReadOnlySpan<ushort> words = MemoryMarshal.Cast<byte, ushort>(pixels);
+            int n = Vector<ushort>.Count;
+            for (; x <= alpha.Length - (2 * n); x += 2 * n)
+            {
+                Vector.Narrow(new Vector<ushort>(words.Slice(x)) >> 8, new Vector<ushort>(words.Slice(x + n)) >> 8).CopyTo(alpha.Slice(x));
+            }
+        }
+
+        for (; x < alpha.Length; x++)
+        {
+            alpha[x] = pixels[(x * channels) + channels - 1];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MinMax(ReadOnlySpan<byte> padded, int taps, Span<byte> low, Span<byte> high)
+    {
+        padded.Slice(0, low.Length).CopyTo(low);
+        padded.Slice(0, high.Length).CopyTo(high);
+        for (int j = 1; j < taps; j++)
+        {
+            ReadOnlySpan<byte> shifted = padded.Slice(j, low.Length);
+            int x = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; x <= low.Length - Vector<byte>.Count; x += Vector<byte>.Count)
+                {
+                    var s = new Vector<byte>(shifted.Slice(x));
+                    Vector.Min(new Vector<byte>(low.Slice(x)), s).CopyTo(low.Slice(x));
+                    Vector.Max(new Vector<byte>(high.Slice(x)), s).CopyTo(high.Slice(x));
+                }
+            }
+
+            for (; x < low.Length; x++)
+            {
+                low[x] = Math.Min(low[x], shifted[x]);
+                high[x] = Math.Max(high[x], shifted[x]);
+            }
+        }
+    }
+
+    // The window's minimum and maximum alpha for one output row: rows first .. first + taps - 1 of the block.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Window(byte[] low, byte[] high, int first, int taps, int length, Span<byte> windowLow, Span<byte> windowHigh)
+    {
+        low.AsSpan(first * length, length).CopyTo(windowLow);
+        high.AsSpan(first * length, length).CopyTo(windowHigh);
+        for (int i = 1; i < taps; i++)
+        {
+            Span<byte> l = low.AsSpan((first + i) * length, length);
+            Span<byte> h = high.AsSpan((first + i) * length, length);
+            int x = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; x <= length - Vector<byte>.Count; x += Vector<byte>.Count)
+                {
+                    Vector.Min(new Vector<byte>(windowLow.Slice(x)), new Vector<byte>(l.Slice(x))).CopyTo(windowLow.Slice(x));
+                    Vector.Max(new Vector<byte>(windowHigh.Slice(x)), new Vector<byte>(h.Slice(x))).CopyTo(windowHigh.Slice(x));
+                }
+            }
+
+            for (; x < length; x++)
+            {
+                windowLow[x] = Math.Min(windowLow[x], l[x]);
+                windowHigh[x] = Math.Max(windowHigh[x], h[x]);
+            }
+        }
+    }
+
+    // Output pixels whose window holds more than one alpha value.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int CountEdges(ReadOnlySpan<byte> low, ReadOnlySpan<byte> high, int stride)
+    {
+        int count = 0;
+        int x = 0;
+        if (stride == 1 && Vector.IsHardwareAccelerated)
+        {
+            for (; x <= low.Length - Vector<byte>.Count; x += Vector<byte>.Count)
+            {
+                Vector<byte> differs = ~Vector.Equals(new Vector<byte>(low.Slice(x)), new Vector<byte>(high.Slice(x)));
+                if (differs != Vector<byte>.Zero)
+                {
+                    for (int k = 0; k < Vector<byte>.Count; k++)
+                    {
+                        count += differs[k] != 0 ? 1 : 0;
+                    }
+                }
+            }
+        }
+
+        for (; x < low.Length; x += stride)
+        {
+            count += low[x] != high[x] ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CorrectRow(ReadOnlySpan<byte> source, int width, int height, int channels, Span<byte> destination, in InterleavedConvolver.Step step, AlphaWeighting alpha, Taps taps, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<byte> windowLow, ReadOnlySpan<byte> windowHigh)
+    {
+        int n = channels;
+        int outWidth = columns.OutputLength;
+        Span<byte> dst = destination.Slice(y * outWidth * n, outWidth * n);
+        byte invisible = Quantize(alpha.Bias, step.Range == OutputRange.Absolute);
+        int x = 0;
+        if (columns.Stride == 1 && Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && (n == 4 || n == 2))
+        {
+            // Most windows of a cut-out hold one alpha value: full (keep the unweighted result) or 0 (the colour
+            // becomes the bias alone, written a vector of pixels at a time).
+            (uint keep, uint fill) = PixelMasks(n, step.Selected, invisible);
+            for (; x <= outWidth - Vector<byte>.Count; x += Vector<byte>.Count)
+            {
+                var low = new Vector<byte>(windowLow.Slice(x));
+                var high = new Vector<byte>(windowHigh.Slice(x));
+                if (!Vector.EqualsAll(low, high))
+                {
+                    for (int k = x; k < x + Vector<byte>.Count; k++)
+                    {
+                        CorrectPixel(source, width, height, n, dst, step, alpha, taps, rows, columns, y, k, windowLow[k], windowHigh[k], invisible);
+                    }
+
+                    continue;
+                }
+
+                Vector<byte> empty = Vector.Equals(high, Vector<byte>.Zero);
+                if (empty != Vector<byte>.Zero)
+                {
+                    ClearInvisible(dst.Slice(x * n, Vector<byte>.Count * n), n, empty, keep, fill);
+                }
+            }
+        }
+
+        for (; x < outWidth; x++)
+        {
+            int p = x * columns.Stride;
+            CorrectPixel(source, width, height, n, dst, step, alpha, taps, rows, columns, y, x, windowLow[p], windowHigh[p], invisible);
+        }
+    }
+
+    // For one pixel of n bytes: the bits to keep (alpha, channels not selected) and the bits to set where every
+    // sample under the kernel is invisible (the selected colour channels, at the bias).
+    private static (uint Keep, uint Fill) PixelMasks(int n, bool[] selected, byte invisible)
+    {
+        uint keep = 0;
+        uint fill = 0;
+        for (int c = 0; c < n; c++)
+        {
+            if (c < n - 1 && selected[c])
+            {
+                fill |= (uint)invisible << (8 * c);
+            }
+            else
+            {
+                keep |= 0xFFu << (8 * c);
+            }
+        }
+
+        return (keep, fill);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ClearInvisible(Span<byte> pixels, int n, Vector<byte> empty, uint keep, uint fill)
+    {
+        Vector.Widen(empty, out Vector<ushort> e0, out Vector<ushort> e1);
+        if (n == 2)
+        {
+            Span<ushort> words = MemoryMarshal.Cast<byte, ushort>(pixels);
+            var keepWords = new Vector<ushort>((ushort)keep);
+            var fillWords = new Vector<ushort>((ushort)fill);
+            int m = Vector<ushort>.Count;
+            Blend(words.Slice(0, m), e0, keepWords, fillWords);
+            Blend(words.Slice(m, m), e1, keepWords, fillWords);
+            return;
+        }
+
+        Span<uint> pixelWords = MemoryMarshal.Cast<byte, uint>(pixels);
+        Vector.Widen(e0, out Vector<uint> q0, out Vector<uint> q1);
+        Vector.Widen(e1, out Vector<uint> q2, out Vector<uint> q3);
+        var keepPixels = new Vector<uint>(keep);
+        var fillPixels = new Vector<uint>(fill);
+        int count = Vector<uint>.Count;
+        Blend(pixelWords.Slice(0, count), q0, keepPixels, fillPixels);
+        Blend(pixelWords.Slice(count, count), q1, keepPixels, fillPixels);
+        Blend(pixelWords.Slice(2 * count, count), q2, keepPixels, fillPixels);
+        Blend(pixelWords.Slice(3 * count, count), q3, keepPixels, fillPixels);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Blend<TWord>(Span<TWord> words, Vector<TWord> where, Vector<TWord> keep, Vector<TWord> fill)
+        where TWord : unmanaged
+    {
+        var current = new Vector<TWord>(words);
+        Vector.ConditionalSelect(where, (current & keep) | fill, current).CopyTo(words);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CorrectPixel(ReadOnlySpan<byte> source, int width, int height, int n, Span<byte> dst, in InterleavedConvolver.Step step, AlphaWeighting alpha, Taps taps, KernelSamplingMap rows, KernelSamplingMap columns, int y, int x, byte low, byte high, byte invisible)
+    {
+        int a = n - 1;
+        if (low == high)
+        {
+            if (high == 0)
+            {
+                // Every sample under the kernel is invisible: no colour, only the bias.
+                for (int c = 0; c < a; c++)
+                {
+                    if (step.Selected[c])
+                    {
+                        dst[(x * n) + c] = invisible;
+                    }
+                }
+            }
+
+            return;
+        }
+
+        bool absolute = step.Range == OutputRange.Absolute;
+        double bias = alpha.Bias;
+        double divisor = step.Divisors[0];
+        double border = step.BorderValue;
+        int p = x * columns.Stride;
+        int[] rowIndices = rows.Indices;
+        int[] columnIndices = columns.Indices;
+        int firstRow = y * rows.Stride;
+        double s0 = 0, s1 = 0, s2 = 0, sa = 0;
+        for (int t = 0; t < taps.Count; t++)
+        {
+            int r = rowIndices[firstRow + taps.Rows[t]];
+            int col = columnIndices[p + taps.Columns[t]];
+            double w = taps.Weights[t];
+            if (r == height || col == width)
+            {
+                double wa = w * border;
+                s0 += wa * border;
+                s1 += wa * border;
+                s2 += wa * border;
+                sa += wa;
+                continue;
+            }
+
+            int s = ((r * width) + col) * n;
+            double weightedAlpha = w * source[s + a];
+            s0 += weightedAlpha * source[s];
+            if (n == 4)
+            {
+                s1 += weightedAlpha * source[s + 1];
+                s2 += weightedAlpha * source[s + 2];
+            }
+
+            sa += weightedAlpha;
+        }
+
+        Span<double> sums = stackalloc double[4] { s0, s1, s2, 0 };
+        sums[a] = sa;
+        int centre = ((((y * rows.Stride) + rows.CentreOffset) * width) + (p + columns.CentreOffset)) * n;
+        double convolvedAlpha = sums[a] / divisor;
+        double dividing = alpha.DivideByConvolvedAlpha ? convolvedAlpha : source[centre + a];
+        for (int c = 0; c < a; c++)
+        {
+            if (step.Selected[c])
+            {
+                double colour = dividing != 0 ? sums[c] / divisor / dividing : 0;
+                dst[(x * n) + c] = Quantize(colour + bias, absolute);
+            }
+        }
+
+        if (alpha.ConvolveAlpha)
+        {
+            dst[(x * n) + a] = Quantize(convolvedAlpha + bias, absolute);
+        }
+    }
+
+    private static byte Quantize(double v, bool absolute)
+    {
+        if (absolute)
+        {
+            v = Math.Abs(v);
+        }
+
+        return (byte)Math.Round(Math.Clamp(v, 0, 255), MidpointRounding.ToEven);
+    }
+
+    /// <summary>The non-zero weights of a matrix with their rows and columns.</summary>
+    private sealed class Taps
+    {
+        public Taps(KernelMatrix m)
+        {
+            int count = 0;
+            for (int i = 0; i < m.Height; i++)
+            {
+                for (int j = 0; j < m.Width; j++)
+                {
+                    count += m[i, j] != 0 ? 1 : 0;
+                }
+            }
+
+            Rows = new int[count];
+            Columns = new int[count];
+            Weights = new double[count];
+            int t = 0;
+            for (int i = 0; i < m.Height; i++)
+            {
+                for (int j = 0; j < m.Width; j++)
+                {
+                    if (m[i, j] != 0)
+                    {
+                        Rows[t] = i;
+                        Columns[t] = j;
+                        Weights[t++] = m[i, j];
+                    }
+                }
+            }
+        }
+
+        public int Count => Rows.Length;
+
+        public int[] Rows { get; }
+
+        public int[] Columns { get; }
+
+        public double[] Weights { get; }
+    }
+}
