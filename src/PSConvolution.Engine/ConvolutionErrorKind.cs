@@ -38,4 +38,10 @@ public enum ConvolutionErrorKind
 
     /// <summary>The channel selection names a channel the image does not have (alpha of an RGB image, red of a grey one).</summary>
     ChannelNotInImage,
+
+    /// <summary>Another input of the same call already writes this output (same name sent to one folder), or the output is an input of the call.</summary>
+    DestinationCollision,
+
+    /// <summary>The source is not below the base folder whose structure is kept under the destination.</summary>
+    NotUnderRelativeBasePath,
 }

@@ -53,6 +53,19 @@ public static class ImageFileConvolver
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Auto has no extension of its own."),
     };
 
+    /// <summary>The file that writing to <paramref name="path"/> replaces: the final target of a symbolic link, else the path.</summary>
+    public static string WriteTarget(string path)
+    {
+        try
+        {
+            return AtomicFileWriter.FinalTarget(Path.GetFullPath(path));
+        }
+        catch (IOException)
+        {
+            return path;
+        }
+    }
+
     /// <summary>The format a file extension names, or Auto when it names none.</summary>
     public static OutputFormat FormatFromExtension(string path)
     {

@@ -33,6 +33,8 @@ internal static class ErrorRecords
         ConvolutionErrorKind.WriteFailed => ErrorCategory.WriteError,
         ConvolutionErrorKind.NotFileSystemPath => ErrorCategory.InvalidArgument,
         ConvolutionErrorKind.ChannelNotInImage => ErrorCategory.InvalidArgument,
+        ConvolutionErrorKind.DestinationCollision => ErrorCategory.ResourceExists,
+        ConvolutionErrorKind.NotUnderRelativeBasePath => ErrorCategory.InvalidArgument,
         _ => ErrorCategory.NotSpecified,
     };
 }

@@ -24,11 +24,22 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     private const int ProgressId = 0x50c0;
     private const string ProgressActivity = "Invoke-ImageConvolution";
 
+    private static readonly StringComparer PathComparer = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+
     private readonly CancellationTokenSource cancellation = new();
-    private readonly List<string> sources = new();
-    private readonly HashSet<string> seen = new(OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+
+    // Every input taken, and every output claimed with the input that claimed it: two inputs never write one
+    // output, an output never replaces an input of the same call, and a file this call writes is not read back.
+    private readonly HashSet<string> seen = new(PathComparer);
+    private readonly Dictionary<string, string> claimed = new(PathComparer);
+    private readonly Stopwatch watch = new();
+    private OrderedBatch<FileJob>? batch;
     private ConvolutionRequest? request;
     private string? destinationFolder;
+    private string? relativeBase;
+    private int submitted;
+    private int finished;
+    private bool inputComplete;
 
     /// <summary>Image files; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -99,6 +110,11 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? Destination { get; set; }
 
+    /// <summary>Keeps each source's folder below this one as a sub-folder of -Destination.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RelativeBasePath { get; set; }
+
     /// <summary>Text added to each output file name before the extension.</summary>
     [Parameter]
     [AllowEmptyString]
@@ -131,8 +147,13 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     [ValidateRange(1L, long.MaxValue)]
     public long MaxPixels { get; set; } = ConvolutionRequest.DefaultMaxPixels;
 
-    /// <summary>Releases the cancellation source.</summary>
-    public void Dispose() => cancellation.Dispose();
+    /// <summary>Stops and waits for the workers (each deletes its temporary file), then releases the cancellation source.</summary>
+    public void Dispose()
+    {
+        cancellation.Cancel();
+        batch?.Dispose();
+        cancellation.Dispose();
+    }
 
     /// <inheritdoc/>
     protected override void BeginProcessing()
@@ -183,6 +204,22 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
                 ThrowTerminatingError(ErrorRecords.InvalidParameter("DestinationNotFolder", $"-Destination '{destinationFolder}' is a file; give a folder.", Destination));
             }
         }
+
+        if (RelativeBasePath is not null)
+        {
+            if (destinationFolder is null)
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidParameter("RelativeBasePathWithoutDestination", "-RelativeBasePath keeps the sources' folders below -Destination, so it needs -Destination.", RelativeBasePath));
+            }
+
+            relativeBase = System.IO.Path.TrimEndingDirectorySeparator(GetUnresolvedProviderPathFromPSPath(RelativeBasePath));
+            if (!Directory.Exists(relativeBase))
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidParameter("RelativeBasePathNotFolder", $"-RelativeBasePath '{relativeBase}' is not an existing folder.", RelativeBasePath));
+            }
+        }
+
+        watch.Start();
     }
 
     // A sum far below the weights' magnitudes (weights meant to sum to 0, rounded in a script) would amplify
@@ -221,156 +258,184 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         bool literal = ParameterSetName == LiteralPathSet;
         foreach (string path in literal ? LiteralPath : Path)
         {
-            ResolveSources(path, literal);
+            foreach ((string source, ConvolutionException? error) in ResolveSources(path, literal))
+            {
+                if (error is null)
+                {
+                    Submit(source);
+                }
+                else
+                {
+                    // In its turn among the outputs, like every other error.
+                    Batch.AddFailed(new FileJob(source, string.Empty), error);
+                    submitted++;
+                    Drain(untilPending: MaxPending);
+                }
+            }
         }
     }
 
     /// <inheritdoc/>
     protected override void EndProcessing()
     {
-        // Everything that talks to the host (ShouldProcess, errors about outputs) happens here, on the pipeline thread.
-        var jobs = new List<FileJob>(sources.Count);
-        foreach (string source in sources)
+        if (batch is null)
         {
-            string output = GetOutputPath(source);
-            if (!InPlace && PathsEqual(output, source))
-            {
-                WriteError(ErrorRecords.From(ConvolutionErrorKind.DestinationIsSource, source, $"The output for '{source}' would replace the source file. Use -Suffix, -Destination, or -InPlace to replace it on purpose."));
-                continue;
-            }
-
-            string kernels = string.Join(", ", Kernel.Select(k => k.Name));
-            string action = InPlace ? $"Replace with its convolution by {kernels}" : $"Write convolution of '{source}' by {kernels}";
-            if (ShouldProcess(output, action))
-            {
-                jobs.Add(new FileJob(jobs.Count, source, output) { Overwrite = Force || InPlace });
-            }
+            return;
         }
 
-        if (jobs.Count > 0)
-        {
-            RunJobs(jobs);
-        }
-    }
-
-    // Files run on worker threads under one budget of cores: with w workers each image gets cores / w threads.
-    // Workers only post completions to a queue; the pipeline thread writes output, errors and progress,
-    // in input order.
-    private void RunJobs(List<FileJob> jobs)
-    {
-        int workers = Math.Min(ThrottleLimit, jobs.Count);
-        int threadsPerImage = Math.Max(1, Environment.ProcessorCount / workers);
-        ConvolutionRequest shared = request!;
-        var perWorker = new ConvolutionRequest(shared.Kernels, shared.Options with { MaxDegreeOfParallelism = threadsPerImage })
-        {
-            Format = shared.Format,
-            Quality = shared.Quality,
-            MaxPixels = shared.MaxPixels,
-        };
-        CancellationToken token = cancellation.Token;
-        using var completions = new BlockingCollection<FileJob>();
-        int next = -1;
-        int running = workers;
-        var tasks = new Task[workers];
-        for (int w = 0; w < workers; w++)
-        {
-            tasks[w] = Task.Run(() =>
-            {
-                try
-                {
-                    int i;
-                    while ((i = Interlocked.Increment(ref next)) < jobs.Count && !token.IsCancellationRequested)
-                    {
-                        FileJob job = jobs[i];
-                        job.Failure = Convert(job, perWorker, token);
-                        if (job.Failure is OperationCanceledException)
-                        {
-                            break;
-                        }
-
-                        completions.Add(job, CancellationToken.None);
-                    }
-                }
-                finally
-                {
-                    if (Interlocked.Decrement(ref running) == 0)
-                    {
-                        completions.CompleteAdding();
-                    }
-                }
-            });
-        }
-
-        var watch = Stopwatch.StartNew();
-        bool showProgress = jobs.Count > 1;
-        int emitted = 0;
-        int done = 0;
+        inputComplete = true;
+        batch.Complete();
         try
         {
-            foreach (FileJob finished in completions.GetConsumingEnumerable(token))
-            {
-                done++;
-                finished.Done = true;
-                while (emitted < jobs.Count && jobs[emitted].Done)
-                {
-                    Emit(jobs[emitted]);
-                    emitted++;
-                }
-
-                if (showProgress)
-                {
-                    double perFile = watch.Elapsed.TotalSeconds / done;
-                    string status = string.Format(CultureInfo.CurrentCulture, "{0} of {1} files done: {2}", done, jobs.Count, System.IO.Path.GetFileName(finished.Source));
-                    WriteProgress(new ProgressRecord(ProgressId, ProgressActivity, status)
-                    {
-                        PercentComplete = (int)(100L * done / jobs.Count),
-                        SecondsRemaining = (int)Math.Ceiling(perFile * (jobs.Count - done)),
-                        CurrentOperation = finished.Output,
-                    });
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped (Ctrl+C): workers see the same token and clean up their temporary files.
+            Drain(untilPending: 0);
         }
         finally
         {
-            // Also reached when -ErrorAction Stop turns an error into an exception: stop the rest, wait for them.
-            cancellation.Cancel();
-            try
-            {
-                Task.WaitAll(tasks);
-            }
-            catch (AggregateException)
-            {
-            }
-
-            if (showProgress)
+            if (submitted > 1)
             {
                 WriteProgress(new ProgressRecord(ProgressId, ProgressActivity, "Done") { RecordType = ProgressRecordType.Completed, PercentComplete = 100 });
             }
         }
     }
 
-    private static Exception? Convert(FileJob job, ConvolutionRequest request, CancellationToken token)
+    /// <inheritdoc/>
+    protected override void StopProcessing() => cancellation.Cancel();
+
+    // One input, as it arrives: its output is decided and claimed here, on the pipeline thread, before any
+    // later input is looked at, so which input keeps a contested name never depends on which worker is faster.
+    private void Submit(string source)
     {
+        if (claimed.TryGetValue(source, out string? writer))
+        {
+            WriteVerbose($"Skipping '{source}': it is the output of '{writer}' in this call.");
+            return;
+        }
+
+        if (!seen.Add(source))
+        {
+            return; // A file named twice is processed once.
+        }
+
+        var job = new FileJob(source, string.Empty);
+        Exception? refused = null;
         try
         {
-            string folder = System.IO.Path.GetDirectoryName(job.Output)!;
-            Directory.CreateDirectory(folder);
-            ImageFileConvolver.Convert(job.Source, job.Output, request, overwrite: job.Overwrite, token);
-            return null;
+            job = new FileJob(source, GetOutputPath(source));
+            refused = CheckOutput(job);
         }
-        catch (Exception e)
+        catch (ConvolutionException e)
         {
-            return e;
+            refused = e;
+        }
+
+        if (refused is not null)
+        {
+            Batch.AddFailed(job, refused);
+        }
+        else
+        {
+            claimed[job.Output] = source;
+            string kernels = string.Join(", ", Kernel.Select(k => k.Name));
+            string action = InPlace ? $"Replace with its convolution by {kernels}" : $"Write convolution of '{source}' by {kernels}";
+            if (!ShouldProcess(job.Output, action))
+            {
+                return;
+            }
+
+            job.Overwrite = Force || InPlace;
+            Batch.Add(job);
+        }
+
+        submitted++;
+
+        // Emit what is done, in input order; past the bound, wait, so memory stays flat for any number of inputs.
+        Drain(untilPending: MaxPending);
+    }
+
+    // At most this many files are held between input and output: enough to keep every worker busy.
+    private int MaxPending => 4 * ThrottleLimit;
+
+    private OrderedBatch<FileJob> Batch => batch ??= new OrderedBatch<FileJob>(ThrottleLimit, Convert, cancellation.Token);
+
+    private ConvolutionException? CheckOutput(FileJob job)
+    {
+        string output = job.Output;
+        if (!InPlace && PathsEqual(ImageFileConvolver.WriteTarget(output), ImageFileConvolver.WriteTarget(job.Source)))
+        {
+            return new ConvolutionException(ConvolutionErrorKind.DestinationIsSource, job.Source, $"The output for '{job.Source}' would replace the source file. Use -Suffix, -Destination, or -InPlace to replace it on purpose.");
+        }
+
+        if (claimed.TryGetValue(output, out string? first))
+        {
+            return new ConvolutionException(ConvolutionErrorKind.DestinationCollision, job.Source, $"'{job.Source}' would be written to '{output}', which '{first}' writes in this call, so it was not processed. Use -RelativeBasePath with -Destination to keep the sources' folders apart, or -Suffix.");
+        }
+
+        if (!InPlace && seen.Contains(output))
+        {
+            return new ConvolutionException(ConvolutionErrorKind.DestinationCollision, job.Source, $"'{job.Source}' would be written to '{output}', which is an input of this call, so it was not processed.");
+        }
+
+        return null;
+    }
+
+    // Writes every finished job at the head of the queue; waits while more than untilPending are held.
+    private void Drain(int untilPending)
+    {
+        OrderedBatch<FileJob> jobs = batch!;
+        try
+        {
+            while (jobs.TryTake(wait: jobs.Pending > untilPending, out FileJob job, out Exception? failure))
+            {
+                finished++;
+                Emit(job, failure);
+                ReportProgress(job);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped (Ctrl+C): Dispose waits for the workers, which delete their temporary files.
         }
     }
 
-    private void Emit(FileJob job)
+    private void ReportProgress(FileJob job)
     {
-        switch (job.Failure)
+        if (submitted <= 1 && batch!.Pending == 0)
+        {
+            return;
+        }
+
+        // While inputs still arrive the total is not known: count files done; once it is, show the share and time left.
+        string name = System.IO.Path.GetFileName(job.Source);
+        var record = new ProgressRecord(ProgressId, ProgressActivity, string.Format(CultureInfo.CurrentCulture, "{0} files done: {1}", finished, name)) { CurrentOperation = job.Output };
+        if (inputComplete)
+        {
+            double perFile = watch.Elapsed.TotalSeconds / finished;
+            record.StatusDescription = string.Format(CultureInfo.CurrentCulture, "{0} of {1} files done: {2}", finished, submitted, name);
+            record.PercentComplete = (int)(100L * finished / Math.Max(1, submitted));
+            record.SecondsRemaining = (int)Math.Ceiling(perFile * (submitted - finished));
+        }
+
+        WriteProgress(record);
+    }
+
+    // On a worker thread: the files running at once share the cores, so each image gets cores / running threads.
+    private void Convert(FileJob job, CancellationToken token)
+    {
+        ConvolutionRequest shared = request!;
+        int threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, batch!.Running));
+        var perImage = new ConvolutionRequest(shared.Kernels, shared.Options with { MaxDegreeOfParallelism = threads })
+        {
+            Format = shared.Format,
+            Quality = shared.Quality,
+            MaxPixels = shared.MaxPixels,
+        };
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(job.Output)!);
+        ImageFileConvolver.Convert(job.Source, job.Output, perImage, overwrite: job.Overwrite, token);
+    }
+
+    private void Emit(FileJob job, Exception? failure)
+    {
+        switch (failure)
         {
             case null:
                 foreach (PSObject item in InvokeProvider.Item.Get(new[] { job.Output }, force: true, literalPath: true))
@@ -383,42 +448,36 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
                 WriteError(ErrorRecords.From(e, job.Source));
                 break;
             case IOException or UnauthorizedAccessException:
-                WriteError(ErrorRecords.From(ConvolutionErrorKind.WriteFailed, job.Output, $"The output file '{job.Output}' could not be written: {job.Failure.Message}"));
+                WriteError(ErrorRecords.From(ConvolutionErrorKind.WriteFailed, job.Output, $"The output file '{job.Output}' could not be written: {failure.Message}"));
+                break;
+            case OperationCanceledException:
                 break;
             default:
-                WriteError(new ErrorRecord(job.Failure, "UnexpectedError", ErrorCategory.NotSpecified, job.Source));
+                WriteError(new ErrorRecord(failure, "UnexpectedError", ErrorCategory.NotSpecified, job.Source));
                 break;
         }
     }
 
-    /// <summary>One file to convolve and, once a worker is done with it, how it went.</summary>
+    /// <summary>One file to convolve: where it goes, and the request it runs with once a worker takes it.</summary>
     private sealed class FileJob
     {
-        public FileJob(int index, string source, string output)
+        public FileJob(string source, string output)
         {
-            Index = index;
             Source = source;
             Output = output;
         }
-
-        public int Index { get; }
 
         public string Source { get; }
 
         public string Output { get; }
 
         public bool Overwrite { get; set; }
-
-        public Exception? Failure { get; set; }
-
-        public bool Done { get; set; }
     }
 
-    /// <inheritdoc/>
-    protected override void StopProcessing() => cancellation.Cancel();
-
-    private void ResolveSources(string path, bool literal)
+    // The inputs a path names, each a file to process or the error that names why it cannot be.
+    private List<(string Path, ConvolutionException? Error)> ResolveSources(string path, bool literal)
     {
+        var result = new List<(string, ConvolutionException?)>();
         ProviderInfo provider;
         List<string> resolved;
         try
@@ -441,32 +500,33 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         }
         catch (Exception e) when (e is ProviderNotFoundException or System.Management.Automation.DriveNotFoundException or NotSupportedException or ArgumentException)
         {
-            WriteError(ErrorRecords.From(ConvolutionErrorKind.NotFileSystemPath, path, $"'{path}' is not a file system path: {e.Message}"));
-            return;
+            result.Add((path, new ConvolutionException(ConvolutionErrorKind.NotFileSystemPath, path, $"'{path}' is not a file system path: {e.Message}")));
+            return result;
         }
 
         if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
         {
-            WriteError(ErrorRecords.From(ConvolutionErrorKind.NotFileSystemPath, path, $"'{path}' is on the {provider.Name} provider; Invoke-ImageConvolution reads files only."));
-            return;
+            result.Add((path, new ConvolutionException(ConvolutionErrorKind.NotFileSystemPath, path, $"'{path}' is on the {provider.Name} provider; Invoke-ImageConvolution reads files only.")));
+            return result;
         }
 
         foreach (string file in resolved)
         {
             if (Directory.Exists(file))
             {
-                WriteError(ErrorRecords.From(ConvolutionErrorKind.PathIsDirectory, file, $"'{file}' is a directory, not an image file."));
+                result.Add((file, new ConvolutionException(ConvolutionErrorKind.PathIsDirectory, file, $"'{file}' is a directory, not an image file.")));
             }
             else if (!File.Exists(file))
             {
-                WriteError(ErrorRecords.From(ConvolutionErrorKind.FileNotFound, file, $"The image file '{file}' does not exist."));
+                result.Add((file, new ConvolutionException(ConvolutionErrorKind.FileNotFound, file, $"The image file '{file}' does not exist.")));
             }
-            else if (seen.Add(file))
+            else
             {
-                // A file named twice is processed once: two workers must never write the same output.
-                sources.Add(file);
+                result.Add((file, null));
             }
         }
+
+        return result;
     }
 
     private string GetOutputPath(string source)
@@ -477,6 +537,18 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         }
 
         string folder = destinationFolder ?? System.IO.Path.GetDirectoryName(source)!;
+        if (relativeBase is not null)
+        {
+            // The source's folder below the base, recreated below -Destination.
+            string relative = System.IO.Path.GetRelativePath(relativeBase, System.IO.Path.GetDirectoryName(source)!);
+            if (relative == ".." || relative.StartsWith(".." + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal) || System.IO.Path.IsPathRooted(relative))
+            {
+                throw new ConvolutionException(ConvolutionErrorKind.NotUnderRelativeBasePath, source, $"'{source}' is not below -RelativeBasePath '{relativeBase}', so it has no place below -Destination.");
+            }
+
+            folder = relative == "." ? folder : System.IO.Path.Combine(folder, relative);
+        }
+
         string suffix = Suffix ?? (destinationFolder is null ? "_" + string.Join("_", Kernel.Select(k => SafeName(k.Name))) : string.Empty);
         string extension = Format == OutputFormat.Auto ? System.IO.Path.GetExtension(source) : ImageFileConvolver.GetExtension(Format);
         return System.IO.Path.Combine(folder, System.IO.Path.GetFileNameWithoutExtension(source) + suffix + extension);
@@ -489,5 +561,5 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     }
 
     private static bool PathsEqual(string a, string b)
-        => string.Equals(System.IO.Path.GetFullPath(a), System.IO.Path.GetFullPath(b), OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+        => PathComparer.Equals(System.IO.Path.GetFullPath(a), System.IO.Path.GetFullPath(b));
 }

@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using PSConvolution.Engine;
+using Xunit;
+
+namespace PSConvolution.Engine.Tests;
+
+public sealed class OrderedBatchTests
+{
+    [Fact]
+    public void JobsComeBackInTheOrderTheyWereAddedWhateverFinishesFirst()
+    {
+        using var batch = new OrderedBatch<int[]>(3, (job, _) => Thread.Sleep(job[1]), CancellationToken.None);
+        int[] delays = { 60, 5, 30, 1, 20, 0 };
+        for (int i = 0; i < delays.Length; i++)
+        {
+            batch.Add(new[] { i, delays[i] });
+        }
+
+        batch.Complete();
+        var order = new List<int>();
+        while (batch.TryTake(wait: true, out int[] job, out Exception? failure))
+        {
+            Assert.Null(failure);
+            order.Add(job[0]);
+        }
+
+        Assert.Equal(new[] { 0, 1, 2, 3, 4, 5 }, order);
+    }
+
+    [Fact]
+    public void WorkStartsWithTheFirstJobAndTakingWithoutWaitingNeverBlocks()
+    {
+        using var started = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        using var batch = new OrderedBatch<string>(2, (_, _) => { started.Set(); release.Wait(); }, CancellationToken.None);
+        batch.Add("first");
+        Assert.True(started.Wait(TimeSpan.FromSeconds(10)), "the first job did not start before the input ended");
+        Assert.False(batch.TryTake(wait: false, out _, out _));
+        Assert.Equal(1, batch.Pending);
+        release.Set();
+        Assert.True(batch.TryTake(wait: true, out string job, out _));
+        Assert.Equal("first", job);
+        Assert.Equal(0, batch.Pending);
+    }
+
+    [Fact]
+    public void FailuresComeBackInTheirTurnWithTheJob()
+    {
+        using var batch = new OrderedBatch<string>(2, (job, _) => { if (job == "bad") { throw new InvalidOperationException(job); } }, CancellationToken.None);
+        batch.Add("good");
+        batch.AddFailed("refused", new ArgumentException("refused before it started"));
+        batch.Add("bad");
+        batch.Complete();
+        var seen = new List<string>();
+        while (batch.TryTake(wait: true, out string job, out Exception? failure))
+        {
+            seen.Add($"{job}:{failure?.GetType().Name}");
+        }
+
+        Assert.Equal(new[] { "good:", "refused:ArgumentException", "bad:InvalidOperationException" }, seen);
+    }
+
+    [Fact]
+    public void CancellingStopsJobsThatHaveNotStartedAndWakesAWaitingCaller()
+    {
+        using var cancel = new CancellationTokenSource();
+        int ran = 0;
+        using var batch = new OrderedBatch<int[]>(1, (_, token) => { Interlocked.Increment(ref ran); token.WaitHandle.WaitOne(); }, cancel.Token);
+        for (int i = 0; i < 10; i++)
+        {
+            batch.Add(new[] { i });
+        }
+
+        ThreadPool.QueueUserWorkItem(_ => { Thread.Sleep(100); cancel.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => batch.TryTake(wait: true, out _, out _));
+        batch.Dispose();
+        Assert.InRange(ran, 0, 1);
+    }
+}

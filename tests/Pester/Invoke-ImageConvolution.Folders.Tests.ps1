@@ -1,0 +1,96 @@
+# Folders as users have them: same-named files in sibling folders, outputs that would land on inputs, and
+# inputs that arrive slowly through the pipeline.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:CommandType = 'PSConvolution.Commands.InvokeImageConvolutionCommand'
+}
+
+Describe 'Invoke-ImageConvolution with folders' {
+    BeforeEach {
+        $script:dir = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        $script:coll = New-Item -ItemType Directory -Path (Join-Path $dir 'coll')
+        New-Item -ItemType Directory -Path (Join-Path $coll 'a'), (Join-Path $coll 'b') | Out-Null
+        Copy-Item -LiteralPath (Join-Path $SamplesPath 'coffee.jpg') -Destination (Join-Path $coll 'a/p.jpg')
+        Copy-Item -LiteralPath (Join-Path $SamplesPath 'rocket.jpg') -Destination (Join-Path $coll 'b/p.jpg')
+        $script:out = Join-Path $dir 'out'
+    }
+
+    It 'keeps the name for the first of two same-named sources and reports the second, with or without -Force' -ForEach @(@{ Force = $false }, @{ Force = $true }) {
+        New-Item -ItemType Directory -Path $out | Out-Null
+        Set-Content -LiteralPath (Join-Path $out 'p.jpg') -Value 'stale output from an earlier run'
+        for ($run = 0; $run -lt 3; $run++) {
+            $written = @(Get-ChildItem -LiteralPath $coll -Recurse -File | Sort-Object FullName | Invoke-ImageConvolution -Kernel Box3 -Destination $out -Force:$Force -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $collisions = @($errs | Where-Object FullyQualifiedErrorId -EQ "DestinationCollision,$CommandType")
+            $collisions | Should -HaveCount 1
+            $collisions[0].Exception.Message | Should -BeLike "*b?p.jpg*a?p.jpg*"
+            $collisions[0].TargetObject | Should -BeLike '*b?p.jpg'
+            if ($Force) {
+                $written | Should -HaveCount 1
+                # The first source in input order wrote it: the blurred coffee, not the rocket.
+                $fromA = Invoke-ImageConvolution -LiteralPath (Join-Path $coll 'a/p.jpg') -Kernel Box3 -Destination (Join-Path $dir "check$run")
+                (Get-FileHash $written[0].FullName).Hash | Should -Be (Get-FileHash $fromA.FullName).Hash
+            }
+            else {
+                $written | Should -HaveCount 0
+                @($errs | Where-Object FullyQualifiedErrorId -EQ "DestinationExists,$CommandType") | Should -HaveCount 1
+                Get-Content -LiteralPath (Join-Path $out 'p.jpg') | Should -Be 'stale output from an earlier run'
+            }
+        }
+    }
+
+    It 'keeps the sources'' folders under -Destination with -RelativeBasePath' {
+        $written = Get-ChildItem -LiteralPath $coll -Recurse -File | Invoke-ImageConvolution -Kernel Box3 -Destination $out -RelativeBasePath $coll -ErrorVariable errs
+        $errs | Should -HaveCount 0
+        $written | Should -HaveCount 2
+        Test-Path -LiteralPath (Join-Path $out 'a/p.jpg') | Should -BeTrue
+        Test-Path -LiteralPath (Join-Path $out 'b/p.jpg') | Should -BeTrue
+        (Get-FileHash (Join-Path $out 'a/p.jpg')).Hash | Should -Not -Be (Get-FileHash (Join-Path $out 'b/p.jpg')).Hash
+    }
+
+    It 'reports a source outside -RelativeBasePath and needs -Destination for it' {
+        $outside = Copy-Item -LiteralPath (Join-Path $SamplesPath 'coffee.jpg') -Destination (Join-Path $dir 'outside.jpg') -PassThru
+        $written = Invoke-ImageConvolution -LiteralPath $outside.FullName, (Join-Path $coll 'a/p.jpg') -Kernel Box3 -Destination $out -RelativeBasePath $coll -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -Be "NotUnderRelativeBasePath,$CommandType"
+        $written.FullName | Should -Be (Join-Path $out 'a/p.jpg')
+        { Invoke-ImageConvolution -LiteralPath $outside.FullName -Kernel Box3 -RelativeBasePath $coll } | Should -Throw -ErrorId "RelativeBasePathWithoutDestination,$CommandType"
+    }
+
+    It 'never writes an output over another input of the same call' {
+        $png = Join-Path $dir 'a.png'
+        New-TestImage -Path $png -Width 8 -Height 8 -Pixel { param($x, $y) @((10 * $x), (10 * $y), 0, 255) } | Out-Null
+        $jpg = Copy-Item -LiteralPath (Join-Path $SamplesPath 'coffee.jpg') -Destination (Join-Path $dir 'a.jpg') -PassThru
+        $before = (Get-FileHash $jpg.FullName).Hash
+        Invoke-ImageConvolution -LiteralPath $jpg.FullName, $png -Kernel Box3 -Format Jpeg -Suffix '' -Destination $dir -Force -ErrorVariable errs -ErrorAction SilentlyContinue | Out-Null
+        @($errs | Where-Object FullyQualifiedErrorId -In "DestinationCollision,$CommandType", "DestinationIsSource,$CommandType") | Should -HaveCount 2
+        (Get-FileHash $jpg.FullName).Hash | Should -Be $before
+    }
+
+    It 'refuses an output that is a symbolic link to its source' -Skip:$IsWindows {
+        $source = Join-Path $coll 'a/p.jpg'
+        New-Item -ItemType Directory -Path $out | Out-Null
+        New-Item -ItemType SymbolicLink -Path (Join-Path $out 'p.jpg') -Target $source | Out-Null
+        $before = (Get-FileHash $source).Hash
+        Invoke-ImageConvolution -LiteralPath $source -Kernel Box3 -Destination $out -Force -ErrorVariable errs -ErrorAction SilentlyContinue | Out-Null
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -Be "DestinationIsSource,$CommandType"
+        (Get-FileHash $source).Hash | Should -Be $before
+    }
+
+    It 'starts with the first input and writes results in input order while inputs still arrive' {
+        $files = 1..5 | ForEach-Object { Copy-Item -LiteralPath (Join-Path $SamplesPath 'coffee.jpg') -Destination (Join-Path $dir "s$_.jpg") -PassThru }
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $arrivals = @(& { foreach ($f in $files) { $f; Start-Sleep -Milliseconds 700 } } |
+                Invoke-ImageConvolution -Kernel Box3 -Destination $out |
+                ForEach-Object { [pscustomobject]@{ Name = $_.Name; At = $clock.Elapsed.TotalSeconds } })
+        $arrivals.Name | Should -Be @('s1.jpg', 's2.jpg', 's3.jpg', 's4.jpg', 's5.jpg')
+        # The last input arrives after 2.8 s; the first result must not wait for it.
+        $arrivals[0].At | Should -BeLessThan 2.5
+    }
+
+    It 'writes every result of a long input in order, holding only a few files at a time' {
+        $files = 1..40 | ForEach-Object { New-TestImage -Path (Join-Path $dir ("n{0:d2}.png" -f $_)) -Width 16 -Height 16 -Pixel { param($x, $y) @($x, $y, 0, 255) } }
+        $written = $files | Invoke-ImageConvolution -Kernel Box3 -Destination $out -ThrottleLimit 2
+        $written.Name | Should -Be ($files.Name)
+    }
+}
