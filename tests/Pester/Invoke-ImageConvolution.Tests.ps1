@@ -238,8 +238,9 @@ Describe 'Invoke-ImageConvolution' {
             [SixLabors.ImageSharp.Processing.ProcessingExtensions]::Mutate($image, [Action[SixLabors.ImageSharp.Processing.IImageProcessingContext]] { param($c) $null = [SixLabors.ImageSharp.Processing.ResizeExtensions]::Resize($c, 3000, 2000) })
             [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, $big)
             $image.Dispose()
-            # An 81x81 disk is not separable: about 5,000 multiply-adds per sample, several seconds for 6 MP.
-            $disk = (0..80 | ForEach-Object { $y = $_ - 40; (0..80 | ForEach-Object { $x = $_ - 40; [int]($x * $x + $y * $y -le 1600) }) -join ' ' }) -join '; '
+            # A 241x241 disk whose weights change from one tap to the next (1, 2, 3, ...): not separable and no runs of
+            # equal weights, so about 45,000 multiply-adds per sample, many seconds for 6 MP on any machine.
+            $disk = (0..240 | ForEach-Object { $y = $_ - 120; (0..240 | ForEach-Object { $x = $_ - 120; [int]($x * $x + $y * $y -le 14400) * (1 + (($x + 2 * $y + 300) % 3)) }) -join ' ' }) -join '; '
             $ps = [powershell]::Create()
             try {
                 $null = $ps.AddScript('param($m, $f, $k) Import-Module $m; Invoke-ImageConvolution -LiteralPath $f -Kernel $k -Suffix _slow').AddArgument($ModulePath).AddArgument($big).AddArgument($disk)
