@@ -88,8 +88,9 @@ public static class ImageFileConvolver
     /// <param name="request">Kernels, options and output settings.</param>
     /// <param name="overwrite">Replace an existing destination.</param>
     /// <param name="cancellationToken">Stops the work; nothing is left behind.</param>
+    /// <returns>What the output format could not hold and was converted.</returns>
     /// <exception cref="ConvolutionException">The file could not be processed; <see cref="ConvolutionException.Kind"/> says why.</exception>
-    public static void Convert(string sourcePath, string destinationPath, ConvolutionRequest request, bool overwrite, CancellationToken cancellationToken = default)
+    public static ConversionReport Convert(string sourcePath, string destinationPath, ConvolutionRequest request, bool overwrite, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sourcePath);
         ArgumentNullException.ThrowIfNull(destinationPath);
@@ -107,18 +108,18 @@ public static class ImageFileConvolver
         SourceShape shape = ShapeFromHeader(info, sourceFormat) with { Width = info.Width, Height = info.Height };
         switch (shape.Layout, shape.BitDepth)
         {
-            case (PixelLayout.Gray, 8): Process<L8>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken); break;
-            case (PixelLayout.GrayAlpha, 8): Process<La16>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken); break;
-            case (PixelLayout.Rgb, 8): Process<Rgb24>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken); break;
-            case (PixelLayout.Rgba, 8): Process<Rgba32>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken); break;
-            case (PixelLayout.Gray, _): Process<L16>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken); break;
-            case (PixelLayout.GrayAlpha, _): Process<La32>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken); break;
-            case (PixelLayout.Rgb, _): Process<Rgb48>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken); break;
-            default: Process<Rgba64>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken); break;
+            case (PixelLayout.Gray, 8): return Process<L8>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken);
+            case (PixelLayout.GrayAlpha, 8): return Process<La16>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken);
+            case (PixelLayout.Rgb, 8): return Process<Rgb24>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken);
+            case (PixelLayout.Rgba, 8): return Process<Rgba32>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken);
+            case (PixelLayout.Gray, _): return Process<L16>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken);
+            case (PixelLayout.GrayAlpha, _): return Process<La32>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken);
+            case (PixelLayout.Rgb, _): return Process<Rgb48>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken);
+            default: return Process<Rgba64>(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken);
         }
     }
 
-    private static void Process<TPixel>(FileStream stream, string sourcePath, string destinationPath, SourceShape shape, IImageFormat sourceFormat, ConvolutionRequest request, bool overwrite, CancellationToken cancellationToken)
+    private static ConversionReport Process<TPixel>(FileStream stream, string sourcePath, string destinationPath, SourceShape shape, IImageFormat sourceFormat, ConvolutionRequest request, bool overwrite, CancellationToken cancellationToken)
         where TPixel : unmanaged, IPixel<TPixel>
     {
         stream.Position = 0;
@@ -165,9 +166,110 @@ public static class ImageFileConvolver
             written = written is PixelLayout.Rgba or PixelLayout.GrayAlpha ? PixelLayout.GrayAlpha : PixelLayout.Gray;
         }
 
+        MetadataFidelity.Gather(image, stream, sourceFormat);
+        if (image.Width != shape.Width || image.Height != shape.Height)
+        {
+            MetadataFidelity.UpdateExifSize(image);
+        }
+
+        var report = new ConversionReport { DepthReduced = shape.BitDepth == 16 && format is not (OutputFormat.Png or OutputFormat.Tiff) };
+        if (format == OutputFormat.Jpeg && written is PixelLayout.Rgba or PixelLayout.GrayAlpha)
+        {
+            // JPEG has no alpha: what was transparent is shown over white, as a viewer shows it on a page.
+            if (HasTransparency(image, shape.BitDepth))
+            {
+                CompositeOverWhite(image, shape.BitDepth);
+                report.TransparencyComposited = true;
+            }
+
+            written = written == PixelLayout.Rgba ? PixelLayout.Rgb : PixelLayout.Gray;
+        }
+
         IImageEncoder encoder = CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat);
-        AtomicFileWriter.Write(destinationPath, sourcePath, overwrite, stream => image.Save(stream, encoder), cancellationToken);
+        AtomicFileWriter.Write(destinationPath, sourcePath, overwrite, output => Encode(image, format, written, shape.BitDepth, encoder, output), cancellationToken);
+        return report;
     }
+
+    // ImageSharp's encoders, with what they leave out put back (see MetadataFidelity); TIFF has its own writer.
+    private static void Encode<TPixel>(Image<TPixel> image, OutputFormat format, PixelLayout layout, int bitDepth, IImageEncoder encoder, Stream output)
+        where TPixel : unmanaged, IPixel<TPixel>
+    {
+        switch (format)
+        {
+            case OutputFormat.Tiff when bitDepth == 8:
+                TiffWriter.Write<TPixel, byte>(output, image, layout);
+                break;
+            case OutputFormat.Tiff:
+                TiffWriter.Write<TPixel, ushort>(output, image, layout);
+                break;
+            case OutputFormat.Png:
+                image.Save(new InsertingStream(output, MetadataFidelity.PngIccOffset, MetadataFidelity.PngIccChunk(image.Metadata.IccProfile)), encoder);
+                break;
+            case OutputFormat.Webp:
+            case OutputFormat.Jpeg:
+                using (var encoded = new MemoryStream())
+                {
+                    image.Save(encoded, encoder);
+                    byte[] bytes = format == OutputFormat.Webp
+                        ? MetadataFidelity.AddWebpIcc(encoded.ToArray(), image.Metadata.IccProfile, image.Width, image.Height)
+                        : MetadataFidelity.DropInvalidJpegTables(encoded.ToArray());
+                    output.Write(bytes);
+                }
+
+                break;
+            default:
+                image.Save(output, encoder);
+                break;
+        }
+    }
+
+    // C' = C·A/max + max·(1 − A/max), A' = max, rounded to nearest: every frame, in place.
+    private static void CompositeOverWhite<TPixel>(Image<TPixel> image, int bitDepth)
+        where TPixel : unmanaged, IPixel<TPixel>
+    {
+        int channels = Unsafe.SizeOf<TPixel>() / (bitDepth / 8);
+        foreach (ImageFrame<TPixel> frame in image.Frames)
+        {
+            frame.ProcessPixelRows(accessor =>
+            {
+                for (int y = 0; y < accessor.Height; y++)
+                {
+                    if (bitDepth == 8)
+                    {
+                        Composite(MemoryMarshal.Cast<TPixel, byte>(accessor.GetRowSpan(y)), channels, 255u);
+                    }
+                    else
+                    {
+                        Composite(MemoryMarshal.Cast<TPixel, ushort>(accessor.GetRowSpan(y)), channels, 65535u);
+                    }
+                }
+            });
+        }
+    }
+
+    private static void Composite<TSample>(Span<TSample> row, int channels, ulong max)
+        where TSample : unmanaged
+    {
+        for (int i = 0; i < row.Length; i += channels)
+        {
+            ulong a = ToUInt64(row[i + channels - 1]);
+            for (int c = 0; c < channels - 1; c++)
+            {
+                ulong v = ((ToUInt64(row[i + c]) * a) + (max * (max - a)) + (max / 2)) / max;
+                row[i + c] = FromUInt64<TSample>(v);
+            }
+
+            row[i + channels - 1] = FromUInt64<TSample>(max);
+        }
+    }
+
+    private static ulong ToUInt64<TSample>(TSample value)
+        where TSample : unmanaged
+        => typeof(TSample) == typeof(byte) ? (byte)(object)value : (ushort)(object)value;
+
+    private static TSample FromUInt64<TSample>(ulong value)
+        where TSample : unmanaged
+        => typeof(TSample) == typeof(byte) ? (TSample)(object)(byte)value : (TSample)(object)(ushort)value;
 
     // Convolves every frame where it lies; when the size changes, all results are kept until the frames are cropped.
     private static void ConvolveFrames<TPixel, TSample>(Image<TPixel> image, PixelLayout layout, ConvolutionRequest request, CancellationToken cancellationToken)

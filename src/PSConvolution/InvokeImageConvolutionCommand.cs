@@ -40,6 +40,8 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     private int submitted;
     private int finished;
     private bool inputComplete;
+    private int composited;
+    private int reduced;
 
     /// <summary>Image files; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -296,6 +298,17 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
                 WriteProgress(new ProgressRecord(ProgressId, ProgressActivity, "Done") { RecordType = ProgressRecordType.Completed, PercentComplete = 100 });
             }
         }
+
+        // One warning per kind of loss for the whole call, not one per file.
+        if (composited > 0)
+        {
+            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had transparency, which JPEG cannot hold: it was composited over white. Use -Format Png or Tiff to keep it.", composited));
+        }
+
+        if (reduced > 0)
+        {
+            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had 16 bits per channel, which {1} cannot hold: they were written with 8. Use -Format Png or Tiff to keep 16 bits.", reduced, Format == OutputFormat.Auto ? "their format" : Format.ToString().ToUpperInvariant()));
+        }
     }
 
     /// <inheritdoc/>
@@ -430,7 +443,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             MaxPixels = shared.MaxPixels,
         };
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(job.Output)!);
-        ImageFileConvolver.Convert(job.Source, job.Output, perImage, overwrite: job.Overwrite, token);
+        job.Report = ImageFileConvolver.Convert(job.Source, job.Output, perImage, overwrite: job.Overwrite, token);
     }
 
     private void Emit(FileJob job, Exception? failure)
@@ -438,6 +451,8 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         switch (failure)
         {
             case null:
+                composited += job.Report?.TransparencyComposited == true ? 1 : 0;
+                reduced += job.Report?.DepthReduced == true ? 1 : 0;
                 foreach (PSObject item in InvokeProvider.Item.Get(new[] { job.Output }, force: true, literalPath: true))
                 {
                     WriteObject(item);
@@ -472,6 +487,8 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         public string Output { get; }
 
         public bool Overwrite { get; set; }
+
+        public ConversionReport? Report { get; set; }
     }
 
     // The inputs a path names, each a file to process or the error that names why it cannot be.

@@ -1,0 +1,171 @@
+# What the output format can hold is kept (ICC, XMP, 16 bits, alpha, EXIF sizes); what it cannot is converted
+# as documented, with one warning per call; and every file written is read back by a strict reader of its
+# format (pngcheck, djpeg, tiffinfo and tiff2rgba, webpinfo, ImageMagick's identify), not only by ImageSharp.
+BeforeDiscovery {
+    $script:readers = @{}
+    foreach ($tool in 'pngcheck', 'djpeg', 'tiffinfo', 'tiff2rgba', 'webpinfo', 'identify') { $script:readers[$tool] = [bool](Get-Command $tool -ErrorAction SilentlyContinue) }
+    $script:haveReaders = -not ($readers.Values -contains $false)
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:CommandType = 'PSConvolution.Commands.InvokeImageConvolutionCommand'
+    $script:dir = Join-Path $TestDrive 'fidelity'
+    New-Item -ItemType Directory -Path $dir | Out-Null
+
+    # A small, valid ICC profile header (display class, RGB, PCS XYZ, no tags): enough to be carried and recognised.
+    $script:icc = [byte[]]::new(132)
+    $icc[3] = 132
+    $icc[8] = 2; $icc[9] = 0x10
+    [Text.Encoding]::ASCII.GetBytes('mntrRGB XYZ ').CopyTo($icc, 12)
+    [Text.Encoding]::ASCII.GetBytes('acsp').CopyTo($icc, 36)
+    $script:xmp = '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:source>psconvolution-test</dc:source></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+
+    function New-Source([string] $Name, [string] $PixelType, [scriptblock] $Pixel, [switch] $Profiles, $Encoder) {
+        $type = "SixLabors.ImageSharp.PixelFormats.$PixelType" -as [type]
+        $image = New-Object "SixLabors.ImageSharp.Image[$type]" 24, 18
+        try {
+            for ($y = 0; $y -lt 18; $y++) { for ($x = 0; $x -lt 24; $x++) { $image[$x, $y] = & $Pixel $x $y } }
+            if ($Profiles) {
+                $image.Metadata.IccProfile = [SixLabors.ImageSharp.Metadata.Profiles.Icc.IccProfile]::new($icc)
+                $image.Metadata.XmpProfile = [SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile]::new([Text.Encoding]::UTF8.GetBytes($xmp))
+                $exif = [SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifProfile]::new()
+                # SetValue is generic (ExifTag<Number>), which PowerShell cannot infer.
+                $set = $exif.GetType().GetMethod('SetValue').MakeGenericMethod([SixLabors.ImageSharp.Number])
+                $null = $set.Invoke($exif, @([SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag]::PixelXDimension, [SixLabors.ImageSharp.Number]::new([uint32]24)))
+                $null = $set.Invoke($exif, @([SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag]::PixelYDimension, [SixLabors.ImageSharp.Number]::new([uint32]18)))
+                $image.Metadata.ExifProfile = $exif
+            }
+            $path = Join-Path $dir $Name
+            [SixLabors.ImageSharp.ImageExtensions]::Save($image, $path, $Encoder)
+            Get-Item -LiteralPath $path
+        }
+        finally { $image.Dispose() }
+    }
+
+    function Test-StrictRead([string] $Path) {
+        # Each reader exits non-zero (or reports an error) on a file that breaks its format's specification.
+        $output = switch -Wildcard ($Path) {
+            '*.png' { & pngcheck -q $Path 2>&1 }
+            '*.jpg' { & djpeg -outfile ([IO.Path]::Combine($dir, 'decoded.ppm')) $Path 2>&1 }
+            '*.tif' { & tiffinfo -D $Path 2>&1; if ($LASTEXITCODE -eq 0) { & tiff2rgba $Path ([IO.Path]::Combine($dir, 'decoded.tif')) 2>&1 } }
+            '*.webp' { & webpinfo -quiet $Path 2>&1 }
+            default { & identify -regard-warnings $Path 2>&1 }
+        }
+        [pscustomobject]@{ Ok = $LASTEXITCODE -eq 0; Output = ($output -join "`n") }
+    }
+
+    $png16 = [SixLabors.ImageSharp.Formats.Png.PngEncoder]::new()
+    $png16.BitDepth = 'Bit16'
+    $png16.ColorType = 'RgbWithAlpha'
+    $jpeg = [SixLabors.ImageSharp.Formats.Jpeg.JpegEncoder]::new()
+    # A JPEG carrying ICC, XMP and EXIF (ImageSharp writes all three there) and a 16-bit RGBA PNG, half transparent.
+    $script:profiled = New-Source 'profiled.jpg' Rgb24 { param($x, $y) [SixLabors.ImageSharp.PixelFormats.Rgb24]::new(10 * $x, 12 * $y, 90) } -Profiles -Encoder $jpeg
+    $script:deep = New-Source 'deep.png' Rgba64 { param($x, $y) [SixLabors.ImageSharp.PixelFormats.Rgba64]::new(2500 * $x, 3000 * $y, 40000, $(if ($x -lt 12) { 65535 } else { 0 })) } -Encoder $png16
+}
+
+Describe 'Invoke-ImageConvolution keeps what the format can hold' {
+    It 'carries the ICC profile and XMP packet from a JPEG into PNG, TIFF and WebP, and back from PNG' {
+        $out = Join-Path $dir 'profiles'
+        $written = foreach ($format in 'Png', 'Tiff', 'Webp', 'Jpeg') { Invoke-ImageConvolution -LiteralPath $profiled.FullName -Kernel Gaussian3 -Format $format -Destination $out }
+        $written | Should -HaveCount 4
+        foreach ($file in $written) {
+            $info = [SixLabors.ImageSharp.Image]::Load($file.FullName)
+            try {
+                $profile = if ($info.Metadata.IccProfile) { $info.Metadata.IccProfile } else { $info.Frames.RootFrame.Metadata.IccProfile }
+                $packet = if ($info.Metadata.XmpProfile) { $info.Metadata.XmpProfile } else { $info.Frames.RootFrame.Metadata.XmpProfile }
+                if ($file.Extension -ne '.png' -and $file.Extension -ne '.webp') {
+                    # ImageSharp 2.1 does not read iCCP or ICCP itself; the strict readers below check those.
+                    $profile | Should -Not -BeNullOrEmpty -Because "$($file.Name) keeps the ICC profile"
+                    , $profile.ToByteArray() | Should -Be (, $icc)
+                }
+                [Text.Encoding]::UTF8.GetString($packet.ToByteArray()) | Should -BeLike '*psconvolution-test*' -Because "$($file.Name) keeps the XMP packet"
+            }
+            finally { $info.Dispose() }
+        }
+        (& pngcheck -v (Join-Path $out 'profiled.png')) -join "`n" | Should -Match 'iCCP'
+        (& webpinfo (Join-Path $out 'profiled.webp')) -join "`n" | Should -Match 'Chunk ICCP'
+        (& tiffinfo (Join-Path $out 'profiled.tif') 2>&1) -join "`n" | Should -Match 'ICC Profile: <present>, 132 bytes'
+        # PNG to PNG: the profile read from iCCP is written again.
+        $again = Invoke-ImageConvolution -LiteralPath (Join-Path $out 'profiled.png') -Kernel Box3 -Suffix _again
+        (& pngcheck -v $again.FullName) -join "`n" | Should -Match 'iCCP'
+    } -Skip:(-not $haveReaders)
+
+    It 'writes TIFF in 16 bits with alpha, to the sample' {
+        # Independent channels, so the colour stored under alpha 0 is kept too and every sample can be compared.
+        $tif = Invoke-ImageConvolution -LiteralPath $deep.FullName -Kernel Identity -AlphaWeighted:$false -Format Tiff -Destination (Join-Path $dir 'tiff')
+        $info = (& tiffinfo $tif.FullName 2>&1) -join "`n"
+        $info | Should -Match 'Bits/Sample: 16'
+        $info | Should -Match 'Samples/Pixel: 4'
+        $info | Should -Match 'Extra Samples: 1<unassoc-alpha>'
+        $a = [SixLabors.ImageSharp.Image]::Load[SixLabors.ImageSharp.PixelFormats.Rgba64]($deep.FullName)
+        $b = [SixLabors.ImageSharp.Image]::Load[SixLabors.ImageSharp.PixelFormats.Rgba64]($tif.FullName)
+        try {
+            foreach ($p in @(@(0, 0), @(5, 7), @(11, 17), @(12, 3), @(23, 17))) {
+                $b[$p[0], $p[1]] | Should -Be $a[$p[0], $p[1]]
+            }
+        }
+        finally { $a.Dispose(); $b.Dispose() }
+    } -Skip:(-not $haveReaders)
+
+    It 'updates the EXIF pixel dimensions when -Stride or -Padding Valid changes the size' {
+        $small = Invoke-ImageConvolution -LiteralPath $profiled.FullName -Kernel Box3 -Stride 2 -Suffix _half
+        $image = [SixLabors.ImageSharp.Image]::Load($small.FullName)
+        try {
+            $image.Width | Should -Be 12
+            $exif = $image.Metadata.ExifProfile
+            $exif.GetValue([SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag]::PixelXDimension).Value | Should -Be 12
+            $exif.GetValue([SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag]::PixelYDimension).Value | Should -Be 9
+        }
+        finally { $image.Dispose() }
+    }
+}
+
+Describe 'Invoke-ImageConvolution converts what the format cannot hold, and says so once' {
+    It 'composites transparency over white for JPEG, with one warning for the whole call' {
+        $second = Copy-Item -LiteralPath $deep.FullName -Destination (Join-Path $dir 'deep2.png') -PassThru
+        $written = Invoke-ImageConvolution -LiteralPath $deep.FullName, $second.FullName -Kernel Identity -Format Jpeg -Destination (Join-Path $dir 'jpeg') -WarningVariable warned -WarningAction SilentlyContinue
+        $written | Should -HaveCount 2
+        $transparency = @($warned | Where-Object { "$_" -like '*transparency*' })
+        $transparency | Should -HaveCount 1
+        "$($transparency[0])" | Should -BeLike '2 image(s)*composited over white*'
+        @($warned | Where-Object { "$_" -like '*16 bits*' }) | Should -HaveCount 1
+        $px = Get-TestPixels $written[0].FullName
+        # Columns 12 and beyond were fully transparent: white now, not black.
+        $px.Rows[9][20][0..2] | ForEach-Object { $_ | Should -BeGreaterOrEqual 250 }
+        $px.Rows[9][3][2] | Should -BeLessThan 200
+    }
+
+    It 'writes grey JPEGs whose quantisation tables are all valid' {
+        $grey = Invoke-ImageConvolution -LiteralPath $profiled.FullName -Kernel Sobel -Grayscale -Suffix _edges
+        $bytes = [IO.File]::ReadAllBytes($grey.FullName)
+        $tables = 0
+        for ($i = 2; $i -lt $bytes.Length - 4 -and $bytes[$i + 1] -ne 0xDA) {
+            $length = $bytes[$i + 2] * 256 + $bytes[$i + 3]
+            if ($bytes[$i + 1] -eq 0xDB) {
+                for ($t = $i + 4; $t -lt $i + 2 + $length; $t += 65) {
+                    $tables++
+                    ($bytes[($t + 1)..($t + 64)] | Where-Object { $_ -eq 0 }) | Should -BeNullOrEmpty -Because 'ITU T.81 requires every entry to be at least 1'
+                }
+            }
+            $i += 2 + $length
+        }
+        $tables | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'Every written file passes a strict reader of its format' -Skip:(-not $haveReaders) {
+    It 'writes a valid <Format> from a 16-bit RGBA PNG and from a JPEG with profiles' -ForEach @(
+        @{ Format = 'Png' }, @{ Format = 'Jpeg' }, @{ Format = 'Tiff' }, @{ Format = 'Webp' }, @{ Format = 'Bmp' }, @{ Format = 'Gif' }, @{ Format = 'Tga' }
+    ) {
+        $out = Join-Path $dir "strict-$Format"
+        $files = Invoke-ImageConvolution -LiteralPath $deep.FullName, $profiled.FullName -Kernel Gaussian5 -Format $Format -Destination $out -WarningAction SilentlyContinue
+        $grey = Invoke-ImageConvolution -LiteralPath $profiled.FullName -Kernel Sobel -Grayscale -Format $Format -Destination $out -Suffix _grey -WarningAction SilentlyContinue
+        foreach ($file in @($files) + @($grey)) {
+            $ext = if ($Format -eq 'Jpeg') { '.jpg' } elseif ($Format -eq 'Tiff') { '.tif' } else { ".$($Format.ToLowerInvariant())" }
+            $file.Extension | Should -Be $ext
+            $check = Test-StrictRead $file.FullName
+            $check.Ok | Should -BeTrue -Because "$($file.Name): $($check.Output)"
+        }
+    }
+}
