@@ -14,6 +14,11 @@ $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath -Force
 $content = Import-PowerShellDataFile $ContentPath
 $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+# -WhatIf and -Confirm are documented (Get-Help -Parameter WhatIf works) for cmdlets that support ShouldProcess.
+$shouldProcess = @{
+    WhatIf  = 'Shows what would happen if the cmdlet runs: which files it would write or replace. Nothing is written, not even a destination folder.'
+    Confirm = 'Prompts you for confirmation before writing or replacing each file.'
+}
 
 $maml = 'http://schemas.microsoft.com/maml/2004/10'
 $command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
@@ -35,7 +40,18 @@ function Get-PipelineText($Attributes) {
     if ($byValue -and $byName) { 'True (ByValue, ByPropertyName)' } elseif ($byValue) { 'True (ByValue)' } elseif ($byName) { 'True (ByPropertyName)' } else { 'False' }
 }
 
-function Write-Parameter($Parameter, [string] $Description, $SetAttribute) {
+function Get-DefaultText($Parameter, $Instance, $Defaults) {
+    # The text of help.psd1 where the default depends on the machine; otherwise the value a new cmdlet holds.
+    if ($Defaults -and $Defaults.ContainsKey($Parameter.Name)) { return $Defaults[$Parameter.Name] }
+    if ($shouldProcess.ContainsKey($Parameter.Name)) { return 'False' }
+    $value = $Instance.($Parameter.Name)
+    if ($value -is [System.Management.Automation.SwitchParameter]) { return "$($value.IsPresent)" }
+    if ($null -eq $value -or ($value -is [Array] -and $value.Count -eq 0) -or ($value -is [string] -and $value -eq '')) { return 'None' }
+    if ($value -is [Array]) { return ($value -join ', ') }
+    return "$value"
+}
+
+function Write-Parameter($Parameter, [string] $Description, $SetAttribute, [string] $Default) {
     $attributes = @($Parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
     $set = if ($SetAttribute) { @($SetAttribute) } else { $attributes }
     $required = @($set | Where-Object Mandatory).Count -gt 0
@@ -61,6 +77,7 @@ function Write-Parameter($Parameter, [string] $Description, $SetAttribute) {
     $writer.WriteStartElement('dev', 'type', $dev)
     $writer.WriteElementString('maml', 'name', $maml, $type.FullName)
     $writer.WriteEndElement()
+    $writer.WriteElementString('dev', 'defaultValue', $dev, $Default)
     $writer.WriteEndElement()
 }
 
@@ -70,8 +87,13 @@ $writer.WriteAttributeString('schema', 'maml')
 foreach ($name in 'Invoke-ImageConvolution', 'New-ConvolutionKernel', 'Get-ConvolutionKernel') {
     $help = $content[$name]
     $cmd = Get-Command $name
-    $parameters = $cmd.Parameters.Values | Where-Object { $_.Name -notin $common }
-    foreach ($p in $parameters) { if (-not $help.Parameters.ContainsKey($p.Name)) { throw "docs/help.psd1 has no description of $name -$($p.Name)." } }
+    $documented = { param($n) $n -notin $common -or ($cmd.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].SupportsShouldProcess -and $shouldProcess.ContainsKey($n)) }
+    $parameters = $cmd.Parameters.Values | Where-Object { & $documented $_.Name }
+    $describe = @{}
+    foreach ($key in $help.Parameters.Keys) { $describe[$key] = $help.Parameters[$key] }
+    foreach ($key in $shouldProcess.Keys) { if (-not $describe.ContainsKey($key)) { $describe[$key] = $shouldProcess[$key] } }
+    foreach ($p in $parameters) { if (-not $describe.ContainsKey($p.Name)) { throw "docs/help.psd1 has no description of $name -$($p.Name)." } }
+    $instance = [Activator]::CreateInstance($cmd.ImplementingType)
 
     $writer.WriteStartElement('command', 'command', $command)
     $writer.WriteAttributeString('xmlns', 'maml', $null, $maml)
@@ -88,17 +110,17 @@ foreach ($name in 'Invoke-ImageConvolution', 'New-ConvolutionKernel', 'Get-Convo
     foreach ($set in $cmd.ParameterSets) {
         $writer.WriteStartElement('command', 'syntaxItem', $command)
         $writer.WriteElementString('maml', 'name', $maml, $name)
-        foreach ($sp in $set.Parameters | Where-Object { $_.Name -notin $common }) {
+        foreach ($sp in $set.Parameters | Where-Object { & $documented $_.Name }) {
             $full = $cmd.Parameters[$sp.Name]
             $setAttribute = $full.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and ($_.ParameterSetName -eq $set.Name -or $_.ParameterSetName -eq '__AllParameterSets') } | Select-Object -First 1
-            Write-Parameter $full $help.Parameters[$sp.Name] $setAttribute
+            Write-Parameter $full $describe[$sp.Name] $setAttribute (Get-DefaultText $full $instance $help.Defaults)
         }
         $writer.WriteEndElement()
     }
     $writer.WriteEndElement()
 
     $writer.WriteStartElement('command', 'parameters', $command)
-    foreach ($p in $parameters | Sort-Object Name) { Write-Parameter $p $help.Parameters[$p.Name] $null }
+    foreach ($p in $parameters | Sort-Object Name) { Write-Parameter $p $describe[$p.Name] $null (Get-DefaultText $p $instance $help.Defaults) }
     $writer.WriteEndElement()
 
     foreach ($kind in @(@{ Items = $help.Inputs; Outer = 'inputTypes'; Inner = 'inputType' }, @{ Items = $help.Outputs; Outer = 'returnValues'; Inner = 'returnValue' })) {

@@ -14,25 +14,32 @@ namespace PSConvolution.Engine;
 /// <item>other kernels keep alpha: C' = (Σ K·C·A / divisor) / A, A' = A (the source alpha under the output pixel);</item>
 /// </list>
 /// and C' is 0 where the dividing alpha is 0. The bias, the output range, clamping and rounding then apply to C'
-/// as to any channel. Alpha named in the channel selection is convolved whatever the kernel.
+/// as to any channel. Alpha named in the channel selection is convolved whatever the kernel. With linear light
+/// the order is: linearise, premultiply, convolve, divide, encode.
 /// </summary>
 internal sealed class AlphaWeighting
 {
-    public AlphaWeighting(int channels, bool convolveAlpha, bool divideByConvolvedAlpha, float bias, float borderValue)
+    public AlphaWeighting(int channels, bool convolveAlpha, bool divideByConvolvedAlpha, float bias, float borderValue, float max, bool linearLight)
     {
         Channels = channels;
+        LinearLight = linearLight;
         ConvolveAlpha = convolveAlpha;
         DivideByConvolvedAlpha = divideByConvolvedAlpha;
         Bias = bias;
 
         // The constant border is a pixel with every channel at the border value, premultiplied like the image.
+        // With linear light its colour is linearised first, like every sample.
+        float colour = linearLight ? (float)(max * SrgbTransfer.Decode(borderValue / max)) : borderValue;
         BorderPixel = new float[channels];
-        BorderPixel.AsSpan().Fill(borderValue * borderValue);
+        BorderPixel.AsSpan().Fill(colour * borderValue);
         BorderPixel[channels - 1] = borderValue;
     }
 
     /// <summary>2 (grey and alpha) or 4 (RGBA); alpha is the last channel.</summary>
     public int Channels { get; }
+
+    /// <summary>Colour is linearised before it is premultiplied, and encoded again after it is divided.</summary>
+    public bool LinearLight { get; }
 
     /// <summary>The alpha channel is convolved (blurs, or alpha named in the selection).</summary>
     public bool ConvolveAlpha { get; }
@@ -106,7 +113,8 @@ internal sealed class AlphaWeighting
             float alpha = SampleConversion.ToFloat(source[i + n - 1]);
             for (int c = 0; c < n - 1; c++)
             {
-                destination[i + c] = SampleConversion.ToFloat(source[i + c]) * alpha;
+                float colour = LinearLight ? SrgbTransfer.ToLinear(source[i + c]) : SampleConversion.ToFloat(source[i + c]);
+                destination[i + c] = colour * alpha;
             }
 
             destination[i + n - 1] = alpha;
@@ -140,7 +148,7 @@ internal sealed class AlphaWeighting
                 }
 
                 float colour = dividing != 0 ? sums[o + c] / divisor / dividing : 0f;
-                destination[o + c] = Quantize<T>(colour + Bias, max, absolute);
+                destination[o + c] = LinearLight ? SrgbTransfer.FromLinear<T>(absolute ? MathF.Abs(colour + Bias) : colour + Bias) : Quantize<T>(colour + Bias, max, absolute);
             }
 
             destination[o + a] = ConvolveAlpha ? Quantize<T>(convolvedAlpha + Bias, max, absolute) : centre[s + a];

@@ -44,6 +44,12 @@ public sealed record ConvolutionOptions
     /// </summary>
     public bool AlphaWeighted { get; init; } = true;
 
+    /// <summary>
+    /// Convolve in linear light: colour samples are decoded from sRGB first and encoded again after, so blurs
+    /// keep brightness; the bias and border value are then in linear levels. Alpha is linear already.
+    /// </summary>
+    public bool LinearLight { get; init; }
+
     /// <summary>Largest number of threads used for one image; -1 for all processors.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 

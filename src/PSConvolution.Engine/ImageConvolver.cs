@@ -266,7 +266,7 @@ public static class ImageConvolver
             // Blurs soften alpha with the colour; other kernels keep it. Alpha named in the selection is convolved in any case.
             bool blur = IsBlur(kernel);
             bool alphaNamed = selected[channels - 1];
-            alpha = new AlphaWeighting(channels, convolveAlpha: blur || alphaNamed, divideByConvolvedAlpha: blur, bias, borderValue);
+            alpha = new AlphaWeighting(channels, convolveAlpha: blur || alphaNamed, divideByConvolvedAlpha: blur, bias, borderValue, max, options.LinearLight);
             selected[channels - 1] = blur || alphaNamed;
             bias = 0;
         }
@@ -279,7 +279,7 @@ public static class ImageConvolver
             borderValue,
             max,
             options.OutputRange ?? kernel.OutputRange,
-            selected) { Alpha = alpha };
+            selected) { Alpha = alpha, LinearLight = options.LinearLight };
         InterleavedConvolver.Convolve(source, width, height, channels, destination, step, rows, columns, parallel);
         return (columns.OutputLength, rows.OutputLength);
     }

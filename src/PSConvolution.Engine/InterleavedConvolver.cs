@@ -47,8 +47,11 @@ internal static class InterleavedConvolver
         /// <summary>Set when colour is convolved alpha-weighted.</summary>
         public AlphaWeighting? Alpha { get; init; }
 
+        /// <summary>Set when the step convolves in linear light (colour decoded from sRGB, encoded after); then only the float path runs.</summary>
+        public bool LinearLight { get; init; }
+
         /// <summary>The same step with other alpha weighting and bias.</summary>
-        public Step With(AlphaWeighting? alpha, float bias) => new(Matrices, Combination, Divisors, bias, BorderValue, Max, Range, Selected) { Alpha = alpha };
+        public Step With(AlphaWeighting? alpha, float bias) => new(Matrices, Combination, Divisors, bias, BorderValue, Max, Range, Selected) { Alpha = alpha, LinearLight = LinearLight };
     }
 
     public static void Convolve<T>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, in Step step, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel)
@@ -56,8 +59,11 @@ internal static class InterleavedConvolver
     {
         var plan = new Plan(step, rows, columns, channels) { Cancellation = parallel.CancellationToken };
         AlphaWeighting? alpha = step.Alpha;
-        SampleWidener<T, float> widen = alpha is null ? SampleConversion.ToFloat<T> : alpha.Premultiply<T>;
-        if (typeof(T) == typeof(byte))
+        bool alphaLast = channels is 2 or 4;
+        SampleWidener<T, float> widen = alpha is not null ? alpha.Premultiply<T>
+            : step.LinearLight ? (src, dst) => SrgbTransfer.Linearise(src, dst, channels, alphaLast)
+            : SampleConversion.ToFloat<T>;
+        if (typeof(T) == typeof(byte) && !step.LinearLight)
         {
             ReadOnlyMemory<T> s = source;
             Memory<T> d = destination;
@@ -128,7 +134,11 @@ internal static class InterleavedConvolver
             else
             {
                 BorderPixel = new float[channels];
-                BorderPixel.AsSpan().Fill(step.BorderValue);
+                BorderPixel.AsSpan().Fill(step.LinearLight ? (float)(step.Max * SrgbTransfer.Decode(step.BorderValue / step.Max)) : step.BorderValue);
+                if (step.LinearLight && channels is 2 or 4)
+                {
+                    BorderPixel[channels - 1] = step.BorderValue;
+                }
             }
             HorizontalOffsets = new int[KernelWidth];
             for (int j = 0; j < KernelWidth; j++)
@@ -355,6 +365,11 @@ internal static class InterleavedConvolver
                     {
                         int centreRow = (outputRow * rows.Stride) + rows.CentreOffset;
                         alpha.StoreRow(acc, divisor, s.Max, s.Range == OutputRange.Absolute, s.Selected, sourceMemory.Span.Slice(centreRow * width * channels, width * channels), columns, dst);
+                    }
+                    else if (s.LinearLight)
+                    {
+                        SrgbTransfer.Store(acc.Slice(0, plan.OutWidth * channels), divisor, combined ? 0f : s.Bias, s.Max, s.Range == OutputRange.Absolute, channels, channels is 2 or 4, dst);
+                        CopyUnselected(sourceMemory.Span, width, channels, outputRow, rows, columns, s.Selected, dst);
                     }
                     else
                     {

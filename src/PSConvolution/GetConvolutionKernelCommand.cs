@@ -25,6 +25,7 @@ public sealed class GetConvolutionKernelCommand : PSCmdlet
     /// <summary>Wildcard patterns matched against the category only.</summary>
     [Parameter]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(KernelCategoryCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Category { get; set; }
 

@@ -107,6 +107,10 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter AlphaWeighted { get; set; } = true;
 
+    /// <summary>Convolve in linear light: sRGB colour is decoded first and encoded again after.</summary>
+    [Parameter]
+    public SwitchParameter LinearLight { get; set; }
+
     /// <summary>Folder for the outputs; created when missing.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -183,6 +187,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             Channels = Channel is { Length: > 0 } ? Channel.Aggregate((all, c) => all | c) : null,
             Grayscale = Grayscale,
             AlphaWeighted = AlphaWeighted,
+            LinearLight = LinearLight,
         };
         try
         {

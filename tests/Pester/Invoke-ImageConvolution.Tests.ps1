@@ -302,6 +302,15 @@ Describe 'Invoke-ImageConvolution' {
             @($old.Rows | ForEach-Object { $_ } | Where-Object { $_[3] -gt 0 -and $_[0] -lt 200 }).Count | Should -BeGreaterThan 0
         }
 
+        It 'keeps brightness with -LinearLight: a blurred black and white checkerboard averages to 188, not 128' {
+            $board = New-TestImage -Path (Join-Path $dir 'board.png') -Width 8 -Height 8 -Grey -Pixel { param($x, $y) $v = 255 * (($x + $y) % 2); @($v, $v, $v, 255) }
+            $kernel = New-ConvolutionKernel -Text '0 1 0; 1 0 1; 0 1 0' -Name Cross
+            (Get-TestPixels (Invoke-ImageConvolution -LiteralPath $board.FullName -Kernel $kernel -LinearLight -BorderMode Wrap -Suffix _lin).FullName).Rows[4][4][0] | Should -Be 255
+            $half = Get-TestPixels (Invoke-ImageConvolution -LiteralPath $board.FullName -Kernel (New-ConvolutionKernel -Text '1 1 0' -Name Pair) -LinearLight -BorderMode Wrap -Suffix _pair).FullName
+            $half.Rows[3][3][0] | Should -Be 188
+            (Get-TestPixels (Invoke-ImageConvolution -LiteralPath $board.FullName -Kernel (New-ConvolutionKernel -Text '1 1 0' -Name Pair2) -BorderMode Wrap -Suffix _plain).FullName).Rows[3][3][0] | Should -Be 128
+        }
+
         It 'reports a channel the image lacks for that file only, and has no None channel' {
             $rgb = New-TestImage -Path (Join-Path $dir 'rgb.jpg') -Width 8 -Height 8 -Pixel { param($x, $y) @(200, 100, 50, 255) }
             $rgba = New-TestImage -Path (Join-Path $dir 'rgba.png') -Width 8 -Height 8 -Pixel { param($x, $y) @(200, 100, 50, (30 * $x)) }

@@ -47,11 +47,46 @@ Describe 'Help for <_>' -ForEach @('Invoke-ImageConvolution', 'New-ConvolutionKe
         }
     }
 
+    It 'gives a default value for every parameter' {
+        foreach ($name in $parameters) {
+            $entry = $help.Parameters.Parameter | Where-Object Name -EQ $name
+            "$($entry.defaultValue)".Trim() | Should -Not -BeNullOrEmpty -Because "-$name needs a default value (None when it has none)"
+        }
+    }
+
     It 'has at least three examples with code and remarks' {
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 3
         foreach ($example in $help.Examples.Example) {
             $example.Code | Should -Not -BeNullOrEmpty
             ($example.Remarks | Out-String).Trim() | Should -Not -BeNullOrEmpty
         }
+    }
+}
+
+Describe 'Help for the common parameters and defaults of Invoke-ImageConvolution' {
+    It 'documents -WhatIf and -Confirm in the syntax and the parameter list' {
+        (Get-Help Invoke-ImageConvolution -Parameter WhatIf).Name | Should -Be 'WhatIf'
+        (Get-Help Invoke-ImageConvolution -Parameter Confirm).Name | Should -Be 'Confirm'
+        (Get-Help Invoke-ImageConvolution | Out-String) | Should -Match '\[-WhatIf\]'
+    }
+
+    It 'shows the default of <Name> as <Default>' -ForEach @(
+        @{ Name = 'BorderMode'; Default = 'Replicate' }
+        @{ Name = 'Stride'; Default = '1' }
+        @{ Name = 'Padding'; Default = 'Same' }
+        @{ Name = 'AlphaWeighted'; Default = 'True' }
+        @{ Name = 'LinearLight'; Default = 'False' }
+        @{ Name = 'Format'; Default = 'Auto' }
+        @{ Name = 'ThrottleLimit'; Default = 'The number of processors' }
+    ) {
+        (Get-Help Invoke-ImageConvolution -Parameter $Name).defaultValue | Should -Be $Default
+    }
+
+    It 'completes -Category of Get-ConvolutionKernel with categories, not file names' {
+        $line = 'Get-ConvolutionKernel -Category Bl'
+        $matches = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $matches | Should -Contain 'Blur'
+        $line = 'Get-ConvolutionKernel -Category '
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('Blur', 'Edge', 'Emboss', 'Identity', 'Sharpen')
     }
 }

@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using PSConvolution.Engine;
+using Xunit;
+
+namespace PSConvolution.Engine.Tests;
+
+/// <summary>Convolution in linear light against the sRGB formulas (IEC 61966-2-1) in double precision.</summary>
+public sealed class LinearLightTests
+{
+    public static IEnumerable<object[]> Seeds => Enumerable.Range(1, 60).Select(s => new object[] { s });
+
+    private static double Decode(double v) => v <= 0.04045 ? v / 12.92 : Math.Pow((v + 0.055) / 1.055, 2.4);
+
+    private static double Encode(double v) => v <= 0.0031308 ? v * 12.92 : (1.055 * Math.Pow(v, 1 / 2.4)) - 0.055;
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void MatchesTheTransferFunctionsAroundTheReference(int seed)
+    {
+        var random = new Random(seed);
+        int kh = (random.Next(0, 4) * 2) + 1;
+        int kw = (random.Next(0, 4) * 2) + 1;
+        var rows = new double[kh][];
+        for (int i = 0; i < kh; i++)
+        {
+            rows[i] = Enumerable.Range(0, kw).Select(_ => (double)random.Next(-2, 6)).ToArray();
+        }
+
+        rows[kh / 2][kw / 2] += 6;
+        KernelMatrix matrix = KernelMatrix.Create(rows);
+        var layout = random.Next(2) == 0 ? PixelLayout.Rgb : PixelLayout.Gray;
+        int bitDepth = random.Next(3) == 0 ? 16 : 8;
+        var options = new ConvolutionOptions
+        {
+            LinearLight = true,
+            BorderMode = (BorderMode)random.Next(5),
+            BorderValue = random.Next(256),
+            Stride = random.Next(1, 3),
+            OutputRange = random.Next(2) == 0 ? OutputRange.Clamp : OutputRange.Absolute,
+            Bias = random.Next(3) == 0 ? random.Next(-20, 40) : null,
+        };
+        using PlanarImage image = TestImages.Random(random, random.Next(1, 40), random.Next(1, 12), layout, bitDepth);
+        using PlanarImage result = ImageConvolver.Convolve(image, new[] { new ConvolutionKernel("k", "Custom", "k", new[] { matrix }) }, options);
+        double max = image.MaxValue;
+        double scale = max / 255.0;
+        for (int c = 0; c < image.Channels; c++)
+        {
+            double[,] linear = TestImages.ChannelAsArray(image, c);
+            for (int y = 0; y < image.Height; y++)
+            {
+                for (int x = 0; x < image.Width; x++)
+                {
+                    linear[y, x] = max * Decode(linear[y, x] / max);
+                }
+            }
+
+            double[,] sums = ReferenceConvolution.Convolve(linear, TestImages.ToArray(matrix), options.BorderMode, max * Decode(options.BorderValue * scale / max), PaddingMode.Same, options.Stride, matrix.DefaultDivisor, (options.Bias ?? 0) * scale);
+            double[,] actual = TestImages.ChannelAsArray(result, c);
+            for (int y = 0; y < result.Height; y++)
+            {
+                for (int x = 0; x < result.Width; x++)
+                {
+                    double v = options.OutputRange == OutputRange.Absolute ? Math.Abs(sums[y, x]) : sums[y, x];
+                    double expected = Math.Round(max * Encode(Math.Clamp(v, 0, max) / max), MidpointRounding.ToEven);
+                    Assert.True(Math.Abs(actual[y, x] - expected) <= 1, $"channel {c} ({x}, {y}): expected {expected}, got {actual[y, x]}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void ABlurredCheckerboardKeepsItsBrightness()
+    {
+        // Black and white pixels average to half the light, which sRGB encodes as 188, not 128.
+        using var image = new PlanarImage(16, 16, PixelLayout.Gray, 8);
+        for (int i = 0; i < 256; i++)
+        {
+            image.GetChannel(0)[i] = ((i % 16) + (i / 16)) % 2 == 0 ? 255 : 0;
+        }
+
+        ConvolutionKernel[] blur = { KernelLibrary.Get("Box3") };
+        using PlanarImage linear = ImageConvolver.Convolve(image, blur, new ConvolutionOptions { LinearLight = true, BorderMode = BorderMode.Wrap });
+        using PlanarImage encoded = ImageConvolver.Convolve(image, blur, new ConvolutionOptions { BorderMode = BorderMode.Wrap });
+        double expected = Math.Round(255 * Encode(((5 * 1.0) + (4 * 0.0)) / 9));
+        Assert.Equal(expected, linear.GetChannel(0)[(8 * 16) + 8]);
+        Assert.Equal(Math.Round(255 * 5 / 9.0), encoded.GetChannel(0)[(8 * 16) + 8]);
+    }
+
+    [Fact]
+    public void WithAlphaWeightingItLinearisesPremultipliesConvolvesDividesAndEncodes()
+    {
+        var random = new Random(77);
+        using PlanarImage image = TestImages.Random(random, 30, 12, PixelLayout.Rgba, 8);
+        Span<float> alpha = image.GetChannel(3);
+        for (int i = 0; i < alpha.Length; i++)
+        {
+            alpha[i] = random.Next(3) == 0 ? 0 : random.Next(1, 256);
+        }
+
+        KernelMatrix box = KernelLibrary.Get("Box3").Matrices[0];
+        using PlanarImage result = ImageConvolver.Convolve(image, new[] { KernelLibrary.Get("Box3") }, new ConvolutionOptions { LinearLight = true });
+        for (int y = 0; y < image.Height; y++)
+        {
+            for (int x = 0; x < image.Width; x++)
+            {
+                double sa = 0;
+                var sc = new double[3];
+                for (int i = -1; i <= 1; i++)
+                {
+                    for (int j = -1; j <= 1; j++)
+                    {
+                        int sy = Math.Clamp(y + i, 0, image.Height - 1);
+                        int sx = Math.Clamp(x + j, 0, image.Width - 1);
+                        double a = alpha[(sy * 30) + sx];
+                        double w = box[i + 1, j + 1];
+                        sa += w * a;
+                        for (int c = 0; c < 3; c++)
+                        {
+                            sc[c] += w * a * 255 * Decode(image.GetChannel(c)[(sy * 30) + sx] / 255.0);
+                        }
+                    }
+                }
+
+                Assert.Equal(Math.Round(sa / 9, MidpointRounding.ToEven), result.GetChannel(3)[(y * 30) + x], 0.0);
+                for (int c = 0; c < 3; c++)
+                {
+                    double expected = sa == 0 ? 0 : Math.Round(255 * Encode(Math.Clamp(sc[c] / sa, 0, 255) / 255), MidpointRounding.ToEven);
+                    Assert.InRange(result.GetChannel(c)[(y * 30) + x], expected - 1, expected + 1);
+                }
+            }
+        }
+    }
+}
