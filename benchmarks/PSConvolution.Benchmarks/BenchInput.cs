@@ -44,6 +44,40 @@ internal sealed class BenchInput
 
     public byte[] Rgb { get; }
 
+    /// <summary>
+    /// The photo as RGBA cut out the way product shots and logos are: opaque inside an ellipse, transparent (stored
+    /// as 0, 0, 0, 0) outside, with a rim two pixels wide whose alpha falls from 255 to 0.
+    /// </summary>
+    public byte[] Rgba => rgba ??= CutOut();
+
+    private byte[]? rgba;
+
+    private byte[] CutOut()
+    {
+        var result = new byte[Width * Height * 4];
+        double cx = Width / 2.0, cy = Height / 2.0, rx = Width * 0.4, ry = Height * 0.4;
+        for (int y = 0; y < Height; y++)
+        {
+            for (int x = 0; x < Width; x++)
+            {
+                double d = Math.Sqrt(((x - cx) * (x - cx) / (rx * rx)) + ((y - cy) * (y - cy) / (ry * ry)));
+                double inside = Math.Clamp((1 - d) * rx / 2, 0, 1);
+                byte alpha = (byte)Math.Round(255 * inside);
+                int i = (y * Width) + x;
+                if (alpha > 0)
+                {
+                    result[(4 * i) + 0] = Rgb[(3 * i) + 0];
+                    result[(4 * i) + 1] = Rgb[(3 * i) + 1];
+                    result[(4 * i) + 2] = Rgb[(3 * i) + 2];
+                }
+
+                result[(4 * i) + 3] = alpha;
+            }
+        }
+
+        return result;
+    }
+
     public Mat Mat { get; }
 
     public NetVips.Image Vips { get; }

@@ -30,9 +30,25 @@ internal static class Contestants
 
                 list.AddRange(ImageSharpPeers(input, workload, threads));
             }
+
+            // RGBA against RGB: what alpha weighting costs. The same step with independent channels is the peer.
+            list.Add(EngineRgba(input, threads, weighted: true));
+            list.Add(EngineRgba(input, threads, weighted: false));
         }
 
         return list;
+    }
+
+    private static Contestant EngineRgba(BenchInput input, int threads, bool weighted)
+    {
+        var destination = new byte[input.Rgba.Length];
+        var kernels = new[] { Workloads.EngineKernel("K2") };
+        var options = new ConvolutionOptions { BorderMode = BorderMode.Replicate, MaxDegreeOfParallelism = threads, AlphaWeighted = weighted };
+        var source = new PixelBuffer(input.Rgba, input.Width, input.Height, PixelLayout.Rgba);
+        var target = new PixelBuffer(destination, input.Width, input.Height, PixelLayout.Rgba);
+        void Run() => ImageConvolver.Convolve(source, target, kernels, options);
+        string tool = weighted ? "PSConvolution" : "independent channels (-AlphaWeighted:$false)";
+        return new Contestant("K2a", threads, tool, () => { }, Run, () => { Run(); return (byte[])destination.Clone(); });
     }
 
     private static Contestant Engine(BenchInput input, string workload, int threads)

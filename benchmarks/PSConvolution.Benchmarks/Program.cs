@@ -105,7 +105,7 @@ public static class Program
             results.Add(new Result(contestant.Workload, contestant.Threads, contestant.Tool, Math.Round(input.Megapixels / (medianNs.Value / 1e9), 1), error));
         }
 
-        string table = Table(results);
+        string table = Table(results) + AlphaCost(results);
         Console.WriteLine();
         Console.WriteLine(table);
         File.WriteAllText(Path.Combine(output, "results.md"), table);
@@ -141,6 +141,23 @@ public static class Program
         }
 
         return text.ToString();
+    }
+
+    // The cost of an alpha-weighted RGBA blur against the RGB blur of the same photo, measured in the same run.
+    private static string AlphaCost(List<Result> results)
+    {
+        var text = new StringBuilder();
+        foreach (int threads in results.Select(r => r.Threads).Distinct().OrderBy(t => t))
+        {
+            Result? rgb = results.FirstOrDefault(r => r.Workload == "K2" && r.Threads == threads && r.Tool == "PSConvolution");
+            Result? rgba = results.FirstOrDefault(r => r.Workload == "K2a" && r.Threads == threads && r.Tool == "PSConvolution");
+            if (rgb is not null && rgba is not null)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"K2a / K2, {threads} thread(s): an alpha-weighted RGBA blur costs {rgb.MpxPerSecond / rgba.MpxPerSecond:F2}x the RGB blur of the same photo.");
+            }
+        }
+
+        return text.Length == 0 ? string.Empty : Environment.NewLine + text.ToString();
     }
 
     private static int MaxError(byte[] expected, byte[] actual)

@@ -15,6 +15,7 @@ internal static class Workloads
         "K2" => "5x5 binomial Gaussian (1 4 6 4 1 outer product, /256)",
         "K3" => "15x15 disk of radius 7, normalised (not separable)",
         "K4" => "Gaussian sigma 5, 31 taps (separable)",
+        "K2a" => "K2 on RGBA, alpha-weighted: the photo cut out as an ellipse with a soft rim",
         _ => workload,
     };
 
