@@ -248,6 +248,15 @@ internal static class AlphaEdgeCorrection
         int outWidth = columns.OutputLength;
         Span<byte> dst = destination.Slice(y * outWidth * n, outWidth * n);
         byte invisible = Quantize(alpha.Bias, step.Range == OutputRange.Absolute);
+
+        // Where each kernel row starts in the source for this output row; -1 for the constant border row.
+        Span<int> rowStarts = stackalloc int[rows.Taps];
+        for (int i = 0; i < rows.Taps; i++)
+        {
+            int r = rows.Indices[(y * rows.Stride) + i];
+            rowStarts[i] = r == height ? -1 : r * width * n;
+        }
+
         int x = 0;
         if (columns.Stride == 1 && Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && (n == 4 || n == 2))
         {
@@ -262,7 +271,7 @@ internal static class AlphaEdgeCorrection
                 {
                     for (int k = x; k < x + Vector<byte>.Count; k++)
                     {
-                        CorrectPixel(source, width, height, n, dst, step, alpha, taps, rows, columns, y, k, windowLow[k], windowHigh[k], invisible);
+                        CorrectPixel(source, width, n, dst, step, alpha, taps, rowStarts, rows, columns, y, k, windowLow[k], windowHigh[k], invisible);
                     }
 
                     continue;
@@ -279,7 +288,7 @@ internal static class AlphaEdgeCorrection
         for (; x < outWidth; x++)
         {
             int p = x * columns.Stride;
-            CorrectPixel(source, width, height, n, dst, step, alpha, taps, rows, columns, y, x, windowLow[p], windowHigh[p], invisible);
+            CorrectPixel(source, width, n, dst, step, alpha, taps, rowStarts, rows, columns, y, x, windowLow[p], windowHigh[p], invisible);
         }
     }
 
@@ -340,7 +349,7 @@ internal static class AlphaEdgeCorrection
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CorrectPixel(ReadOnlySpan<byte> source, int width, int height, int n, Span<byte> dst, in InterleavedConvolver.Step step, AlphaWeighting alpha, Taps taps, KernelSamplingMap rows, KernelSamplingMap columns, int y, int x, byte low, byte high, byte invisible)
+    private static void CorrectPixel(ReadOnlySpan<byte> source, int width, int n, Span<byte> dst, in InterleavedConvolver.Step step, AlphaWeighting alpha, Taps taps, ReadOnlySpan<int> rowStarts, KernelSamplingMap rows, KernelSamplingMap columns, int y, int x, byte low, byte high, byte invisible)
     {
         int a = n - 1;
         if (low == high)
@@ -365,16 +374,17 @@ internal static class AlphaEdgeCorrection
         double divisor = step.Divisors[0];
         double border = step.BorderValue;
         int p = x * columns.Stride;
-        int[] rowIndices = rows.Indices;
         int[] columnIndices = columns.Indices;
-        int firstRow = y * rows.Stride;
+        int[] tapRows = taps.Rows;
+        int[] tapColumns = taps.Columns;
+        double[] weights = taps.Weights;
         double s0 = 0, s1 = 0, s2 = 0, sa = 0;
-        for (int t = 0; t < taps.Count; t++)
+        for (int t = 0; t < weights.Length; t++)
         {
-            int r = rowIndices[firstRow + taps.Rows[t]];
-            int col = columnIndices[p + taps.Columns[t]];
-            double w = taps.Weights[t];
-            if (r == height || col == width)
+            int start = rowStarts[tapRows[t]];
+            int col = columnIndices[p + tapColumns[t]];
+            double w = weights[t];
+            if (start < 0 || col == width)
             {
                 double wa = w * border;
                 s0 += wa * border;
@@ -384,13 +394,13 @@ internal static class AlphaEdgeCorrection
                 continue;
             }
 
-            int s = ((r * width) + col) * n;
-            double weightedAlpha = w * source[s + a];
-            s0 += weightedAlpha * source[s];
+            ReadOnlySpan<byte> pixel = source.Slice(start + (col * n), n);
+            double weightedAlpha = w * pixel[n - 1];
+            s0 += weightedAlpha * pixel[0];
             if (n == 4)
             {
-                s1 += weightedAlpha * source[s + 1];
-                s2 += weightedAlpha * source[s + 2];
+                s1 += weightedAlpha * pixel[1];
+                s2 += weightedAlpha * pixel[2];
             }
 
             sa += weightedAlpha;

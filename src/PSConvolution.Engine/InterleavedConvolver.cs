@@ -512,6 +512,11 @@ internal static class InterleavedConvolver
         int sy = (y * rows.Stride) + rows.CentreOffset;
         ReadOnlySpan<T> src = source.Slice(sy * width * channels, width * channels);
         int outWidth = columns.OutputLength;
+        if (columns.Stride == 1 && (channels == 2 || channels == 4) && PixelWords.TryCopyChannels(src.Slice(columns.CentreOffset * channels, outWidth * channels), destination.Slice(0, outWidth * channels), channels, selected))
+        {
+            return;
+        }
+
         for (int c = 0; c < channels; c++)
         {
             if (selected[c])
