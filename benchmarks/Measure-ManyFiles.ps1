@@ -35,7 +35,7 @@ try {
     for ($i = 0; $i -lt $Count; $i++) {
         $random.NextBytes($pixels)
         $image = [SixLabors.ImageSharp.Image]::LoadPixelData[SixLabors.ImageSharp.PixelFormats.Rgb24]($pixels, 64, 64)
-        $folder = Join-Path $inputs ('{0:D3}' -f [math]::Floor($i / 1000))
+        $folder = Join-Path $inputs ('{0:D3}' -f [int][math]::Floor($i / 1000))
         if (($i % 1000) -eq 0) { New-Item -ItemType Directory -Path $folder | Out-Null }
         [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, (Join-Path $folder ('{0:D6}.png' -f $i)))
         $image.Dispose()

@@ -60,10 +60,13 @@ internal static class AlphaEdgeCorrection
 
                     // Horizontal minimum and maximum of alpha over the kernel's width, for every row the block reads,
                     // then over its height for every output row.
+                    // Where every invisible pixel the block reads has colour 0 (as most files store them), the
+                    // unweighted result is already right over invisible windows: Σ K·0 / d + bias.
+                    bool colouredInvisible = false;
                     for (int p = 0; p < positions; p++)
                     {
                         int r = rows.Indices[(y0 * rows.Stride) + p];
-                        PadAlpha(source.Span, width, height, channels, r, columns, (byte)step.BorderValue, padded);
+                        colouredInvisible |= PadAlpha(source.Span, width, height, channels, r, columns, (byte)step.BorderValue, padded);
                         MinMax(padded, columns.Taps, low.AsSpan(p * spanLength, spanLength), high.AsSpan(p * spanLength, spanLength));
                     }
 
@@ -85,7 +88,7 @@ internal static class AlphaEdgeCorrection
 
                     for (int y = y0; y < y1; y++)
                     {
-                        CorrectRow(source.Span, width, height, channels, destination.Span, step, alpha, taps, rows, columns, y, windowLow.AsSpan((y - y0) * spanLength, spanLength), windowHigh.AsSpan((y - y0) * spanLength, spanLength));
+                        CorrectRow(source.Span, width, height, channels, destination.Span, step, alpha, taps, rows, columns, y, windowLow.AsSpan((y - y0) * spanLength, spanLength), windowHigh.AsSpan((y - y0) * spanLength, spanLength), colouredInvisible);
                     }
                 }
             }
@@ -101,16 +104,17 @@ internal static class AlphaEdgeCorrection
     }
 
     /// <summary>The alpha samples of one padded row (the border value outside the image).</summary>
-    private static void PadAlpha(ReadOnlySpan<byte> source, int width, int height, int channels, int row, KernelSamplingMap columns, byte border, Span<byte> padded)
+    /// <returns>True when some pixel of the row has alpha 0 and a colour other than 0.</returns>
+    private static bool PadAlpha(ReadOnlySpan<byte> source, int width, int height, int channels, int row, KernelSamplingMap columns, byte border, Span<byte> padded)
     {
         if (row == height)
         {
             padded.Slice(0, columns.PaddedLength).Fill(border);
-            return;
+            return false;
         }
 
         ReadOnlySpan<byte> src = source.Slice(row * width * channels, width * channels);
-        int a = channels - 1;
+        bool colouredInvisible = false;
         foreach ((int start, int column, int length) in columns.Runs)
         {
             Span<byte> target = padded.Slice(start, length);
@@ -120,41 +124,71 @@ internal static class AlphaEdgeCorrection
                 continue;
             }
 
-            ExtractAlpha(src.Slice(column * channels, length * channels), channels, target);
+            colouredInvisible |= ExtractAlpha(src.Slice(column * channels, length * channels), channels, target);
         }
+
+        return colouredInvisible;
     }
 
     // The last byte of every pixel: for RGBA the top byte of each little-endian 32-bit pixel, for grey and
-    // alpha the top byte of each 16-bit pixel, narrowed a vector at a time.
+    // alpha the top byte of each 16-bit pixel, narrowed a vector at a time. Returns true when some pixel has
+    // alpha 0 and a colour other than 0 (its word lies strictly between 0 and the smallest word with alpha 1).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ExtractAlpha(ReadOnlySpan<byte> pixels, int channels, Span<byte> alpha)
+    private static bool ExtractAlpha(ReadOnlySpan<byte> pixels, int channels, Span<byte> alpha)
     {
         int x = 0;
+        bool coloured = false;
         if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && channels == 4)
         {
             ReadOnlySpan<uint> words = MemoryMarshal.Cast<byte, uint>(pixels);
             int n = Vector<uint>.Count;
+            var invisible = new Vector<uint>(0x00FFFFFFu);
+            Vector<uint> any = Vector<uint>.Zero;
             for (; x <= alpha.Length - (4 * n); x += 4 * n)
             {
-                Vector<ushort> lo = Vector.Narrow(new Vector<uint>(words.Slice(x)) >> 24, new Vector<uint>(words.Slice(x + n)) >> 24);
-                Vector<ushort> hi = Vector.Narrow(new Vector<uint>(words.Slice(x + (2 * n))) >> 24, new Vector<uint>(words.Slice(x + (3 * n))) >> 24);
+                var w0 = new Vector<uint>(words.Slice(x));
+                var w1 = new Vector<uint>(words.Slice(x + n));
+                var w2 = new Vector<uint>(words.Slice(x + (2 * n)));
+                var w3 = new Vector<uint>(words.Slice(x + (3 * n)));
+
+                // w - 1 <= 0x00FFFFFE exactly when 0 < w < 0x01000000 (0 - 1 wraps to the top).
+                any |= Vector.LessThanOrEqual(w0 - Vector<uint>.One, invisible - Vector<uint>.One) | Vector.LessThanOrEqual(w1 - Vector<uint>.One, invisible - Vector<uint>.One)
+                    | Vector.LessThanOrEqual(w2 - Vector<uint>.One, invisible - Vector<uint>.One) | Vector.LessThanOrEqual(w3 - Vector<uint>.One, invisible - Vector<uint>.One);
+                Vector<ushort> lo = Vector.Narrow(w0 >> 24, w1 >> 24);
+                Vector<ushort> hi = Vector.Narrow(w2 >> 24, w3 >> 24);
                 Vector.Narrow(lo, hi).CopyTo(alpha.Slice(x));
             }
+
+            coloured = any != Vector<uint>.Zero;
         }
         else if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && channels == 2)
         {
             ReadOnlySpan<ushort> words = MemoryMarshal.Cast<byte, ushort>(pixels);
             int n = Vector<ushort>.Count;
+            var invisible = new Vector<ushort>((ushort)0x00FF);
+            Vector<ushort> any = Vector<ushort>.Zero;
             for (; x <= alpha.Length - (2 * n); x += 2 * n)
             {
-                Vector.Narrow(new Vector<ushort>(words.Slice(x)) >> 8, new Vector<ushort>(words.Slice(x + n)) >> 8).CopyTo(alpha.Slice(x));
+                var w0 = new Vector<ushort>(words.Slice(x));
+                var w1 = new Vector<ushort>(words.Slice(x + n));
+                any |= Vector.LessThanOrEqual(w0 - Vector<ushort>.One, invisible - Vector<ushort>.One) | Vector.LessThanOrEqual(w1 - Vector<ushort>.One, invisible - Vector<ushort>.One);
+                Vector.Narrow(w0 >> 8, w1 >> 8).CopyTo(alpha.Slice(x));
             }
+
+            coloured = any != Vector<ushort>.Zero;
         }
 
         for (; x < alpha.Length; x++)
         {
-            alpha[x] = pixels[(x * channels) + channels - 1];
+            ReadOnlySpan<byte> pixel = pixels.Slice(x * channels, channels);
+            alpha[x] = pixel[channels - 1];
+            if (pixel[channels - 1] == 0 && pixel.Slice(0, channels - 1).IndexOfAnyExcept((byte)0) >= 0)
+            {
+                coloured = true;
+            }
         }
+
+        return coloured;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -242,7 +276,7 @@ internal static class AlphaEdgeCorrection
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CorrectRow(ReadOnlySpan<byte> source, int width, int height, int channels, Span<byte> destination, in InterleavedConvolver.Step step, AlphaWeighting alpha, Taps taps, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<byte> windowLow, ReadOnlySpan<byte> windowHigh)
+    private static void CorrectRow(ReadOnlySpan<byte> source, int width, int height, int channels, Span<byte> destination, in InterleavedConvolver.Step step, AlphaWeighting alpha, Taps taps, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<byte> windowLow, ReadOnlySpan<byte> windowHigh, bool colouredInvisible)
     {
         int n = channels;
         int outWidth = columns.OutputLength;
@@ -278,7 +312,7 @@ internal static class AlphaEdgeCorrection
                 }
 
                 Vector<byte> empty = Vector.Equals(high, Vector<byte>.Zero);
-                if (empty != Vector<byte>.Zero)
+                if (colouredInvisible && empty != Vector<byte>.Zero)
                 {
                     ClearInvisible(dst.Slice(x * n, Vector<byte>.Count * n), n, empty, keep, fill);
                 }
@@ -316,28 +350,29 @@ internal static class AlphaEdgeCorrection
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ClearInvisible(Span<byte> pixels, int n, Vector<byte> empty, uint keep, uint fill)
     {
-        Vector.Widen(empty, out Vector<ushort> e0, out Vector<ushort> e1);
+        // Widened as signed values, so a lane of all ones stays all ones (zero extension would keep only the low byte).
+        Vector.Widen(Vector.AsVectorSByte(empty), out Vector<short> e0, out Vector<short> e1);
         if (n == 2)
         {
             Span<ushort> words = MemoryMarshal.Cast<byte, ushort>(pixels);
             var keepWords = new Vector<ushort>((ushort)keep);
             var fillWords = new Vector<ushort>((ushort)fill);
             int m = Vector<ushort>.Count;
-            Blend(words.Slice(0, m), e0, keepWords, fillWords);
-            Blend(words.Slice(m, m), e1, keepWords, fillWords);
+            Blend(words.Slice(0, m), Vector.AsVectorUInt16(e0), keepWords, fillWords);
+            Blend(words.Slice(m, m), Vector.AsVectorUInt16(e1), keepWords, fillWords);
             return;
         }
 
         Span<uint> pixelWords = MemoryMarshal.Cast<byte, uint>(pixels);
-        Vector.Widen(e0, out Vector<uint> q0, out Vector<uint> q1);
-        Vector.Widen(e1, out Vector<uint> q2, out Vector<uint> q3);
+        Vector.Widen(e0, out Vector<int> q0, out Vector<int> q1);
+        Vector.Widen(e1, out Vector<int> q2, out Vector<int> q3);
         var keepPixels = new Vector<uint>(keep);
         var fillPixels = new Vector<uint>(fill);
         int count = Vector<uint>.Count;
-        Blend(pixelWords.Slice(0, count), q0, keepPixels, fillPixels);
-        Blend(pixelWords.Slice(count, count), q1, keepPixels, fillPixels);
-        Blend(pixelWords.Slice(2 * count, count), q2, keepPixels, fillPixels);
-        Blend(pixelWords.Slice(3 * count, count), q3, keepPixels, fillPixels);
+        Blend(pixelWords.Slice(0, count), Vector.AsVectorUInt32(q0), keepPixels, fillPixels);
+        Blend(pixelWords.Slice(count, count), Vector.AsVectorUInt32(q1), keepPixels, fillPixels);
+        Blend(pixelWords.Slice(2 * count, count), Vector.AsVectorUInt32(q2), keepPixels, fillPixels);
+        Blend(pixelWords.Slice(3 * count, count), Vector.AsVectorUInt32(q3), keepPixels, fillPixels);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -157,6 +157,39 @@ public sealed class AlphaWeightingTests
         AssertMatches(image, result, gaussian.Matrices[0], ConvolutionOptions.Default, blur: true);
     }
 
+    [Theory]
+    [InlineData("Gaussian5", false)]
+    [InlineData("Gaussian5", true)]
+    [InlineData("Sharpen", false)]
+    [InlineData("Emboss", true)]
+    public void WideCutOutsWithColouredInvisiblePixelsMatchTheFormulas(string name, bool blackInvisible)
+    {
+        // Rows of 300 pixels, so the corrections that work a vector of pixels at a time run, on both sides of a
+        // disc whose invisible pixels keep random colour (or are black).
+        var random = new Random(name.Length + (blackInvisible ? 100 : 0));
+        using PlanarImage image = TestImages.Random(random, 300, 24, PixelLayout.Rgba, 8);
+        Span<float> alpha = image.GetChannel(3);
+        for (int y = 0; y < 24; y++)
+        {
+            for (int x = 0; x < 300; x++)
+            {
+                double d = Math.Sqrt(((x - 150) * (x - 150) / 16.0) + ((y - 12) * (y - 12)));
+                alpha[(y * 300) + x] = d < 10 ? 255 : d < 11 ? 128 : 0;
+                if (blackInvisible && alpha[(y * 300) + x] == 0)
+                {
+                    for (int c = 0; c < 3; c++)
+                    {
+                        image.GetChannel(c)[(y * 300) + x] = 0;
+                    }
+                }
+            }
+        }
+
+        ConvolutionKernel kernel = KernelLibrary.Get(name);
+        using PlanarImage result = ImageConvolver.Convolve(image, new[] { kernel }, ConvolutionOptions.Default);
+        AssertMatches(image, result, kernel.Matrices[0], ConvolutionOptions.Default with { Bias = kernel.Bias, OutputRange = kernel.OutputRange }, blur: name.StartsWith("Gaussian", StringComparison.Ordinal));
+    }
+
     private static void AssertMatches(PlanarImage image, PlanarImage result, KernelMatrix applied, ConvolutionOptions options, bool blur)
     {
         int n = image.Channels;
@@ -250,6 +283,18 @@ public sealed class AlphaWeightingTests
             }
 
             alpha[0] = alpha[0] == 0 ? image.MaxValue : 0;
+            if (random.Next(2) == 0)
+            {
+                // As most files store them: invisible pixels are black, which lets the engine skip clearing them.
+                for (int i = 0; i < alpha.Length; i++)
+                {
+                    for (int c = 0; c < image.Channels - 1 && alpha[i] == 0; c++)
+                    {
+                        image.GetChannel(c)[i] = 0;
+                    }
+                }
+            }
+
             return image;
         }
 
