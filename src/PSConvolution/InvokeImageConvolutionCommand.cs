@@ -30,8 +30,10 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
 
     // Every input taken, and every output claimed with the input that claimed it: two inputs never write one
     // output, an output never replaces an input of the same call, and a file this call writes is not read back.
-    private readonly HashSet<string> seen = new(PathComparer);
-    private readonly Dictionary<string, string> claimed = new(PathComparer);
+    // Inputs and outputs are kept as 128-bit keys; a claimed output keeps the path of its input, to name it in the
+    // collision error.
+    private readonly HashSet<PathKey> seen = new();
+    private readonly Dictionary<PathKey, string> claimed = new();
     private readonly Stopwatch watch = new();
     private OrderedBatch<FileJob>? batch;
     private ConvolutionRequest? request;
@@ -323,13 +325,14 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     // later input is looked at, so which input keeps a contested name never depends on which worker is faster.
     private void Submit(string source)
     {
-        if (claimed.TryGetValue(source, out string? writer))
+        PathKey sourceKey = PathKey.Of(source);
+        if (claimed.TryGetValue(sourceKey, out string? writer))
         {
             WriteVerbose($"Skipping '{source}': it is the output of '{writer}' in this call.");
             return;
         }
 
-        if (!seen.Add(source))
+        if (!seen.Add(sourceKey))
         {
             return; // A file named twice is processed once.
         }
@@ -352,7 +355,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         }
         else
         {
-            claimed[job.Output] = source;
+            claimed[PathKey.Of(job.Output)] = source;
             string kernels = string.Join(", ", Kernel.Select(k => k.Name));
             string action = InPlace ? $"Replace with its convolution by {kernels}" : $"Write convolution of '{source}' by {kernels}";
             if (!ShouldProcess(job.Output, action))
@@ -383,12 +386,13 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             return new ConvolutionException(ConvolutionErrorKind.DestinationIsSource, job.Source, $"The output for '{job.Source}' would replace the source file. Use -Suffix, -Destination, or -InPlace to replace it on purpose.");
         }
 
-        if (claimed.TryGetValue(output, out string? first))
+        PathKey outputKey = PathKey.Of(output);
+        if (claimed.TryGetValue(outputKey, out string? first))
         {
             return new ConvolutionException(ConvolutionErrorKind.DestinationCollision, job.Source, $"'{job.Source}' would be written to '{output}', which '{first}' writes in this call, so it was not processed. Use -RelativeBasePath with -Destination to keep the sources' folders apart, or -Suffix.");
         }
 
-        if (!InPlace && seen.Contains(output))
+        if (!InPlace && seen.Contains(outputKey))
         {
             return new ConvolutionException(ConvolutionErrorKind.DestinationCollision, job.Source, $"'{job.Source}' would be written to '{output}', which is an input of this call, so it was not processed.");
         }

@@ -1,0 +1,23 @@
+using System;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace PSConvolution.Commands;
+
+/// <summary>
+/// A path as 128 bits of its SHA-256 (of the upper-cased path where the file system ignores case): what a call
+/// remembers of every input and output it has seen, so that a million-file call keeps 16 bytes a path, not the
+/// path. Two different paths share a key with a probability of about 1e-27 for a million files.
+/// </summary>
+internal readonly record struct PathKey(ulong High, ulong Low)
+{
+    private static readonly bool IgnoreCase = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS();
+
+    public static PathKey Of(string path)
+    {
+        string text = IgnoreCase ? path.ToUpperInvariant() : path;
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
+        return new PathKey(BitConverter.ToUInt64(hash), BitConverter.ToUInt64(hash.Slice(8)));
+    }
+}
