@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 
 namespace PSConvolution.Engine;
 
@@ -12,29 +13,9 @@ internal delegate void SampleWidener<TSource, TTarget>(ReadOnlySpan<TSource> sou
 internal static class RowPadding
 {
     public static void Fill<TSource, TTarget>(ReadOnlySpan<TSource> source, int width, int height, int channels, int row, KernelSamplingMap columns, TTarget border, Span<TTarget> padded, SampleWidener<TSource, TTarget> widen)
-    {
-        if (row == height)
-        {
-            padded.Fill(border);
-            return;
-        }
+        => Fill(source, width, height, channels, row, columns, MemoryMarshal.CreateReadOnlySpan(ref border, 1), padded, widen);
 
-        ReadOnlySpan<TSource> src = source.Slice(row * width * channels, width * channels);
-        foreach ((int start, int column, int length) in columns.Runs)
-        {
-            Span<TTarget> target = padded.Slice(start * channels, length * channels);
-            if (column < width)
-            {
-                widen(src.Slice(column * channels, length * channels), target);
-            }
-            else
-            {
-                target.Fill(border);
-            }
-        }
-    }
-
-    /// <summary>The same with a border pixel whose channels may differ (a premultiplied border).</summary>
+    /// <summary>The same with a border pixel whose channels may differ (a premultiplied border), or one value for every sample.</summary>
     public static void Fill<TSource, TTarget>(ReadOnlySpan<TSource> source, int width, int height, int channels, int row, KernelSamplingMap columns, ReadOnlySpan<TTarget> borderPixel, Span<TTarget> padded, SampleWidener<TSource, TTarget> widen)
     {
         if (row == height)
@@ -60,6 +41,12 @@ internal static class RowPadding
 
     private static void FillPixels<TTarget>(Span<TTarget> target, ReadOnlySpan<TTarget> pixel)
     {
+        if (pixel.Length == 1)
+        {
+            target.Fill(pixel[0]);
+            return;
+        }
+
         for (int i = 0; i < target.Length; i += pixel.Length)
         {
             pixel.CopyTo(target.Slice(i, pixel.Length));
