@@ -282,7 +282,80 @@ internal static class AlphaEdgeCorrection
         int outWidth = columns.OutputLength;
         Span<byte> dst = destination.Slice(y * outWidth * n, outWidth * n);
         byte invisible = Quantize(alpha.Bias, step.Range == OutputRange.Absolute);
+        int[] edges = ArrayPool<int>.Shared.Rent(outWidth);
+        int edgeCount = 0;
+        try
+        {
+            int x = 0;
+            if (columns.Stride == 1 && Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && (n == 4 || n == 2))
+            {
+                // Most windows of a cut-out hold one alpha value: full (keep the unweighted result) or 0 (the colour
+                // becomes the bias alone, written a vector of pixels at a time).
+                (uint keep, uint fill) = PixelMasks(n, step.Selected, invisible);
+                for (; x <= outWidth - Vector<byte>.Count; x += Vector<byte>.Count)
+                {
+                    var low = new Vector<byte>(windowLow.Slice(x));
+                    var high = new Vector<byte>(windowHigh.Slice(x));
+                    if (!Vector.EqualsAll(low, high))
+                    {
+                        for (int k = x; k < x + Vector<byte>.Count; k++)
+                        {
+                            Classify(dst, n, step.Selected, k, windowLow[k], windowHigh[k], invisible, edges, ref edgeCount);
+                        }
 
+                        continue;
+                    }
+
+                    Vector<byte> empty = Vector.Equals(high, Vector<byte>.Zero);
+                    if (colouredInvisible && empty != Vector<byte>.Zero)
+                    {
+                        ClearInvisible(dst.Slice(x * n, Vector<byte>.Count * n), n, empty, keep, fill);
+                    }
+                }
+            }
+
+            for (; x < outWidth; x++)
+            {
+                int p = x * columns.Stride;
+                Classify(dst, n, step.Selected, x, windowLow[p], windowHigh[p], invisible, edges, ref edgeCount);
+            }
+
+            if (edgeCount > 0)
+            {
+                CorrectEdges(source, width, height, n, dst, step, alpha, taps, rows, columns, y, edges.AsSpan(0, edgeCount));
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(edges);
+        }
+    }
+
+    // A window of one alpha value keeps the unweighted result, or, when that value is 0, gets the bias alone;
+    // a window of several values is an edge, recomputed from the formulas.
+    private static void Classify(Span<byte> dst, int n, bool[] selected, int x, byte low, byte high, byte invisible, int[] edges, ref int edgeCount)
+    {
+        if (low != high)
+        {
+            edges[edgeCount++] = x;
+        }
+        else if (high == 0)
+        {
+            for (int c = 0; c < n - 1; c++)
+            {
+                if (selected[c])
+                {
+                    dst[(x * n) + c] = invisible;
+                }
+            }
+        }
+    }
+
+    // Premultiplied sums over each edge pixel's window. A separable kernel sums each padded column of the window
+    // once for a run of nearby edge pixels, then the runs horizontally: kh + kw products a pixel instead of kh x kw.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CorrectEdges(ReadOnlySpan<byte> source, int width, int height, int n, Span<byte> dst, in InterleavedConvolver.Step step, AlphaWeighting alpha, Taps taps, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges)
+    {
         // Where each kernel row starts in the source for this output row; -1 for the constant border row.
         Span<int> rowStarts = stackalloc int[rows.Taps];
         for (int i = 0; i < rows.Taps; i++)
@@ -291,38 +364,127 @@ internal static class AlphaEdgeCorrection
             rowStarts[i] = r == height ? -1 : r * width * n;
         }
 
-        int x = 0;
-        if (columns.Stride == 1 && Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && (n == 4 || n == 2))
+        double border = step.BorderValue;
+        Span<double> sums = stackalloc double[4];
+        if (taps.Column is null || taps.Row is null)
         {
-            // Most windows of a cut-out hold one alpha value: full (keep the unweighted result) or 0 (the colour
-            // becomes the bias alone, written a vector of pixels at a time).
-            (uint keep, uint fill) = PixelMasks(n, step.Selected, invisible);
-            for (; x <= outWidth - Vector<byte>.Count; x += Vector<byte>.Count)
+            foreach (int x in edges)
             {
-                var low = new Vector<byte>(windowLow.Slice(x));
-                var high = new Vector<byte>(windowHigh.Slice(x));
-                if (!Vector.EqualsAll(low, high))
+                sums.Clear();
+                int p = x * columns.Stride;
+                for (int t = 0; t < taps.Count; t++)
                 {
-                    for (int k = x; k < x + Vector<byte>.Count; k++)
+                    AddSample(source, n, rowStarts[taps.Rows[t]], columns.Indices[p + taps.Columns[t]], width, border, taps.Weights[t], sums);
+                }
+
+                Finish(source, width, n, dst, step, alpha, rows, columns, y, x, sums);
+            }
+
+            return;
+        }
+
+        double[] column = taps.Column;
+        double[] row = taps.Row;
+        int kw = row.Length;
+        double[] vertical = ArrayPool<double>.Shared.Rent(4 * columns.PaddedLength);
+        try
+        {
+            for (int e = 0; e < edges.Length;)
+            {
+                // A run of edge pixels close enough to share padded columns.
+                int last = e;
+                while (last + 1 < edges.Length && (edges[last + 1] - edges[last]) * columns.Stride < kw)
+                {
+                    last++;
+                }
+
+                int first = edges[e] * columns.Stride;
+                int end = (edges[last] * columns.Stride) + kw;
+                for (int p = first; p < end; p++)
+                {
+                    Span<double> v = vertical.AsSpan(4 * p, 4);
+                    v.Clear();
+                    int col = columns.Indices[p];
+                    for (int i = 0; i < column.Length; i++)
                     {
-                        CorrectPixel(source, width, n, dst, step, alpha, taps, rowStarts, rows, columns, y, k, windowLow[k], windowHigh[k], invisible);
+                        AddSample(source, n, rowStarts[i], col, width, border, column[i], v);
+                    }
+                }
+
+                for (int k = e; k <= last; k++)
+                {
+                    int x = edges[k];
+                    sums.Clear();
+                    for (int j = 0; j < kw; j++)
+                    {
+                        Span<double> v = vertical.AsSpan(4 * ((x * columns.Stride) + j), 4);
+                        for (int c = 0; c < 4; c++)
+                        {
+                            sums[c] += row[j] * v[c];
+                        }
                     }
 
-                    continue;
+                    Finish(source, width, n, dst, step, alpha, rows, columns, y, x, sums);
                 }
 
-                Vector<byte> empty = Vector.Equals(high, Vector<byte>.Zero);
-                if (colouredInvisible && empty != Vector<byte>.Zero)
-                {
-                    ClearInvisible(dst.Slice(x * n, Vector<byte>.Count * n), n, empty, keep, fill);
-                }
+                e = last + 1;
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(vertical);
+        }
+    }
+
+    // Adds w·C·A for each colour channel and w·A to sums[3] (colour in 0..2; grey in 0); the constant border is a
+    // pixel with every channel at the border value.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSample(ReadOnlySpan<byte> source, int n, int rowStart, int column, int width, double border, double w, Span<double> sums)
+    {
+        if (rowStart < 0 || column == width)
+        {
+            double wa = w * border;
+            sums[0] += wa * border;
+            sums[1] += wa * border;
+            sums[2] += wa * border;
+            sums[3] += wa;
+            return;
+        }
+
+        ReadOnlySpan<byte> pixel = source.Slice(rowStart + (column * n), n);
+        double weightedAlpha = w * pixel[n - 1];
+        sums[0] += weightedAlpha * pixel[0];
+        if (n == 4)
+        {
+            sums[1] += weightedAlpha * pixel[1];
+            sums[2] += weightedAlpha * pixel[2];
+        }
+
+        sums[3] += weightedAlpha;
+    }
+
+    // Divides the premultiplied sums by the dividing alpha and writes the pixel (sums[3] holds Σ K·A).
+    private static void Finish(ReadOnlySpan<byte> source, int width, int n, Span<byte> dst, in InterleavedConvolver.Step step, AlphaWeighting alpha, KernelSamplingMap rows, KernelSamplingMap columns, int y, int x, ReadOnlySpan<double> sums)
+    {
+        int a = n - 1;
+        bool absolute = step.Range == OutputRange.Absolute;
+        double bias = alpha.Bias;
+        double divisor = step.Divisors[0];
+        int centre = ((((y * rows.Stride) + rows.CentreOffset) * width) + ((x * columns.Stride) + columns.CentreOffset)) * n;
+        double convolvedAlpha = sums[3] / divisor;
+        double dividing = alpha.DivideByConvolvedAlpha ? convolvedAlpha : source[centre + a];
+        for (int c = 0; c < a; c++)
+        {
+            if (step.Selected[c])
+            {
+                double colour = dividing != 0 ? sums[c] / divisor / dividing : 0;
+                dst[(x * n) + c] = Quantize(colour + bias, absolute);
             }
         }
 
-        for (; x < outWidth; x++)
+        if (alpha.ConvolveAlpha)
         {
-            int p = x * columns.Stride;
-            CorrectPixel(source, width, n, dst, step, alpha, taps, rowStarts, rows, columns, y, x, windowLow[p], windowHigh[p], invisible);
+            dst[(x * n) + a] = Quantize(convolvedAlpha + bias, absolute);
         }
     }
 
@@ -383,84 +545,6 @@ internal static class AlphaEdgeCorrection
         Vector.ConditionalSelect(where, (current & keep) | fill, current).CopyTo(words);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CorrectPixel(ReadOnlySpan<byte> source, int width, int n, Span<byte> dst, in InterleavedConvolver.Step step, AlphaWeighting alpha, Taps taps, ReadOnlySpan<int> rowStarts, KernelSamplingMap rows, KernelSamplingMap columns, int y, int x, byte low, byte high, byte invisible)
-    {
-        int a = n - 1;
-        if (low == high)
-        {
-            if (high == 0)
-            {
-                // Every sample under the kernel is invisible: no colour, only the bias.
-                for (int c = 0; c < a; c++)
-                {
-                    if (step.Selected[c])
-                    {
-                        dst[(x * n) + c] = invisible;
-                    }
-                }
-            }
-
-            return;
-        }
-
-        bool absolute = step.Range == OutputRange.Absolute;
-        double bias = alpha.Bias;
-        double divisor = step.Divisors[0];
-        double border = step.BorderValue;
-        int p = x * columns.Stride;
-        int[] columnIndices = columns.Indices;
-        int[] tapRows = taps.Rows;
-        int[] tapColumns = taps.Columns;
-        double[] weights = taps.Weights;
-        double s0 = 0, s1 = 0, s2 = 0, sa = 0;
-        for (int t = 0; t < weights.Length; t++)
-        {
-            int start = rowStarts[tapRows[t]];
-            int col = columnIndices[p + tapColumns[t]];
-            double w = weights[t];
-            if (start < 0 || col == width)
-            {
-                double wa = w * border;
-                s0 += wa * border;
-                s1 += wa * border;
-                s2 += wa * border;
-                sa += wa;
-                continue;
-            }
-
-            ReadOnlySpan<byte> pixel = source.Slice(start + (col * n), n);
-            double weightedAlpha = w * pixel[n - 1];
-            s0 += weightedAlpha * pixel[0];
-            if (n == 4)
-            {
-                s1 += weightedAlpha * pixel[1];
-                s2 += weightedAlpha * pixel[2];
-            }
-
-            sa += weightedAlpha;
-        }
-
-        Span<double> sums = stackalloc double[4] { s0, s1, s2, 0 };
-        sums[a] = sa;
-        int centre = ((((y * rows.Stride) + rows.CentreOffset) * width) + (p + columns.CentreOffset)) * n;
-        double convolvedAlpha = sums[a] / divisor;
-        double dividing = alpha.DivideByConvolvedAlpha ? convolvedAlpha : source[centre + a];
-        for (int c = 0; c < a; c++)
-        {
-            if (step.Selected[c])
-            {
-                double colour = dividing != 0 ? sums[c] / divisor / dividing : 0;
-                dst[(x * n) + c] = Quantize(colour + bias, absolute);
-            }
-        }
-
-        if (alpha.ConvolveAlpha)
-        {
-            dst[(x * n) + a] = Quantize(convolvedAlpha + bias, absolute);
-        }
-    }
-
     private static byte Quantize(double v, bool absolute)
     {
         if (absolute)
@@ -476,6 +560,8 @@ internal static class AlphaEdgeCorrection
     {
         public Taps(KernelMatrix m)
         {
+            Column = m.ColumnFactor;
+            Row = m.RowFactor;
             int count = 0;
             for (int i = 0; i < m.Height; i++)
             {
@@ -504,6 +590,12 @@ internal static class AlphaEdgeCorrection
         }
 
         public int Count => Rows.Length;
+
+        /// <summary>The vertical factor of a separable matrix, else null.</summary>
+        public double[]? Column { get; }
+
+        /// <summary>The horizontal factor of a separable matrix, else null.</summary>
+        public double[]? Row { get; }
 
         public int[] Rows { get; }
 
