@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace PSConvolution.Engine;
 
@@ -108,7 +109,24 @@ internal sealed class AlphaWeighting
         where T : unmanaged
     {
         int n = Channels;
-        for (int i = 0; i < source.Length; i += n)
+        int i = 0;
+        if (!LinearLight && Vector256.IsHardwareAccelerated)
+        {
+            // Widen every sample, then multiply each pixel by its own alpha, broadcast across the pixel's lanes
+            // (1 in the alpha lane itself): two RGBA or four grey-alpha pixels a vector.
+            SampleConversion.ToFloat(source, destination.Slice(0, source.Length));
+            Vector256<int> spread = n == 4 ? Vector256.Create(3, 3, 3, 3, 7, 7, 7, 7) : Vector256.Create(1, 1, 3, 3, 5, 5, 7, 7);
+            Vector256<float> alphaLanes = n == 4 ? Vector256.Create(0f, 0, 0, 1, 0, 0, 0, 1) : Vector256.Create(0f, 1, 0, 1, 0, 1, 0, 1);
+            ref float row = ref MemoryMarshal.GetReference(destination);
+            for (; i <= source.Length - 8; i += 8)
+            {
+                Vector256<float> v = Vector256.LoadUnsafe(ref row, (nuint)i);
+                Vector256<float> factor = Vector256.ConditionalSelect(Vector256.Equals(alphaLanes, Vector256<float>.One), Vector256<float>.One, Vector256.Shuffle(v, spread));
+                (v * factor).StoreUnsafe(ref row, (nuint)i);
+            }
+        }
+
+        for (; i < source.Length; i += n)
         {
             float alpha = SampleConversion.ToFloat(source[i + n - 1]);
             for (int c = 0; c < n - 1; c++)
@@ -126,12 +144,17 @@ internal sealed class AlphaWeighting
     /// (before the divisor), <paramref name="centre"/> the source row under the output row's anchors.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void StoreRow<T>(ReadOnlySpan<float> sums, float divisor, float max, bool absolute, bool[] selected, ReadOnlySpan<T> centre, KernelSamplingMap columns, Span<T> destination)
+    public void StoreRow<T>(Span<float> sums, float divisor, float max, bool absolute, bool[] selected, ReadOnlySpan<T> centre, KernelSamplingMap columns, Span<T> destination)
         where T : unmanaged
     {
         int n = Channels;
         int a = n - 1;
         int outWidth = columns.OutputLength;
+        if (TryStoreBlurRow(sums.Slice(0, outWidth * n), divisor, max, absolute, selected, destination.Slice(0, outWidth * n)))
+        {
+            return;
+        }
+
         for (int x = 0; x < outWidth; x++)
         {
             int o = x * n;
@@ -153,6 +176,46 @@ internal sealed class AlphaWeighting
 
             destination[o + a] = ConvolveAlpha ? Quantize<T>(convolvedAlpha + Bias, max, absolute) : centre[s + a];
         }
+    }
+
+    // A blur whose every channel is written: C' = Σ K·C·A / Σ K·A (0 where Σ K·A is 0) and A' = Σ K·A / d,
+    // a vector of pixels at a time, then the bias, range, rounding and clamping of the ordinary store.
+    private bool TryStoreBlurRow<T>(Span<float> sums, float divisor, float max, bool absolute, bool[] selected, Span<T> destination)
+        where T : unmanaged
+    {
+        if (LinearLight || !DivideByConvolvedAlpha || !ConvolveAlpha || !Vector256.IsHardwareAccelerated || Array.IndexOf(selected, false) >= 0)
+        {
+            return false;
+        }
+
+        int n = Channels;
+        Vector256<int> spread = n == 4 ? Vector256.Create(3, 3, 3, 3, 7, 7, 7, 7) : Vector256.Create(1, 1, 3, 3, 5, 5, 7, 7);
+        Vector256<float> alphaLanes = n == 4 ? Vector256.Create(0f, 0, 0, 1, 0, 0, 0, 1) : Vector256.Create(0f, 1, 0, 1, 0, 1, 0, 1);
+        Vector256<float> isAlpha = Vector256.Equals(alphaLanes, Vector256<float>.One);
+        var d = Vector256.Create(divisor);
+        ref float row = ref MemoryMarshal.GetReference(sums);
+        int i = 0;
+        for (; i <= sums.Length - 8; i += 8)
+        {
+            Vector256<float> v = Vector256.LoadUnsafe(ref row, (nuint)i);
+            Vector256<float> weight = Vector256.Shuffle(v, spread);
+            Vector256<float> colour = Vector256.ConditionalSelect(Vector256.Equals(weight, Vector256<float>.Zero), Vector256<float>.Zero, v / weight);
+            Vector256.ConditionalSelect(isAlpha, v / d, colour).StoreUnsafe(ref row, (nuint)i);
+        }
+
+        for (; i < sums.Length; i += n)
+        {
+            float weight = sums[i + n - 1];
+            for (int c = 0; c < n - 1; c++)
+            {
+                sums[i + c] = weight != 0 ? sums[i + c] / weight : 0f;
+            }
+
+            sums[i + n - 1] = weight / divisor;
+        }
+
+        SampleConversion.Store(sums, 1f, Bias, max, absolute, destination);
+        return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
