@@ -402,28 +402,58 @@ internal static class AlphaEdgeCorrection
                 int end = (edges[last] * columns.Stride) + kw;
                 for (int p = first; p < end; p++)
                 {
-                    Span<double> v = vertical.AsSpan(4 * p, 4);
-                    v.Clear();
                     int col = columns.Indices[p];
+                    double s0 = 0, s1 = 0, s2 = 0, sa = 0;
                     for (int i = 0; i < column.Length; i++)
                     {
-                        AddSample(source, n, rowStarts[i], col, width, border, column[i], v);
+                        double w = column[i];
+                        int start = rowStarts[i];
+                        if (start < 0 || col == width)
+                        {
+                            double wb = w * border;
+                            s0 += wb * border;
+                            s1 += wb * border;
+                            s2 += wb * border;
+                            sa += wb;
+                            continue;
+                        }
+
+                        int at = start + (col * n);
+                        double wa = w * source[at + n - 1];
+                        s0 += wa * source[at];
+                        if (n == 4)
+                        {
+                            s1 += wa * source[at + 1];
+                            s2 += wa * source[at + 2];
+                        }
+
+                        sa += wa;
                     }
+
+                    vertical[4 * p] = s0;
+                    vertical[(4 * p) + 1] = s1;
+                    vertical[(4 * p) + 2] = s2;
+                    vertical[(4 * p) + 3] = sa;
                 }
 
                 for (int k = e; k <= last; k++)
                 {
                     int x = edges[k];
-                    sums.Clear();
-                    for (int j = 0; j < kw; j++)
+                    double h0 = 0, h1 = 0, h2 = 0, ha = 0;
+                    int at = 4 * x * columns.Stride;
+                    for (int j = 0; j < kw; j++, at += 4)
                     {
-                        Span<double> v = vertical.AsSpan(4 * ((x * columns.Stride) + j), 4);
-                        for (int c = 0; c < 4; c++)
-                        {
-                            sums[c] += row[j] * v[c];
-                        }
+                        double w = row[j];
+                        h0 += w * vertical[at];
+                        h1 += w * vertical[at + 1];
+                        h2 += w * vertical[at + 2];
+                        ha += w * vertical[at + 3];
                     }
 
+                    sums[0] = h0;
+                    sums[1] = h1;
+                    sums[2] = h2;
+                    sums[3] = ha;
                     Finish(source, width, n, dst, step, alpha, rows, columns, y, x, sums);
                 }
 
