@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
+using Entry = (ushort Tag, ushort Type, uint Count, byte[] Value);
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
@@ -13,8 +14,9 @@ namespace PSConvolution.Engine;
 /// <summary>
 /// Writes baseline TIFF (TIFF 6.0, little-endian) in the image's own depth and colour type: 8 or 16 bits per
 /// sample, grey or RGB, with unassociated alpha as an extra sample, Deflate-compressed with the horizontal
-/// predictor, one page per frame, the ICC profile (tag 34675) and XMP packet (tag 700) kept. ImageSharp 2.1's
-/// encoder writes 8-bit RGB or grey only, which would drop 16-bit depth and alpha.
+/// predictor, one page per frame, the ICC profile (tag 34675), XMP packet (tag 700) and EXIF (its first-directory
+/// tags, and its EXIF and GPS directories) kept. ImageSharp 2.1's encoder writes 8-bit RGB or grey only and no
+/// EXIF, which would drop 16-bit depth, alpha and the camera's metadata.
 /// </summary>
 internal static class TiffWriter
 {
@@ -144,7 +146,7 @@ internal static class TiffWriter
     {
         bool alpha = layout is PixelLayout.GrayAlpha or PixelLayout.Rgba;
         (uint xNumerator, uint yNumerator, uint denominator, ushort unit) = Resolution(metadata);
-        var entries = new List<(ushort Tag, ushort Type, uint Count, byte[] Value)>
+        var entries = new List<Entry>
         {
             (256, Long, 1, U32(width)),
             (257, Long, 1, U32(height)),
@@ -176,11 +178,79 @@ internal static class TiffWriter
             entries.Add((34675, Undefined, (uint)icc.Length, icc));
         }
 
-        entries.Sort((a, b) => a.Tag.CompareTo(b.Tag));
+        // EXIF: the profile's first-directory tags (Orientation, Artist, ...) beside the image's own, and its EXIF
+        // and GPS directories after this one, with pointers to them.
+        List<Entry>? exifDirectory = null;
+        List<Entry>? gpsDirectory = null;
+        if (profiles?.ExifProfile?.ToByteArray() is { Length: > 8 } exif && exif[0] == 'I' && exif[1] == 'I')
+        {
+            var own = new HashSet<ushort>(entries.ConvertAll(e => e.Tag));
+            foreach (Entry entry in ReadDirectory(exif, BinaryPrimitives.ReadInt32LittleEndian(exif.AsSpan(4)), out exifDirectory, out gpsDirectory))
+            {
+                if (!own.Contains(entry.Tag) && !Owned.Contains(entry.Tag))
+                {
+                    entries.Add(entry);
+                }
+            }
 
-        // Values over four bytes go after the directory, word-aligned.
+            if (exifDirectory is not null)
+            {
+                entries.Add((ExifPointer, Long, 1, U32(0)));
+            }
+
+            if (gpsDirectory is not null)
+            {
+                entries.Add((GpsPointer, Long, 1, U32(0)));
+            }
+        }
+
+        entries.Sort((a, b) => a.Tag.CompareTo(b.Tag));
         long directory = stream.Position;
-        long values = directory + 2 + (12 * entries.Count) + 4;
+
+        // Sizes do not depend on the pointers' values, so the sub-directories' places are known before writing.
+        long next = directory + Build(entries, directory, start).Length;
+        var subDirectories = new List<byte[]>();
+        foreach ((ushort pointer, List<Entry>? sub) in new[] { (ExifPointer, exifDirectory), (GpsPointer, gpsDirectory) })
+        {
+            if (sub is null)
+            {
+                continue;
+            }
+
+            next += next & 1;
+            int index = entries.FindIndex(e => e.Tag == pointer);
+            entries[index] = (pointer, Long, 1, U32(checked((int)(next - start))));
+            byte[] built = Build(sub, next, start);
+            subDirectories.Add(built);
+            next += built.Length;
+        }
+
+        byte[] main = Build(entries, directory, start);
+        stream.Write(main);
+        foreach (byte[] sub in subDirectories)
+        {
+            if (((stream.Position - start) & 1) != 0)
+            {
+                stream.WriteByte(0);
+            }
+
+            stream.Write(sub);
+        }
+
+        // The main directory's next-directory pointer follows its entries.
+        return directory + 2 + (12 * entries.Count);
+    }
+
+    // Tags the writer sets itself, and thumbnail pointers into data that is not carried over.
+    private static readonly HashSet<ushort> Owned = new() { 254, 255, 256, 257, 258, 259, 262, 273, 277, 278, 279, 282, 283, 284, 296, 317, 338, 339, 513, 514, 700, 34675, ExifPointer, GpsPointer, 40965 };
+
+    private const ushort ExifPointer = 34665;
+    private const ushort GpsPointer = 34853;
+
+    /// <summary>An image file directory: entries sorted by tag, then values over four bytes, word-aligned.</summary>
+    private static byte[] Build(List<Entry> entries, long at, long start)
+    {
+        long values = at + 2 + (12 * entries.Count) + 4;
         var table = new byte[2 + (12 * entries.Count) + 4];
         BinaryPrimitives.WriteUInt16LittleEndian(table, (ushort)entries.Count);
         using var overflow = new MemoryStream();
@@ -206,10 +276,81 @@ internal static class TiffWriter
             }
         }
 
-        stream.Write(table);
-        overflow.WriteTo(stream);
-        return directory + 2 + (12 * entries.Count);
+        var result = new byte[table.Length + overflow.Length];
+        table.CopyTo(result, 0);
+        overflow.ToArray().CopyTo(result, table.Length);
+        return result;
     }
+
+    // The entries of a little-endian directory in a TIFF-structured blob, each with its value bytes; the EXIF and
+    // GPS sub-directories it points to are read too (their own sub-directories, such as interoperability, are not).
+    private static List<Entry> ReadDirectory(byte[] blob, int at, out List<Entry>? exif, out List<Entry>? gps)
+    {
+        exif = null;
+        gps = null;
+        var entries = new List<Entry>();
+        if (at < 0 || at + 2 > blob.Length)
+        {
+            return entries;
+        }
+
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(blob.AsSpan(at));
+        for (int e = 0; e < count && at + 2 + (12 * (e + 1)) <= blob.Length; e++)
+        {
+            ReadOnlySpan<byte> slot = blob.AsSpan(at + 2 + (12 * e), 12);
+            ushort tag = BinaryPrimitives.ReadUInt16LittleEndian(slot);
+            ushort type = BinaryPrimitives.ReadUInt16LittleEndian(slot.Slice(2));
+            uint n = BinaryPrimitives.ReadUInt32LittleEndian(slot.Slice(4));
+            long size = n * (long)TypeSize(type);
+            if (size <= 0 || size > blob.Length)
+            {
+                continue;
+            }
+
+            int offset = size <= 4 ? 0 : BinaryPrimitives.ReadInt32LittleEndian(slot.Slice(8));
+            if (size > 4 && (offset < 0 || offset + size > blob.Length))
+            {
+                continue;
+            }
+
+            byte[] value = size <= 4 ? slot.Slice(8, (int)size).ToArray() : blob.AsSpan(offset, (int)size).ToArray();
+            if (tag is 40962 or 40963 && type == Short && n == 1)
+            {
+                // EXIF allows the pixel dimensions as SHORT or LONG; libtiff reads only LONG, so write LONG.
+                (type, value) = (Long, U32(BinaryPrimitives.ReadUInt16LittleEndian(value)));
+            }
+
+            if (tag is ExifPointer or GpsPointer)
+            {
+                List<Entry> sub = ReadDirectory(blob, BinaryPrimitives.ReadInt32LittleEndian(value), out _, out _);
+                sub.RemoveAll(s => Owned.Contains(s.Tag) && s.Tag is ExifPointer or GpsPointer or 40965);
+                sub.Sort((a, b) => a.Tag.CompareTo(b.Tag));
+                if (tag == ExifPointer)
+                {
+                    exif = sub;
+                }
+                else
+                {
+                    gps = sub;
+                }
+
+                continue;
+            }
+
+            entries.Add((tag, type, n, value));
+        }
+
+        return entries;
+    }
+
+    private static int TypeSize(ushort type) => type switch
+    {
+        1 or 2 or 6 or 7 => 1,
+        3 or 8 => 2,
+        4 or 9 or 11 => 4,
+        5 or 10 or 12 => 8,
+        _ => 0,
+    };
 
     private static (uint X, uint Y, uint Denominator, ushort Unit) Resolution(ImageMetadata metadata)
     {

@@ -3,7 +3,7 @@
 # format (pngcheck, djpeg, tiffinfo and tiff2rgba, webpinfo, ImageMagick's identify), not only by ImageSharp.
 BeforeDiscovery {
     $script:readers = @{}
-    foreach ($tool in 'pngcheck', 'djpeg', 'tiffinfo', 'tiff2rgba', 'webpinfo', 'identify') { $script:readers[$tool] = [bool](Get-Command $tool -ErrorAction SilentlyContinue) }
+    foreach ($tool in 'pngcheck', 'djpeg', 'tiffinfo', 'tiffdump', 'tiff2rgba', 'webpinfo', 'identify') { $script:readers[$tool] = [bool](Get-Command $tool -ErrorAction SilentlyContinue) }
     $script:haveReaders = -not ($readers.Values -contains $false)
 }
 
@@ -106,6 +106,17 @@ Describe 'Invoke-ImageConvolution keeps what the format can hold' {
             }
         }
         finally { $a.Dispose(); $b.Dispose() }
+    } -Skip:(-not $haveReaders)
+
+    It 'writes the EXIF directory into TIFF, with the pixel dimensions of the written image' {
+        $tif = Invoke-ImageConvolution -LiteralPath $profiled.FullName -Kernel Box3 -Stride 2 -Format Tiff -Destination (Join-Path $dir 'exif-tiff')
+        $main = (& tiffdump $tif.FullName 2>&1) -join "`n"
+        $main | Should -Match '34665 \(0x8769\) LONG \(4\) 1<(\d+)>'
+        $offset = [regex]::Match($main, '34665 \(0x8769\) LONG \(4\) 1<(\d+)>').Groups[1].Value
+        $exif = (& tiffdump -o $offset $tif.FullName 2>&1) -join "`n"
+        $exif | Should -Match '40962 \(0xa002\) LONG \(4\) 1<12>'
+        $exif | Should -Match '40963 \(0xa003\) LONG \(4\) 1<9>'
+        (Test-StrictRead $tif.FullName).Ok | Should -BeTrue
     } -Skip:(-not $haveReaders)
 
     It 'updates the EXIF pixel dimensions when -Stride or -Padding Valid changes the size' {
