@@ -40,15 +40,18 @@ internal static class AlphaEdgeCorrection
 
         // Blocks of at least 16 rows, and four times the kernel's height, so rows cached by the integer path are reused.
         int blockRows = Math.Max(16, 4 * rows.Taps);
+        int outWidth = columns.OutputLength;
+        int chunks = (outWidth + Chunk - 1) / Chunk;
         RowBands.Run(rows.OutputLength, parallel, (start, end) =>
         {
-            int spanLength = ((columns.OutputLength - 1) * columns.Stride) + 1;
             int maxPositions = ((blockRows - 1) * rows.Stride) + rows.Taps;
-            byte[] padded = ArrayPool<byte>.Shared.Rent(columns.PaddedLength);
-            byte[] low = ArrayPool<byte>.Shared.Rent(maxPositions * spanLength);
-            byte[] high = ArrayPool<byte>.Shared.Rent(maxPositions * spanLength);
-            byte[] windowLow = ArrayPool<byte>.Shared.Rent(blockRows * spanLength);
-            byte[] windowHigh = ArrayPool<byte>.Shared.Rent(blockRows * spanLength);
+            int paddedLength = columns.PaddedLength;
+            byte[] padded = ArrayPool<byte>.Shared.Rent(maxPositions * paddedLength);
+            int[] chunkAlpha = ArrayPool<int>.Shared.Rent(maxPositions * chunks);
+            int[] edges = ArrayPool<int>.Shared.Rent(blockRows * outWidth);
+            int[] edgeCounts = new int[blockRows];
+            byte[] low = ArrayPool<byte>.Shared.Rent(2 * ((Chunk * columns.Stride) + columns.Taps));
+            byte[] high = ArrayPool<byte>.Shared.Rent(2 * ((Chunk * columns.Stride) + columns.Taps));
             try
             {
                 for (int y0 = start; y0 < end; y0 += blockRows)
@@ -58,29 +61,30 @@ internal static class AlphaEdgeCorrection
                     unweighted(y0, y1, single);
                     int positions = ((y1 - y0 - 1) * rows.Stride) + rows.Taps;
 
-                    // Horizontal minimum and maximum of alpha over the kernel's width, for every row the block reads,
-                    // then over its height for every output row.
-                    // Where every invisible pixel the block reads has colour 0 (as most files store them), the
-                    // unweighted result is already right over invisible windows: Σ K·0 / d + bias.
+                    // The alpha of every row the block reads, and for each chunk of output pixels the one alpha value
+                    // its window columns hold in that row, or Mixed. Where every invisible pixel the block reads has
+                    // colour 0 (as most files store them), the unweighted result is already right over invisible
+                    // windows: Σ K·0 / d + bias.
                     bool colouredInvisible = false;
                     for (int p = 0; p < positions; p++)
                     {
                         int r = rows.Indices[(y0 * rows.Stride) + p];
-                        colouredInvisible |= PadAlpha(source.Span, width, height, channels, r, columns, (byte)step.BorderValue, padded);
-                        MinMax(padded, columns.Taps, low.AsSpan(p * spanLength, spanLength), high.AsSpan(p * spanLength, spanLength));
+                        Span<byte> row = padded.AsSpan(p * paddedLength, paddedLength);
+                        colouredInvisible |= PadAlpha(source.Span, width, height, channels, r, columns, (byte)step.BorderValue, row);
+                        ChunkValues(row, columns, chunks, chunkAlpha.AsSpan(p * chunks, chunks));
                     }
 
-                    long edges = 0;
+                    long edgeTotal = 0;
                     for (int y = y0; y < y1; y++)
                     {
-                        Span<byte> l = windowLow.AsSpan((y - y0) * spanLength, spanLength);
-                        Span<byte> h = windowHigh.AsSpan((y - y0) * spanLength, spanLength);
-                        Window(low, high, (y - y0) * rows.Stride, rows.Taps, spanLength, l, h);
-                        edges += CountEdges(l, h, columns.Stride);
+                        var block = new BlockRows(padded, paddedLength, chunkAlpha, chunks, (y - y0) * rows.Stride, rows.Taps);
+                        Span<int> rowEdges = edges.AsSpan((y - y0) * outWidth, outWidth);
+                        edgeCounts[y - y0] = ClassifyRow(block, columns, destination.Span.Slice(y * outWidth * channels, outWidth * channels), channels, step, alpha, colouredInvisible, rowEdges, low, high);
+                        edgeTotal += edgeCounts[y - y0];
                     }
 
-                    long blockSamples = (long)(y1 - y0) * columns.OutputLength * channels;
-                    if (edges * taps.Count * channels > blockSamples * RecomputeCostPerSample)
+                    long blockSamples = (long)(y1 - y0) * outWidth * channels;
+                    if (edgeTotal * taps.Count * channels > blockSamples * RecomputeCostPerSample)
                     {
                         recompute(y0, y1);
                         continue;
@@ -88,19 +92,185 @@ internal static class AlphaEdgeCorrection
 
                     for (int y = y0; y < y1; y++)
                     {
-                        CorrectRow(source.Span, width, height, channels, destination.Span, step, alpha, taps, rows, columns, y, windowLow.AsSpan((y - y0) * spanLength, spanLength), windowHigh.AsSpan((y - y0) * spanLength, spanLength), colouredInvisible);
+                        if (edgeCounts[y - y0] > 0)
+                        {
+                            CorrectEdges(source.Span, width, height, channels, destination.Span.Slice(y * outWidth * channels, outWidth * channels), step, alpha, taps, rows, columns, y, edges.AsSpan((y - y0) * outWidth, edgeCounts[y - y0]));
+                        }
                     }
                 }
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(padded);
+                ArrayPool<int>.Shared.Return(chunkAlpha);
+                ArrayPool<int>.Shared.Return(edges);
                 ArrayPool<byte>.Shared.Return(low);
                 ArrayPool<byte>.Shared.Return(high);
-                ArrayPool<byte>.Shared.Return(windowLow);
-                ArrayPool<byte>.Shared.Return(windowHigh);
             }
         });
+    }
+
+    /// <summary>Output pixels whose windows are judged together: one check when their columns hold one alpha.</summary>
+    private const int Chunk = 64;
+
+    /// <summary>A chunk's columns hold more than one alpha value in a row.</summary>
+    private const int Mixed = -1;
+
+    /// <summary>The padded alpha rows an output row's windows cover, with their chunk values.</summary>
+    private readonly ref struct BlockRows
+    {
+        public BlockRows(byte[] padded, int paddedLength, int[] chunkAlpha, int chunks, int first, int count)
+        {
+            Padded = padded;
+            PaddedLength = paddedLength;
+            ChunkAlpha = chunkAlpha;
+            Chunks = chunks;
+            First = first;
+            Count = count;
+        }
+
+        public byte[] Padded { get; }
+
+        public int PaddedLength { get; }
+
+        public int[] ChunkAlpha { get; }
+
+        public int Chunks { get; }
+
+        public int First { get; }
+
+        public int Count { get; }
+
+        public ReadOnlySpan<byte> Row(int i) => Padded.AsSpan((First + i) * PaddedLength, PaddedLength);
+
+        public int ChunkValue(int i, int k) => ChunkAlpha[((First + i) * Chunks) + k];
+    }
+
+    // The padded columns that the windows of chunk k's output pixels cover.
+    private static (int Start, int Length) ChunkColumns(KernelSamplingMap columns, int k)
+    {
+        int first = k * Chunk;
+        int last = Math.Min(columns.OutputLength, first + Chunk) - 1;
+        int start = first * columns.Stride;
+        return (start, (last * columns.Stride) + columns.Taps - start);
+    }
+
+    // For each chunk, the one alpha value its columns hold in this row, or Mixed.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ChunkValues(ReadOnlySpan<byte> row, KernelSamplingMap columns, int chunks, Span<int> values)
+    {
+        for (int k = 0; k < chunks; k++)
+        {
+            (int start, int length) = ChunkColumns(columns, k);
+            ReadOnlySpan<byte> span = row.Slice(start, length);
+            values[k] = span.IndexOfAnyExcept(span[0]) < 0 ? span[0] : Mixed;
+        }
+    }
+
+    // Classifies one output row's windows chunk by chunk: a chunk whose columns hold one alpha value in every row
+    // of the window keeps the unweighted result (or, for alpha 0, the bias alone); otherwise each of its pixels is
+    // judged by the minimum and maximum alpha of its own window. Returns the number of edge pixels listed.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ClassifyRow(in BlockRows block, KernelSamplingMap columns, Span<byte> dst, int n, in InterleavedConvolver.Step step, AlphaWeighting alpha, bool colouredInvisible, Span<int> edges, byte[] low, byte[] high)
+    {
+        byte invisible = Quantize(alpha.Bias, step.Range == OutputRange.Absolute);
+        (uint keep, uint fill) = PixelMasks(n, step.Selected, invisible);
+        int count = 0;
+        for (int k = 0; k < block.Chunks; k++)
+        {
+            int value = block.ChunkValue(0, k);
+            for (int i = 1; i < block.Count && value != Mixed; i++)
+            {
+                value = block.ChunkValue(i, k) == value ? value : Mixed;
+            }
+
+            int first = k * Chunk;
+            int pixels = Math.Min(columns.OutputLength, first + Chunk) - first;
+            if (value != Mixed)
+            {
+                if (value == 0 && colouredInvisible)
+                {
+                    Fill(dst.Slice(first * n, pixels * n), n, step.Selected, invisible, keep, fill);
+                }
+
+                continue;
+            }
+
+            // Each window's minimum and maximum: along the rows over the kernel's width, then down its height.
+            (int start, int length) = ChunkColumns(columns, k);
+            int span = length - columns.Taps + 1;
+            Span<byte> windowLow = low.AsSpan(0, span);
+            Span<byte> windowHigh = high.AsSpan(0, span);
+            Span<byte> rowLow = low.AsSpan(span, span);
+            Span<byte> rowHigh = high.AsSpan(span, span);
+            for (int i = 0; i < block.Count; i++)
+            {
+                MinMax(block.Row(i).Slice(start, length), columns.Taps, i == 0 ? windowLow : rowLow, i == 0 ? windowHigh : rowHigh);
+                if (i > 0)
+                {
+                    Combine(windowLow, windowHigh, rowLow, rowHigh);
+                }
+            }
+
+            for (int x = 0; x < pixels; x++)
+            {
+                int p = x * columns.Stride;
+                if (windowLow[p] != windowHigh[p])
+                {
+                    edges[count++] = first + x;
+                }
+                else if (windowHigh[p] == 0 && colouredInvisible)
+                {
+                    Fill(dst.Slice((first + x) * n, n), n, step.Selected, invisible, keep, fill);
+                }
+            }
+        }
+
+        return count;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Combine(Span<byte> low, Span<byte> high, ReadOnlySpan<byte> rowLow, ReadOnlySpan<byte> rowHigh)
+    {
+        int x = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; x <= low.Length - Vector<byte>.Count; x += Vector<byte>.Count)
+            {
+                Vector.Min(new Vector<byte>(low.Slice(x)), new Vector<byte>(rowLow.Slice(x))).CopyTo(low.Slice(x));
+                Vector.Max(new Vector<byte>(high.Slice(x)), new Vector<byte>(rowHigh.Slice(x))).CopyTo(high.Slice(x));
+            }
+        }
+
+        for (; x < low.Length; x++)
+        {
+            low[x] = Math.Min(low[x], rowLow[x]);
+            high[x] = Math.Max(high[x], rowHigh[x]);
+        }
+    }
+
+    // Sets the selected colour channels of whole pixels to the bias alone, keeping alpha and the others.
+    private static void Fill(Span<byte> pixels, int n, bool[] selected, byte invisible, uint keep, uint fill)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && n is 2 or 4)
+        {
+            for (; i <= pixels.Length - (Vector<byte>.Count * n); i += Vector<byte>.Count * n)
+            {
+                ClearInvisible(pixels.Slice(i, Vector<byte>.Count * n), n, Vector<byte>.AllBitsSet, keep, fill);
+            }
+        }
+
+        for (; i < pixels.Length; i += n)
+        {
+            for (int c = 0; c < n - 1; c++)
+            {
+                if (selected[c])
+                {
+                    pixels[i + c] = invisible;
+                }
+            }
+        }
     }
 
     /// <summary>The alpha samples of one padded row (the border value outside the image).</summary>
@@ -214,139 +384,6 @@ internal static class AlphaEdgeCorrection
             {
                 low[x] = Math.Min(low[x], shifted[x]);
                 high[x] = Math.Max(high[x], shifted[x]);
-            }
-        }
-    }
-
-    // The window's minimum and maximum alpha for one output row: rows first .. first + taps - 1 of the block.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Window(byte[] low, byte[] high, int first, int taps, int length, Span<byte> windowLow, Span<byte> windowHigh)
-    {
-        low.AsSpan(first * length, length).CopyTo(windowLow);
-        high.AsSpan(first * length, length).CopyTo(windowHigh);
-        for (int i = 1; i < taps; i++)
-        {
-            Span<byte> l = low.AsSpan((first + i) * length, length);
-            Span<byte> h = high.AsSpan((first + i) * length, length);
-            int x = 0;
-            if (Vector.IsHardwareAccelerated)
-            {
-                for (; x <= length - Vector<byte>.Count; x += Vector<byte>.Count)
-                {
-                    Vector.Min(new Vector<byte>(windowLow.Slice(x)), new Vector<byte>(l.Slice(x))).CopyTo(windowLow.Slice(x));
-                    Vector.Max(new Vector<byte>(windowHigh.Slice(x)), new Vector<byte>(h.Slice(x))).CopyTo(windowHigh.Slice(x));
-                }
-            }
-
-            for (; x < length; x++)
-            {
-                windowLow[x] = Math.Min(windowLow[x], l[x]);
-                windowHigh[x] = Math.Max(windowHigh[x], h[x]);
-            }
-        }
-    }
-
-    // Output pixels whose window holds more than one alpha value.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int CountEdges(ReadOnlySpan<byte> low, ReadOnlySpan<byte> high, int stride)
-    {
-        int count = 0;
-        int x = 0;
-        if (stride == 1 && Vector.IsHardwareAccelerated)
-        {
-            for (; x <= low.Length - Vector<byte>.Count; x += Vector<byte>.Count)
-            {
-                Vector<byte> differs = ~Vector.Equals(new Vector<byte>(low.Slice(x)), new Vector<byte>(high.Slice(x)));
-                if (differs != Vector<byte>.Zero)
-                {
-                    for (int k = 0; k < Vector<byte>.Count; k++)
-                    {
-                        count += differs[k] != 0 ? 1 : 0;
-                    }
-                }
-            }
-        }
-
-        for (; x < low.Length; x += stride)
-        {
-            count += low[x] != high[x] ? 1 : 0;
-        }
-
-        return count;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CorrectRow(ReadOnlySpan<byte> source, int width, int height, int channels, Span<byte> destination, in InterleavedConvolver.Step step, AlphaWeighting alpha, Taps taps, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<byte> windowLow, ReadOnlySpan<byte> windowHigh, bool colouredInvisible)
-    {
-        int n = channels;
-        int outWidth = columns.OutputLength;
-        Span<byte> dst = destination.Slice(y * outWidth * n, outWidth * n);
-        byte invisible = Quantize(alpha.Bias, step.Range == OutputRange.Absolute);
-        int[] edges = ArrayPool<int>.Shared.Rent(outWidth);
-        int edgeCount = 0;
-        try
-        {
-            int x = 0;
-            if (columns.Stride == 1 && Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && (n == 4 || n == 2))
-            {
-                // Most windows of a cut-out hold one alpha value: full (keep the unweighted result) or 0 (the colour
-                // becomes the bias alone, written a vector of pixels at a time).
-                (uint keep, uint fill) = PixelMasks(n, step.Selected, invisible);
-                for (; x <= outWidth - Vector<byte>.Count; x += Vector<byte>.Count)
-                {
-                    var low = new Vector<byte>(windowLow.Slice(x));
-                    var high = new Vector<byte>(windowHigh.Slice(x));
-                    if (!Vector.EqualsAll(low, high))
-                    {
-                        for (int k = x; k < x + Vector<byte>.Count; k++)
-                        {
-                            Classify(dst, n, step.Selected, k, windowLow[k], windowHigh[k], invisible, edges, ref edgeCount);
-                        }
-
-                        continue;
-                    }
-
-                    Vector<byte> empty = Vector.Equals(high, Vector<byte>.Zero);
-                    if (colouredInvisible && empty != Vector<byte>.Zero)
-                    {
-                        ClearInvisible(dst.Slice(x * n, Vector<byte>.Count * n), n, empty, keep, fill);
-                    }
-                }
-            }
-
-            for (; x < outWidth; x++)
-            {
-                int p = x * columns.Stride;
-                Classify(dst, n, step.Selected, x, windowLow[p], windowHigh[p], invisible, edges, ref edgeCount);
-            }
-
-            if (edgeCount > 0)
-            {
-                CorrectEdges(source, width, height, n, dst, step, alpha, taps, rows, columns, y, edges.AsSpan(0, edgeCount));
-            }
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(edges);
-        }
-    }
-
-    // A window of one alpha value keeps the unweighted result, or, when that value is 0, gets the bias alone;
-    // a window of several values is an edge, recomputed from the formulas.
-    private static void Classify(Span<byte> dst, int n, bool[] selected, int x, byte low, byte high, byte invisible, int[] edges, ref int edgeCount)
-    {
-        if (low != high)
-        {
-            edges[edgeCount++] = x;
-        }
-        else if (high == 0)
-        {
-            for (int c = 0; c < n - 1; c++)
-            {
-                if (selected[c])
-                {
-                    dst[(x * n) + c] = invisible;
-                }
             }
         }
     }

@@ -190,6 +190,32 @@ public sealed class AlphaWeightingTests
         AssertMatches(image, result, kernel.Matrices[0], ConvolutionOptions.Default with { Bias = kernel.Bias, OutputRange = kernel.OutputRange }, blur: name.StartsWith("Gaussian", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Gaussian5", 1)]
+    [InlineData("Gaussian5", 3)]
+    [InlineData("Box5", 2)]
+    [InlineData("Sharpen", 1)]
+    public void StraightEdgesAcrossWholeRowsMatchTheFormulas(string name, int stride)
+    {
+        // A band of opaque rows between transparent ones, and a half-transparent column stripe: windows over the
+        // band's edges hold several alpha values although every row, taken alone, holds one.
+        var random = new Random(stride * 31);
+        using PlanarImage image = TestImages.Random(random, 260, 30, PixelLayout.Rgba, 8);
+        Span<float> alpha = image.GetChannel(3);
+        for (int y = 0; y < 30; y++)
+        {
+            for (int x = 0; x < 260; x++)
+            {
+                alpha[(y * 260) + x] = y is >= 9 and < 20 ? (x is >= 128 and < 131 ? 128 : 255) : 0;
+            }
+        }
+
+        ConvolutionKernel kernel = KernelLibrary.Get(name);
+        ConvolutionOptions options = ConvolutionOptions.Default with { Stride = stride, Bias = kernel.Bias, OutputRange = kernel.OutputRange };
+        using PlanarImage result = ImageConvolver.Convolve(image, new[] { kernel }, options);
+        AssertMatches(image, result, kernel.Matrices[0], options, blur: name != "Sharpen");
+    }
+
     private static void AssertMatches(PlanarImage image, PlanarImage result, KernelMatrix applied, ConvolutionOptions options, bool blur)
     {
         int n = image.Channels;
