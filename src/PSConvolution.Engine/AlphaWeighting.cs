@@ -30,7 +30,7 @@ internal sealed class AlphaWeighting
 
         // The constant border is a pixel with every channel at the border value, premultiplied like the image.
         // With linear light its colour is linearised first, like every sample.
-        float colour = linearLight ? (float)(max * SrgbTransfer.Decode(borderValue / max)) : borderValue;
+        float colour = linearLight ? SrgbTransfer.ToLinearLevel(borderValue, max) : borderValue;
         BorderPixel = new float[channels];
         BorderPixel.AsSpan().Fill(colour * borderValue);
         BorderPixel[channels - 1] = borderValue;
@@ -171,10 +171,10 @@ internal sealed class AlphaWeighting
                 }
 
                 float colour = dividing != 0 ? sums[o + c] / divisor / dividing : 0f;
-                destination[o + c] = LinearLight ? SrgbTransfer.FromLinear<T>(absolute ? MathF.Abs(colour + Bias) : colour + Bias) : Quantize<T>(colour + Bias, max, absolute);
+                destination[o + c] = LinearLight ? SrgbTransfer.FromLinear<T>(absolute ? MathF.Abs(colour + Bias) : colour + Bias) : SampleConversion.Quantize<T>(colour + Bias, max, absolute);
             }
 
-            destination[o + a] = ConvolveAlpha ? Quantize<T>(convolvedAlpha + Bias, max, absolute) : centre[s + a];
+            destination[o + a] = ConvolveAlpha ? SampleConversion.Quantize<T>(convolvedAlpha + Bias, max, absolute) : centre[s + a];
         }
     }
 
@@ -216,18 +216,5 @@ internal sealed class AlphaWeighting
 
         SampleConversion.Store(sums, 1f, Bias, max, absolute, destination);
         return true;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T Quantize<T>(float v, float max, bool absolute)
-        where T : unmanaged
-    {
-        if (absolute)
-        {
-            v = MathF.Abs(v);
-        }
-
-        v = MathF.Round(Math.Clamp(v, 0f, max), MidpointRounding.ToEven);
-        return typeof(T) == typeof(byte) ? (T)(object)(byte)v : (T)(object)(ushort)v;
     }
 }

@@ -134,7 +134,7 @@ internal static class InterleavedConvolver
             else
             {
                 BorderPixel = new float[channels];
-                BorderPixel.AsSpan().Fill(step.LinearLight ? (float)(step.Max * SrgbTransfer.Decode(step.BorderValue / step.Max)) : step.BorderValue);
+                BorderPixel.AsSpan().Fill(step.LinearLight ? SrgbTransfer.ToLinearLevel(step.BorderValue, step.Max) : step.BorderValue);
                 if (step.LinearLight && channels is 2 or 4)
                 {
                     BorderPixel[channels - 1] = step.BorderValue;

@@ -78,15 +78,17 @@ internal static class SampleConversion
 
         for (; i < values.Length; i++)
         {
-            float v = (values[i] / divisor) + bias;
-            if (absolute)
-            {
-                v = MathF.Abs(v);
-            }
-
-            v = MathF.Round(Math.Clamp(v, 0f, max), MidpointRounding.ToEven);
-            destination[i] = typeof(T) == typeof(byte) ? (T)(object)(byte)v : (T)(object)(ushort)v;
+            destination[i] = Quantize<T>((values[i] / divisor) + bias, max, absolute);
         }
+    }
+
+    /// <summary>One value as a sample: made absolute when asked, clamped to 0..max, rounded to nearest (ties to even).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Quantize<T>(float value, float max, bool absolute)
+        where T : unmanaged
+    {
+        float v = MathF.Round(Math.Clamp(absolute ? MathF.Abs(value) : value, 0f, max), MidpointRounding.ToEven);
+        return typeof(T) == typeof(byte) ? (T)(object)(byte)v : (T)(object)(ushort)v;
     }
 
     // vcvtps2dq rounds to nearest, ties to even (the default rounding mode), and the unsigned saturating

@@ -9,28 +9,14 @@ namespace PSConvolution.Engine;
 /// </summary>
 internal static class SrgbTransfer
 {
-    private static readonly Lazy<float[]> ByteToLinearTable = new(() => Table(256, 255.0));
-    private static readonly Lazy<float[]> WordToLinearTable = new(() => Table(65536, 65535.0));
-    private static readonly Lazy<byte[]> LinearToByteTable = new(() =>
-    {
-        var table = new byte[EncodeSteps + 1];
-        for (int i = 0; i <= EncodeSteps; i++)
-        {
-            table[i] = (byte)Math.Round(255 * Encode(i / (double)EncodeSteps), MidpointRounding.ToEven);
-        }
-
-        return table;
-    });
-
     // Linear values are looked up in steps of 1/65536 of full scale: near black the curve's slope is 12.92, so a
     // step moves the 8-bit result by at most 0.05 of a level.
     private const int EncodeSteps = 65536;
 
-    /// <summary>Linear light of an 8-bit sample, in 8-bit levels (0-255).</summary>
-    public static float[] ByteToLinear => ByteToLinearTable.Value;
-
-    /// <summary>Linear light of a 16-bit sample, in 16-bit levels (0-65535).</summary>
-    public static float[] WordToLinear => WordToLinearTable.Value;
+    // Built when linear light is first used (the type is touched only then), and read per sample without a check.
+    private static readonly float[] ByteToLinear = Table(256, 255.0);
+    private static readonly float[] WordToLinear = Table(65536, 65535.0);
+    private static readonly byte[] LinearToByte = EncodeTable();
 
     /// <summary>Decodes: sRGB-encoded value (0-1) to linear light (0-1).</summary>
     public static double Decode(double v) => v <= 0.04045 ? v / 12.92 : Math.Pow((v + 0.055) / 1.055, 2.4);
@@ -42,7 +28,7 @@ internal static class SrgbTransfer
     public static byte EncodeByte(float linear)
     {
         float position = Math.Clamp(linear, 0f, 255f) * (EncodeSteps / 255f);
-        return LinearToByteTable.Value[(int)MathF.Round(position)];
+        return LinearToByte[(int)MathF.Round(position)];
     }
 
     /// <summary>The 16-bit sample for linear light in 16-bit levels, clamped to 0-65535.</summary>
@@ -95,15 +81,22 @@ internal static class SrgbTransfer
             float v = (values[i] / divisor) + bias;
             v = absolute ? MathF.Abs(v) : v;
             bool alpha = alphaLast && (i % channels) == channels - 1;
-            destination[i] = alpha ? Quantize<T>(v, max) : FromLinear<T>(v);
+            destination[i] = alpha ? SampleConversion.Quantize<T>(v, max, false) : FromLinear<T>(v);
         }
     }
 
-    private static T Quantize<T>(float v, float max)
-        where T : unmanaged
+    /// <summary>Linear light of an encoded value given in levels of a channel whose maximum is <paramref name="max"/>.</summary>
+    public static float ToLinearLevel(float value, float max) => (float)(max * Decode(value / max));
+
+    private static byte[] EncodeTable()
     {
-        v = MathF.Round(Math.Clamp(v, 0f, max), MidpointRounding.ToEven);
-        return typeof(T) == typeof(byte) ? (T)(object)(byte)v : (T)(object)(ushort)v;
+        var table = new byte[EncodeSteps + 1];
+        for (int i = 0; i <= EncodeSteps; i++)
+        {
+            table[i] = (byte)Math.Round(255 * Encode(i / (double)EncodeSteps), MidpointRounding.ToEven);
+        }
+
+        return table;
     }
 
     private static float[] Table(int count, double max)
