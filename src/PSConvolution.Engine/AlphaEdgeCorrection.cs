@@ -402,16 +402,15 @@ internal static class AlphaEdgeCorrection
         }
 
         double border = step.BorderValue;
-        Span<double> sums = stackalloc double[4];
         if (taps.Column is null || taps.Row is null)
         {
             foreach (int x in edges)
             {
-                sums.Clear();
+                var sums = default(PremultipliedSums);
                 int p = x * columns.Stride;
                 for (int t = 0; t < taps.Count; t++)
                 {
-                    AddSample(source, n, rowStarts[taps.Rows[t]], columns.Indices[p + taps.Columns[t]], width, border, taps.Weights[t], sums);
+                    sums.Add(source, n, rowStarts[taps.Rows[t]], columns.Indices[p + taps.Columns[t]], width, border, taps.Weights[t]);
                 }
 
                 Finish(source, width, n, dst, step, alpha, rows, columns, y, x, sums);
@@ -423,7 +422,7 @@ internal static class AlphaEdgeCorrection
         double[] column = taps.Column;
         double[] row = taps.Row;
         int kw = row.Length;
-        double[] vertical = ArrayPool<double>.Shared.Rent(4 * columns.PaddedLength);
+        PremultipliedSums[] vertical = ArrayPool<PremultipliedSums>.Shared.Rent(columns.PaddedLength);
         try
         {
             for (int e = 0; e < edges.Length;)
@@ -439,58 +438,25 @@ internal static class AlphaEdgeCorrection
                 int end = (edges[last] * columns.Stride) + kw;
                 for (int p = first; p < end; p++)
                 {
+                    var sums = default(PremultipliedSums);
                     int col = columns.Indices[p];
-                    double s0 = 0, s1 = 0, s2 = 0, sa = 0;
                     for (int i = 0; i < column.Length; i++)
                     {
-                        double w = column[i];
-                        int start = rowStarts[i];
-                        if (start < 0 || col == width)
-                        {
-                            double wb = w * border;
-                            s0 += wb * border;
-                            s1 += wb * border;
-                            s2 += wb * border;
-                            sa += wb;
-                            continue;
-                        }
-
-                        int at = start + (col * n);
-                        double wa = w * source[at + n - 1];
-                        s0 += wa * source[at];
-                        if (n == 4)
-                        {
-                            s1 += wa * source[at + 1];
-                            s2 += wa * source[at + 2];
-                        }
-
-                        sa += wa;
+                        sums.Add(source, n, rowStarts[i], col, width, border, column[i]);
                     }
 
-                    vertical[4 * p] = s0;
-                    vertical[(4 * p) + 1] = s1;
-                    vertical[(4 * p) + 2] = s2;
-                    vertical[(4 * p) + 3] = sa;
+                    vertical[p] = sums;
                 }
 
                 for (int k = e; k <= last; k++)
                 {
                     int x = edges[k];
-                    double h0 = 0, h1 = 0, h2 = 0, ha = 0;
-                    int at = 4 * x * columns.Stride;
-                    for (int j = 0; j < kw; j++, at += 4)
+                    var sums = default(PremultipliedSums);
+                    for (int j = 0; j < kw; j++)
                     {
-                        double w = row[j];
-                        h0 += w * vertical[at];
-                        h1 += w * vertical[at + 1];
-                        h2 += w * vertical[at + 2];
-                        ha += w * vertical[at + 3];
+                        sums.Add(row[j], vertical[(x * columns.Stride) + j]);
                     }
 
-                    sums[0] = h0;
-                    sums[1] = h1;
-                    sums[2] = h2;
-                    sums[3] = ha;
                     Finish(source, width, n, dst, step, alpha, rows, columns, y, x, sums);
                 }
 
@@ -499,52 +465,25 @@ internal static class AlphaEdgeCorrection
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(vertical);
+            ArrayPool<PremultipliedSums>.Shared.Return(vertical);
         }
     }
 
-    // Adds w·C·A for each colour channel and w·A to sums[3] (colour in 0..2; grey in 0); the constant border is a
-    // pixel with every channel at the border value.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddSample(ReadOnlySpan<byte> source, int n, int rowStart, int column, int width, double border, double w, Span<double> sums)
-    {
-        if (rowStart < 0 || column == width)
-        {
-            double wa = w * border;
-            sums[0] += wa * border;
-            sums[1] += wa * border;
-            sums[2] += wa * border;
-            sums[3] += wa;
-            return;
-        }
-
-        ReadOnlySpan<byte> pixel = source.Slice(rowStart + (column * n), n);
-        double weightedAlpha = w * pixel[n - 1];
-        sums[0] += weightedAlpha * pixel[0];
-        if (n == 4)
-        {
-            sums[1] += weightedAlpha * pixel[1];
-            sums[2] += weightedAlpha * pixel[2];
-        }
-
-        sums[3] += weightedAlpha;
-    }
-
-    // Divides the premultiplied sums by the dividing alpha and writes the pixel (sums[3] holds Σ K·A).
-    private static void Finish(ReadOnlySpan<byte> source, int width, int n, Span<byte> dst, in InterleavedConvolver.Step step, AlphaWeighting alpha, KernelSamplingMap rows, KernelSamplingMap columns, int y, int x, ReadOnlySpan<double> sums)
+    // Divides the premultiplied sums by the dividing alpha and writes the pixel.
+    private static void Finish(ReadOnlySpan<byte> source, int width, int n, Span<byte> dst, in InterleavedConvolver.Step step, AlphaWeighting alpha, KernelSamplingMap rows, KernelSamplingMap columns, int y, int x, in PremultipliedSums sums)
     {
         int a = n - 1;
         bool absolute = step.Range == OutputRange.Absolute;
         double bias = alpha.Bias;
         double divisor = step.Divisors[0];
         int centre = ((((y * rows.Stride) + rows.CentreOffset) * width) + ((x * columns.Stride) + columns.CentreOffset)) * n;
-        double convolvedAlpha = sums[3] / divisor;
+        double convolvedAlpha = sums.Alpha / divisor;
         double dividing = alpha.DivideByConvolvedAlpha ? convolvedAlpha : source[centre + a];
         for (int c = 0; c < a; c++)
         {
             if (step.Selected[c])
             {
-                double colour = dividing != 0 ? sums[c] / divisor / dividing : 0;
+                double colour = dividing != 0 ? sums.Colour(c) / divisor / dividing : 0;
                 dst[(x * n) + c] = Quantize(colour + bias, absolute);
             }
         }
@@ -623,6 +562,54 @@ internal static class AlphaEdgeCorrection
     }
 
     /// <summary>The non-zero weights of a matrix with their rows and columns.</summary>
+    /// <summary>Σ w·C·A for up to three colour channels (grey in the first) and Σ w·A.</summary>
+    private struct PremultipliedSums
+    {
+        private double c0;
+        private double c1;
+        private double c2;
+
+        public double Alpha { get; private set; }
+
+        public readonly double Colour(int channel) => channel switch { 0 => c0, 1 => c1, _ => c2 };
+
+        // One sample; the constant border is a pixel with every channel at the border value.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(ReadOnlySpan<byte> source, int n, int rowStart, int column, int width, double border, double w)
+        {
+            if (rowStart < 0 || column == width)
+            {
+                double wb = w * border;
+                c0 += wb * border;
+                c1 += wb * border;
+                c2 += wb * border;
+                Alpha += wb;
+                return;
+            }
+
+            int at = rowStart + (column * n);
+            double wa = w * source[at + n - 1];
+            c0 += wa * source[at];
+            if (n == 4)
+            {
+                c1 += wa * source[at + 1];
+                c2 += wa * source[at + 2];
+            }
+
+            Alpha += wa;
+        }
+
+        // Another sum, weighted: the horizontal pass over vertical sums.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(double w, in PremultipliedSums other)
+        {
+            c0 += w * other.c0;
+            c1 += w * other.c1;
+            c2 += w * other.c2;
+            Alpha += w * other.Alpha;
+        }
+    }
+
     private sealed class Taps
     {
         public Taps(KernelMatrix m)
