@@ -185,13 +185,14 @@ public static class ImageFileConvolver
             written = written == PixelLayout.Rgba ? PixelLayout.Rgb : PixelLayout.Gray;
         }
 
-        IImageEncoder encoder = CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat);
+        // TIFF has a writer of its own; every other format goes through ImageSharp's encoder.
+        IImageEncoder? encoder = format == OutputFormat.Tiff ? null : CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat);
         AtomicFileWriter.Write(destinationPath, sourcePath, overwrite, output => Encode(image, format, written, shape.BitDepth, encoder, output), cancellationToken);
         return report;
     }
 
     // ImageSharp's encoders, with what they leave out put back (see MetadataFidelity); TIFF has its own writer.
-    private static void Encode<TPixel>(Image<TPixel> image, OutputFormat format, PixelLayout layout, int bitDepth, IImageEncoder encoder, Stream output)
+    private static void Encode<TPixel>(Image<TPixel> image, OutputFormat format, PixelLayout layout, int bitDepth, IImageEncoder? encoder, Stream output)
         where TPixel : unmanaged, IPixel<TPixel>
     {
         switch (format)
@@ -203,13 +204,13 @@ public static class ImageFileConvolver
                 TiffWriter.Write<TPixel, ushort>(output, image, layout);
                 break;
             case OutputFormat.Png:
-                image.Save(new InsertingStream(output, MetadataFidelity.PngIccOffset, MetadataFidelity.PngIccChunk(image.Metadata.IccProfile)), encoder);
+                image.Save(new InsertingStream(output, MetadataFidelity.PngIccOffset, MetadataFidelity.PngIccChunk(image.Metadata.IccProfile)), encoder!);
                 break;
             case OutputFormat.Webp:
             case OutputFormat.Jpeg:
                 using (var encoded = new MemoryStream())
                 {
-                    image.Save(encoded, encoder);
+                    image.Save(encoded, encoder!);
                     byte[] bytes = format == OutputFormat.Webp
                         ? MetadataFidelity.AddWebpIcc(encoded.ToArray(), image.Metadata.IccProfile, image.Width, image.Height)
                         : MetadataFidelity.DropInvalidJpegTables(encoded.ToArray());
@@ -218,7 +219,7 @@ public static class ImageFileConvolver
 
                 break;
             default:
-                image.Save(output, encoder);
+                image.Save(output, encoder!);
                 break;
         }
     }
@@ -684,8 +685,6 @@ public static class ImageFileConvolver
                 return new BmpEncoder { BitsPerPixel = alpha ? BmpBitsPerPixel.Pixel32 : BmpBitsPerPixel.Pixel24, SupportTransparency = alpha };
             case OutputFormat.Gif:
                 return new GifEncoder();
-            case OutputFormat.Tiff:
-                return new TiffEncoder();
             case OutputFormat.Webp:
                 return new WebpEncoder { Quality = quality ?? 90 };
             case OutputFormat.Tga:

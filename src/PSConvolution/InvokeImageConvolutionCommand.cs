@@ -24,8 +24,6 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     private const int ProgressId = 0x50c0;
     private const string ProgressActivity = "Invoke-ImageConvolution";
 
-    private static readonly StringComparer PathComparer = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
-
     private readonly CancellationTokenSource cancellation = new();
 
     // Every input taken, and every output claimed with the input that claimed it: two inputs never write one
@@ -37,6 +35,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     private readonly Stopwatch watch = new();
     private OrderedBatch<FileJob>? batch;
     private ConvolutionRequest? request;
+    private string? kernelNames;
     private string? destinationFolder;
     private string? relativeBase;
     private int submitted;
@@ -205,6 +204,8 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             WarnAboutSmallSums();
         }
 
+        kernelNames = string.Join(", ", Kernel.Select(k => k.Name));
+
         if (Destination is not null)
         {
             destinationFolder = GetUnresolvedProviderPathFromPSPath(Destination);
@@ -275,10 +276,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
                 }
                 else
                 {
-                    // In its turn among the outputs, like every other error.
-                    Batch.AddFailed(new FileJob(source, string.Empty), error);
-                    submitted++;
-                    Drain(untilPending: MaxPending);
+                    Refuse(new FileJob(source, string.Empty), error);
                 }
             }
         }
@@ -337,39 +335,43 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             return; // A file named twice is processed once.
         }
 
-        var job = new FileJob(source, string.Empty);
-        Exception? refused = null;
+        FileJob job;
+        PathKey outputKey;
         try
         {
             job = new FileJob(source, GetOutputPath(source));
-            refused = CheckOutput(job);
+            outputKey = PathKey.Of(job.Output);
+            CheckOutput(job, outputKey);
         }
         catch (ConvolutionException e)
         {
-            refused = e;
+            Refuse(new FileJob(source, string.Empty), e);
+            return;
         }
 
-        if (refused is not null)
+        claimed[outputKey] = source;
+        string action = InPlace ? $"Replace with its convolution by {kernelNames}" : $"Write convolution of '{source}' by {kernelNames}";
+        if (!ShouldProcess(job.Output, action))
         {
-            Batch.AddFailed(job, refused);
-        }
-        else
-        {
-            claimed[PathKey.Of(job.Output)] = source;
-            string kernels = string.Join(", ", Kernel.Select(k => k.Name));
-            string action = InPlace ? $"Replace with its convolution by {kernels}" : $"Write convolution of '{source}' by {kernels}";
-            if (!ShouldProcess(job.Output, action))
-            {
-                return;
-            }
-
-            job.Overwrite = Force || InPlace;
-            Batch.Add(job);
+            return;
         }
 
+        job.Overwrite = Force || InPlace;
+        Batch.Add(job);
+        Submitted();
+    }
+
+    // An input that cannot be processed: its error comes out in its turn among the outputs.
+    private void Refuse(FileJob job, ConvolutionException error)
+    {
+        Batch.AddFailed(job, error);
+        Submitted();
+    }
+
+    // Emits what is done, in input order; past the bound, waits, so memory stays flat for any number of inputs.
+    private void Submitted()
+    {
         submitted++;
-
-        // Emit what is done, in input order; past the bound, wait, so memory stays flat for any number of inputs.
         Drain(untilPending: MaxPending);
     }
 
@@ -378,26 +380,24 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
 
     private OrderedBatch<FileJob> Batch => batch ??= new OrderedBatch<FileJob>(ThrottleLimit, Convert, cancellation.Token);
 
-    private ConvolutionException? CheckOutput(FileJob job)
+    // Throws when the output would replace the source, another output of this call, or another input of it.
+    private void CheckOutput(FileJob job, PathKey outputKey)
     {
         string output = job.Output;
         if (!InPlace && PathsEqual(ImageFileConvolver.WriteTarget(output), ImageFileConvolver.WriteTarget(job.Source)))
         {
-            return new ConvolutionException(ConvolutionErrorKind.DestinationIsSource, job.Source, $"The output for '{job.Source}' would replace the source file. Use -Suffix, -Destination, or -InPlace to replace it on purpose.");
+            throw new ConvolutionException(ConvolutionErrorKind.DestinationIsSource, job.Source, $"The output for '{job.Source}' would replace the source file. Use -Suffix, -Destination, or -InPlace to replace it on purpose.");
         }
 
-        PathKey outputKey = PathKey.Of(output);
         if (claimed.TryGetValue(outputKey, out string? first))
         {
-            return new ConvolutionException(ConvolutionErrorKind.DestinationCollision, job.Source, $"'{job.Source}' would be written to '{output}', which '{first}' writes in this call, so it was not processed. Use -RelativeBasePath with -Destination to keep the sources' folders apart, or -Suffix.");
+            throw new ConvolutionException(ConvolutionErrorKind.DestinationCollision, job.Source, $"'{job.Source}' would be written to '{output}', which '{first}' writes in this call, so it was not processed. Use -RelativeBasePath with -Destination to keep the sources' folders apart, or -Suffix.");
         }
 
         if (!InPlace && seen.Contains(outputKey))
         {
-            return new ConvolutionException(ConvolutionErrorKind.DestinationCollision, job.Source, $"'{job.Source}' would be written to '{output}', which is an input of this call, so it was not processed.");
+            throw new ConvolutionException(ConvolutionErrorKind.DestinationCollision, job.Source, $"'{job.Source}' would be written to '{output}', which is an input of this call, so it was not processed.");
         }
-
-        return null;
     }
 
     // Writes every finished job at the head of the queue; waits while more than untilPending are held.
@@ -482,7 +482,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>One file to convolve: where it goes, and the request it runs with once a worker takes it.</summary>
+    /// <summary>One file to convolve: where it goes, whether it may replace a file, and what the format could not hold.</summary>
     private sealed class FileJob
     {
         public FileJob(string source, string output)
@@ -587,5 +587,5 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     }
 
     private static bool PathsEqual(string a, string b)
-        => PathComparer.Equals(System.IO.Path.GetFullPath(a), System.IO.Path.GetFullPath(b));
+        => PathKey.Comparer.Equals(System.IO.Path.GetFullPath(a), System.IO.Path.GetFullPath(b));
 }

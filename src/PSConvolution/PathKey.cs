@@ -11,7 +11,11 @@ namespace PSConvolution.Commands;
 /// </summary>
 internal readonly record struct PathKey(ulong High, ulong Low)
 {
-    private static readonly bool IgnoreCase = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS();
+    /// <summary>True where the file system ignores case (Windows, macOS), so paths that differ only in case are one file.</summary>
+    public static readonly bool IgnoreCase = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS();
+
+    /// <summary>Compares paths as the file system does.</summary>
+    public static readonly StringComparer Comparer = IgnoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
 
     public static PathKey Of(string path)
     {
