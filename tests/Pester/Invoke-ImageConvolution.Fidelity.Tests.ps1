@@ -80,6 +80,10 @@ Describe 'Invoke-ImageConvolution keeps what the format can hold' {
                     , $profile.ToByteArray() | Should -Be (, $icc)
                 }
                 [Text.Encoding]::UTF8.GetString($packet.ToByteArray()) | Should -BeLike '*psconvolution-test*' -Because "$($file.Name) keeps the XMP packet"
+                if ($file.Extension -ne '.tif') {
+                    # TIFF's EXIF directory is read with tiffdump in its own test.
+                    $info.Metadata.ExifProfile.GetValue([SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag]::PixelXDimension).Value | Should -Be 24 -Because "$($file.Name) keeps EXIF"
+                }
             }
             finally { $info.Dispose() }
         }

@@ -88,9 +88,16 @@ Describe 'Invoke-ImageConvolution with folders' {
         $arrivals[0].At | Should -BeLessThan 2.5
     }
 
-    It 'writes every result of a long input in order, holding only a few files at a time' {
+    It 'writes every result of a long input in order, holding at most four files per worker' {
         $files = 1..40 | ForEach-Object { New-TestImage -Path (Join-Path $dir ("n{0:d2}.png" -f $_)) -Width 16 -Height 16 -Pixel { param($x, $y) @($x, $y, 0, 255) } }
-        $written = $files | Invoke-ImageConvolution -Kernel Box3 -Destination $out -ThrottleLimit 2
-        $written.Name | Should -Be ($files.Name)
+        # How many inputs had gone in when each result came out: a call that waits for its bound lets at most
+        # 4 x ThrottleLimit inputs (and the one it is taking) get ahead of its outputs.
+        $script:produced = 0
+        $script:emitted = 0
+        $seen = @(& { foreach ($f in $files) { $script:produced++; $f } } |
+                Invoke-ImageConvolution -Kernel Box3 -Destination $out -ThrottleLimit 2 |
+                ForEach-Object { $script:emitted++; [pscustomobject]@{ Name = $_.Name; Ahead = $script:produced - $script:emitted } })
+        $seen.Name | Should -Be ($files.Name)
+        ($seen.Ahead | Measure-Object -Maximum).Maximum | Should -BeLessOrEqual 9
     }
 }
