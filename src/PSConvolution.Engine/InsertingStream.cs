@@ -56,7 +56,12 @@ internal sealed class InsertingStream : Stream
         written += buffer.Length;
     }
 
-    public override void WriteByte(byte value) => Write(new[] { value });
+    public override void WriteByte(byte value)
+    {
+        Span<byte> one = stackalloc byte[1];
+        one[0] = value;
+        Write(one);
+    }
 
     public override void Flush() => inner.Flush();
 
