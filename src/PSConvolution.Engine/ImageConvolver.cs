@@ -62,40 +62,6 @@ public static class ImageConvolver
         }
     }
 
-    /// <summary>Convolves a planar image and returns a new one; the input is left as it is.</summary>
-    public static PlanarImage Convolve(PlanarImage image, IReadOnlyList<ConvolutionKernel> kernels, ConvolutionOptions options, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        CheckChannels(image.Layout, options.Channels, null);
-        (int w, int h, PixelLayout layout) = GetOutputShape(image.Width, image.Height, image.Layout, kernels, options);
-        var result = new PlanarImage(w, h, layout, image.BitDepth);
-        try
-        {
-            if (image.BitDepth == 8)
-            {
-                byte[] src = Interleave<byte>(image);
-                var dst = new byte[w * h * result.Channels];
-                Run<byte>(src, image.Width, image.Height, image.Layout, dst, kernels, options, 255f, cancellationToken);
-                Deinterleave<byte>(dst, result);
-            }
-            else
-            {
-                ushort[] src = Interleave<ushort>(image);
-                var dst = new ushort[w * h * result.Channels];
-                Run<ushort>(src, image.Width, image.Height, image.Layout, dst, kernels, options, 65535f, cancellationToken);
-                Deinterleave<ushort>(dst, result);
-            }
-
-            return result;
-        }
-        catch
-        {
-            result.Dispose();
-            throw;
-        }
-    }
 
     /// <summary>True when a channel of a layout is convolved under a channel selection.</summary>
     public static bool IsSelected(PixelLayout layout, int channel, ColorChannel? channels)
@@ -108,7 +74,7 @@ public static class ImageConvolver
             return (selection & ColorChannel.Alpha) != 0;
         }
 
-        if (layout is PixelLayout.Gray or PixelLayout.GrayAlpha)
+        if (layout.IsGray())
         {
             return (selection & ColorChannel.Color) != 0;
         }
@@ -129,8 +95,8 @@ public static class ImageConvolver
             return null;
         }
 
-        bool hasAlpha = layout is PixelLayout.GrayAlpha or PixelLayout.Rgba;
-        bool grey = layout is PixelLayout.Gray or PixelLayout.GrayAlpha;
+        bool hasAlpha = layout.HasAlpha();
+        bool grey = layout.IsGray();
         if ((selection & ColorChannel.Alpha) != 0 && !hasAlpha)
         {
             return "Alpha";
@@ -176,7 +142,7 @@ public static class ImageConvolver
         where T : unmanaged
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
-        int capacity = width * height * PlanarImage.ChannelCount(layout);
+        int capacity = width * height * layout.ChannelCount();
 
         // Two work buffers, used in turn between the steps of a chain; the caller's source is never written.
         T[]? first = null;
@@ -243,7 +209,7 @@ public static class ImageConvolver
 
         // Bias and border value are written in 8-bit levels; a 16-bit image gets them scaled to its own levels.
         float levelScale = max / 255f;
-        int channels = PlanarImage.ChannelCount(layout);
+        int channels = layout.ChannelCount();
         var selected = new bool[channels];
         for (int c = 0; c < channels; c++)
         {
@@ -261,7 +227,7 @@ public static class ImageConvolver
         float bias = (float)(options.Bias ?? kernel.Bias) * levelScale;
         float borderValue = (float)options.BorderValue * levelScale;
         AlphaWeighting? alpha = null;
-        if (options.AlphaWeighted && layout is PixelLayout.GrayAlpha or PixelLayout.Rgba && AlphaWeighting.HasVaryingAlpha(source.Span, channels))
+        if (options.AlphaWeighted && layout.HasAlpha() && AlphaWeighting.HasVaryingAlpha(source.Span, channels))
         {
             // Blurs soften alpha with the colour; other kernels keep it. Alpha named in the selection is convolved in any case.
             bool blur = IsBlur(kernel);
@@ -310,7 +276,7 @@ public static class ImageConvolver
     private static void ToGrayscale<T>(ReadOnlySpan<T> source, int width, int height, PixelLayout layout, T[] destination)
         where T : unmanaged
     {
-        int inChannels = PlanarImage.ChannelCount(layout);
+        int inChannels = layout.ChannelCount();
         int outChannels = layout == PixelLayout.Rgba ? 2 : 1;
         for (int i = 0; i < width * height; i++)
         {
@@ -331,35 +297,4 @@ public static class ImageConvolver
     private static T FromFloat<T>(float value)
         where T : unmanaged
         => typeof(T) == typeof(byte) ? (T)(object)(byte)value : (T)(object)(ushort)value;
-
-    private static T[] Interleave<T>(PlanarImage image)
-        where T : unmanaged
-    {
-        int channels = image.Channels;
-        var result = new T[image.Width * image.Height * channels];
-        for (int c = 0; c < channels; c++)
-        {
-            Span<float> plane = image.GetChannel(c);
-            for (int i = 0; i < plane.Length; i++)
-            {
-                result[(i * channels) + c] = FromFloat<T>(plane[i]);
-            }
-        }
-
-        return result;
-    }
-
-    private static void Deinterleave<T>(T[] samples, PlanarImage image)
-        where T : unmanaged
-    {
-        int channels = image.Channels;
-        for (int c = 0; c < channels; c++)
-        {
-            Span<float> plane = image.GetChannel(c);
-            for (int i = 0; i < plane.Length; i++)
-            {
-                plane[i] = SampleConversion.ToFloat(samples[(i * channels) + c]);
-            }
-        }
-    }
 }

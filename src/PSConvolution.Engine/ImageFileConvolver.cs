@@ -66,22 +66,6 @@ public static class ImageFileConvolver
         }
     }
 
-    /// <summary>The format a file extension names, or Auto when it names none.</summary>
-    public static OutputFormat FormatFromExtension(string path)
-    {
-        return Path.GetExtension(path).ToUpperInvariant() switch
-        {
-            ".PNG" => OutputFormat.Png,
-            ".JPG" or ".JPEG" or ".JPE" or ".JFIF" => OutputFormat.Jpeg,
-            ".BMP" or ".DIB" => OutputFormat.Bmp,
-            ".GIF" => OutputFormat.Gif,
-            ".TIF" or ".TIFF" => OutputFormat.Tiff,
-            ".WEBP" => OutputFormat.Webp,
-            ".TGA" or ".VDA" or ".ICB" or ".VST" => OutputFormat.Tga,
-            _ => OutputFormat.Auto,
-        };
-    }
-
     /// <summary>Convolves one file into <paramref name="destinationPath"/>.</summary>
     /// <param name="sourcePath">The image to read; never modified unless it is also the destination.</param>
     /// <param name="destinationPath">The file to write; its folder must exist.</param>
@@ -280,8 +264,8 @@ public static class ImageFileConvolver
         int width = image.Width;
         int height = image.Height;
         (int outWidth, int outHeight, PixelLayout outLayout) = ImageConvolver.GetOutputShape(width, height, layout, request.Kernels, request.Options);
-        int outChannels = PlanarImage.ChannelCount(outLayout);
-        int frameChannels = PlanarImage.ChannelCount(layout);
+        int outChannels = outLayout.ChannelCount();
+        int frameChannels = layout.ChannelCount();
         bool resized = outWidth != width || outHeight != height;
         var results = new List<TSample[]>();
         try
@@ -657,8 +641,8 @@ public static class ImageFileConvolver
 
     private static IImageEncoder CreateEncoder(OutputFormat format, PixelLayout layout, int bitDepth, int? quality, ImageMetadata metadata, IImageFormat sourceFormat)
     {
-        bool alpha = layout is PixelLayout.GrayAlpha or PixelLayout.Rgba;
-        bool grey = layout is PixelLayout.Gray or PixelLayout.GrayAlpha;
+        bool alpha = layout.HasAlpha();
+        bool grey = layout.IsGray();
         switch (format)
         {
             case OutputFormat.Png:

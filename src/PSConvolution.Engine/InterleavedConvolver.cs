@@ -308,7 +308,7 @@ internal static class InterleavedConvolver
                         if (plan.Separable)
                         {
                             RowPadding.Fill(sourceMemory.Span, width, height, channels, r, columns, plan.BorderPixel, padded.AsSpan(0, paddedLength), widen);
-                            RowKernels.CorrelateAdd(padded.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, rowLength), plan.RowFactor, plan.HorizontalOffsets, accumulate: false);
+                            RowKernels.Correlate(padded.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, rowLength), plan.RowFactor, plan.HorizontalOffsets);
                         }
                         else
                         {
@@ -405,7 +405,7 @@ internal static class InterleavedConvolver
                 offsets[i] = rowSlots[i] * cache.RowLength;
             }
 
-            RowKernels.CorrelateAdd(cache.All, acc, plan.ColumnFactor, offsets.AsSpan(0, rowSlots.Length), accumulate: false);
+            RowKernels.Correlate(cache.All, acc, plan.ColumnFactor, offsets.AsSpan(0, rowSlots.Length));
             return;
         }
 
@@ -419,7 +419,7 @@ internal static class InterleavedConvolver
                 offsets[t] = (rowSlots[local[t] / kw] * cache.RowLength) + ((local[t] % kw) * channels);
             }
 
-            RowKernels.CorrelateAdd(cache.All, target, plan.TapWeights[m], offsets.AsSpan(0, local.Length), accumulate: false);
+            RowKernels.Correlate(cache.All, target, plan.TapWeights[m], offsets.AsSpan(0, local.Length));
             if (s.Matrices.Length > 1)
             {
                 RowKernels.DivideAndOffset(target, s.Divisors[m], s.Bias);

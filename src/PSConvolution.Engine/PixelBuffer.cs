@@ -61,7 +61,7 @@ public readonly struct PixelBuffer
     public int BitDepth { get; }
 
     /// <summary>Number of interleaved channels.</summary>
-    public int Channels => PlanarImage.ChannelCount(Layout);
+    public int Channels => Layout.ChannelCount();
 
     /// <summary>Samples in the image: width times height times channels.</summary>
     public int SampleCount => checked(Width * Height * Channels);

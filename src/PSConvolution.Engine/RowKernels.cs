@@ -11,12 +11,12 @@ namespace PSConvolution.Engine;
 internal static class RowKernels
 {
     /// <summary>
-    /// <c>acc[x] = (accumulate ? acc[x] : 0) + sum over t of taps[t] * source[x + offsets[t]]</c>: every tap of a
+    /// <c>acc[x] = sum over t of taps[t] * source[x + offsets[t]]</c>: every tap of a
     /// kernel in one pass, with the accumulators held in registers (8 vectors wide with AVX-512) so each tap costs one load and
     /// one fused multiply-add. The caller guarantees <c>source.Length &gt;= acc.Length + max(offsets)</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void CorrelateAdd(ReadOnlySpan<float> source, Span<float> accumulator, ReadOnlySpan<float> taps, ReadOnlySpan<int> offsets, bool accumulate)
+    public static void Correlate(ReadOnlySpan<float> source, Span<float> accumulator, ReadOnlySpan<float> taps, ReadOnlySpan<int> offsets)
     {
         int n = accumulator.Length;
         int tapCount = taps.Length;
@@ -43,14 +43,14 @@ internal static class RowKernels
             for (; x <= n - 128; x += 128)
             {
                 ref float a = ref Unsafe.Add(ref acc, x);
-                Vector512<float> a0 = accumulate ? Vector512.LoadUnsafe(ref a) : Vector512<float>.Zero;
-                Vector512<float> a1 = accumulate ? Vector512.LoadUnsafe(ref a, 16) : Vector512<float>.Zero;
-                Vector512<float> a2 = accumulate ? Vector512.LoadUnsafe(ref a, 32) : Vector512<float>.Zero;
-                Vector512<float> a3 = accumulate ? Vector512.LoadUnsafe(ref a, 48) : Vector512<float>.Zero;
-                Vector512<float> a4 = accumulate ? Vector512.LoadUnsafe(ref a, 64) : Vector512<float>.Zero;
-                Vector512<float> a5 = accumulate ? Vector512.LoadUnsafe(ref a, 80) : Vector512<float>.Zero;
-                Vector512<float> a6 = accumulate ? Vector512.LoadUnsafe(ref a, 96) : Vector512<float>.Zero;
-                Vector512<float> a7 = accumulate ? Vector512.LoadUnsafe(ref a, 112) : Vector512<float>.Zero;
+                Vector512<float> a0 = Vector512<float>.Zero;
+                Vector512<float> a1 = Vector512<float>.Zero;
+                Vector512<float> a2 = Vector512<float>.Zero;
+                Vector512<float> a3 = Vector512<float>.Zero;
+                Vector512<float> a4 = Vector512<float>.Zero;
+                Vector512<float> a5 = Vector512<float>.Zero;
+                Vector512<float> a6 = Vector512<float>.Zero;
+                Vector512<float> a7 = Vector512<float>.Zero;
                 for (int t = 0; t < tapCount; t++)
                 {
                     Vector512<float> w = Vector512.Create(Unsafe.Add(ref tap, t));
@@ -78,7 +78,7 @@ internal static class RowKernels
             for (; x <= n - 16; x += 16)
             {
                 ref float a = ref Unsafe.Add(ref acc, x);
-                Vector512<float> a0 = accumulate ? Vector512.LoadUnsafe(ref a) : Vector512<float>.Zero;
+                Vector512<float> a0 = Vector512<float>.Zero;
                 for (int t = 0; t < tapCount; t++)
                 {
                     a0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref src, x + Unsafe.Add(ref offset, t))), Vector512.Create(Unsafe.Add(ref tap, t)), a0);
@@ -93,10 +93,10 @@ internal static class RowKernels
             for (; x <= n - 32; x += 32)
             {
                 ref float a = ref Unsafe.Add(ref acc, x);
-                Vector256<float> a0 = accumulate ? Vector256.LoadUnsafe(ref a) : Vector256<float>.Zero;
-                Vector256<float> a1 = accumulate ? Vector256.LoadUnsafe(ref a, 8) : Vector256<float>.Zero;
-                Vector256<float> a2 = accumulate ? Vector256.LoadUnsafe(ref a, 16) : Vector256<float>.Zero;
-                Vector256<float> a3 = accumulate ? Vector256.LoadUnsafe(ref a, 24) : Vector256<float>.Zero;
+                Vector256<float> a0 = Vector256<float>.Zero;
+                Vector256<float> a1 = Vector256<float>.Zero;
+                Vector256<float> a2 = Vector256<float>.Zero;
+                Vector256<float> a3 = Vector256<float>.Zero;
                 for (int t = 0; t < tapCount; t++)
                 {
                     Vector256<float> w = Vector256.Create(Unsafe.Add(ref tap, t));
@@ -119,8 +119,8 @@ internal static class RowKernels
             for (; x <= n - 8; x += 8)
             {
                 ref float a = ref Unsafe.Add(ref acc, x);
-                Vector128<float> a0 = accumulate ? Vector128.LoadUnsafe(ref a) : Vector128<float>.Zero;
-                Vector128<float> a1 = accumulate ? Vector128.LoadUnsafe(ref a, 4) : Vector128<float>.Zero;
+                Vector128<float> a0 = Vector128<float>.Zero;
+                Vector128<float> a1 = Vector128<float>.Zero;
                 for (int t = 0; t < tapCount; t++)
                 {
                     Vector128<float> w = Vector128.Create(Unsafe.Add(ref tap, t));
@@ -136,7 +136,7 @@ internal static class RowKernels
 
         for (; x < n; x++)
         {
-            float a = accumulate ? Unsafe.Add(ref acc, x) : 0f;
+            float a = 0f;
             for (int t = 0; t < tapCount; t++)
             {
                 a += Unsafe.Add(ref tap, t) * Unsafe.Add(ref src, x + Unsafe.Add(ref offset, t));
@@ -149,7 +149,7 @@ internal static class RowKernels
     /// <summary>
     /// Four output rows at once: <c>acc_q[x] = sum over t of weights_q[t] * source[x + offsets[t]]</c>. Each source
     /// sample is loaded once for all four rows, which matters when a tall kernel's rows come from the second-level
-    /// cache. With AVX-512 or FMA (Vector256); otherwise four <see cref="CorrelateAdd"/> passes, with the same results
+    /// cache. With AVX-512 or FMA (Vector256); otherwise four <see cref="Correlate"/> passes, with the same results
     /// (each lane adds the same products in the same order).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -159,10 +159,10 @@ internal static class RowKernels
         int taps = offsets.Length;
         if (!(Avx512F.IsSupported || Fma.IsSupported) || acc1.Length != n || acc2.Length != n || acc3.Length != n || w0.Length < taps || w1.Length < taps || w2.Length < taps || w3.Length < taps)
         {
-            CorrelateAdd(source, acc0, w0.Slice(0, taps), offsets, accumulate: false);
-            CorrelateAdd(source, acc1, w1.Slice(0, taps), offsets, accumulate: false);
-            CorrelateAdd(source, acc2, w2.Slice(0, taps), offsets, accumulate: false);
-            CorrelateAdd(source, acc3, w3.Slice(0, taps), offsets, accumulate: false);
+            Correlate(source, acc0, w0.Slice(0, taps), offsets);
+            Correlate(source, acc1, w1.Slice(0, taps), offsets);
+            Correlate(source, acc2, w2.Slice(0, taps), offsets);
+            Correlate(source, acc3, w3.Slice(0, taps), offsets);
             return;
         }
 
@@ -228,10 +228,10 @@ internal static class RowKernels
         {
             // The last few samples: the single-row kernel on the remaining columns, same arithmetic (FMA).
             int rest = n - x;
-            CorrelateAdd(source.Slice(x), acc0.Slice(x, rest), w0.Slice(0, taps), offsets, accumulate: false);
-            CorrelateAdd(source.Slice(x), acc1.Slice(x, rest), w1.Slice(0, taps), offsets, accumulate: false);
-            CorrelateAdd(source.Slice(x), acc2.Slice(x, rest), w2.Slice(0, taps), offsets, accumulate: false);
-            CorrelateAdd(source.Slice(x), acc3.Slice(x, rest), w3.Slice(0, taps), offsets, accumulate: false);
+            Correlate(source.Slice(x), acc0.Slice(x, rest), w0.Slice(0, taps), offsets);
+            Correlate(source.Slice(x), acc1.Slice(x, rest), w1.Slice(0, taps), offsets);
+            Correlate(source.Slice(x), acc2.Slice(x, rest), w2.Slice(0, taps), offsets);
+            Correlate(source.Slice(x), acc3.Slice(x, rest), w3.Slice(0, taps), offsets);
         }
     }
 

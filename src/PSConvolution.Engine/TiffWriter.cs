@@ -144,7 +144,7 @@ internal static class TiffWriter
     // Writes one image file directory; returns the position of its next-directory pointer.
     private static long WriteDirectory(Stream stream, long start, ImageMetadata? profiles, ImageMetadata metadata, int width, int height, int bits, int channels, PixelLayout layout, int rowsPerStrip, uint[] offsets, uint[] counts)
     {
-        bool alpha = layout is PixelLayout.GrayAlpha or PixelLayout.Rgba;
+        bool alpha = layout.HasAlpha();
         (uint xNumerator, uint yNumerator, uint denominator, ushort unit) = Resolution(metadata);
         var entries = new List<Entry>
         {
@@ -152,7 +152,7 @@ internal static class TiffWriter
             (257, Long, 1, U32(height)),
             (258, Short, (uint)channels, U16s(channels, bits)),
             (259, Short, 1, U16s(1, 8)), // Deflate (Adobe)
-            (262, Short, 1, U16s(1, layout is PixelLayout.Gray or PixelLayout.GrayAlpha ? 1 : 2)),
+            (262, Short, 1, U16s(1, layout.IsGray() ? 1 : 2)),
             (273, Long, (uint)offsets.Length, U32s(offsets)),
             (277, Short, 1, U16s(1, channels)),
             (278, Long, 1, U32(rowsPerStrip)),

@@ -43,7 +43,7 @@ public sealed class AlphaWeightingTests
         };
         var kernel = new ConvolutionKernel("Random", "Custom", "random", new[] { matrix });
         using PlanarImage image = RandomTransparentImage(random, width, height, layout, bitDepth);
-        using PlanarImage result = ImageConvolver.Convolve(image, new[] { kernel }, options);
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { kernel }, options);
         AssertMatches(image, result, options.FlipKernel ? matrix.Rotate180() : matrix, options, blur);
     }
 
@@ -55,7 +55,7 @@ public sealed class AlphaWeightingTests
         var random = new Random(name.Length);
         using PlanarImage image = RandomTransparentImage(random, 37, 23, PixelLayout.Rgba, 8);
         ConvolutionKernel kernel = KernelLibrary.Get(name);
-        using PlanarImage result = ImageConvolver.Convolve(image, new[] { kernel }, ConvolutionOptions.Default);
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { kernel }, ConvolutionOptions.Default);
         double[][,] matrices = kernel.Matrices.Select(TestImages.ToArray).ToArray();
         for (int y = 0; y < image.Height; y++)
         {
@@ -94,7 +94,7 @@ public sealed class AlphaWeightingTests
 
         foreach (string name in new[] { "Gaussian5", "Box5", "Sharpen", "Gaussian3", "UnsharpMask5" })
         {
-            using PlanarImage blurred = ImageConvolver.Convolve(logo, new[] { KernelLibrary.Get(name) }, ConvolutionOptions.Default);
+            using PlanarImage blurred = PlanarConvolution.Convolve(logo, new[] { KernelLibrary.Get(name) }, ConvolutionOptions.Default);
             for (int i = 0; i < 40 * 40; i++)
             {
                 float a = blurred.GetChannel(3)[i] / 255f;
@@ -103,12 +103,12 @@ public sealed class AlphaWeightingTests
             }
         }
 
-        using PlanarImage soft = ImageConvolver.Convolve(logo, new[] { KernelLibrary.Get("Gaussian5") }, ConvolutionOptions.Default);
+        using PlanarImage soft = PlanarConvolution.Convolve(logo, new[] { KernelLibrary.Get("Gaussian5") }, ConvolutionOptions.Default);
         float[] edge = soft.GetChannel(3).ToArray().Where(a => a is > 0 and < 255).ToArray();
         Assert.NotEmpty(edge);
 
         // Without alpha weighting the black of the invisible pixels bleeds in (the old dark fringe).
-        using PlanarImage independent = ImageConvolver.Convolve(logo, new[] { KernelLibrary.Get("Gaussian5") }, new ConvolutionOptions { AlphaWeighted = false });
+        using PlanarImage independent = PlanarConvolution.Convolve(logo, new[] { KernelLibrary.Get("Gaussian5") }, new ConvolutionOptions { AlphaWeighted = false });
         Assert.Contains(independent.GetChannel(0).ToArray(), v => v is > 0 and < 250);
     }
 
@@ -118,10 +118,10 @@ public sealed class AlphaWeightingTests
         var random = new Random(11);
         using PlanarImage image = RandomTransparentImage(random, 45, 31, PixelLayout.Rgba, 8);
         ConvolutionKernel[] chain = { KernelLibrary.Get("Sharpen"), KernelLibrary.Get("Gaussian5"), KernelLibrary.Get("Emboss") };
-        using PlanarImage all = ImageConvolver.Convolve(image, chain, ConvolutionOptions.Default with { Stride = 2 });
-        using PlanarImage first = ImageConvolver.Convolve(image, new[] { chain[0] }, ConvolutionOptions.Default);
-        using PlanarImage second = ImageConvolver.Convolve(first, new[] { chain[1] }, ConvolutionOptions.Default);
-        using PlanarImage third = ImageConvolver.Convolve(second, new[] { chain[2] }, ConvolutionOptions.Default with { Stride = 2 });
+        using PlanarImage all = PlanarConvolution.Convolve(image, chain, ConvolutionOptions.Default with { Stride = 2 });
+        using PlanarImage first = PlanarConvolution.Convolve(image, new[] { chain[0] }, ConvolutionOptions.Default);
+        using PlanarImage second = PlanarConvolution.Convolve(first, new[] { chain[1] }, ConvolutionOptions.Default);
+        using PlanarImage third = PlanarConvolution.Convolve(second, new[] { chain[2] }, ConvolutionOptions.Default with { Stride = 2 });
         for (int c = 0; c < 4; c++)
         {
             Assert.Equal(third.GetChannel(c).ToArray(), all.GetChannel(c).ToArray());
@@ -136,8 +136,8 @@ public sealed class AlphaWeightingTests
         image.GetChannel(3).Fill(255);
         foreach (string name in new[] { "Gaussian5", "Sharpen", "Sobel" })
         {
-            using PlanarImage weighted = ImageConvolver.Convolve(image, new[] { KernelLibrary.Get(name) }, ConvolutionOptions.Default);
-            using PlanarImage independent = ImageConvolver.Convolve(image, new[] { KernelLibrary.Get(name) }, new ConvolutionOptions { AlphaWeighted = false });
+            using PlanarImage weighted = PlanarConvolution.Convolve(image, new[] { KernelLibrary.Get(name) }, ConvolutionOptions.Default);
+            using PlanarImage independent = PlanarConvolution.Convolve(image, new[] { KernelLibrary.Get(name) }, new ConvolutionOptions { AlphaWeighted = false });
             for (int c = 0; c < 4; c++)
             {
                 Assert.Equal(independent.GetChannel(c).ToArray(), weighted.GetChannel(c).ToArray());
@@ -153,7 +153,7 @@ public sealed class AlphaWeightingTests
         using PlanarImage image = RandomTransparentImage(random, 300, 9, PixelLayout.Rgba, 8);
         ConvolutionKernel gaussian = KernelLibrary.Create("Gaussian", 7, 1.3, null, null);
         Assert.True(gaussian.IsSeparable);
-        using PlanarImage result = ImageConvolver.Convolve(image, new[] { gaussian }, ConvolutionOptions.Default);
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { gaussian }, ConvolutionOptions.Default);
         AssertMatches(image, result, gaussian.Matrices[0], ConvolutionOptions.Default, blur: true);
     }
 
@@ -186,7 +186,7 @@ public sealed class AlphaWeightingTests
         }
 
         ConvolutionKernel kernel = KernelLibrary.Get(name);
-        using PlanarImage result = ImageConvolver.Convolve(image, new[] { kernel }, ConvolutionOptions.Default);
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { kernel }, ConvolutionOptions.Default);
         AssertMatches(image, result, kernel.Matrices[0], ConvolutionOptions.Default with { Bias = kernel.Bias, OutputRange = kernel.OutputRange }, blur: name.StartsWith("Gaussian", StringComparison.Ordinal));
     }
 
@@ -212,7 +212,7 @@ public sealed class AlphaWeightingTests
 
         ConvolutionKernel kernel = KernelLibrary.Get(name);
         ConvolutionOptions options = ConvolutionOptions.Default with { Stride = stride, Bias = kernel.Bias, OutputRange = kernel.OutputRange };
-        using PlanarImage result = ImageConvolver.Convolve(image, new[] { kernel }, options);
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { kernel }, options);
         AssertMatches(image, result, kernel.Matrices[0], options, blur: name != "Sharpen");
     }
 

@@ -50,12 +50,12 @@ public sealed class ConvolutionPropertyTests
         bool tooSmall = options.Padding == PaddingMode.Valid && (width < kw || height < kh);
         if (tooSmall)
         {
-            var error = Assert.Throws<ConvolutionException>(() => ImageConvolver.Convolve(image, new[] { kernel }, options));
+            var error = Assert.Throws<ConvolutionException>(() => PlanarConvolution.Convolve(image, new[] { kernel }, options));
             Assert.Equal(ConvolutionErrorKind.ImageSmallerThanKernel, error.Kind);
             return;
         }
 
-        using PlanarImage result = ImageConvolver.Convolve(image, new[] { kernel }, options);
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { kernel }, options);
         double scale = image.MaxValue / 255.0;
         double divisor = options.Divisor ?? matrix.DefaultDivisor;
         double absoluteWeights = Enumerable.Range(0, kh * kw).Sum(i => Math.Abs(matrix[i / kw, i % kw]));
@@ -108,7 +108,7 @@ public sealed class ConvolutionPropertyTests
             using PlanarImage image = TestImages.Random(random, random.Next(1, 30), random.Next(1, 30), PixelLayout.Gray, 8);
             var border = (BorderMode)random.Next(5);
             var options = new ConvolutionOptions { BorderMode = border };
-            using PlanarImage result = ImageConvolver.Convolve(image, new[] { kernel }, options);
+            using PlanarImage result = PlanarConvolution.Convolve(image, new[] { kernel }, options);
             double[,] source = TestImages.ChannelAsArray(image, 0);
             double[][,] responses = kernel.Matrices
                 .Select(m => ReferenceConvolution.Convolve(source, TestImages.ToArray(m), border, 0, PaddingMode.Same, 1, m.DefaultDivisor, 0))
@@ -136,9 +136,9 @@ public sealed class ConvolutionPropertyTests
         ConvolutionKernel sharpen = KernelLibrary.Get("Sharpen");
         ConvolutionKernel blur = KernelLibrary.Get("Gaussian5");
         var options = new ConvolutionOptions { Stride = 2, BorderMode = BorderMode.Mirror, Padding = PaddingMode.Valid };
-        using PlanarImage chained = ImageConvolver.Convolve(image, new[] { sharpen, blur }, options);
-        using PlanarImage first = ImageConvolver.Convolve(image, new[] { sharpen }, new ConvolutionOptions { BorderMode = BorderMode.Mirror });
-        using PlanarImage second = ImageConvolver.Convolve(first, new[] { blur }, options);
+        using PlanarImage chained = PlanarConvolution.Convolve(image, new[] { sharpen, blur }, options);
+        using PlanarImage first = PlanarConvolution.Convolve(image, new[] { sharpen }, new ConvolutionOptions { BorderMode = BorderMode.Mirror });
+        using PlanarImage second = PlanarConvolution.Convolve(first, new[] { blur }, options);
         AssertIdentical(second, chained);
     }
 

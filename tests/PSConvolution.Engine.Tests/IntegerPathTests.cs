@@ -72,8 +72,8 @@ public sealed class IntegerPathTests
         var layout = (PixelLayout)random.Next(4);
         using PlanarImage image = TestImages.Random(random, random.Next(1, 90), random.Next(1, 40), layout, 8);
         ConvolutionOptions options = RandomOptions(random, image);
-        using PlanarImage integer = ImageConvolver.Convolve(image, new[] { kernel }, options);
-        using PlanarImage floating = ImageConvolver.Convolve(image, new[] { twin }, options);
+        using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
+        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, options);
         for (int c = 0; c < integer.Channels; c++)
         {
             float[] a = floating.GetChannel(c).ToArray();
@@ -106,8 +106,8 @@ public sealed class IntegerPathTests
         var layout = (PixelLayout)random.Next(4);
         using PlanarImage image = TestImages.Random(random, random.Next(1, 90), random.Next(1, 40), layout, 8);
         ConvolutionOptions options = RandomOptions(random, image);
-        using PlanarImage integer = ImageConvolver.Convolve(image, new[] { kernel }, options);
-        using PlanarImage floating = ImageConvolver.Convolve(image, new[] { twin }, options);
+        using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
+        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, options);
         ConvolutionPropertyTests.AssertIdentical(floating, integer);
     }
 
@@ -142,8 +142,8 @@ public sealed class IntegerPathTests
             options = options with { Padding = PaddingMode.Same };
         }
 
-        using PlanarImage integer = ImageConvolver.Convolve(image, new[] { kernel }, options);
-        using PlanarImage floating = ImageConvolver.Convolve(image, new[] { twin }, options);
+        using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
+        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, options);
         ConvolutionPropertyTests.AssertIdentical(floating, integer);
     }
 
@@ -190,7 +190,7 @@ public sealed class IntegerPathTests
             options = options with { Padding = PaddingMode.Same };
         }
 
-        using PlanarImage result = ImageConvolver.Convolve(image, new[] { kernel }, options);
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { kernel }, options);
         for (int c = 0; c < image.Channels; c++)
         {
             double[,] expected = ReferenceConvolution.Convolve(TestImages.ChannelAsArray(image, c), TestImages.ToArray(matrix), options.BorderMode, options.BorderValue, options.Padding, options.Stride, divisor, bias, matrix.AnchorY, matrix.AnchorX);
@@ -244,7 +244,7 @@ public sealed class IntegerPathTests
         var layout = (PixelLayout)random.Next(4);
         using PlanarImage image = TestImages.Random(random, random.Next(1, 120), random.Next(1, 30), layout, 8);
         var options = new ConvolutionOptions { BorderMode = (BorderMode)random.Next(5), BorderValue = random.Next(256), Channels = ColorChannel.All, AlphaWeighted = false };
-        using PlanarImage result = ImageConvolver.Convolve(image, new[] { kernel }, options);
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { kernel }, options);
         for (int c = 0; c < image.Channels; c++)
         {
             double[,] expected = ReferenceConvolution.Convolve(TestImages.ChannelAsArray(image, c), TestImages.ToArray(matrix), options.BorderMode, options.BorderValue, PaddingMode.Same, 1, divisor, 0);

@@ -16,7 +16,7 @@ public sealed class InvariantTests
     public void IdentityIsANoOp(BorderMode border)
     {
         using PlanarImage image = TestImages.Random(new Random(1), 33, 17, PixelLayout.Rgba, 16);
-        using PlanarImage result = ImageConvolver.Convolve(image, new[] { KernelLibrary.Get("Identity") }, new ConvolutionOptions { BorderMode = border, Channels = ColorChannel.All });
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { KernelLibrary.Get("Identity") }, new ConvolutionOptions { BorderMode = border, Channels = ColorChannel.All });
         ConvolutionPropertyTests.AssertIdentical(image, result);
     }
 
@@ -31,7 +31,7 @@ public sealed class InvariantTests
     {
         using PlanarImage flat = TestImages.Flat(20, 11, 97);
         ConvolutionKernel kernel = KernelLibrary.Get(name);
-        using PlanarImage result = ImageConvolver.Convolve(flat, new[] { kernel }, ConvolutionOptions.Default);
+        using PlanarImage result = PlanarConvolution.Convolve(flat, new[] { kernel }, ConvolutionOptions.Default);
         Assert.All(result.GetChannel(0).ToArray(), v => Assert.Equal((float)kernel.Bias, v));
     }
 
@@ -54,8 +54,8 @@ public sealed class InvariantTests
         foreach (int stride in new[] { 1, 2, 3 })
         {
             var options = new ConvolutionOptions { BorderMode = border, BorderValue = 40, Stride = stride };
-            using PlanarImage a = ImageConvolver.Convolve(image, new[] { separable }, options);
-            using PlanarImage b = ImageConvolver.Convolve(image, new[] { direct }, options);
+            using PlanarImage a = PlanarConvolution.Convolve(image, new[] { separable }, options);
+            using PlanarImage b = PlanarConvolution.Convolve(image, new[] { direct }, options);
             for (int c = 0; c < 3; c++)
             {
                 float[] x = a.GetChannel(c).ToArray();
@@ -75,8 +75,8 @@ public sealed class InvariantTests
     {
         using PlanarImage image = TestImages.Random(new Random(3), 257, 129, PixelLayout.Rgb, 8);
         ConvolutionKernel[] kernels = { KernelLibrary.Get(name) };
-        using PlanarImage one = ImageConvolver.Convolve(image, kernels, new ConvolutionOptions { MaxDegreeOfParallelism = 1 });
-        using PlanarImage many = ImageConvolver.Convolve(image, kernels, new ConvolutionOptions { MaxDegreeOfParallelism = 7 });
+        using PlanarImage one = PlanarConvolution.Convolve(image, kernels, new ConvolutionOptions { MaxDegreeOfParallelism = 1 });
+        using PlanarImage many = PlanarConvolution.Convolve(image, kernels, new ConvolutionOptions { MaxDegreeOfParallelism = 7 });
         ConvolutionPropertyTests.AssertIdentical(one, many);
     }
 
@@ -87,7 +87,7 @@ public sealed class InvariantTests
         image.GetChannel(0)[0] = 255;
         image.GetChannel(1)[1] = 255;
         image.GetChannel(3).Fill(77);
-        using PlanarImage grey = ImageConvolver.Convolve(image, new[] { KernelLibrary.Get("Identity") }, new ConvolutionOptions { Grayscale = true });
+        using PlanarImage grey = PlanarConvolution.Convolve(image, new[] { KernelLibrary.Get("Identity") }, new ConvolutionOptions { Grayscale = true });
         Assert.Equal(PixelLayout.GrayAlpha, grey.Layout);
         Assert.Equal(76, grey.GetChannel(0)[0]);  // 0.299 * 255 = 76.2
         Assert.Equal(150, grey.GetChannel(0)[1]); // 0.587 * 255 = 149.7
@@ -100,12 +100,12 @@ public sealed class InvariantTests
         using PlanarImage image = TestImages.Random(new Random(4), 16, 16, PixelLayout.Rgba, 8);
         ConvolutionKernel[] blur = { KernelLibrary.Get("Box5") };
         var independent = new ConvolutionOptions { AlphaWeighted = false };
-        using PlanarImage plain = ImageConvolver.Convolve(image, blur, independent);
+        using PlanarImage plain = PlanarConvolution.Convolve(image, blur, independent);
         Assert.True(image.GetChannel(3).SequenceEqual(plain.GetChannel(3)));
         Assert.False(image.GetChannel(0).SequenceEqual(plain.GetChannel(0)));
-        using PlanarImage withAlpha = ImageConvolver.Convolve(image, blur, independent with { Channels = ColorChannel.All });
+        using PlanarImage withAlpha = PlanarConvolution.Convolve(image, blur, independent with { Channels = ColorChannel.All });
         Assert.False(image.GetChannel(3).SequenceEqual(withAlpha.GetChannel(3)));
-        using PlanarImage redOnly = ImageConvolver.Convolve(image, blur, independent with { Channels = ColorChannel.Red });
+        using PlanarImage redOnly = PlanarConvolution.Convolve(image, blur, independent with { Channels = ColorChannel.Red });
         Assert.False(image.GetChannel(0).SequenceEqual(redOnly.GetChannel(0)));
         Assert.True(image.GetChannel(1).SequenceEqual(redOnly.GetChannel(1)));
     }
@@ -114,7 +114,7 @@ public sealed class InvariantTests
     public void NamingAChannelTheImageLacksIsAnError()
     {
         using PlanarImage image = TestImages.Random(new Random(6), 8, 8, PixelLayout.Rgb, 8);
-        var error = Assert.Throws<ConvolutionException>(() => ImageConvolver.Convolve(image, new[] { KernelLibrary.Get("Box3") }, new ConvolutionOptions { Channels = ColorChannel.Alpha }));
+        var error = Assert.Throws<ConvolutionException>(() => PlanarConvolution.Convolve(image, new[] { KernelLibrary.Get("Box3") }, new ConvolutionOptions { Channels = ColorChannel.Alpha }));
         Assert.Equal(ConvolutionErrorKind.ChannelNotInImage, error.Kind);
         Assert.Contains("alpha", error.Message);
     }
@@ -123,10 +123,10 @@ public sealed class InvariantTests
     public void BiasAndBorderValueAreScaledTo16BitLevels()
     {
         using var image = new PlanarImage(5, 5, PixelLayout.Gray, 16);
-        using PlanarImage embossed = ImageConvolver.Convolve(image, new[] { KernelLibrary.Get("Emboss") }, ConvolutionOptions.Default);
+        using PlanarImage embossed = PlanarConvolution.Convolve(image, new[] { KernelLibrary.Get("Emboss") }, ConvolutionOptions.Default);
         Assert.All(embossed.GetChannel(0).ToArray(), v => Assert.Equal(128 * 257, v));
         var constant = new ConvolutionOptions { BorderMode = BorderMode.Constant, BorderValue = 255 };
-        using PlanarImage edge = ImageConvolver.Convolve(image, new[] { KernelLibrary.Get("Box3") }, constant);
+        using PlanarImage edge = PlanarConvolution.Convolve(image, new[] { KernelLibrary.Get("Box3") }, constant);
         Assert.Equal(MathF.Round(65535f * 5 / 9), edge.GetChannel(0)[0]);
     }
 
@@ -136,7 +136,7 @@ public sealed class InvariantTests
         using PlanarImage image = TestImages.Random(new Random(5), 64, 64, PixelLayout.Gray, 8);
         using var cancelled = new System.Threading.CancellationTokenSource();
         cancelled.Cancel();
-        Assert.ThrowsAny<OperationCanceledException>(() => ImageConvolver.Convolve(image, new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default, cancelled.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => PlanarConvolution.Convolve(image, new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default, cancelled.Token));
     }
 
     [Fact]
@@ -189,7 +189,7 @@ public sealed class InvariantTests
         for (int q = 0; q < 4; q++)
         {
             var one = new float[n];
-            RowKernels.CorrelateAdd(source, one, weights[q], offsets, accumulate: false);
+            RowKernels.Correlate(source, one, weights[q], offsets);
             Assert.Equal(one, four[q]);
         }
     }

@@ -82,8 +82,8 @@ public sealed class KernelLibraryTests
         using PlanarImage falling = Step(horizontal, rises: false);
         var options = new ConvolutionOptions { OutputRange = OutputRange.Clamp };
         ConvolutionKernel kernel = KernelLibrary.Get(name);
-        using PlanarImage up = ImageConvolver.Convolve(rising, new[] { kernel }, options);
-        using PlanarImage down = ImageConvolver.Convolve(falling, new[] { kernel }, options);
+        using PlanarImage up = PlanarConvolution.Convolve(rising, new[] { kernel }, options);
+        using PlanarImage down = PlanarConvolution.Convolve(falling, new[] { kernel }, options);
         Assert.True(up.GetChannel(0).ToArray().Max() > 0);
         Assert.Equal(0, down.GetChannel(0).ToArray().Max());
     }

@@ -42,7 +42,7 @@ public sealed class LinearLightTests
             Bias = random.Next(3) == 0 ? random.Next(-20, 40) : null,
         };
         using PlanarImage image = TestImages.Random(random, random.Next(1, 40), random.Next(1, 12), layout, bitDepth);
-        using PlanarImage result = ImageConvolver.Convolve(image, new[] { new ConvolutionKernel("k", "Custom", "k", new[] { matrix }) }, options);
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { new ConvolutionKernel("k", "Custom", "k", new[] { matrix }) }, options);
         double max = image.MaxValue;
         double scale = max / 255.0;
         for (int c = 0; c < image.Channels; c++)
@@ -81,8 +81,8 @@ public sealed class LinearLightTests
         }
 
         ConvolutionKernel[] blur = { KernelLibrary.Get("Box3") };
-        using PlanarImage linear = ImageConvolver.Convolve(image, blur, new ConvolutionOptions { LinearLight = true, BorderMode = BorderMode.Wrap });
-        using PlanarImage encoded = ImageConvolver.Convolve(image, blur, new ConvolutionOptions { BorderMode = BorderMode.Wrap });
+        using PlanarImage linear = PlanarConvolution.Convolve(image, blur, new ConvolutionOptions { LinearLight = true, BorderMode = BorderMode.Wrap });
+        using PlanarImage encoded = PlanarConvolution.Convolve(image, blur, new ConvolutionOptions { BorderMode = BorderMode.Wrap });
         double expected = Math.Round(255 * Encode(((5 * 1.0) + (4 * 0.0)) / 9));
         Assert.Equal(expected, linear.GetChannel(0)[(8 * 16) + 8]);
         Assert.Equal(Math.Round(255 * 5 / 9.0), encoded.GetChannel(0)[(8 * 16) + 8]);
@@ -100,7 +100,7 @@ public sealed class LinearLightTests
         }
 
         KernelMatrix box = KernelLibrary.Get("Box3").Matrices[0];
-        using PlanarImage result = ImageConvolver.Convolve(image, new[] { KernelLibrary.Get("Box3") }, new ConvolutionOptions { LinearLight = true });
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { KernelLibrary.Get("Box3") }, new ConvolutionOptions { LinearLight = true });
         for (int y = 0; y < image.Height; y++)
         {
             for (int x = 0; x < image.Width; x++)

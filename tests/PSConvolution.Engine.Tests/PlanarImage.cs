@@ -1,11 +1,12 @@
 using System;
 using System.Buffers;
+using PSConvolution.Engine;
 
-namespace PSConvolution.Engine;
+namespace PSConvolution.Engine.Tests;
 
 /// <summary>
-/// An image as one pooled plane of floats per channel, values in the channel's own levels (0-255 or 0-65535).
-/// Channel order follows <see cref="PixelLayout"/>: grey or R, G, B, then alpha.
+/// An image as one pooled plane of floats per channel, values in the channel's own levels (0-255 or 0-65535),
+/// the form the reference implementation reads. Channel order follows <see cref="PixelLayout"/>: grey or R, G, B, then alpha.
 /// </summary>
 public sealed class PlanarImage : IDisposable
 {
@@ -29,7 +30,7 @@ public sealed class PlanarImage : IDisposable
         Height = height;
         Layout = layout;
         BitDepth = bitDepth;
-        planes = new float[ChannelCount(layout)][];
+        planes = new float[layout.ChannelCount()][];
         for (int c = 0; c < planes.Length; c++)
         {
             planes[c] = ArrayPool<float>.Shared.Rent(checked(width * height));
@@ -55,30 +56,13 @@ public sealed class PlanarImage : IDisposable
     /// <summary>Number of channels.</summary>
     public int Channels => planes.Length;
 
-    /// <summary>True when the last channel is alpha.</summary>
-    public bool HasAlpha => Layout is PixelLayout.GrayAlpha or PixelLayout.Rgba;
 
-    /// <summary>Number of channels of a layout.</summary>
-    public static int ChannelCount(PixelLayout layout) => layout switch
-    {
-        PixelLayout.Gray => 1,
-        PixelLayout.GrayAlpha => 2,
-        PixelLayout.Rgb => 3,
-        _ => 4,
-    };
 
     /// <summary>The plane of one channel, row-major, <see cref="Width"/> times <see cref="Height"/> values.</summary>
     public Span<float> GetChannel(int channel)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         return planes[channel].AsSpan(0, Width * Height);
-    }
-
-    /// <summary>The pooled array behind a channel (it may be longer than the plane).</summary>
-    internal float[] GetChannelArray(int channel)
-    {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        return planes[channel];
     }
 
     /// <summary>Returns the planes to the pool.</summary>
