@@ -104,7 +104,7 @@
       @{ Type = 'System.Object'; Description = 'A matrix for -Matrix.' }
     )
     Outputs     = @(
-      @{ Type = 'PSConvolution.Engine.ConvolutionKernel'; Description = 'The kernel.' }
+      @{ Type = 'PSConvolution.Engine.Kernels.ConvolutionKernel'; Description = 'The kernel.' }
     )
     Notes       = 'Sign convention of the built-in gradient pairs: X is positive where intensity rises to the right, Y is positive where it rises downwards.'
     Links       = @('Invoke-ImageConvolution', 'Get-ConvolutionKernel', 'about_PSConvolution')
@@ -130,7 +130,7 @@
       @{ Type = 'System.String'; Description = 'Name patterns.' }
     )
     Outputs     = @(
-      @{ Type = 'PSConvolution.Engine.ConvolutionKernel'; Description = 'The built-in kernels.' }
+      @{ Type = 'PSConvolution.Engine.Kernels.ConvolutionKernel'; Description = 'The built-in kernels.' }
     )
     Notes       = 'New-ConvolutionKernel makes kernels of your own and parametric ones (Gaussian, Box, MotionBlur, UnsharpMask).'
     Links       = @('Invoke-ImageConvolution', 'New-ConvolutionKernel', 'about_PSConvolution')

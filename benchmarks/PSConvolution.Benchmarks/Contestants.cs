@@ -7,6 +7,7 @@ using PSConvolution.Engine;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using PSConvolution.Engine.Convolution;
 
 namespace PSConvolution.Benchmarks;
 

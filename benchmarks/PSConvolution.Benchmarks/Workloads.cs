@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using PSConvolution.Engine;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Benchmarks;
 

@@ -1,4 +1,5 @@
 using System;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine;
 

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using PSConvolution.Engine;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Commands;
 
@@ -13,7 +14,7 @@ namespace PSConvolution.Commands;
 public sealed class GetConvolutionKernelCommand : PSCmdlet
 {
     /// <summary>Type name that selects the library's table view.</summary>
-    internal const string LibraryTypeName = "PSConvolution.Engine.ConvolutionKernel#Library";
+    internal const string LibraryTypeName = "PSConvolution.Engine.Kernels.ConvolutionKernel#Library";
 
     /// <summary>Wildcard patterns matched against each kernel's name and category.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true)]

@@ -9,6 +9,9 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using PSConvolution.Engine;
+using PSConvolution.Engine.Batch;
+using PSConvolution.Engine.Imaging;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Commands;
 

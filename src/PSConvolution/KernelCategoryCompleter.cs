@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using PSConvolution.Engine;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Commands;
 

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
 using PSConvolution.Engine;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Commands;
 

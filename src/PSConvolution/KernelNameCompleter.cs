@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using PSConvolution.Engine;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Commands;
 

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using PSConvolution.Engine;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Commands;
 

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using PSConvolution.Engine;
 using Xunit;
+using PSConvolution.Engine.Convolution;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine.Tests;
 

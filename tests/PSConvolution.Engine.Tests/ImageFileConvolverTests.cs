@@ -9,6 +9,8 @@ using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using Xunit;
+using PSConvolution.Engine.Imaging;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine.Tests;
 

@@ -2,6 +2,9 @@ using System;
 using System.Linq;
 using PSConvolution.Engine;
 using Xunit;
+using PSConvolution.Engine.Convolution;
+using PSConvolution.Engine.Convolution.Integer;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine.Tests;
 

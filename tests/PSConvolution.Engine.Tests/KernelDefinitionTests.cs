@@ -1,6 +1,8 @@
 using System;
 using PSConvolution.Engine;
 using Xunit;
+using PSConvolution.Engine.Convolution;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine.Tests;
 

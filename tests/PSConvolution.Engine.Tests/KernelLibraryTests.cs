@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using PSConvolution.Engine;
 using Xunit;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine.Tests;
 

@@ -1,6 +1,7 @@
 using System.Linq;
 using PSConvolution.Engine;
 using Xunit;
+using PSConvolution.Engine.Convolution.Planning;
 
 namespace PSConvolution.Engine.Tests;
 

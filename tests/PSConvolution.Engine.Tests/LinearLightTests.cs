@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using PSConvolution.Engine;
 using Xunit;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine.Tests;
 

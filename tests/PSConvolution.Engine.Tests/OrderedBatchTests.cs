@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using PSConvolution.Engine;
 using Xunit;
+using PSConvolution.Engine.Batch;
 
 namespace PSConvolution.Engine.Tests;
 

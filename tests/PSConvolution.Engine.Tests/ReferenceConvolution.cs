@@ -1,5 +1,6 @@
 using System;
 using PSConvolution.Engine;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine.Tests;
 

@@ -1,0 +1,391 @@
+using System;
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using System.Threading.Tasks;
+using PSConvolution.Engine.Convolution.Planning;
+using PSConvolution.Engine.Convolution.Samples;
+using PSConvolution.Engine.Kernels;
+
+namespace PSConvolution.Engine.Convolution.Integer;
+
+/// <summary>
+/// The exact integer path for integer kernels on 8-bit images that are not separable or are cheaper to run whole
+/// (Sharpen, Laplacians, Sobel, Outline, Emboss, Box3, disks and other 0/1 masks): the weighted sum is computed
+/// exactly in 16-bit lanes, signed when some weight is negative and unsigned otherwise, so a 512-bit vector holds
+/// 32 samples and a weight of +1 or -1 costs one add or subtract. With a power-of-two divisor up to 128 and a
+/// signed sum the rounding is done in integers; otherwise the exact sum goes to the float path's own store
+/// (division, bias, range, rounding), so either way the result equals the float path's to the bit. Weights that
+/// are all whole multiples of one step (a mask normalised in its weights, 0.2 or 1/149 each) are summed as those
+/// whole numbers and the store divides by the divisor over the step: the exact sum, rounded once.
+/// </summary>
+internal static class IntegerDirectConvolver
+{
+    /// <summary>The integer taps and how to store their sum, when a step qualifies.</summary>
+    /// <param name="Weights">The taps' weights: the non-zero weights, or with <paramref name="Runs"/> +w and -w for each run.</param>
+    /// <param name="TapRows">The kernel row each tap reads.</param>
+    /// <param name="TapColumns">The pixel column each tap reads, from 0 to the kernel width (inclusive with <paramref name="Runs"/>).</param>
+    /// <param name="Runs">
+    /// The rows hold running sums along the row instead of samples, so a run of equal weights costs two taps (its
+    /// end minus its start) whatever its length: a 15x15 disk is 30 taps instead of 149.
+    /// </param>
+    /// <param name="Unsigned">Every weight is positive: the sums are unsigned 16-bit.</param>
+    /// <param name="Shift">log2 of the divisor when the sum is rounded in integers; -1 when it goes through the float store.</param>
+    /// <param name="StoreDivisor">
+    /// What the float store divides the integer sum by: the divisor, or, for weights that are all whole multiples of
+    /// one step (0.2 0.2 0.2, or 1/149 over a disk), the divisor over that step.
+    /// </param>
+    /// <param name="Border">The constant border value.</param>
+    internal sealed record Plan(short[] Weights, int[] TapRows, int[] TapColumns, bool Runs, bool Unsigned, int Shift, float StoreDivisor, short Border);
+
+    public static bool TryPlan(in InterleavedConvolver.Step step, out Plan plan)
+    {
+        plan = null!;
+        if (step.Matrices.Length != 1 || step.Max != 255f)
+        {
+            return false;
+        }
+
+        KernelMatrix m = step.Matrices[0];
+        float divisor = step.Divisors[0];
+        if (step.BorderValue != MathF.Round(step.BorderValue) || step.BorderValue < 0 || step.BorderValue > 255)
+        {
+            return false;
+        }
+
+        double unit = WeightStep(m);
+        if (unit == 0)
+        {
+            return false;
+        }
+
+        double Weight(int i, int j) => unit == 1 ? m[i, j] : Math.Round(m[i, j] / unit);
+
+        double positive = 0;
+        double negative = 0;
+        int count = 0;
+        for (int i = 0; i < m.Height; i++)
+        {
+            for (int j = 0; j < m.Width; j++)
+            {
+                double w = Weight(i, j);
+                if (Math.Abs(w) > 127)
+                {
+                    return false;
+                }
+
+                positive += Math.Max(w, 0);
+                negative += Math.Min(w, 0);
+                count += w != 0 ? 1 : 0;
+            }
+        }
+
+        // A separable kernel runs as two 1-D passes of kw + kh taps; taking it whole only pays while it is smaller.
+        if (count == 0 || (m.IsSeparable && count > 2 * (m.Width + m.Height)))
+        {
+            return false;
+        }
+
+        bool unsigned = negative == 0;
+        bool integerStore = unit == 1 && !unsigned && divisor > 0 && divisor <= 128 && divisor == MathF.Round(divisor) && System.Numerics.BitOperations.IsPow2((uint)divisor)
+            && step.Bias == MathF.Round(step.Bias) && Math.Abs(step.Bias) <= 255;
+
+        // Every partial sum (plus, for the integer store, the rounding offset) must stay inside its 16-bit lane.
+        double slack = integerStore ? divisor : 0;
+        bool fits = unsigned
+            ? positive * 255 <= ushort.MaxValue
+            : (positive * 255) + slack <= short.MaxValue && (negative * 255) - slack >= short.MinValue;
+        if (!fits)
+        {
+            return false;
+        }
+
+        // Each row as runs of equal weights; running sums make a run two taps, which pays once it beats one tap a weight.
+        var runs = new System.Collections.Generic.List<(int Row, int Start, int Length, short Weight)>();
+        for (int i = 0; i < m.Height; i++)
+        {
+            for (int j = 0; j < m.Width;)
+            {
+                int length = 1;
+                while (j + length < m.Width && Weight(i, j + length) == Weight(i, j))
+                {
+                    length++;
+                }
+
+                if (Weight(i, j) != 0)
+                {
+                    runs.Add((i, j, length, (short)Weight(i, j)));
+                }
+
+                j += length;
+            }
+        }
+
+        bool useRuns = 2 * runs.Count < count;
+        var taps = new System.Collections.Generic.List<(short Weight, int Row, int Column)>();
+        foreach ((int row, int start, int length, short weight) in runs)
+        {
+            if (useRuns)
+            {
+                taps.Add((weight, row, start + length));
+                taps.Add(((short)-weight, row, start));
+            }
+            else
+            {
+                for (int j = start; j < start + length; j++)
+                {
+                    taps.Add((weight, row, j));
+                }
+            }
+        }
+
+        int shift = integerStore ? System.Numerics.BitOperations.Log2((uint)divisor) : -1;
+        plan = new Plan(
+            taps.ConvertAll(t => t.Weight).ToArray(),
+            taps.ConvertAll(t => t.Row).ToArray(),
+            taps.ConvertAll(t => t.Column).ToArray(),
+            useRuns,
+            unsigned,
+            shift,
+            (float)(divisor / unit),
+            (short)step.BorderValue);
+        return true;
+    }
+
+    /// <summary>
+    /// 1 when every weight is a whole number; otherwise the smallest non-zero magnitude when every weight is a whole
+    /// multiple of it (to one part in a billion), so the sum can still be taken in integers; 0 when neither holds.
+    /// </summary>
+    private static double WeightStep(KernelMatrix m)
+    {
+        bool whole = true;
+        double smallest = double.MaxValue;
+        for (int i = 0; i < m.Height; i++)
+        {
+            for (int j = 0; j < m.Width; j++)
+            {
+                double w = Math.Abs(m[i, j]);
+                whole &= w == Math.Round(w);
+                if (w != 0)
+                {
+                    smallest = Math.Min(smallest, w);
+                }
+            }
+        }
+
+        if (whole || smallest == double.MaxValue)
+        {
+            return 1;
+        }
+
+        for (int i = 0; i < m.Height; i++)
+        {
+            for (int j = 0; j < m.Width; j++)
+            {
+                double q = m[i, j] / smallest;
+                if (Math.Abs(q - Math.Round(q)) > 1e-9 * Math.Max(1, Math.Abs(q)))
+                {
+                    return 0;
+                }
+            }
+        }
+
+        return smallest;
+    }
+
+    public static void Convolve(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, InterleavedConvolver.Step step, Plan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, System.Threading.CancellationToken cancellation, int firstRow = 0, int endRow = int.MaxValue)
+    {
+        if (plan.Unsigned)
+        {
+            ushort[] weights = Array.ConvertAll(plan.Weights, w => (ushort)w);
+            Convolve<ushort>(source, width, height, channels, destination, step, plan, weights, rows, columns, parallel, cancellation, firstRow, endRow);
+        }
+        else
+        {
+            Convolve<short>(source, width, height, channels, destination, step, plan, plan.Weights, rows, columns, parallel, cancellation, firstRow, endRow);
+        }
+    }
+
+    private static void Convolve<T>(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, InterleavedConvolver.Step step, Plan plan, T[] weights, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, System.Threading.CancellationToken cancellation, int firstRow = 0, int endRow = int.MaxValue)
+        where T : unmanaged, System.Numerics.INumber<T>
+    {
+        KernelMatrix m = step.Matrices[0];
+        int kh = m.Height;
+        int kw = m.Width;
+        int outWidth = columns.OutputLength;
+        int rowLength = (((outWidth - 1) * columns.Stride) + 1) * channels;
+        int paddedLength = columns.PaddedLength * channels;
+        bool absolute = step.Range == OutputRange.Absolute;
+        T border = T.CreateTruncating(plan.Border);
+
+        // With runs, a cached row is the running sum Q of the padded row P: Q[0..channels) = 0, Q[k + channels] = Q[k] + P[k].
+        // The sums wrap at 16 bits, which is harmless: every tap is added in the same wrapping arithmetic and the
+        // true total fits the lane, so the wrapped total is the true one.
+        int cachedLength = plan.Runs ? paddedLength + channels : paddedLength;
+        RowBands.Run(firstRow, Math.Min(endRow, rows.OutputLength), parallel, (start, end) =>
+        {
+            using var cache = new RowCache<T>(kh + rows.Stride + 1, cachedLength);
+            T[]? scratch = plan.Runs ? ArrayPool<T>.Shared.Rent(paddedLength) : null;
+            T[] accumulator = ArrayPool<T>.Shared.Rent(rowLength);
+            float[]? sums = plan.Shift < 0 ? ArrayPool<float>.Shared.Rent(outWidth * channels) : null;
+            int[] slots = new int[kh];
+            int[] offsets = new int[weights.Length];
+            try
+            {
+                for (int y = start; y < end; y++)
+                {
+                    if ((y & 7) == 0)
+                    {
+                        cancellation.ThrowIfCancellationRequested();
+                    }
+
+                    for (int i = 0; i < kh; i++)
+                    {
+                        int r = rows.Indices[(y * rows.Stride) + i];
+                        int slot = cache.Acquire(r, slots.AsSpan(0, i), out bool fresh);
+                        if (fresh && scratch is null)
+                        {
+                            RowPadding.Fill(source.Span, width, height, channels, r, columns, border, cache.Row(slot).Slice(0, paddedLength), Integer16Kernels.Widen);
+                        }
+                        else if (fresh)
+                        {
+                            RowPadding.Fill(source.Span, width, height, channels, r, columns, border, scratch.AsSpan(0, paddedLength), Integer16Kernels.Widen);
+                            Integer16Kernels.RunningSum<T>(scratch.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, cachedLength), channels);
+                        }
+
+                        slots[i] = slot;
+                    }
+
+                    for (int t = 0; t < offsets.Length; t++)
+                    {
+                        offsets[t] = (slots[plan.TapRows[t]] * cache.RowLength) + (plan.TapColumns[t] * channels);
+                    }
+
+                    Span<T> acc = accumulator.AsSpan(0, rowLength);
+                    Integer16Kernels.Correlate<T>(cache.All, acc, weights, offsets);
+                    if (columns.Stride > 1)
+                    {
+                        InterleavedConvolver.Compact(acc, outWidth, columns.Stride, channels);
+                    }
+
+                    Span<byte> dst = destination.Span.Slice(y * outWidth * channels, outWidth * channels);
+                    if (sums is null)
+                    {
+                        Store(MemoryMarshal.Cast<T, short>(acc.Slice(0, outWidth * channels)), plan.Shift, (short)step.Bias, absolute, dst);
+                    }
+                    else
+                    {
+                        Span<float> exact = sums.AsSpan(0, outWidth * channels);
+                        Span<T> sum = acc.Slice(0, outWidth * channels);
+                        if (plan.Unsigned)
+                        {
+                            SampleConversion.ToFloat<ushort>(MemoryMarshal.Cast<T, ushort>(sum), exact);
+                        }
+                        else
+                        {
+                            Integer16Kernels.ToFloat(MemoryMarshal.Cast<T, short>(sum), exact);
+                        }
+                        SampleConversion.Store(exact, plan.StoreDivisor, step.Bias, step.Max, absolute, dst);
+                    }
+
+                    InterleavedConvolver.CopyUnselected(source.Span, width, channels, y, rows, columns, step.Selected, dst);
+                }
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(accumulator);
+                if (scratch is not null)
+                {
+                    ArrayPool<T>.Shared.Return(scratch);
+                }
+
+                if (sums is not null)
+                {
+                    ArrayPool<float>.Shared.Return(sums);
+                }
+            }
+        });
+    }
+
+    // out = clamp(|round((v + bias * 2^shift) / 2^shift)|?, 0, 255): the bias joins the sum before rounding, as in
+    // round(sum / divisor + bias), and ties go to even with floor shifts (exact for negative sums too). The adds
+    // saturate; a saturated lane is at least 2^15 / 128 = 256 away from 0, so it clamps to the same 0 or 255.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Store(ReadOnlySpan<short> values, int shift, short bias, bool absolute, Span<byte> destination)
+    {
+        int n = values.Length;
+        int x = 0;
+        short half = (short)(shift == 0 ? 0 : (1 << (shift - 1)) - 1);
+        short shiftedBias = (short)(bias << shift);
+        ref short src = ref MemoryMarshal.GetReference(values);
+        ref byte dst = ref MemoryMarshal.GetReference(destination);
+        if (Avx512BW.IsSupported)
+        {
+            Vector512<short> halfVector = Vector512.Create(half);
+            Vector512<short> one = Vector512.Create((short)1);
+            Vector512<short> biasVector = Vector512.Create(shiftedBias);
+            for (; x <= n - 32; x += 32)
+            {
+                Vector512<short> v = Avx512BW.AddSaturate(Vector512.LoadUnsafe(ref src, (nuint)x), biasVector);
+                if (shift > 0)
+                {
+                    Vector512<short> odd = Vector512.ShiftRightArithmetic(v, shift) & one;
+                    v = Vector512.ShiftRightArithmetic(Avx512BW.AddSaturate(Avx512BW.AddSaturate(v, halfVector), odd), shift);
+                }
+
+                // |v| as unsigned (|-32768| is 32768, which saturates to 255), or v with negatives cut to 0.
+                Vector512<ushort> u = absolute ? Avx512BW.Abs(v) : Avx512BW.Max(v, Vector512<short>.Zero).AsUInt16();
+                Avx512BW.ConvertToVector256ByteWithSaturation(u).StoreUnsafe(ref dst, (nuint)x);
+            }
+        }
+        else if (Vector.IsHardwareAccelerated)
+        {
+            // Without AVX-512's saturating 16-bit adds the arithmetic is done in 32-bit lanes, where nothing overflows.
+            var biasWide = new Vector<int>(bias << shift);
+            var halfWide = new Vector<int>(half);
+            var oneWide = new Vector<int>(1);
+            var top = new Vector<int>(255);
+            int lanes = Vector<short>.Count;
+            for (; x <= n - (2 * lanes); x += 2 * lanes)
+            {
+                Vector.Widen(Vector.LoadUnsafe(ref src, (nuint)x), out Vector<int> v0, out Vector<int> v1);
+                Vector.Widen(Vector.LoadUnsafe(ref src, (nuint)(x + lanes)), out Vector<int> v2, out Vector<int> v3);
+                Vector<ushort> low = Vector.Narrow(Level(v0), Level(v1));
+                Vector<ushort> high = Vector.Narrow(Level(v2), Level(v3));
+                Vector.Narrow(low, high).StoreUnsafe(ref dst, (nuint)x);
+            }
+
+            Vector<uint> Level(Vector<int> v)
+            {
+                v += biasWide;
+                if (shift > 0)
+                {
+                    Vector<int> odd = Vector.ShiftRightArithmetic(v, shift) & oneWide;
+                    v = Vector.ShiftRightArithmetic(v + halfWide + odd, shift);
+                }
+
+                v = absolute ? Vector.Abs(v) : Vector.Max(v, Vector<int>.Zero);
+                return Vector.AsVectorUInt32(Vector.Min(v, top));
+            }
+        }
+
+        for (; x < n; x++)
+        {
+            int v = values[x] + (bias << shift);
+            if (shift > 0)
+            {
+                v = (v + half + ((v >> shift) & 1)) >> shift;
+            }
+
+            if (absolute)
+            {
+                v = Math.Abs(v);
+            }
+
+            destination[x] = (byte)Math.Clamp(v, 0, 255);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace PSConvolution.Engine.Imaging;
+
+/// <summary>What converting one file had to change because the output format cannot hold it.</summary>
+public sealed class ConversionReport
+{
+    /// <summary>Transparency was composited over white (the format has no alpha: JPEG).</summary>
+    public bool TransparencyComposited { get; internal set; }
+
+    /// <summary>16-bit samples were written as 8-bit (the format has no 16-bit samples).</summary>
+    public bool DepthReduced { get; internal set; }
+}

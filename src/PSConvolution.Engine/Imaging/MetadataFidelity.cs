@@ -1,0 +1,321 @@
+using System;
+using System.Buffers.Binary;
+using System.IO;
+using System.IO.Compression;
+using System.Text;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.Metadata.Profiles.Icc;
+
+namespace PSConvolution.Engine.Imaging;
+
+/// <summary>
+/// Keeps a file's colour profile, XMP packet and EXIF sizes across ImageSharp 2.1, which reads an ICC profile
+/// from neither PNG (iCCP) nor WebP (ICCP), writes it to neither, and keeps TIFF's profile and packet on the
+/// first frame rather than the image. Profiles are gathered at image level before encoding, and the encoded
+/// bytes of PNG and WebP get the chunk the encoder left out.
+/// </summary>
+internal static class MetadataFidelity
+{
+    /// <summary>One ICC profile and one XMP packet at image level, from wherever the source kept them.</summary>
+    public static void Gather(Image image, Stream source, IImageFormat format)
+    {
+        SixLabors.ImageSharp.Metadata.ImageFrameMetadata root = image.Frames.RootFrame.Metadata;
+        image.Metadata.IccProfile ??= root.IccProfile;
+        image.Metadata.XmpProfile ??= root.XmpProfile;
+        if (image.Metadata.IccProfile is null)
+        {
+            byte[]? icc = format switch
+            {
+                PngFormat => ReadPngIcc(source),
+                WebpFormat => ReadWebpChunk(source, "ICCP"),
+                _ => null,
+            };
+            if (icc is { Length: > 0 })
+            {
+                image.Metadata.IccProfile = new IccProfile(icc);
+            }
+        }
+    }
+
+    /// <summary>The EXIF pixel dimensions, where present, say the size the image now has.</summary>
+    public static void UpdateExifSize(Image image)
+    {
+        ExifProfile? exif = image.Metadata.ExifProfile;
+        if (exif is null)
+        {
+            return;
+        }
+
+        if (exif.GetValue(ExifTag.PixelXDimension) is not null)
+        {
+            exif.SetValue(ExifTag.PixelXDimension, image.Width);
+        }
+
+        if (exif.GetValue(ExifTag.PixelYDimension) is not null)
+        {
+            exif.SetValue(ExifTag.PixelYDimension, image.Height);
+        }
+    }
+
+    /// <summary>Where a PNG's iCCP chunk goes: right after the signature and the IHDR chunk.</summary>
+    public const int PngIccOffset = 8 + 8 + 13 + 4;
+
+    /// <summary>The iCCP chunk the PNG encoder leaves out, or null when there is no profile.</summary>
+    public static byte[]? PngIccChunk(IccProfile? profile)
+    {
+        byte[]? icc = profile?.ToByteArray();
+        if (icc is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        using var data = new MemoryStream();
+        data.Write(Encoding.Latin1.GetBytes("ICC Profile\0"));
+        data.WriteByte(0); // compression method 0: zlib deflate
+        using (var z = new ZLibStream(data, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            z.Write(icc);
+        }
+
+        return PngChunk("iCCP", data.ToArray());
+    }
+
+    /// <summary>Adds an ICCP chunk to a WebP file, making it an extended (VP8X) file when it is not one.</summary>
+    public static byte[] AddWebpIcc(byte[] webp, IccProfile? profile, int width, int height)
+    {
+        byte[]? icc = profile?.ToByteArray();
+        if (icc is not { Length: > 0 } || webp.Length < 20 || Encoding.ASCII.GetString(webp, 0, 4) != "RIFF" || Encoding.ASCII.GetString(webp, 8, 4) != "WEBP")
+        {
+            return webp;
+        }
+
+        using var result = new MemoryStream(webp.Length + icc.Length + 40);
+        result.Write(webp, 0, 12);
+        string first = Encoding.ASCII.GetString(webp, 12, 4);
+        int rest = 12;
+        if (first == "VP8X")
+        {
+            int size = BinaryPrimitives.ReadInt32LittleEndian(webp.AsSpan(16));
+            var header = webp.AsSpan(12, 8 + size).ToArray();
+            header[8] |= 0x20; // ICC profile flag
+            result.Write(header);
+            rest = 12 + 8 + size + (size & 1);
+        }
+        else
+        {
+            // A simple file: VP8X with the ICC flag (and the alpha flag for a lossless image with alpha) and the canvas size.
+            bool alpha = first == "VP8L" && webp.Length > 25 && (webp[24] & 0x10) != 0;
+            var header = new byte[18];
+            Encoding.ASCII.GetBytes("VP8X").CopyTo(header, 0);
+            BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), 10);
+            header[8] = (byte)(0x20 | (alpha ? 0x10 : 0));
+            WriteUInt24(header.AsSpan(12), width - 1);
+            WriteUInt24(header.AsSpan(15), height - 1);
+            result.Write(header);
+        }
+
+        result.Write(Encoding.ASCII.GetBytes("ICCP"));
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, icc.Length);
+        result.Write(length);
+        result.Write(icc);
+        if ((icc.Length & 1) != 0)
+        {
+            result.WriteByte(0);
+        }
+
+        result.Write(webp, rest, webp.Length - rest);
+        byte[] bytes = result.ToArray();
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), bytes.Length - 8);
+        return bytes;
+    }
+
+    /// <summary>
+    /// Drops quantisation tables that no frame component uses and that hold a zero (ITU T.81 requires every
+    /// entry to be at least 1): ImageSharp 2.1 writes an all-zero chrominance table into grey JPEGs.
+    /// </summary>
+    public static byte[] DropInvalidJpegTables(byte[] jpeg)
+    {
+        // Which tables the frame header's components use.
+        int used = 0;
+        for (int i = 2; i + 4 < jpeg.Length;)
+        {
+            if (jpeg[i] != 0xFF)
+            {
+                return jpeg;
+            }
+
+            byte marker = jpeg[i + 1];
+            int length = (jpeg[i + 2] << 8) | jpeg[i + 3];
+            if (marker is 0xC0 or 0xC1 or 0xC2 && i + 12 < jpeg.Length)
+            {
+                int components = jpeg[i + 9];
+                for (int c = 0; c < components && i + 12 + (3 * c) < jpeg.Length; c++)
+                {
+                    used |= 1 << (jpeg[i + 12 + (3 * c)] & 3);
+                }
+            }
+
+            if (marker == 0xDA)
+            {
+                break;
+            }
+
+            i += 2 + length;
+        }
+
+        using var result = new MemoryStream(jpeg.Length);
+        int p = 2;
+        result.Write(jpeg, 0, 2);
+        while (p + 4 < jpeg.Length && jpeg[p] == 0xFF && jpeg[p + 1] != 0xDA)
+        {
+            int length = (jpeg[p + 2] << 8) | jpeg[p + 3];
+            if (jpeg[p + 1] != 0xDB)
+            {
+                result.Write(jpeg, p, 2 + length);
+                p += 2 + length;
+                continue;
+            }
+
+            using var kept = new MemoryStream();
+            for (int t = p + 4; t < p + 2 + length;)
+            {
+                int precision = jpeg[t] >> 4;
+                int size = 1 + (precision == 0 ? 64 : 128);
+                bool zero = false;
+                for (int k = 0; k < 64; k++)
+                {
+                    int v = precision == 0 ? jpeg[t + 1 + k] : (jpeg[t + 1 + (2 * k)] << 8) | jpeg[t + 2 + (2 * k)];
+                    zero |= v == 0;
+                }
+
+                if (!zero || (used & (1 << (jpeg[t] & 3))) != 0)
+                {
+                    kept.Write(jpeg, t, size);
+                }
+
+                t += size;
+            }
+
+            if (kept.Length > 0)
+            {
+                result.WriteByte(0xFF);
+                result.WriteByte(0xDB);
+                result.WriteByte((byte)((kept.Length + 2) >> 8));
+                result.WriteByte((byte)(kept.Length + 2));
+                kept.WriteTo(result);
+            }
+
+            p += 2 + length;
+        }
+
+        result.Write(jpeg, p, jpeg.Length - p);
+        return result.ToArray();
+    }
+
+    private static byte[]? ReadPngIcc(Stream stream)
+    {
+        stream.Position = 8;
+        Span<byte> header = stackalloc byte[8];
+        while (stream.Read(header) == 8)
+        {
+            int length = BinaryPrimitives.ReadInt32BigEndian(header);
+            string type = Encoding.ASCII.GetString(header.Slice(4, 4));
+            if (type is "IDAT" or "IEND" || length < 0 || length > stream.Length - stream.Position)
+            {
+                return null;
+            }
+
+            if (type != "iCCP")
+            {
+                stream.Position += length + 4;
+                continue;
+            }
+
+            var data = new byte[length];
+            stream.ReadExactly(data);
+            int name = Array.IndexOf(data, (byte)0);
+            if (name < 0 || name + 2 > data.Length)
+            {
+                return null;
+            }
+
+            try
+            {
+                using var z = new ZLibStream(new MemoryStream(data, name + 2, data.Length - name - 2), CompressionMode.Decompress);
+                using var profile = new MemoryStream();
+                z.CopyTo(profile);
+                return profile.ToArray();
+            }
+            catch (InvalidDataException)
+            {
+                return null; // A damaged profile is dropped, as a reader that ignores iCCP would.
+            }
+        }
+
+        return null;
+    }
+
+    private static byte[]? ReadWebpChunk(Stream stream, string wanted)
+    {
+        stream.Position = 12;
+        Span<byte> header = stackalloc byte[8];
+        while (stream.Read(header) == 8)
+        {
+            string type = Encoding.ASCII.GetString(header.Slice(0, 4));
+            int length = BinaryPrimitives.ReadInt32LittleEndian(header.Slice(4));
+            if (length < 0 || length > stream.Length - stream.Position)
+            {
+                return null;
+            }
+
+            if (type == wanted)
+            {
+                var data = new byte[length];
+                stream.ReadExactly(data);
+                return data;
+            }
+
+            stream.Position += length + (length & 1);
+        }
+
+        return null;
+    }
+
+    private static byte[] PngChunk(string type, byte[] data)
+    {
+        var chunk = new byte[12 + data.Length];
+        BinaryPrimitives.WriteInt32BigEndian(chunk, data.Length);
+        Encoding.ASCII.GetBytes(type).CopyTo(chunk, 4);
+        data.CopyTo(chunk, 8);
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), Crc32(chunk.AsSpan(4, 4 + data.Length)));
+        return chunk;
+    }
+
+    // CRC-32 (ISO 3309), as PNG chunks carry it.
+    private static uint Crc32(ReadOnlySpan<byte> bytes)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in bytes)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+
+    private static void WriteUInt24(Span<byte> target, int value)
+    {
+        target[0] = (byte)value;
+        target[1] = (byte)(value >> 8);
+        target[2] = (byte)(value >> 16);
+    }
+}

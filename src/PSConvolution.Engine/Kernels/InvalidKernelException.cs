@@ -1,0 +1,13 @@
+using System;
+
+namespace PSConvolution.Engine.Kernels;
+
+/// <summary>A kernel definition that cannot be used: ragged rows, an even size without an anchor, a non-finite weight, ...</summary>
+public sealed class InvalidKernelException : ArgumentException
+{
+    /// <summary>Creates the exception with a message that says what is wrong with the kernel.</summary>
+    public InvalidKernelException(string message)
+        : base(message)
+    {
+    }
+}
