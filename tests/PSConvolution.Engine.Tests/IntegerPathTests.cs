@@ -4,6 +4,7 @@ using PSConvolution.Engine;
 using Xunit;
 using PSConvolution.Engine.Convolution;
 using PSConvolution.Engine.Convolution.Integer;
+using PSConvolution.Engine.Convolution.Planning;
 using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine.Tests;
@@ -20,9 +21,9 @@ public sealed class IntegerPathTests
     public void OnlySmallNonNegativeIntegerSeparableKernelsOverAPowerOfTwoQualify(string name, bool expected)
     {
         ConvolutionKernel k = KernelLibrary.Get(name);
-        var step = new InterleavedConvolver.Step(k.Matrices.ToArray(), k.Combination, new[] { (float)k.Divisor }, 0, 0, 255, OutputRange.Clamp, new[] { true });
+        var step = new ConvolutionStep(k.Matrices.ToArray(), k.Combination, new[] { (float)k.Divisor }, 0, 0, 255, OutputRange.Clamp, new[] { true });
         Assert.Equal(expected, IntegerSeparableConvolver.TryPlan(step, out _));
-        var biased = new InterleavedConvolver.Step(k.Matrices.ToArray(), k.Combination, new[] { (float)k.Divisor }, 3, 0, 255, OutputRange.Clamp, new[] { true });
+        var biased = new ConvolutionStep(k.Matrices.ToArray(), k.Combination, new[] { (float)k.Divisor }, 3, 0, 255, OutputRange.Clamp, new[] { true });
         Assert.False(IntegerSeparableConvolver.TryPlan(biased, out _));
     }
 
@@ -39,9 +40,9 @@ public sealed class IntegerPathTests
     public void SmallIntegerKernelsTakeTheDirectIntegerPath(string name, bool expected)
     {
         ConvolutionKernel k = name == "Box7" ? KernelLibrary.Box(7) : KernelLibrary.Get(name);
-        var step = new InterleavedConvolver.Step(k.Matrices.ToArray(), k.Combination, new[] { (float)k.Divisor }, (float)k.Bias, 0, 255, k.OutputRange, new[] { true });
+        var step = new ConvolutionStep(k.Matrices.ToArray(), k.Combination, new[] { (float)k.Divisor }, (float)k.Bias, 0, 255, k.OutputRange, new[] { true });
         Assert.Equal(expected, IntegerDirectConvolver.TryPlan(step, out _));
-        var sixteenBit = new InterleavedConvolver.Step(k.Matrices.ToArray(), k.Combination, new[] { (float)k.Divisor }, (float)k.Bias, 0, 65535, k.OutputRange, new[] { true });
+        var sixteenBit = new ConvolutionStep(k.Matrices.ToArray(), k.Combination, new[] { (float)k.Divisor }, (float)k.Bias, 0, 65535, k.OutputRange, new[] { true });
         Assert.False(IntegerDirectConvolver.TryPlan(sixteenBit, out _));
     }
 
@@ -133,7 +134,7 @@ public sealed class IntegerPathTests
 
         var matrix = KernelMatrix.Create(rows, random.Next(row.Length), random.Next(column.Length));
         var kernel = new ConvolutionKernel("Random", "Blur", "integer path", new[] { matrix }, divisor: 1 << (rowShift + columnShift));
-        var step = new InterleavedConvolver.Step(new[] { matrix }, kernel.Combination, new[] { (float)kernel.Divisor }, 0, 0, 255, OutputRange.Clamp, new[] { true });
+        var step = new ConvolutionStep(new[] { matrix }, kernel.Combination, new[] { (float)kernel.Divisor }, 0, 0, 255, OutputRange.Clamp, new[] { true });
         Assert.True(IntegerSeparableConvolver.TryPlan(step, out _), $"seed {seed}: [{matrix}] should take the separable integer path");
         ConvolutionKernel twin = FloatTwin(kernel);
 
@@ -178,8 +179,8 @@ public sealed class IntegerPathTests
         int divisor = random.Next(1, 400);
         int bias = random.Next(-40, 80);
         var kernel = new ConvolutionKernel("Runs", "Custom", "runs", new[] { matrix }, divisor: divisor, bias: bias, outputRange: random.Next(2) == 0 ? OutputRange.Clamp : OutputRange.Absolute);
-        var step = new InterleavedConvolver.Step(new[] { matrix }, kernel.Combination, new[] { (float)divisor }, bias, 0, 255, kernel.OutputRange, new[] { true });
-        bool planned = IntegerDirectConvolver.TryPlan(step, out IntegerDirectConvolver.Plan plan);
+        var step = new ConvolutionStep(new[] { matrix }, kernel.Combination, new[] { (float)divisor }, bias, 0, 255, kernel.OutputRange, new[] { true });
+        bool planned = IntegerDirectConvolver.TryPlan(step, out DirectIntegerPlan plan);
         int count = rows.Sum(r => r.Count(w => w != 0));
         bool wholeIsCheaper = !matrix.IsSeparable || count <= 2 * (kw + kh);
         Assert.Equal(wholeIsCheaper, planned);
@@ -239,7 +240,7 @@ public sealed class IntegerPathTests
         var matrix = KernelMatrix.Create(rows);
         var kernel = new ConvolutionKernel("Scaled", "Blur", "mask", new[] { matrix }, outputRange: OutputRange.Absolute);
         double divisor = kernel.Divisor;
-        var step = new InterleavedConvolver.Step(new[] { matrix }, kernel.Combination, new[] { (float)divisor }, 0, 0, 255, OutputRange.Absolute, new[] { true });
+        var step = new ConvolutionStep(new[] { matrix }, kernel.Combination, new[] { (float)divisor }, 0, 0, 255, OutputRange.Absolute, new[] { true });
         double wholeSum = rows.Sum(r => r.Sum(w => Math.Abs(w / unit)));
         bool fits = wholeSum * 255 <= (unit > 0 ? ushort.MaxValue : -short.MinValue);
         Assert.Equal(fits && !matrix.IsSeparable, IntegerDirectConvolver.TryPlan(step, out _));
@@ -278,7 +279,7 @@ public sealed class IntegerPathTests
             int n = length - (length % channels);
             ushort[] source = Enumerable.Range(0, n).Select(_ => (ushort)random.Next(256 * 64)).ToArray();
             var sums = new ushort[n + channels];
-            Integer16Kernels.RunningSum<ushort>(source, sums, channels);
+            RunningSums.RunningSum<ushort>(source, sums, channels);
             var expected = new int[n + channels];
             for (int k = 0; k < n; k++)
             {
@@ -302,7 +303,7 @@ public sealed class IntegerPathTests
 
     private static bool TakesAnIntegerPath(ConvolutionKernel kernel)
     {
-        var step = new InterleavedConvolver.Step(kernel.Matrices.ToArray(), kernel.Combination, new[] { (float)kernel.Divisor }, (float)kernel.Bias, 0, 255, kernel.OutputRange, new[] { true });
+        var step = new ConvolutionStep(kernel.Matrices.ToArray(), kernel.Combination, new[] { (float)kernel.Divisor }, (float)kernel.Bias, 0, 255, kernel.OutputRange, new[] { true });
         return IntegerSeparableConvolver.TryPlan(step, out _) || IntegerDirectConvolver.TryPlan(step, out _);
     }
 

@@ -188,11 +188,11 @@ public sealed class InvariantTests
         int[] offsets = Enumerable.Range(0, taps).Select(_ => random.Next(200)).ToArray();
         float[][] weights = Enumerable.Range(0, 4).Select(_ => Enumerable.Range(0, taps).Select(_ => (float)random.NextDouble()).ToArray()).ToArray();
         float[][] four = Enumerable.Range(0, 4).Select(_ => new float[n]).ToArray();
-        RowKernels.CorrelateAdd4(source, four[0], four[1], four[2], four[3], weights[0], weights[1], weights[2], weights[3], offsets);
+        RowCorrelation.Correlate4(source, four[0], four[1], four[2], four[3], weights[0], weights[1], weights[2], weights[3], offsets);
         for (int q = 0; q < 4; q++)
         {
             var one = new float[n];
-            RowKernels.Correlate(source, one, weights[q], offsets);
+            RowCorrelation.Correlate(source, one, weights[q], offsets);
             Assert.Equal(one, four[q]);
         }
     }

@@ -240,7 +240,7 @@ public static class ImageConvolver
             bias = 0;
         }
 
-        var step = new InterleavedConvolver.Step(
+        var step = new ConvolutionStep(
             matrices,
             kernel.Combination,
             divisors,
@@ -249,7 +249,7 @@ public static class ImageConvolver
             max,
             options.OutputRange ?? kernel.OutputRange,
             selected) { Alpha = alpha, LinearLight = options.LinearLight };
-        InterleavedConvolver.Convolve(source, width, height, channels, destination, step, rows, columns, parallel);
+        ConvolutionPaths.Convolve(source, width, height, channels, destination, step, rows, columns, parallel);
         return (columns.OutputLength, rows.OutputLength);
     }
 

@@ -28,7 +28,7 @@ internal static class AlphaEdgeCorrection
     private const int RecomputeCostPerSample = 6;
 
     /// <summary>True when the unweighted result of <paramref name="step"/> is the weighted one wherever alpha is uniform.</summary>
-    public static bool Applies(in InterleavedConvolver.Step step, AlphaWeighting alpha)
+    public static bool Applies(in ConvolutionStep step, AlphaWeighting alpha)
         => step.Matrices.Length == 1 && (!alpha.DivideByConvolvedAlpha || step.Divisors[0] == (float)step.Matrices[0].Sum);
 
     /// <summary>
@@ -36,7 +36,7 @@ internal static class AlphaEdgeCorrection
     /// without weighting, on one thread, and the block is corrected while its rows are still in cache, or, where
     /// most of its pixels lie on alpha edges, recomputed whole by <c>recompute</c> (the premultiplied float path).
     /// </summary>
-    public static void Run(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, InterleavedConvolver.Step step, AlphaWeighting alpha, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, Action<int, int, ParallelOptions> unweighted, Action<int, int> recompute)
+    public static void Run(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, AlphaWeighting alpha, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, Action<int, int, ParallelOptions> unweighted, Action<int, int> recompute)
     {
         var taps = new Taps(step.Matrices[0]);
         var single = new ParallelOptions { MaxDegreeOfParallelism = 1, CancellationToken = parallel.CancellationToken };
@@ -73,7 +73,7 @@ internal static class AlphaEdgeCorrection
                     {
                         int r = rows.Indices[(y0 * rows.Stride) + p];
                         Span<byte> row = padded.AsSpan(p * paddedLength, paddedLength);
-                        colouredInvisible |= PadAlpha(source.Span, width, height, channels, r, columns, (byte)step.BorderValue, row);
+                        colouredInvisible |= PadAlpha(source, width, height, channels, r, columns, (byte)step.BorderValue, row);
                         ChunkValues(row, columns, chunks, chunkAlpha.AsSpan(p * chunks, chunks));
                     }
 
@@ -174,7 +174,7 @@ internal static class AlphaEdgeCorrection
     // of the window keeps the unweighted result (or, for alpha 0, the bias alone); otherwise each of its pixels is
     // judged by the minimum and maximum alpha of its own window. Returns the number of edge pixels listed.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int ClassifyRow(in BlockRows block, KernelSamplingMap columns, Span<byte> dst, int n, in InterleavedConvolver.Step step, AlphaWeighting alpha, bool colouredInvisible, Span<int> edges, byte[] low, byte[] high)
+    private static int ClassifyRow(in BlockRows block, KernelSamplingMap columns, Span<byte> dst, int n, in ConvolutionStep step, AlphaWeighting alpha, bool colouredInvisible, Span<int> edges, byte[] low, byte[] high)
     {
         byte invisible = Quantize(alpha.Bias, step.Range == OutputRange.Absolute);
         (uint keep, uint fill) = PixelMasks(n, step.Selected, invisible);
@@ -278,7 +278,7 @@ internal static class AlphaEdgeCorrection
 
     /// <summary>The alpha samples of one padded row (the border value outside the image).</summary>
     /// <returns>True when some pixel of the row has alpha 0 and a colour other than 0.</returns>
-    private static bool PadAlpha(ReadOnlySpan<byte> source, int width, int height, int channels, int row, KernelSamplingMap columns, byte border, Span<byte> padded)
+    private static bool PadAlpha(ReadOnlyMemory<byte> source, int width, int height, int channels, int row, KernelSamplingMap columns, byte border, Span<byte> padded)
     {
         if (row == height)
         {
@@ -286,21 +286,9 @@ internal static class AlphaEdgeCorrection
             return false;
         }
 
-        ReadOnlySpan<byte> src = source.Slice(row * width * channels, width * channels);
-        bool colouredInvisible = false;
-        foreach ((int start, int column, int length) in columns.Runs)
-        {
-            Span<byte> target = padded.Slice(start, length);
-            if (column >= width)
-            {
-                target.Fill(border);
-                continue;
-            }
-
-            colouredInvisible |= ExtractAlpha(src.Slice(column * channels, length * channels), channels, target);
-        }
-
-        return colouredInvisible;
+        var alpha = new AlphaOfRuns(source.Slice(row * width * channels, width * channels), channels);
+        RowPadding.Fill(width, 1, columns, MemoryMarshal.CreateReadOnlySpan(ref border, 1), padded, ref alpha);
+        return alpha.ColouredInvisible;
     }
 
     // The last byte of every pixel: for RGBA the top byte of each little-endian 32-bit pixel, for grey and
@@ -394,7 +382,7 @@ internal static class AlphaEdgeCorrection
     // Premultiplied sums over each edge pixel's window. A separable kernel sums each padded column of the window
     // once for a run of nearby edge pixels, then the runs horizontally: kh + kw products a pixel instead of kh x kw.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CorrectEdges(ReadOnlySpan<byte> source, int width, int height, int n, Span<byte> dst, in InterleavedConvolver.Step step, AlphaWeighting alpha, Taps taps, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges)
+    private static void CorrectEdges(ReadOnlySpan<byte> source, int width, int height, int n, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, Taps taps, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges)
     {
         // Where each kernel row starts in the source for this output row; -1 for the constant border row.
         Span<int> rowStarts = stackalloc int[rows.Taps];
@@ -473,7 +461,7 @@ internal static class AlphaEdgeCorrection
     }
 
     // Divides the premultiplied sums by the dividing alpha and writes the pixel.
-    private static void Finish(ReadOnlySpan<byte> source, int width, int n, Span<byte> dst, in InterleavedConvolver.Step step, AlphaWeighting alpha, KernelSamplingMap rows, KernelSamplingMap columns, int y, int x, in PremultipliedSums sums)
+    private static void Finish(ReadOnlySpan<byte> source, int width, int n, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, KernelSamplingMap rows, KernelSamplingMap columns, int y, int x, in PremultipliedSums sums)
     {
         int a = n - 1;
         bool absolute = step.Range == OutputRange.Absolute;
@@ -659,5 +647,23 @@ internal static class AlphaEdgeCorrection
         public int[] Columns { get; }
 
         public double[] Weights { get; }
+    }
+
+    /// <summary>The alpha samples of each run of a row, noting whether some pixel has alpha 0 and a colour other than 0.</summary>
+    private struct AlphaOfRuns : IPaddedRunSource<byte>
+    {
+        private readonly ReadOnlyMemory<byte> row;
+        private readonly int channels;
+
+        public AlphaOfRuns(ReadOnlyMemory<byte> row, int channels)
+        {
+            this.row = row;
+            this.channels = channels;
+            ColouredInvisible = false;
+        }
+
+        public bool ColouredInvisible { get; private set; }
+
+        public void Fill(int column, Span<byte> target) => ColouredInvisible |= ExtractAlpha(row.Span.Slice(column * channels, target.Length * channels), channels, target);
     }
 }

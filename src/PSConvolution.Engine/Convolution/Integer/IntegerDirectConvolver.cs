@@ -24,24 +24,7 @@ namespace PSConvolution.Engine.Convolution.Integer;
 /// </summary>
 internal static class IntegerDirectConvolver
 {
-    /// <summary>The integer taps and how to store their sum, when a step qualifies.</summary>
-    /// <param name="Weights">The taps' weights: the non-zero weights, or with <paramref name="Runs"/> +w and -w for each run.</param>
-    /// <param name="TapRows">The kernel row each tap reads.</param>
-    /// <param name="TapColumns">The pixel column each tap reads, from 0 to the kernel width (inclusive with <paramref name="Runs"/>).</param>
-    /// <param name="Runs">
-    /// The rows hold running sums along the row instead of samples, so a run of equal weights costs two taps (its
-    /// end minus its start) whatever its length: a 15x15 disk is 30 taps instead of 149.
-    /// </param>
-    /// <param name="Unsigned">Every weight is positive: the sums are unsigned 16-bit.</param>
-    /// <param name="Shift">log2 of the divisor when the sum is rounded in integers; -1 when it goes through the float store.</param>
-    /// <param name="StoreDivisor">
-    /// What the float store divides the integer sum by: the divisor, or, for weights that are all whole multiples of
-    /// one step (0.2 0.2 0.2, or 1/149 over a disk), the divisor over that step.
-    /// </param>
-    /// <param name="Border">The constant border value.</param>
-    internal sealed record Plan(short[] Weights, int[] TapRows, int[] TapColumns, bool Runs, bool Unsigned, int Shift, float StoreDivisor, short Border);
-
-    public static bool TryPlan(in InterleavedConvolver.Step step, out Plan plan)
+    public static bool TryPlan(in ConvolutionStep step, out DirectIntegerPlan plan)
     {
         plan = null!;
         if (step.Matrices.Length != 1 || step.Max != 255f)
@@ -143,7 +126,7 @@ internal static class IntegerDirectConvolver
         }
 
         int shift = integerStore ? System.Numerics.BitOperations.Log2((uint)divisor) : -1;
-        plan = new Plan(
+        plan = new DirectIntegerPlan(
             taps.ConvertAll(t => t.Weight).ToArray(),
             taps.ConvertAll(t => t.Row).ToArray(),
             taps.ConvertAll(t => t.Column).ToArray(),
@@ -196,27 +179,27 @@ internal static class IntegerDirectConvolver
         return smallest;
     }
 
-    public static void Convolve(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, InterleavedConvolver.Step step, Plan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, System.Threading.CancellationToken cancellation, int firstRow = 0, int endRow = int.MaxValue)
+    public static void Convolve(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, DirectIntegerPlan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, int firstRow = 0, int endRow = int.MaxValue)
     {
         if (plan.Unsigned)
         {
             ushort[] weights = Array.ConvertAll(plan.Weights, w => (ushort)w);
-            Convolve<ushort>(source, width, height, channels, destination, step, plan, weights, rows, columns, parallel, cancellation, firstRow, endRow);
+            Convolve<ushort>(source, width, height, channels, destination, step, plan, weights, rows, columns, parallel, firstRow, endRow);
         }
         else
         {
-            Convolve<short>(source, width, height, channels, destination, step, plan, plan.Weights, rows, columns, parallel, cancellation, firstRow, endRow);
+            Convolve<short>(source, width, height, channels, destination, step, plan, plan.Weights, rows, columns, parallel, firstRow, endRow);
         }
     }
 
-    private static void Convolve<T>(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, InterleavedConvolver.Step step, Plan plan, T[] weights, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, System.Threading.CancellationToken cancellation, int firstRow = 0, int endRow = int.MaxValue)
+    private static void Convolve<T>(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, DirectIntegerPlan plan, T[] weights, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, int firstRow = 0, int endRow = int.MaxValue)
         where T : unmanaged, System.Numerics.INumber<T>
     {
         KernelMatrix m = step.Matrices[0];
         int kh = m.Height;
         int kw = m.Width;
         int outWidth = columns.OutputLength;
-        int rowLength = (((outWidth - 1) * columns.Stride) + 1) * channels;
+        int rowLength = columns.ComputedLength * channels;
         int paddedLength = columns.PaddedLength * channels;
         bool absolute = step.Range == OutputRange.Absolute;
         T border = T.CreateTruncating(plan.Border);
@@ -239,7 +222,7 @@ internal static class IntegerDirectConvolver
                 {
                     if ((y & 7) == 0)
                     {
-                        cancellation.ThrowIfCancellationRequested();
+                        parallel.CancellationToken.ThrowIfCancellationRequested();
                     }
 
                     for (int i = 0; i < kh; i++)
@@ -248,12 +231,12 @@ internal static class IntegerDirectConvolver
                         int slot = cache.Acquire(r, slots.AsSpan(0, i), out bool fresh);
                         if (fresh && scratch is null)
                         {
-                            RowPadding.Fill(source.Span, width, height, channels, r, columns, border, cache.Row(slot).Slice(0, paddedLength), Integer16Kernels.Widen);
+                            RowPadding.Fill(source, width, height, channels, r, columns, border, cache.Row(slot).Slice(0, paddedLength), WordConversion.Widen);
                         }
                         else if (fresh)
                         {
-                            RowPadding.Fill(source.Span, width, height, channels, r, columns, border, scratch.AsSpan(0, paddedLength), Integer16Kernels.Widen);
-                            Integer16Kernels.RunningSum<T>(scratch.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, cachedLength), channels);
+                            RowPadding.Fill(source, width, height, channels, r, columns, border, scratch.AsSpan(0, paddedLength), WordConversion.Widen);
+                            RunningSums.RunningSum<T>(scratch.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, cachedLength), channels);
                         }
 
                         slots[i] = slot;
@@ -265,16 +248,16 @@ internal static class IntegerDirectConvolver
                     }
 
                     Span<T> acc = accumulator.AsSpan(0, rowLength);
-                    Integer16Kernels.Correlate<T>(cache.All, acc, weights, offsets);
+                    WordCorrelation.Correlate<T>(cache.All, acc, weights, offsets);
                     if (columns.Stride > 1)
                     {
-                        InterleavedConvolver.Compact(acc, outWidth, columns.Stride, channels);
+                        OutputRows.Compact(acc, outWidth, columns.Stride, channels);
                     }
 
                     Span<byte> dst = destination.Span.Slice(y * outWidth * channels, outWidth * channels);
                     if (sums is null)
                     {
-                        Store(MemoryMarshal.Cast<T, short>(acc.Slice(0, outWidth * channels)), plan.Shift, (short)step.Bias, absolute, dst);
+                        SignedSumStore.ToBytes(MemoryMarshal.Cast<T, short>(acc.Slice(0, outWidth * channels)), plan.Shift, (short)step.Bias, absolute, dst);
                     }
                     else
                     {
@@ -286,12 +269,12 @@ internal static class IntegerDirectConvolver
                         }
                         else
                         {
-                            Integer16Kernels.ToFloat(MemoryMarshal.Cast<T, short>(sum), exact);
+                            WordConversion.ToFloat(MemoryMarshal.Cast<T, short>(sum), exact);
                         }
                         SampleConversion.Store(exact, plan.StoreDivisor, step.Bias, step.Max, absolute, dst);
                     }
 
-                    InterleavedConvolver.CopyUnselected(source.Span, width, channels, y, rows, columns, step.Selected, dst);
+                    OutputRows.CopyUnselected(source.Span, width, channels, y, rows, columns, step.Selected, dst);
                 }
             }
             finally
@@ -310,82 +293,4 @@ internal static class IntegerDirectConvolver
         });
     }
 
-    // out = clamp(|round((v + bias * 2^shift) / 2^shift)|?, 0, 255): the bias joins the sum before rounding, as in
-    // round(sum / divisor + bias), and ties go to even with floor shifts (exact for negative sums too). The adds
-    // saturate; a saturated lane is at least 2^15 / 128 = 256 away from 0, so it clamps to the same 0 or 255.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Store(ReadOnlySpan<short> values, int shift, short bias, bool absolute, Span<byte> destination)
-    {
-        int n = values.Length;
-        int x = 0;
-        short half = (short)(shift == 0 ? 0 : (1 << (shift - 1)) - 1);
-        short shiftedBias = (short)(bias << shift);
-        ref short src = ref MemoryMarshal.GetReference(values);
-        ref byte dst = ref MemoryMarshal.GetReference(destination);
-        if (Avx512BW.IsSupported)
-        {
-            Vector512<short> halfVector = Vector512.Create(half);
-            Vector512<short> one = Vector512.Create((short)1);
-            Vector512<short> biasVector = Vector512.Create(shiftedBias);
-            for (; x <= n - 32; x += 32)
-            {
-                Vector512<short> v = Avx512BW.AddSaturate(Vector512.LoadUnsafe(ref src, (nuint)x), biasVector);
-                if (shift > 0)
-                {
-                    Vector512<short> odd = Vector512.ShiftRightArithmetic(v, shift) & one;
-                    v = Vector512.ShiftRightArithmetic(Avx512BW.AddSaturate(Avx512BW.AddSaturate(v, halfVector), odd), shift);
-                }
-
-                // |v| as unsigned (|-32768| is 32768, which saturates to 255), or v with negatives cut to 0.
-                Vector512<ushort> u = absolute ? Avx512BW.Abs(v) : Avx512BW.Max(v, Vector512<short>.Zero).AsUInt16();
-                Avx512BW.ConvertToVector256ByteWithSaturation(u).StoreUnsafe(ref dst, (nuint)x);
-            }
-        }
-        else if (Vector.IsHardwareAccelerated)
-        {
-            // Without AVX-512's saturating 16-bit adds the arithmetic is done in 32-bit lanes, where nothing overflows.
-            var biasWide = new Vector<int>(bias << shift);
-            var halfWide = new Vector<int>(half);
-            var oneWide = new Vector<int>(1);
-            var top = new Vector<int>(255);
-            int lanes = Vector<short>.Count;
-            for (; x <= n - (2 * lanes); x += 2 * lanes)
-            {
-                Vector.Widen(Vector.LoadUnsafe(ref src, (nuint)x), out Vector<int> v0, out Vector<int> v1);
-                Vector.Widen(Vector.LoadUnsafe(ref src, (nuint)(x + lanes)), out Vector<int> v2, out Vector<int> v3);
-                Vector<ushort> low = Vector.Narrow(Level(v0), Level(v1));
-                Vector<ushort> high = Vector.Narrow(Level(v2), Level(v3));
-                Vector.Narrow(low, high).StoreUnsafe(ref dst, (nuint)x);
-            }
-
-            Vector<uint> Level(Vector<int> v)
-            {
-                v += biasWide;
-                if (shift > 0)
-                {
-                    Vector<int> odd = Vector.ShiftRightArithmetic(v, shift) & oneWide;
-                    v = Vector.ShiftRightArithmetic(v + halfWide + odd, shift);
-                }
-
-                v = absolute ? Vector.Abs(v) : Vector.Max(v, Vector<int>.Zero);
-                return Vector.AsVectorUInt32(Vector.Min(v, top));
-            }
-        }
-
-        for (; x < n; x++)
-        {
-            int v = values[x] + (bias << shift);
-            if (shift > 0)
-            {
-                v = (v + half + ((v >> shift) & 1)) >> shift;
-            }
-
-            if (absolute)
-            {
-                v = Math.Abs(v);
-            }
-
-            destination[x] = (byte)Math.Clamp(v, 0, 255);
-        }
-    }
 }

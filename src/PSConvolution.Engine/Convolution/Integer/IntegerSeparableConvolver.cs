@@ -7,6 +7,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Threading.Tasks;
 using PSConvolution.Engine.Convolution.Planning;
+using PSConvolution.Engine.Convolution.Samples;
 using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine.Convolution.Integer;
@@ -20,15 +21,8 @@ namespace PSConvolution.Engine.Convolution.Integer;
 /// </summary>
 internal static class IntegerSeparableConvolver
 {
-    /// <summary>The integer factors and shift, when a step qualifies.</summary>
-    /// <param name="RowTaps">The horizontal factor.</param>
-    /// <param name="ColumnTaps">The vertical factor.</param>
-    /// <param name="Shift">log2 of the divisor, the product of the factors' sums.</param>
-    /// <param name="Border">The constant border value.</param>
-    internal sealed record Plan(ushort[] RowTaps, ushort[] ColumnTaps, int Shift, ushort Border);
-
     /// <summary>Checks whether a step can run on the integer path and prepares it.</summary>
-    public static bool TryPlan(in InterleavedConvolver.Step step, out Plan plan)
+    public static bool TryPlan(in ConvolutionStep step, out SeparableIntegerPlan plan)
     {
         plan = null!;
         if (step.Matrices.Length != 1 || step.Bias != 0 || step.Max != 255f)
@@ -64,14 +58,14 @@ internal static class IntegerSeparableConvolver
             return false;
         }
 
-        plan = new Plan(row, column, BitOperations.Log2((uint)product), (ushort)step.BorderValue);
+        plan = new SeparableIntegerPlan(row, column, BitOperations.Log2((uint)product), (ushort)step.BorderValue);
         return true;
     }
 
-    public static void Convolve(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, InterleavedConvolver.Step step, Plan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, System.Threading.CancellationToken cancellation, int firstRow = 0, int endRow = int.MaxValue)
+    public static void Convolve(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, SeparableIntegerPlan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, int firstRow = 0, int endRow = int.MaxValue)
     {
         int outWidth = columns.OutputLength;
-        int rowLength = (((outWidth - 1) * columns.Stride) + 1) * channels;
+        int rowLength = columns.ComputedLength * channels;
         int paddedLength = columns.PaddedLength * channels;
         int kh = plan.ColumnTaps.Length;
         int kw = plan.RowTaps.Length;
@@ -106,7 +100,7 @@ internal static class IntegerSeparableConvolver
                 {
                     if ((y & 7) == 0)
                     {
-                        cancellation.ThrowIfCancellationRequested();
+                        parallel.CancellationToken.ThrowIfCancellationRequested();
                     }
 
                     // Rows of the constant border add the same amount to every sample: fold them into one constant.
@@ -127,35 +121,24 @@ internal static class IntegerSeparableConvolver
                         }
                     }
 
-                    ReadOnlySpan<byte> src = source.Span;
                     Span<ushort> row = padded.AsSpan(0, paddedLength);
-                    foreach ((int first, int column, int length) in columns.Runs)
-                    {
-                        Span<ushort> target = row.Slice(first * channels, length * channels);
-                        if (column < width)
-                        {
-                            VerticalBytes(src, rowStarts.AsSpan(0, count), rowTaps.AsSpan(0, count), (ushort)constant, column * channels, target);
-                        }
-                        else
-                        {
-                            target.Fill(borderColumn);
-                        }
-                    }
+                    var sums = new ColumnSums(source, rowStarts, rowTaps, count, (ushort)constant, channels);
+                    RowPadding.Fill(width, channels, columns, MemoryMarshal.CreateReadOnlySpan(ref borderColumn, 1), row, ref sums);
 
                     Span<byte> dst = destination.Span.Slice(y * outWidth * channels, outWidth * channels);
                     if (strided is null)
                     {
-                        HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, dst);
+                        SeparableBytePasses.HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, dst);
                     }
                     else
                     {
                         Span<byte> full = strided.AsSpan(0, rowLength);
-                        HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, full);
-                        InterleavedConvolver.Compact(full, outWidth, columns.Stride, channels);
+                        SeparableBytePasses.HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, full);
+                        OutputRows.Compact(full, outWidth, columns.Stride, channels);
                         full.Slice(0, dst.Length).CopyTo(dst);
                     }
 
-                    InterleavedConvolver.CopyUnselected(source.Span, width, channels, y, rows, columns, step.Selected, dst);
+                    OutputRows.CopyUnselected(source.Span, width, channels, y, rows, columns, step.Selected, dst);
                 }
             }
             finally
@@ -167,189 +150,6 @@ internal static class IntegerSeparableConvolver
                 }
             }
         });
-    }
-
-    /// <summary>
-    /// <c>target[x] = constant + sum over i of taps[i] * source[rowStarts[i] + offset + x]</c>: the vertical pass read
-    /// straight from bytes, each widened to 16 bits as it is loaded.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void VerticalBytes(ReadOnlySpan<byte> source, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, ushort constant, int offset, Span<ushort> target)
-    {
-        int n = target.Length;
-        foreach (int r in rowStarts)
-        {
-            if ((uint)(r + offset) > (uint)source.Length || (uint)(r + offset + n) > (uint)source.Length)
-            {
-                throw new ArgumentOutOfRangeException(nameof(rowStarts));
-            }
-        }
-
-        ref byte src = ref MemoryMarshal.GetReference(source);
-        ref ushort dst = ref MemoryMarshal.GetReference(target);
-        int x = 0;
-        if (Avx512BW.IsSupported)
-        {
-            Vector512<ushort> c = Vector512.Create(constant);
-            for (; x <= n - 64; x += 64)
-            {
-                Vector512<ushort> a0 = c, a1 = c;
-                for (int i = 0; i < rowStarts.Length; i++)
-                {
-                    ref byte s = ref Unsafe.Add(ref src, rowStarts[i] + offset + x);
-                    Vector512<ushort> v0 = Avx512BW.ConvertToVector512UInt16(Vector256.LoadUnsafe(ref s));
-                    Vector512<ushort> v1 = Avx512BW.ConvertToVector512UInt16(Vector256.LoadUnsafe(ref s, 32));
-                    ushort w = taps[i];
-                    if (w == 1)
-                    {
-                        a0 += v0;
-                        a1 += v1;
-                    }
-                    else
-                    {
-                        Vector512<ushort> wv = Vector512.Create(w);
-                        a0 += v0 * wv;
-                        a1 += v1 * wv;
-                    }
-                }
-
-                a0.StoreUnsafe(ref dst, (nuint)x);
-                a1.StoreUnsafe(ref dst, (nuint)(x + 32));
-            }
-        }
-
-        if (Vector.IsHardwareAccelerated)
-        {
-            int lanes = Vector<byte>.Count;
-            int half = Vector<ushort>.Count;
-            var c = new Vector<ushort>(constant);
-            for (; x <= n - lanes; x += lanes)
-            {
-                Vector<ushort> a0 = c, a1 = c;
-                for (int i = 0; i < rowStarts.Length; i++)
-                {
-                    Vector.Widen(Vector.LoadUnsafe(ref src, (nuint)(rowStarts[i] + offset + x)), out Vector<ushort> v0, out Vector<ushort> v1);
-                    var wv = new Vector<ushort>(taps[i]);
-                    a0 += v0 * wv;
-                    a1 += v1 * wv;
-                }
-
-                a0.StoreUnsafe(ref dst, (nuint)x);
-                a1.StoreUnsafe(ref dst, (nuint)(x + half));
-            }
-        }
-
-        for (; x < n; x++)
-        {
-            int a = constant;
-            for (int i = 0; i < rowStarts.Length; i++)
-            {
-                a += taps[i] * Unsafe.Add(ref src, rowStarts[i] + offset + x);
-            }
-
-            Unsafe.Add(ref dst, x) = (ushort)a;
-        }
-    }
-
-    /// <summary>The horizontal pass at stride 1, rounded and stored as bytes in the same loop.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void HorizontalStore(ReadOnlySpan<ushort> row, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, Span<byte> destination)
-    {
-        int n = destination.Length;
-        if (taps.Length != offsets.Length || row.Length < n + offsets[^1])
-        {
-            throw new ArgumentOutOfRangeException(nameof(row));
-        }
-
-        ref ushort src = ref MemoryMarshal.GetReference(row);
-        ref byte dst = ref MemoryMarshal.GetReference(destination);
-        int x = 0;
-        if (Avx512BW.IsSupported)
-        {
-            Vector512<ushort> bias = Vector512.Create(Half(shift));
-            Vector512<ushort> one = Vector512.Create((ushort)1);
-            for (; x <= n - 64; x += 64)
-            {
-                Vector512<ushort> a0 = Vector512<ushort>.Zero, a1 = Vector512<ushort>.Zero;
-                for (int t = 0; t < taps.Length; t++)
-                {
-                    ref ushort s = ref Unsafe.Add(ref src, x + offsets[t]);
-                    ushort w = taps[t];
-                    if (w == 1)
-                    {
-                        a0 += Vector512.LoadUnsafe(ref s);
-                        a1 += Vector512.LoadUnsafe(ref s, 32);
-                    }
-                    else
-                    {
-                        Vector512<ushort> wv = Vector512.Create(w);
-                        a0 += Vector512.LoadUnsafe(ref s) * wv;
-                        a1 += Vector512.LoadUnsafe(ref s, 32) * wv;
-                    }
-                }
-
-                if (shift > 0)
-                {
-                    a0 = Vector512.ShiftRightLogical(a0 + bias + (Vector512.ShiftRightLogical(a0, shift) & one), shift);
-                    a1 = Vector512.ShiftRightLogical(a1 + bias + (Vector512.ShiftRightLogical(a1, shift) & one), shift);
-                }
-
-                Avx512BW.ConvertToVector256ByteWithSaturation(a0).StoreUnsafe(ref dst, (nuint)x);
-                Avx512BW.ConvertToVector256ByteWithSaturation(a1).StoreUnsafe(ref dst, (nuint)(x + 32));
-            }
-        }
-
-        if (Vector.IsHardwareAccelerated)
-        {
-            int lanes = Vector<byte>.Count;
-            int half = Vector<ushort>.Count;
-            var bias = new Vector<ushort>(Half(shift));
-            var one = new Vector<ushort>(1);
-            var max = new Vector<ushort>(255);
-            for (; x <= n - lanes; x += lanes)
-            {
-                Vector<ushort> a0 = Vector<ushort>.Zero, a1 = Vector<ushort>.Zero;
-                for (int t = 0; t < taps.Length; t++)
-                {
-                    var wv = new Vector<ushort>(taps[t]);
-                    a0 += Vector.LoadUnsafe(ref src, (nuint)(x + offsets[t])) * wv;
-                    a1 += Vector.LoadUnsafe(ref src, (nuint)(x + offsets[t] + half)) * wv;
-                }
-
-                if (shift > 0)
-                {
-                    a0 = Vector.ShiftRightLogical(a0 + bias + (Vector.ShiftRightLogical(a0, shift) & one), shift);
-                    a1 = Vector.ShiftRightLogical(a1 + bias + (Vector.ShiftRightLogical(a1, shift) & one), shift);
-                }
-
-                Vector.Narrow(Vector.Min(a0, max), Vector.Min(a1, max)).StoreUnsafe(ref dst, (nuint)x);
-            }
-        }
-
-        for (; x < n; x++)
-        {
-            int a = 0;
-            for (int t = 0; t < taps.Length; t++)
-            {
-                a += taps[t] * Unsafe.Add(ref src, x + offsets[t]);
-            }
-
-            Unsafe.Add(ref dst, x) = RoundShift(a, shift);
-        }
-    }
-
-    // out = round(v / 2^shift), ties to even: add half - 1, plus one when the kept part is odd, then shift.
-    private static ushort Half(int shift) => (ushort)(shift == 0 ? 0 : (1 << (shift - 1)) - 1);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static byte RoundShift(int v, int shift)
-    {
-        if (shift > 0)
-        {
-            v = (v + Half(shift) + ((v >> shift) & 1)) >> shift;
-        }
-
-        return (byte)Math.Min(v, 255);
     }
 
     /// <summary>
@@ -436,5 +236,29 @@ internal static class IntegerSeparableConvolver
         }
 
         return a;
+    }
+
+    /// <summary>The padded 16-bit row of the vertical pass: each run is the weighted sum of the columns of the kernel's rows.</summary>
+    private readonly struct ColumnSums : IPaddedRunSource<ushort>
+    {
+        private readonly ReadOnlyMemory<byte> source;
+        private readonly int[] rowStarts;
+        private readonly ushort[] taps;
+        private readonly int count;
+        private readonly ushort constant;
+        private readonly int channels;
+
+        public ColumnSums(ReadOnlyMemory<byte> source, int[] rowStarts, ushort[] taps, int count, ushort constant, int channels)
+        {
+            this.source = source;
+            this.rowStarts = rowStarts;
+            this.taps = taps;
+            this.count = count;
+            this.constant = constant;
+            this.channels = channels;
+        }
+
+        public void Fill(int column, Span<ushort> target)
+            => SeparableBytePasses.VerticalBytes(source.Span, rowStarts.AsSpan(0, count), taps.AsSpan(0, count), constant, column * channels, target);
     }
 }

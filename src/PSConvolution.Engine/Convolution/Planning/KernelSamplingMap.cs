@@ -49,6 +49,9 @@ internal sealed class KernelSamplingMap
     /// <summary>Number of padded positions: <c>(OutputLength - 1) * Stride + Taps</c>.</summary>
     public int PaddedLength => Indices.Length;
 
+    /// <summary>Outputs a row pass computes: every position at stride 1, of which every <see cref="Stride"/>-th is kept.</summary>
+    public int ComputedLength => ((OutputLength - 1) * Stride) + 1;
+
     /// <summary>Builds the map for one axis.</summary>
     public static KernelSamplingMap Create(int sourceLength, int taps, int anchor, int stride, PaddingMode padding, BorderMode border)
     {

@@ -1,10 +1,8 @@
 using System;
 using System.Runtime.InteropServices;
+using PSConvolution.Engine.Convolution.Samples;
 
 namespace PSConvolution.Engine.Convolution.Planning;
-
-/// <summary>Converts a run of stored samples into working samples (bytes to floats, bytes to 16-bit words, ...).</summary>
-internal delegate void SampleWidener<TSource, TTarget>(ReadOnlySpan<TSource> source, Span<TTarget> target);
 
 /// <summary>
 /// Builds one padded row: the source row (or, for index <c>height</c>, the constant border row) extended to the
@@ -12,11 +10,11 @@ internal delegate void SampleWidener<TSource, TTarget>(ReadOnlySpan<TSource> sou
 /// </summary>
 internal static class RowPadding
 {
-    public static void Fill<TSource, TTarget>(ReadOnlySpan<TSource> source, int width, int height, int channels, int row, KernelSamplingMap columns, TTarget border, Span<TTarget> padded, SampleWidener<TSource, TTarget> widen)
+    public static void Fill<TSource, TTarget>(ReadOnlyMemory<TSource> source, int width, int height, int channels, int row, KernelSamplingMap columns, TTarget border, Span<TTarget> padded, SampleWidener<TSource, TTarget> widen)
         => Fill(source, width, height, channels, row, columns, MemoryMarshal.CreateReadOnlySpan(ref border, 1), padded, widen);
 
     /// <summary>The same with a border pixel whose channels may differ (a premultiplied border), or one value for every sample.</summary>
-    public static void Fill<TSource, TTarget>(ReadOnlySpan<TSource> source, int width, int height, int channels, int row, KernelSamplingMap columns, ReadOnlySpan<TTarget> borderPixel, Span<TTarget> padded, SampleWidener<TSource, TTarget> widen)
+    public static void Fill<TSource, TTarget>(ReadOnlyMemory<TSource> source, int width, int height, int channels, int row, KernelSamplingMap columns, ReadOnlySpan<TTarget> borderPixel, Span<TTarget> padded, SampleWidener<TSource, TTarget> widen)
     {
         if (row == height)
         {
@@ -24,13 +22,23 @@ internal static class RowPadding
             return;
         }
 
-        ReadOnlySpan<TSource> src = source.Slice(row * width * channels, width * channels);
+        var runs = new WidenedRow<TSource, TTarget>(source.Slice(row * width * channels, width * channels), channels, widen);
+        Fill(width, channels, columns, borderPixel, padded, ref runs);
+    }
+
+    /// <summary>
+    /// The padded row from any source of runs: each run of image columns comes from <paramref name="runs"/>, each
+    /// column beyond the image (the constant border) is <paramref name="borderPixel"/>.
+    /// </summary>
+    public static void Fill<TTarget, TRuns>(int width, int channels, KernelSamplingMap columns, ReadOnlySpan<TTarget> borderPixel, Span<TTarget> padded, ref TRuns runs)
+        where TRuns : struct, IPaddedRunSource<TTarget>
+    {
         foreach ((int start, int column, int length) in columns.Runs)
         {
             Span<TTarget> target = padded.Slice(start * channels, length * channels);
             if (column < width)
             {
-                widen(src.Slice(column * channels, length * channels), target);
+                runs.Fill(column, target);
             }
             else
             {
@@ -51,5 +59,22 @@ internal static class RowPadding
         {
             pixel.CopyTo(target.Slice(i, pixel.Length));
         }
+    }
+
+    /// <summary>Runs of one stored row, widened sample by sample.</summary>
+    private readonly struct WidenedRow<TSource, TTarget> : IPaddedRunSource<TTarget>
+    {
+        private readonly ReadOnlyMemory<TSource> row;
+        private readonly int channels;
+        private readonly SampleWidener<TSource, TTarget> widen;
+
+        public WidenedRow(ReadOnlyMemory<TSource> row, int channels, SampleWidener<TSource, TTarget> widen)
+        {
+            this.row = row;
+            this.channels = channels;
+            this.widen = widen;
+        }
+
+        public void Fill(int column, Span<TTarget> target) => widen(row.Span.Slice(column * channels, target.Length), target);
     }
 }

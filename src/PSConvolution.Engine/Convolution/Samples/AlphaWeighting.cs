@@ -3,7 +3,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using PSConvolution.Engine.Convolution.Planning;
 
 namespace PSConvolution.Engine.Convolution.Samples;
 
@@ -142,15 +141,16 @@ internal sealed class AlphaWeighting
 
     /// <summary>
     /// Finishes one output row: <paramref name="sums"/> holds the premultiplied weighted sums of each channel
-    /// (before the divisor), <paramref name="centre"/> the source row under the output row's anchors.
+    /// (before the divisor), <paramref name="centre"/> the source row under the output row's anchors; output pixel x
+    /// is centred on source pixel <c>x * stride + centreOffset</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void StoreRow<T>(Span<float> sums, float divisor, float max, bool absolute, bool[] selected, ReadOnlySpan<T> centre, KernelSamplingMap columns, Span<T> destination)
+    public void StoreRow<T>(Span<float> sums, float divisor, float max, bool absolute, bool[] selected, ReadOnlySpan<T> centre, int stride, int centreOffset, Span<T> destination)
         where T : unmanaged
     {
         int n = Channels;
         int a = n - 1;
-        int outWidth = columns.OutputLength;
+        int outWidth = destination.Length / n;
         if (TryStoreBlurRow(sums.Slice(0, outWidth * n), divisor, max, absolute, selected, destination.Slice(0, outWidth * n)))
         {
             return;
@@ -159,7 +159,7 @@ internal sealed class AlphaWeighting
         for (int x = 0; x < outWidth; x++)
         {
             int o = x * n;
-            int s = ((x * columns.Stride) + columns.CentreOffset) * n;
+            int s = ((x * stride) + centreOffset) * n;
             float sourceAlpha = SampleConversion.ToFloat(centre[s + a]);
             float convolvedAlpha = sums[o + a] / divisor;
             float dividing = DivideByConvolvedAlpha ? convolvedAlpha : sourceAlpha;

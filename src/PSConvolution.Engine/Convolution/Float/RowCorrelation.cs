@@ -4,11 +4,12 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using PSConvolution.Engine.Convolution.Planning;
 
 namespace PSConvolution.Engine.Convolution.Float;
 
-/// <summary>The vectorised row loops every convolution path is built from.</summary>
-internal static class RowKernels
+/// <summary>The multiply-add loops of the float path: every tap of a kernel over a row, for one output row or four.</summary>
+internal static class RowCorrelation
 {
     /// <summary>
     /// <c>acc[x] = sum over t of taps[t] * source[x + offsets[t]]</c>: every tap of a
@@ -20,15 +21,10 @@ internal static class RowKernels
     {
         int n = accumulator.Length;
         int tapCount = taps.Length;
-        int maxOffset = 0;
-        foreach (int o in offsets)
+        TapBounds.Check(source.Length, n, offsets);
+        if (offsets.Length != tapCount)
         {
-            maxOffset = Math.Max(maxOffset, o);
-        }
-
-        if (source.Length < n + maxOffset || offsets.Length != tapCount)
-        {
-            throw new ArgumentOutOfRangeException(nameof(source));
+            throw new ArgumentException("Every tap needs a weight and an offset.", nameof(offsets));
         }
 
         ref float src = ref MemoryMarshal.GetReference(source);
@@ -153,7 +149,7 @@ internal static class RowKernels
     /// (each lane adds the same products in the same order).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void CorrelateAdd4(ReadOnlySpan<float> source, Span<float> acc0, Span<float> acc1, Span<float> acc2, Span<float> acc3, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1, ReadOnlySpan<float> w2, ReadOnlySpan<float> w3, ReadOnlySpan<int> offsets)
+    public static void Correlate4(ReadOnlySpan<float> source, Span<float> acc0, Span<float> acc1, Span<float> acc2, Span<float> acc3, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1, ReadOnlySpan<float> w2, ReadOnlySpan<float> w3, ReadOnlySpan<int> offsets)
     {
         int n = acc0.Length;
         int taps = offsets.Length;
@@ -166,16 +162,7 @@ internal static class RowKernels
             return;
         }
 
-        int maxOffset = 0;
-        foreach (int o in offsets)
-        {
-            maxOffset = Math.Max(maxOffset, o);
-        }
-
-        if (source.Length < n + maxOffset)
-        {
-            throw new ArgumentOutOfRangeException(nameof(source));
-        }
+        TapBounds.Check(source.Length, n, offsets);
 
         ref float src = ref MemoryMarshal.GetReference(source);
         ref int offset = ref MemoryMarshal.GetReference(offsets);
@@ -186,7 +173,7 @@ internal static class RowKernels
         int x = 0;
         if (!Avx512F.IsSupported)
         {
-            x = CorrelateAdd4Fma(ref src, ref offset, taps, n, acc0, acc1, acc2, acc3, ref k0, ref k1, ref k2, ref k3);
+            x = Correlate4Fma(ref src, ref offset, taps, n, acc0, acc1, acc2, acc3, ref k0, ref k1, ref k2, ref k3);
         }
 
         for (; Avx512F.IsSupported && x <= n - 32; x += 32)
@@ -237,7 +224,7 @@ internal static class RowKernels
 
     // The Vector256 form of the four-row loop: 16 samples a step, eight accumulators, two loads a tap. It stops where
     // the one-row loop's FMA steps of 32 stop, so every sample is fused (or not) exactly as it would be there.
-    private static int CorrelateAdd4Fma(ref float src, ref int offset, int taps, int n, Span<float> acc0, Span<float> acc1, Span<float> acc2, Span<float> acc3, ref float k0, ref float k1, ref float k2, ref float k3)
+    private static int Correlate4Fma(ref float src, ref int offset, int taps, int n, Span<float> acc0, Span<float> acc1, Span<float> acc2, Span<float> acc3, ref float k0, ref float k1, ref float k2, ref float k3)
     {
         int x = 0;
         int fused = n - (n % 32);
@@ -277,60 +264,5 @@ internal static class RowKernels
         }
 
         return x;
-    }
-
-    /// <summary><c>values[x] = values[x] / divisor + bias</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void DivideAndOffset(Span<float> values, float divisor, float bias)
-    {
-        int x = 0;
-        if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
-        {
-            Span<Vector<float>> v = MemoryMarshal.Cast<float, Vector<float>>(values);
-            var d = new Vector<float>(divisor);
-            var b = new Vector<float>(bias);
-            for (int i = 0; i < v.Length; i++)
-            {
-                v[i] = (v[i] / d) + b;
-            }
-
-            x = v.Length * Vector<float>.Count;
-        }
-
-        for (; x < values.Length; x++)
-        {
-            values[x] = (values[x] / divisor) + bias;
-        }
-    }
-
-    /// <summary><c>target[x] = target[x]^2</c> when starting a magnitude, else <c>target[x] += source[x]^2</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AccumulateSquares(Span<float> target, ReadOnlySpan<float> source, bool first)
-    {
-        for (int x = 0; x < target.Length; x++)
-        {
-            float s = source[x];
-            target[x] = first ? s * s : target[x] + (s * s);
-        }
-    }
-
-    /// <summary><c>target[x] = sqrt(target[x])</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void SquareRoot(Span<float> values)
-    {
-        for (int x = 0; x < values.Length; x++)
-        {
-            values[x] = MathF.Sqrt(values[x]);
-        }
-    }
-
-    /// <summary><c>target[x] = max(target[x], source[x])</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Maximum(Span<float> target, ReadOnlySpan<float> source)
-    {
-        for (int x = 0; x < target.Length; x++)
-        {
-            target[x] = MathF.Max(target[x], source[x]);
-        }
     }
 }

@@ -1,0 +1,70 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Threading.Tasks;
+using PSConvolution.Engine.Convolution.Alpha;
+using PSConvolution.Engine.Convolution.Float;
+using PSConvolution.Engine.Convolution.Integer;
+using PSConvolution.Engine.Convolution.Planning;
+using PSConvolution.Engine.Convolution.Samples;
+
+namespace PSConvolution.Engine.Convolution;
+
+/// <summary>
+/// Chooses the path for one step, above the paths themselves: an exact integer path where the step is an 8-bit
+/// integer kernel one of them takes (with alpha edges then corrected when the step is alpha-weighted), and the
+/// single-precision path for everything else.
+/// </summary>
+internal static class ConvolutionPaths
+{
+    public static void Convolve<T>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, in ConvolutionStep step, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel)
+        where T : unmanaged
+    {
+        var plan = new FloatPlan(step, rows, columns, channels) { Cancellation = parallel.CancellationToken };
+        SampleWidener<T, float> widen = FloatConvolver.Widener<T>(step, channels);
+        if (typeof(T) == typeof(byte) && !step.LinearLight)
+        {
+            ReadOnlyMemory<T> s = source;
+            Memory<T> d = destination;
+            ReadOnlyMemory<byte> bytes = Unsafe.As<ReadOnlyMemory<T>, ReadOnlyMemory<byte>>(ref s);
+            Memory<byte> output = Unsafe.As<Memory<T>, Memory<byte>>(ref d);
+
+            // Alpha-weighted 8-bit steps run unweighted on an integer path where they can; the pixels whose
+            // kernel window holds more than one alpha value are then corrected, block by block while the
+            // block's rows are still in cache.
+            AlphaWeighting? alpha = step.Alpha;
+            ConvolutionStep unweighted = alpha is not null && AlphaEdgeCorrection.Applies(step, alpha) ? step.With(null, alpha.Bias) : step;
+            Action<int, int, ParallelOptions>? integer = unweighted.Alpha is null ? IntegerRows(bytes, width, height, channels, output, unweighted, rows, columns) : null;
+            if (integer is not null)
+            {
+                if (alpha is null)
+                {
+                    integer(0, rows.OutputLength, parallel);
+                }
+                else
+                {
+                    AlphaEdgeCorrection.Run(bytes, width, height, channels, output, step, alpha, rows, columns, parallel, integer, (start, end) => FloatConvolver.ConvolveBand(source, width, height, channels, destination, plan, widen, start, end));
+                }
+
+                return;
+            }
+        }
+
+        RowBands.Run(rows.OutputLength, parallel, (start, end) => FloatConvolver.ConvolveBand(source, width, height, channels, destination, plan, widen, start, end));
+    }
+
+    // Output rows [start, end) of the step on one of the exact integer paths, or null when neither takes it.
+    private static Action<int, int, ParallelOptions>? IntegerRows(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, KernelSamplingMap rows, KernelSamplingMap columns)
+    {
+        if (IntegerSeparableConvolver.TryPlan(step, out SeparableIntegerPlan separable))
+        {
+            return (start, end, parallel) => IntegerSeparableConvolver.Convolve(source, width, height, channels, destination, step, separable, rows, columns, parallel, start, end);
+        }
+
+        if (IntegerDirectConvolver.TryPlan(step, out DirectIntegerPlan direct))
+        {
+            return (start, end, parallel) => IntegerDirectConvolver.Convolve(source, width, height, channels, destination, step, direct, rows, columns, parallel, start, end);
+        }
+
+        return null;
+    }
+}

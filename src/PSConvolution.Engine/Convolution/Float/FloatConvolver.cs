@@ -1,0 +1,207 @@
+using System;
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using PSConvolution.Engine.Convolution.Planning;
+using PSConvolution.Engine.Convolution.Samples;
+using PSConvolution.Engine.Kernels;
+
+namespace PSConvolution.Engine.Convolution.Float;
+
+/// <summary>
+/// The single-precision path, which takes every step: every channel of a row is one flat float signal in which a
+/// horizontal tap is an offset of <c>channels</c> samples, so no de-interleaving is needed and each tap is one
+/// contiguous vectorised multiply-add. Rows stream through a small per-band <see cref="RowCache{T}"/>, so working
+/// memory is a few rows, not another image. Borders come entirely from the two <see cref="KernelSamplingMap"/>s.
+/// </summary>
+internal static class FloatConvolver
+{
+    /// <summary>The sample conversion a step's rows are padded with: plain, linearised from sRGB, or premultiplied.</summary>
+    public static SampleWidener<T, float> Widener<T>(in ConvolutionStep step, int channels)
+        where T : unmanaged
+    {
+        AlphaWeighting? alpha = step.Alpha;
+        bool alphaLast = channels is 2 or 4;
+        return alpha is not null ? alpha.Premultiply<T>
+            : step.LinearLight ? (src, dst) => SrgbTransfer.Linearise(src, dst, channels, alphaLast)
+            : SampleConversion.ToFloat<T>;
+    }
+
+    /// <summary>Output rows [start, end) of <paramref name="plan"/>'s step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ConvolveBand<T>(ReadOnlyMemory<T> sourceMemory, int width, int height, int channels, Memory<T> destinationMemory, FloatPlan plan, SampleWidener<T, float> widen, int start, int end)
+        where T : unmanaged
+    {
+        ConvolutionStep s = plan.Step;
+        KernelSamplingMap rows = plan.Rows;
+        KernelSamplingMap columns = plan.Columns;
+        int rowLength = plan.RowLength;
+        int paddedLength = plan.PaddedLength;
+        int kw = plan.KernelWidth;
+        using var cache = new RowCache<float>(plan.Slots, plan.CacheRowLength);
+        float[] padded = ArrayPool<float>.Shared.Rent(paddedLength);
+        float[] accumulators = ArrayPool<float>.Shared.Rent(rowLength * FloatPlan.Block);
+        float[]? response = s.Matrices.Length > 1 ? ArrayPool<float>.Shared.Rent(rowLength) : null;
+        int[] slotOfPosition = new int[plan.BlockPositions];
+        int[] offsets = new int[Math.Max(plan.BlockPositions * kw, 1)];
+        try
+        {
+            for (int y = start; y < end;)
+            {
+                plan.Cancellation.ThrowIfCancellationRequested();
+                int count = Math.Min(FloatPlan.Block, end - y);
+                int positions = ((count - 1) * rows.Stride) + plan.KernelHeight;
+
+                // Bring the block's rows into the cache, never evicting one this block reads.
+                for (int p = 0; p < positions; p++)
+                {
+                    int r = rows.Indices[(y * rows.Stride) + p];
+                    int slot = cache.Acquire(r, slotOfPosition.AsSpan(0, p), out bool fresh);
+                    if (fresh)
+                    {
+                        if (plan.Separable)
+                        {
+                            RowPadding.Fill(sourceMemory, width, height, channels, r, columns, plan.BorderPixel, padded.AsSpan(0, paddedLength), widen);
+                            RowCorrelation.Correlate(padded.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, rowLength), plan.RowFactor, plan.HorizontalOffsets);
+                        }
+                        else
+                        {
+                            RowPadding.Fill(sourceMemory, width, height, channels, r, columns, plan.BorderPixel, cache.Row(slot).Slice(0, paddedLength), widen);
+                        }
+                    }
+
+                    slotOfPosition[p] = slot;
+                }
+
+                if (plan.UseBlocks && count == FloatPlan.Block)
+                {
+                    int[] taps = plan.BlockTaps!;
+                    for (int t = 0; t < taps.Length; t++)
+                    {
+                        offsets[t] = (slotOfPosition[taps[t] / kw] * cache.RowLength) + ((taps[t] % kw) * channels);
+                    }
+
+                    float[][] w = plan.BlockWeights!;
+                    RowCorrelation.Correlate4(
+                        cache.All,
+                        accumulators.AsSpan(0, rowLength),
+                        accumulators.AsSpan(rowLength, rowLength),
+                        accumulators.AsSpan(2 * rowLength, rowLength),
+                        accumulators.AsSpan(3 * rowLength, rowLength),
+                        w[0],
+                        w[1],
+                        w[2],
+                        w[3],
+                        offsets.AsSpan(0, taps.Length));
+                }
+                else
+                {
+                    for (int q = 0; q < count; q++)
+                    {
+                        Span<int> rowSlots = slotOfPosition.AsSpan(q * rows.Stride, plan.KernelHeight);
+                        OneRow(plan, cache, rowSlots, offsets, accumulators.AsSpan(q * rowLength, rowLength), response, channels);
+                    }
+                }
+
+                for (int q = 0; q < count; q++)
+                {
+                    Span<float> acc = accumulators.AsSpan(q * rowLength, rowLength);
+                    if (columns.Stride > 1)
+                    {
+                        OutputRows.Compact(acc, plan.OutWidth, columns.Stride, channels);
+                    }
+
+                    bool combined = s.Matrices.Length > 1;
+                    int outputRow = y + q;
+                    Span<T> dst = destinationMemory.Span.Slice(outputRow * plan.OutWidth * channels, plan.OutWidth * channels);
+                    float divisor = combined ? 1f : s.Divisors[0];
+                    if (s.Alpha is AlphaWeighting alpha)
+                    {
+                        int centreRow = (outputRow * rows.Stride) + rows.CentreOffset;
+                        alpha.StoreRow(acc, divisor, s.Max, s.Range == OutputRange.Absolute, s.Selected, sourceMemory.Span.Slice(centreRow * width * channels, width * channels), columns.Stride, columns.CentreOffset, dst);
+                    }
+                    else if (s.LinearLight)
+                    {
+                        SrgbTransfer.Store(acc.Slice(0, plan.OutWidth * channels), divisor, combined ? 0f : s.Bias, s.Max, s.Range == OutputRange.Absolute, channels, channels is 2 or 4, dst);
+                        OutputRows.CopyUnselected(sourceMemory.Span, width, channels, outputRow, rows, columns, s.Selected, dst);
+                    }
+                    else
+                    {
+                        SampleConversion.Store(acc.Slice(0, plan.OutWidth * channels), divisor, combined ? 0f : s.Bias, s.Max, s.Range == OutputRange.Absolute, dst);
+                        OutputRows.CopyUnselected(sourceMemory.Span, width, channels, outputRow, rows, columns, s.Selected, dst);
+                    }
+                }
+
+                y += count;
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(padded);
+            ArrayPool<float>.Shared.Return(accumulators);
+            if (response is not null)
+            {
+                ArrayPool<float>.Shared.Return(response);
+            }
+        }
+    }
+
+    // One output row from the cached rows in rowSlots: the separable vertical pass, one matrix, or an operator.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void OneRow(FloatPlan plan, RowCache<float> cache, Span<int> rowSlots, int[] offsets, Span<float> acc, float[]? response, int channels)
+    {
+        ConvolutionStep s = plan.Step;
+        int kw = plan.KernelWidth;
+        if (plan.Separable)
+        {
+            for (int i = 0; i < rowSlots.Length; i++)
+            {
+                offsets[i] = rowSlots[i] * cache.RowLength;
+            }
+
+            RowCorrelation.Correlate(cache.All, acc, plan.ColumnFactor, offsets.AsSpan(0, rowSlots.Length));
+            return;
+        }
+
+        for (int m = 0; m < s.Matrices.Length; m++)
+        {
+            Span<float> target = m == 0 ? acc : response.AsSpan(0, acc.Length);
+            int[] local = plan.TapPositions[m];
+            for (int t = 0; t < local.Length; t++)
+            {
+                // local[t] encodes (row i, column j) as i * kw + j.
+                offsets[t] = (rowSlots[local[t] / kw] * cache.RowLength) + ((local[t] % kw) * channels);
+            }
+
+            RowCorrelation.Correlate(cache.All, target, plan.TapWeights[m], offsets.AsSpan(0, local.Length));
+            if (s.Matrices.Length > 1)
+            {
+                RowArithmetic.DivideAndOffset(target, s.Divisors[m], s.Bias);
+                if (m > 0)
+                {
+                    Combine(s.Combination, acc, target);
+                }
+                else if (s.Combination == KernelCombination.Magnitude)
+                {
+                    RowArithmetic.AccumulateSquares(acc, acc, first: true);
+                }
+            }
+        }
+
+        if (s.Combination == KernelCombination.Magnitude)
+        {
+            RowArithmetic.SquareRoot(acc);
+        }
+    }
+
+    private static void Combine(KernelCombination combination, Span<float> acc, Span<float> response)
+    {
+        if (combination == KernelCombination.Magnitude)
+        {
+            RowArithmetic.AccumulateSquares(acc, response, first: false);
+        }
+        else
+        {
+            RowArithmetic.Maximum(acc, response);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System;
+using System.Runtime.CompilerServices;
+using PSConvolution.Engine.Convolution.Samples;
+
+namespace PSConvolution.Engine.Convolution.Planning;
+
+/// <summary>What every path does to a finished output row: strided columns moved to the front, unselected channels copied.</summary>
+internal static class OutputRows
+{
+    /// <summary>Keeps every stride-th pixel of a row computed at stride 1, moving them to the front.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Compact<TSample>(Span<TSample> acc, int outWidth, int stride, int channels)
+    {
+        for (int x = 1; x < outWidth; x++)
+        {
+            acc.Slice(x * stride * channels, channels).CopyTo(acc.Slice(x * channels, channels));
+        }
+    }
+
+    // Channels not selected keep the sample under each output pixel's anchor.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void CopyUnselected<T>(ReadOnlySpan<T> source, int width, int channels, int y, KernelSamplingMap rows, KernelSamplingMap columns, bool[] selected, Span<T> destination)
+        where T : unmanaged
+    {
+        bool all = true;
+        foreach (bool s in selected)
+        {
+            all &= s;
+        }
+
+        if (all)
+        {
+            return;
+        }
+
+        int sy = (y * rows.Stride) + rows.CentreOffset;
+        ReadOnlySpan<T> src = source.Slice(sy * width * channels, width * channels);
+        int outWidth = columns.OutputLength;
+        if (columns.Stride == 1 && (channels == 2 || channels == 4) && PixelWords.TryCopyChannels(src.Slice(columns.CentreOffset * channels, outWidth * channels), destination.Slice(0, outWidth * channels), channels, selected))
+        {
+            return;
+        }
+
+        for (int c = 0; c < channels; c++)
+        {
+            if (selected[c])
+            {
+                continue;
+            }
+
+            for (int x = 0; x < outWidth; x++)
+            {
+                destination[(x * channels) + c] = src[(((x * columns.Stride) + columns.CentreOffset) * channels) + c];
+            }
+        }
+    }
+}
