@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using PSConvolution.Engine;
 using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Benchmarks;

@@ -1,7 +1,5 @@
-using System;
 using System.Linq;
 using System.Management.Automation;
-using PSConvolution.Engine;
 using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Commands;

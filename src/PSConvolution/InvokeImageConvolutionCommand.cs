@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
@@ -7,7 +6,6 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
-using System.Threading.Tasks;
 using PSConvolution.Engine;
 using PSConvolution.Engine.Batch;
 using PSConvolution.Engine.Imaging;
@@ -579,7 +577,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         }
 
         string suffix = Suffix ?? (destinationFolder is null ? "_" + string.Join("_", Kernel.Select(k => SafeName(k.Name))) : string.Empty);
-        string extension = Format == OutputFormat.Auto ? System.IO.Path.GetExtension(source) : ImageFileConvolver.GetExtension(Format);
+        string extension = Format == OutputFormat.Auto ? System.IO.Path.GetExtension(source) : ImageFormats.GetExtension(Format);
         return System.IO.Path.Combine(folder, System.IO.Path.GetFileNameWithoutExtension(source) + suffix + extension);
     }
 

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using PSConvolution.Engine;
 using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Commands;

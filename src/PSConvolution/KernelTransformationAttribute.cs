@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using PSConvolution.Engine;
 using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Commands;

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using PSConvolution.Engine;
 using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Commands;

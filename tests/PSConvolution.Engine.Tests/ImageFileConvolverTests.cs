@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using PSConvolution.Engine;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;

@@ -1,8 +1,6 @@
 using System;
 using System.Linq;
-using PSConvolution.Engine;
 using Xunit;
-using PSConvolution.Engine.Convolution;
 using PSConvolution.Engine.Convolution.Integer;
 using PSConvolution.Engine.Convolution.Planning;
 using PSConvolution.Engine.Kernels;

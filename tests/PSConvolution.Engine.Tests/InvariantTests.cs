@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using PSConvolution.Engine;
 using Xunit;
 using PSConvolution.Engine.Convolution;
 using PSConvolution.Engine.Convolution.Float;

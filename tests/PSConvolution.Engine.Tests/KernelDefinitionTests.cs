@@ -1,5 +1,4 @@
 using System;
-using PSConvolution.Engine;
 using Xunit;
 using PSConvolution.Engine.Convolution;
 using PSConvolution.Engine.Kernels;

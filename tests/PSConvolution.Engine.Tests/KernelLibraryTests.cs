@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using PSConvolution.Engine;
 using Xunit;
 using PSConvolution.Engine.Kernels;
 

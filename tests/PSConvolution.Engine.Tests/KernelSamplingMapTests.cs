@@ -1,5 +1,4 @@
 using System.Linq;
-using PSConvolution.Engine;
 using Xunit;
 using PSConvolution.Engine.Convolution.Planning;
 

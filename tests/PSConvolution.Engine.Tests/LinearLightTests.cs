@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using PSConvolution.Engine;
 using Xunit;
 using PSConvolution.Engine.Kernels;
 

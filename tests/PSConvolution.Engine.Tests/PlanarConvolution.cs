@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using PSConvolution.Engine;
 using PSConvolution.Engine.Convolution;
 using PSConvolution.Engine.Kernels;
 

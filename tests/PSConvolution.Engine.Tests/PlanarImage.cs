@@ -1,6 +1,5 @@
 using System;
 using System.Buffers;
-using PSConvolution.Engine;
 
 namespace PSConvolution.Engine.Tests;
 

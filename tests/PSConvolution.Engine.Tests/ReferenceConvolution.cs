@@ -1,5 +1,4 @@
 using System;
-using PSConvolution.Engine;
 using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine.Tests;

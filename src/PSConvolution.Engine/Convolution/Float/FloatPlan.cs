@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using PSConvolution.Engine.Convolution.Planning;
 using PSConvolution.Engine.Convolution.Samples;
 using PSConvolution.Engine.Kernels;

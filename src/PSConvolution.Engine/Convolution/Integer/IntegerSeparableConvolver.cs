@@ -1,13 +1,9 @@
 using System;
 using System.Buffers;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using System.Threading.Tasks;
 using PSConvolution.Engine.Convolution.Planning;
-using PSConvolution.Engine.Convolution.Samples;
 using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine.Convolution.Integer;

@@ -4,7 +4,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using PSConvolution.Engine.Convolution.Planning;
 using PSConvolution.Engine.Convolution.Samples;
 
 namespace PSConvolution.Engine.Convolution.Integer;

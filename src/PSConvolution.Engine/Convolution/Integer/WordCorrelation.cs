@@ -5,7 +5,6 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using PSConvolution.Engine.Convolution.Planning;
-using PSConvolution.Engine.Convolution.Samples;
 
 namespace PSConvolution.Engine.Convolution.Integer;
 

@@ -1,0 +1,41 @@
+using System;
+using System.IO;
+using SixLabors.ImageSharp;
+
+namespace PSConvolution.Engine.Imaging;
+
+/// <summary>Turns the many ways decoders and files fail into <see cref="ConvolutionException"/>s that name the file.</summary>
+internal static class DecodeErrors
+{
+    // Decoders report damaged data in several ways; all of them mean the same to the user.
+    public static T Guard<T>(string path, Func<T> decode)
+    {
+        try
+        {
+            return decode();
+        }
+        catch (ConvolutionException)
+        {
+            throw;
+        }
+        catch (UnknownImageFormatException e)
+        {
+            throw Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is not an image in a supported format (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA).", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Error(ConvolutionErrorKind.ReadFailed, path, "'{0}' could not be read: " + e.Message, e);
+        }
+        catch (Exception e) when (e is OutOfMemoryException or SixLabors.ImageSharp.Memory.InvalidMemoryOperationException)
+        {
+            throw Error(ConvolutionErrorKind.ImageTooLarge, path, "'{0}' is too large to decode in the memory available.", e);
+        }
+        catch (Exception e) when (e is ImageFormatException or NotSupportedException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
+        {
+            throw Error(ConvolutionErrorKind.CorruptImage, path, "'{0}' is damaged or truncated and could not be decoded: " + e.Message, e);
+        }
+    }
+
+    public static ConvolutionException Error(ConvolutionErrorKind kind, string path, string format, Exception? inner = null)
+        => new(kind, path, format.Replace("{0}", path, StringComparison.Ordinal), inner);
+}

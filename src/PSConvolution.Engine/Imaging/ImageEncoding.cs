@@ -1,0 +1,90 @@
+using System;
+using System.IO;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Metadata;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tga;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace PSConvolution.Engine.Imaging;
+
+/// <summary>Chooses and runs the encoder of each output format, putting back what ImageSharp's encoders leave out.</summary>
+internal static class ImageEncoding
+{
+    // ImageSharp's encoders, with what they leave out put back (see MetadataFidelity); TIFF has its own writer.
+    public static void Encode<TPixel>(Image<TPixel> image, OutputFormat format, PixelLayout layout, int bitDepth, IImageEncoder? encoder, Stream output)
+        where TPixel : unmanaged, IPixel<TPixel>
+    {
+        switch (format)
+        {
+            case OutputFormat.Tiff when bitDepth == 8:
+                TiffWriter.Write<TPixel, byte>(output, image, layout);
+                break;
+            case OutputFormat.Tiff:
+                TiffWriter.Write<TPixel, ushort>(output, image, layout);
+                break;
+            case OutputFormat.Png:
+                image.Save(new InsertingStream(output, MetadataFidelity.PngIccOffset, MetadataFidelity.PngIccChunk(image.Metadata.IccProfile)), encoder!);
+                break;
+            case OutputFormat.Webp:
+            case OutputFormat.Jpeg:
+                using (var encoded = new MemoryStream())
+                {
+                    image.Save(encoded, encoder!);
+                    byte[] bytes = format == OutputFormat.Webp
+                        ? MetadataFidelity.AddWebpIcc(encoded.ToArray(), image.Metadata.IccProfile, image.Width, image.Height)
+                        : MetadataFidelity.DropInvalidJpegTables(encoded.ToArray());
+                    output.Write(bytes);
+                }
+
+                break;
+            default:
+                image.Save(output, encoder!);
+                break;
+        }
+    }
+
+    public static IImageEncoder CreateEncoder(OutputFormat format, PixelLayout layout, int bitDepth, int? quality, ImageMetadata metadata, IImageFormat sourceFormat)
+    {
+        bool alpha = layout.HasAlpha();
+        bool grey = layout.IsGray();
+        switch (format)
+        {
+            case OutputFormat.Png:
+                return new PngEncoder
+                {
+                    ColorType = layout switch
+                    {
+                        PixelLayout.Gray => PngColorType.Grayscale,
+                        PixelLayout.GrayAlpha => PngColorType.GrayscaleWithAlpha,
+                        PixelLayout.Rgb => PngColorType.Rgb,
+                        _ => PngColorType.RgbWithAlpha,
+                    },
+                    BitDepth = bitDepth == 16 ? PngBitDepth.Bit16 : PngBitDepth.Bit8,
+                };
+            case OutputFormat.Jpeg:
+                return new JpegEncoder
+                {
+                    
+                    // Without -Quality a JPEG keeps the quality estimated from its own tables; other sources get 90.
+                    Quality = quality ?? (sourceFormat is JpegFormat ? Math.Clamp(metadata.GetJpegMetadata().Quality, 1, 100) : 90),
+                    ColorType = grey ? JpegColorType.Luminance : JpegColorType.YCbCrRatio420,
+                };
+            case OutputFormat.Bmp:
+                return new BmpEncoder { BitsPerPixel = alpha ? BmpBitsPerPixel.Pixel32 : BmpBitsPerPixel.Pixel24, SupportTransparency = alpha };
+            case OutputFormat.Gif:
+                return new GifEncoder();
+            case OutputFormat.Webp:
+                return new WebpEncoder { Quality = quality ?? 90 };
+            case OutputFormat.Tga:
+                return new TgaEncoder { BitsPerPixel = alpha ? TgaBitsPerPixel.Pixel32 : TgaBitsPerPixel.Pixel24 };
+            default:
+                throw new ArgumentOutOfRangeException(nameof(format), format, null);
+        }
+    }
+}

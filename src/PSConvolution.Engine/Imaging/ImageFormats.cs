@@ -1,0 +1,41 @@
+using System;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tga;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Webp;
+
+namespace PSConvolution.Engine.Imaging;
+
+/// <summary>The formats the module reads and writes, and their usual extensions.</summary>
+public static class ImageFormats
+{
+    /// <summary>The usual file extension of a format, with the dot.</summary>
+    public static string GetExtension(OutputFormat format) => format switch
+    {
+        OutputFormat.Png => ".png",
+        OutputFormat.Jpeg => ".jpg",
+        OutputFormat.Bmp => ".bmp",
+        OutputFormat.Gif => ".gif",
+        OutputFormat.Tiff => ".tif",
+        OutputFormat.Webp => ".webp",
+        OutputFormat.Tga => ".tga",
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Auto has no extension of its own."),
+    };
+
+    /// <summary>The format of a decoded file, as an <see cref="OutputFormat"/>.</summary>
+    internal static OutputFormat FormatOf(IImageFormat format) => format switch
+    {
+        PngFormat => OutputFormat.Png,
+        JpegFormat => OutputFormat.Jpeg,
+        BmpFormat => OutputFormat.Bmp,
+        GifFormat => OutputFormat.Gif,
+        TiffFormat => OutputFormat.Tiff,
+        WebpFormat => OutputFormat.Webp,
+        TgaFormat => OutputFormat.Tga,
+        _ => OutputFormat.Png,
+    };
+}

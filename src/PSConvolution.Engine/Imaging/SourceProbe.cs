@@ -1,0 +1,157 @@
+using System;
+using System.Globalization;
+using System.IO;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+
+namespace PSConvolution.Engine.Imaging;
+
+/// <summary>Checks a source before it is decoded: that it is a readable file, what its header declares, and that a JPEG is not cut short.</summary>
+internal static class SourceProbe
+{
+    // Contiguous frames let the engine read and write decoded pixels where they lie.
+    public static readonly Configuration Contiguous = CreateConfiguration();
+
+    private static Configuration CreateConfiguration()
+    {
+        Configuration configuration = Configuration.Default.Clone();
+        configuration.PreferContiguousImageBuffers = true;
+        return configuration;
+    }
+
+    public static void CheckSource(string sourcePath)
+    {
+        if (Directory.Exists(sourcePath))
+        {
+            throw DecodeErrors.Error(ConvolutionErrorKind.PathIsDirectory, sourcePath, "'{0}' is a directory, not an image file.");
+        }
+
+        if (!File.Exists(sourcePath))
+        {
+            throw DecodeErrors.Error(ConvolutionErrorKind.FileNotFound, sourcePath, "The image file '{0}' does not exist.");
+        }
+    }
+
+    public static FileStream OpenSource(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw DecodeErrors.Error(ConvolutionErrorKind.FileNotFound, path, "The image file '{0}' does not exist.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw DecodeErrors.Error(ConvolutionErrorKind.ReadFailed, path, "'{0}' could not be read: " + e.Message, e);
+        }
+    }
+
+    public static (IImageInfo Info, IImageFormat Format) Identify(FileStream stream, string path, long maxPixels)
+    {
+        if (stream.Length == 0)
+        {
+            throw DecodeErrors.Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is empty (0 bytes), so it is not an image.");
+        }
+
+        IImageFormat? detected = null;
+        IImageInfo? info = DecodeErrors.Guard(path, () => Image.Identify(Contiguous, stream, out detected));
+        if (info is null || detected is null)
+        {
+            throw DecodeErrors.Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is not an image in a supported format (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA).");
+        }
+
+        if ((long)info.Width * info.Height > maxPixels)
+        {
+            throw new ConvolutionException(
+                ConvolutionErrorKind.ImageTooLarge,
+                path,
+                string.Format(CultureInfo.InvariantCulture, "'{0}' declares {1}x{2} pixels ({3:N0}), more than the limit of {4:N0} pixels per frame (-MaxPixels).", path, info.Width, info.Height, (long)info.Width * info.Height, maxPixels));
+        }
+
+        if (detected is JpegFormat && !DecodeErrors.Guard(path, () => JpegHasEndOfImage(stream)))
+        {
+            // ImageSharp fills a truncated scan with grey instead of failing; a JPEG whose last scan is
+            // not followed by its end-of-image marker is cut short, and its output would be silently wrong.
+            throw DecodeErrors.Error(ConvolutionErrorKind.CorruptImage, path, "'{0}' is a truncated JPEG: its image data ends before the end-of-image marker.");
+        }
+
+        return (info, detected);
+    }
+
+    // Inside entropy-coded data 0xFF is always followed by 0x00 or a restart marker, so the markers
+    // SOS (FF DA) and EOI (FF D9) can be found by a plain byte scan: a complete file has EOI after its last SOS.
+    private static bool JpegHasEndOfImage(Stream stream)
+    {
+        stream.Position = 0;
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            long lastScan = -1;
+            long lastEnd = -1;
+            long offset = 0;
+            bool previousWasFF = false;
+            int read;
+            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                for (int i = 0; i < read; i++)
+                {
+                    byte b = buffer[i];
+                    if (previousWasFF)
+                    {
+                        if (b == 0xDA)
+                        {
+                            lastScan = offset + i;
+                        }
+                        else if (b == 0xD9)
+                        {
+                            lastEnd = offset + i;
+                        }
+                    }
+
+                    previousWasFF = b == 0xFF;
+                }
+
+                offset += read;
+            }
+
+            return lastScan < 0 || lastEnd > lastScan;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // The pixel type is chosen from the header, before decoding, so the image is held once in its own depth.
+    public static SourceShape ShapeFromHeader(IImageInfo info, IImageFormat format)
+    {
+        if (format is PngFormat)
+        {
+            PngMetadata png = info.Metadata.GetPngMetadata();
+            int depth = png.BitDepth == PngBitDepth.Bit16 ? 16 : 8;
+            return png.ColorType switch
+            {
+                PngColorType.Grayscale => new SourceShape(png.HasTransparency ? PixelLayout.GrayAlpha : PixelLayout.Gray, depth, false),
+                PngColorType.GrayscaleWithAlpha => new SourceShape(PixelLayout.GrayAlpha, depth, false),
+                PngColorType.Rgb => new SourceShape(png.HasTransparency ? PixelLayout.Rgba : PixelLayout.Rgb, depth, false),
+                PngColorType.RgbWithAlpha => new SourceShape(PixelLayout.Rgba, depth, false),
+                _ => new SourceShape(PixelLayout.Rgba, 8, true),
+            };
+        }
+
+        if (format is JpegFormat)
+        {
+            return new SourceShape(info.Metadata.GetJpegMetadata().ColorType == JpegColorType.Luminance ? PixelLayout.Gray : PixelLayout.Rgb, 8, false);
+        }
+
+        // Other formats (GIF, BMP, TIFF, WebP, TGA) carry palettes and grey in ways the header does not tell
+        // apart: decode as RGBA, write alpha only when some pixel uses it, and grey when every pixel is neutral
+        // in a file of 16 bits per pixel or fewer.
+        int bits = info.PixelType.BitsPerPixel;
+        return new SourceShape(PixelLayout.Rgba, bits > 32 ? 16 : 8, AlphaOnlyIfUsed: true, GreyIfNeutral: bits <= 16);
+    }
+}
