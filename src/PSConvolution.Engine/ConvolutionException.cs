@@ -18,4 +18,7 @@ public sealed class ConvolutionException : Exception
 
     /// <summary>The file concerned, when there is one.</summary>
     public string? Path { get; }
+
+    /// <summary>The caller's limit of pixels per frame, when the image declares more than that.</summary>
+    public long? PixelLimit { get; init; }
 }

@@ -9,13 +9,42 @@ namespace PSConvolution.Commands;
 internal static class ErrorRecords
 {
     public static ErrorRecord From(ConvolutionException exception, object? target)
-        => new(exception, exception.Kind.ToString(), CategoryOf(exception.Kind), exception.Path ?? target);
+    {
+        var record = new ErrorRecord(exception, exception.Kind.ToString(), CategoryOf(exception.Kind), exception.Path ?? target);
+        string? hint = exception switch
+        {
+            { Kind: ConvolutionErrorKind.DestinationExists } => "Use -Force to overwrite it.",
+            { PixelLimit: not null } => "Raise -MaxPixels to allow it.",
+            _ => null,
+        };
+        if (hint is not null)
+        {
+            // The engine speaks of files and limits; the parameter that changes them is the cmdlet's to name.
+            record.ErrorDetails = new ErrorDetails(exception.Message + " " + hint);
+        }
+
+        return record;
+    }
 
     public static ErrorRecord From(ConvolutionErrorKind kind, string path, string message)
         => From(new ConvolutionException(kind, path, message), path);
 
     public static ErrorRecord InvalidKernel(InvalidKernelException exception, object? target)
-        => new(exception, "InvalidKernel", ErrorCategory.InvalidArgument, target);
+    {
+        var record = new ErrorRecord(exception, "InvalidKernel", ErrorCategory.InvalidArgument, target);
+        string? hint = exception switch
+        {
+            { CannotNormalize: true } => "Give -Divisor, or leave out -Normalize.",
+            { UnusedParameter: string name } => $"Leave out -{name}.",
+            _ => null,
+        };
+        if (hint is not null)
+        {
+            record.ErrorDetails = new ErrorDetails(exception.Message + " " + hint);
+        }
+
+        return record;
+    }
 
     public static ErrorRecord InvalidParameter(string errorId, string message, object? target)
         => new(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, target);

@@ -444,14 +444,8 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     // On a worker thread: the files running at once share the cores, so each image gets cores / running threads.
     private void Convert(FileJob job, CancellationToken token)
     {
-        ConvolutionRequest shared = request!;
         int threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, batch!.Running));
-        var perImage = new ConvolutionRequest(shared.Kernels, shared.Options with { MaxDegreeOfParallelism = threads })
-        {
-            Format = shared.Format,
-            Quality = shared.Quality,
-            MaxPixels = shared.MaxPixels,
-        };
+        ConvolutionRequest perImage = request!.WithParallelism(threads);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(job.Output)!);
         job.Report = ImageFileConvolver.Convert(job.Source, job.Output, perImage, overwrite: job.Overwrite, token);
     }

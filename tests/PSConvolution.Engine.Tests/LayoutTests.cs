@@ -38,6 +38,30 @@ public sealed class LayoutTests
     }
 
     [Fact]
+    public void EngineMessagesNameNoCmdletParameter()
+    {
+        // The engine has no PowerShell reference; a message that says "-Force" or "-{0}" speaks for a cmdlet.
+        var parameter = new Regex(@"(?<![\w}-])-(?:[A-Z][a-z]\w*|\{\d)");
+        var found = new List<string>();
+        foreach (string file in Directory.EnumerateFiles(EngineFolder(), "*.cs", SearchOption.AllDirectories).Where(IsSource))
+        {
+            string code = Regex.Replace(File.ReadAllText(file), @"//[^\n]*", string.Empty);
+            foreach (Match literal in Regex.Matches(code, @"\$?""(?:[^""\\\n]|\\.)*"""))
+            {
+                if (parameter.IsMatch(literal.Value))
+                {
+                    found.Add($"{Path.GetFileName(file)}: {literal.Value}");
+                }
+            }
+        }
+
+        Assert.True(found.Count == 0, string.Join(Environment.NewLine, found));
+        Assert.Matches(parameter, "\"Use -Force to overwrite it.\"");
+        Assert.Matches(parameter, "\"does not take -{1}.\"");
+        Assert.DoesNotMatch(parameter, "\"-1 0 1\"");
+    }
+
+    [Fact]
     public void TheCycleCheckFindsACycle()
     {
         var graph = new Dictionary<string, HashSet<string>>

@@ -78,6 +78,7 @@ Describe 'Invoke-ImageConvolution' {
             Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $errs | Should -HaveCount 1
             $errs[0].FullyQualifiedErrorId | Should -Be "DestinationExists,$CommandType"
+            $errs[0].ErrorDetails.Message | Should -BeLike '*already exists. Use -Force to overwrite it.'
             (Get-FileHash -LiteralPath $first.FullName).Hash | Should -Be $hash
             $again = Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -Force -Quality 50
             $again.FullName | Should -Be $first.FullName
@@ -162,6 +163,7 @@ Describe 'Invoke-ImageConvolution' {
             $errs | Should -HaveCount 1
             $errs[0].FullyQualifiedErrorId | Should -Be "ImageTooLarge,$CommandType"
             $errs[0].Exception.Message | Should -BeLike '*rocket.jpg*'
+            $errs[0].ErrorDetails.Message | Should -BeLike '*more than the limit of 270,000 pixels per frame. Raise -MaxPixels to allow it.'
         }
     }
 

@@ -92,9 +92,16 @@ Describe 'New-ConvolutionKernel' {
         @{ Case = 'an empty matrix'; Make = { New-ConvolutionKernel -Text ' ; ' }; Message = '*no weights*' }
         @{ Case = 'a zero-sum kernel with -Normalize'; Make = { New-ConvolutionKernel -Text '-1 0 1' -Normalize }; Message = '*sum to 0*' }
         @{ Case = 'an unknown name'; Make = { New-ConvolutionKernel -Name Blurry }; Message = '*not a built-in kernel*' }
-        @{ Case = 'a parameter the kernel does not take'; Make = { New-ConvolutionKernel -Name Box -Sigma 2 }; Message = '*does not take -Sigma*' }
+        @{ Case = 'a parameter the kernel does not take'; Make = { New-ConvolutionKernel -Name Box -Sigma 2 }; Message = '*does not take a sigma*' }
     ) {
         $Make | Should -Throw -ExpectedMessage $Message -ErrorId "InvalidKernel,$CommandType"
+    }
+
+    It 'adds the parameter to change to the message it shows' {
+        $e = { New-ConvolutionKernel -Name Box -Sigma 2 } | Should -Throw -PassThru
+        $e.ErrorDetails.Message | Should -BeLike '*does not take a sigma. Leave out -Sigma.'
+        $e = { New-ConvolutionKernel -Text '-1 0 1' -Normalize } | Should -Throw -PassThru
+        $e.ErrorDetails.Message | Should -BeLike '*cannot be normalised; give a divisor instead. Give -Divisor, or leave out -Normalize.'
     }
 
     It 'creates kernels that Invoke-ImageConvolution uses' {

@@ -114,5 +114,5 @@ internal static class AtomicFileWriter
 
     /// <summary>The error for an output that exists when overwriting was not asked for.</summary>
     internal static ConvolutionException DestinationExists(string path, Exception? inner)
-        => new(ConvolutionErrorKind.DestinationExists, path, $"The output file '{path}' already exists. Use -Force to overwrite it.", inner);
+        => new(ConvolutionErrorKind.DestinationExists, path, $"The output file '{path}' already exists.", inner);
 }

@@ -69,7 +69,7 @@ internal static class SourceProbe
             throw new ConvolutionException(
                 ConvolutionErrorKind.ImageTooLarge,
                 path,
-                string.Format(CultureInfo.InvariantCulture, "'{0}' declares {1}x{2} pixels ({3:N0}), more than the limit of {4:N0} pixels per frame (-MaxPixels).", path, info.Width, info.Height, (long)info.Width * info.Height, maxPixels));
+                string.Format(CultureInfo.InvariantCulture, "'{0}' declares {1}x{2} pixels ({3:N0}), more than the limit of {4:N0} pixels per frame.", path, info.Width, info.Height, (long)info.Width * info.Height, maxPixels)) { PixelLimit = maxPixels };
         }
 
         if (detected is JpegFormat && !DecodeErrors.Guard(path, () => JpegHasEndOfImage(stream)))

@@ -181,7 +181,7 @@ public sealed class ConvolutionKernel
                 double sum = matrices[i].Sum;
                 if (matrices[i].IsZeroSum)
                 {
-                    throw new InvalidKernelException("The kernel's weights sum to 0, so it cannot be normalised. Give -Divisor instead, or leave out -Normalize.");
+                    throw new InvalidKernelException("The kernel's weights sum to 0, so it cannot be normalised; give a divisor instead.") { CannotNormalize = true };
                 }
 
                 result[i] = matrices[i].Scale(1 / sum);

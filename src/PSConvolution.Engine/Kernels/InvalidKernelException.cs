@@ -10,4 +10,10 @@ public sealed class InvalidKernelException : ArgumentException
         : base(message)
     {
     }
+
+    /// <summary>True when the kernel was asked to be normalised and its weights sum to 0.</summary>
+    public bool CannotNormalize { get; init; }
+
+    /// <summary>The parameter of <see cref="KernelLibrary.Create"/> that the kernel does not take, when that is the problem.</summary>
+    public string? UnusedParameter { get; init; }
 }

@@ -335,7 +335,7 @@ public static class KernelLibrary
         string? offending = first is not null ? firstName : second is not null ? secondName : null;
         if (offending is not null)
         {
-            throw new InvalidKernelException(string.Format(CultureInfo.InvariantCulture, "The {0} kernel does not take -{1}.", family, offending));
+            throw new InvalidKernelException(string.Format(CultureInfo.InvariantCulture, "The {0} kernel does not take a {1}.", family, offending.ToLowerInvariant())) { UnusedParameter = offending };
         }
     }
 }
