@@ -19,11 +19,45 @@ public sealed class ConvolutionPropertyTests
         var random = new Random(seed);
         int kh = (random.Next(0, 8) * 2) + 1;
         int kw = random.Next(3) == 0 ? kh : (random.Next(0, 8) * 2) + 1;
-        KernelMatrix matrix = RandomMatrix(random, kw, kh, out int? anchorX, out int? anchorY);
+        KernelMatrix matrix = RandomMatrix(random, kw, kh, out _, out _);
 
         // Sizes include 1x1, single rows and columns, odd sizes and images smaller than the kernel.
         int width = random.Next(4) switch { 0 => 1, 1 => random.Next(1, 4), _ => random.Next(1, 24) };
         int height = random.Next(4) switch { 0 => 1, 1 => random.Next(1, 4), _ => random.Next(1, 24) };
+        CheckAgainstReference(seed, random, matrix, width, height);
+    }
+
+    public static IEnumerable<object[]> WideSeeds => Enumerable.Range(1, 60).Select(s => new object[] { s });
+
+    /// <summary>
+    /// Rows long enough for every SIMD block of every tier (the widest, AVX-512's, is 128 floats; the float path's
+    /// four-row blocks start at nine kernel rows) and fractional weights, so the float path is what runs: separable,
+    /// one matrix whole, and four rows at once, each against the reference and not only against another path.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(WideSeeds))]
+    public void MatchesReferenceOnRowsWideEnoughForEveryVectorBlock(int seed)
+    {
+        var random = new Random(seed);
+        int shape = seed % 3;
+        int kh = shape == 2 ? (random.Next(4, 8) * 2) + 1 : (random.Next(1, 4) * 2) + 1;
+        int kw = (random.Next(1, 4) * 2) + 1;
+        double Weight() => Math.Round((random.NextDouble() * 2) - 0.4, 4) + 0.0001;
+        double[] column = Enumerable.Range(0, kh).Select(_ => Weight()).ToArray();
+        double[] row = Enumerable.Range(0, kw).Select(_ => Weight()).ToArray();
+        double[][] weights = Enumerable.Range(0, kh)
+            .Select(i => Enumerable.Range(0, kw).Select(j => shape == 0 ? column[i] * row[j] : Weight()).ToArray())
+            .ToArray();
+        KernelMatrix matrix = KernelMatrix.Create(weights);
+
+        // 43-300 pixels of 1-4 channels: 43 to 1,200 floats a row, past 128 and its multiples with ragged tails.
+        int width = random.Next(43, 301);
+        int height = random.Next(kh <= 9 ? 4 : 9, 14);
+        CheckAgainstReference(seed, random, matrix, width, height);
+    }
+
+    private static void CheckAgainstReference(int seed, Random random, KernelMatrix matrix, int width, int height)
+    {
         var layout = (PixelLayout)random.Next(4);
         int bitDepth = random.Next(4) == 0 ? 16 : 8;
         var options = new ConvolutionOptions
@@ -46,8 +80,8 @@ public sealed class ConvolutionPropertyTests
 
         using PlanarImage image = TestImages.Random(random, width, height, layout, bitDepth);
         KernelMatrix applied = options.FlipKernel ? matrix.Rotate180() : matrix;
-        kw = matrix.Width;
-        kh = matrix.Height;
+        int kw = matrix.Width;
+        int kh = matrix.Height;
         bool tooSmall = options.Padding == PaddingMode.Valid && (width < kw || height < kh);
         if (tooSmall)
         {

@@ -180,16 +180,29 @@ Describe 'Invoke-ImageConvolution' {
         }
 
         It 'stops the rest cleanly with -ErrorAction Stop on the first bad file' {
-            Set-Content -LiteralPath (Join-Path $dir '0-bad.jpg') -Value 'not an image'
+            Set-Content -LiteralPath (Join-Path $dir 'm-bad.jpg') -Value 'not an image'
             foreach ($i in 1..6) { Copy-Item -LiteralPath (Join-Path $dir 'rocket.jpg') -Destination (Join-Path $dir "r$i.jpg") }
+            $inputs = @(Get-ChildItem -LiteralPath $dir -Filter *.jpg -File | Sort-Object Name)
+            $before = @($inputs | Where-Object Name -LT 'm-bad.jpg')
+            $before.Count | Should -BeGreaterThan 0
             $target = Join-Path $dir 'stopped'
-            { Get-ChildItem -LiteralPath $dir -Filter *.jpg | Sort-Object Name | Invoke-ImageConvolution -Kernel Gaussian5 -Destination $target -ThrottleLimit 1 -ErrorAction Stop } |
+            { $inputs | Invoke-ImageConvolution -Kernel Gaussian5 -Destination $target -ThrottleLimit 1 -ErrorAction Stop } |
                 Should -Throw -ErrorId "NotAnImage,$CommandType"
-            if (Test-Path $target) {
-                Get-ChildItem -LiteralPath $target -Force | Where-Object Name -Like '*.tmp' | Should -BeNullOrEmpty
-                @(Get-ChildItem -LiteralPath $target -Force).Count | Should -BeLessThan 9
-                Get-ChildItem -LiteralPath $target -Force | ForEach-Object { [SixLabors.ImageSharp.Image]::Identify($_.FullName).Width | Should -BeGreaterThan 0 }
+
+            # Outputs come in input order, so every file before the bad one was written, whole; the error stopped
+            # the rest, and whatever was under way then left no temporary file behind.
+            $written = @(Get-ChildItem -LiteralPath $target -Force -File)
+            foreach ($source in $before) {
+                $written.Name | Should -Contain $source.Name
             }
+
+            $written.Count | Should -BeLessThan ($inputs.Count - 1)
+            foreach ($file in $written) {
+                $bytes = [IO.File]::ReadAllBytes($file.FullName)
+                '{0:X2}{1:X2} {2:X2}{3:X2}' -f $bytes[0], $bytes[1], $bytes[-2], $bytes[-1] | Should -Be 'FFD8 FFD9' -Because "$($file.Name) is a whole JPEG"
+            }
+
+            @(Get-ChildItem -LiteralPath $dir -Recurse -Force -File | Where-Object Name -Like '*.tmp') | Should -HaveCount 0
         }
 
         It 'works in ForEach-Object -Parallel and in a thread job, several runspaces at once' {
