@@ -4,9 +4,10 @@
     Builds, tests and demonstrates the PSConvolution module.
 .DESCRIPTION
     Build (default): publishes the cmdlets and stages an importable module at out/PSConvolution.
-    Test: builds, runs the engine tests (xunit, also once with hardware intrinsics disabled) and the cmdlet
-    tests (Pester 5.7.1 from NuGet, in a child pwsh against the staged module), then prints one closing line
-    "N passed, M failed" and exits non-zero when anything failed.
+    Test: builds, runs the engine tests (xunit) three times, as the machine runs, without AVX-512 and without
+    hardware intrinsics, then the cmdlet tests (Pester 5.7.1 from NuGet, in a child pwsh against the staged
+    module), prints one closing line "N passed, M failed" (with "K skipped" when a test skipped itself) and exits
+    non-zero when anything failed.
     Demo: builds and runs the main job on samples/ into out/demo.
     Bench: builds and runs benchmarks/PSConvolution.Benchmarks (BenchmarkDotNet, in process) against OpenCV,
     libvips, ImageMagick and ImageSharp on a 12 MP photo, then the batch case (40 JPEGs through
@@ -140,7 +141,9 @@ $run = Invoke-Pester -Configuration $config
     $failed = ($suites | Measure-Object Failed -Sum).Sum
     $skipped = ($suites | Measure-Object Skipped -Sum).Sum
     if ($skipped -gt 0) {
-        # Only the remoting test skips itself, and only where no sshd is installed (CI installs one).
+        # Tests skip themselves only where the machine lacks what they need: sshd (remoting), ImageMagick (CMYK),
+        # the strict format readers (fidelity), a way to confine the process (file system faults), a second user
+        # or root (identity), or Unix (modes and links). .ci/run installs what it can.
         Write-Host "$passed passed, $failed failed, $skipped skipped"
     }
     else {

@@ -3,7 +3,7 @@ using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine;
 
-/// <summary>How kernels are applied to an image (CONTRACT section 1). Immutable; the defaults are the contract's defaults.</summary>
+/// <summary>How kernels are applied to an image (README, "What it computes"). Immutable; the defaults are the contract's defaults.</summary>
 public sealed record ConvolutionOptions
 {
     /// <summary>The contract's defaults.</summary>

@@ -10,7 +10,7 @@ using PSConvolution.Engine.Kernels;
 namespace PSConvolution.Engine.Convolution;
 
 /// <summary>
-/// Applies a chain of kernels to an image with the arithmetic of CONTRACT section 1. Every kernel but the last
+/// Applies a chain of kernels to an image with the arithmetic the README's "What it computes" sets out. Every kernel but the last
 /// runs with Same padding and stride 1; the last applies the options' padding and stride, so one call with a
 /// chain gives the same pixels as one call per kernel.
 /// </summary>

@@ -4,8 +4,8 @@ using System.Buffers;
 namespace PSConvolution.Engine.Convolution.Planning;
 
 /// <summary>
-/// A small ring of rows (floats, or 16-bit integers on the integer path) keyed by source row index, stored one after another in a single buffer, so each
-/// source row is converted (and, for separable kernels, filtered horizontally) once per band, and every tap of a
+/// A small ring of rows (floats, or 16-bit integers on the integer path) keyed by source row index, stored one after
+/// another in a single buffer, so each source row is converted (and, for separable kernels, filtered horizontally) once per band, and every tap of a
 /// 2-D kernel is an offset into one span. Oldest rows are evicted first; a miss only costs recomputation.
 /// </summary>
 internal sealed class RowCache<T> : IDisposable
@@ -23,7 +23,7 @@ internal sealed class RowCache<T> : IDisposable
         keys.AsSpan().Fill(int.MinValue);
     }
 
-    /// <summary>Floats per row.</summary>
+    /// <summary>Samples per row, of whatever type the path caches.</summary>
     public int RowLength { get; }
 
     /// <summary>Every row, one after another: slot s starts at s * <see cref="RowLength"/>.</summary>
