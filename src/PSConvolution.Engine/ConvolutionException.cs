@@ -21,4 +21,7 @@ public sealed class ConvolutionException : Exception
 
     /// <summary>The caller's limit of pixels per frame, when the image declares more than that.</summary>
     public long? PixelLimit { get; init; }
+
+    /// <summary>For a <see cref="ConvolutionErrorKind.DestinationCollision"/> with another output: the source that writes it.</summary>
+    public string? OtherSource { get; init; }
 }

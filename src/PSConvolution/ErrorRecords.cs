@@ -15,6 +15,9 @@ internal static class ErrorRecords
         {
             { Kind: ConvolutionErrorKind.DestinationExists } => "Use -Force to overwrite it.",
             { PixelLimit: not null } => "Raise -MaxPixels to allow it.",
+            { Kind: ConvolutionErrorKind.DestinationIsSource } => "Use -Suffix, -Destination, or -InPlace to replace it on purpose.",
+            { OtherSource: not null } => "Use -RelativeBasePath with -Destination to keep the sources' folders apart, or -Suffix.",
+            { Kind: ConvolutionErrorKind.NotUnderRelativeBasePath } => "Give a -RelativeBasePath that holds every source.",
             _ => null,
         };
         if (hint is not null)

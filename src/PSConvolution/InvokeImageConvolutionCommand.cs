@@ -27,18 +27,12 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
 
     private readonly CancellationTokenSource cancellation = new();
 
-    // Every input taken, and every output claimed with the input that claimed it: two inputs never write one
-    // output, an output never replaces an input of the same call, and a file this call writes is not read back.
-    // Inputs and outputs are kept as 128-bit keys; a claimed output keeps the path of its input, to name it in the
-    // collision error.
-    private readonly HashSet<PathKey> seen = new();
-    private readonly Dictionary<PathKey, string> claimed = new();
     private readonly Stopwatch watch = new();
     private OrderedBatch<FileJob>? batch;
     private ConvolutionRequest? request;
     private string? kernelNames;
-    private string? destinationFolder;
-    private string? relativeBase;
+    private OutputNaming? naming;
+    private OutputLedger? ledger;
     private int submitted;
     private int finished;
     private bool inputComplete;
@@ -207,6 +201,8 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
 
         kernelNames = string.Join(", ", Kernel.Select(k => k.Name));
 
+        string? destinationFolder = null;
+        string? relativeBase = null;
         if (Destination is not null)
         {
             destinationFolder = GetUnresolvedProviderPathFromPSPath(Destination);
@@ -230,6 +226,8 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             }
         }
 
+        naming = new OutputNaming(destinationFolder, relativeBase, Suffix, Format, InPlace, Kernel.Select(k => k.Name));
+        ledger = new OutputLedger(InPlace);
         watch.Start();
     }
 
@@ -324,25 +322,20 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     // later input is looked at, so which input keeps a contested name never depends on which worker is faster.
     private void Submit(string source)
     {
-        PathKey sourceKey = PathKey.Of(source);
-        if (claimed.TryGetValue(sourceKey, out string? writer))
+        switch (ledger!.TakeInput(source, out string? writer))
         {
-            WriteVerbose($"Skipping '{source}': it is the output of '{writer}' in this call.");
-            return;
-        }
-
-        if (!seen.Add(sourceKey))
-        {
-            return; // A file named twice is processed once.
+            case InputAdmission.OwnOutput:
+                WriteVerbose($"Skipping '{source}': it is the output of '{writer}' in this call.");
+                return;
+            case InputAdmission.Repeated:
+                return; // A file named twice is processed once.
         }
 
         FileJob job;
-        PathKey outputKey;
         try
         {
-            job = new FileJob(source, GetOutputPath(source));
-            outputKey = PathKey.Of(job.Output);
-            CheckOutput(job, outputKey);
+            job = new FileJob(source, naming!.OutputOf(source));
+            ledger.Claim(source, job.Output);
         }
         catch (ConvolutionException e)
         {
@@ -350,7 +343,6 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             return;
         }
 
-        claimed[outputKey] = source;
         string action = InPlace ? $"Replace with its convolution by {kernelNames}" : $"Write convolution of '{source}' by {kernelNames}";
         if (!ShouldProcess(job.Output, action))
         {
@@ -380,26 +372,6 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     private int MaxPending => 4 * ThrottleLimit;
 
     private OrderedBatch<FileJob> Batch => batch ??= new OrderedBatch<FileJob>(ThrottleLimit, Convert, cancellation.Token);
-
-    // Throws when the output would replace the source, another output of this call, or another input of it.
-    private void CheckOutput(FileJob job, PathKey outputKey)
-    {
-        string output = job.Output;
-        if (!InPlace && PathsEqual(ImageFileConvolver.WriteTarget(output), ImageFileConvolver.WriteTarget(job.Source)))
-        {
-            throw new ConvolutionException(ConvolutionErrorKind.DestinationIsSource, job.Source, $"The output for '{job.Source}' would replace the source file. Use -Suffix, -Destination, or -InPlace to replace it on purpose.");
-        }
-
-        if (claimed.TryGetValue(outputKey, out string? first))
-        {
-            throw new ConvolutionException(ConvolutionErrorKind.DestinationCollision, job.Source, $"'{job.Source}' would be written to '{output}', which '{first}' writes in this call, so it was not processed. Use -RelativeBasePath with -Destination to keep the sources' folders apart, or -Suffix.");
-        }
-
-        if (!InPlace && seen.Contains(outputKey))
-        {
-            throw new ConvolutionException(ConvolutionErrorKind.DestinationCollision, job.Source, $"'{job.Source}' would be written to '{output}', which is an input of this call, so it was not processed.");
-        }
-    }
 
     // Writes every finished job at the head of the queue; waits while more than untilPending are held.
     private void Drain(int untilPending)
@@ -549,38 +521,4 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
 
         return result;
     }
-
-    private string GetOutputPath(string source)
-    {
-        if (InPlace)
-        {
-            return source;
-        }
-
-        string folder = destinationFolder ?? System.IO.Path.GetDirectoryName(source)!;
-        if (relativeBase is not null)
-        {
-            // The source's folder below the base, recreated below -Destination.
-            string relative = System.IO.Path.GetRelativePath(relativeBase, System.IO.Path.GetDirectoryName(source)!);
-            if (relative == ".." || relative.StartsWith(".." + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal) || System.IO.Path.IsPathRooted(relative))
-            {
-                throw new ConvolutionException(ConvolutionErrorKind.NotUnderRelativeBasePath, source, $"'{source}' is not below -RelativeBasePath '{relativeBase}', so it has no place below -Destination.");
-            }
-
-            folder = relative == "." ? folder : System.IO.Path.Combine(folder, relative);
-        }
-
-        string suffix = Suffix ?? (destinationFolder is null ? "_" + string.Join("_", Kernel.Select(k => SafeName(k.Name))) : string.Empty);
-        string extension = Format == OutputFormat.Auto ? System.IO.Path.GetExtension(source) : ImageFormats.GetExtension(Format);
-        return System.IO.Path.Combine(folder, System.IO.Path.GetFileNameWithoutExtension(source) + suffix + extension);
-    }
-
-    private static string SafeName(string name)
-    {
-        char[] invalid = System.IO.Path.GetInvalidFileNameChars();
-        return new string(name.Where(c => !invalid.Contains(c) && !char.IsWhiteSpace(c) && c is not '[' and not ']' and not '*' and not '?').ToArray());
-    }
-
-    private static bool PathsEqual(string a, string b)
-        => PathKey.Comparer.Equals(System.IO.Path.GetFullPath(a), System.IO.Path.GetFullPath(b));
 }

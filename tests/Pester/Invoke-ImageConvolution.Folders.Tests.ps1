@@ -23,6 +23,7 @@ Describe 'Invoke-ImageConvolution with folders' {
             $collisions = @($errs | Where-Object FullyQualifiedErrorId -EQ "DestinationCollision,$CommandType")
             $collisions | Should -HaveCount 1
             $collisions[0].Exception.Message | Should -BeLike "*b?p.jpg*a?p.jpg*"
+            $collisions[0].ErrorDetails.Message | Should -BeLike '*so it was not processed. Use -RelativeBasePath with -Destination*'
             $collisions[0].TargetObject | Should -BeLike '*b?p.jpg'
             if ($Force) {
                 $written | Should -HaveCount 1

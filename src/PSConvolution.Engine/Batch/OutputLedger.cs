@@ -1,0 +1,64 @@
+using System.Collections.Generic;
+using System.IO;
+using PSConvolution.Engine.Imaging;
+
+namespace PSConvolution.Engine.Batch;
+
+/// <summary>
+/// Every input a batch has taken and every output it has claimed, with the input that claimed it, decided in input
+/// order as inputs arrive: two inputs never write one output (the first keeps it), an output never replaces an
+/// input of the same batch, and a file the batch writes is not read back. Paths are kept as 128-bit
+/// <see cref="PathKey"/>s; a claimed output keeps its input's path, to name it in the collision error.
+/// </summary>
+public sealed class OutputLedger
+{
+    private readonly HashSet<PathKey> inputs = new();
+    private readonly Dictionary<PathKey, string> outputs = new();
+    private readonly bool inPlace;
+
+    /// <summary>Creates an empty ledger; <paramref name="inPlace"/> when each output replaces its own source.</summary>
+    public OutputLedger(bool inPlace) => this.inPlace = inPlace;
+
+    /// <summary>Inputs taken so far.</summary>
+    public int InputCount => inputs.Count;
+
+    /// <summary>Takes an input (a full path), unless it was taken before or is an output of this batch.</summary>
+    /// <param name="source">The input.</param>
+    /// <param name="writer">For <see cref="InputAdmission.OwnOutput"/>, the input whose output it is.</param>
+    public InputAdmission TakeInput(string source, out string? writer)
+    {
+        PathKey key = PathKey.Of(source);
+        if (outputs.TryGetValue(key, out writer))
+        {
+            return InputAdmission.OwnOutput;
+        }
+
+        return inputs.Add(key) ? InputAdmission.Taken : InputAdmission.Repeated;
+    }
+
+    /// <summary>Claims <paramref name="output"/> for a taken <paramref name="source"/>.</summary>
+    /// <exception cref="ConvolutionException">
+    /// The output would replace its source (<see cref="ConvolutionErrorKind.DestinationIsSource"/>), another output of
+    /// the batch or another input of it (<see cref="ConvolutionErrorKind.DestinationCollision"/>); nothing is claimed.
+    /// </exception>
+    public void Claim(string source, string output)
+    {
+        PathKey key = PathKey.Of(output);
+        if (!inPlace && PathKey.Comparer.Equals(Path.GetFullPath(ImageFileConvolver.WriteTarget(output)), Path.GetFullPath(ImageFileConvolver.WriteTarget(source))))
+        {
+            throw new ConvolutionException(ConvolutionErrorKind.DestinationIsSource, source, $"The output for '{source}' would replace the source file.");
+        }
+
+        if (outputs.TryGetValue(key, out string? first))
+        {
+            throw new ConvolutionException(ConvolutionErrorKind.DestinationCollision, source, $"'{source}' would be written to '{output}', which '{first}' writes in this batch, so it was not processed.") { OtherSource = first };
+        }
+
+        if (!inPlace && inputs.Contains(key))
+        {
+            throw new ConvolutionException(ConvolutionErrorKind.DestinationCollision, source, $"'{source}' would be written to '{output}', which is an input of this batch, so it was not processed.");
+        }
+
+        outputs[key] = source;
+    }
+}

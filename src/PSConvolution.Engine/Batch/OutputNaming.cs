@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using PSConvolution.Engine.Imaging;
+
+namespace PSConvolution.Engine.Batch;
+
+/// <summary>
+/// Where a batch writes each source's result: beside the source with a suffix, in a destination folder (keeping
+/// the sources' folders below a base folder when one is given), or over the source itself.
+/// </summary>
+public sealed class OutputNaming
+{
+    private readonly string? destinationFolder;
+    private readonly string? relativeBase;
+    private readonly string suffix;
+    private readonly OutputFormat format;
+    private readonly bool inPlace;
+
+    /// <summary>Creates the naming rules of one batch.</summary>
+    /// <param name="destinationFolder">The folder outputs go to, or null for each source's own folder.</param>
+    /// <param name="relativeBase">With a destination folder: the folder whose layout below it is kept below the destination.</param>
+    /// <param name="suffix">Added to each name; null for the default (the kernel names beside the source, nothing in a destination folder).</param>
+    /// <param name="format">The output format, or Auto to keep each source's extension.</param>
+    /// <param name="inPlace">Each output replaces its source.</param>
+    /// <param name="kernelNames">The kernels' names, for the default suffix.</param>
+    public OutputNaming(string? destinationFolder, string? relativeBase, string? suffix, OutputFormat format, bool inPlace, IEnumerable<string> kernelNames)
+    {
+        ArgumentNullException.ThrowIfNull(kernelNames);
+        if (relativeBase is not null && destinationFolder is null)
+        {
+            throw new ArgumentException("A relative base folder needs a destination folder to recreate its layout in.", nameof(relativeBase));
+        }
+
+        this.destinationFolder = destinationFolder;
+        this.relativeBase = relativeBase is null ? null : Path.TrimEndingDirectorySeparator(relativeBase);
+        this.suffix = suffix ?? (destinationFolder is null ? "_" + string.Join("_", kernelNames.Select(SafeName)) : string.Empty);
+        this.format = format;
+        this.inPlace = inPlace;
+    }
+
+    /// <summary>The output path of <paramref name="source"/> (a full path).</summary>
+    /// <exception cref="ConvolutionException">The source is not below the relative base folder (<see cref="ConvolutionErrorKind.NotUnderRelativeBasePath"/>).</exception>
+    public string OutputOf(string source)
+    {
+        if (inPlace)
+        {
+            return source;
+        }
+
+        string sourceFolder = Path.GetDirectoryName(source)!;
+        string folder = destinationFolder ?? sourceFolder;
+        if (relativeBase is not null)
+        {
+            // The source's folder below the base, recreated below the destination.
+            string relative = Path.GetRelativePath(relativeBase, sourceFolder);
+            if (relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative))
+            {
+                throw new ConvolutionException(ConvolutionErrorKind.NotUnderRelativeBasePath, source, $"'{source}' is not below the base folder '{relativeBase}', so it has no place below the destination folder.");
+            }
+
+            folder = relative == "." ? folder : Path.Combine(folder, relative);
+        }
+
+        string extension = format == OutputFormat.Auto ? Path.GetExtension(source) : ImageFormats.GetExtension(format);
+        return Path.Combine(folder, Path.GetFileNameWithoutExtension(source) + suffix + extension);
+    }
+
+    // A kernel name as it may stand in a file name that PowerShell's -Path would not read as a wildcard.
+    private static string SafeName(string name)
+    {
+        char[] invalid = Path.GetInvalidFileNameChars();
+        return new string(name.Where(c => !invalid.Contains(c) && !char.IsWhiteSpace(c) && c is not '[' and not ']' and not '*' and not '?').ToArray());
+    }
+}

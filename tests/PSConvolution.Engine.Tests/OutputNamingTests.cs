@@ -1,0 +1,107 @@
+using System;
+using System.IO;
+using PSConvolution.Engine.Batch;
+using PSConvolution.Engine.Imaging;
+using Xunit;
+
+namespace PSConvolution.Engine.Tests;
+
+/// <summary>Where a batch writes each output, and what its ledger refuses.</summary>
+public sealed class OutputNamingTests : IDisposable
+{
+    private readonly string root = Path.Combine(Path.GetTempPath(), "psconv-naming-" + Guid.NewGuid().ToString("N"));
+
+    public OutputNamingTests()
+    {
+        Directory.CreateDirectory(Path.Combine(root, "a"));
+        Directory.CreateDirectory(Path.Combine(root, "b"));
+    }
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    [Fact]
+    public void BesideTheSourceTheKernelNamesAreTheSuffix()
+    {
+        var naming = new OutputNaming(null, null, null, OutputFormat.Auto, inPlace: false, new[] { "Gaussian5", "Unsharp Mask [2]" });
+        Assert.Equal(Path.Combine(root, "a", "p_Gaussian5_UnsharpMask2.jpg"), naming.OutputOf(Path.Combine(root, "a", "p.jpg")));
+    }
+
+    [Fact]
+    public void InADestinationTheNameIsKeptAndTheFormatSetsTheExtension()
+    {
+        string destination = Path.Combine(root, "out");
+        var naming = new OutputNaming(destination, null, null, OutputFormat.Png, inPlace: false, new[] { "Box3" });
+        Assert.Equal(Path.Combine(destination, "p.png"), naming.OutputOf(Path.Combine(root, "a", "p.jpg")));
+        var suffixed = new OutputNaming(destination, null, "-blur", OutputFormat.Auto, inPlace: false, new[] { "Box3" });
+        Assert.Equal(Path.Combine(destination, "p-blur.jpg"), suffixed.OutputOf(Path.Combine(root, "a", "p.jpg")));
+    }
+
+    [Fact]
+    public void ARelativeBaseKeepsTheSourcesFoldersAndRefusesSourcesOutsideIt()
+    {
+        string destination = Path.Combine(root, "out");
+        var naming = new OutputNaming(destination, root + Path.DirectorySeparatorChar, null, OutputFormat.Auto, inPlace: false, new[] { "Box3" });
+        Assert.Equal(Path.Combine(destination, "a", "p.jpg"), naming.OutputOf(Path.Combine(root, "a", "p.jpg")));
+        Assert.Equal(Path.Combine(destination, "p.jpg"), naming.OutputOf(Path.Combine(root, "p.jpg")));
+        var error = Assert.Throws<ConvolutionException>(() => naming.OutputOf(Path.Combine(Path.GetDirectoryName(root)!, "elsewhere", "p.jpg")));
+        Assert.Equal(ConvolutionErrorKind.NotUnderRelativeBasePath, error.Kind);
+        Assert.Throws<ArgumentException>(() => new OutputNaming(null, root, null, OutputFormat.Auto, inPlace: false, new[] { "Box3" }));
+    }
+
+    [Fact]
+    public void InPlaceTheOutputIsTheSource()
+    {
+        var naming = new OutputNaming(null, null, null, OutputFormat.Auto, inPlace: true, new[] { "Box3" });
+        string source = Path.Combine(root, "a", "p.jpg");
+        Assert.Equal(source, naming.OutputOf(source));
+        var ledger = new OutputLedger(inPlace: true);
+        Assert.Equal(InputAdmission.Taken, ledger.TakeInput(source, out _));
+        ledger.Claim(source, source);
+    }
+
+    [Fact]
+    public void TheFirstInputKeepsAContestedNameAndTheSecondIsRefusedNamingBoth()
+    {
+        string destination = Path.Combine(root, "out");
+        var naming = new OutputNaming(destination, null, null, OutputFormat.Auto, inPlace: false, new[] { "Box3" });
+        var ledger = new OutputLedger(inPlace: false);
+        string a = Path.Combine(root, "a", "p.jpg");
+        string b = Path.Combine(root, "b", "p.jpg");
+        Assert.Equal(InputAdmission.Taken, ledger.TakeInput(a, out _));
+        ledger.Claim(a, naming.OutputOf(a));
+        Assert.Equal(InputAdmission.Taken, ledger.TakeInput(b, out _));
+        var error = Assert.Throws<ConvolutionException>(() => ledger.Claim(b, naming.OutputOf(b)));
+        Assert.Equal(ConvolutionErrorKind.DestinationCollision, error.Kind);
+        Assert.Equal(a, error.OtherSource);
+        Assert.Contains(a, error.Message);
+        Assert.Contains(b, error.Message);
+    }
+
+    [Fact]
+    public void RepeatsAndOwnOutputsAreNotTakenAgain()
+    {
+        var naming = new OutputNaming(null, null, null, OutputFormat.Auto, inPlace: false, new[] { "Box3" });
+        var ledger = new OutputLedger(inPlace: false);
+        string a = Path.Combine(root, "a", "p.jpg");
+        Assert.Equal(InputAdmission.Taken, ledger.TakeInput(a, out _));
+        ledger.Claim(a, naming.OutputOf(a));
+        Assert.Equal(InputAdmission.Repeated, ledger.TakeInput(a, out _));
+        Assert.Equal(InputAdmission.OwnOutput, ledger.TakeInput(naming.OutputOf(a), out string? writer));
+        Assert.Equal(a, writer);
+        Assert.Equal(1, ledger.InputCount);
+    }
+
+    [Fact]
+    public void AnOutputMayNotReplaceItsSourceOrAnotherInput()
+    {
+        var ledger = new OutputLedger(inPlace: false);
+        string a = Path.Combine(root, "a", "p.jpg");
+        string b = Path.Combine(root, "a", "q.jpg");
+        ledger.TakeInput(a, out _);
+        Assert.Equal(ConvolutionErrorKind.DestinationIsSource, Assert.Throws<ConvolutionException>(() => ledger.Claim(a, a)).Kind);
+        ledger.TakeInput(b, out _);
+        ConvolutionException error = Assert.Throws<ConvolutionException>(() => ledger.Claim(b, a));
+        Assert.Equal(ConvolutionErrorKind.DestinationCollision, error.Kind);
+        Assert.Null(error.OtherSource);
+    }
+}
