@@ -1,0 +1,246 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using PSConvolution.Engine.Convolution.Planning;
+using PSConvolution.Engine.Convolution.Samples;
+using PSConvolution.Engine.Kernels;
+
+namespace PSConvolution.Engine.Convolution.Alpha;
+
+/// <summary>
+/// Which output pixels' windows hold more than one alpha value: per chunk of 64 output pixels one check where the
+/// window columns hold a single alpha in every row, else each pixel's own window minimum and maximum.
+/// </summary>
+internal static class AlphaWindows
+{
+    /// <summary>Output pixels whose windows are judged together: one check when their columns hold one alpha.</summary>
+    public const int Chunk = 64;
+
+    /// <summary>A chunk's columns hold more than one alpha value in a row.</summary>
+    public const int Mixed = -1;
+
+    // The padded columns that the windows of chunk k's output pixels cover.
+    private static (int Start, int Length) ChunkColumns(KernelSamplingMap columns, int k)
+    {
+        int first = k * Chunk;
+        int last = Math.Min(columns.OutputLength, first + Chunk) - 1;
+        int start = first * columns.Stride;
+        return (start, (last * columns.Stride) + columns.Taps - start);
+    }
+
+    // For each chunk, the one alpha value its columns hold in this row, or Mixed.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ChunkValues(ReadOnlySpan<byte> row, KernelSamplingMap columns, int chunks, Span<int> values)
+    {
+        for (int k = 0; k < chunks; k++)
+        {
+            (int start, int length) = ChunkColumns(columns, k);
+            ReadOnlySpan<byte> span = row.Slice(start, length);
+            values[k] = span.IndexOfAnyExcept(span[0]) < 0 ? span[0] : Mixed;
+        }
+    }
+
+    // Classifies one output row's windows chunk by chunk: a chunk whose columns hold one alpha value in every row
+    // of the window keeps the unweighted result (or, for alpha 0, the bias alone); otherwise each of its pixels is
+    // judged by the minimum and maximum alpha of its own window. Returns the number of edge pixels listed.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int ClassifyRow(in BlockRows block, KernelSamplingMap columns, Span<byte> dst, int n, in ConvolutionStep step, AlphaWeighting alpha, bool colouredInvisible, Span<int> edges, byte[] low, byte[] high)
+    {
+        byte invisible = EdgeRecompute.Quantize(alpha.Bias, step.Range == OutputRange.Absolute);
+        (uint keep, uint fill) = InvisiblePixels.Masks(n, step.Selected, invisible);
+        int count = 0;
+        for (int k = 0; k < block.Chunks; k++)
+        {
+            int value = block.ChunkValue(0, k);
+            for (int i = 1; i < block.Count && value != Mixed; i++)
+            {
+                value = block.ChunkValue(i, k) == value ? value : Mixed;
+            }
+
+            int first = k * Chunk;
+            int pixels = Math.Min(columns.OutputLength, first + Chunk) - first;
+            if (value != Mixed)
+            {
+                if (value == 0 && colouredInvisible)
+                {
+                    InvisiblePixels.Fill(dst.Slice(first * n, pixels * n), n, step.Selected, invisible, keep, fill);
+                }
+
+                continue;
+            }
+
+            // Each window's minimum and maximum: along the rows over the kernel's width, then down its height.
+            (int start, int length) = ChunkColumns(columns, k);
+            int span = length - columns.Taps + 1;
+            Span<byte> windowLow = low.AsSpan(0, span);
+            Span<byte> windowHigh = high.AsSpan(0, span);
+            Span<byte> rowLow = low.AsSpan(span, span);
+            Span<byte> rowHigh = high.AsSpan(span, span);
+            for (int i = 0; i < block.Count; i++)
+            {
+                MinMax(block.Row(i).Slice(start, length), columns.Taps, i == 0 ? windowLow : rowLow, i == 0 ? windowHigh : rowHigh);
+                if (i > 0)
+                {
+                    Combine(windowLow, windowHigh, rowLow, rowHigh);
+                }
+            }
+
+            for (int x = 0; x < pixels; x++)
+            {
+                int p = x * columns.Stride;
+                if (windowLow[p] != windowHigh[p])
+                {
+                    edges[count++] = first + x;
+                }
+                else if (windowHigh[p] == 0 && colouredInvisible)
+                {
+                    InvisiblePixels.Fill(dst.Slice((first + x) * n, n), n, step.Selected, invisible, keep, fill);
+                }
+            }
+        }
+
+        return count;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Combine(Span<byte> low, Span<byte> high, ReadOnlySpan<byte> rowLow, ReadOnlySpan<byte> rowHigh)
+    {
+        int x = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; x <= low.Length - Vector<byte>.Count; x += Vector<byte>.Count)
+            {
+                Vector.Min(new Vector<byte>(low.Slice(x)), new Vector<byte>(rowLow.Slice(x))).CopyTo(low.Slice(x));
+                Vector.Max(new Vector<byte>(high.Slice(x)), new Vector<byte>(rowHigh.Slice(x))).CopyTo(high.Slice(x));
+            }
+        }
+
+        for (; x < low.Length; x++)
+        {
+            low[x] = Math.Min(low[x], rowLow[x]);
+            high[x] = Math.Max(high[x], rowHigh[x]);
+        }
+    }
+
+    /// <summary>The alpha samples of one padded row (the border value outside the image).</summary>
+    /// <returns>True when some pixel of the row has alpha 0 and a colour other than 0.</returns>
+    public static bool PadAlpha(ReadOnlyMemory<byte> source, int width, int height, int channels, int row, KernelSamplingMap columns, byte border, Span<byte> padded)
+    {
+        if (row == height)
+        {
+            padded.Slice(0, columns.PaddedLength).Fill(border);
+            return false;
+        }
+
+        var alpha = new AlphaOfRuns(source.Slice(row * width * channels, width * channels), channels);
+        RowPadding.Fill(width, 1, columns, MemoryMarshal.CreateReadOnlySpan(ref border, 1), padded, ref alpha);
+        return alpha.ColouredInvisible;
+    }
+
+    // The last byte of every pixel: for RGBA the top byte of each little-endian 32-bit pixel, for grey and
+    // alpha the top byte of each 16-bit pixel, narrowed a vector at a time. Returns true when some pixel has
+    // alpha 0 and a colour other than 0 (its word lies strictly between 0 and the smallest word with alpha 1).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool ExtractAlpha(ReadOnlySpan<byte> pixels, int channels, Span<byte> alpha)
+    {
+        int x = 0;
+        bool coloured = false;
+        if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && channels == 4)
+        {
+            ReadOnlySpan<uint> words = MemoryMarshal.Cast<byte, uint>(pixels);
+            int n = Vector<uint>.Count;
+            var invisible = new Vector<uint>(0x00FFFFFFu);
+            Vector<uint> any = Vector<uint>.Zero;
+            for (; x <= alpha.Length - (4 * n); x += 4 * n)
+            {
+                var w0 = new Vector<uint>(words.Slice(x));
+                var w1 = new Vector<uint>(words.Slice(x + n));
+                var w2 = new Vector<uint>(words.Slice(x + (2 * n)));
+                var w3 = new Vector<uint>(words.Slice(x + (3 * n)));
+
+                // w - 1 <= 0x00FFFFFE exactly when 0 < w < 0x01000000 (0 - 1 wraps to the top).
+                any |= Vector.LessThanOrEqual(w0 - Vector<uint>.One, invisible - Vector<uint>.One) | Vector.LessThanOrEqual(w1 - Vector<uint>.One, invisible - Vector<uint>.One)
+                    | Vector.LessThanOrEqual(w2 - Vector<uint>.One, invisible - Vector<uint>.One) | Vector.LessThanOrEqual(w3 - Vector<uint>.One, invisible - Vector<uint>.One);
+                Vector<ushort> lo = Vector.Narrow(w0 >> 24, w1 >> 24);
+                Vector<ushort> hi = Vector.Narrow(w2 >> 24, w3 >> 24);
+                Vector.Narrow(lo, hi).CopyTo(alpha.Slice(x));
+            }
+
+            coloured = any != Vector<uint>.Zero;
+        }
+        else if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && channels == 2)
+        {
+            ReadOnlySpan<ushort> words = MemoryMarshal.Cast<byte, ushort>(pixels);
+            int n = Vector<ushort>.Count;
+            var invisible = new Vector<ushort>((ushort)0x00FF);
+            Vector<ushort> any = Vector<ushort>.Zero;
+            for (; x <= alpha.Length - (2 * n); x += 2 * n)
+            {
+                var w0 = new Vector<ushort>(words.Slice(x));
+                var w1 = new Vector<ushort>(words.Slice(x + n));
+                any |= Vector.LessThanOrEqual(w0 - Vector<ushort>.One, invisible - Vector<ushort>.One) | Vector.LessThanOrEqual(w1 - Vector<ushort>.One, invisible - Vector<ushort>.One);
+                Vector.Narrow(w0 >> 8, w1 >> 8).CopyTo(alpha.Slice(x));
+            }
+
+            coloured = any != Vector<ushort>.Zero;
+        }
+
+        for (; x < alpha.Length; x++)
+        {
+            ReadOnlySpan<byte> pixel = pixels.Slice(x * channels, channels);
+            alpha[x] = pixel[channels - 1];
+            if (pixel[channels - 1] == 0 && pixel.Slice(0, channels - 1).IndexOfAnyExcept((byte)0) >= 0)
+            {
+                coloured = true;
+            }
+        }
+
+        return coloured;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MinMax(ReadOnlySpan<byte> padded, int taps, Span<byte> low, Span<byte> high)
+    {
+        padded.Slice(0, low.Length).CopyTo(low);
+        padded.Slice(0, high.Length).CopyTo(high);
+        for (int j = 1; j < taps; j++)
+        {
+            ReadOnlySpan<byte> shifted = padded.Slice(j, low.Length);
+            int x = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; x <= low.Length - Vector<byte>.Count; x += Vector<byte>.Count)
+                {
+                    var s = new Vector<byte>(shifted.Slice(x));
+                    Vector.Min(new Vector<byte>(low.Slice(x)), s).CopyTo(low.Slice(x));
+                    Vector.Max(new Vector<byte>(high.Slice(x)), s).CopyTo(high.Slice(x));
+                }
+            }
+
+            for (; x < low.Length; x++)
+            {
+                low[x] = Math.Min(low[x], shifted[x]);
+                high[x] = Math.Max(high[x], shifted[x]);
+            }
+        }
+    }
+
+    /// <summary>The alpha samples of each run of a row, noting whether some pixel has alpha 0 and a colour other than 0.</summary>
+    private struct AlphaOfRuns : IPaddedRunSource<byte>
+    {
+        private readonly ReadOnlyMemory<byte> row;
+        private readonly int channels;
+
+        public AlphaOfRuns(ReadOnlyMemory<byte> row, int channels)
+        {
+            this.row = row;
+            this.channels = channels;
+            ColouredInvisible = false;
+        }
+
+        public bool ColouredInvisible { get; private set; }
+
+        public void Fill(int column, Span<byte> target) => ColouredInvisible |= ExtractAlpha(row.Span.Slice(column * channels, target.Length * channels), channels, target);
+    }
+}

@@ -1,0 +1,128 @@
+using System;
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using PSConvolution.Engine.Convolution.Planning;
+using PSConvolution.Engine.Convolution.Samples;
+using PSConvolution.Engine.Kernels;
+
+namespace PSConvolution.Engine.Convolution.Alpha;
+
+/// <summary>Edge pixels recomputed from the formulas in double precision: premultiplied sums over the window, divided by the alpha that divides.</summary>
+internal static class EdgeRecompute
+{
+    // Premultiplied sums over each edge pixel's window. A separable kernel sums each padded column of the window
+    // once for a run of nearby edge pixels, then the runs horizontally: kh + kw products a pixel instead of kh x kw.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void CorrectEdges(ReadOnlySpan<byte> source, int width, int height, int n, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, KernelTaps taps, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges)
+    {
+        // Where each kernel row starts in the source for this output row; -1 for the constant border row.
+        Span<int> rowStarts = stackalloc int[rows.Taps];
+        for (int i = 0; i < rows.Taps; i++)
+        {
+            int r = rows.Indices[(y * rows.Stride) + i];
+            rowStarts[i] = r == height ? -1 : r * width * n;
+        }
+
+        double border = step.BorderValue;
+        if (taps.Column is null || taps.Row is null)
+        {
+            foreach (int x in edges)
+            {
+                var sums = default(PremultipliedSums);
+                int p = x * columns.Stride;
+                for (int t = 0; t < taps.Count; t++)
+                {
+                    sums.Add(source, n, rowStarts[taps.Rows[t]], columns.Indices[p + taps.Columns[t]], width, border, taps.Weights[t]);
+                }
+
+                Finish(source, width, n, dst, step, alpha, rows, columns, y, x, sums);
+            }
+
+            return;
+        }
+
+        double[] column = taps.Column;
+        double[] row = taps.Row;
+        int kw = row.Length;
+        PremultipliedSums[] vertical = ArrayPool<PremultipliedSums>.Shared.Rent(columns.PaddedLength);
+        try
+        {
+            for (int e = 0; e < edges.Length;)
+            {
+                // A run of edge pixels close enough to share padded columns.
+                int last = e;
+                while (last + 1 < edges.Length && (edges[last + 1] - edges[last]) * columns.Stride < kw)
+                {
+                    last++;
+                }
+
+                int first = edges[e] * columns.Stride;
+                int end = (edges[last] * columns.Stride) + kw;
+                for (int p = first; p < end; p++)
+                {
+                    var sums = default(PremultipliedSums);
+                    int col = columns.Indices[p];
+                    for (int i = 0; i < column.Length; i++)
+                    {
+                        sums.Add(source, n, rowStarts[i], col, width, border, column[i]);
+                    }
+
+                    vertical[p] = sums;
+                }
+
+                for (int k = e; k <= last; k++)
+                {
+                    int x = edges[k];
+                    var sums = default(PremultipliedSums);
+                    for (int j = 0; j < kw; j++)
+                    {
+                        sums.Add(row[j], vertical[(x * columns.Stride) + j]);
+                    }
+
+                    Finish(source, width, n, dst, step, alpha, rows, columns, y, x, sums);
+                }
+
+                e = last + 1;
+            }
+        }
+        finally
+        {
+            ArrayPool<PremultipliedSums>.Shared.Return(vertical);
+        }
+    }
+
+    // Divides the premultiplied sums by the dividing alpha and writes the pixel.
+    private static void Finish(ReadOnlySpan<byte> source, int width, int n, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, KernelSamplingMap rows, KernelSamplingMap columns, int y, int x, in PremultipliedSums sums)
+    {
+        int a = n - 1;
+        bool absolute = step.Range == OutputRange.Absolute;
+        double bias = alpha.Bias;
+        double divisor = step.Divisors[0];
+        int centre = ((((y * rows.Stride) + rows.CentreOffset) * width) + ((x * columns.Stride) + columns.CentreOffset)) * n;
+        double convolvedAlpha = sums.Alpha / divisor;
+        double dividing = alpha.DivideByConvolvedAlpha ? convolvedAlpha : source[centre + a];
+        for (int c = 0; c < a; c++)
+        {
+            if (step.Selected[c])
+            {
+                double colour = dividing != 0 ? sums.Colour(c) / divisor / dividing : 0;
+                dst[(x * n) + c] = Quantize(colour + bias, absolute);
+            }
+        }
+
+        if (alpha.ConvolveAlpha)
+        {
+            dst[(x * n) + a] = Quantize(convolvedAlpha + bias, absolute);
+        }
+    }
+
+    public static byte Quantize(double v, bool absolute)
+    {
+        if (absolute)
+        {
+            v = Math.Abs(v);
+        }
+
+        return (byte)Math.Round(Math.Clamp(v, 0, 255), MidpointRounding.ToEven);
+    }
+}
