@@ -12,15 +12,7 @@ public sealed class KernelCategoryCompleter : IArgumentCompleter
 {
     /// <inheritdoc/>
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var pattern = new WildcardPattern((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-        foreach (IGrouping<string, ConvolutionKernel> category in KernelLibrary.All.GroupBy(k => k.Category).OrderBy(g => g.Key, System.StringComparer.Ordinal))
-        {
-            if (pattern.IsMatch(category.Key))
-            {
-                string kernels = string.Join(", ", category.Select(k => k.Name));
-                yield return new CompletionResult(category.Key, category.Key, CompletionResultType.ParameterValue, category.Key + ": " + kernels);
-            }
-        }
-    }
+        => Completions.Matching(
+            wordToComplete,
+            KernelLibrary.All.GroupBy(k => k.Category).OrderBy(g => g.Key, System.StringComparer.Ordinal).Select(g => (g.Key, g.Key + ": " + string.Join(", ", g.Select(k => k.Name)))));
 }

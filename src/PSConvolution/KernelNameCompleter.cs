@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using PSConvolution.Engine.Kernels;
@@ -12,25 +13,13 @@ public sealed class KernelNameCompleter : IArgumentCompleter
     /// <inheritdoc/>
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        string word = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        var pattern = new WildcardPattern(word + "*", WildcardOptions.IgnoreCase);
-        if (commandName is not null && commandName.EndsWith("New-ConvolutionKernel", System.StringComparison.OrdinalIgnoreCase))
+        bool families = commandName is not null && commandName.EndsWith("New-ConvolutionKernel", System.StringComparison.OrdinalIgnoreCase);
+        IEnumerable<(string, string)> candidates = KernelLibrary.All.Select(k => (k.Name, k.Size + " " + k.Category + ": " + k.Description));
+        if (families)
         {
-            foreach (string family in KernelLibrary.Families)
-            {
-                if (pattern.IsMatch(family))
-                {
-                    yield return new CompletionResult(family, family, CompletionResultType.ParameterValue, family + " (takes parameters)");
-                }
-            }
+            candidates = KernelLibrary.Families.Select(f => (f, f + " (takes parameters)")).Concat(candidates);
         }
 
-        foreach (ConvolutionKernel kernel in KernelLibrary.All)
-        {
-            if (pattern.IsMatch(kernel.Name))
-            {
-                yield return new CompletionResult(kernel.Name, kernel.Name, CompletionResultType.ParameterValue, kernel.Size + " " + kernel.Category + ": " + kernel.Description);
-            }
-        }
+        return Completions.Matching(wordToComplete, candidates);
     }
 }
