@@ -306,7 +306,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         // One warning per kind of loss for the whole call, not one per file.
         if (composited > 0)
         {
-            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had transparency, which JPEG cannot hold: it was composited over white. Use -Format Png or Tiff to keep it.", composited));
+            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had transparency, which JPEG and Netpbm cannot hold: it was composited over white. Use -Format Png or Tiff to keep it.", composited));
         }
 
         if (reduced > 0)

@@ -171,16 +171,30 @@ Describe 'Invoke-ImageConvolution converts what the format cannot hold, and says
 
 Describe 'Every written file passes a strict reader of its format' -Skip:(-not $haveReaders) {
     It 'writes a valid <Format> from a 16-bit RGBA PNG and from a JPEG with profiles' -ForEach @(
-        @{ Format = 'Png' }, @{ Format = 'Jpeg' }, @{ Format = 'Tiff' }, @{ Format = 'Webp' }, @{ Format = 'Bmp' }, @{ Format = 'Gif' }, @{ Format = 'Tga' }
+        @{ Format = 'Png' }, @{ Format = 'Jpeg' }, @{ Format = 'Tiff' }, @{ Format = 'Webp' }, @{ Format = 'Bmp' }, @{ Format = 'Gif' }, @{ Format = 'Tga' }, @{ Format = 'Pbm' }
     ) {
         $out = Join-Path $dir "strict-$Format"
         $files = Invoke-ImageConvolution -LiteralPath $deep.FullName, $profiled.FullName -Kernel Gaussian5 -Format $Format -Destination $out -WarningAction SilentlyContinue
         $grey = Invoke-ImageConvolution -LiteralPath $profiled.FullName -Kernel Sobel -Grayscale -Format $Format -Destination $out -Suffix _grey -WarningAction SilentlyContinue
         foreach ($file in @($files) + @($grey)) {
-            $ext = if ($Format -eq 'Jpeg') { '.jpg' } elseif ($Format -eq 'Tiff') { '.tif' } else { ".$($Format.ToLowerInvariant())" }
+            $ext = switch ($Format) { 'Jpeg' { '.jpg' } 'Tiff' { '.tif' } 'Pbm' { '.pnm' } default { ".$($Format.ToLowerInvariant())" } }
             $file.Extension | Should -Be $ext
             $check = Test-StrictRead $file.FullName
             $check.Ok | Should -BeTrue -Because "$($file.Name): $($check.Output)"
         }
+    }
+}
+
+Describe 'Netpbm as other programs write it' -Skip:(-not $haveReaders) {
+    It 'keeps a 16-bit PGM from ImageMagick sample for sample, and writes PPM for colour' {
+        $pgm = Join-Path $dir 'ramp16.pgm'
+        & convert -size 16x2 gradient:black-white -depth 16 $pgm
+        $LASTEXITCODE | Should -Be 0
+        $same = Invoke-ImageConvolution -LiteralPath $pgm -Kernel Identity -Destination (Join-Path $dir 'pnm')
+        $same.Extension | Should -Be '.pgm'
+        , [IO.File]::ReadAllBytes($same.FullName) | Should -Be (, [IO.File]::ReadAllBytes($pgm)) -Because 'binary 16-bit samples are most significant byte first, both ways'
+        $ppm = Invoke-ImageConvolution -LiteralPath $profiled.FullName -Kernel Gaussian3 -Format Pbm -Destination (Join-Path $dir 'pnm')
+        [Text.Encoding]::ASCII.GetString([IO.File]::ReadAllBytes($ppm.FullName), 0, 2) | Should -Be 'P6'
+        (& identify -format '%m %z %wx%h' $ppm.FullName) | Should -Be 'PPM 8 24x18'
     }
 }

@@ -20,7 +20,7 @@ internal static class DecodeErrors
         }
         catch (UnknownImageFormatException e)
         {
-            throw Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is not an image in a supported format (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA).", e);
+            throw Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is not an image in a supported format (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA, Netpbm).", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -30,8 +30,11 @@ internal static class DecodeErrors
         {
             throw Error(ConvolutionErrorKind.ImageTooLarge, path, "'{0}' is too large to decode in the memory available.", e);
         }
-        catch (Exception e) when (e is ImageFormatException or NotSupportedException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Whatever else a decoder throws on crafted or damaged data (ImageFormatException, but also
+            // IndexOutOfRange, NullReference or DivideByZero from inside it) says the file cannot be decoded; the
+            // inner exception keeps the decoder's own account.
             throw Error(ConvolutionErrorKind.CorruptImage, path, "'{0}' is damaged or truncated and could not be decoded: " + e.Message, e);
         }
     }

@@ -1,7 +1,10 @@
 using System;
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace PSConvolution.Engine.Imaging;
@@ -96,4 +99,35 @@ internal static class ImageContent
     private static TSample FromUInt64<TSample>(ulong value)
         where TSample : unmanaged
         => typeof(TSample) == typeof(byte) ? (TSample)(object)(byte)value : (TSample)(object)(ushort)value;
+
+    /// <summary>
+    /// ImageSharp 2.1.13 reads the 16-bit samples of binary PGM and PPM least significant byte first; the format
+    /// stores them most significant byte first (as ImageMagick and netpbm write them). Swaps them back in place.
+    /// </summary>
+    public static void FixNetpbmByteOrder<TPixel>(Image<TPixel> image, IImageFormat format)
+        where TPixel : unmanaged, IPixel<TPixel>
+    {
+        if (format is not PbmFormat)
+        {
+            return;
+        }
+
+        PbmMetadata pbm = image.Metadata.GetPbmMetadata();
+        if (pbm.Encoding != PbmEncoding.Binary || pbm.ComponentType != PbmComponentType.Short || Unsafe.SizeOf<TPixel>() % 2 != 0)
+        {
+            return;
+        }
+
+        foreach (ImageFrame<TPixel> frame in image.Frames)
+        {
+            frame.ProcessPixelRows(accessor =>
+            {
+                for (int y = 0; y < accessor.Height; y++)
+                {
+                    Span<ushort> samples = MemoryMarshal.Cast<TPixel, ushort>(accessor.GetRowSpan(y));
+                    BinaryPrimitives.ReverseEndianness(samples, samples);
+                }
+            });
+        }
+    }
 }

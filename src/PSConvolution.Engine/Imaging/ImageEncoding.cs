@@ -28,6 +28,12 @@ internal static class ImageEncoding
             case OutputFormat.Tiff:
                 TiffWriter.Write<TPixel, ushort>(output, image, layout);
                 break;
+            case OutputFormat.Pbm when bitDepth == 8:
+                NetpbmWriter.Write<TPixel, byte>(output, image, layout);
+                break;
+            case OutputFormat.Pbm:
+                NetpbmWriter.Write<TPixel, ushort>(output, image, layout);
+                break;
             case OutputFormat.Png:
                 image.Save(new InsertingStream(output, MetadataFidelity.PngIccOffset, MetadataFidelity.PngIccChunk(image.Metadata.IccProfile)), encoder!);
                 break;

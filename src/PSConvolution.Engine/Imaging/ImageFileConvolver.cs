@@ -54,9 +54,21 @@ public static class ImageFileConvolver
         }
 
         using FileStream stream = SourceProbe.OpenSource(sourcePath);
+        return Run(stream, sourcePath, request, write => AtomicFileWriter.Write(destinationPath, sourcePath, overwrite, write, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// The same path from an open stream to another: probe, pixel limit, decode, convolve, encode, with nothing
+    /// written to disk. <paramref name="name"/> stands for the file in messages. For fuzzing and tests.
+    /// </summary>
+    internal static ConversionReport Convert(Stream source, string name, Stream output, ConvolutionRequest request, CancellationToken cancellationToken = default)
+        => Run(source, name, request, write => write(output), cancellationToken);
+
+    private static ConversionReport Run(Stream stream, string sourcePath, ConvolutionRequest request, Action<Action<Stream>> write, CancellationToken cancellationToken)
+    {
         (IImageInfo info, IImageFormat sourceFormat) = SourceProbe.Identify(stream, sourcePath, request.MaxPixels);
         SourceShape shape = SourceProbe.ShapeFromHeader(info, sourceFormat) with { Width = info.Width, Height = info.Height };
-        var job = new FileConversion(stream, sourcePath, destinationPath, shape, sourceFormat, request, overwrite, cancellationToken);
+        var job = new FileConversion(stream, sourcePath, shape, sourceFormat, request, write, cancellationToken);
         return (shape.Layout, shape.BitDepth) switch
         {
             (PixelLayout.Gray, 8) => Process<L8>(job),
@@ -70,13 +82,13 @@ public static class ImageFileConvolver
         };
     }
 
-    /// <summary>One file's conversion, from an open and identified source to a destination path.</summary>
-    private sealed record FileConversion(FileStream Stream, string SourcePath, string DestinationPath, SourceShape Shape, IImageFormat SourceFormat, ConvolutionRequest Request, bool Overwrite, CancellationToken Cancellation);
+    /// <summary>One file's conversion, from an open and identified source to whatever <c>Write</c> encodes into.</summary>
+    private sealed record FileConversion(Stream Stream, string SourcePath, SourceShape Shape, IImageFormat SourceFormat, ConvolutionRequest Request, Action<Action<Stream>> Write, CancellationToken Cancellation);
 
     private static ConversionReport Process<TPixel>(FileConversion job)
         where TPixel : unmanaged, IPixel<TPixel>
     {
-        (FileStream stream, string sourcePath, string destinationPath, SourceShape shape, IImageFormat sourceFormat, ConvolutionRequest request, bool overwrite, CancellationToken cancellationToken) = job;
+        (Stream stream, string sourcePath, SourceShape shape, IImageFormat sourceFormat, ConvolutionRequest request, Action<Action<Stream>> write, CancellationToken cancellationToken) = job;
         stream.Position = 0;
         // Up to 512 MB of pixels, one contiguous buffer the engine reads in place; beyond, ImageSharp's own
         // split buffers, copied once into an array for the engine.
@@ -84,6 +96,7 @@ public static class ImageFileConvolver
         Configuration configuration = bytes <= ContiguousLimit ? SourceProbe.Contiguous : Configuration.Default;
         using Image<TPixel> image = DecodeErrors.Guard(sourcePath, () => Image.Load<TPixel>(configuration, stream));
         cancellationToken.ThrowIfCancellationRequested();
+        ImageContent.FixNetpbmByteOrder(image, sourceFormat);
 
         // Palette images and formats without colour metadata decode with alpha; it is written only when used.
         PixelLayout written = shape.Layout;
@@ -127,10 +140,10 @@ public static class ImageFileConvolver
             MetadataFidelity.UpdateExifSize(image);
         }
 
-        var report = new ConversionReport { DepthReduced = shape.BitDepth == 16 && format is not (OutputFormat.Png or OutputFormat.Tiff) };
-        if (format == OutputFormat.Jpeg && written is PixelLayout.Rgba or PixelLayout.GrayAlpha)
+        var report = new ConversionReport { DepthReduced = shape.BitDepth == 16 && format is not (OutputFormat.Png or OutputFormat.Tiff or OutputFormat.Pbm) };
+        if (format is OutputFormat.Jpeg or OutputFormat.Pbm && written is PixelLayout.Rgba or PixelLayout.GrayAlpha)
         {
-            // JPEG has no alpha: what was transparent is shown over white, as a viewer shows it on a page.
+            // JPEG and Netpbm have no alpha: what was transparent is shown over white, as a viewer shows it on a page.
             if (ImageContent.HasTransparency(image, shape.BitDepth))
             {
                 ImageContent.CompositeOverWhite(image, shape.BitDepth);
@@ -140,9 +153,9 @@ public static class ImageFileConvolver
             written = written == PixelLayout.Rgba ? PixelLayout.Rgb : PixelLayout.Gray;
         }
 
-        // TIFF has a writer of its own; every other format goes through ImageSharp's encoder.
-        IImageEncoder? encoder = format == OutputFormat.Tiff ? null : ImageEncoding.CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat);
-        AtomicFileWriter.Write(destinationPath, sourcePath, overwrite, output => ImageEncoding.Encode(image, format, written, shape.BitDepth, encoder, output), cancellationToken);
+        // TIFF and Netpbm have writers of their own; every other format goes through ImageSharp's encoder.
+        IImageEncoder? encoder = format is OutputFormat.Tiff or OutputFormat.Pbm ? null : ImageEncoding.CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat);
+        write(output => ImageEncoding.Encode(image, format, written, shape.BitDepth, encoder, output));
         return report;
     }
 }

@@ -4,6 +4,7 @@ using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Tga;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Webp;
@@ -23,6 +24,7 @@ public static class ImageFormats
         OutputFormat.Tiff => ".tif",
         OutputFormat.Webp => ".webp",
         OutputFormat.Tga => ".tga",
+        OutputFormat.Pbm => ".pnm",
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Auto has no extension of its own."),
     };
 
@@ -36,6 +38,7 @@ public static class ImageFormats
         TiffFormat => OutputFormat.Tiff,
         WebpFormat => OutputFormat.Webp,
         TgaFormat => OutputFormat.Tga,
+        PbmFormat => OutputFormat.Pbm,
         _ => OutputFormat.Png,
     };
 }

@@ -26,4 +26,7 @@ public enum OutputFormat
 
     /// <summary>Truevision TGA.</summary>
     Tga,
+
+    /// <summary>Netpbm, binary: PGM for grey, PPM for colour, 8 or 16 bits, no alpha (extension .pnm).</summary>
+    Pbm,
 }

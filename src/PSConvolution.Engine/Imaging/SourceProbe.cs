@@ -4,6 +4,7 @@ using System.IO;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Png;
 
 namespace PSConvolution.Engine.Imaging;
@@ -50,7 +51,7 @@ internal static class SourceProbe
         }
     }
 
-    public static (IImageInfo Info, IImageFormat Format) Identify(FileStream stream, string path, long maxPixels)
+    public static (IImageInfo Info, IImageFormat Format) Identify(Stream stream, string path, long maxPixels)
     {
         if (stream.Length == 0)
         {
@@ -61,7 +62,7 @@ internal static class SourceProbe
         IImageInfo? info = DecodeErrors.Guard(path, () => Image.Identify(Contiguous, stream, out detected));
         if (info is null || detected is null)
         {
-            throw DecodeErrors.Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is not an image in a supported format (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA).");
+            throw DecodeErrors.Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is not an image in a supported format (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA, Netpbm).");
         }
 
         if ((long)info.Width * info.Height > maxPixels)
@@ -146,6 +147,14 @@ internal static class SourceProbe
         if (format is JpegFormat)
         {
             return new SourceShape(info.Metadata.GetJpegMetadata().ColorType == JpegColorType.Luminance ? PixelLayout.Gray : PixelLayout.Rgb, 8, false);
+        }
+
+        if (format is PbmFormat)
+        {
+            // Netpbm says its kind in the header: black and white or grey (PBM, PGM), or colour (PPM), with samples
+            // of up to 8 or 16 bits; none has alpha.
+            PbmMetadata pbm = info.Metadata.GetPbmMetadata();
+            return new SourceShape(pbm.ColorType == PbmColorType.Rgb ? PixelLayout.Rgb : PixelLayout.Gray, pbm.ComponentType == PbmComponentType.Short ? 16 : 8, false);
         }
 
         // Other formats (GIF, BMP, TIFF, WebP, TGA) carry palettes and grey in ways the header does not tell

@@ -1,0 +1,69 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using PSConvolution.Engine.Imaging;
+using PSConvolution.Engine.Kernels;
+using Xunit;
+
+namespace PSConvolution.Engine.Tests;
+
+/// <summary>Every input the fuzzer found (tests/corpus/fuzz) gets the outcome recorded for it, through the fuzzer's own path.</summary>
+public sealed class FuzzRegressionTests
+{
+    public static IEnumerable<object[]> Cases()
+    {
+        string folder = CorpusFolder();
+        foreach (string line in File.ReadAllLines(Path.Combine(folder, "expected.tsv")).Where(l => l.Length > 0))
+        {
+            string[] parts = line.Split('\t');
+            yield return new object[] { parts[0], parts[1] };
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void GetsItsRecordedOutcome(string file, string expected)
+    {
+        var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Gaussian3") }, ConvolutionOptions.Default with { MaxDegreeOfParallelism = 1 }) { MaxPixels = 4_000_000 };
+        using FileStream source = File.OpenRead(Path.Combine(CorpusFolder(), file));
+        using var output = new MemoryStream();
+        string outcome;
+        try
+        {
+            ImageFileConvolver.Convert(source, file, output, request);
+            outcome = "ok";
+        }
+        catch (ConvolutionException e)
+        {
+            outcome = e.Kind.ToString();
+            Assert.Contains(file, e.Message);
+        }
+
+        Assert.Equal(expected, outcome);
+    }
+
+    [Fact]
+    public void EveryCorpusFileIsListed()
+    {
+        string folder = CorpusFolder();
+        var listed = Cases().Select(c => (string)c[0]).ToHashSet();
+        string[] files = Directory.GetFiles(folder).Select(Path.GetFileName).Where(n => n is not ("expected.tsv" or "README.md")).ToArray()!;
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.Contains(f, listed));
+    }
+
+    private static string CorpusFolder()
+    {
+        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            string candidate = Path.Combine(d.FullName, "tests", "corpus", "fuzz");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("tests/corpus/fuzz was not found above " + AppContext.BaseDirectory);
+    }
+}
