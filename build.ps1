@@ -17,19 +17,32 @@
     ready for Publish-PSResource or a file-share repository. Test builds the package too and installs it.
     Help: builds, then regenerates module/en-US/PSConvolution.dll-Help.xml from docs/help.psd1 and the
     cmdlets' parameter metadata, and stages it.
+    Fuzz: runs afl-fuzz on the module's per-file path for -Minutes per format family (-Format jpeg, png, ...);
+    needs Debian's afl++ and afl++-doc (dictionaries). Findings go to fuzz/findings.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Help', 'Bench', 'Package')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Help', 'Bench', 'Package', 'Fuzz')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release',
 
     # With -Task Bench: one warm-up and three iterations per case, and the slowest peer cases left out (about two and a half minutes).
-    [switch] $Quick
+    [switch] $Quick,
+
+    # With -Task Fuzz: minutes of afl-fuzz per format family.
+    [ValidateRange(1, 10080)]
+    [int] $Minutes = 30,
+
+    # With -Task Fuzz: the format families to fuzz, one after another (all of them by default).
+    [ValidateSet('jpeg', 'png', 'gif', 'bmp', 'tiff', 'tga', 'webp', 'pbm')]
+    [string[]] $Format = @('jpeg', 'png', 'gif', 'bmp', 'tiff', 'tga', 'webp', 'pbm'),
+
+    # With -Task Fuzz: reuse the instrumented build of an earlier run, so a second family can be fuzzed on another core at once.
+    [switch] $NoBuild
 )
 
 $ErrorActionPreference = 'Stop'
@@ -209,6 +222,49 @@ function Invoke-Bench {
     ConvertTo-Json -InputObject $results -Depth 3 | Set-Content (Join-Path $bench 'results.json')
 }
 
+# afl-fuzz (Debian's afl++) drives the module's per-file path (fuzz/PSConvolution.Fuzz) through SharpFuzz, with the
+# engine and ImageSharp instrumented. Findings go to fuzz/findings/<family> (ignored by git); a second run of a
+# family resumes where the first stopped. Each run's afl-fuzz summary is appended to fuzz/findings/runs.log.
+function Invoke-Fuzz {
+    if (-not (Get-Command afl-fuzz -ErrorAction Ignore)) { throw 'afl-fuzz is not installed: apt-get install afl++ afl++-doc' }
+    $bin = Join-Path $out 'fuzz/bin'
+    if (-not $NoBuild) {
+        if (Test-Path $bin) { Remove-Item $bin -Recurse -Force }
+        Invoke-Native dotnet @('publish', (Join-Path $root 'fuzz/PSConvolution.Fuzz/PSConvolution.Fuzz.csproj'), '-c', 'Release', '-o', $bin, '--nologo', '-v', 'quiet')
+        Invoke-Native dotnet @('tool', 'restore')
+        foreach ($assembly in 'PSConvolution.Engine.dll', 'SixLabors.ImageSharp.dll') {
+            Invoke-Native dotnet @('sharpfuzz', (Join-Path $bin $assembly))
+        }
+    }
+
+    $env:AFL_SKIP_BIN_CHECK = '1'             # the fork server is SharpFuzz's, inside dotnet
+    $env:AFL_SKIP_CPUFREQ = '1'
+    $env:AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES = '1'
+    $env:AFL_NO_UI = '1'
+    # The managed heap of the target is capped: an input under the pixel limit that needs more is a finding.
+    $env:DOTNET_GCHeapHardLimit = '0x40000000'
+    $dictionaries = '/usr/share/doc/afl++-doc/afl/dictionaries'
+    foreach ($family in $Format) {
+        $findings = Join-Path $root "fuzz/findings/$family"
+        $resume = Test-Path (Join-Path $findings 'default/fuzzer_stats')
+        $aflArgs = @('-i', $(if ($resume) { '-' } else { Join-Path $root "fuzz/seeds/$family" }), '-o', $findings, '-t', '10000', '-m', 'none', '-V', ($Minutes * 60))
+        $dictionary = Join-Path $dictionaries "$family.dict"
+        if (Test-Path $dictionary) { $aflArgs += @('-x', $dictionary) }
+        $aflArgs += @('--', 'dotnet', (Join-Path $bin 'PSConvolution.Fuzz.dll'))
+        New-Item -ItemType Directory -Path $findings -Force | Out-Null
+        $env:PSCONVOLUTION_FUZZ_NOTES = Join-Path $findings 'guarded.log'
+        Write-Host "Fuzzing $family for $Minutes minutes: afl-fuzz $($aflArgs -join ' ')"
+        & afl-fuzz @aflArgs | Select-Object -Last 25 | Out-File -Append (Join-Path $root 'fuzz/findings/runs.log')
+        $stats = Join-Path $findings 'default/fuzzer_stats'
+        if (Test-Path $stats) {
+            $pairs = @{}
+            foreach ($line in Get-Content $stats) { $key, $value = $line -split '\s*:\s*', 2; $pairs[$key] = $value }
+            "{0}: {1} executions, {2} paths, {3} crashes saved, {4} hangs saved, {5} s" -f $family, $pairs['execs_done'], $pairs['corpus_count'], $pairs['saved_crashes'], $pairs['saved_hangs'], $pairs['run_time'] |
+                Tee-Object -FilePath (Join-Path $root 'fuzz/findings/summary.log') -Append | Write-Host
+        }
+    }
+}
+
 function Invoke-Package {
     $package = Join-Path $out 'package'
     if (Test-Path $package) { Remove-Item $package -Recurse -Force }
@@ -232,13 +288,14 @@ function Invoke-Help {
 
 Push-Location $root
 try {
-    Invoke-Build
+    if (-not ($Task -eq 'Fuzz' -and $NoBuild)) { Invoke-Build }
     switch ($Task) {
         'Test' { Invoke-Package; Invoke-Test }
         'Package' { Invoke-Package }
         'Demo' { Invoke-Demo }
         'Help' { Invoke-Help }
         'Bench' { Invoke-Bench }
+        'Fuzz' { Invoke-Fuzz }
     }
 }
 finally {
