@@ -35,6 +35,12 @@ public static class FileTarget
         }
         catch (ConvolutionException e) when (!IsMemoryFailure(e))
         {
+            if (e.Kind == ConvolutionErrorKind.ImageTooLarge && e.PixelLimit is null && e.InnerException is not null)
+            {
+                // ImageSharp refusing an allocation for an image under the pixel limit: a clean error, but noted.
+                Note(e.InnerException);
+            }
+
             if (e.Kind == ConvolutionErrorKind.CorruptImage && e.InnerException is not null and not SixLabors.ImageSharp.ImageFormatException)
             {
                 // A decoder failing in a way it did not mean to: guarded by the module, so not a crash here, but
@@ -56,8 +62,10 @@ public static class FileTarget
             return;
         }
 
-        string frame = e.StackTrace?.Split('\n', 2)[0].Trim() ?? string.Empty;
-        File.AppendAllText(path, e.GetType().Name + "\t" + frame + Environment.NewLine);
+        // The decoder's own frame, not a throw helper's: the first that names a format.
+        string[] frames = (e.StackTrace ?? string.Empty).Split('\n');
+        string frame = Array.Find(frames, f => f.Contains(".Formats.", StringComparison.Ordinal)) ?? (frames.Length > 0 ? frames[0] : string.Empty);
+        File.AppendAllText(path, e.GetType().Name + "\t" + frame.Trim() + Environment.NewLine);
     }
 
     // Running out of memory on an image the pixel limit lets through is a finding, even though the module turns
