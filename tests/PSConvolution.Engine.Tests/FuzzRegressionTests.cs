@@ -29,6 +29,7 @@ public sealed class FuzzRegressionTests
         using FileStream source = File.OpenRead(Path.Combine(CorpusFolder(), file));
         using var output = new MemoryStream();
         string outcome;
+        long before = GC.GetAllocatedBytesForCurrentThread();
         try
         {
             ImageFileConvolver.Convert(source, file, output, request);
@@ -41,6 +42,10 @@ public sealed class FuzzRegressionTests
         }
 
         Assert.Equal(expected, outcome);
+
+        // A file of a few hundred bytes under a 4 MP limit has no business allocating more than the pixels need.
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 64L << 20, $"{file} made the path allocate {allocated:N0} bytes.");
     }
 
     [Fact]
