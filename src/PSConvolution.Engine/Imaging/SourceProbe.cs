@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.Globalization;
 using System.IO;
 using SixLabors.ImageSharp;
@@ -59,7 +58,7 @@ internal static class SourceProbe
             throw DecodeErrors.Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is empty (0 bytes), so it is not an image.");
         }
 
-        CheckBitmapOffset(stream, path);
+        HeaderChecks.Check(stream, path);
         IImageFormat? detected = null;
         IImageInfo? info = DecodeErrors.Guard(path, () => Image.Identify(Contiguous, stream, out detected));
         if (info is null || detected is null)
@@ -165,35 +164,4 @@ internal static class SourceProbe
         int bits = info.PixelType.BitsPerPixel;
         return new SourceShape(PixelLayout.Rgba, bits > 32 ? 16 : 8, AlphaOnlyIfUsed: true, GreyIfNeutral: bits <= 16);
     }
-
-    // ImageSharp 2.1.13 sizes a BMP's colour table by the pixel-data offset in its file header, before it knows the
-    // file is that long: a 53-byte file whose offset says 1.8 GB makes Identify allocate gigabytes (found by fuzzing).
-    // The pixel data starts inside the file or the file is damaged, so that offset is checked first.
-    private static void CheckBitmapOffset(Stream stream, string path)
-    {
-        Span<byte> header = stackalloc byte[14];
-        stream.Position = 0;
-        int read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-        stream.Position = 0;
-        if (read < header.Length || !IsBitmapMarker(header[0], header[1]))
-        {
-            return;
-        }
-
-        long offset = BinaryPrimitives.ReadUInt32LittleEndian(header.Slice(10));
-        if (offset > stream.Length)
-        {
-            throw DecodeErrors.Error(ConvolutionErrorKind.CorruptImage, path, string.Format(CultureInfo.InvariantCulture, "'{{0}}' is a damaged BMP: its header puts the pixel data at byte {0:N0}, past the end of the file ({1:N0} bytes).", offset, stream.Length));
-        }
-    }
-
-    // The two-letter markers a BMP-family file begins with: BM (Windows), and BA, CI, CP, IC, PT (OS/2).
-    private static bool IsBitmapMarker(byte first, byte second) => (char)first switch
-    {
-        'B' => second is (byte)'M' or (byte)'A',
-        'C' => second is (byte)'I' or (byte)'P',
-        'I' => second == (byte)'C',
-        'P' => second == (byte)'T',
-        _ => false,
-    };
 }

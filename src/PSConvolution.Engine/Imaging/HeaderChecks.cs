@@ -1,0 +1,159 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+
+namespace PSConvolution.Engine.Imaging;
+
+/// <summary>
+/// Header fields that ImageSharp 2.1.13 turns into allocations before it checks them against the file, found by
+/// fuzzing. A file whose header breaks its format in one of these ways is refused as <see cref="ConvolutionErrorKind.CorruptImage"/>
+/// before ImageSharp reads it, so a few dozen bytes cannot make the module allocate gigabytes.
+/// </summary>
+internal static class HeaderChecks
+{
+    /// <summary>Most TIFF directories (pages) looked at; a chain longer than this is left to the decoder.</summary>
+    private const int MaxDirectories = 1024;
+
+    public static void Check(Stream stream, string path)
+    {
+        Span<byte> header = stackalloc byte[16];
+        stream.Position = 0;
+        int read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        stream.Position = 0;
+        if (read >= 14 && IsBitmapMarker(header[0], header[1]))
+        {
+            CheckBitmapOffset(header, stream.Length, path);
+        }
+        else if (read >= 8 && (header[0], header[1]) is ((byte)'I', (byte)'I') or ((byte)'M', (byte)'M'))
+        {
+            try
+            {
+                CheckTiffPalettes(stream, header[0] == (byte)'I', path);
+            }
+            finally
+            {
+                stream.Position = 0;
+            }
+        }
+    }
+
+    // The colour table of a BMP is sized from the pixel-data offset in its file header, before ImageSharp knows the
+    // file is that long: 53 bytes whose offset says 1.8 GB made Identify allocate 1.3 GB. The pixel data starts
+    // inside the file, or the file is damaged.
+    private static void CheckBitmapOffset(ReadOnlySpan<byte> header, long length, string path)
+    {
+        long offset = BinaryPrimitives.ReadUInt32LittleEndian(header.Slice(10));
+        if (offset > length)
+        {
+            throw Damaged(path, "BMP", string.Format(CultureInfo.InvariantCulture, "its header puts the pixel data at byte {0:N0}, past the end of the file ({1:N0} bytes)", offset, length));
+        }
+    }
+
+    // The two-letter markers a BMP-family file begins with: BM (Windows), and BA, CI, CP, IC, PT (OS/2).
+    private static bool IsBitmapMarker(byte first, byte second) => (char)first switch
+    {
+        'B' => second is (byte)'M' or (byte)'A',
+        'C' => second is (byte)'I' or (byte)'P',
+        'I' => second == (byte)'C',
+        'P' => second == (byte)'T',
+        _ => false,
+    };
+
+    // A palette TIFF's colour table has 2^BitsPerSample entries, and ImageSharp allocates that many colours before it
+    // compares them with the ColorMap tag: 32 bits per sample in a 2 KB file ran out of a 1 GB heap. TIFF 6.0 says the
+    // ColorMap holds exactly 3 x 2^BitsPerSample values, which bounds the table by the file's own size; a palette
+    // directory that breaks that rule is damaged. Classic TIFF and BigTIFF, every directory of the chain.
+    private static void CheckTiffPalettes(Stream stream, bool little, string path)
+    {
+        var reader = new TiffReader(stream, little);
+        ushort magic = reader.U16(2);
+        bool big = magic == 43;
+        if (magic != 42 && !(big && reader.U16(4) == 8))
+        {
+            return;
+        }
+
+        long next = big ? (long)reader.U64(8) : reader.U32(4);
+        var visited = new HashSet<long>();
+        for (int page = 0; page < MaxDirectories && next > 0 && next < stream.Length && visited.Add(next); page++)
+        {
+            long count = big ? (long)reader.U64(next) : reader.U16(next);
+            int entrySize = big ? 20 : 12;
+            long first = next + (big ? 8 : 2);
+            if (count <= 0 || first + (count * entrySize) > stream.Length)
+            {
+                return;
+            }
+
+            int photometric = -1;
+            long bits = 1;
+            long colorMapCount = -1;
+            for (long e = 0; e < count; e++)
+            {
+                long at = first + (e * entrySize);
+                ushort tag = reader.U16(at);
+                ushort type = reader.U16(at + 2);
+                long values = big ? (long)reader.U64(at + 4) : reader.U32(at + 4);
+                long value = at + (big ? 12 : 8);
+                switch (tag)
+                {
+                    case 262:
+                        photometric = reader.U16(value);
+                        break;
+                    case 258 when type == 3 && values > 0:
+                        // The first sample's bits, stored in the entry when they fit, else at the offset it holds.
+                        long position = values * 2 <= (big ? 8 : 4) ? value : (big ? (long)reader.U64(value) : reader.U32(value));
+                        bits = position + 2 <= stream.Length ? reader.U16(position) : bits;
+                        break;
+                    case 320:
+                        colorMapCount = values;
+                        break;
+                }
+            }
+
+            if (photometric == 3 && (bits > 16 || colorMapCount != 3L << (int)bits))
+            {
+                throw Damaged(path, "TIFF", string.Format(CultureInfo.InvariantCulture, "a palette page of {0} bits per sample needs a colour map of {1:N0} values and has {2:N0}", bits, bits > 16 ? "3 x 2^" + bits.ToString(CultureInfo.InvariantCulture) : (3L << (int)bits).ToString("N0", CultureInfo.InvariantCulture), Math.Max(colorMapCount, 0)));
+            }
+
+            long pointer = first + (count * entrySize);
+            next = pointer + (big ? 8 : 4) <= stream.Length ? (big ? (long)reader.U64(pointer) : reader.U32(pointer)) : 0;
+        }
+    }
+
+    private static ConvolutionException Damaged(string path, string format, string what)
+        => new(ConvolutionErrorKind.CorruptImage, path, string.Format(CultureInfo.InvariantCulture, "'{0}' is a damaged {1}: {2}.", path, format, what));
+
+    /// <summary>Reads numbers at absolute positions of a TIFF stream in its byte order; past the end reads 0.</summary>
+    private sealed class TiffReader
+    {
+        private readonly Stream stream;
+        private readonly bool little;
+        private readonly byte[] buffer = new byte[8];
+
+        public TiffReader(Stream stream, bool little)
+        {
+            this.stream = stream;
+            this.little = little;
+        }
+
+        public ushort U16(long at) => Read(at, 2) ? (little ? BinaryPrimitives.ReadUInt16LittleEndian(buffer) : BinaryPrimitives.ReadUInt16BigEndian(buffer)) : (ushort)0;
+
+        public uint U32(long at) => Read(at, 4) ? (little ? BinaryPrimitives.ReadUInt32LittleEndian(buffer) : BinaryPrimitives.ReadUInt32BigEndian(buffer)) : 0;
+
+        public ulong U64(long at) => Read(at, 8) ? (little ? BinaryPrimitives.ReadUInt64LittleEndian(buffer) : BinaryPrimitives.ReadUInt64BigEndian(buffer)) : 0;
+
+        private bool Read(long at, int count)
+        {
+            if (at < 0 || at + count > stream.Length)
+            {
+                return false;
+            }
+
+            stream.Position = at;
+            return stream.ReadAtLeast(buffer.AsSpan(0, count), count, throwOnEndOfStream: false) == count;
+        }
+    }
+}
