@@ -20,9 +20,9 @@ public sealed class IntegerPathTests
     {
         ConvolutionKernel k = KernelLibrary.Get(name);
         var step = new ConvolutionStep(k.Matrices.ToArray(), k.Combination, new[] { (float)k.Divisor }, 0, 0, 255, OutputRange.Clamp, new[] { true });
-        Assert.Equal(expected, IntegerSeparableConvolver.TryPlan(step, out _));
+        Assert.Equal(expected, SeparableIntegerPath.TryPlan(step, out _));
         var biased = new ConvolutionStep(k.Matrices.ToArray(), k.Combination, new[] { (float)k.Divisor }, 3, 0, 255, OutputRange.Clamp, new[] { true });
-        Assert.False(IntegerSeparableConvolver.TryPlan(biased, out _));
+        Assert.False(SeparableIntegerPath.TryPlan(biased, out _));
     }
 
     [Theory]
@@ -39,9 +39,9 @@ public sealed class IntegerPathTests
     {
         ConvolutionKernel k = name == "Box7" ? KernelLibrary.Box(7) : KernelLibrary.Get(name);
         var step = new ConvolutionStep(k.Matrices.ToArray(), k.Combination, new[] { (float)k.Divisor }, (float)k.Bias, 0, 255, k.OutputRange, new[] { true });
-        Assert.Equal(expected, IntegerDirectConvolver.TryPlan(step, out _));
+        Assert.Equal(expected, DirectIntegerPath.TryPlan(step, out _));
         var sixteenBit = new ConvolutionStep(k.Matrices.ToArray(), k.Combination, new[] { (float)k.Divisor }, (float)k.Bias, 0, 65535, k.OutputRange, new[] { true });
-        Assert.False(IntegerDirectConvolver.TryPlan(sixteenBit, out _));
+        Assert.False(DirectIntegerPath.TryPlan(sixteenBit, out _));
     }
 
     [Theory]
@@ -133,7 +133,7 @@ public sealed class IntegerPathTests
         var matrix = KernelMatrix.Create(rows, random.Next(row.Length), random.Next(column.Length));
         var kernel = new ConvolutionKernel("Random", "Blur", "integer path", new[] { matrix }, divisor: 1 << (rowShift + columnShift));
         var step = new ConvolutionStep(new[] { matrix }, kernel.Combination, new[] { (float)kernel.Divisor }, 0, 0, 255, OutputRange.Clamp, new[] { true });
-        Assert.True(IntegerSeparableConvolver.TryPlan(step, out _), $"seed {seed}: [{matrix}] should take the separable integer path");
+        Assert.True(SeparableIntegerPath.TryPlan(step, out _), $"seed {seed}: [{matrix}] should take the separable integer path");
         ConvolutionKernel twin = FloatTwin(kernel);
 
         var layout = (PixelLayout)random.Next(4);
@@ -178,7 +178,7 @@ public sealed class IntegerPathTests
         int bias = random.Next(-40, 80);
         var kernel = new ConvolutionKernel("Runs", "Custom", "runs", new[] { matrix }, divisor: divisor, bias: bias, outputRange: random.Next(2) == 0 ? OutputRange.Clamp : OutputRange.Absolute);
         var step = new ConvolutionStep(new[] { matrix }, kernel.Combination, new[] { (float)divisor }, bias, 0, 255, kernel.OutputRange, new[] { true });
-        bool planned = IntegerDirectConvolver.TryPlan(step, out DirectIntegerPlan plan);
+        bool planned = DirectIntegerPath.TryPlan(step, out DirectIntegerPlan plan);
         int count = rows.Sum(r => r.Count(w => w != 0));
         bool wholeIsCheaper = !matrix.IsSeparable || count <= 2 * (kw + kh);
         Assert.Equal(wholeIsCheaper, planned);
@@ -241,7 +241,7 @@ public sealed class IntegerPathTests
         var step = new ConvolutionStep(new[] { matrix }, kernel.Combination, new[] { (float)divisor }, 0, 0, 255, OutputRange.Absolute, new[] { true });
         double wholeSum = rows.Sum(r => r.Sum(w => Math.Abs(w / unit)));
         bool fits = wholeSum * 255 <= (unit > 0 ? ushort.MaxValue : -short.MinValue);
-        Assert.Equal(fits && !matrix.IsSeparable, IntegerDirectConvolver.TryPlan(step, out _));
+        Assert.Equal(fits && !matrix.IsSeparable, DirectIntegerPath.TryPlan(step, out _));
 
         var layout = (PixelLayout)random.Next(4);
         using PlanarImage image = TestImages.Random(random, random.Next(1, 120), random.Next(1, 30), layout, 8);
@@ -302,7 +302,7 @@ public sealed class IntegerPathTests
     private static bool TakesAnIntegerPath(ConvolutionKernel kernel)
     {
         var step = new ConvolutionStep(kernel.Matrices.ToArray(), kernel.Combination, new[] { (float)kernel.Divisor }, (float)kernel.Bias, 0, 255, kernel.OutputRange, new[] { true });
-        return IntegerSeparableConvolver.TryPlan(step, out _) || IntegerDirectConvolver.TryPlan(step, out _);
+        return SeparableIntegerPath.TryPlan(step, out _) || DirectIntegerPath.TryPlan(step, out _);
     }
 
     private static double[] RandomFactor(Random random, int length, int sum)

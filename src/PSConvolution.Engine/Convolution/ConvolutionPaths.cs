@@ -20,7 +20,7 @@ internal static class ConvolutionPaths
         where T : unmanaged
     {
         var plan = new FloatPlan(step, rows, columns, channels) { Cancellation = parallel.CancellationToken };
-        SampleWidener<T, float> widen = FloatConvolver.Widener<T>(step, channels);
+        SampleWidener<T, float> widen = FloatPath.Widener<T>(step, channels);
         if (typeof(T) == typeof(byte) && !step.LinearLight)
         {
             ReadOnlyMemory<T> s = source;
@@ -42,27 +42,27 @@ internal static class ConvolutionPaths
                 }
                 else
                 {
-                    AlphaEdgeCorrection.Run(bytes, width, height, channels, output, step, alpha, rows, columns, parallel, integer, (start, end) => FloatConvolver.ConvolveBand(source, width, height, channels, destination, plan, widen, start, end));
+                    AlphaEdgeCorrection.Run(bytes, width, height, channels, output, step, alpha, rows, columns, parallel, integer, (start, end) => FloatPath.ConvolveBand(source, width, height, channels, destination, plan, widen, start, end));
                 }
 
                 return;
             }
         }
 
-        RowBands.Run(rows.OutputLength, parallel, (start, end) => FloatConvolver.ConvolveBand(source, width, height, channels, destination, plan, widen, start, end));
+        RowBands.Run(rows.OutputLength, parallel, (start, end) => FloatPath.ConvolveBand(source, width, height, channels, destination, plan, widen, start, end));
     }
 
     // Output rows [start, end) of the step on one of the exact integer paths, or null when neither takes it.
     private static Action<int, int, ParallelOptions>? IntegerRows(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, KernelSamplingMap rows, KernelSamplingMap columns)
     {
-        if (IntegerSeparableConvolver.TryPlan(step, out SeparableIntegerPlan separable))
+        if (SeparableIntegerPath.TryPlan(step, out SeparableIntegerPlan separable))
         {
-            return (start, end, parallel) => IntegerSeparableConvolver.Convolve(source, width, height, channels, destination, step, separable, rows, columns, parallel, start, end);
+            return (start, end, parallel) => SeparableIntegerPath.Convolve(source, width, height, channels, destination, step, separable, rows, columns, parallel, start, end);
         }
 
-        if (IntegerDirectConvolver.TryPlan(step, out DirectIntegerPlan direct))
+        if (DirectIntegerPath.TryPlan(step, out DirectIntegerPlan direct))
         {
-            return (start, end, parallel) => IntegerDirectConvolver.Convolve(source, width, height, channels, destination, step, direct, rows, columns, parallel, start, end);
+            return (start, end, parallel) => DirectIntegerPath.Convolve(source, width, height, channels, destination, step, direct, rows, columns, parallel, start, end);
         }
 
         return null;

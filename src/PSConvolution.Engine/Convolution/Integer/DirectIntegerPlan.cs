@@ -1,6 +1,6 @@
 namespace PSConvolution.Engine.Convolution.Integer;
 
-/// <summary>How <see cref="IntegerDirectConvolver"/> runs a step: the integer taps and how their sum is stored.</summary>
+/// <summary>How <see cref="DirectIntegerPath"/> runs a step: the integer taps and how their sum is stored.</summary>
 /// <param name="Weights">The taps' weights: the non-zero weights, or with <paramref name="Runs"/> +w and -w for each run.</param>
 /// <param name="TapRows">The kernel row each tap reads.</param>
 /// <param name="TapColumns">The pixel column each tap reads, from 0 to the kernel width (inclusive with <paramref name="Runs"/>).</param>

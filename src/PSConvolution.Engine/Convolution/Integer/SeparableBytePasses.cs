@@ -8,7 +8,7 @@ using PSConvolution.Engine.Convolution.Samples;
 
 namespace PSConvolution.Engine.Convolution.Integer;
 
-/// <summary>The two passes of <see cref="IntegerSeparableConvolver"/>: weighted column sums of stored bytes, then weighted row sums rounded to bytes.</summary>
+/// <summary>The two passes of <see cref="SeparableIntegerPath"/>: weighted column sums of stored bytes, then weighted row sums rounded to bytes.</summary>
 internal static class SeparableBytePasses
 {
     /// <summary>

@@ -8,7 +8,7 @@ using PSConvolution.Engine.Convolution.Samples;
 
 namespace PSConvolution.Engine.Convolution.Integer;
 
-/// <summary>Signed 16-bit sums of <see cref="IntegerDirectConvolver"/> rounded to bytes in integers, the bias and range applied.</summary>
+/// <summary>Signed 16-bit sums of <see cref="DirectIntegerPath"/> rounded to bytes in integers, the bias and range applied.</summary>
 internal static class SignedSumStore
 {
     // out = clamp(|round((v + bias * 2^shift) / 2^shift)|?, 0, 255): the bias joins the sum before rounding, as in

@@ -8,7 +8,7 @@ using PSConvolution.Engine.Convolution.Planning;
 
 namespace PSConvolution.Engine.Convolution.Integer;
 
-/// <summary>The multiply-add of <see cref="IntegerDirectConvolver"/>: every tap of a kernel over a row of 16-bit samples.</summary>
+/// <summary>The multiply-add of <see cref="DirectIntegerPath"/>: every tap of a kernel over a row of 16-bit samples.</summary>
 internal static class WordCorrelation
 {
     /// <summary>

@@ -18,7 +18,7 @@ namespace PSConvolution.Engine.Convolution.Integer;
 /// are all whole multiples of one step (a mask normalised in its weights, 0.2 or 1/149 each) are summed as those
 /// whole numbers and the store divides by the divisor over the step: the exact sum, rounded once.
 /// </summary>
-internal static class IntegerDirectConvolver
+internal static class DirectIntegerPath
 {
     public static bool TryPlan(in ConvolutionStep step, out DirectIntegerPlan plan)
     {

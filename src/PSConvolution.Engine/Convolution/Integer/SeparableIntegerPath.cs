@@ -15,7 +15,7 @@ namespace PSConvolution.Engine.Convolution.Integer;
 /// instead of 16 floats, and the result is the float path's to the bit: both compute the same integer sum, and
 /// division by a power of two is exact; rounding is to nearest with ties to even in both.
 /// </summary>
-internal static class IntegerSeparableConvolver
+internal static class SeparableIntegerPath
 {
     /// <summary>Checks whether a step can run on the integer path and prepares it.</summary>
     public static bool TryPlan(in ConvolutionStep step, out SeparableIntegerPlan plan)

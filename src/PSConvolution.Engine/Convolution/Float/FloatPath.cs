@@ -13,7 +13,7 @@ namespace PSConvolution.Engine.Convolution.Float;
 /// contiguous vectorised multiply-add. Rows stream through a small per-band <see cref="RowCache{T}"/>, so working
 /// memory is a few rows, not another image. Borders come entirely from the two <see cref="KernelSamplingMap"/>s.
 /// </summary>
-internal static class FloatConvolver
+internal static class FloatPath
 {
     /// <summary>The sample conversion a step's rows are padded with: plain, linearised from sRGB, or premultiplied.</summary>
     public static SampleWidener<T, float> Widener<T>(in ConvolutionStep step, int channels)
