@@ -262,6 +262,13 @@ function Invoke-Fuzz {
             "{0}: {1} executions, {2} paths, {3} crashes saved, {4} hangs saved, {5} s" -f $family, $pairs['execs_done'], $pairs['corpus_count'], $pairs['saved_crashes'], $pairs['saved_hangs'], $pairs['run_time'] |
                 Tee-Object -FilePath (Join-Path $root 'fuzz/findings/summary.log') -Append | Write-Host
         }
+
+        # The decoder failures the module guarded, by exception and throwing frame: what to report upstream.
+        if (Test-Path $env:PSCONVOLUTION_FUZZ_NOTES) {
+            Get-Content $env:PSCONVOLUTION_FUZZ_NOTES | Group-Object | Sort-Object Count -Descending | Select-Object -First 12 |
+                ForEach-Object { '  {0,9} {1}' -f $_.Count, ($_.Name -replace '\(.*$', '') } |
+                Tee-Object -FilePath (Join-Path $root 'fuzz/findings/summary.log') -Append | Write-Host
+        }
     }
 }
 
