@@ -44,4 +44,7 @@ public enum ConvolutionErrorKind
 
     /// <summary>The source is not below the base folder whose structure is kept under the destination.</summary>
     NotUnderRelativeBasePath,
+
+    /// <summary>The result is larger than the output format can hold (JPEG, GIF and TGA 65,535 pixels a side at most, WebP 16,383).</summary>
+    OutputTooLarge,
 }

@@ -18,6 +18,7 @@ internal static class ErrorRecords
             { Kind: ConvolutionErrorKind.DestinationIsSource } => "Use -Suffix, -Destination, or -InPlace to replace it on purpose.",
             { OtherSource: not null } => "Use -RelativeBasePath with -Destination to keep the sources' folders apart, or -Suffix.",
             { Kind: ConvolutionErrorKind.NotUnderRelativeBasePath } => "Give a -RelativeBasePath that holds every source.",
+            { Kind: ConvolutionErrorKind.OutputTooLarge } => "Use -Format Png or Tiff, which hold larger images.",
             _ => null,
         };
         if (hint is not null)
@@ -68,6 +69,7 @@ internal static class ErrorRecords
         ConvolutionErrorKind.ChannelNotInImage => ErrorCategory.InvalidArgument,
         ConvolutionErrorKind.DestinationCollision => ErrorCategory.ResourceExists,
         ConvolutionErrorKind.NotUnderRelativeBasePath => ErrorCategory.InvalidArgument,
+        ConvolutionErrorKind.OutputTooLarge => ErrorCategory.LimitsExceeded,
         _ => ErrorCategory.NotSpecified,
     };
 }

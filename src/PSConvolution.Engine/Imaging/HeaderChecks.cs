@@ -7,9 +7,10 @@ using System.IO;
 namespace PSConvolution.Engine.Imaging;
 
 /// <summary>
-/// Header fields that ImageSharp 2.1.13 turns into allocations before it checks them against the file, found by
-/// fuzzing. A file whose header breaks its format in one of these ways is refused as <see cref="ConvolutionErrorKind.CorruptImage"/>
-/// before ImageSharp reads it, so a few dozen bytes cannot make the module allocate gigabytes.
+/// Header fields that ImageSharp 2.1.13 turns into allocations or loops before it checks them against the file, found
+/// by fuzzing. A file whose header breaks its format in one of these ways is refused as
+/// <see cref="ConvolutionErrorKind.CorruptImage"/> before ImageSharp reads it, so a few dozen bytes cannot make the
+/// module allocate gigabytes or spin for good.
 /// </summary>
 internal static class HeaderChecks
 {
@@ -77,14 +78,23 @@ internal static class HeaderChecks
 
         long next = big ? (long)reader.U64(8) : reader.U32(4);
         var visited = new HashSet<long>();
-        for (int page = 0; page < MaxDirectories && next > 0 && next < stream.Length && visited.Add(next); page++)
+        for (int page = 0; page < MaxDirectories && next > 0 && next < stream.Length; page++)
         {
+            // ImageSharp 2.1.13 follows the directory chain without noticing a loop, and reads as many entries as a
+            // directory declares: a 17-byte BigTIFF whose directory claims 2^56 entries kept Identify busy for good.
+            if (!visited.Add(next))
+            {
+                throw Damaged(path, "TIFF", string.Format(CultureInfo.InvariantCulture, "its directories form a loop back to byte {0:N0}", next));
+            }
+
             long count = big ? (long)reader.U64(next) : reader.U16(next);
             int entrySize = big ? 20 : 12;
             long first = next + (big ? 8 : 2);
-            if (count <= 0 || first + (count * entrySize) > stream.Length)
+
+            // Compared by division: a BigTIFF count near 2^63 times the entry size would wrap past a product.
+            if (count <= 0 || count > (stream.Length - first) / entrySize)
             {
-                return;
+                throw Damaged(path, "TIFF", string.Format(CultureInfo.InvariantCulture, "the directory at byte {0:N0} declares {1:N0} entries, which the file ({2:N0} bytes) cannot hold", next, (ulong)count, stream.Length));
             }
 
             int photometric = -1;

@@ -62,7 +62,20 @@ public static class ImageFileConvolver
     /// written to disk. <paramref name="name"/> stands for the file in messages. For fuzzing and tests.
     /// </summary>
     internal static ConversionReport Convert(Stream source, string name, Stream output, ConvolutionRequest request, CancellationToken cancellationToken = default)
-        => Run(source, name, request, write => write(output), cancellationToken);
+        => Run(source, name, request, write => EncodeInto(output, name, write), cancellationToken);
+
+    // An encoder's refusal is a per-file error here as it is when AtomicFileWriter writes a file.
+    private static void EncodeInto(Stream output, string name, Action<Stream> write)
+    {
+        try
+        {
+            write(output);
+        }
+        catch (Exception e) when (e is ImageFormatException or NotSupportedException)
+        {
+            throw new ConvolutionException(ConvolutionErrorKind.WriteFailed, name, $"'{name}' could not be encoded: {e.Message}", e);
+        }
+    }
 
     private static ConversionReport Run(Stream stream, string sourcePath, ConvolutionRequest request, Action<Action<Stream>> write, CancellationToken cancellationToken)
     {
@@ -151,6 +164,13 @@ public static class ImageFileConvolver
             }
 
             written = written == PixelLayout.Rgba ? PixelLayout.Rgb : PixelLayout.Gray;
+        }
+
+        int maxSide = ImageFormats.MaxSide(format);
+        if (image.Width > maxSide || image.Height > maxSide)
+        {
+            // Found by fuzzing: a 1x65535 JPEG decodes, and ImageSharp's encoder then refuses to write it back.
+            throw new ConvolutionException(ConvolutionErrorKind.OutputTooLarge, sourcePath, string.Format(CultureInfo.InvariantCulture, "'{0}' would be written {1}x{2}, and {3} holds at most {4:N0} pixels a side.", sourcePath, image.Width, image.Height, format.ToString().ToUpperInvariant(), maxSide));
         }
 
         // TIFF and Netpbm have writers of their own; every other format goes through ImageSharp's encoder.

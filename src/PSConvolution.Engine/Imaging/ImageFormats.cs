@@ -28,6 +28,16 @@ public static class ImageFormats
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Auto has no extension of its own."),
     };
 
+    /// <summary>The most pixels a side that a format holds as the module writes it.</summary>
+    internal static int MaxSide(OutputFormat format) => format switch
+    {
+        // ImageSharp's JPEG encoder refuses 65,535 itself, one short of the format's limit.
+        OutputFormat.Jpeg => 65_534,
+        OutputFormat.Gif or OutputFormat.Tga => 65_535,
+        OutputFormat.Webp => 16_383,
+        _ => int.MaxValue,
+    };
+
     /// <summary>The format of a decoded file, as an <see cref="OutputFormat"/>.</summary>
     internal static OutputFormat FormatOf(IImageFormat format) => format switch
     {
