@@ -67,17 +67,5 @@ public sealed class FuzzRegressionTests
         Assert.All(files, f => Assert.Contains(f, listed));
     }
 
-    private static string CorpusFolder()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            string candidate = Path.Combine(d.FullName, "tests", "corpus", "fuzz");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("tests/corpus/fuzz was not found above " + AppContext.BaseDirectory);
-    }
+    private static string CorpusFolder() => RepositoryPaths.Find("tests", "corpus", "fuzz");
 }

@@ -156,17 +156,5 @@ public sealed class LayoutTests
         => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
         && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
 
-    private static string EngineFolder()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            string candidate = Path.Combine(d.FullName, "src", "PSConvolution.Engine");
-            if (File.Exists(Path.Combine(d.FullName, "PSConvolution.sln")) && Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("The repository's src/PSConvolution.Engine was not found above " + AppContext.BaseDirectory);
-    }
+    private static string EngineFolder() => RepositoryPaths.Find("src", "PSConvolution.Engine");
 }
