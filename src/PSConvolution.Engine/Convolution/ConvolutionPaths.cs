@@ -19,8 +19,6 @@ internal static class ConvolutionPaths
     public static void Convolve<T>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, in ConvolutionStep step, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel)
         where T : unmanaged
     {
-        var plan = new FloatPlan(step, rows, columns, channels) { Cancellation = parallel.CancellationToken };
-        SampleWidener<T, float> widen = FloatPath.Widener<T>(step, channels);
         if (typeof(T) == typeof(byte) && !step.LinearLight)
         {
             ReadOnlyMemory<T> s = source;
@@ -42,14 +40,23 @@ internal static class ConvolutionPaths
                 }
                 else
                 {
-                    AlphaEdgeCorrection.Run(bytes, width, height, channels, output, step, alpha, rows, columns, parallel, integer, (start, end) => FloatPath.ConvolveBand(source, width, height, channels, destination, plan, widen, start, end));
+                    AlphaEdgeCorrection.Run(bytes, width, height, channels, output, step, alpha, rows, columns, parallel, integer, FloatRows(source, width, height, channels, destination, step, rows, columns, parallel));
                 }
 
                 return;
             }
         }
 
-        RowBands.Run(rows.OutputLength, parallel, (start, end) => FloatPath.ConvolveBand(source, width, height, channels, destination, plan, widen, start, end));
+        RowBands.Run(rows.OutputLength, parallel, FloatRows(source, width, height, channels, destination, step, rows, columns, parallel));
+    }
+
+    // Output rows [start, end) of the step on the float path; its plan is built only for a step that may take it.
+    private static Action<int, int> FloatRows<T>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, in ConvolutionStep step, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel)
+        where T : unmanaged
+    {
+        var plan = new FloatPlan(step, rows, columns, channels) { Cancellation = parallel.CancellationToken };
+        SampleWidener<T, float> widen = FloatPath.Widener<T>(step, channels);
+        return (start, end) => FloatPath.ConvolveBand(source, width, height, channels, destination, plan, widen, start, end);
     }
 
     // Output rows [start, end) of the step on one of the exact integer paths, or null when neither takes it.
