@@ -45,6 +45,6 @@ public enum ConvolutionErrorKind
     /// <summary>The source is not below the base folder whose structure is kept under the destination.</summary>
     NotUnderRelativeBasePath,
 
-    /// <summary>The result is larger than the output format can hold (JPEG, GIF and TGA 65,535 pixels a side at most, WebP 16,383).</summary>
+    /// <summary>The result is larger than the output format can hold (JPEG 65,534 pixels a side as written here, GIF 65,535, TGA 32,767, WebP 16,383).</summary>
     OutputTooLarge,
 }

@@ -81,7 +81,18 @@ public static class ImageFileConvolver
     {
         (IImageInfo info, IImageFormat sourceFormat) = SourceProbe.Identify(stream, sourcePath, request.MaxPixels);
         SourceShape shape = SourceProbe.ShapeFromHeader(info, sourceFormat) with { Width = info.Width, Height = info.Height };
-        var job = new FileConversion(stream, sourcePath, shape, sourceFormat, request, write, cancellationToken);
+        OutputFormat format = request.Format != OutputFormat.Auto ? request.Format : ImageFormats.FormatOf(sourceFormat);
+
+        // Known from the header, so an image its output format cannot hold is refused before it is decoded (found
+        // by fuzzing: a 1x65535 JPEG decodes, and ImageSharp's encoder then refuses to write it back).
+        (int outWidth, int outHeight, _) = ImageConvolver.GetOutputShape(shape.Width, shape.Height, shape.Layout, request.Kernels, request.Options);
+        int maxSide = ImageFormats.MaxSide(format);
+        if (outWidth > maxSide || outHeight > maxSide)
+        {
+            throw new ConvolutionException(ConvolutionErrorKind.OutputTooLarge, sourcePath, string.Format(CultureInfo.InvariantCulture, "'{0}' would be written {1}x{2}, and {3} holds at most {4:N0} pixels a side.", sourcePath, outWidth, outHeight, format.ToString().ToUpperInvariant(), maxSide));
+        }
+
+        var job = new FileConversion(stream, sourcePath, shape, sourceFormat, format, request, write, cancellationToken);
         return (shape.Layout, shape.BitDepth) switch
         {
             (PixelLayout.Gray, 8) => Process<L8>(job),
@@ -96,12 +107,12 @@ public static class ImageFileConvolver
     }
 
     /// <summary>One file's conversion, from an open and identified source to whatever <c>Write</c> encodes into.</summary>
-    private sealed record FileConversion(Stream Stream, string SourcePath, SourceShape Shape, IImageFormat SourceFormat, ConvolutionRequest Request, Action<Action<Stream>> Write, CancellationToken Cancellation);
+    private sealed record FileConversion(Stream Stream, string SourcePath, SourceShape Shape, IImageFormat SourceFormat, OutputFormat Format, ConvolutionRequest Request, Action<Action<Stream>> Write, CancellationToken Cancellation);
 
     private static ConversionReport Process<TPixel>(FileConversion job)
         where TPixel : unmanaged, IPixel<TPixel>
     {
-        (Stream stream, string sourcePath, SourceShape shape, IImageFormat sourceFormat, ConvolutionRequest request, Action<Action<Stream>> write, CancellationToken cancellationToken) = job;
+        (Stream stream, string sourcePath, SourceShape shape, IImageFormat sourceFormat, OutputFormat format, ConvolutionRequest request, Action<Action<Stream>> write, CancellationToken cancellationToken) = job;
         stream.Position = 0;
         // Up to 512 MB of pixels, one contiguous buffer the engine reads in place; beyond, ImageSharp's own
         // split buffers, copied once into an array for the engine.
@@ -141,7 +152,6 @@ public static class ImageFileConvolver
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        OutputFormat format = request.Format != OutputFormat.Auto ? request.Format : ImageFormats.FormatOf(sourceFormat);
         if (request.Options.Grayscale)
         {
             written = written is PixelLayout.Rgba or PixelLayout.GrayAlpha ? PixelLayout.GrayAlpha : PixelLayout.Gray;
@@ -153,8 +163,8 @@ public static class ImageFileConvolver
             MetadataFidelity.UpdateExifSize(image);
         }
 
-        var report = new ConversionReport { DepthReduced = shape.BitDepth == 16 && format is not (OutputFormat.Png or OutputFormat.Tiff or OutputFormat.Pbm) };
-        if (format is OutputFormat.Jpeg or OutputFormat.Pbm && written is PixelLayout.Rgba or PixelLayout.GrayAlpha)
+        var report = new ConversionReport { DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format) };
+        if (!ImageFormats.HoldsAlpha(format) && written.HasAlpha())
         {
             // JPEG and Netpbm have no alpha: what was transparent is shown over white, as a viewer shows it on a page.
             if (ImageContent.HasTransparency(image, shape.BitDepth))
@@ -166,15 +176,8 @@ public static class ImageFileConvolver
             written = written == PixelLayout.Rgba ? PixelLayout.Rgb : PixelLayout.Gray;
         }
 
-        int maxSide = ImageFormats.MaxSide(format);
-        if (image.Width > maxSide || image.Height > maxSide)
-        {
-            // Found by fuzzing: a 1x65535 JPEG decodes, and ImageSharp's encoder then refuses to write it back.
-            throw new ConvolutionException(ConvolutionErrorKind.OutputTooLarge, sourcePath, string.Format(CultureInfo.InvariantCulture, "'{0}' would be written {1}x{2}, and {3} holds at most {4:N0} pixels a side.", sourcePath, image.Width, image.Height, format.ToString().ToUpperInvariant(), maxSide));
-        }
-
         // TIFF and Netpbm have writers of their own; every other format goes through ImageSharp's encoder.
-        IImageEncoder? encoder = format is OutputFormat.Tiff or OutputFormat.Pbm ? null : ImageEncoding.CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat);
+        IImageEncoder? encoder = ImageFormats.HasOwnWriter(format) ? null : ImageEncoding.CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat);
         write(output => ImageEncoding.Encode(image, format, written, shape.BitDepth, encoder, output));
         return report;
     }

@@ -28,12 +28,25 @@ public static class ImageFormats
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Auto has no extension of its own."),
     };
 
+    /// <summary>True when a format holds 16 bits per sample as the module writes it.</summary>
+    internal static bool HoldsSixteenBits(OutputFormat format) => format is OutputFormat.Png or OutputFormat.Tiff or OutputFormat.Pbm;
+
+    /// <summary>True when a format holds alpha; the others get transparency composited over white.</summary>
+    internal static bool HoldsAlpha(OutputFormat format) => format is not (OutputFormat.Jpeg or OutputFormat.Pbm);
+
+    /// <summary>True when the module writes a format with a writer of its own rather than ImageSharp's encoder.</summary>
+    internal static bool HasOwnWriter(OutputFormat format) => format is OutputFormat.Tiff or OutputFormat.Pbm;
+
     /// <summary>The most pixels a side that a format holds as the module writes it.</summary>
     internal static int MaxSide(OutputFormat format) => format switch
     {
         // ImageSharp's JPEG encoder refuses 65,535 itself, one short of the format's limit.
         OutputFormat.Jpeg => 65_534,
-        OutputFormat.Gif or OutputFormat.Tga => 65_535,
+        OutputFormat.Gif => 65_535,
+
+        // TGA's header holds 65,535, but ImageSharp 2.1.13 writes the size as a signed 16-bit value: 32,768 or more
+        // reads back negative.
+        OutputFormat.Tga => 32_767,
         OutputFormat.Webp => 16_383,
         _ => int.MaxValue,
     };
