@@ -44,7 +44,7 @@ public sealed class OutputLedger
     public void Claim(string source, string output)
     {
         PathKey key = PathKey.Of(output);
-        if (!inPlace && PathKey.Comparer.Equals(Path.GetFullPath(ImageFileConvolver.WriteTarget(output)), Path.GetFullPath(ImageFileConvolver.WriteTarget(source))))
+        if (!inPlace && PathKey.Comparer.Equals(WrittenFile(output), WrittenFile(source)))
         {
             throw new ConvolutionException(ConvolutionErrorKind.DestinationIsSource, source, $"The output for '{source}' would replace the source file.");
         }
@@ -60,5 +60,20 @@ public sealed class OutputLedger
         }
 
         outputs[key] = source;
+    }
+
+    // The file a write to the path lands in: a symbolic link's final target (so a link to the source counts as the
+    // source), else the full path itself, also when the link cannot be followed.
+    private static string WrittenFile(string path)
+    {
+        string full = Path.GetFullPath(path);
+        try
+        {
+            return AtomicFileWriter.FinalTarget(full);
+        }
+        catch (IOException)
+        {
+            return full;
+        }
     }
 }

@@ -19,19 +19,6 @@ public static class ImageFileConvolver
     /// <summary>Largest decoded image held in one contiguous buffer; settable so tests can cover the split-buffer path.</summary>
     internal static long ContiguousLimit { get; set; } = 512L * 1024 * 1024;
 
-    /// <summary>The file that writing to <paramref name="path"/> replaces: the final target of a symbolic link, else the path.</summary>
-    public static string WriteTarget(string path)
-    {
-        try
-        {
-            return AtomicFileWriter.FinalTarget(Path.GetFullPath(path));
-        }
-        catch (IOException)
-        {
-            return path;
-        }
-    }
-
     /// <summary>Convolves one file into <paramref name="destinationPath"/>.</summary>
     /// <param name="sourcePath">The image to read; never modified unless it is also the destination.</param>
     /// <param name="destinationPath">The file to write; its folder must exist.</param>
