@@ -277,7 +277,7 @@ public sealed class IntegerPathTests
             int n = length - (length % channels);
             ushort[] source = Enumerable.Range(0, n).Select(_ => (ushort)random.Next(256 * 64)).ToArray();
             var sums = new ushort[n + channels];
-            RunningSums.RunningSum<ushort>(source, sums, channels);
+            RunningSums.RunningSum(source, sums, channels);
             var expected = new int[n + channels];
             for (int k = 0; k < n; k++)
             {

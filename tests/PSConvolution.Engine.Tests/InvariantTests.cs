@@ -130,7 +130,7 @@ public sealed class InvariantTests
         Assert.All(embossed.GetChannel(0).ToArray(), v => Assert.Equal(128 * 257, v));
         var constant = new ConvolutionOptions { BorderMode = BorderMode.Constant, BorderValue = 255 };
         using PlanarImage edge = PlanarConvolution.Convolve(image, new[] { KernelLibrary.Get("Box3") }, constant);
-        Assert.Equal(MathF.Round(65535f * 5 / 9), edge.GetChannel(0)[0]);
+        Assert.Equal(Math.Round(65535.0 * 5 / 9), edge.GetChannel(0)[0]);
     }
 
     [Fact]
@@ -209,6 +209,11 @@ public sealed class InvariantTests
     [Fact]
     public void TheInstructionSetsAreTheOnesTheRunAskedFor()
     {
+#if NETFRAMEWORK
+        // Mono (the net472 run) has no such knobs: a run that asks for a tier through them is set up wrongly.
+        Assert.Null(Environment.GetEnvironmentVariable("DOTNET_EnableHWIntrinsic"));
+        Assert.Null(Environment.GetEnvironmentVariable("DOTNET_EnableAVX512"));
+#else
         bool noAvx512 = Environment.GetEnvironmentVariable("DOTNET_EnableAVX512") == "0" || Environment.GetEnvironmentVariable("DOTNET_EnableAVX512F") == "0";
         if (Environment.GetEnvironmentVariable("DOTNET_EnableHWIntrinsic") == "0")
         {
@@ -225,6 +230,7 @@ public sealed class InvariantTests
             Assert.False(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated);
             Assert.False(System.Runtime.Intrinsics.X86.Avx512BW.IsSupported);
         }
+#endif
     }
 
     // Tall kernels compute four output rows per pass; every lane must get the same sum as the one-row loop gives it.

@@ -288,7 +288,7 @@ public static class ImageConvolver
             float b = SampleConversion.ToFloat(source[(i * inChannels) + 2]);
 
             // Rounded to the channel's levels, so the result equals convolving the grey image a user would save.
-            float l = MathF.Round((LumaRed * r) + (LumaGreen * g) + (LumaBlue * b), MidpointRounding.ToEven);
+            float l = (float)Math.Round((LumaRed * r) + (LumaGreen * g) + (LumaBlue * b), MidpointRounding.ToEven);
             destination[i * outChannels] = FromFloat<T>(l);
             if (outChannels == 2)
             {

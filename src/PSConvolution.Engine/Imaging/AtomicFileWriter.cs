@@ -10,7 +10,7 @@ namespace PSConvolution.Engine.Imaging;
 /// over the old file's owner and mode and is renamed over it. A symbolic link stays a link: its target is
 /// rewritten.
 /// </summary>
-internal static class AtomicFileWriter
+internal static partial class AtomicFileWriter
 {
     /// <summary>Writes <paramref name="destinationPath"/> through <paramref name="write"/>.</summary>
     /// <param name="destinationPath">The file to write (full path); its folder must exist.</param>
@@ -32,15 +32,9 @@ internal static class AtomicFileWriter
         FileIdentity? template = replaced ?? (modeSource is null ? null : FileIdentity.Of(modeSource));
         string folder = Path.GetDirectoryName(target)!;
         string temporary = Path.Combine(folder, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 16 };
-        if (!OperatingSystem.IsWindows() && template is FileIdentity t)
-        {
-            options.UnixCreateMode = t.ReadWriteMode;
-        }
-
         try
         {
-            using (var stream = new FileStream(temporary, options))
+            using (FileStream stream = CreateTemporary(temporary, template))
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);
@@ -60,7 +54,7 @@ internal static class AtomicFileWriter
             }
             else
             {
-                File.Move(temporary, target, overwrite);
+                MoveOver(temporary, target, overwrite);
             }
         }
         catch (Exception e)
@@ -83,19 +77,6 @@ internal static class AtomicFileWriter
 
             throw;
         }
-    }
-
-    /// <summary>The file a write to <paramref name="path"/> lands in: the final target of a symbolic link, else the path itself.</summary>
-    public static string FinalTarget(string path)
-    {
-        var info = new FileInfo(path);
-        if (info.LinkTarget is null)
-        {
-            return path;
-        }
-
-        FileSystemInfo? final = info.ResolveLinkTarget(returnFinalTarget: true);
-        return final?.FullName ?? path;
     }
 
     private static void TryDelete(string path)

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace PSConvolution.Engine.Imaging;
 
@@ -103,12 +104,19 @@ internal readonly struct FileIdentity
         return (*(uint*)(buffer + userOffset), *(uint*)(buffer + groupOffset));
     }
 
+    // Paths go to libc as null-terminated UTF-8 bytes (netstandard2.0 has no UTF-8 string marshalling).
+    private static byte[] NativePath(string path) => Encoding.UTF8.GetBytes(path + "\0");
+
     private static class NativeMethods
     {
-        [DllImport("libc", SetLastError = true)]
-        public static extern int chown([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint owner, uint group);
+        [DllImport("libc", EntryPoint = "chown", SetLastError = true)]
+        private static extern int ChownBytes(byte[] path, uint owner, uint group);
 
-        [DllImport("libc", SetLastError = true)]
-        public static extern unsafe int stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte* buffer);
+        [DllImport("libc", EntryPoint = "stat", SetLastError = true)]
+        private static extern unsafe int StatBytes(byte[] path, byte* buffer);
+
+        public static int chown(string path, uint owner, uint group) => ChownBytes(NativePath(path), owner, group);
+
+        public static unsafe int stat(string path, byte* buffer) => StatBytes(NativePath(path), buffer);
     }
 }

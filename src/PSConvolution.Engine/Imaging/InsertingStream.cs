@@ -36,32 +36,25 @@ internal sealed class InsertingStream : Stream
         set => throw new NotSupportedException();
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override void Write(ReadOnlySpan<byte> buffer)
+    public override void Write(byte[] buffer, int offset, int count)
     {
-        if (insert is not null && written + buffer.Length >= offset)
+        if (insert is not null && written + count >= this.offset)
         {
-            int before = (int)(offset - written);
-            inner.Write(buffer.Slice(0, before));
-            inner.Write(insert);
+            int before = (int)(this.offset - written);
+            inner.Write(buffer, offset, before);
+            inner.Write(insert, 0, insert.Length);
             insert = null;
-            inner.Write(buffer.Slice(before));
+            inner.Write(buffer, offset + before, count - before);
         }
         else
         {
-            inner.Write(buffer);
+            inner.Write(buffer, offset, count);
         }
 
-        written += buffer.Length;
+        written += count;
     }
 
-    public override void WriteByte(byte value)
-    {
-        Span<byte> one = stackalloc byte[1];
-        one[0] = value;
-        Write(one);
-    }
+    public override void WriteByte(byte value) => Write(new[] { value }, 0, 1);
 
     public override void Flush() => inner.Flush();
 

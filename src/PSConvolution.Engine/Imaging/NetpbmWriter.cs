@@ -24,7 +24,7 @@ internal static class NetpbmWriter
         int frameChannels = Unsafe.SizeOf<TPixel>() / sampleSize;
         int channels = layout.IsGray() ? 1 : 3;
         int width = image.Width;
-        string header = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"P{(channels == 1 ? 5 : 6)}\n{width} {image.Height}\n{(sampleSize == 1 ? 255 : 65535)}\n");
+        string header = FormattableString.Invariant($"P{(channels == 1 ? 5 : 6)}\n{width} {image.Height}\n{(sampleSize == 1 ? 255 : 65535)}\n");
         stream.Write(Encoding.ASCII.GetBytes(header));
         byte[] row = new byte[width * channels * sampleSize];
         image.Frames.RootFrame.ProcessPixelRows(accessor =>

@@ -153,7 +153,7 @@ public sealed class ConvolutionKernel
                     text.Append("\n\n");
                 }
 
-                text.Append(CultureInfo.InvariantCulture, $"[{i + 1}/{matrices.Length}]\n");
+                text.Append(FormattableString.Invariant($"[{i + 1}/{matrices.Length}]\n"));
                 text.Append(matrices[i].ToGrid());
             }
 

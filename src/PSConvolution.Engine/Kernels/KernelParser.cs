@@ -15,8 +15,14 @@ public static class KernelParser
     {
         ArgumentNullException.ThrowIfNull(text);
         var rows = new List<double[]>();
-        foreach (string line in text.Split(RowSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (string untrimmed in text.Split(RowSeparators, StringSplitOptions.RemoveEmptyEntries))
         {
+            string line = untrimmed.Trim();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
             CheckSeparators(line, rows.Count);
             string[] cells = line.Split(WeightSeparators, StringSplitOptions.RemoveEmptyEntries);
             var row = new double[cells.Length];

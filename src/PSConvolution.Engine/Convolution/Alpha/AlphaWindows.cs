@@ -12,7 +12,7 @@ namespace PSConvolution.Engine.Convolution.Alpha;
 /// Which output pixels' windows hold more than one alpha value: per chunk of 64 output pixels one check where the
 /// window columns hold a single alpha in every row, else each pixel's own window minimum and maximum.
 /// </summary>
-internal static class AlphaWindows
+internal static partial class AlphaWindows
 {
     /// <summary>Output pixels whose windows are judged together: one check when their columns hold one alpha.</summary>
     public const int Chunk = 64;
@@ -30,7 +30,7 @@ internal static class AlphaWindows
     }
 
     // For each chunk, the one alpha value its columns hold in this row, or Mixed.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     public static void ChunkValues(ReadOnlySpan<byte> row, KernelSamplingMap columns, int chunks, Span<int> values)
     {
         for (int k = 0; k < chunks; k++)
@@ -44,7 +44,7 @@ internal static class AlphaWindows
     // Classifies one output row's windows chunk by chunk: a chunk whose columns hold one alpha value in every row
     // of the window keeps the unweighted result (or, for alpha 0, the bias alone); otherwise each of its pixels is
     // judged by the minimum and maximum alpha of its own window. Returns the number of edge pixels listed.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     public static int ClassifyRow(in BlockRows block, KernelSamplingMap columns, Span<byte> dst, int n, in ConvolutionStep step, AlphaWeighting alpha, bool colouredInvisible, Span<int> edges, byte[] low, byte[] high)
     {
         byte invisible = EdgeRecompute.Quantize(alpha.Bias, step.Range == OutputRange.Absolute);
@@ -103,7 +103,7 @@ internal static class AlphaWindows
         return count;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     private static void Combine(Span<byte> low, Span<byte> high, ReadOnlySpan<byte> rowLow, ReadOnlySpan<byte> rowHigh)
     {
         int x = 0;
@@ -111,8 +111,8 @@ internal static class AlphaWindows
         {
             for (; x <= low.Length - Vector<byte>.Count; x += Vector<byte>.Count)
             {
-                Vector.Min(new Vector<byte>(low.Slice(x)), new Vector<byte>(rowLow.Slice(x))).CopyTo(low.Slice(x));
-                Vector.Max(new Vector<byte>(high.Slice(x)), new Vector<byte>(rowHigh.Slice(x))).CopyTo(high.Slice(x));
+                VectorMemory.Store(Vector.Min(VectorMemory.Load<byte>(low, x), VectorMemory.Load(rowLow, x)), low, x);
+                VectorMemory.Store(Vector.Max(VectorMemory.Load<byte>(high, x), VectorMemory.Load(rowHigh, x)), high, x);
             }
         }
 
@@ -141,51 +141,12 @@ internal static class AlphaWindows
     // The last byte of every pixel: for RGBA the top byte of each little-endian 32-bit pixel, for grey and
     // alpha the top byte of each 16-bit pixel, narrowed a vector at a time. Returns true when some pixel has
     // alpha 0 and a colour other than 0 (its word lies strictly between 0 and the smallest word with alpha 1).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     private static bool ExtractAlpha(ReadOnlySpan<byte> pixels, int channels, Span<byte> alpha)
     {
         int x = 0;
         bool coloured = false;
-        if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && channels == 4)
-        {
-            ReadOnlySpan<uint> words = MemoryMarshal.Cast<byte, uint>(pixels);
-            int n = Vector<uint>.Count;
-            var invisible = new Vector<uint>(0x00FFFFFFu);
-            Vector<uint> any = Vector<uint>.Zero;
-            for (; x <= alpha.Length - (4 * n); x += 4 * n)
-            {
-                var w0 = new Vector<uint>(words.Slice(x));
-                var w1 = new Vector<uint>(words.Slice(x + n));
-                var w2 = new Vector<uint>(words.Slice(x + (2 * n)));
-                var w3 = new Vector<uint>(words.Slice(x + (3 * n)));
-
-                // w - 1 <= 0x00FFFFFE exactly when 0 < w < 0x01000000 (0 - 1 wraps to the top).
-                any |= Vector.LessThanOrEqual(w0 - Vector<uint>.One, invisible - Vector<uint>.One) | Vector.LessThanOrEqual(w1 - Vector<uint>.One, invisible - Vector<uint>.One)
-                    | Vector.LessThanOrEqual(w2 - Vector<uint>.One, invisible - Vector<uint>.One) | Vector.LessThanOrEqual(w3 - Vector<uint>.One, invisible - Vector<uint>.One);
-                Vector<ushort> lo = Vector.Narrow(w0 >> 24, w1 >> 24);
-                Vector<ushort> hi = Vector.Narrow(w2 >> 24, w3 >> 24);
-                Vector.Narrow(lo, hi).CopyTo(alpha.Slice(x));
-            }
-
-            coloured = any != Vector<uint>.Zero;
-        }
-        else if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && channels == 2)
-        {
-            ReadOnlySpan<ushort> words = MemoryMarshal.Cast<byte, ushort>(pixels);
-            int n = Vector<ushort>.Count;
-            var invisible = new Vector<ushort>((ushort)0x00FF);
-            Vector<ushort> any = Vector<ushort>.Zero;
-            for (; x <= alpha.Length - (2 * n); x += 2 * n)
-            {
-                var w0 = new Vector<ushort>(words.Slice(x));
-                var w1 = new Vector<ushort>(words.Slice(x + n));
-                any |= Vector.LessThanOrEqual(w0 - Vector<ushort>.One, invisible - Vector<ushort>.One) | Vector.LessThanOrEqual(w1 - Vector<ushort>.One, invisible - Vector<ushort>.One);
-                Vector.Narrow(w0 >> 8, w1 >> 8).CopyTo(alpha.Slice(x));
-            }
-
-            coloured = any != Vector<ushort>.Zero;
-        }
-
+        ExtractAlphaVectors(pixels, channels, alpha, ref x, ref coloured);
         for (; x < alpha.Length; x++)
         {
             ReadOnlySpan<byte> pixel = pixels.Slice(x * channels, channels);
@@ -199,7 +160,7 @@ internal static class AlphaWindows
         return coloured;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     private static void MinMax(ReadOnlySpan<byte> padded, int taps, Span<byte> low, Span<byte> high)
     {
         padded.Slice(0, low.Length).CopyTo(low);
@@ -212,9 +173,9 @@ internal static class AlphaWindows
             {
                 for (; x <= low.Length - Vector<byte>.Count; x += Vector<byte>.Count)
                 {
-                    var s = new Vector<byte>(shifted.Slice(x));
-                    Vector.Min(new Vector<byte>(low.Slice(x)), s).CopyTo(low.Slice(x));
-                    Vector.Max(new Vector<byte>(high.Slice(x)), s).CopyTo(high.Slice(x));
+                    Vector<byte> s = VectorMemory.Load(shifted, x);
+                    VectorMemory.Store(Vector.Min(VectorMemory.Load<byte>(low, x), s), low, x);
+                    VectorMemory.Store(Vector.Max(VectorMemory.Load<byte>(high, x), s), high, x);
                 }
             }
 
@@ -225,6 +186,10 @@ internal static class AlphaWindows
             }
         }
     }
+
+    // The vector loops of ExtractAlpha (they shift lanes, which netstandard2.0's Vector<T> cannot); without an
+    // implementation the call is removed and the scalar loop does the whole row.
+    static partial void ExtractAlphaVectors(ReadOnlySpan<byte> pixels, int channels, Span<byte> alpha, ref int x, ref bool coloured);
 
     /// <summary>The alpha samples of each run of a row, noting whether some pixel has alpha 0 and a colour other than 0.</summary>
     private struct AlphaOfRuns : IPaddedRunSource<byte>

@@ -12,7 +12,7 @@ internal static class EdgeRecompute
 {
     // Premultiplied sums over each edge pixel's window. A separable kernel sums each padded column of the window
     // once for a run of nearby edge pixels, then the runs horizontally: kh + kw products a pixel instead of kh x kw.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     public static void CorrectEdges(ReadOnlySpan<byte> source, int width, int height, int n, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, KernelTaps taps, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges)
     {
         // Where each kernel row starts in the source for this output row; -1 for the constant border row.

@@ -16,7 +16,7 @@ internal static class InvisiblePixels
         {
             for (; i <= pixels.Length - (Vector<byte>.Count * n); i += Vector<byte>.Count * n)
             {
-                ClearInvisible(pixels.Slice(i, Vector<byte>.Count * n), n, Vector<byte>.AllBitsSet, keep, fill);
+                ClearInvisible(pixels.Slice(i, Vector<byte>.Count * n), n, new Vector<byte>(byte.MaxValue), keep, fill);
             }
         }
 
@@ -53,7 +53,7 @@ internal static class InvisiblePixels
         return (keep, fill);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     private static void ClearInvisible(Span<byte> pixels, int n, Vector<byte> empty, uint keep, uint fill)
     {
         // Widened as signed values, so a lane of all ones stays all ones (zero extension would keep only the low byte).
@@ -85,7 +85,7 @@ internal static class InvisiblePixels
     private static void Blend<TWord>(Span<TWord> words, Vector<TWord> where, Vector<TWord> keep, Vector<TWord> fill)
         where TWord : unmanaged
     {
-        var current = new Vector<TWord>(words);
-        Vector.ConditionalSelect(where, (current & keep) | fill, current).CopyTo(words);
+        Vector<TWord> current = VectorMemory.Load<TWord>(words, 0);
+        VectorMemory.Store(Vector.ConditionalSelect(where, (current & keep) | fill, current), words, 0);
     }
 }

@@ -27,7 +27,7 @@ internal static class FloatPath
     }
 
     /// <summary>Output rows [start, end) of <paramref name="plan"/>'s step.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     public static void ConvolveBand<T>(ReadOnlyMemory<T> sourceMemory, int width, int height, int channels, Memory<T> destinationMemory, FloatPlan plan, SampleWidener<T, float> widen, int start, int end)
         where T : unmanaged
     {
@@ -146,7 +146,7 @@ internal static class FloatPath
     }
 
     // One output row from the cached rows in rowSlots: the separable vertical pass, one matrix, or an operator.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     private static void OneRow(FloatPlan plan, RowCache<float> cache, Span<int> rowSlots, int[] offsets, Span<float> acc, float[]? response, int channels)
     {
         ConvolutionStep s = plan.Step;

@@ -9,7 +9,7 @@ namespace PSConvolution.Engine.Convolution.Float;
 internal static class RowArithmetic
 {
     /// <summary><c>values[x] = values[x] / divisor + bias</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     public static void DivideAndOffset(Span<float> values, float divisor, float bias)
     {
         int x = 0;
@@ -33,7 +33,7 @@ internal static class RowArithmetic
     }
 
     /// <summary><c>target[x] = target[x]^2</c> when starting a magnitude, else <c>target[x] += source[x]^2</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     public static void AccumulateSquares(Span<float> target, ReadOnlySpan<float> source, bool first)
     {
         for (int x = 0; x < target.Length; x++)
@@ -44,22 +44,22 @@ internal static class RowArithmetic
     }
 
     /// <summary><c>target[x] = sqrt(target[x])</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     public static void SquareRoot(Span<float> values)
     {
         for (int x = 0; x < values.Length; x++)
         {
-            values[x] = MathF.Sqrt(values[x]);
+            values[x] = (float)Math.Sqrt(values[x]); // the correctly rounded float root
         }
     }
 
     /// <summary><c>target[x] = max(target[x], source[x])</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     public static void Maximum(Span<float> target, ReadOnlySpan<float> source)
     {
         for (int x = 0; x < target.Length; x++)
         {
-            target[x] = MathF.Max(target[x], source[x]);
+            target[x] = Math.Max(target[x], source[x]);
         }
     }
 }

@@ -30,7 +30,7 @@ internal static class DirectIntegerPath
 
         KernelMatrix m = step.Matrices[0];
         float divisor = step.Divisors[0];
-        if (step.BorderValue != MathF.Round(step.BorderValue) || step.BorderValue < 0 || step.BorderValue > 255)
+        if (step.BorderValue != Math.Round(step.BorderValue) || step.BorderValue < 0 || step.BorderValue > 255)
         {
             return false;
         }
@@ -69,8 +69,8 @@ internal static class DirectIntegerPath
         }
 
         bool unsigned = negative == 0;
-        bool integerStore = unit == 1 && !unsigned && divisor > 0 && divisor <= 128 && divisor == MathF.Round(divisor) && System.Numerics.BitOperations.IsPow2((uint)divisor)
-            && step.Bias == MathF.Round(step.Bias) && Math.Abs(step.Bias) <= 255;
+        bool integerStore = unit == 1 && !unsigned && divisor > 0 && divisor <= 128 && divisor == Math.Round(divisor) && System.Numerics.BitOperations.IsPow2((uint)divisor)
+            && step.Bias == Math.Round(step.Bias) && Math.Abs(step.Bias) <= 255;
 
         // Every partial sum (plus, for the integer store, the rounding offset) must stay inside its 16-bit lane.
         double slack = integerStore ? divisor : 0;
@@ -175,22 +175,11 @@ internal static class DirectIntegerPath
         return smallest;
     }
 
+    // The sums are 16-bit words. Adding, subtracting and multiplying words gives the same bits whether they are read
+    // as signed or unsigned, so one loop serves both: only the final conversion reads them as plan.Unsigned says.
     public static void Convolve(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, DirectIntegerPlan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, int firstRow = 0, int endRow = int.MaxValue)
     {
-        if (plan.Unsigned)
-        {
-            ushort[] weights = Array.ConvertAll(plan.Weights, w => (ushort)w);
-            Convolve<ushort>(source, width, height, channels, destination, step, plan, weights, rows, columns, parallel, firstRow, endRow);
-        }
-        else
-        {
-            Convolve<short>(source, width, height, channels, destination, step, plan, plan.Weights, rows, columns, parallel, firstRow, endRow);
-        }
-    }
-
-    private static void Convolve<T>(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, DirectIntegerPlan plan, T[] weights, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, int firstRow = 0, int endRow = int.MaxValue)
-        where T : unmanaged, System.Numerics.INumber<T>
-    {
+        ushort[] weights = Array.ConvertAll(plan.Weights, w => unchecked((ushort)w));
         KernelMatrix m = step.Matrices[0];
         int kh = m.Height;
         int kw = m.Width;
@@ -198,7 +187,7 @@ internal static class DirectIntegerPath
         int rowLength = columns.ComputedLength * channels;
         int paddedLength = columns.PaddedLength * channels;
         bool absolute = step.Range == OutputRange.Absolute;
-        T border = T.CreateTruncating(plan.Border);
+        ushort border = unchecked((ushort)plan.Border);
 
         // With runs, a cached row is the running sum Q of the padded row P: Q[0..channels) = 0, Q[k + channels] = Q[k] + P[k].
         // The sums wrap at 16 bits, which is harmless: every tap is added in the same wrapping arithmetic and the
@@ -206,9 +195,9 @@ internal static class DirectIntegerPath
         int cachedLength = plan.Runs ? paddedLength + channels : paddedLength;
         RowBands.Run(firstRow, Math.Min(endRow, rows.OutputLength), parallel, (start, end) =>
         {
-            using var cache = new RowCache<T>(kh + rows.Stride + 1, cachedLength);
-            T[]? scratch = plan.Runs ? ArrayPool<T>.Shared.Rent(paddedLength) : null;
-            T[] accumulator = ArrayPool<T>.Shared.Rent(rowLength);
+            using var cache = new RowCache<ushort>(kh + rows.Stride + 1, cachedLength);
+            ushort[]? scratch = plan.Runs ? ArrayPool<ushort>.Shared.Rent(paddedLength) : null;
+            ushort[] accumulator = ArrayPool<ushort>.Shared.Rent(rowLength);
             float[]? sums = plan.Shift < 0 ? ArrayPool<float>.Shared.Rent(outWidth * channels) : null;
             int[] slots = new int[kh];
             int[] offsets = new int[weights.Length];
@@ -232,7 +221,7 @@ internal static class DirectIntegerPath
                         else if (fresh)
                         {
                             RowPadding.Fill(source, width, height, channels, r, columns, border, scratch.AsSpan(0, paddedLength), WordConversion.Widen);
-                            RunningSums.RunningSum<T>(scratch.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, cachedLength), channels);
+                            RunningSums.RunningSum(scratch.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, cachedLength), channels);
                         }
 
                         slots[i] = slot;
@@ -243,8 +232,8 @@ internal static class DirectIntegerPath
                         offsets[t] = (slots[plan.TapRows[t]] * cache.RowLength) + (plan.TapColumns[t] * channels);
                     }
 
-                    Span<T> acc = accumulator.AsSpan(0, rowLength);
-                    WordCorrelation.Correlate<T>(cache.All, acc, weights, offsets);
+                    Span<ushort> acc = accumulator.AsSpan(0, rowLength);
+                    WordCorrelation.Correlate(cache.All, acc, weights, offsets);
                     if (columns.Stride > 1)
                     {
                         OutputRows.Compact(acc, outWidth, columns.Stride, channels);
@@ -253,19 +242,19 @@ internal static class DirectIntegerPath
                     Span<byte> dst = destination.Span.Slice(y * outWidth * channels, outWidth * channels);
                     if (sums is null)
                     {
-                        SignedSumStore.ToBytes(MemoryMarshal.Cast<T, short>(acc.Slice(0, outWidth * channels)), plan.Shift, (short)step.Bias, absolute, dst);
+                        SignedSumStore.ToBytes(MemoryMarshal.Cast<ushort, short>(acc.Slice(0, outWidth * channels)), plan.Shift, (short)step.Bias, absolute, dst);
                     }
                     else
                     {
                         Span<float> exact = sums.AsSpan(0, outWidth * channels);
-                        Span<T> sum = acc.Slice(0, outWidth * channels);
+                        Span<ushort> sum = acc.Slice(0, outWidth * channels);
                         if (plan.Unsigned)
                         {
-                            SampleConversion.ToFloat<ushort>(MemoryMarshal.Cast<T, ushort>(sum), exact);
+                            SampleConversion.ToFloat<ushort>(sum, exact);
                         }
                         else
                         {
-                            WordConversion.ToFloat(MemoryMarshal.Cast<T, short>(sum), exact);
+                            WordConversion.ToFloat(MemoryMarshal.Cast<ushort, short>(sum), exact);
                         }
                         SampleConversion.Store(exact, plan.StoreDivisor, step.Bias, step.Max, absolute, dst);
                     }
@@ -275,10 +264,10 @@ internal static class DirectIntegerPath
             }
             finally
             {
-                ArrayPool<T>.Shared.Return(accumulator);
+                ArrayPool<ushort>.Shared.Return(accumulator);
                 if (scratch is not null)
                 {
-                    ArrayPool<T>.Shared.Return(scratch);
+                    ArrayPool<ushort>.Shared.Return(scratch);
                 }
 
                 if (sums is not null)

@@ -27,7 +27,7 @@ internal static class SeparableIntegerPath
         }
 
         KernelMatrix m = step.Matrices[0];
-        if (!m.IsSeparable || m.Width < 2 || m.Height < 2 || step.BorderValue != MathF.Round(step.BorderValue) || step.BorderValue < 0 || step.BorderValue > 255)
+        if (!m.IsSeparable || m.Width < 2 || m.Height < 2 || step.BorderValue != Math.Round(step.BorderValue) || step.BorderValue < 0 || step.BorderValue > 255)
         {
             return false;
         }

@@ -8,7 +8,7 @@ namespace PSConvolution.Engine.Convolution.Planning;
 internal static class OutputRows
 {
     /// <summary>Keeps every stride-th pixel of a row computed at stride 1, moving them to the front.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     public static void Compact<TSample>(Span<TSample> acc, int outWidth, int stride, int channels)
     {
         for (int x = 1; x < outWidth; x++)
@@ -18,7 +18,7 @@ internal static class OutputRows
     }
 
     // Channels not selected keep the sample under each output pixel's anchor.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     public static void CopyUnselected<T>(ReadOnlySpan<T> source, int width, int channels, int y, KernelSamplingMap rows, KernelSamplingMap columns, bool[] selected, Span<T> destination)
         where T : unmanaged
     {

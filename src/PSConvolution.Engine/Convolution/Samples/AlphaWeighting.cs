@@ -2,7 +2,6 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace PSConvolution.Engine.Convolution.Samples;
 
@@ -18,7 +17,7 @@ namespace PSConvolution.Engine.Convolution.Samples;
 /// as to any channel. Alpha named in the channel selection is convolved whatever the kernel. With linear light
 /// the order is: linearise, premultiply, convolve, divide, encode.
 /// </summary>
-internal sealed class AlphaWeighting
+internal sealed partial class AlphaWeighting
 {
     public AlphaWeighting(int channels, bool convolveAlpha, bool divideByConvolvedAlpha, float bias, float borderValue, float max, bool linearLight)
     {
@@ -55,7 +54,7 @@ internal sealed class AlphaWeighting
     public float[] BorderPixel { get; }
 
     /// <summary>True when some pixel is not fully opaque.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     public static bool HasVaryingAlpha<T>(ReadOnlySpan<T> samples, int channels)
         where T : unmanaged
     {
@@ -68,10 +67,11 @@ internal sealed class AlphaWeighting
                 // Every other byte set: a pixel is opaque when its word is all ones.
                 ReadOnlySpan<uint> pixels = MemoryMarshal.Cast<byte, uint>(bytes);
                 var others = new Vector<uint>(0x00FFFFFFu);
+                var opaque = new Vector<uint>(uint.MaxValue);
                 int p = 0;
                 for (; p <= pixels.Length - Vector<uint>.Count; p += Vector<uint>.Count)
                 {
-                    if (!Vector.EqualsAll(new Vector<uint>(pixels.Slice(p)) | others, Vector<uint>.AllBitsSet))
+                    if (!Vector.EqualsAll(VectorMemory.Load(pixels, p) | others, opaque))
                     {
                         return true;
                     }
@@ -104,26 +104,15 @@ internal sealed class AlphaWeighting
     }
 
     /// <summary>Widens whole pixels to floats with colour premultiplied by alpha: C·A, and A itself.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     public void Premultiply<T>(ReadOnlySpan<T> source, Span<float> destination)
         where T : unmanaged
     {
         int n = Channels;
         int i = 0;
-        if (!LinearLight && Vector256.IsHardwareAccelerated)
+        if (!LinearLight)
         {
-            // Widen every sample, then multiply each pixel by its own alpha, broadcast across the pixel's lanes
-            // (1 in the alpha lane itself): two RGBA or four grey-alpha pixels a vector.
-            SampleConversion.ToFloat(source, destination.Slice(0, source.Length));
-            Vector256<int> spread = n == 4 ? Vector256.Create(3, 3, 3, 3, 7, 7, 7, 7) : Vector256.Create(1, 1, 3, 3, 5, 5, 7, 7);
-            Vector256<float> alphaLanes = n == 4 ? Vector256.Create(0f, 0, 0, 1, 0, 0, 0, 1) : Vector256.Create(0f, 1, 0, 1, 0, 1, 0, 1);
-            ref float row = ref MemoryMarshal.GetReference(destination);
-            for (; i <= source.Length - 8; i += 8)
-            {
-                Vector256<float> v = Vector256.LoadUnsafe(ref row, (nuint)i);
-                Vector256<float> factor = Vector256.ConditionalSelect(Vector256.Equals(alphaLanes, Vector256<float>.One), Vector256<float>.One, Vector256.Shuffle(v, spread));
-                (v * factor).StoreUnsafe(ref row, (nuint)i);
-            }
+            PremultiplyVector256(source, destination, ref i);
         }
 
         for (; i < source.Length; i += n)
@@ -144,7 +133,7 @@ internal sealed class AlphaWeighting
     /// (before the divisor), <paramref name="centre"/> the source row under the output row's anchors; output pixel x
     /// is centred on source pixel <c>x * stride + centreOffset</c>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     public void StoreRow<T>(Span<float> sums, float divisor, float max, bool absolute, bool[] selected, ReadOnlySpan<T> centre, int stride, int centreOffset, Span<T> destination)
         where T : unmanaged
     {
@@ -172,7 +161,7 @@ internal sealed class AlphaWeighting
                 }
 
                 float colour = dividing != 0 ? sums[o + c] / divisor / dividing : 0f;
-                destination[o + c] = LinearLight ? SrgbTransfer.FromLinear<T>(absolute ? MathF.Abs(colour + Bias) : colour + Bias) : SampleConversion.Quantize<T>(colour + Bias, max, absolute);
+                destination[o + c] = LinearLight ? SrgbTransfer.FromLinear<T>(absolute ? Math.Abs(colour + Bias) : colour + Bias) : SampleConversion.Quantize<T>(colour + Bias, max, absolute);
             }
 
             destination[o + a] = ConvolveAlpha ? SampleConversion.Quantize<T>(convolvedAlpha + Bias, max, absolute) : centre[s + a];
@@ -184,26 +173,14 @@ internal sealed class AlphaWeighting
     private bool TryStoreBlurRow<T>(Span<float> sums, float divisor, float max, bool absolute, bool[] selected, Span<T> destination)
         where T : unmanaged
     {
-        if (LinearLight || !DivideByConvolvedAlpha || !ConvolveAlpha || !Vector256.IsHardwareAccelerated || Array.IndexOf(selected, false) >= 0)
+        if (LinearLight || !DivideByConvolvedAlpha || !ConvolveAlpha || !Vector.IsHardwareAccelerated || Array.IndexOf(selected, false) >= 0)
         {
             return false;
         }
 
         int n = Channels;
-        Vector256<int> spread = n == 4 ? Vector256.Create(3, 3, 3, 3, 7, 7, 7, 7) : Vector256.Create(1, 1, 3, 3, 5, 5, 7, 7);
-        Vector256<float> alphaLanes = n == 4 ? Vector256.Create(0f, 0, 0, 1, 0, 0, 0, 1) : Vector256.Create(0f, 1, 0, 1, 0, 1, 0, 1);
-        Vector256<float> isAlpha = Vector256.Equals(alphaLanes, Vector256<float>.One);
-        var d = Vector256.Create(divisor);
-        ref float row = ref MemoryMarshal.GetReference(sums);
         int i = 0;
-        for (; i <= sums.Length - 8; i += 8)
-        {
-            Vector256<float> v = Vector256.LoadUnsafe(ref row, (nuint)i);
-            Vector256<float> weight = Vector256.Shuffle(v, spread);
-            Vector256<float> colour = Vector256.ConditionalSelect(Vector256.Equals(weight, Vector256<float>.Zero), Vector256<float>.Zero, v / weight);
-            Vector256.ConditionalSelect(isAlpha, v / d, colour).StoreUnsafe(ref row, (nuint)i);
-        }
-
+        BlurRowVector256(sums, divisor, ref i);
         for (; i < sums.Length; i += n)
         {
             float weight = sums[i + n - 1];
@@ -218,4 +195,11 @@ internal sealed class AlphaWeighting
         SampleConversion.Store(sums, 1f, Bias, max, absolute, destination);
         return true;
     }
+
+    // The Vector256 loops (two RGBA or four grey-alpha pixels a vector, with a lane shuffle), where the runtime has
+    // them; without an implementation (netstandard2.0, which has no shuffle) the calls are removed.
+    partial void PremultiplyVector256<T>(ReadOnlySpan<T> source, Span<float> destination, ref int i)
+        where T : unmanaged;
+
+    partial void BlurRowVector256(Span<float> sums, float divisor, ref int i);
 }

@@ -6,63 +6,50 @@ using System.Runtime.InteropServices;
 namespace PSConvolution.Engine.Convolution.Samples;
 
 /// <summary>
-/// Whole pixels as machine words: a pixel of two or four 8- or 16-bit samples is one 16-, 32- or 64-bit word, so
-/// copying some channels of a row is one masked blend per vector of pixels instead of a loop per sample.
+/// Some channels of a row of two- or four-channel pixels copied as one masked blend per vector instead of a loop per
+/// sample: the mask has 0xFF in each byte of a channel to copy, repeated pixel after pixel.
 /// </summary>
 internal static class PixelWords
 {
     /// <summary>
     /// Copies the channels not selected from <paramref name="source"/> into <paramref name="destination"/>, pixel for
-    /// pixel; false (nothing done) when the pixel does not fit a word or the machine is big-endian.
+    /// pixel; false (nothing done) when a pixel's bytes do not divide a vector's or vectors are not accelerated.
     /// </summary>
     public static bool TryCopyChannels<T>(ReadOnlySpan<T> source, Span<T> destination, int channels, bool[] selected)
         where T : unmanaged
     {
-        if (!BitConverter.IsLittleEndian || !Vector.IsHardwareAccelerated)
+        int sampleBytes = Unsafe.SizeOf<T>();
+        int pixelBytes = channels * sampleBytes;
+        if (!Vector.IsHardwareAccelerated || Vector<byte>.Count % pixelBytes != 0 || (channels != 2 && channels != 4))
         {
             return false;
         }
 
-        int sampleBits = Unsafe.SizeOf<T>() * 8;
-        ulong copy = 0;
-        for (int c = 0; c < channels; c++)
+        // The mask of one vector: 0xFF in every byte of a channel to copy, pixel after pixel.
+        Span<byte> pattern = stackalloc byte[Vector<byte>.Count];
+        for (int i = 0; i < pattern.Length; i++)
         {
-            if (!selected[c])
-            {
-                copy |= (sampleBits == 8 ? 0xFFUL : 0xFFFFUL) << (c * sampleBits);
-            }
+            pattern[i] = selected[i % pixelBytes / sampleBytes] ? (byte)0 : byte.MaxValue;
         }
 
-        switch (channels * sampleBits)
-        {
-            case 16:
-                Blend(MemoryMarshal.Cast<T, ushort>(source), MemoryMarshal.Cast<T, ushort>(destination), (ushort)copy);
-                return true;
-            case 32:
-                Blend(MemoryMarshal.Cast<T, uint>(source), MemoryMarshal.Cast<T, uint>(destination), (uint)copy);
-                return true;
-            case 64:
-                Blend(MemoryMarshal.Cast<T, ulong>(source), MemoryMarshal.Cast<T, ulong>(destination), copy);
-                return true;
-            default:
-                return false;
-        }
+        Blend(MemoryMarshal.AsBytes(source), MemoryMarshal.AsBytes(destination), pattern);
+        return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Blend<TWord>(ReadOnlySpan<TWord> source, Span<TWord> destination, TWord copy)
-        where TWord : unmanaged, IBitwiseOperators<TWord, TWord, TWord>
+    [MethodImpl(Jit.HotLoop)]
+    private static void Blend(ReadOnlySpan<byte> source, Span<byte> destination, ReadOnlySpan<byte> pattern)
     {
-        var mask = new Vector<TWord>(copy);
+        Vector<byte> mask = VectorMemory.Load(pattern, 0);
         int i = 0;
-        for (; i <= destination.Length - Vector<TWord>.Count; i += Vector<TWord>.Count)
+        for (; i <= destination.Length - Vector<byte>.Count; i += Vector<byte>.Count)
         {
-            Vector.ConditionalSelect(mask, new Vector<TWord>(source.Slice(i)), new Vector<TWord>(destination.Slice(i))).CopyTo(destination.Slice(i));
+            VectorMemory.Store(Vector.ConditionalSelect(mask, VectorMemory.Load(source, i), VectorMemory.Load(destination, i)), destination, i);
         }
 
         for (; i < destination.Length; i++)
         {
-            destination[i] = (source[i] & copy) | (destination[i] & ~copy);
+            byte copy = pattern[i % pattern.Length];
+            destination[i] = (byte)((source[i] & copy) | (destination[i] & ~copy));
         }
     }
 }

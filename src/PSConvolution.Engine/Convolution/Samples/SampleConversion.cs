@@ -2,20 +2,18 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace PSConvolution.Engine.Convolution.Samples;
 
 /// <summary>Vectorised conversions between stored samples (8- or 16-bit) and the float rows the kernels run on.</summary>
-internal static class SampleConversion
+internal static partial class SampleConversion
 {
     // Adding and subtracting 2^23 rounds a float in [0, 2^23) to the nearest integer, ties to even,
-    // under the default rounding mode: the same rounding as MathF.Round, without .NET 9's Vector.Round.
+    // under the default rounding mode: the same rounding as Math.Round, without .NET 9's Vector.Round.
     private const float RoundingMagic = 8388608f;
 
     /// <summary>Widens samples to floats.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     public static void ToFloat<T>(ReadOnlySpan<T> source, Span<float> destination)
         where T : unmanaged
     {
@@ -30,24 +28,21 @@ internal static class SampleConversion
     }
 
     /// <summary>One sample as a float.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     public static float ToFloat<T>(T sample)
         where T : unmanaged
-        => typeof(T) == typeof(byte) ? (byte)(object)sample : (ushort)(object)sample;
+        => typeof(T) == typeof(byte) ? Unsafe.As<T, byte>(ref sample) : Unsafe.As<T, ushort>(ref sample);
 
     /// <summary>
     /// Stores <c>values / divisor + bias</c>, rounded to nearest (ties to even), optionally made absolute, clamped
     /// to 0..max, as samples.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     public static void Store<T>(ReadOnlySpan<float> values, float divisor, float bias, float max, bool absolute, Span<T> destination)
         where T : unmanaged
     {
         int i = 0;
-        if (Avx512F.IsSupported)
-        {
-            i = StoreAvx512(values, divisor, bias, max, absolute, destination);
-        }
+        StoreAvx512(values, divisor, bias, max, absolute, destination, ref i);
 
         if (Vector.IsHardwareAccelerated && values.Length - i >= Vector<float>.Count * 4)
         {
@@ -65,13 +60,13 @@ internal static class SampleConversion
                     Vector<uint> q2 = Quantize(values.Slice(i + (2 * Vector<float>.Count)), d, b, hi, magic, absolute);
                     Vector<uint> q3 = Quantize(values.Slice(i + (3 * Vector<float>.Count)), d, b, hi, magic, absolute);
                     Vector<byte> packed = Vector.Narrow(Vector.Narrow(q0, q1), Vector.Narrow(q2, q3));
-                    packed.CopyTo(MemoryMarshal.Cast<T, byte>(destination).Slice(i));
+                    VectorMemory.Store(packed, MemoryMarshal.Cast<T, byte>(destination), i);
                 }
                 else
                 {
                     Vector<uint> q0 = Quantize(values.Slice(i), d, b, hi, magic, absolute);
                     Vector<uint> q1 = Quantize(values.Slice(i + Vector<float>.Count), d, b, hi, magic, absolute);
-                    Vector.Narrow(q0, q1).CopyTo(MemoryMarshal.Cast<T, ushort>(destination).Slice(i));
+                    VectorMemory.Store(Vector.Narrow(q0, q1), MemoryMarshal.Cast<T, ushort>(destination), i);
                 }
             }
         }
@@ -87,58 +82,21 @@ internal static class SampleConversion
     public static T Quantize<T>(float value, float max, bool absolute)
         where T : unmanaged
     {
-        float v = MathF.Round(Math.Clamp(absolute ? MathF.Abs(value) : value, 0f, max), MidpointRounding.ToEven);
-        return typeof(T) == typeof(byte) ? (T)(object)(byte)v : (T)(object)(ushort)v;
-    }
-
-    // vcvtps2dq rounds to nearest, ties to even (the default rounding mode), and the unsigned saturating
-    // narrowing (vpmovusdb / vpmovusdw) clamps at 255 or 65535 in order; only the lower bound needs a max.
-    // Values past 2^31 convert to 0x80000000, which saturates to the top of the range, as it should.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int StoreAvx512<T>(ReadOnlySpan<float> values, float divisor, float bias, float max, bool absolute, Span<T> destination)
-        where T : unmanaged
-    {
-        ref float src = ref MemoryMarshal.GetReference(values);
-        int n = values.Length;
-        int i = 0;
-        bool divide = divisor != 1f;
-        bool offset = bias != 0f;
-        Vector512<float> d = Vector512.Create(divisor);
-        Vector512<float> b = Vector512.Create(bias);
-        Vector512<float> sign = Vector512.Create(-0f);
+        // Rounding the float in double precision is exact: the clamped value and its rounding are both floats.
+        double v = Math.Round(Math.Min(Math.Max(absolute ? Math.Abs(value) : value, 0f), max), MidpointRounding.ToEven);
         if (typeof(T) == typeof(byte))
         {
-            ref byte dst = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, byte>(destination));
-            for (; i <= n - 16; i += 16)
-            {
-                Vector512<float> v = Vector512.LoadUnsafe(ref src, (nuint)i);
-                v = divide ? Avx512F.Divide(v, d) : v;
-                v = offset ? Avx512F.Add(v, b) : v;
-                v = absolute ? Vector512.AndNot(v, sign) : v;
-                Vector512<uint> q = Avx512F.ConvertToVector512Int32(Avx512F.Max(v, Vector512<float>.Zero)).AsUInt32();
-                Avx512F.ConvertToVector128ByteWithSaturation(q).StoreUnsafe(ref dst, (nuint)i);
-            }
-        }
-        else
-        {
-            ref ushort dst = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, ushort>(destination));
-            for (; i <= n - 16; i += 16)
-            {
-                Vector512<float> v = Vector512.LoadUnsafe(ref src, (nuint)i);
-                v = divide ? Avx512F.Divide(v, d) : v;
-                v = offset ? Avx512F.Add(v, b) : v;
-                v = absolute ? Vector512.AndNot(v, sign) : v;
-                Vector512<uint> q = Avx512F.ConvertToVector512Int32(Avx512F.Max(v, Vector512<float>.Zero)).AsUInt32();
-                Avx512F.ConvertToVector256UInt16WithSaturation(q).StoreUnsafe(ref dst, (nuint)i);
-            }
+            byte b = (byte)v;
+            return Unsafe.As<byte, T>(ref b);
         }
 
-        return i;
+        ushort w = (ushort)v;
+        return Unsafe.As<ushort, T>(ref w);
     }
 
     private static Vector<uint> Quantize(ReadOnlySpan<float> values, Vector<float> divisor, Vector<float> bias, Vector<float> max, Vector<float> magic, bool absolute)
     {
-        Vector<float> v = (new Vector<float>(values) / divisor) + bias;
+        Vector<float> v = (VectorMemory.Load(values, 0) / divisor) + bias;
         if (absolute)
         {
             v = Vector.Abs(v);
@@ -150,34 +108,23 @@ internal static class SampleConversion
         return Vector.AsVectorUInt32(Vector.ConvertToInt32(v));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     private static void BytesToFloat(ReadOnlySpan<byte> source, Span<float> destination)
     {
         int i = 0;
-        if (Avx512F.IsSupported)
-        {
-            ref byte src = ref MemoryMarshal.GetReference(source);
-            ref float dst = ref MemoryMarshal.GetReference(destination);
-            for (; i <= source.Length - 16; i += 16)
-            {
-                Vector512<int> widened = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref src, (nuint)i));
-                Avx512F.ConvertToVector512Single(widened).StoreUnsafe(ref dst, (nuint)i);
-            }
-        }
-
+        BytesToFloatAvx512(source, destination, ref i);
         if (Vector.IsHardwareAccelerated && source.Length - i >= Vector<byte>.Count)
         {
             int n = Vector<float>.Count;
             for (; i <= source.Length - Vector<byte>.Count; i += Vector<byte>.Count)
             {
-                Vector.Widen(new Vector<byte>(source.Slice(i)), out Vector<ushort> lo, out Vector<ushort> hi);
+                Vector.Widen(VectorMemory.Load(source, i), out Vector<ushort> lo, out Vector<ushort> hi);
                 Vector.Widen(lo, out Vector<uint> a, out Vector<uint> b);
                 Vector.Widen(hi, out Vector<uint> c, out Vector<uint> d);
-                Span<float> dst = destination.Slice(i);
-                Vector.ConvertToSingle(a).CopyTo(dst);
-                Vector.ConvertToSingle(b).CopyTo(dst.Slice(n));
-                Vector.ConvertToSingle(c).CopyTo(dst.Slice(2 * n));
-                Vector.ConvertToSingle(d).CopyTo(dst.Slice(3 * n));
+                VectorMemory.Store(Vector.ConvertToSingle(a), destination, i);
+                VectorMemory.Store(Vector.ConvertToSingle(b), destination, i + n);
+                VectorMemory.Store(Vector.ConvertToSingle(c), destination, i + (2 * n));
+                VectorMemory.Store(Vector.ConvertToSingle(d), destination, i + (3 * n));
             }
         }
 
@@ -187,29 +134,19 @@ internal static class SampleConversion
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.HotLoop)]
     private static void WordsToFloat(ReadOnlySpan<ushort> source, Span<float> destination)
     {
         int i = 0;
-        if (Avx512F.IsSupported)
-        {
-            ref ushort src = ref MemoryMarshal.GetReference(source);
-            ref float dst = ref MemoryMarshal.GetReference(destination);
-            for (; i <= source.Length - 16; i += 16)
-            {
-                Vector512<int> widened = Avx512F.ConvertToVector512Int32(Vector256.LoadUnsafe(ref src, (nuint)i));
-                Avx512F.ConvertToVector512Single(widened).StoreUnsafe(ref dst, (nuint)i);
-            }
-        }
-
+        WordsToFloatAvx512(source, destination, ref i);
         if (Vector.IsHardwareAccelerated && source.Length - i >= Vector<ushort>.Count)
         {
             int n = Vector<float>.Count;
             for (; i <= source.Length - Vector<ushort>.Count; i += Vector<ushort>.Count)
             {
-                Vector.Widen(new Vector<ushort>(source.Slice(i)), out Vector<uint> a, out Vector<uint> b);
-                Vector.ConvertToSingle(a).CopyTo(destination.Slice(i));
-                Vector.ConvertToSingle(b).CopyTo(destination.Slice(i + n));
+                Vector.Widen(VectorMemory.Load(source, i), out Vector<uint> a, out Vector<uint> b);
+                VectorMemory.Store(Vector.ConvertToSingle(a), destination, i);
+                VectorMemory.Store(Vector.ConvertToSingle(b), destination, i + n);
             }
         }
 
@@ -218,4 +155,12 @@ internal static class SampleConversion
             destination[i] = source[i];
         }
     }
+
+    // The AVX-512 loops, where the machine has them; without an implementation (netstandard2.0) the calls are removed.
+    static partial void StoreAvx512<T>(ReadOnlySpan<float> values, float divisor, float bias, float max, bool absolute, Span<T> destination, ref int i)
+        where T : unmanaged;
+
+    static partial void BytesToFloatAvx512(ReadOnlySpan<byte> source, Span<float> destination, ref int i);
+
+    static partial void WordsToFloatAvx512(ReadOnlySpan<ushort> source, Span<float> destination, ref int i);
 }

@@ -28,7 +28,7 @@ internal static class SrgbTransfer
     public static byte EncodeByte(float linear)
     {
         float position = Math.Clamp(linear, 0f, 255f) * (EncodeSteps / 255f);
-        return LinearToByte[(int)MathF.Round(position)];
+        return LinearToByte[(int)Math.Round(position)];
     }
 
     /// <summary>The 16-bit sample for linear light in 16-bit levels, clamped to 0-65535.</summary>
@@ -79,7 +79,7 @@ internal static class SrgbTransfer
         for (int i = 0; i < destination.Length; i++)
         {
             float v = (values[i] / divisor) + bias;
-            v = absolute ? MathF.Abs(v) : v;
+            v = absolute ? Math.Abs(v) : v;
             bool alpha = alphaLast && (i % channels) == channels - 1;
             destination[i] = alpha ? SampleConversion.Quantize<T>(v, max, false) : FromLinear<T>(v);
         }

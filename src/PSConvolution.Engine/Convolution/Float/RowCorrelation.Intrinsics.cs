@@ -1,0 +1,239 @@
+#if NET8_0_OR_GREATER
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using PSConvolution.Engine.Convolution.Planning;
+
+namespace PSConvolution.Engine.Convolution.Float;
+
+/// <summary>The loops of <see cref="RowCorrelation"/> in AVX-512, FMA (Vector256) and Vector128.</summary>
+internal static partial class RowCorrelation
+{
+    static partial void CorrelateVectors(ref float src, ref float acc, ref float tap, ref int offset, int n, int tapCount, ref int x)
+    {
+        if (Avx512F.IsSupported)
+        {
+            // Eight accumulators: enough independent chains to hide the FMA latency, and each tap's broadcast
+            // and offset are loaded once per 128 outputs.
+            for (; x <= n - 128; x += 128)
+            {
+                ref float a = ref Unsafe.Add(ref acc, x);
+                Vector512<float> a0 = Vector512<float>.Zero;
+                Vector512<float> a1 = Vector512<float>.Zero;
+                Vector512<float> a2 = Vector512<float>.Zero;
+                Vector512<float> a3 = Vector512<float>.Zero;
+                Vector512<float> a4 = Vector512<float>.Zero;
+                Vector512<float> a5 = Vector512<float>.Zero;
+                Vector512<float> a6 = Vector512<float>.Zero;
+                Vector512<float> a7 = Vector512<float>.Zero;
+                for (int t = 0; t < tapCount; t++)
+                {
+                    Vector512<float> w = Vector512.Create(Unsafe.Add(ref tap, t));
+                    ref float s = ref Unsafe.Add(ref src, x + Unsafe.Add(ref offset, t));
+                    a0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s), w, a0);
+                    a1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, 16), w, a1);
+                    a2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, 32), w, a2);
+                    a3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, 48), w, a3);
+                    a4 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, 64), w, a4);
+                    a5 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, 80), w, a5);
+                    a6 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, 96), w, a6);
+                    a7 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, 112), w, a7);
+                }
+
+                a0.StoreUnsafe(ref a);
+                a1.StoreUnsafe(ref a, 16);
+                a2.StoreUnsafe(ref a, 32);
+                a3.StoreUnsafe(ref a, 48);
+                a4.StoreUnsafe(ref a, 64);
+                a5.StoreUnsafe(ref a, 80);
+                a6.StoreUnsafe(ref a, 96);
+                a7.StoreUnsafe(ref a, 112);
+            }
+
+            for (; x <= n - 16; x += 16)
+            {
+                ref float a = ref Unsafe.Add(ref acc, x);
+                Vector512<float> a0 = Vector512<float>.Zero;
+                for (int t = 0; t < tapCount; t++)
+                {
+                    a0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref src, x + Unsafe.Add(ref offset, t))), Vector512.Create(Unsafe.Add(ref tap, t)), a0);
+                }
+
+                a0.StoreUnsafe(ref a);
+            }
+        }
+
+        if (Fma.IsSupported)
+        {
+            for (; x <= n - 32; x += 32)
+            {
+                ref float a = ref Unsafe.Add(ref acc, x);
+                Vector256<float> a0 = Vector256<float>.Zero;
+                Vector256<float> a1 = Vector256<float>.Zero;
+                Vector256<float> a2 = Vector256<float>.Zero;
+                Vector256<float> a3 = Vector256<float>.Zero;
+                for (int t = 0; t < tapCount; t++)
+                {
+                    Vector256<float> w = Vector256.Create(Unsafe.Add(ref tap, t));
+                    ref float s = ref Unsafe.Add(ref src, x + Unsafe.Add(ref offset, t));
+                    a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref s), w, a0);
+                    a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref s, 8), w, a1);
+                    a2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref s, 16), w, a2);
+                    a3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref s, 24), w, a3);
+                }
+
+                a0.StoreUnsafe(ref a);
+                a1.StoreUnsafe(ref a, 8);
+                a2.StoreUnsafe(ref a, 16);
+                a3.StoreUnsafe(ref a, 24);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; x <= n - 8; x += 8)
+            {
+                ref float a = ref Unsafe.Add(ref acc, x);
+                Vector128<float> a0 = Vector128<float>.Zero;
+                Vector128<float> a1 = Vector128<float>.Zero;
+                for (int t = 0; t < tapCount; t++)
+                {
+                    Vector128<float> w = Vector128.Create(Unsafe.Add(ref tap, t));
+                    ref float s = ref Unsafe.Add(ref src, x + Unsafe.Add(ref offset, t));
+                    a0 += Vector128.LoadUnsafe(ref s) * w;
+                    a1 += Vector128.LoadUnsafe(ref s, 4) * w;
+                }
+
+                a0.StoreUnsafe(ref a);
+                a1.StoreUnsafe(ref a, 4);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Four output rows at once: <c>acc_q[x] = sum over t of weights_q[t] * source[x + offsets[t]]</c>. Each source
+    /// sample is loaded once for all four rows, which matters when a tall kernel's rows come from the second-level
+    /// cache. With AVX-512 or FMA (Vector256); otherwise four <see cref="Correlate"/> passes, with the same results
+    /// (each lane adds the same products in the same order).
+    /// </summary>
+    [MethodImpl(Jit.HotLoop)]
+    public static void Correlate4(ReadOnlySpan<float> source, Span<float> acc0, Span<float> acc1, Span<float> acc2, Span<float> acc3, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1, ReadOnlySpan<float> w2, ReadOnlySpan<float> w3, ReadOnlySpan<int> offsets)
+    {
+        int n = acc0.Length;
+        int taps = offsets.Length;
+        if (!(Avx512F.IsSupported || Fma.IsSupported) || acc1.Length != n || acc2.Length != n || acc3.Length != n || w0.Length < taps || w1.Length < taps || w2.Length < taps || w3.Length < taps)
+        {
+            Correlate(source, acc0, w0.Slice(0, taps), offsets);
+            Correlate(source, acc1, w1.Slice(0, taps), offsets);
+            Correlate(source, acc2, w2.Slice(0, taps), offsets);
+            Correlate(source, acc3, w3.Slice(0, taps), offsets);
+            return;
+        }
+
+        TapBounds.Check(source.Length, n, offsets);
+
+        ref float src = ref MemoryMarshal.GetReference(source);
+        ref int offset = ref MemoryMarshal.GetReference(offsets);
+        ref float k0 = ref MemoryMarshal.GetReference(w0);
+        ref float k1 = ref MemoryMarshal.GetReference(w1);
+        ref float k2 = ref MemoryMarshal.GetReference(w2);
+        ref float k3 = ref MemoryMarshal.GetReference(w3);
+        int x = 0;
+        if (!Avx512F.IsSupported)
+        {
+            x = Correlate4Fma(ref src, ref offset, taps, n, acc0, acc1, acc2, acc3, ref k0, ref k1, ref k2, ref k3);
+        }
+
+        for (; Avx512F.IsSupported && x <= n - 32; x += 32)
+        {
+            Vector512<float> a0 = Vector512<float>.Zero, b0 = Vector512<float>.Zero;
+            Vector512<float> a1 = Vector512<float>.Zero, b1 = Vector512<float>.Zero;
+            Vector512<float> a2 = Vector512<float>.Zero, b2 = Vector512<float>.Zero;
+            Vector512<float> a3 = Vector512<float>.Zero, b3 = Vector512<float>.Zero;
+            for (int t = 0; t < taps; t++)
+            {
+                ref float s = ref Unsafe.Add(ref src, x + Unsafe.Add(ref offset, t));
+                Vector512<float> lo = Vector512.LoadUnsafe(ref s);
+                Vector512<float> hi = Vector512.LoadUnsafe(ref s, 16);
+                Vector512<float> c0 = Vector512.Create(Unsafe.Add(ref k0, t));
+                Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref k1, t));
+                Vector512<float> c2 = Vector512.Create(Unsafe.Add(ref k2, t));
+                Vector512<float> c3 = Vector512.Create(Unsafe.Add(ref k3, t));
+                a0 = Avx512F.FusedMultiplyAdd(lo, c0, a0);
+                b0 = Avx512F.FusedMultiplyAdd(hi, c0, b0);
+                a1 = Avx512F.FusedMultiplyAdd(lo, c1, a1);
+                b1 = Avx512F.FusedMultiplyAdd(hi, c1, b1);
+                a2 = Avx512F.FusedMultiplyAdd(lo, c2, a2);
+                b2 = Avx512F.FusedMultiplyAdd(hi, c2, b2);
+                a3 = Avx512F.FusedMultiplyAdd(lo, c3, a3);
+                b3 = Avx512F.FusedMultiplyAdd(hi, c3, b3);
+            }
+
+            a0.StoreUnsafe(ref MemoryMarshal.GetReference(acc0), (nuint)x);
+            b0.StoreUnsafe(ref MemoryMarshal.GetReference(acc0), (nuint)(x + 16));
+            a1.StoreUnsafe(ref MemoryMarshal.GetReference(acc1), (nuint)x);
+            b1.StoreUnsafe(ref MemoryMarshal.GetReference(acc1), (nuint)(x + 16));
+            a2.StoreUnsafe(ref MemoryMarshal.GetReference(acc2), (nuint)x);
+            b2.StoreUnsafe(ref MemoryMarshal.GetReference(acc2), (nuint)(x + 16));
+            a3.StoreUnsafe(ref MemoryMarshal.GetReference(acc3), (nuint)x);
+            b3.StoreUnsafe(ref MemoryMarshal.GetReference(acc3), (nuint)(x + 16));
+        }
+
+        if (x < n)
+        {
+            // The last few samples: the single-row kernel on the remaining columns, same arithmetic (FMA).
+            int rest = n - x;
+            Correlate(source.Slice(x), acc0.Slice(x, rest), w0.Slice(0, taps), offsets);
+            Correlate(source.Slice(x), acc1.Slice(x, rest), w1.Slice(0, taps), offsets);
+            Correlate(source.Slice(x), acc2.Slice(x, rest), w2.Slice(0, taps), offsets);
+            Correlate(source.Slice(x), acc3.Slice(x, rest), w3.Slice(0, taps), offsets);
+        }
+    }
+
+    // The Vector256 form of the four-row loop: 16 samples a step, eight accumulators, two loads a tap. It stops where
+    // the one-row loop's FMA steps of 32 stop, so every sample is fused (or not) exactly as it would be there.
+    private static int Correlate4Fma(ref float src, ref int offset, int taps, int n, Span<float> acc0, Span<float> acc1, Span<float> acc2, Span<float> acc3, ref float k0, ref float k1, ref float k2, ref float k3)
+    {
+        int x = 0;
+        int fused = n - (n % 32);
+        for (; x < fused; x += 16)
+        {
+            Vector256<float> a0 = Vector256<float>.Zero, b0 = Vector256<float>.Zero;
+            Vector256<float> a1 = Vector256<float>.Zero, b1 = Vector256<float>.Zero;
+            Vector256<float> a2 = Vector256<float>.Zero, b2 = Vector256<float>.Zero;
+            Vector256<float> a3 = Vector256<float>.Zero, b3 = Vector256<float>.Zero;
+            for (int t = 0; t < taps; t++)
+            {
+                ref float s = ref Unsafe.Add(ref src, x + Unsafe.Add(ref offset, t));
+                Vector256<float> lo = Vector256.LoadUnsafe(ref s);
+                Vector256<float> hi = Vector256.LoadUnsafe(ref s, 8);
+                Vector256<float> c0 = Vector256.Create(Unsafe.Add(ref k0, t));
+                Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref k1, t));
+                Vector256<float> c2 = Vector256.Create(Unsafe.Add(ref k2, t));
+                Vector256<float> c3 = Vector256.Create(Unsafe.Add(ref k3, t));
+                a0 = Fma.MultiplyAdd(lo, c0, a0);
+                b0 = Fma.MultiplyAdd(hi, c0, b0);
+                a1 = Fma.MultiplyAdd(lo, c1, a1);
+                b1 = Fma.MultiplyAdd(hi, c1, b1);
+                a2 = Fma.MultiplyAdd(lo, c2, a2);
+                b2 = Fma.MultiplyAdd(hi, c2, b2);
+                a3 = Fma.MultiplyAdd(lo, c3, a3);
+                b3 = Fma.MultiplyAdd(hi, c3, b3);
+            }
+
+            a0.StoreUnsafe(ref MemoryMarshal.GetReference(acc0), (nuint)x);
+            b0.StoreUnsafe(ref MemoryMarshal.GetReference(acc0), (nuint)(x + 8));
+            a1.StoreUnsafe(ref MemoryMarshal.GetReference(acc1), (nuint)x);
+            b1.StoreUnsafe(ref MemoryMarshal.GetReference(acc1), (nuint)(x + 8));
+            a2.StoreUnsafe(ref MemoryMarshal.GetReference(acc2), (nuint)x);
+            b2.StoreUnsafe(ref MemoryMarshal.GetReference(acc2), (nuint)(x + 8));
+            a3.StoreUnsafe(ref MemoryMarshal.GetReference(acc3), (nuint)x);
+            b3.StoreUnsafe(ref MemoryMarshal.GetReference(acc3), (nuint)(x + 8));
+        }
+
+        return x;
+    }
+}
+#endif

@@ -1,0 +1,32 @@
+#if NET8_0_OR_GREATER
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace PSConvolution.Engine.Convolution.Integer;
+
+/// <summary>The AVX-512 loops of <see cref="WordConversion"/>.</summary>
+internal static partial class WordConversion
+{
+    static partial void WidenAvx512(ref byte src, int n, ref ushort dst, ref int i)
+    {
+        if (Avx512BW.IsSupported)
+        {
+            for (; i <= n - 32; i += 32)
+            {
+                Avx512BW.ConvertToVector512UInt16(Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+    }
+
+    static partial void ToFloatAvx512(ref short src, int n, ref float dst, ref int i)
+    {
+        if (Avx512BW.IsSupported)
+        {
+            for (; i <= n - 16; i += 16)
+            {
+                Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector256.LoadUnsafe(ref src, (nuint)i))).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+    }
+}
+#endif

@@ -1,0 +1,68 @@
+#if !NET8_0_OR_GREATER
+using System;
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace PSConvolution.Engine.Platform;
+
+/// <summary>
+/// The few .NET 8 members the engine uses that netstandard2.0 lacks and the Polyfill package does not supply,
+/// as extension members of the same types, so the calling code is the same on both builds.
+/// </summary>
+internal static class FrameworkPolyfills
+{
+    extension(double)
+    {
+        public static bool IsFinite(double d) => !double.IsNaN(d) && !double.IsInfinity(d);
+    }
+
+    extension(float)
+    {
+        public static bool IsFinite(float f) => !float.IsNaN(f) && !float.IsInfinity(f);
+    }
+
+    extension(BitOperations)
+    {
+        /// <summary>The position of the highest set bit (0 for 0, as on .NET 8).</summary>
+        public static int Log2(uint value)
+        {
+            int log = 0;
+            while ((value >>= 1) != 0)
+            {
+                log++;
+            }
+
+            return log;
+        }
+    }
+
+    extension(MemoryMarshal)
+    {
+        /// <summary>
+        /// A one-element span holding a copy of <paramref name="reference"/>: the engine only reads border values
+        /// through it (netstandard2.0 cannot make a span over a reference safely).
+        /// </summary>
+        public static ReadOnlySpan<T> CreateReadOnlySpan<T>(ref T reference, int length)
+            => length == 1 ? new ReadOnlySpan<T>(new[] { reference }) : throw new ArgumentOutOfRangeException(nameof(length));
+    }
+
+    extension(BinaryPrimitives)
+    {
+        public static void ReverseEndianness(ReadOnlySpan<ushort> source, Span<ushort> destination)
+        {
+            for (int i = 0; i < source.Length; i++)
+            {
+                destination[i] = BinaryPrimitives.ReverseEndianness(source[i]);
+            }
+        }
+    }
+
+    extension(string text)
+    {
+        /// <summary>Ordinal replacement only, which is what <see cref="string.Replace(string, string)"/> does.</summary>
+        public string Replace(string oldValue, string? newValue, StringComparison comparison)
+            => comparison == StringComparison.Ordinal ? text.Replace(oldValue, newValue) : throw new ArgumentOutOfRangeException(nameof(comparison));
+    }
+}
+#endif
