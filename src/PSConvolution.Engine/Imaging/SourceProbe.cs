@@ -6,6 +6,7 @@ using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Webp;
 
 namespace PSConvolution.Engine.Imaging;
 
@@ -79,6 +80,17 @@ internal static class SourceProbe
             // ImageSharp fills a truncated scan with grey instead of failing; a JPEG whose last scan is
             // not followed by its end-of-image marker is cut short, and its output would be silently wrong.
             throw DecodeErrors.Error(ConvolutionErrorKind.CorruptImage, path, "'{0}' is a truncated JPEG: its image data ends before the end-of-image marker.");
+        }
+
+        if (detected is WebpFormat)
+        {
+            // ImageSharp reads on past such damage and can size tables for gigabytes from a few bytes.
+            string? damage = DecodeErrors.Guard(path, () => WebpHuffmanGroups.Damage(stream));
+            stream.Position = 0;
+            if (damage is not null)
+            {
+                throw DecodeErrors.Error(ConvolutionErrorKind.CorruptImage, path, "'{0}' is a damaged WebP: " + damage + ".");
+            }
         }
 
         return (info, detected);

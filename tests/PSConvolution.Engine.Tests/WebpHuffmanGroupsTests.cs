@@ -1,0 +1,59 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using PSConvolution.Engine.Imaging;
+using Xunit;
+
+namespace PSConvolution.Engine.Tests;
+
+/// <summary>The lossless-WebP check refuses the fuzzer's files and none of libwebp's.</summary>
+public sealed class WebpHuffmanGroupsTests
+{
+    public static IEnumerable<object[]> ValidFiles()
+        => Directory.EnumerateFiles(RepositoryPaths.Find("tests", "corpus", "webp"), "*.webp").OrderBy(f => f).Select(f => new object[] { Path.GetFileName(f) });
+
+    public static IEnumerable<object[]> FuzzFiles()
+        => Directory.EnumerateFiles(RepositoryPaths.Find("tests", "corpus", "fuzz"), "webp-huffman-groups-*.webp").OrderBy(f => f).Select(f => new object[] { Path.GetFileName(f) });
+
+    // Written by cwebp 1.2 (Debian's webp): lossless at -z 9 (transforms, colour cache, meta Huffman codes), a
+    // palette image, and lossy with a losslessly compressed alpha chunk.
+    [Theory]
+    [MemberData(nameof(ValidFiles))]
+    public void PassesWhatLibwebpWrote(string file)
+    {
+        using FileStream stream = File.OpenRead(Path.Combine(RepositoryPaths.Find("tests", "corpus", "webp"), file));
+        Assert.Null(WebpHuffmanGroups.Damage(stream, out int groups));
+        Assert.True(groups >= 1, $"{file}: no lossless stream was read.");
+    }
+
+    [Fact]
+    public void ReadsAsFarAsTheGroupsOfAnEntropyImage()
+    {
+        int most = 0;
+        foreach (object[] file in ValidFiles())
+        {
+            using FileStream stream = File.OpenRead(Path.Combine(RepositoryPaths.Find("tests", "corpus", "webp"), (string)file[0]));
+            WebpHuffmanGroups.Damage(stream, out int groups);
+            most = System.Math.Max(most, groups);
+        }
+
+        // At least one valid file has several groups, so the entropy image and the sub-images before it were decoded.
+        Assert.True(most > 1, $"The most groups any valid file declared was {most}.");
+    }
+
+    [Theory]
+    [MemberData(nameof(FuzzFiles))]
+    public void RefusesWhatTheFuzzerFound(string file)
+    {
+        using FileStream stream = File.OpenRead(Path.Combine(RepositoryPaths.Find("tests", "corpus", "fuzz"), file));
+        Assert.NotNull(WebpHuffmanGroups.Damage(stream));
+    }
+
+    [Fact]
+    public void LeavesOtherFilesAlone()
+    {
+        using var stream = new MemoryStream(new byte[] { (byte)'R', (byte)'I', (byte)'F', (byte)'F', 4, 0, 0, 0, (byte)'A', (byte)'V', (byte)'I', (byte)' ' });
+        Assert.Null(WebpHuffmanGroups.Damage(stream, out int groups));
+        Assert.Equal(0, groups);
+    }
+}
