@@ -73,7 +73,7 @@ function Invoke-Build {
     $version = $props.Project.PropertyGroup.VersionPrefix
     $publish = Join-Path $out 'publish'
     Write-Host "Building PSConvolution $version ($Configuration)"
-    Invoke-Native dotnet @('publish', (Join-Path $root 'src/PSConvolution/PSConvolution.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'quiet')
+    Invoke-Native dotnet @('publish', (Join-Path $root 'src/PSConvolution/PSConvolution.csproj'), '-f', 'net8.0', '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'quiet')
     Invoke-Native dotnet @('publish', (Join-Path $root 'src/PSConvolution.Loader/PSConvolution.Loader.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'quiet')
 
     if (Test-Path $staged) { Remove-Item $staged -Recurse -Force }
@@ -99,32 +99,69 @@ function Get-TrxCounts([string] $Path) {
     [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted }
 }
 
+# The engine suite built for net472 against the netstandard2.0 engine, on Mono: the nearest thing to .NET Framework
+# (Windows PowerShell 5.1) on a machine without Windows. Debian's mono-devel provides the runtime and the framework's
+# facades; the console runner comes from NuGet with the test project, which copies it beside the tests.
+function Invoke-MonoEngineTests([string] $Project, [string] $Results) {
+    $name = 'engine netstandard2.0 (xunit on Mono, net472)'
+    if (-not (Get-Command mono -ErrorAction Ignore) -or -not (Test-Path '/usr/lib/mono/4.5/Facades/System.Runtime.dll')) {
+        Write-Host "${name}: not run, Mono is not installed (apt-get install mono-devel; .ci/run installs it)"
+        return [pscustomobject]@{ Suite = $name; Passed = 0; Failed = 0; Skipped = 1 }
+    }
+
+    Invoke-Native dotnet @('build', $Project, '-f', 'net472', '-c', $Configuration, '--nologo', '-v', 'quiet') | Out-Host
+    $assembly = Join-Path (Split-Path $Project) "bin/$Configuration/net472/PSConvolution.Engine.Tests.dll"
+    $runner = Join-Path (Split-Path $assembly) 'xunit-console/xunit.console.exe'
+    $xml = Join-Path $Results 'engine-mono.xml'
+    & mono $runner $assembly -xml $xml -nologo -noshadow | Out-Host
+    if (-not (Test-Path $xml)) {
+        return [pscustomobject]@{ Suite = $name; Passed = 0; Failed = 1; Skipped = 0 }
+    }
+
+    # The counts are attributes (the assembly element also has an <errors> child, hence GetAttribute).
+    [xml] $report = Get-Content $xml
+    $run = $report.assemblies.assembly
+    [pscustomobject]@{ Suite = $name; Passed = [int]$run.GetAttribute('passed'); Failed = [int]$run.GetAttribute('failed') + [int]$run.GetAttribute('errors'); Skipped = [int]$run.GetAttribute('skipped') }
+}
+
 function Invoke-Test {
     $results = Join-Path $out 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     New-Item -ItemType Directory -Path $results | Out-Null
     $suites = [System.Collections.Generic.List[object]]::new()
     $engineTests = Join-Path $root 'tests/PSConvolution.Engine.Tests/PSConvolution.Engine.Tests.csproj'
+    $portableTests = Join-Path $root 'tests/PSConvolution.Engine.PortableTests/PSConvolution.Engine.PortableTests.csproj'
 
     # Every SIMD tier stays tested: as the machine runs (AVX-512 where present), without AVX-512 (the
     # Vector256/FMA paths), and without hardware intrinsics (the scalar paths). The tests run on .NET 10, whose
     # knob is DOTNET_EnableAVX512 (.NET 8's DOTNET_EnableAVX512F is ignored there); a test checks that each knob
-    # took effect.
-    foreach ($run in @(
-            @{ Name = 'engine (xunit)'; Trx = 'engine.trx'; Variable = $null; Value = $null },
-            @{ Name = 'engine (xunit, DOTNET_EnableAVX512=0)'; Trx = 'engine-avx2.trx'; Variable = 'DOTNET_EnableAVX512'; Value = '0' },
-            @{ Name = 'engine (xunit, DOTNET_EnableHWIntrinsic=0)'; Trx = 'engine-scalar.trx'; Variable = 'DOTNET_EnableHWIntrinsic'; Value = '0' })) {
-        if ($run.Variable) { [Environment]::SetEnvironmentVariable($run.Variable, $run.Value) }
-        try {
-            & dotnet test $engineTests -c $Configuration --nologo -v quiet --logger "trx;LogFileName=$($run.Trx)" --logger 'console;verbosity=minimal' --results-directory $results
+    # took effect. The same suite then runs against the engine's netstandard2.0 build (the one Windows PowerShell
+    # loads: Vector<T> and scalar loops only) with the same three settings.
+    $tiers = @(
+        @{ Name = ''; Trx = ''; Variable = $null; Value = $null },
+        @{ Name = ', DOTNET_EnableAVX512=0'; Trx = '-avx2'; Variable = 'DOTNET_EnableAVX512'; Value = '0' },
+        @{ Name = ', DOTNET_EnableHWIntrinsic=0'; Trx = '-scalar'; Variable = 'DOTNET_EnableHWIntrinsic'; Value = '0' })
+    $builds = @(
+        @{ Name = 'engine (xunit{0})'; Trx = 'engine{0}.trx'; Project = $engineTests; Framework = @() },
+        @{ Name = 'engine netstandard2.0 (xunit on .NET 10{0})'; Trx = 'engine-netstandard{0}.trx'; Project = $portableTests; Framework = @('-f', 'net10.0') })
+    foreach ($build in $builds) {
+        foreach ($tier in $tiers) {
+            $name = $build.Name -f $tier.Name
+            $trxName = $build.Trx -f $tier.Trx
+            if ($tier.Variable) { [Environment]::SetEnvironmentVariable($tier.Variable, $tier.Value) }
+            try {
+                & dotnet test $build.Project @($build.Framework) -c $Configuration --nologo -v quiet --logger "trx;LogFileName=$trxName" --logger 'console;verbosity=minimal' --results-directory $results
+            }
+            finally {
+                if ($tier.Variable) { Remove-Item "env:$($tier.Variable)" -ErrorAction Ignore }
+            }
+            $trx = Join-Path $results $trxName
+            $counts = if (Test-Path $trx) { Get-TrxCounts $trx } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
+            $suites.Add([pscustomobject]@{ Suite = $name; Passed = $counts.Passed; Failed = $counts.Failed; Skipped = 0 })
         }
-        finally {
-            if ($run.Variable) { [Environment]::SetEnvironmentVariable($run.Variable, $null) }
-        }
-        $trx = Join-Path $results $run.Trx
-        $counts = if (Test-Path $trx) { Get-TrxCounts $trx } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
-        $suites.Add([pscustomobject]@{ Suite = $run.Name; Passed = $counts.Passed; Failed = $counts.Failed; Skipped = 0 })
     }
+
+    $suites.Add((Invoke-MonoEngineTests $portableTests $results))
 
     $packages = Join-Path $out 'packages'
     Invoke-Native dotnet @('restore', (Join-Path $root 'build/PesterRestore.csproj'), '--packages', $packages, '--nologo', '-v', 'quiet')
@@ -156,7 +193,7 @@ $run = Invoke-Pester -Configuration $config
     if ($skipped -gt 0) {
         # Tests skip themselves only where the machine lacks what they need: sshd (remoting), ImageMagick (CMYK),
         # the strict format readers (fidelity), a way to confine the process (file system faults), a second user
-        # or root (identity), or Unix (modes and links). .ci/run installs what it can.
+        # or root (identity), Unix (modes and links), or Mono (the net472 engine run). .ci/run installs what it can.
         Write-Host "$passed passed, $failed failed, $skipped skipped"
     }
     else {

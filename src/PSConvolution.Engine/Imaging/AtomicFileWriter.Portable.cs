@@ -3,7 +3,6 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 
 namespace PSConvolution.Engine.Imaging;
 
@@ -54,13 +53,16 @@ internal static partial class AtomicFileWriter
             return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
         }
 
+        // Created empty with its final mode, then opened by name: Mono's FileStream cannot take a C library
+        // descriptor, and the empty file under a fresh random name is the one just made.
         int fd = NativeMethods.open(NativePath(path), OpenWriteOnly | OpenCreate | OpenExclusive | OpenCloseOnExec, (int)t.ReadWriteMode);
         if (fd < 0)
         {
             throw new IOException($"The file '{path}' could not be created (error {Marshal.GetLastWin32Error()}).");
         }
 
-        return new FileStream(new SafeFileHandle((IntPtr)fd, ownsHandle: true), FileAccess.Write, 1 << 16);
+        NativeMethods.close(fd);
+        return new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None, 1 << 16);
     }
 
     private static void MoveOver(string temporary, string target, bool overwrite)
@@ -105,6 +107,9 @@ internal static partial class AtomicFileWriter
 
         [DllImport("libc", SetLastError = true)]
         public static extern int rename(byte[] from, byte[] to);
+
+        [DllImport("libc")]
+        public static extern int close(int fd);
     }
 }
 #endif
