@@ -74,17 +74,29 @@ function Invoke-Build {
     $publish = Join-Path $out 'publish'
     Write-Host "Building PSConvolution $version ($Configuration)"
     Invoke-Native dotnet @('publish', (Join-Path $root 'src/PSConvolution/PSConvolution.csproj'), '-f', 'net8.0', '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'quiet')
-    Invoke-Native dotnet @('publish', (Join-Path $root 'src/PSConvolution.Loader/PSConvolution.Loader.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'quiet')
+    Invoke-Native dotnet @('publish', (Join-Path $root 'src/PSConvolution.Loader/PSConvolution.Loader.csproj'), '-f', 'net8.0', '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'quiet')
+    $publishDesktop = Join-Path $out 'publish-netstandard2.0'
+    foreach ($project in 'PSConvolution', 'PSConvolution.Loader') {
+        Invoke-Native dotnet @('publish', (Join-Path $root "src/$project/$project.csproj"), '-f', 'netstandard2.0', '-c', $Configuration, '-o', $publishDesktop, '--nologo', '-v', 'quiet')
+    }
 
     if (Test-Path $staged) { Remove-Item $staged -Recurse -Force }
     New-Item -ItemType Directory -Path $staged | Out-Null
-    # Only our assemblies and ImageSharp: PowerShell itself provides System.Management.Automation. The cmdlets,
-    # the engine and ImageSharp go to dependencies/ and load into the module's own AssemblyLoadContext (through
-    # PSConvolution.Loader.dll and PSConvolution.psm1), so another module's ImageSharp cannot clash with ours.
+    # Only our assemblies and ImageSharp: PowerShell itself provides System.Management.Automation. For PowerShell 7
+    # the cmdlets, the engine and ImageSharp (net8.0) go to dependencies/ and load into the module's own
+    # AssemblyLoadContext (through PSConvolution.Loader.dll and PSConvolution.psm1), so another module's ImageSharp
+    # cannot clash with ours.
     Copy-Item (Join-Path $publish 'PSConvolution.Loader.dll') $staged
     $dependencies = New-Item -ItemType Directory -Path (Join-Path $staged 'dependencies')
     foreach ($file in 'PSConvolution.dll', 'PSConvolution.Engine.dll', 'SixLabors.ImageSharp.dll') {
         Copy-Item (Join-Path $publish $file) $dependencies
+    }
+
+    # The netstandard2.0 build for Windows PowerShell 5.1, with the loader that serves these copies through
+    # AppDomain.AssemblyResolve and the packages .NET Framework lacks.
+    $desktop = New-Item -ItemType Directory -Path (Join-Path $staged 'netstandard2.0')
+    foreach ($file in 'PSConvolution.Loader.dll', 'PSConvolution.dll', 'PSConvolution.Engine.dll', 'SixLabors.ImageSharp.dll', 'System.Buffers.dll', 'System.Memory.dll', 'System.Numerics.Vectors.dll', 'System.Runtime.CompilerServices.Unsafe.dll', 'System.Text.Encoding.CodePages.dll') {
+        Copy-Item (Join-Path $publishDesktop $file) $desktop
     }
     Copy-Item (Join-Path $root 'module/*') $staged -Recurse
     $manifest = Join-Path $staged 'PSConvolution.psd1'
@@ -166,7 +178,6 @@ function Invoke-Test {
     $packages = Join-Path $out 'packages'
     Invoke-Native dotnet @('restore', (Join-Path $root 'build/PesterRestore.csproj'), '--packages', $packages, '--nologo', '-v', 'quiet')
     $pester = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
-    $pesterResult = Join-Path $results 'pester.json'
     $script = @'
 param($Pester, $Module, $Tests, $Result)
 $ErrorActionPreference = 'Stop'
@@ -179,12 +190,32 @@ $config.Output.Verbosity = 'Normal'
 $run = Invoke-Pester -Configuration $config
 @{ Passed = $run.PassedCount; Failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount; Skipped = $run.SkippedCount } | ConvertTo-Json | Set-Content $Result
 '@
-    $child = Get-ChildPwsh
-    $exe = $child[0]
-    $childArgs = @($child | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', "& { $script } -Pester '$pester' -Module '$(Join-Path $staged 'PSConvolution.psd1')' -Tests '$(Join-Path $root 'tests/Pester')' -Result '$pesterResult'")
-    & $exe @childArgs
-    $counts = if (Test-Path $pesterResult) { Get-Content $pesterResult -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
-    $suites.Add([pscustomobject]@{ Suite = 'cmdlets (Pester)'; Passed = [int]$counts.Passed; Failed = [int]$counts.Failed; Skipped = [int]$counts.Skipped })
+    # Twice: as PowerShell 7 loads the module (net8.0, its own load context), and through the path Windows
+    # PowerShell 5.1 takes (the netstandard2.0 build and its AssemblyResolve loader), which pwsh runs when
+    # PSCONVOLUTION_LOAD_NETSTANDARD is 1.
+    # On Windows, where it exists, Windows PowerShell 5.1 itself runs the suite a third time.
+    $pesterRuns = @(
+        @{ Name = 'cmdlets (Pester)'; Result = 'pester.json'; NetStandard = $false; Host = $null },
+        @{ Name = 'cmdlets (Pester, netstandard2.0 build through the Windows PowerShell load path)'; Result = 'pester-netstandard.json'; NetStandard = $true; Host = $null })
+    $windowsPowerShell = if ($IsWindows) { Get-Command powershell.exe -ErrorAction Ignore }
+    if ($windowsPowerShell) {
+        $pesterRuns += @{ Name = 'cmdlets (Pester, Windows PowerShell 5.1)'; Result = 'pester-desktop.json'; NetStandard = $false; Host = $windowsPowerShell.Source }
+    }
+    foreach ($run in $pesterRuns) {
+        $pesterResult = Join-Path $results $run.Result
+        $child = if ($run.Host) { @($run.Host) } else { Get-ChildPwsh }
+        $exe = $child[0]
+        $childArgs = @($child | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', "& { $script } -Pester '$pester' -Module '$(Join-Path $staged 'PSConvolution.psd1')' -Tests '$(Join-Path $root 'tests/Pester')' -Result '$pesterResult'")
+        if ($run.NetStandard) { $env:PSCONVOLUTION_LOAD_NETSTANDARD = '1' }
+        try {
+            & $exe @childArgs
+        }
+        finally {
+            Remove-Item env:PSCONVOLUTION_LOAD_NETSTANDARD -ErrorAction Ignore
+        }
+        $counts = if (Test-Path $pesterResult) { Get-Content $pesterResult -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+        $suites.Add([pscustomobject]@{ Suite = $run.Name; Passed = [int]$counts.Passed; Failed = [int]$counts.Failed; Skipped = [int]$counts.Skipped })
+    }
 
     $suites | Format-Table -AutoSize | Out-String | Write-Host
     $passed = ($suites | Measure-Object Passed -Sum).Sum

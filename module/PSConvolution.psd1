@@ -7,8 +7,8 @@
   CompanyName          = 'PSConvolution contributors'
   Copyright            = '(c) PSConvolution contributors. MIT licence.'
   Description          = 'Image convolution for scripts: blur, sharpen, edge detection, emboss and any custom kernel, with exact border modes, stride and padding.'
-  PowerShellVersion    = '7.4'
-  CompatiblePSEditions = @('Core')
+  PowerShellVersion    = '5.1'
+  CompatiblePSEditions = @('Desktop', 'Core')
   FormatsToProcess     = @('PSConvolution.Format.ps1xml')
   CmdletsToExport      = @('Invoke-ImageConvolution', 'New-ConvolutionKernel', 'Get-ConvolutionKernel')
   FunctionsToExport    = @()

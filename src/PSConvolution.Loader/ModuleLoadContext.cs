@@ -1,3 +1,4 @@
+#if NET8_0_OR_GREATER
 using System;
 using System.IO;
 using System.Reflection;
@@ -45,3 +46,4 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
         return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
     }
 }
+#endif

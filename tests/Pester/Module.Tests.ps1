@@ -3,13 +3,26 @@ BeforeAll {
 }
 
 Describe 'The staged module' {
-    It 'exports exactly the three cmdlets and declares PowerShell 7.4 Core' {
+    It 'exports exactly the three cmdlets and declares Windows PowerShell 5.1 and PowerShell 7' {
         $manifest = Import-PowerShellDataFile $ModulePath
         $manifest.CmdletsToExport | Sort-Object | Should -Be @('Get-ConvolutionKernel', 'Invoke-ImageConvolution', 'New-ConvolutionKernel')
-        $manifest.PowerShellVersion | Should -Be '7.4'
-        $manifest.CompatiblePSEditions | Should -Be @('Core')
+        $manifest.PowerShellVersion | Should -Be '5.1'
+        $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
         $manifest.ModuleVersion | Should -Not -Be '0.0.0'
         (Get-Command -Module PSConvolution).Name | Sort-Object | Should -Be @('Get-ConvolutionKernel', 'Invoke-ImageConvolution', 'New-ConvolutionKernel')
+    }
+
+    It 'carries one build for each edition: net8.0 for PowerShell 7.4+, netstandard2.0 for Windows PowerShell' {
+        $folder = Split-Path $ModulePath
+        foreach ($build in @{ Folder = 'dependencies'; Framework = '.NETCoreApp,Version=v8.0' }, @{ Folder = 'netstandard2.0'; Framework = '.NETStandard,Version=v2.0' }) {
+            foreach ($name in 'PSConvolution.dll', 'PSConvolution.Engine.dll') {
+                $bytes = [System.IO.File]::ReadAllBytes((Join-Path $folder "$($build.Folder)/$name"))
+                [System.Text.Encoding]::UTF8.GetString($bytes) | Should -BeLike "*$($build.Framework)*" -Because "$($build.Folder)/$name"
+            }
+        }
+        foreach ($name in 'System.Memory.dll', 'System.Buffers.dll', 'System.Numerics.Vectors.dll', 'System.Runtime.CompilerServices.Unsafe.dll', 'SixLabors.ImageSharp.dll', 'PSConvolution.Loader.dll') {
+            Join-Path $folder "netstandard2.0/$name" | Should -Exist
+        }
     }
 
     It 'does not carry System.Management.Automation.dll' {

@@ -1,8 +1,11 @@
 # Shared by the cmdlet tests: imports the staged module and makes small images with known pixels.
 $script:ModulePath = if ($env:PSCONVOLUTION_MODULE) { $env:PSCONVOLUTION_MODULE } else { Join-Path $PSScriptRoot '../../out/PSConvolution/PSConvolution.psd1' }
 Import-Module $script:ModulePath -Force
-# The helpers below draw and read test images with the module's own copy of ImageSharp.
-Add-Type -Path (Join-Path (Split-Path $script:ModulePath) 'dependencies/SixLabors.ImageSharp.dll')
+# The helpers below draw and read test images with the module's own copy of ImageSharp: the net8.0 one, or the
+# netstandard2.0 one when the run takes Windows PowerShell's load path (PSCONVOLUTION_LOAD_NETSTANDARD=1).
+$script:NetStandardRun = $env:PSCONVOLUTION_LOAD_NETSTANDARD -eq '1' -or $PSEdition -eq 'Desktop'
+$script:AssemblyFolder = if ($script:NetStandardRun) { 'netstandard2.0' } else { 'dependencies' }
+Add-Type -Path (Join-Path (Split-Path $script:ModulePath) "$script:AssemblyFolder/SixLabors.ImageSharp.dll")
 $script:SamplesPath = Join-Path $PSScriptRoot '../../samples'
 
 function New-TestImage {
