@@ -196,7 +196,7 @@ $run = Invoke-Pester -Configuration $config
     # On Windows, where it exists, Windows PowerShell 5.1 itself runs the suite a third time.
     $pesterRuns = @(
         @{ Name = 'cmdlets (Pester)'; Result = 'pester.json'; NetStandard = $false; Host = $null },
-        @{ Name = 'cmdlets (Pester, netstandard2.0 build through the Windows PowerShell load path)'; Result = 'pester-netstandard.json'; NetStandard = $true; Host = $null })
+        @{ Name = 'cmdlets (Pester, netstandard2.0 via 5.1 load path)'; Result = 'pester-netstandard.json'; NetStandard = $true; Host = $null })
     $windowsPowerShell = if ($IsWindows) { Get-Command powershell.exe -ErrorAction Ignore }
     if ($windowsPowerShell) {
         $pesterRuns += @{ Name = 'cmdlets (Pester, Windows PowerShell 5.1)'; Result = 'pester-desktop.json'; NetStandard = $false; Host = $windowsPowerShell.Source }
@@ -245,6 +245,47 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { throw "The demo failed with exit code $LASTEXITCODE." }
 }
 
+# The engine alone on K1-K4, one thread, in three child processes: the net8.0 build as the machine runs, the same
+# with AVX-512 off (what most users' CPUs have), and the netstandard2.0 build Windows PowerShell loads (Vector<T> and
+# scalar loops only), compiled without tiers as .NET Framework compiles it. Each is the median of the benchmark's
+# iterations; the rows go into results.md and results.json.
+function Invoke-EngineBuildComparison([string] $Bench, [string] $Project, [string] $Exe) {
+    $portable = Join-Path $out 'bench-netstandard2.0-engine'
+    Invoke-Native dotnet @('build', $Project, '-c', 'Release', '-p:EngineTarget=netstandard2.0', '-o', $portable, '--nologo', '-v', 'quiet')
+    $runs = @(
+        @{ Tier = 'net8.0'; Exe = $Exe; Variable = $null },
+        @{ Tier = 'net8.0, AVX-512 off'; Exe = $Exe; Variable = 'DOTNET_EnableAVX512' },
+        @{ Tier = 'netstandard2.0'; Exe = (Join-Path $portable 'PSConvolution.Benchmarks.dll'); Variable = 'DOTNET_TieredCompilation' })
+    $rows = foreach ($run in $runs) {
+        $folder = Join-Path $Bench ('engine-' + ($run.Tier -replace '[^a-z0-9.]+', '-'))
+        if ($run.Variable) { Set-Item "env:$($run.Variable)" '0' }
+        try {
+            Invoke-Native dotnet @($run.Exe, '--samples', (Join-Path $root 'samples'), '--out', $folder, '--quick', '--engine-only', '--workload', 'K1,K2,K3,K4')
+        }
+        finally {
+            if ($run.Variable) { Remove-Item "env:$($run.Variable)" -ErrorAction Ignore }
+        }
+        foreach ($result in (Get-Content (Join-Path $folder 'results.json') -Raw | ConvertFrom-Json)) {
+            [pscustomobject]@{ Workload = $result.workload; Tier = $run.Tier; MpxS = [double]$result.mpx_s }
+        }
+    }
+
+    # Built for the rebuild above; put the net8.0 engine back for the batch measurement that follows.
+    Invoke-Native dotnet @('build', $Project, '-c', 'Release', '--nologo', '-v', 'quiet')
+    $lines = @('', 'Engine builds, one thread, Mpx/s (median of the iterations; the portable build against .NET 8 with AVX-512 off)', '', '| workload | net8.0 | net8.0, AVX-512 off | netstandard2.0 | netstandard2.0 / AVX-512 off |', '| --- | ---: | ---: | ---: | ---: |')
+    foreach ($workload in 'K1', 'K2', 'K3', 'K4') {
+        $of = { param($tier) ($rows | Where-Object { $_.Workload -eq $workload -and $_.Tier -eq $tier }).MpxS }
+        $lines += '| {0} | {1:F0} | {2:F0} | {3:F0} | {4:F2}x |' -f $workload, (& $of 'net8.0'), (& $of 'net8.0, AVX-512 off'), (& $of 'netstandard2.0'), ((& $of 'netstandard2.0') / (& $of 'net8.0, AVX-512 off'))
+    }
+    $lines | Write-Host
+    Add-Content -Path (Join-Path $Bench 'results.md') -Value $lines
+    $results = @(Get-Content (Join-Path $Bench 'results.json') -Raw | ConvertFrom-Json)
+    $results += foreach ($row in $rows) {
+        [pscustomobject]@{ workload = $row.Workload; threads = 1; tool = "PSConvolution ($($row.Tier))"; mpx_s = $row.MpxS; max_error = $null }
+    }
+    ConvertTo-Json -InputObject $results -Depth 3 | Set-Content (Join-Path $Bench 'results.json')
+}
+
 function Invoke-Bench {
     $bench = Join-Path $out 'bench'
     New-Item -ItemType Directory -Path $bench -Force | Out-Null
@@ -254,6 +295,7 @@ function Invoke-Bench {
     $benchArgs = @($exe, '--samples', (Join-Path $root 'samples'), '--out', $bench)
     if ($Quick) { $benchArgs += '--quick' }
     Invoke-Native dotnet $benchArgs
+    Invoke-EngineBuildComparison -Bench $bench -Project $project -Exe $exe
 
     # Batch: the module's pipeline against an OpenCvSharp program, whole-process wall time, both on this machine's cores.
     $batch = Join-Path $bench 'batch'

@@ -24,8 +24,9 @@ namespace PSConvolution.Benchmarks;
 
 /// <summary>
 /// Usage:
-///   bench --samples DIR --out DIR [--quick] [--workload K1,K2,...]
-///                                               the K1-K4 table against the peers (or one workload's rows), results.json
+///   bench --samples DIR --out DIR [--quick] [--workload K1,K2,...] [--engine-only]
+///                                               the K1-K4 table against the peers (or one workload's rows), results.json;
+///                                               --engine-only: the engine alone, one thread (to compare builds and tiers)
 ///   bench --make-batch SAMPLES OUT [COUNT]      writes COUNT (40) JPEGs of 2-6 MP made from the sample photos
 ///   bench --opencv-batch IN OUT THREADS         decode, GaussianBlur 5x5, encode (quality 90) every JPEG with OpenCV
 ///   bench --make-large PATH SIZE                writes a SIZE x SIZE RGB JPEG for the large-image measurement
@@ -63,7 +64,11 @@ public static class Program
         Console.WriteLine($"Input: {input.Source} scaled to {input.Width}x{input.Height} RGB, 8-bit ({input.Megapixels:F1} MP), decoded once, in memory.");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} logical processors, {RuntimeInformationText()}");
         string? only = Option(args, "--workload");
-        List<Contestant> contestants = Contestants.Create(input, quick).Where(c => only is null || only.Split(',').Contains(c.Workload)).ToList();
+        bool engineOnly = args.Contains("--engine-only");
+        List<Contestant> contestants = Contestants.Create(input, quick)
+            .Where(c => only is null || only.Split(',').Contains(c.Workload))
+            .Where(c => !engineOnly || (c.IsEngine && c.Threads == 1))
+            .ToList();
         ConvolutionBenchmark.All = contestants;
 
         Job job = Job.Dry
@@ -236,5 +241,6 @@ public static class Program
     }
 
     private static string RuntimeInformationText()
-        => $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, AVX-512F {System.Runtime.Intrinsics.X86.Avx512F.IsSupported}";
+        => $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, AVX-512F {System.Runtime.Intrinsics.X86.Avx512F.IsSupported}, "
+            + $"engine built for {typeof(PSConvolution.Engine.PixelBuffer).Assembly.GetCustomAttributes(typeof(System.Runtime.Versioning.TargetFrameworkAttribute), false).OfType<System.Runtime.Versioning.TargetFrameworkAttribute>().FirstOrDefault()?.FrameworkName}";
 }

@@ -1,6 +1,7 @@
 #if NET8_0_OR_GREATER
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace PSConvolution.Engine.Convolution.Alpha;
@@ -8,6 +9,7 @@ namespace PSConvolution.Engine.Convolution.Alpha;
 /// <summary>The vector loops of <see cref="AlphaWindows"/> that shift lanes (.NET 8's <see cref="Vector{T}"/> operators).</summary>
 internal static partial class AlphaWindows
 {
+    [MethodImpl(Jit.HotLoop)]
     static partial void ExtractAlphaVectors(ReadOnlySpan<byte> pixels, int channels, Span<byte> alpha, ref int x, ref bool coloured)
     {
         if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && channels == 4)

@@ -11,6 +11,7 @@ namespace PSConvolution.Engine.Convolution.Float;
 /// <summary>The loops of <see cref="RowCorrelation"/> in AVX-512, FMA (Vector256) and Vector128.</summary>
 internal static partial class RowCorrelation
 {
+    [MethodImpl(Jit.HotLoop)]
     static partial void CorrelateVectors(ref float src, ref float acc, ref float tap, ref int offset, int n, int tapCount, ref int x)
     {
         if (Avx512F.IsSupported)

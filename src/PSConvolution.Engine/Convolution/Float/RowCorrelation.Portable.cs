@@ -22,6 +22,7 @@ internal static partial class RowCorrelation
         Correlate(source, acc3, w3.Slice(0, taps), offsets);
     }
 
+    [MethodImpl(Jit.HotLoop)]
     static partial void CorrelateVectors(ref float src, ref float acc, ref float tap, ref int offset, int n, int tapCount, ref int x)
     {
         if (!Vector.IsHardwareAccelerated)

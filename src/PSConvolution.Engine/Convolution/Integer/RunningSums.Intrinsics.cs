@@ -1,7 +1,8 @@
 #if NET8_0_OR_GREATER
 using System;
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics;
 
 namespace PSConvolution.Engine.Convolution.Integer;
 
@@ -10,6 +11,7 @@ internal static partial class RunningSums
 {
     // 32 lanes at a time: a log-step scan within the vector (add the vector moved up by c, 2c, 4c, ... lanes),
     // then each lane adds the last sum of its channel from the block before. The bits are the same for signed lanes.
+    [MethodImpl(Jit.HotLoop)]
     static partial void RunningSumAvx512(ref ushort source, int n, ref ushort sums, int channels, ref int k)
     {
         if (!Avx512BW.IsSupported || channels > 8)

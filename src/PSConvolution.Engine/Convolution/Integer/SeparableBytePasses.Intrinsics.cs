@@ -10,6 +10,7 @@ namespace PSConvolution.Engine.Convolution.Integer;
 /// <summary>The AVX-512 loops of <see cref="SeparableBytePasses"/>: 64 samples a step.</summary>
 internal static partial class SeparableBytePasses
 {
+    [MethodImpl(Jit.HotLoop)]
     static partial void VerticalBytesAvx512(ref byte src, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, ushort constant, int offset, int n, ref ushort dst, ref int x)
     {
         if (Avx512BW.IsSupported)
@@ -43,6 +44,7 @@ internal static partial class SeparableBytePasses
         }
     }
 
+    [MethodImpl(Jit.HotLoop)]
     static partial void HorizontalStoreAvx512(ref ushort src, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, int n, ref byte dst, ref int x)
     {
         if (Avx512BW.IsSupported)

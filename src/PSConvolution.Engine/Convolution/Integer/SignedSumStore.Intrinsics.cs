@@ -1,12 +1,14 @@
 #if NET8_0_OR_GREATER
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics;
 
 namespace PSConvolution.Engine.Convolution.Integer;
 
 /// <summary>The AVX-512 loop of <see cref="SignedSumStore"/>, in 16-bit lanes with saturating adds.</summary>
 internal static partial class SignedSumStore
 {
+    [MethodImpl(Jit.HotLoop)]
     static partial void ToBytesAvx512(ref short src, int n, int shift, short half, short shiftedBias, bool absolute, ref byte dst, ref int x)
     {
         if (Avx512BW.IsSupported)

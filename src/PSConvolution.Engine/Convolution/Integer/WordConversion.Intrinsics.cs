@@ -1,12 +1,14 @@
 #if NET8_0_OR_GREATER
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics;
 
 namespace PSConvolution.Engine.Convolution.Integer;
 
 /// <summary>The AVX-512 loops of <see cref="WordConversion"/>.</summary>
 internal static partial class WordConversion
 {
+    [MethodImpl(Jit.HotLoop)]
     static partial void WidenAvx512(ref byte src, int n, ref ushort dst, ref int i)
     {
         if (Avx512BW.IsSupported)
@@ -18,6 +20,7 @@ internal static partial class WordConversion
         }
     }
 
+    [MethodImpl(Jit.HotLoop)]
     static partial void ToFloatAvx512(ref short src, int n, ref float dst, ref int i)
     {
         if (Avx512BW.IsSupported)

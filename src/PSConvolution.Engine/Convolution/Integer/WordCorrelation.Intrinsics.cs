@@ -9,6 +9,7 @@ namespace PSConvolution.Engine.Convolution.Integer;
 /// <summary>The AVX-512 loop of <see cref="WordCorrelation"/>: four vectors of 32 words a step.</summary>
 internal static partial class WordCorrelation
 {
+    [MethodImpl(Jit.HotLoop)]
     static partial void CorrelateAvx512(ref ushort src, ref ushort acc, int n, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, ref int x)
     {
         if (Avx512BW.IsSupported)

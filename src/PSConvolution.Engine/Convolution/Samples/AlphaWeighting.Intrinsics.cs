@@ -1,5 +1,6 @@
 #if NET8_0_OR_GREATER
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -8,6 +9,7 @@ namespace PSConvolution.Engine.Convolution.Samples;
 /// <summary>The Vector256 loops of <see cref="AlphaWeighting"/>: each pixel's alpha spread over its lanes by a shuffle.</summary>
 internal sealed partial class AlphaWeighting
 {
+    [MethodImpl(Jit.HotLoop)]
     partial void PremultiplyVector256<T>(ReadOnlySpan<T> source, Span<float> destination, ref int i)
         where T : unmanaged
     {
@@ -31,6 +33,7 @@ internal sealed partial class AlphaWeighting
         }
     }
 
+    [MethodImpl(Jit.HotLoop)]
     partial void BlurRowVector256(Span<float> sums, float divisor, ref int i)
     {
         int n = Channels;

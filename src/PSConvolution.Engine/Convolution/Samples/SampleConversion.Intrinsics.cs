@@ -57,6 +57,7 @@ internal static partial class SampleConversion
         }
     }
 
+    [MethodImpl(Jit.HotLoop)]
     static partial void BytesToFloatAvx512(ReadOnlySpan<byte> source, Span<float> destination, ref int i)
     {
         if (Avx512F.IsSupported)
@@ -71,6 +72,7 @@ internal static partial class SampleConversion
         }
     }
 
+    [MethodImpl(Jit.HotLoop)]
     static partial void WordsToFloatAvx512(ReadOnlySpan<ushort> source, Span<float> destination, ref int i)
     {
         if (Avx512F.IsSupported)
