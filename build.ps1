@@ -251,7 +251,7 @@ function Invoke-Demo {
 # iterations; the rows go into results.md and results.json.
 function Invoke-EngineBuildComparison([string] $Bench, [string] $Project, [string] $Exe) {
     $portable = Join-Path $out 'bench-netstandard2.0-engine'
-    Invoke-Native dotnet @('build', $Project, '-c', 'Release', '-p:EngineTarget=netstandard2.0', '-o', $portable, '--nologo', '-v', 'quiet')
+    Invoke-Native dotnet @('build', $Project, '-c', 'Release', '-p:EngineTarget=netstandard2.0', '-o', $portable, '--nologo', '-v', 'quiet') | Out-Host
     $runs = @(
         @{ Tier = 'net8.0'; Exe = $Exe; Variable = $null },
         @{ Tier = 'net8.0, AVX-512 off'; Exe = $Exe; Variable = 'DOTNET_EnableAVX512' },
@@ -260,7 +260,7 @@ function Invoke-EngineBuildComparison([string] $Bench, [string] $Project, [strin
         $folder = Join-Path $Bench ('engine-' + ($run.Tier -replace '[^a-z0-9.]+', '-'))
         if ($run.Variable) { Set-Item "env:$($run.Variable)" '0' }
         try {
-            Invoke-Native dotnet @($run.Exe, '--samples', (Join-Path $root 'samples'), '--out', $folder, '--quick', '--engine-only', '--workload', 'K1,K2,K3,K4')
+            Invoke-Native dotnet @($run.Exe, '--samples', (Join-Path $root 'samples'), '--out', $folder, '--quick', '--engine-only', '--workload', 'K1,K2,K3,K4') | Out-Host
         }
         finally {
             if ($run.Variable) { Remove-Item "env:$($run.Variable)" -ErrorAction Ignore }

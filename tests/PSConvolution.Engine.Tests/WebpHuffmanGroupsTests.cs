@@ -49,6 +49,16 @@ public sealed class WebpHuffmanGroupsTests
         Assert.NotNull(WebpHuffmanGroups.Damage(stream));
     }
 
+    // Found by the fuzzer's guarded log: a chunk size of nearly 4 GB put a memory stream past what it can address.
+    [Fact]
+    public void AChunkClaimingGigabytesEndsTheWalk()
+    {
+        byte[] file = { (byte)'R', (byte)'I', (byte)'F', (byte)'F', 0, 0, 0, 0, (byte)'W', (byte)'E', (byte)'B', (byte)'P', (byte)'X', (byte)'Y', (byte)'Z', (byte)'W', 0xF0, 0xFF, 0xFF, 0xFF, 1, 2, 3 };
+        using var stream = new MemoryStream(file);
+        Assert.Null(WebpHuffmanGroups.Damage(stream, out int groups));
+        Assert.Equal(0, groups);
+    }
+
     [Fact]
     public void LeavesOtherFilesAlone()
     {

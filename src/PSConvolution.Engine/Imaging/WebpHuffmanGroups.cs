@@ -87,6 +87,12 @@ internal static class WebpHuffmanGroups
                 return damage;
             }
 
+            // A chunk that claims to run past the end ends the walk (a memory stream cannot be placed there).
+            if (next >= stream.Length)
+            {
+                break;
+            }
+
             stream.Position = next;
         }
 
