@@ -2,7 +2,6 @@
 using System;
 using System.Buffers.Binary;
 using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace PSConvolution.Engine.Platform;
 
@@ -35,16 +34,6 @@ internal static class FrameworkPolyfills
 
             return log;
         }
-    }
-
-    extension(MemoryMarshal)
-    {
-        /// <summary>
-        /// A one-element span holding a copy of <paramref name="reference"/>: the engine only reads border values
-        /// through it (netstandard2.0 cannot make a span over a reference safely).
-        /// </summary>
-        public static ReadOnlySpan<T> CreateReadOnlySpan<T>(ref T reference, int length)
-            => length == 1 ? new ReadOnlySpan<T>(new[] { reference }) : throw new ArgumentOutOfRangeException(nameof(length));
     }
 
     extension(BinaryPrimitives)

@@ -35,6 +35,7 @@ internal static class AlphaEdgeCorrection
     public static void Run(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, AlphaWeighting alpha, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, Action<int, int, ParallelOptions> unweighted, Action<int, int> recompute)
     {
         var taps = new KernelTaps(step.Matrices[0]);
+        byte[] borderAlpha = { (byte)step.BorderValue };
         var single = new ParallelOptions { MaxDegreeOfParallelism = 1, CancellationToken = parallel.CancellationToken };
 
         // Blocks of at least 16 rows, and four times the kernel's height, so rows cached by the integer path are reused.
@@ -69,7 +70,7 @@ internal static class AlphaEdgeCorrection
                     {
                         int r = rows.Indices[(y0 * rows.Stride) + p];
                         Span<byte> row = padded.AsSpan(p * paddedLength, paddedLength);
-                        colouredInvisible |= AlphaWindows.PadAlpha(source, width, height, channels, r, columns, (byte)step.BorderValue, row);
+                        colouredInvisible |= AlphaWindows.PadAlpha(source, width, height, channels, r, columns, borderAlpha, row);
                         AlphaWindows.ChunkValues(row, columns, chunks, chunkAlpha.AsSpan(p * chunks, chunks));
                     }
 

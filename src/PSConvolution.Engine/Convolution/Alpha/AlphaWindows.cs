@@ -1,7 +1,6 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using PSConvolution.Engine.Convolution.Planning;
 using PSConvolution.Engine.Convolution.Samples;
 using PSConvolution.Engine.Kernels;
@@ -123,18 +122,18 @@ internal static partial class AlphaWindows
         }
     }
 
-    /// <summary>The alpha samples of one padded row (the border value outside the image).</summary>
+    /// <summary>The alpha samples of one padded row (<paramref name="border"/>, one value, outside the image).</summary>
     /// <returns>True when some pixel of the row has alpha 0 and a colour other than 0.</returns>
-    public static bool PadAlpha(ReadOnlyMemory<byte> source, int width, int height, int channels, int row, KernelSamplingMap columns, byte border, Span<byte> padded)
+    public static bool PadAlpha(ReadOnlyMemory<byte> source, int width, int height, int channels, int row, KernelSamplingMap columns, ReadOnlySpan<byte> border, Span<byte> padded)
     {
         if (row == height)
         {
-            padded.Slice(0, columns.PaddedLength).Fill(border);
+            padded.Slice(0, columns.PaddedLength).Fill(border[0]);
             return false;
         }
 
         var alpha = new AlphaOfRuns(source.Slice(row * width * channels, width * channels), channels);
-        RowPadding.Fill(width, 1, columns, MemoryMarshal.CreateReadOnlySpan(ref border, 1), padded, ref alpha);
+        RowPadding.Fill(width, 1, columns, border, padded, ref alpha);
         return alpha.ColouredInvisible;
     }
 

@@ -187,7 +187,7 @@ internal static class DirectIntegerPath
         int rowLength = columns.ComputedLength * channels;
         int paddedLength = columns.PaddedLength * channels;
         bool absolute = step.Range == OutputRange.Absolute;
-        ushort border = unchecked((ushort)plan.Border);
+        ushort[] border = { unchecked((ushort)plan.Border) };
 
         // With runs, a cached row is the running sum Q of the padded row P: Q[0..channels) = 0, Q[k + channels] = Q[k] + P[k].
         // The sums wrap at 16 bits, which is harmless: every tap is added in the same wrapping arithmetic and the

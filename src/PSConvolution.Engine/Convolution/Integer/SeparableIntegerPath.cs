@@ -1,7 +1,6 @@
 using System;
 using System.Buffers;
 using System.Numerics;
-using System.Runtime.InteropServices;
 using System.Threading.Tasks;
 using PSConvolution.Engine.Convolution.Planning;
 using PSConvolution.Engine.Kernels;
@@ -73,7 +72,7 @@ internal static class SeparableIntegerPath
         }
 
         // Beside the image a column of the constant border sums to border times the column taps, whatever the rows.
-        ushort borderColumn = (ushort)(plan.Border * columnSum);
+        ushort[] borderColumn = { (ushort)(plan.Border * columnSum) };
         int[] horizontalOffsets = new int[kw];
         for (int j = 0; j < kw; j++)
         {
@@ -119,7 +118,7 @@ internal static class SeparableIntegerPath
 
                     Span<ushort> row = padded.AsSpan(0, paddedLength);
                     var sums = new ColumnSums(source, rowStarts, rowTaps, count, (ushort)constant, channels);
-                    RowPadding.Fill(width, channels, columns, MemoryMarshal.CreateReadOnlySpan(ref borderColumn, 1), row, ref sums);
+                    RowPadding.Fill(width, channels, columns, borderColumn, row, ref sums);
 
                     Span<byte> dst = destination.Span.Slice(y * outWidth * channels, outWidth * channels);
                     if (strided is null)

@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.InteropServices;
 using PSConvolution.Engine.Convolution.Samples;
 
 namespace PSConvolution.Engine.Convolution.Planning;
@@ -10,10 +9,10 @@ namespace PSConvolution.Engine.Convolution.Planning;
 /// </summary>
 internal static class RowPadding
 {
-    public static void Fill<TSource, TTarget>(ReadOnlyMemory<TSource> source, int width, int height, int channels, int row, KernelSamplingMap columns, TTarget border, Span<TTarget> padded, SampleWidener<TSource, TTarget> widen)
-        => Fill(source, width, height, channels, row, columns, MemoryMarshal.CreateReadOnlySpan(ref border, 1), padded, widen);
-
-    /// <summary>The same with a border pixel whose channels may differ (a premultiplied border), or one value for every sample.</summary>
+    /// <summary>
+    /// One padded row of <paramref name="source"/>; the constant border is <paramref name="borderPixel"/>: a pixel
+    /// whose channels may differ (a premultiplied border), or one value for every sample.
+    /// </summary>
     public static void Fill<TSource, TTarget>(ReadOnlyMemory<TSource> source, int width, int height, int channels, int row, KernelSamplingMap columns, ReadOnlySpan<TTarget> borderPixel, Span<TTarget> padded, SampleWidener<TSource, TTarget> widen)
     {
         if (row == height)
