@@ -2,7 +2,6 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace PSConvolution.Engine.Imaging;
 
@@ -13,11 +12,6 @@ namespace PSConvolution.Engine.Imaging;
 /// </summary>
 internal static partial class AtomicFileWriter
 {
-    private const int OpenWriteOnly = 0x1;
-    private const int OpenCreate = 0x40;
-    private const int OpenExclusive = 0x80;
-    private const int OpenCloseOnExec = 0x80000;
-
     /// <summary>
     /// The file a write to <paramref name="path"/> lands in: on Linux the final target of a symbolic link; elsewhere
     /// the path itself (.NET Framework cannot read a link's target; a link is then replaced by a file).
@@ -29,20 +23,7 @@ internal static partial class AtomicFileWriter
             return path;
         }
 
-        IntPtr resolved = NativeMethods.realpath(NativePath(path), IntPtr.Zero);
-        if (resolved == IntPtr.Zero)
-        {
-            return path;
-        }
-
-        try
-        {
-            return PtrToUtf8(resolved);
-        }
-        finally
-        {
-            NativeMethods.free(resolved);
-        }
+        return Libc.RealPath(path) ?? path;
     }
 
     // A new file, created with no more than the template's read and write bits from the first moment.
@@ -55,13 +36,13 @@ internal static partial class AtomicFileWriter
 
         // Created empty with its final mode, then opened by name: Mono's FileStream cannot take a C library
         // descriptor, and the empty file under a fresh random name is the one just made.
-        int fd = NativeMethods.open(NativePath(path), OpenWriteOnly | OpenCreate | OpenExclusive | OpenCloseOnExec, (int)t.ReadWriteMode);
+        int fd = Libc.Open(path, Libc.OpenWriteOnly | Libc.OpenCreate | Libc.OpenExclusive | Libc.OpenCloseOnExec, (int)t.ReadWriteMode);
         if (fd < 0)
         {
             throw new IOException($"The file '{path}' could not be created (error {Marshal.GetLastWin32Error()}).");
         }
 
-        NativeMethods.close(fd);
+        Libc.Close(fd);
         return new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None, 1 << 16);
     }
 
@@ -74,42 +55,10 @@ internal static partial class AtomicFileWriter
         }
 
         // rename(2) replaces the target in one step, as File.Move(..., overwrite: true) does on .NET 8.
-        if (NativeMethods.rename(NativePath(temporary), NativePath(target)) != 0)
+        if (Libc.Rename(temporary, target) != 0)
         {
             throw new IOException($"The file '{temporary}' could not be renamed to '{target}' (error {Marshal.GetLastWin32Error()}).");
         }
-    }
-
-    private static byte[] NativePath(string path) => Encoding.UTF8.GetBytes(path + "\0");
-
-    private static unsafe string PtrToUtf8(IntPtr text)
-    {
-        byte* start = (byte*)text;
-        int length = 0;
-        while (start[length] != 0)
-        {
-            length++;
-        }
-
-        return Encoding.UTF8.GetString(start, length);
-    }
-
-    private static class NativeMethods
-    {
-        [DllImport("libc", SetLastError = true)]
-        public static extern IntPtr realpath(byte[] path, IntPtr resolved);
-
-        [DllImport("libc")]
-        public static extern void free(IntPtr pointer);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int open(byte[] path, int flags, int mode);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int rename(byte[] from, byte[] to);
-
-        [DllImport("libc")]
-        public static extern int close(int fd);
     }
 }
 #endif

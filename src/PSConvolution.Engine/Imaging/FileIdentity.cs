@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace PSConvolution.Engine.Imaging;
 
@@ -62,7 +61,7 @@ internal readonly struct FileIdentity
         if (User is uint user && Group is uint group)
         {
             // Refused (EPERM) for a user who is not root: the file is then theirs, as with any editor's save.
-            _ = NativeMethods.chown(path, user, group);
+            _ = Libc.Chown(path, user, group);
         }
 
         // After chown, which clears the set-id bits.
@@ -91,7 +90,7 @@ internal readonly struct FileIdentity
         byte* buffer = stackalloc byte[256];
         try
         {
-            if (NativeMethods.stat(path, buffer) != 0)
+            if (Libc.Stat(path, buffer) != 0)
             {
                 return (null, null);
             }
@@ -102,21 +101,5 @@ internal readonly struct FileIdentity
         }
 
         return (*(uint*)(buffer + userOffset), *(uint*)(buffer + groupOffset));
-    }
-
-    // Paths go to libc as null-terminated UTF-8 bytes (netstandard2.0 has no UTF-8 string marshalling).
-    private static byte[] NativePath(string path) => Encoding.UTF8.GetBytes(path + "\0");
-
-    private static class NativeMethods
-    {
-        [DllImport("libc", EntryPoint = "chown", SetLastError = true)]
-        private static extern int ChownBytes(byte[] path, uint owner, uint group);
-
-        [DllImport("libc", EntryPoint = "stat", SetLastError = true)]
-        private static extern unsafe int StatBytes(byte[] path, byte* buffer);
-
-        public static int chown(string path, uint owner, uint group) => ChownBytes(NativePath(path), owner, group);
-
-        public static unsafe int stat(string path, byte* buffer) => StatBytes(NativePath(path), buffer);
     }
 }

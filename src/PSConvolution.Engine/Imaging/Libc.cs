@@ -1,0 +1,81 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace PSConvolution.Engine.Imaging;
+
+/// <summary>
+/// The C library calls the module makes on Unix, with paths passed as null-terminated UTF-8 bytes (netstandard2.0
+/// has no UTF-8 string marshalling). Callers check the platform first.
+/// </summary>
+internal static class Libc
+{
+    // open(2) flags as Linux defines them; the netstandard2.0 writer calls Open on Linux only.
+    public const int OpenWriteOnly = 0x1;
+    public const int OpenCreate = 0x40;
+    public const int OpenExclusive = 0x80;
+    public const int OpenCloseOnExec = 0x80000;
+
+    public static int Chown(string path, uint owner, uint group) => NativeMethods.chown(Bytes(path), owner, group);
+
+    public static unsafe int Stat(string path, byte* buffer) => NativeMethods.stat(Bytes(path), buffer);
+
+    /// <summary>Creates and opens <paramref name="path"/>; a descriptor, or -1.</summary>
+    public static int Open(string path, int flags, int mode) => NativeMethods.open(Bytes(path), flags, mode);
+
+    public static int Close(int descriptor) => NativeMethods.close(descriptor);
+
+    public static int Rename(string from, string to) => NativeMethods.rename(Bytes(from), Bytes(to));
+
+    /// <summary>The canonical path with every symbolic link resolved, or null when it cannot be resolved.</summary>
+    public static unsafe string? RealPath(string path)
+    {
+        IntPtr resolved = NativeMethods.realpath(Bytes(path), IntPtr.Zero);
+        if (resolved == IntPtr.Zero)
+        {
+            return null;
+        }
+
+        try
+        {
+            byte* start = (byte*)resolved;
+            int length = 0;
+            while (start[length] != 0)
+            {
+                length++;
+            }
+
+            return Encoding.UTF8.GetString(start, length);
+        }
+        finally
+        {
+            NativeMethods.free(resolved);
+        }
+    }
+
+    private static byte[] Bytes(string path) => Encoding.UTF8.GetBytes(path + "\0");
+
+    private static class NativeMethods
+    {
+        [DllImport("libc", SetLastError = true)]
+        public static extern int chown(byte[] path, uint owner, uint group);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern unsafe int stat(byte[] path, byte* buffer);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern IntPtr realpath(byte[] path, IntPtr resolved);
+
+        [DllImport("libc")]
+        public static extern void free(IntPtr pointer);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int open(byte[] path, int flags, int mode);
+
+        [DllImport("libc")]
+        public static extern int close(int descriptor);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int rename(byte[] from, byte[] to);
+    }
+}
