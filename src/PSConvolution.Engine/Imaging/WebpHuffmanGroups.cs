@@ -74,12 +74,12 @@ internal static class WebpHuffmanGroups
             }
             else if (Is(chunkHeader, 0, "VP8L") && size >= 5)
             {
-                damage = Groups(Chunk(stream, size), withHeader: true, 0, 0, ref groups);
+                damage = Groups(new BitReader(stream, size), withHeader: true, 0, 0, ref groups);
             }
-            else if (Is(chunkHeader, 0, "ALPH") && size >= 1 && canvasWidth > 0)
+            else if (Is(chunkHeader, 0, "ALPH") && size >= 1 && canvasWidth > 0 && (stream.ReadByte() & 3) == 1)
             {
-                byte[] alpha = Chunk(stream, size);
-                damage = (alpha[0] & 3) == 1 ? Groups(alpha.AsSpan(1).ToArray(), withHeader: false, canvasWidth, canvasHeight, ref groups) : null;
+                // An alpha chunk's first byte says how it is compressed; 1 is a VP8L stream without its header.
+                damage = Groups(new BitReader(stream, size - 1), withHeader: false, canvasWidth, canvasHeight, ref groups);
             }
 
             if (damage is not null)
@@ -100,9 +100,8 @@ internal static class WebpHuffmanGroups
     }
 
     // What is wrong with one stream, read as far as its groups; null when nothing is.
-    private static string? Groups(byte[] data, bool withHeader, int width, int height, ref int most)
+    private static string? Groups(BitReader bits, bool withHeader, int width, int height, ref int most)
     {
-        var bits = new BitReader(data);
         try
         {
             if (withHeader)
@@ -271,12 +270,6 @@ internal static class WebpHuffmanGroups
         return Math.Max(distance, 1);
     }
 
-    private static byte[] Chunk(Stream stream, long size)
-    {
-        var data = new byte[size];
-        return Read(stream, data) == size ? data : throw new EndOfStreamException();
-    }
-
     private static int Read(Stream stream, byte[] buffer)
     {
         int total = 0;
@@ -292,19 +285,27 @@ internal static class WebpHuffmanGroups
     private static bool Is(byte[] data, int at, string tag)
         => data[at] == tag[0] && data[at + 1] == tag[1] && data[at + 2] == tag[2] && data[at + 3] == tag[3];
 
-    /// <summary>The bits of a VP8L stream, least significant first; reading past the end breaks the format.</summary>
+    /// <summary>
+    /// The bits of a VP8L stream of <c>bytes</c> bytes from the stream's position, least significant first, read a
+    /// byte at a time as they are needed (the check stops long before a large image's pixels); reading past the end
+    /// breaks the format.
+    /// </summary>
     private struct BitReader
     {
-        private readonly byte[] data;
+        private readonly Stream stream;
+        private readonly long length;
         private long position;
+        private int current;
 
-        public BitReader(byte[] data)
+        public BitReader(Stream stream, long bytes)
         {
-            this.data = data;
+            this.stream = stream;
+            length = bytes * 8;
             position = 0;
+            current = 0;
         }
 
-        public readonly long Remaining => Math.Max(0, ((long)data.Length * 8) - position);
+        public readonly long Remaining => length - position;
 
         public int Read(int count)
         {
@@ -316,7 +317,16 @@ internal static class WebpHuffmanGroups
             int value = 0;
             for (int i = 0; i < count; i++, position++)
             {
-                value |= ((data[position >> 3] >> (int)(position & 7)) & 1) << i;
+                if ((position & 7) == 0)
+                {
+                    current = stream.ReadByte();
+                    if (current < 0)
+                    {
+                        throw new EndOfStreamException();
+                    }
+                }
+
+                value |= ((current >> (int)(position & 7)) & 1) << i;
             }
 
             return value;
