@@ -160,7 +160,7 @@ function Invoke-Test {
         foreach ($tier in $tiers) {
             $name = $build.Name -f $tier.Name
             $trxName = $build.Trx -f $tier.Trx
-            if ($tier.Variable) { [Environment]::SetEnvironmentVariable($tier.Variable, $tier.Value) }
+            if ($tier.Variable) { Set-Item "env:$($tier.Variable)" $tier.Value }
             try {
                 & dotnet test $build.Project @($build.Framework) -c $Configuration --nologo -v quiet --logger "trx;LogFileName=$trxName" --logger 'console;verbosity=minimal' --results-directory $results
             }
@@ -250,6 +250,7 @@ function Invoke-Demo {
 # scalar loops only), compiled without tiers as .NET Framework compiles it. Each is the median of the benchmark's
 # iterations; the rows go into results.md and results.json.
 function Invoke-EngineBuildComparison([string] $Bench, [string] $Project, [string] $Exe) {
+    # Its own output folder: the benchmark's usual bin/ keeps the net8.0 engine for the measurements after this.
     $portable = Join-Path $out 'bench-netstandard2.0-engine'
     Invoke-Native dotnet @('build', $Project, '-c', 'Release', '-p:EngineTarget=netstandard2.0', '-o', $portable, '--nologo', '-v', 'quiet') | Out-Host
     $runs = @(
@@ -270,8 +271,6 @@ function Invoke-EngineBuildComparison([string] $Bench, [string] $Project, [strin
         }
     }
 
-    # Built for the rebuild above; put the net8.0 engine back for the batch measurement that follows.
-    Invoke-Native dotnet @('build', $Project, '-c', 'Release', '--nologo', '-v', 'quiet')
     $lines = @('', 'Engine builds, one thread, Mpx/s (median of the iterations; the portable build against .NET 8 with AVX-512 off)', '', '| workload | net8.0 | net8.0, AVX-512 off | netstandard2.0 | netstandard2.0 / AVX-512 off |', '| --- | ---: | ---: | ---: | ---: |')
     foreach ($workload in 'K1', 'K2', 'K3', 'K4') {
         $of = { param($tier) ($rows | Where-Object { $_.Workload -eq $workload -and $_.Tier -eq $tier }).MpxS }

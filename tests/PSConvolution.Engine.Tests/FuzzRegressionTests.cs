@@ -58,7 +58,7 @@ public sealed class FuzzRegressionTests
     }
 
     // Mono (the net472 run) counts no allocations per thread; there the bound is checked on the process's heap
-    // growth, which other tests running at the same time can only make larger.
+    // growth instead, a rougher measure: tests running at the same time add to it, and a collection can hide some.
 #if NETFRAMEWORK
     private static long AllocatedBytes() => GC.GetTotalMemory(forceFullCollection: false);
 #else

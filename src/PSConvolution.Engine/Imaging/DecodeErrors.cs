@@ -40,5 +40,5 @@ internal static class DecodeErrors
     }
 
     public static ConvolutionException Error(ConvolutionErrorKind kind, string path, string format, Exception? inner = null)
-        => new(kind, path, format.Replace("{0}", path, StringComparison.Ordinal), inner);
+        => new(kind, path, format.Replace("{0}", path), inner);
 }

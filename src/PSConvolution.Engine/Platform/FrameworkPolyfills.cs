@@ -46,12 +46,5 @@ internal static class FrameworkPolyfills
             }
         }
     }
-
-    extension(string text)
-    {
-        /// <summary>Ordinal replacement only, which is what <see cref="string.Replace(string, string)"/> does.</summary>
-        public string Replace(string oldValue, string? newValue, StringComparison comparison)
-            => comparison == StringComparison.Ordinal ? text.Replace(oldValue, newValue) : throw new ArgumentOutOfRangeException(nameof(comparison));
-    }
 }
 #endif
