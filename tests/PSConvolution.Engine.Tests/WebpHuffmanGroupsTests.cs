@@ -9,11 +9,9 @@ namespace PSConvolution.Engine.Tests;
 /// <summary>The lossless-WebP check refuses the fuzzer's files and none of libwebp's.</summary>
 public sealed class WebpHuffmanGroupsTests
 {
-    public static IEnumerable<object[]> ValidFiles()
-        => Directory.EnumerateFiles(RepositoryPaths.Find("tests", "corpus", "webp"), "*.webp").OrderBy(f => f).Select(f => new object[] { Path.GetFileName(f) });
+    public static IEnumerable<object[]> ValidFiles() => Files("webp", "*.webp");
 
-    public static IEnumerable<object[]> FuzzFiles()
-        => Directory.EnumerateFiles(RepositoryPaths.Find("tests", "corpus", "fuzz"), "webp-huffman-groups-*.webp").OrderBy(f => f).Select(f => new object[] { Path.GetFileName(f) });
+    public static IEnumerable<object[]> FuzzFiles() => Files("fuzz", "webp-huffman-groups-*.webp");
 
     // Written by cwebp 1.2 (Debian's webp): lossless at -z 9 (transforms, colour cache, meta Huffman codes), a
     // palette image, and lossy with a losslessly compressed alpha chunk.
@@ -21,7 +19,7 @@ public sealed class WebpHuffmanGroupsTests
     [MemberData(nameof(ValidFiles))]
     public void PassesWhatLibwebpWrote(string file)
     {
-        using FileStream stream = File.OpenRead(Path.Combine(RepositoryPaths.Find("tests", "corpus", "webp"), file));
+        using FileStream stream = Open("webp", file);
         Assert.Null(WebpHuffmanGroups.Damage(stream, out int groups));
         Assert.True(groups >= 1, $"{file}: no lossless stream was read.");
     }
@@ -32,7 +30,7 @@ public sealed class WebpHuffmanGroupsTests
         int most = 0;
         foreach (object[] file in ValidFiles())
         {
-            using FileStream stream = File.OpenRead(Path.Combine(RepositoryPaths.Find("tests", "corpus", "webp"), (string)file[0]));
+            using FileStream stream = Open("webp", (string)file[0]);
             WebpHuffmanGroups.Damage(stream, out int groups);
             most = System.Math.Max(most, groups);
         }
@@ -45,7 +43,7 @@ public sealed class WebpHuffmanGroupsTests
     [MemberData(nameof(FuzzFiles))]
     public void RefusesWhatTheFuzzerFound(string file)
     {
-        using FileStream stream = File.OpenRead(Path.Combine(RepositoryPaths.Find("tests", "corpus", "fuzz"), file));
+        using FileStream stream = Open("fuzz", file);
         Assert.NotNull(WebpHuffmanGroups.Damage(stream));
     }
 
@@ -66,4 +64,10 @@ public sealed class WebpHuffmanGroupsTests
         Assert.Null(WebpHuffmanGroups.Damage(stream, out int groups));
         Assert.Equal(0, groups);
     }
+
+    // The files of one corpus folder (tests/corpus/<folder>) as theory data, and one of them opened.
+    private static IEnumerable<object[]> Files(string folder, string pattern)
+        => Directory.EnumerateFiles(RepositoryPaths.Find("tests", "corpus", folder), pattern).OrderBy(f => f).Select(f => new object[] { Path.GetFileName(f) });
+
+    private static FileStream Open(string folder, string file) => File.OpenRead(Path.Combine(RepositoryPaths.Find("tests", "corpus", folder), file));
 }
