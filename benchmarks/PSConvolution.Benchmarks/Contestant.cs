@@ -34,7 +34,7 @@ public sealed class Contestant
     /// </summary>
     public int Repeat { get; set; } = 1;
 
-    public bool IsEngine => Tool.StartsWith("PSConvolution", StringComparison.Ordinal);
+    public bool IsEngine => Tool == "PSConvolution";
 
     public override string ToString() => $"{Workload}-{Threads}t-{Tool}";
 }

@@ -137,7 +137,7 @@ public static class Program
         text.AppendLine("| --- | ---: | ---: | --- | ---: | --- |");
         foreach (IGrouping<(string, int), Result> group in results.GroupBy(r => (r.Workload, r.Threads)).OrderBy(g => g.Key.Item1).ThenBy(g => g.Key.Item2))
         {
-            Result? engine = group.FirstOrDefault(r => r.Tool.StartsWith("PSConvolution", StringComparison.Ordinal));
+            Result? engine = group.FirstOrDefault(r => r.Tool == "PSConvolution");
             List<Result> peers = group.Where(r => r != engine).OrderByDescending(r => r.MpxPerSecond).ToList();
             Result? best = peers.FirstOrDefault(p => p.MaxError <= 1);
             string ratio = engine is not null && best is not null ? (engine.MpxPerSecond / best.MpxPerSecond).ToString("F2", CultureInfo.InvariantCulture) + "x" : "-";

@@ -7,7 +7,7 @@ namespace PSConvolution.Benchmarks;
 /// <summary>The four kernels every contestant runs, with Replicate borders.</summary>
 internal static class Workloads
 {
-    public static readonly string[] Names = { "K1", "K2", "K3", "K4" };
+    public static readonly string[] Names = { "K1", "K2", "K3", "K4", "K5", "K6" };
 
     public static string Describe(string workload) => workload switch
     {
@@ -15,6 +15,8 @@ internal static class Workloads
         "K2" => "5x5 binomial Gaussian (1 4 6 4 1 outer product, /256)",
         "K3" => "15x15 disk of radius 7, normalised (not separable)",
         "K4" => "Gaussian sigma 5, 31 taps (separable)",
+        "K5" => "15x15 rotated anisotropic Gaussian, sigma 4 and 1.5 at 30 degrees, float (not separable)",
+        "K6" => "41x41 rotated anisotropic Gaussian, sigma 12 and 4 at 30 degrees, float (not separable)",
         "K2a" => "K2 on RGBA, alpha-weighted: the photo cut out as an ellipse with a soft rim",
         _ => workload,
     };
@@ -34,9 +36,56 @@ internal static class Workloads
             case "K4":
                 float[] g = Gaussian1D(31, 5);
                 return Outer(g, g, 1);
+            case "K5":
+            case "K6":
+                double[,] rotated = RotatedGaussian(workload);
+                var k = new float[rotated.GetLength(0), rotated.GetLength(1)];
+                for (int y = 0; y < k.GetLength(0); y++)
+                {
+                    for (int x = 0; x < k.GetLength(1); x++)
+                    {
+                        k[y, x] = (float)rotated[y, x];
+                    }
+                }
+
+                return k;
             default:
                 throw new ArgumentOutOfRangeException(nameof(workload));
         }
+    }
+
+    /// <summary>
+    /// K5 and K6 in double precision, normalised to sum 1: a Gaussian with standard deviations sigmaU along the
+    /// axis at 30 degrees and sigmaV across it, as an anisotropic blur (motion, a tilted lens) needs.
+    /// </summary>
+    public static double[,] RotatedGaussian(string workload)
+    {
+        (int size, double sigmaU, double sigmaV) = workload == "K5" ? (15, 4.0, 1.5) : (41, 12.0, 4.0);
+        double t = 30 * Math.PI / 180;
+        int h = size / 2;
+        var k = new double[size, size];
+        double sum = 0;
+        for (int i = 0; i < size; i++)
+        {
+            for (int j = 0; j < size; j++)
+            {
+                double x = j - h, y = i - h;
+                double u = (x * Math.Cos(t)) + (y * Math.Sin(t));
+                double v = (-x * Math.Sin(t)) + (y * Math.Cos(t));
+                k[i, j] = Math.Exp((-u * u / (2 * sigmaU * sigmaU)) - (v * v / (2 * sigmaV * sigmaV)));
+                sum += k[i, j];
+            }
+        }
+
+        for (int i = 0; i < size; i++)
+        {
+            for (int j = 0; j < size; j++)
+            {
+                k[i, j] /= sum;
+            }
+        }
+
+        return k;
     }
 
     public static float[] Binomial() => new float[] { 1, 4, 6, 4, 1 };
@@ -89,6 +138,7 @@ internal static class Workloads
         "K2" => KernelLibrary.Get("Gaussian5"),
         "K3" => new ConvolutionKernel("Disk7", "Blur", "disk of radius 7", new[] { KernelMatrix.Create(ToRows(Disk(), unit: true)) }),
         "K4" => KernelLibrary.Gaussian(31, 5),
+        "K5" or "K6" => new ConvolutionKernel(workload, "Blur", Describe(workload), new[] { KernelMatrix.Create(ToRows(RotatedGaussian(workload))) }),
         _ => throw new ArgumentOutOfRangeException(nameof(workload)),
     };
 
@@ -102,6 +152,21 @@ internal static class Workloads
             for (int x = 0; x < rows[y].Length; x++)
             {
                 rows[y][x] = unit ? (k[y, x] != 0 ? 1 : 0) : k[y, x];
+            }
+        }
+
+        return rows;
+    }
+
+    private static double[][] ToRows(double[,] k)
+    {
+        var rows = new double[k.GetLength(0)][];
+        for (int y = 0; y < rows.Length; y++)
+        {
+            rows[y] = new double[k.GetLength(1)];
+            for (int x = 0; x < rows[y].Length; x++)
+            {
+                rows[y][x] = k[y, x];
             }
         }
 

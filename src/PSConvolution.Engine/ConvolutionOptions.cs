@@ -51,6 +51,12 @@ public sealed record ConvolutionOptions
     /// </summary>
     public bool LinearLight { get; init; }
 
+    /// <summary>
+    /// Whether large kernels may run as a sum of separable terms within their error bound; automatic by cost.
+    /// Tests and benchmarks set it to compare the paths.
+    /// </summary>
+    internal KernelDecomposition Decomposition { get; init; }
+
     /// <summary>Largest number of threads used for one image; -1 for all processors.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 

@@ -11,9 +11,9 @@ public sealed class LinearLightTests
 {
     public static IEnumerable<object[]> Seeds => Enumerable.Range(1, 60).Select(s => new object[] { s });
 
-    private static double Decode(double v) => v <= 0.04045 ? v / 12.92 : Math.Pow((v + 0.055) / 1.055, 2.4);
+    internal static double Decode(double v) => v <= 0.04045 ? v / 12.92 : Math.Pow((v + 0.055) / 1.055, 2.4);
 
-    private static double Encode(double v) => v <= 0.0031308 ? v * 12.92 : (1.055 * Math.Pow(v, 1 / 2.4)) - 0.055;
+    internal static double Encode(double v) => v <= 0.0031308 ? v * 12.92 : (1.055 * Math.Pow(v, 1 / 2.4)) - 0.055;
 
     [Theory]
     [MemberData(nameof(Seeds))]

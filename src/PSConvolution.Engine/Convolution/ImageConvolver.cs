@@ -248,7 +248,7 @@ public static class ImageConvolver
             borderValue,
             max,
             options.OutputRange ?? kernel.OutputRange,
-            selected) { Alpha = alpha, LinearLight = options.LinearLight };
+            selected) { Alpha = alpha, LinearLight = options.LinearLight, Decomposition = options.Decomposition };
         ConvolutionPaths.Convolve(source, width, height, channels, destination, step, rows, columns, parallel);
         return (columns.OutputLength, rows.OutputLength);
     }

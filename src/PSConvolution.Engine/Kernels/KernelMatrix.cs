@@ -11,6 +11,7 @@ namespace PSConvolution.Engine.Kernels;
 public sealed class KernelMatrix
 {
     private readonly double[] weights;
+    private SingularValues? singularValues;
 
     private KernelMatrix(double[] weights, int width, int height, int anchorX, int anchorY)
     {
@@ -277,6 +278,62 @@ public sealed class KernelMatrix
         }
 
         return anchor.Value;
+    }
+
+    /// <summary>Kernels with a shorter side than this are decomposed; larger ones always take the direct path.</summary>
+    internal const int MaximumDecomposedSide = 256;
+
+    /// <summary>
+    /// The fewest leading singular terms (at most <paramref name="maximumTerms"/>) whose single-precision factors
+    /// rebuild the kernel to within <paramref name="tolerance"/> in the sum of absolute residual weights, or null
+    /// when more terms would be needed, or the kernel is too large to decompose.
+    /// </summary>
+    internal SeparableTerms? ApproximateBySeparableTerms(double tolerance, int maximumTerms)
+    {
+        if (maximumTerms < 1 || Math.Min(Width, Height) > MaximumDecomposedSide)
+        {
+            return null;
+        }
+
+        // Computed once per matrix (a batch applies one kernel to every file); a race computes it twice, harmlessly.
+        SingularValues svd = singularValues ??= SingularValues.Decompose(weights, Width, Height);
+        var residual = (double[])weights.Clone();
+        int limit = Math.Min(maximumTerms, svd.Values.Length);
+        var columns = new float[limit][];
+        var rows = new float[limit][];
+        for (int r = 0; r < limit; r++)
+        {
+            double scale = Math.Sqrt(svd.Values[r]);
+            columns[r] = new float[Height];
+            rows[r] = new float[Width];
+            for (int i = 0; i < Height; i++)
+            {
+                columns[r][i] = (float)(svd.Left[r][i] * scale);
+            }
+
+            for (int j = 0; j < Width; j++)
+            {
+                rows[r][j] = (float)(svd.Right[r][j] * scale);
+            }
+
+            double sum = 0;
+            for (int i = 0; i < Height; i++)
+            {
+                for (int j = 0; j < Width; j++)
+                {
+                    int k = (i * Width) + j;
+                    residual[k] -= (double)columns[r][i] * rows[r][j];
+                    sum += Math.Abs(residual[k]);
+                }
+            }
+
+            if (sum <= tolerance)
+            {
+                return new SeparableTerms(columns.AsSpan(0, r + 1).ToArray(), rows.AsSpan(0, r + 1).ToArray(), sum);
+            }
+        }
+
+        return null;
     }
 
     // A rank-1 matrix is col * row^T. Factor it through its smallest non-zero weight (so integer kernels such

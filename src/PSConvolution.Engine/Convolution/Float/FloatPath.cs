@@ -41,8 +41,9 @@ internal static class FloatPath
         float[] padded = ArrayPool<float>.Shared.Rent(paddedLength);
         float[] accumulators = ArrayPool<float>.Shared.Rent(rowLength * FloatPlan.Block);
         float[]? response = s.Matrices.Length > 1 ? ArrayPool<float>.Shared.Rent(rowLength) : null;
+        float[]? tiles = plan.Decomposed ? ArrayPool<float>.Shared.Rent(plan.Terms!.Count * plan.TileStride) : null;
         int[] slotOfPosition = new int[plan.BlockPositions];
-        int[] offsets = new int[Math.Max(plan.BlockPositions * kw, 1)];
+        int[] offsets = new int[Math.Max(plan.MostTaps, 1)];
         try
         {
             for (int y = start; y < end;)
@@ -61,7 +62,7 @@ internal static class FloatPath
                         if (plan.Separable)
                         {
                             RowPadding.Fill(sourceMemory, width, height, channels, r, columns, plan.BorderPixel, padded.AsSpan(0, paddedLength), widen);
-                            RowCorrelation.Correlate(padded.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, rowLength), plan.RowFactor, plan.HorizontalOffsets);
+                            RowCorrelation.Correlate(padded.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, rowLength), plan.Terms!.Rows[0], plan.HorizontalOffsets);
                         }
                         else
                         {
@@ -74,10 +75,11 @@ internal static class FloatPath
 
                 if (plan.UseBlocks && count == FloatPlan.Block)
                 {
-                    int[] taps = plan.BlockTaps!;
-                    for (int t = 0; t < taps.Length; t++)
+                    int[] positionOfTap = plan.BlockPositionOfTap!;
+                    int[] shifts = plan.BlockShifts!;
+                    for (int t = 0; t < positionOfTap.Length; t++)
                     {
-                        offsets[t] = (slotOfPosition[taps[t] / kw] * cache.RowLength) + ((taps[t] % kw) * channels);
+                        offsets[t] = (slotOfPosition[positionOfTap[t]] * cache.RowLength) + shifts[t];
                     }
 
                     float[][] w = plan.BlockWeights!;
@@ -91,14 +93,14 @@ internal static class FloatPath
                         w[1],
                         w[2],
                         w[3],
-                        offsets.AsSpan(0, taps.Length));
+                        offsets.AsSpan(0, positionOfTap.Length));
                 }
                 else
                 {
                     for (int q = 0; q < count; q++)
                     {
                         Span<int> rowSlots = slotOfPosition.AsSpan(q * rows.Stride, plan.KernelHeight);
-                        OneRow(plan, cache, rowSlots, offsets, accumulators.AsSpan(q * rowLength, rowLength), response, channels);
+                        OneRow(plan, cache, rowSlots, offsets, accumulators.AsSpan(q * rowLength, rowLength), response, tiles, channels);
                     }
                 }
 
@@ -112,6 +114,10 @@ internal static class FloatPath
 
                     bool combined = s.Matrices.Length > 1;
                     int outputRow = y + q;
+                    if (plan.Decomposed && s.Alpha is not null)
+                    {
+                        RecomputeFaintPixels(plan, cache, slotOfPosition.AsSpan(q * rows.Stride, plan.KernelHeight), acc, sourceMemory.Span, width, channels, outputRow);
+                    }
                     Span<T> dst = destinationMemory.Span.Slice(outputRow * plan.OutWidth * channels, plan.OutWidth * channels);
                     float divisor = combined ? 1f : s.Divisors[0];
                     if (s.Alpha is AlphaWeighting alpha)
@@ -142,12 +148,18 @@ internal static class FloatPath
             {
                 ArrayPool<float>.Shared.Return(response);
             }
+
+            if (tiles is not null)
+            {
+                ArrayPool<float>.Shared.Return(tiles);
+            }
         }
     }
 
-    // One output row from the cached rows in rowSlots: the separable vertical pass, one matrix, or an operator.
+    // One output row from the cached rows in rowSlots: the separable vertical pass, the terms of a decomposed
+    // kernel, one matrix, or an operator.
     [MethodImpl(Jit.HotLoop)]
-    private static void OneRow(FloatPlan plan, RowCache<float> cache, Span<int> rowSlots, int[] offsets, Span<float> acc, float[]? response, int channels)
+    private static void OneRow(FloatPlan plan, RowCache<float> cache, Span<int> rowSlots, int[] offsets, Span<float> acc, float[]? response, float[]? tiles, int channels)
     {
         ConvolutionStep s = plan.Step;
         int kw = plan.KernelWidth;
@@ -158,7 +170,13 @@ internal static class FloatPath
                 offsets[i] = rowSlots[i] * cache.RowLength;
             }
 
-            RowCorrelation.Correlate(cache.All, acc, plan.ColumnFactor, offsets.AsSpan(0, rowSlots.Length));
+            RowCorrelation.Correlate(cache.All, acc, plan.VerticalWeights, offsets.AsSpan(0, rowSlots.Length));
+            return;
+        }
+
+        if (plan.Decomposed)
+        {
+            DecomposedRow(plan, cache, rowSlots, offsets, acc, tiles!);
             return;
         }
 
@@ -190,6 +208,95 @@ internal static class FloatPath
         if (s.Combination == KernelCombination.Magnitude)
         {
             RowArithmetic.SquareRoot(acc);
+        }
+    }
+
+    // A decomposed kernel's output row, a tile of columns at a time: each term's vertical pass over the tile (and
+    // its halo) of the kernel's padded rows, then every term's horizontal pass summed in one correlation.
+    [MethodImpl(Jit.HotLoop)]
+    private static void DecomposedRow(FloatPlan plan, RowCache<float> cache, Span<int> rowSlots, int[] offsets, Span<float> acc, float[] tiles)
+    {
+        SeparableTerms terms = plan.Terms!;
+        int halo = plan.PaddedLength - plan.RowLength;
+        Span<int> vertical = offsets.AsSpan(0, rowSlots.Length);
+        for (int x = 0; x < acc.Length; x += plan.TileLength)
+        {
+            int length = Math.Min(plan.TileLength, acc.Length - x);
+            for (int i = 0; i < rowSlots.Length; i++)
+            {
+                vertical[i] = (rowSlots[i] * cache.RowLength) + x;
+            }
+
+            // Four terms at a time share each load of the padded rows.
+            int r = 0;
+            for (; r + 4 <= terms.Count; r += 4)
+            {
+                RowCorrelation.Correlate4(
+                    cache.All,
+                    tiles.AsSpan(r * plan.TileStride, length + halo),
+                    tiles.AsSpan((r + 1) * plan.TileStride, length + halo),
+                    tiles.AsSpan((r + 2) * plan.TileStride, length + halo),
+                    tiles.AsSpan((r + 3) * plan.TileStride, length + halo),
+                    terms.Columns[r],
+                    terms.Columns[r + 1],
+                    terms.Columns[r + 2],
+                    terms.Columns[r + 3],
+                    vertical);
+            }
+
+            for (; r < terms.Count; r++)
+            {
+                RowCorrelation.Correlate(cache.All, tiles.AsSpan(r * plan.TileStride, length + halo), terms.Columns[r], vertical);
+            }
+
+            RowCorrelation.Correlate(tiles.AsSpan(0, terms.Count * plan.TileStride), acc.Slice(x, length), plan.HorizontalWeights, plan.HorizontalTermOffsets);
+        }
+    }
+
+    // An alpha-weighted step run as several separable terms: pixels whose dividing alpha is below
+    // SeparablePlanning.FaintAlpha of max, where the terms' error bound no longer holds for the colour, get their
+    // sums recomputed from the padded rows with the 2-D kernel, as the direct path computes them.
+    private static void RecomputeFaintPixels<T>(FloatPlan plan, RowCache<float> cache, ReadOnlySpan<int> rowSlots, Span<float> acc, ReadOnlySpan<T> source, int width, int n, int outputRow)
+        where T : unmanaged
+    {
+        ConvolutionStep s = plan.Step;
+        AlphaWeighting alpha = s.Alpha!;
+        KernelSamplingMap rows = plan.Rows;
+        KernelSamplingMap columns = plan.Columns;
+        int a = n - 1;
+        float faint = SeparablePlanning.FaintAlpha * s.Max;
+        float weightSum = (float)s.Matrices[0].Sum;
+        ReadOnlySpan<T> centre = source.Slice(((outputRow * rows.Stride) + rows.CentreOffset) * width * n, width * n);
+        ReadOnlySpan<float> all = cache.All;
+        float[] weights = plan.TapWeights[0];
+        int[] positions = plan.TapPositions[0];
+        int kw = plan.KernelWidth;
+        Span<float> sums = stackalloc float[n];
+        for (int x = 0; x < plan.OutWidth; x++)
+        {
+            // A blur divides by its convolved alpha (as a share of the weights' sum), other kernels by the source alpha.
+            float dividing = alpha.DivideByConvolvedAlpha
+                ? acc[(x * n) + a] / weightSum
+                : SampleConversion.ToFloat(centre[(((x * columns.Stride) + columns.CentreOffset) * n) + a]);
+            if (dividing >= faint)
+            {
+                continue;
+            }
+
+            sums.Clear();
+            int column = x * columns.Stride * n;
+            for (int t = 0; t < weights.Length; t++)
+            {
+                int i = positions[t] / kw;
+                int j = positions[t] % kw;
+                int start = (rowSlots[i] * cache.RowLength) + column + (j * n);
+                for (int c = 0; c < n; c++)
+                {
+                    sums[c] += weights[t] * all[start + c];
+                }
+            }
+
+            sums.CopyTo(acc.Slice(x * n, n));
         }
     }
 

@@ -16,13 +16,11 @@ internal sealed class FloatPlan
         KernelMatrix first = step.Matrices[0];
         KernelHeight = first.Height;
         KernelWidth = first.Width;
-        Separable = step.Matrices.Length == 1 && first.IsSeparable && first.Width > 1 && first.Height > 1;
         OutWidth = columns.OutputLength;
         RowLength = columns.ComputedLength * channels;
         PaddedLength = columns.PaddedLength * channels;
         BlockPositions = ((Block - 1) * rows.Stride) + KernelHeight;
         Slots = BlockPositions + rows.Stride + 1;
-        CacheRowLength = Separable ? RowLength : PaddedLength;
         if (step.Alpha is AlphaWeighting alpha)
         {
             BorderPixel = alpha.BorderPixel;
@@ -36,6 +34,7 @@ internal sealed class FloatPlan
                 BorderPixel[channels - 1] = step.BorderValue;
             }
         }
+
         HorizontalOffsets = new int[KernelWidth];
         for (int j = 0; j < KernelWidth; j++)
         {
@@ -51,63 +50,107 @@ internal sealed class FloatPlan
             (TapWeights[m], TapPositions[m]) = NonZeroTaps(Weights[m]);
         }
 
-        if (Separable)
+        Terms = SeparablePlanning.Choose(step, TapWeights[0].Length);
+        Separable = Terms is { Count: 1 };
+        Decomposed = Terms is { Count: > 1 };
+        if (Terms is { Count: > 1 } decomposed)
         {
-            RowFactor = ToFloat(first.RowFactor!);
-            float[] columnFactor = ToFloat(first.ColumnFactor!);
-            ColumnFactor = columnFactor;
-
-            // Output row q of a block reads block positions q*stride .. q*stride + kh - 1.
-            BlockTaps = new int[BlockPositions];
-            BlockWeights = new float[Block][];
-            for (int p = 0; p < BlockPositions; p++)
-            {
-                BlockTaps[p] = p * KernelWidth; // position p, column 0: only the row matters for the vertical pass
-            }
-
-            for (int q = 0; q < Block; q++)
-            {
-                BlockWeights[q] = new float[BlockPositions];
-                for (int i = 0; i < KernelHeight; i++)
-                {
-                    BlockWeights[q][(q * rows.Stride) + i] = columnFactor[i];
-                }
-            }
-        }
-        else if (step.Matrices.Length == 1)
-        {
-            // Every (position, column) pair that some output row of the block weighs with a non-zero weight.
-            float[] w = Weights[0];
-            var taps = new System.Collections.Generic.List<int>();
-            for (int p = 0; p < BlockPositions; p++)
+            // Several terms run vertical pass first, on the padded rows the cache holds as for a 2-D kernel, a tile
+            // of columns at a time: each term's vertical pass fills its slice of the tile buffer, then one horizontal
+            // correlation sums every term's row factor over it.
+            CacheRowLength = PaddedLength;
+            TileLength = Math.Min(RowLength, DecomposedTile);
+            TileStride = TileLength + ((KernelWidth - 1) * channels);
+            HorizontalWeights = new float[decomposed.Count * KernelWidth];
+            HorizontalTermOffsets = new int[decomposed.Count * KernelWidth];
+            for (int r = 0; r < decomposed.Count; r++)
             {
                 for (int j = 0; j < KernelWidth; j++)
                 {
-                    for (int q = 0; q < Block; q++)
-                    {
-                        int i = p - (q * rows.Stride);
-                        if (i >= 0 && i < KernelHeight && w[(i * KernelWidth) + j] != 0)
-                        {
-                            taps.Add((p * KernelWidth) + j);
-                            break;
-                        }
-                    }
-                }
-            }
-
-            BlockTaps = taps.ToArray();
-            BlockWeights = new float[Block][];
-            for (int q = 0; q < Block; q++)
-            {
-                BlockWeights[q] = new float[BlockTaps.Length];
-                for (int t = 0; t < BlockTaps.Length; t++)
-                {
-                    int i = (BlockTaps[t] / KernelWidth) - (q * rows.Stride);
-                    int j = BlockTaps[t] % KernelWidth;
-                    BlockWeights[q][t] = i >= 0 && i < KernelHeight ? w[(i * KernelWidth) + j] : 0;
+                    HorizontalWeights[(r * KernelWidth) + j] = decomposed.Rows[r][j];
+                    HorizontalTermOffsets[(r * KernelWidth) + j] = (r * TileStride) + (j * channels);
                 }
             }
         }
+        else if (Terms is SeparableTerms separable)
+        {
+            // Each cached row holds the row filtered by the row factor.
+            CacheRowLength = RowLength;
+            VerticalWeights = separable.Columns[0];
+            VerticalRows = new int[KernelHeight];
+            for (int i = 0; i < KernelHeight; i++)
+            {
+                VerticalRows[i] = i;
+            }
+
+            // Output row q of a block reads block positions q*stride .. q*stride + kh - 1.
+            BlockPositionOfTap = new int[BlockPositions];
+            BlockShifts = new int[BlockPositions];
+            BlockWeights = new float[Block][];
+            for (int q = 0; q < Block; q++)
+            {
+                BlockWeights[q] = new float[BlockPositions];
+            }
+
+            for (int p = 0; p < BlockPositions; p++)
+            {
+                BlockPositionOfTap[p] = p;
+                for (int q = 0; q < Block; q++)
+                {
+                    int i = p - (q * rows.Stride);
+                    BlockWeights[q][p] = i >= 0 && i < KernelHeight ? separable.Columns[0][i] : 0;
+                }
+            }
+        }
+        else
+        {
+            CacheRowLength = PaddedLength;
+            if (step.Matrices.Length == 1)
+            {
+                // Every (position, column) pair that some output row of the block weighs with a non-zero weight.
+                float[] w = Weights[0];
+                var positions = new System.Collections.Generic.List<int>();
+                var shifts = new System.Collections.Generic.List<int>();
+                for (int p = 0; p < BlockPositions; p++)
+                {
+                    for (int j = 0; j < KernelWidth; j++)
+                    {
+                        for (int q = 0; q < Block; q++)
+                        {
+                            int i = p - (q * rows.Stride);
+                            if (i >= 0 && i < KernelHeight && w[(i * KernelWidth) + j] != 0)
+                            {
+                                positions.Add(p);
+                                shifts.Add(j * channels);
+                                break;
+                            }
+                        }
+                    }
+                }
+
+                BlockPositionOfTap = positions.ToArray();
+                BlockShifts = shifts.ToArray();
+                BlockWeights = new float[Block][];
+                for (int q = 0; q < Block; q++)
+                {
+                    BlockWeights[q] = new float[BlockPositionOfTap.Length];
+                    for (int t = 0; t < BlockPositionOfTap.Length; t++)
+                    {
+                        int i = BlockPositionOfTap[t] - (q * rows.Stride);
+                        int j = BlockShifts[t] / channels;
+                        BlockWeights[q][t] = i >= 0 && i < KernelHeight ? w[(i * KernelWidth) + j] : 0;
+                    }
+                }
+            }
+        }
+
+        int most = Math.Max(Math.Max(BlockPositionOfTap?.Length ?? 0, HorizontalWeights?.Length ?? 0), KernelHeight);
+        foreach (float[] taps in TapWeights)
+        {
+            most = Math.Max(most, taps.Length);
+        }
+
+        MostTaps = most;
     }
 
     /// <summary>Output rows computed together, sharing each source load.</summary>
@@ -119,7 +162,7 @@ internal sealed class FloatPlan
     /// </summary>
     public const int BlockMinimumHeight = 9;
 
-    public bool UseBlocks => BlockTaps is not null && KernelHeight >= BlockMinimumHeight;
+    public bool UseBlocks => BlockPositionOfTap is not null && KernelHeight >= BlockMinimumHeight;
 
     public ConvolutionStep Step { get; }
 
@@ -134,6 +177,7 @@ internal sealed class FloatPlan
 
     public int KernelWidth { get; }
 
+    /// <summary>The step runs as separable passes: horizontal passes as rows are cached, then vertical ones.</summary>
     public bool Separable { get; }
 
     public int OutWidth { get; }
@@ -159,15 +203,47 @@ internal sealed class FloatPlan
 
     public int[][] TapPositions { get; }
 
-    public float[]? RowFactor { get; }
+    /// <summary>
+    /// The separable terms the kernel runs as (one for a separable kernel, a few for a large one that is nearly
+    /// a sum of separable ones), or null when it runs as a 2-D kernel.
+    /// </summary>
+    public SeparableTerms? Terms { get; }
 
-    public float[]? ColumnFactor { get; }
+    /// <summary>The step runs as several separable terms (<see cref="Terms"/>), vertical pass first, over tiles of columns.</summary>
+    public bool Decomposed { get; }
 
-    /// <summary>Taps of a block, each encoded as position * kernel width + column.</summary>
-    public int[]? BlockTaps { get; }
+    /// <summary>A separable kernel's vertical weights, one per kernel row.</summary>
+    public float[]? VerticalWeights { get; }
+
+    /// <summary>Per vertical tap, its kernel row.</summary>
+    public int[]? VerticalRows { get; }
+
+    /// <summary>Computed samples per tile of a decomposed step: the tile's padded rows stay in the second-level cache across its terms.</summary>
+    public const int DecomposedTile = 2048;
+
+    /// <summary>Computed samples in a full tile of a decomposed step.</summary>
+    public int TileLength { get; }
+
+    /// <summary>Samples between two terms' vertically filtered tiles: the tile and its kernel-width halo.</summary>
+    public int TileStride { get; }
+
+    /// <summary>Term r's row factor at r * kernel width + j.</summary>
+    public float[]? HorizontalWeights { get; }
+
+    /// <summary>Where term r's tap j reads within the tile buffer: r * <see cref="TileStride"/> + j * channels.</summary>
+    public int[]? HorizontalTermOffsets { get; }
+
+    /// <summary>Per block tap, the block position (row) it reads.</summary>
+    public int[]? BlockPositionOfTap { get; }
+
+    /// <summary>Per block tap, its offset within the cached row: a column times the channels, or a term's filtered row.</summary>
+    public int[]? BlockShifts { get; }
 
     /// <summary>Per output row of a block, the weight of each block tap (0 where the row does not use it).</summary>
     public float[][]? BlockWeights { get; }
+
+    /// <summary>The most taps any single correlation call of the plan takes.</summary>
+    public int MostTaps { get; }
 
     // The non-zero weights of a matrix and their positions (row * width + column): sparse kernels such as
     // Laplacians, Sobel and the compass operators skip their zeros.

@@ -44,6 +44,9 @@ internal readonly struct ConvolutionStep
     /// <summary>Set when the step convolves in linear light (colour decoded from sRGB, encoded after); then only the float path runs.</summary>
     public bool LinearLight { get; init; }
 
+    /// <summary>Whether a large kernel may run as a sum of separable terms.</summary>
+    public KernelDecomposition Decomposition { get; init; }
+
     /// <summary>The same step with other alpha weighting and bias.</summary>
-    public ConvolutionStep With(AlphaWeighting? alpha, float bias) => new(Matrices, Combination, Divisors, bias, BorderValue, Max, Range, Selected) { Alpha = alpha, LinearLight = LinearLight };
+    public ConvolutionStep With(AlphaWeighting? alpha, float bias) => new(Matrices, Combination, Divisors, bias, BorderValue, Max, Range, Selected) { Alpha = alpha, LinearLight = LinearLight, Decomposition = Decomposition };
 }
