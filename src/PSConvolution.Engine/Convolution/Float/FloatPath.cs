@@ -41,7 +41,7 @@ internal static class FloatPath
         float[] padded = ArrayPool<float>.Shared.Rent(paddedLength);
         float[] accumulators = ArrayPool<float>.Shared.Rent(rowLength * FloatPlan.Block);
         float[]? response = s.Matrices.Length > 1 ? ArrayPool<float>.Shared.Rent(rowLength) : null;
-        float[]? tiles = plan.Decomposed ? ArrayPool<float>.Shared.Rent(plan.Terms!.Count * plan.TileStride) : null;
+        float[]? tiles = plan.Decomposed ? ArrayPool<float>.Shared.Rent(plan.VerticalColumns!.Length * plan.TileStride) : null;
         int[] slotOfPosition = new int[plan.BlockPositions];
         int[] offsets = new int[Math.Max(plan.MostTaps, 1)];
         try
@@ -228,8 +228,8 @@ internal static class FloatPath
             }
 
             // Four terms at a time share each load of the padded rows.
-            int r = 0;
-            for (; r + 4 <= terms.Count; r += 4)
+            float[][] columns = plan.VerticalColumns!;
+            for (int r = 0; r < columns.Length; r += 4)
             {
                 RowCorrelation.Correlate4(
                     cache.All,
@@ -237,16 +237,11 @@ internal static class FloatPath
                     tiles.AsSpan((r + 1) * plan.TileStride, length + halo),
                     tiles.AsSpan((r + 2) * plan.TileStride, length + halo),
                     tiles.AsSpan((r + 3) * plan.TileStride, length + halo),
-                    terms.Columns[r],
-                    terms.Columns[r + 1],
-                    terms.Columns[r + 2],
-                    terms.Columns[r + 3],
+                    columns[r],
+                    columns[r + 1],
+                    columns[r + 2],
+                    columns[r + 3],
                     vertical);
-            }
-
-            for (; r < terms.Count; r++)
-            {
-                RowCorrelation.Correlate(cache.All, tiles.AsSpan(r * plan.TileStride, length + halo), terms.Columns[r], vertical);
             }
 
             RowCorrelation.Correlate(tiles.AsSpan(0, terms.Count * plan.TileStride), acc.Slice(x, length), plan.HorizontalWeights, plan.HorizontalTermOffsets);

@@ -60,6 +60,15 @@ internal sealed class FloatPlan
             // correlation sums every term's row factor over it.
             CacheRowLength = PaddedLength;
             TileLength = Math.Min(RowLength, DecomposedTile);
+
+            // The vertical passes run four terms per load; a last group of fewer is filled with zero columns whose
+            // tiles are never read, which costs multiply-adds but saves loads, the scarcer of the two.
+            VerticalColumns = new float[(decomposed.Count + 3) / 4 * 4][];
+            for (int r = 0; r < VerticalColumns.Length; r++)
+            {
+                VerticalColumns[r] = r < decomposed.Count ? decomposed.Columns[r] : new float[KernelHeight];
+            }
+
             TileStride = TileLength + ((KernelWidth - 1) * channels);
             HorizontalWeights = new float[decomposed.Count * KernelWidth];
             HorizontalTermOffsets = new int[decomposed.Count * KernelWidth];
@@ -226,6 +235,9 @@ internal sealed class FloatPlan
 
     /// <summary>Samples between two terms' vertically filtered tiles: the tile and its kernel-width halo.</summary>
     public int TileStride { get; }
+
+    /// <summary>Each term's column factor, then zero columns up to a multiple of four terms.</summary>
+    public float[][]? VerticalColumns { get; }
 
     /// <summary>Term r's row factor at r * kernel width + j.</summary>
     public float[]? HorizontalWeights { get; }
