@@ -245,56 +245,84 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { throw "The demo failed with exit code $LASTEXITCODE." }
 }
 
-# The engine alone on K1-K4, one thread, in three child processes: the net8.0 build as the machine runs, the same
-# with AVX-512 off (what most users' CPUs have), and the netstandard2.0 build Windows PowerShell loads (Vector<T> and
-# scalar loops only), compiled without tiers as .NET Framework compiles it. Each is the median of the benchmark's
-# iterations; the rows go into results.md and results.json.
-function Invoke-EngineBuildComparison([string] $Bench, [string] $Project, [string] $Exe) {
-    # Its own output folder: the benchmark's usual bin/ keeps the net8.0 engine for the measurements after this.
-    $portable = Join-Path $out 'bench-netstandard2.0-engine'
-    Invoke-Native dotnet @('build', $Project, '-c', 'Release', '-p:EngineTarget=netstandard2.0', '-o', $portable, '--nologo', '-v', 'quiet') | Out-Host
-    $runs = @(
-        @{ Tier = 'net8.0'; Exe = $Exe; Variable = $null },
-        @{ Tier = 'net8.0, AVX-512 off'; Exe = $Exe; Variable = 'DOTNET_EnableAVX512' },
-        @{ Tier = 'netstandard2.0'; Exe = (Join-Path $portable 'PSConvolution.Benchmarks.dll'); Variable = 'DOTNET_TieredCompilation' })
-    $rows = foreach ($run in $runs) {
-        $folder = Join-Path $Bench ('engine-' + ($run.Tier -replace '[^a-z0-9.]+', '-'))
-        if ($run.Variable) { Set-Item "env:$($run.Variable)" '0' }
+# The whole table once per tier, each in a child process: as the machine runs (avx512 on an AVX-512 machine), and,
+# where the machine has AVX-512, again with it off (avx2: what most users' CPUs have). Each figure is the median of
+# the benchmark's iterations with the slowest and fastest; rows carry their tier in results.json.
+function Invoke-BenchTiers([string] $Bench, [string] $Exe) {
+    $tiers = @(@{ Name = $null; Variable = $null })
+    if ([System.Runtime.Intrinsics.X86.Avx512F]::IsSupported) {
+        $tiers += @{ Name = 'avx2'; Variable = 'DOTNET_EnableAVX512' }
+    }
+
+    foreach ($tier in $tiers) {
+        $folder = Join-Path $Bench ('tier-' + ($tier.Name ?? 'machine'))
+        $benchArgs = @($Exe, '--samples', (Join-Path $root 'samples'), '--out', $folder)
+        if ($Quick) { $benchArgs += '--quick' }
+        if ($tier.Name) { $benchArgs += @('--tier', $tier.Name) }
+        if ($tier.Variable) { Set-Item "env:$($tier.Variable)" '0' }
         try {
-            Invoke-Native dotnet @($run.Exe, '--samples', (Join-Path $root 'samples'), '--out', $folder, '--quick', '--engine-only', '--workload', 'K1,K2,K3,K4') | Out-Host
+            Invoke-Native dotnet $benchArgs
         }
         finally {
-            if ($run.Variable) { Remove-Item "env:$($run.Variable)" -ErrorAction Ignore }
+            if ($tier.Variable) { Remove-Item "env:$($tier.Variable)" -ErrorAction Ignore }
         }
-        foreach ($result in (Get-Content (Join-Path $folder 'results.json') -Raw | ConvertFrom-Json)) {
-            [pscustomobject]@{ Workload = $result.workload; Tier = $run.Tier; MpxS = [double]$result.mpx_s }
+    }
+}
+
+# The netstandard2.0 engine Windows PowerShell loads (Vector<T> and scalar loops only), alone on K1-K6, one thread,
+# compiled without tiers as .NET Framework compiles it, against the net8.0 engine's rows of the avx2 tier.
+function Invoke-PortableEngineBench([string] $Bench, [string] $Project) {
+    # Its own output folder: the benchmark's usual bin/ keeps the net8.0 engine.
+    $portable = Join-Path $out 'bench-netstandard2.0-engine'
+    Invoke-Native dotnet @('build', $Project, '-c', 'Release', '-p:EngineTarget=netstandard2.0', '-o', $portable, '--nologo', '-v', 'quiet') | Out-Host
+    $folder = Join-Path $Bench 'tier-netstandard2.0'
+    $env:DOTNET_TieredCompilation = '0'
+    try {
+        $benchArgs = @((Join-Path $portable 'PSConvolution.Benchmarks.dll'), '--samples', (Join-Path $root 'samples'), '--out', $folder, '--engine-only', '--tier', 'netstandard2.0')
+        if ($Quick) { $benchArgs += '--quick' }
+        Invoke-Native dotnet $benchArgs | Out-Host
+    }
+    finally {
+        Remove-Item env:DOTNET_TieredCompilation -ErrorAction Ignore
+    }
+}
+
+# results.json: every tier's rows; results.md: every tier's table, and the portable engine against the net8.0 one.
+function Merge-BenchResults([string] $Bench) {
+    $results = @()
+    $tables = @()
+    foreach ($folder in Get-ChildItem -Path $Bench -Directory -Filter 'tier-*' | Sort-Object Name) {
+        $results += @(Get-Content (Join-Path $folder.FullName 'results.json') -Raw | ConvertFrom-Json)
+        if ($folder.Name -ne 'tier-netstandard2.0') {
+            $tables += Get-Content (Join-Path $folder.FullName 'results.md') -Raw
         }
     }
 
-    $lines = @('', 'Engine builds, one thread, Mpx/s (median of the iterations; the portable build against .NET 8 with AVX-512 off)', '', '| workload | net8.0 | net8.0, AVX-512 off | netstandard2.0 | netstandard2.0 / AVX-512 off |', '| --- | ---: | ---: | ---: | ---: |')
-    foreach ($workload in 'K1', 'K2', 'K3', 'K4') {
-        $of = { param($tier) ($rows | Where-Object { $_.Workload -eq $workload -and $_.Tier -eq $tier }).MpxS }
-        $lines += '| {0} | {1:F0} | {2:F0} | {3:F0} | {4:F2}x |' -f $workload, (& $of 'net8.0'), (& $of 'net8.0, AVX-512 off'), (& $of 'netstandard2.0'), ((& $of 'netstandard2.0') / (& $of 'net8.0, AVX-512 off'))
+    $portable = @($results | Where-Object tier -EQ 'netstandard2.0')
+    $reference = if ($results | Where-Object tier -EQ 'avx2') { 'avx2' } else { ($results | Where-Object tier -NE 'netstandard2.0' | Select-Object -First 1).tier }
+    $lines = @('', "The netstandard2.0 engine (Windows PowerShell), one thread, without tiered compilation, against the net8.0 engine of tier $reference, Mpx/s (median, slowest-fastest)", '', '| workload | net8.0 | netstandard2.0 | netstandard2.0 / net8.0 |', '| --- | ---: | ---: | ---: |')
+    foreach ($row in $portable) {
+        $net8 = $results | Where-Object { $_.tier -eq $reference -and $_.workload -eq $row.workload -and $_.threads -eq 1 -and $_.tool -eq 'PSConvolution' } | Select-Object -First 1
+        if ($net8) {
+            $lines += '| {0} | {1:F0} ({2:F0}-{3:F0}) | {4:F0} ({5:F0}-{6:F0}) | {7:F2}x |' -f $row.workload, $net8.mpx_s, $net8.mpx_s_min, $net8.mpx_s_max, $row.mpx_s, $row.mpx_s_min, $row.mpx_s_max, ($row.mpx_s / $net8.mpx_s)
+        }
     }
+
     $lines | Write-Host
-    Add-Content -Path (Join-Path $Bench 'results.md') -Value $lines
-    $results = @(Get-Content (Join-Path $Bench 'results.json') -Raw | ConvertFrom-Json)
-    $results += foreach ($row in $rows) {
-        [pscustomobject]@{ workload = $row.Workload; threads = 1; tool = "PSConvolution ($($row.Tier))"; mpx_s = $row.MpxS; max_error = $null }
-    }
+    Set-Content -Path (Join-Path $Bench 'results.md') -Value (($tables -join [Environment]::NewLine) + ($lines -join [Environment]::NewLine))
     ConvertTo-Json -InputObject $results -Depth 3 | Set-Content (Join-Path $Bench 'results.json')
 }
 
 function Invoke-Bench {
     $bench = Join-Path $out 'bench'
+    Remove-Item (Join-Path $bench 'tier-*') -Recurse -Force -ErrorAction Ignore
     New-Item -ItemType Directory -Path $bench -Force | Out-Null
     $project = Join-Path $root 'benchmarks/PSConvolution.Benchmarks/PSConvolution.Benchmarks.csproj'
     Invoke-Native dotnet @('build', $project, '-c', 'Release', '--nologo', '-v', 'quiet')
     $exe = Join-Path $root 'benchmarks/PSConvolution.Benchmarks/bin/Release/net10.0/PSConvolution.Benchmarks.dll'
-    $benchArgs = @($exe, '--samples', (Join-Path $root 'samples'), '--out', $bench)
-    if ($Quick) { $benchArgs += '--quick' }
-    Invoke-Native dotnet $benchArgs
-    Invoke-EngineBuildComparison -Bench $bench -Project $project -Exe $exe
+    Invoke-BenchTiers -Bench $bench -Exe $exe
+    Invoke-PortableEngineBench -Bench $bench -Project $project
+    Merge-BenchResults -Bench $bench
 
     # Batch: the module's pipeline against an OpenCvSharp program, whole-process wall time, both on this machine's cores.
     $batch = Join-Path $bench 'batch'
@@ -312,6 +340,7 @@ function Invoke-Bench {
     $childArgs = @($child | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $moduleScript)
     $module, $moduleAgain = & $child[0] @childArgs | Select-Object -Last 2 | ForEach-Object { [double]$_ }
     $megapixels = [double](Get-Content (Join-Path $batch 'in/megapixels.txt'))
+    $machineTier = if ([System.Runtime.Intrinsics.X86.Avx512F]::IsSupported) { 'avx512' } elseif ([System.Runtime.Intrinsics.X86.Avx2]::IsSupported) { 'avx2' } else { 'portable' }
     $lines = @(
         '',
         "Batch: 40 JPEGs ($([math]::Round($megapixels)) MP in all), decode + Gaussian 5x5 + encode at quality 90, $cores cores, wall time in seconds (lower is better)",
@@ -325,9 +354,9 @@ function Invoke-Bench {
     $lines | Write-Host
     Add-Content -Path (Join-Path $bench 'results.md') -Value $lines
     $results = @(Get-Content (Join-Path $bench 'results.json') -Raw | ConvertFrom-Json)
-    $results += [pscustomobject]@{ workload = 'Batch'; threads = $cores; tool = 'PSConvolution'; mpx_s = [math]::Round($megapixels / $module, 1); max_error = $null }
-    $results += [pscustomobject]@{ workload = 'Batch'; threads = $cores; tool = 'PSConvolution (second pass, same session)'; mpx_s = [math]::Round($megapixels / $moduleAgain, 1); max_error = $null }
-    $results += [pscustomobject]@{ workload = 'Batch'; threads = $cores; tool = 'OpenCvSharp'; mpx_s = [math]::Round($megapixels / $opencv, 1); max_error = $null }
+    $results += [pscustomobject]@{ workload = 'Batch'; tier = $machineTier; threads = $cores; tool = 'PSConvolution'; mpx_s = [math]::Round($megapixels / $module, 1); max_error = $null }
+    $results += [pscustomobject]@{ workload = 'Batch'; tier = $machineTier; threads = $cores; tool = 'PSConvolution (second pass, same session)'; mpx_s = [math]::Round($megapixels / $moduleAgain, 1); max_error = $null }
+    $results += [pscustomobject]@{ workload = 'Batch'; tier = $machineTier; threads = $cores; tool = 'OpenCvSharp'; mpx_s = [math]::Round($megapixels / $opencv, 1); max_error = $null }
     ConvertTo-Json -InputObject $results -Depth 3 | Set-Content (Join-Path $bench 'results.json')
 }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
+using System.Threading.Tasks;
 using ImageMagick;
 using OpenCvSharp;
 using PSConvolution.Engine;
@@ -28,7 +29,12 @@ internal static class Contestants
                     list.Add(Engine(input, workload, threads, KernelDecomposition.Never));
                 }
                 list.AddRange(OpenCv(input, workload, threads));
-                list.AddRange(Vips(input, workload, threads));
+                if (!(quick && workload == "K6" && threads > 1))
+                {
+                    // NetVips convolves K6 in float at under 1 Mpx/s, half a minute an iteration: one thread is enough.
+                    list.AddRange(Vips(input, workload, threads));
+                }
+
                 if (!(quick && workload is "K3" or "K5" or "K6"))
                 {
                     list.AddRange(Magick(input, workload, threads));
@@ -37,12 +43,33 @@ internal static class Contestants
                 list.AddRange(ImageSharpPeers(input, workload, threads));
             }
 
+            // The memory floor: a copy of the same bytes, which no filter reading and writing them can beat.
+            list.Add(Copy(input, threads));
+
             // RGBA against RGB: what alpha weighting costs. The same step with independent channels is the peer.
             list.Add(EngineRgba(input, threads, weighted: true));
             list.Add(EngineRgba(input, threads, weighted: false));
         }
 
         return list;
+    }
+
+    private static Contestant Copy(BenchInput input, int threads)
+    {
+        var destination = new byte[input.Rgb.Length];
+        byte[] source = input.Rgb;
+        void Run()
+        {
+            int chunk = (source.Length + threads - 1) / threads;
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            {
+                int start = t * chunk;
+                int length = Math.Min(chunk, source.Length - start);
+                source.AsSpan(start, length).CopyTo(destination.AsSpan(start, length));
+            });
+        }
+
+        return new Contestant(Workloads.MemoryFloor, threads, "memory copy", () => { }, Run, () => { Run(); return (byte[])destination.Clone(); });
     }
 
     private static Contestant EngineRgba(BenchInput input, int threads, bool weighted)

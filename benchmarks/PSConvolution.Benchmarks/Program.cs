@@ -24,9 +24,10 @@ namespace PSConvolution.Benchmarks;
 
 /// <summary>
 /// Usage:
-///   bench --samples DIR --out DIR [--quick] [--workload K1,K2,...] [--engine-only]
-///                                               the K1-K4 table against the peers (or one workload's rows), results.json;
-///                                               --engine-only: the engine alone, one thread (to compare builds and tiers)
+///   bench --samples DIR --out DIR [--quick] [--workload K1,K2,...] [--engine-only] [--tier NAME]
+///                                               the K1-K6 table against the peers (or some workloads' rows), results.json;
+///                                               --engine-only: the engine alone, one thread (to compare builds and tiers);
+///                                               --tier: the label of the rows (default: avx512, avx2 or portable, as detected)
 ///   bench --make-batch SAMPLES OUT [COUNT]      writes COUNT (40) JPEGs of 2-6 MP made from the sample photos
 ///   bench --opencv-batch IN OUT THREADS         decode, GaussianBlur 5x5, encode (quality 90) every JPEG with OpenCV
 ///   bench --make-large PATH SIZE                writes a SIZE x SIZE RGB JPEG for the large-image measurement
@@ -63,6 +64,8 @@ public static class Program
         var input = new BenchInput(Path.Combine(samples, "hubble.jpg"));
         Console.WriteLine($"Input: {input.Source} scaled to {input.Width}x{input.Height} RGB, 8-bit ({input.Megapixels:F1} MP), decoded once, in memory.");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} logical processors, {RuntimeInformationText()}");
+        string tier = Option(args, "--tier") ?? DetectTier();
+        Console.WriteLine($"Tier: {tier}");
         string? only = Option(args, "--workload");
         bool engineOnly = args.Contains("--engine-only");
         List<Contestant> contestants = Contestants.Create(input, quick)
@@ -98,19 +101,21 @@ public static class Program
         foreach (BenchmarkReport report in summary.Reports)
         {
             var contestant = (Contestant)report.BenchmarkCase.Parameters["Case"];
-            double? medianNs = report.ResultStatistics?.Median / contestant.Repeat;
-            if (medianNs is null)
+            BenchmarkDotNet.Mathematics.Statistics? statistics = report.ResultStatistics;
+            if (statistics is null)
             {
                 Console.WriteLine($"{contestant}: no result");
                 continue;
             }
 
+            // Megapixels a second from the median iteration, and from the slowest and fastest: the spread.
+            double Rate(double nanoseconds) => Math.Round(input.Megapixels / (nanoseconds / contestant.Repeat / 1e9), 1);
             contestant.SetThreads();
-            int error = MaxError(references[contestant.Workload], contestant.Result());
-            results.Add(new Result(contestant.Workload, contestant.Threads, contestant.Tool, Math.Round(input.Megapixels / (medianNs.Value / 1e9), 1), error));
+            int error = references.TryGetValue(contestant.Workload, out byte[]? reference) ? MaxError(reference, contestant.Result()) : 0;
+            results.Add(new Result(contestant.Workload, tier, contestant.Threads, contestant.Tool, Rate(statistics.Median), Rate(statistics.Max), Rate(statistics.Min), statistics.N, error));
         }
 
-        string table = Table(results) + AlphaCost(results);
+        string table = Table(results.Where(r => r.Workload != Workloads.MemoryFloor).ToList()) + AlphaCost(results) + MemoryFloor(results);
         Console.WriteLine();
         Console.WriteLine(table);
         File.WriteAllText(Path.Combine(output, "results.md"), table);
@@ -119,33 +124,71 @@ public static class Program
         return 0;
     }
 
-    /// <summary>One contestant's figure, as written to results.json.</summary>
+    /// <summary>
+    /// One contestant's figure, as written to results.json: the median of its iterations, with the slowest and
+    /// fastest iteration's rate as the spread.
+    /// </summary>
     public sealed record Result(
         [property: System.Text.Json.Serialization.JsonPropertyName("workload")] string Workload,
+        [property: System.Text.Json.Serialization.JsonPropertyName("tier")] string Tier,
         [property: System.Text.Json.Serialization.JsonPropertyName("threads")] int Threads,
         [property: System.Text.Json.Serialization.JsonPropertyName("tool")] string Tool,
         [property: System.Text.Json.Serialization.JsonPropertyName("mpx_s")] double MpxPerSecond,
+        [property: System.Text.Json.Serialization.JsonPropertyName("mpx_s_min")] double MinimumMpxPerSecond,
+        [property: System.Text.Json.Serialization.JsonPropertyName("mpx_s_max")] double MaximumMpxPerSecond,
+        [property: System.Text.Json.Serialization.JsonPropertyName("iterations")] int Iterations,
         [property: System.Text.Json.Serialization.JsonPropertyName("max_error")] int MaxError);
+
+    // The instruction sets the engine's loops use in this process: AVX-512, AVX2 (with DOTNET_EnableAVX512=0 on an
+    // AVX-512 machine, as most users' CPUs are), or the portable Vector<T> loops.
+    private static string DetectTier()
+        => System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "avx512"
+            : System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "avx2"
+            : "portable";
 
     private static string Table(List<Result> results)
     {
         var text = new StringBuilder();
-        text.AppendLine("Mpx/s (higher is better); in brackets, the largest difference in levels from PSConvolution's exact result.");
-        text.AppendLine("The best peer is the fastest whose result agrees within 1 level; faster approximations are listed with their error.");
+        string tier = results.Count > 0 ? results[0].Tier : "-";
+        int iterations = results.Count > 0 ? results[0].Iterations : 0;
+        text.AppendLine(CultureInfo.InvariantCulture, $"Tier {tier}. Mpx/s (higher is better): the median of {iterations} iterations, and in brackets the slowest and fastest.");
+        text.AppendLine("The best peer is the fastest other tool whose result agrees within 1 level; every other row is listed with its largest difference in levels.");
         text.AppendLine();
-        text.AppendLine("| workload | threads | PSConvolution | best peer | PSConvolution / best peer | all peers |");
+        text.AppendLine("| workload | threads | PSConvolution | best peer | PSConvolution / best peer | all others (max error) |");
         text.AppendLine("| --- | ---: | ---: | --- | ---: | --- |");
         foreach (IGrouping<(string, int), Result> group in results.GroupBy(r => (r.Workload, r.Threads)).OrderBy(g => g.Key.Item1).ThenBy(g => g.Key.Item2))
         {
             Result? engine = group.FirstOrDefault(r => r.Tool == "PSConvolution");
-            List<Result> peers = group.Where(r => r != engine).OrderByDescending(r => r.MpxPerSecond).ToList();
-            Result? best = peers.FirstOrDefault(p => p.MaxError <= 1);
+            List<Result> others = group.Where(r => r != engine).OrderByDescending(r => r.MpxPerSecond).ToList();
+            Result? best = others.FirstOrDefault(p => p.MaxError <= 1 && !p.Tool.StartsWith("PSConvolution", StringComparison.Ordinal));
             string ratio = engine is not null && best is not null ? (engine.MpxPerSecond / best.MpxPerSecond).ToString("F2", CultureInfo.InvariantCulture) + "x" : "-";
-            string all = string.Join("; ", peers.Select(p => $"{p.Tool} {p.MpxPerSecond:F0} ({p.MaxError})"));
-            text.AppendLine($"| {group.Key.Item1} {Workloads.Describe(group.Key.Item1)} | {group.Key.Item2} | {engine?.MpxPerSecond:F0} | {best?.Tool} {best?.MpxPerSecond:F0} | {ratio} | {all} |");
+            string all = string.Join("; ", others.Select(p => $"{p.Tool} {p.MpxPerSecond:F0} ({p.MaxError})"));
+            text.AppendLine($"| {group.Key.Item1} {Workloads.Describe(group.Key.Item1)} | {group.Key.Item2} | {Spread(engine)} | {best?.Tool} {Spread(best)} | {ratio} | {all} |");
         }
 
         return text.ToString();
+    }
+
+    private static string Spread(Result? r)
+        => r is null ? string.Empty : string.Format(CultureInfo.InvariantCulture, "{0:F0} ({1:F0}-{2:F0})", r.MpxPerSecond, r.MinimumMpxPerSecond, r.MaximumMpxPerSecond);
+
+    // K1 and K2 against a copy of the same bytes, measured in the same run: how far they are from the memory floor.
+    private static string MemoryFloor(List<Result> results)
+    {
+        var text = new StringBuilder();
+        foreach (Result copy in results.Where(r => r.Workload == Workloads.MemoryFloor).OrderBy(r => r.Threads))
+        {
+            foreach (string workload in new[] { "K1", "K2" })
+            {
+                Result? engine = results.FirstOrDefault(r => r.Workload == workload && r.Threads == copy.Threads && r.Tool == "PSConvolution");
+                if (engine is not null)
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"{workload}, {copy.Threads} thread(s): {engine.MpxPerSecond:F0} Mpx/s against a copy of the same bytes at {Spread(copy)} Mpx/s: {copy.MpxPerSecond / engine.MpxPerSecond:F2}x the copy's time.");
+                }
+            }
+        }
+
+        return text.Length == 0 ? string.Empty : Environment.NewLine + text.ToString();
     }
 
     // The cost of an alpha-weighted RGBA blur against the RGB blur of the same photo, measured in the same run.

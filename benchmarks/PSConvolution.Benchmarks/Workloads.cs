@@ -9,6 +9,9 @@ internal static class Workloads
 {
     public static readonly string[] Names = { "K1", "K2", "K3", "K4", "K5", "K6" };
 
+    /// <summary>The copy of the photo's bytes that K1 and K2 are held against.</summary>
+    public const string MemoryFloor = "Copy";
+
     public static string Describe(string workload) => workload switch
     {
         "K1" => "3x3 sharpen 0 -1 0; -1 5 -1; 0 -1 0",
@@ -17,6 +20,7 @@ internal static class Workloads
         "K4" => "Gaussian sigma 5, 31 taps (separable)",
         "K5" => "15x15 rotated anisotropic Gaussian, sigma 4 and 1.5 at 30 degrees, float (not separable)",
         "K6" => "41x41 rotated anisotropic Gaussian, sigma 12 and 4 at 30 degrees, float (not separable)",
+        "Copy" => "a copy of the same 12 MP RGB bytes (the memory floor)",
         "K2a" => "K2 on RGBA, alpha-weighted: the photo cut out as an ellipse with a soft rim",
         _ => workload,
     };
