@@ -10,9 +10,10 @@
     non-zero when anything failed.
     Demo: builds and runs the main job on samples/ into out/demo.
     Bench: builds and runs benchmarks/PSConvolution.Benchmarks (BenchmarkDotNet, in process) against OpenCV,
-    libvips, ImageMagick and ImageSharp on a 12 MP photo, then the batch case (40 JPEGs through
+    libvips, ImageMagick and ImageSharp on a 12 MP photo, once per tier (avx512, and avx2 with AVX-512 off, on an
+    AVX-512 machine), then the netstandard2.0 engine alone, then the batch case (40 JPEGs through
     Invoke-ImageConvolution against an OpenCvSharp program); prints Markdown tables and writes
-    out/bench/results.json. -Quick takes about two and a half minutes. OpenCvSharp's Linux runtime needs libgtk-3-0.
+    out/bench/results.json. -Quick takes about 20 minutes on two cores. OpenCvSharp's Linux runtime needs libgtk-3-0.
     Package: builds, then writes the module's nupkg to out/package with PSResourceGet's Compress-PSResource,
     ready for Publish-PSResource or a file-share repository. Test builds the package too and installs it.
     Help: builds, then regenerates module/en-US/PSConvolution.dll-Help.xml from docs/help.psd1 and the
@@ -30,7 +31,7 @@ param(
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release',
 
-    # With -Task Bench: one warm-up and three iterations per case, and the slowest peer cases left out (about two and a half minutes).
+    # With -Task Bench: one warm-up and three iterations per case, and the slowest peer cases left out (about 20 minutes).
     [switch] $Quick,
 
     # With -Task Fuzz: minutes of afl-fuzz per format family.
