@@ -45,6 +45,24 @@ public sealed class IntegerPathTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(-255)]
+    public void SumsAtTheBottomOfTheLaneAreFullScaleUnderAbsolute(int bias)
+    {
+        // Two weights of -64 over white give -32640, and a bias of -255 saturates the 16-bit lane at -32768, whose
+        // magnitude (32768) is beyond a signed lane: every pixel of a wide image must still come out 255, as on
+        // the float path.
+        var kernel = new ConvolutionKernel("Deep", "Custom", "deep", new[] { KernelMatrix.Create(new[] { new double[] { 0, -64, 0 }, new double[] { 0, -64, 0 }, new double[] { 0, 0, 0 } }) }, divisor: 1, bias: bias, outputRange: OutputRange.Absolute);
+        ConvolutionKernel twin = FloatTwin(kernel);
+        using var image = new PlanarImage(200, 3, PixelLayout.Gray, 8);
+        image.GetChannel(0).Fill(255);
+        using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, new ConvolutionOptions());
+        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, new ConvolutionOptions());
+        ConvolutionPropertyTests.AssertIdentical(floating, integer);
+        Assert.All(integer.GetChannel(0).ToArray(), v => Assert.Equal(255f, v));
+    }
+
+    [Theory]
     [MemberData(nameof(Seeds))]
     public void DirectIntegerPathMatchesTheFloatPathBitForBit(int seed)
     {

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 
 namespace PSConvolution.Engine.Convolution.Integer;
 
-/// <summary>The AVX-512 loops of <see cref="WordConversion"/>.</summary>
+/// <summary>The AVX-512 loops of <see cref="WordConversion"/>, and the AVX2 widening.</summary>
 internal static partial class WordConversion
 {
     [MethodImpl(Jit.HotLoop)]
@@ -16,6 +16,15 @@ internal static partial class WordConversion
             for (; i <= n - 32; i += 32)
             {
                 Avx512BW.ConvertToVector512UInt16(Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+
+        if (Avx2.IsSupported)
+        {
+            // One zero-extending load where Vector.Widen unpacks and permutes lanes.
+            for (; i <= n - 16; i += 16)
+            {
+                Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref src, (nuint)i)).AsUInt16().StoreUnsafe(ref dst, (nuint)i);
             }
         }
     }
