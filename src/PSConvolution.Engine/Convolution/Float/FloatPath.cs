@@ -36,7 +36,6 @@ internal static class FloatPath
         KernelSamplingMap columns = plan.Columns;
         int rowLength = plan.RowLength;
         int paddedLength = plan.PaddedLength;
-        int kw = plan.KernelWidth;
         using var cache = new RowCache<float>(plan.Slots, plan.CacheRowLength);
         float[] padded = ArrayPool<float>.Shared.Rent(paddedLength);
         float[] accumulators = ArrayPool<float>.Shared.Rent(rowLength * FloatPlan.Block);
