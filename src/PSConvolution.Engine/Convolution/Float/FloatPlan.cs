@@ -46,13 +46,11 @@ internal sealed class FloatPlan
         TapPositions = new int[step.Matrices.Length][];
         for (int m = 0; m < Weights.Length; m++)
         {
-            Weights[m] = ToFloat(step.Matrices[m].ToArray());
+            Weights[m] = Array.ConvertAll(step.Matrices[m].ToArray(), w => (float)w);
             (TapWeights[m], TapPositions[m]) = NonZeroTaps(Weights[m]);
         }
 
         Terms = SeparablePlanning.Choose(step, TapWeights[0].Length);
-        Separable = Terms is { Count: 1 };
-        Decomposed = Terms is { Count: > 1 };
         if (Terms is { Count: > 1 } decomposed)
         {
             // Several terms run vertical pass first, on the padded rows the cache holds as for a 2-D kernel, a tile
@@ -86,11 +84,6 @@ internal sealed class FloatPlan
             // Each cached row holds the row filtered by the row factor.
             CacheRowLength = RowLength;
             VerticalWeights = separable.Columns[0];
-            VerticalRows = new int[KernelHeight];
-            for (int i = 0; i < KernelHeight; i++)
-            {
-                VerticalRows[i] = i;
-            }
 
             // Output row q of a block reads block positions q*stride .. q*stride + kh - 1.
             BlockPositionOfTap = new int[BlockPositions];
@@ -187,7 +180,7 @@ internal sealed class FloatPlan
     public int KernelWidth { get; }
 
     /// <summary>The step runs as separable passes: horizontal passes as rows are cached, then vertical ones.</summary>
-    public bool Separable { get; }
+    public bool Separable => Terms is { Count: 1 };
 
     public int OutWidth { get; }
 
@@ -219,13 +212,10 @@ internal sealed class FloatPlan
     public SeparableTerms? Terms { get; }
 
     /// <summary>The step runs as several separable terms (<see cref="Terms"/>), vertical pass first, over tiles of columns.</summary>
-    public bool Decomposed { get; }
+    public bool Decomposed => Terms is { Count: > 1 };
 
     /// <summary>A separable kernel's vertical weights, one per kernel row.</summary>
     public float[]? VerticalWeights { get; }
-
-    /// <summary>Per vertical tap, its kernel row.</summary>
-    public int[]? VerticalRows { get; }
 
     /// <summary>Computed samples per tile of a decomposed step: the tile's padded rows stay in the second-level cache across its terms.</summary>
     public const int DecomposedTile = 2048;
@@ -286,16 +276,5 @@ internal sealed class FloatPlan
         }
 
         return (taps, positions);
-    }
-
-    private static float[] ToFloat(double[] values)
-    {
-        var result = new float[values.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            result[i] = (float)values[i];
-        }
-
-        return result;
     }
 }

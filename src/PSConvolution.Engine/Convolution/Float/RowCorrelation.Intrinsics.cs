@@ -68,43 +68,6 @@ internal static partial class RowCorrelation
 
         if (Fma.IsSupported)
         {
-            // Eight accumulators, as with AVX-512: two FMA units of four cycles' latency need eight independent
-            // chains to stay busy; four reached half their rate. The 32-wide loop after it fuses the same samples.
-            for (; x <= n - 64; x += 64)
-            {
-                ref float a = ref Unsafe.Add(ref acc, x);
-                Vector256<float> a0 = Vector256<float>.Zero;
-                Vector256<float> a1 = Vector256<float>.Zero;
-                Vector256<float> a2 = Vector256<float>.Zero;
-                Vector256<float> a3 = Vector256<float>.Zero;
-                Vector256<float> a4 = Vector256<float>.Zero;
-                Vector256<float> a5 = Vector256<float>.Zero;
-                Vector256<float> a6 = Vector256<float>.Zero;
-                Vector256<float> a7 = Vector256<float>.Zero;
-                for (int t = 0; t < tapCount; t++)
-                {
-                    Vector256<float> w = Vector256.Create(Unsafe.Add(ref tap, t));
-                    ref float s = ref Unsafe.Add(ref src, x + Unsafe.Add(ref offset, t));
-                    a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref s), w, a0);
-                    a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref s, 8), w, a1);
-                    a2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref s, 16), w, a2);
-                    a3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref s, 24), w, a3);
-                    a4 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref s, 32), w, a4);
-                    a5 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref s, 40), w, a5);
-                    a6 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref s, 48), w, a6);
-                    a7 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref s, 56), w, a7);
-                }
-
-                a0.StoreUnsafe(ref a);
-                a1.StoreUnsafe(ref a, 8);
-                a2.StoreUnsafe(ref a, 16);
-                a3.StoreUnsafe(ref a, 24);
-                a4.StoreUnsafe(ref a, 32);
-                a5.StoreUnsafe(ref a, 40);
-                a6.StoreUnsafe(ref a, 48);
-                a7.StoreUnsafe(ref a, 56);
-            }
-
             for (; x <= n - 32; x += 32)
             {
                 ref float a = ref Unsafe.Add(ref acc, x);

@@ -54,7 +54,7 @@ internal static class SeparablePlanning
 
         if (m.IsSeparable)
         {
-            return new SeparableTerms(new[] { ToFloat(m.ColumnFactor!) }, new[] { ToFloat(m.RowFactor!) }, 0);
+            return new SeparableTerms(new[] { Array.ConvertAll(m.ColumnFactor!, w => (float)w) }, new[] { Array.ConvertAll(m.RowFactor!, w => (float)w) }, 0);
         }
 
         if (step.Decomposition == KernelDecomposition.Never)
@@ -98,16 +98,5 @@ internal static class SeparablePlanning
         }
 
         return budget * scale;
-    }
-
-    private static float[] ToFloat(double[] values)
-    {
-        var result = new float[values.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            result[i] = (float)values[i];
-        }
-
-        return result;
     }
 }
