@@ -8,7 +8,9 @@
     64x64 JPEG first (what a first call pays whatever the image's size: loading assemblies, compiling the decode,
     convolve and encode paths), then the 12 MP JPEG. The module's files are read once before the runs, so they
     are warm in the page cache, as they are for a user's second script. Another -Runs processes start
-    PowerShell and exit at once: PowerShell's own start.
+    PowerShell and exit at once (PowerShell's own start), and another -Runs import an empty manifest module
+    (what Import-Module costs before any module's own work). Each step also reports how many methods the JIT
+    compiled during it and how long that took (System.Runtime.JitInfo).
 .EXAMPLE
     dotnet pwsh ./benchmarks/Measure-Startup.ps1 -Runs 10
 #>
@@ -44,53 +46,83 @@ try {
     # Warm the page cache with the module's files.
     Get-ChildItem -LiteralPath (Split-Path $ModulePath) -Recurse -File | ForEach-Object { [IO.File]::ReadAllBytes($_.FullName) } | Out-Null
 
-    $script = @'
-$w = [Diagnostics.Stopwatch]::StartNew()
-Import-Module '{0}'
-$import = $w.Elapsed.TotalMilliseconds
-$times = foreach ($image in $args) {{
-    $w.Restart()
-    Invoke-ImageConvolution -LiteralPath $image -Kernel Gaussian5 -Quality 90 -Destination (Join-Path '{1}' ([guid]::NewGuid())) | Out-Null
-    $w.Elapsed.TotalMilliseconds
-}}
-"$import $($times -join ' ')"
-'@ -f $ModulePath.Replace("'", "''"), $folder.Replace("'", "''")
+    # An empty manifest module: what Import-Module costs this PowerShell before any module's own work.
+    $empty = Join-Path $folder 'Empty'
+    New-Item -ItemType Directory -Path $empty | Out-Null
+    Set-Content -LiteralPath (Join-Path $empty 'Empty.psm1') -Value ''
+    Set-Content -LiteralPath (Join-Path $empty 'Empty.psd1') -Value "@{ RootModule = 'Empty.psm1'; ModuleVersion = '1.0'; GUID = '$([guid]::NewGuid())' }"
 
-    function Invoke-Fresh([string[]] $Images) {
-        $line = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "& { $script } $(($Images | ForEach-Object { "'$_'" }) -join ' ')" | Select-Object -Last 1
+    # Each step prints milliseconds, methods the JIT compiled and milliseconds it spent (System.Runtime.JitInfo);
+    # the first triple is PowerShell's own start, up to the script's first line.
+    $script = @'
+function Step {{ $c = [System.Runtime.JitInfo]::GetCompiledMethodCount(); $t = [System.Runtime.JitInfo]::GetCompilationTime().TotalMilliseconds; "$($w.Elapsed.TotalMilliseconds):$($c - $script:c):$($t - $script:t)"; $script:c = $c; $script:t = $t; $w.Restart() }}
+$script:c = 0; $script:t = 0; $w = [Diagnostics.Stopwatch]::StartNew()
+$steps = @(Step)
+Import-Module $args[0]
+$steps += Step
+foreach ($image in $args | Select-Object -Skip 1) {{
+    Invoke-ImageConvolution -LiteralPath $image -Kernel Gaussian5 -Quality 90 -Destination (Join-Path '{0}' ([guid]::NewGuid())) | Out-Null
+    $steps += Step
+}}
+$steps -join ' '
+'@ -f $folder.Replace("'", "''")
+
+    function Invoke-Fresh([string[]] $Arguments) {
+        $line = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "& { $script } $(($Arguments | ForEach-Object { "'$_'" }) -join ' ')" | Select-Object -Last 1
         if ($LASTEXITCODE -ne 0) { throw "A fresh process failed: $line" }
-        Get-ChildItem -LiteralPath $folder -Directory | Remove-Item -Recurse -Force
-        [double[]]($line -split ' ')
+        Get-ChildItem -LiteralPath $folder -Directory -Exclude 'Empty' | Remove-Item -Recurse -Force
+        foreach ($step in $line -split ' ') {
+            $ms, $methods, $jit = [double[]]($step -split ':')
+            [pscustomobject]@{ Ms = $ms; Methods = $methods; JitMs = $jit }
+        }
     }
 
-    $start = @(); $import = @(); $first = @(); $second = @(); $smallCall = @(); $afterSmall = @(); $process = @()
+    $rows = [ordered]@{}
+    function Add-Step([string] $Name, $Step) {
+        if (-not $rows.Contains($Name)) { $rows[$Name] = [Collections.Generic.List[object]]::new() }
+        $rows[$Name].Add($Step)
+    }
+
+    $start = @(); $process = @(); $ratio = @()
     for ($i = 0; $i -lt $Runs; $i++) {
         $w = [Diagnostics.Stopwatch]::StartNew()
         & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command 'exit' | Out-Null
         $start += $w.Elapsed.TotalMilliseconds
 
         $w.Restart()
-        $figures = Invoke-Fresh @($large, $large)
+        $steps = @(Invoke-Fresh @($ModulePath, $large, $large))
         $process += $w.Elapsed.TotalMilliseconds
-        $import += $figures[0]; $first += $figures[1]; $second += $figures[2]
+        Add-Step 'PowerShell starting, up to the first line of a -Command' $steps[0]
+        Add-Step 'Import-Module PSConvolution' $steps[1]
+        Add-Step 'The 12 MP JPEG, first call' $steps[2]
+        Add-Step 'The 12 MP JPEG, second call' $steps[3]
+        $ratio += $steps[2].Ms / $steps[3].Ms
 
-        $figures = Invoke-Fresh @($small, $large)
-        $smallCall += $figures[1]; $afterSmall += $figures[2]
+        $steps = @(Invoke-Fresh @((Join-Path $empty 'Empty.psd1')))
+        Add-Step 'Other processes: Import-Module of an empty manifest module' $steps[1]
+
+        $steps = @(Invoke-Fresh @($ModulePath, $small, $large))
+        Add-Step 'Other processes: a 64x64 JPEG, first call' $steps[2]
+        Add-Step 'Other processes: then the 12 MP JPEG' $steps[3]
     }
 
-    $rows = @(
-        [pscustomobject]@{ Step = 'PowerShell starts and exits (pwsh -Command exit)'; Figure = Format-Figure $start }
-        [pscustomobject]@{ Step = 'Import-Module PSConvolution'; Figure = Format-Figure $import }
-        [pscustomobject]@{ Step = 'The 12 MP JPEG, first call'; Figure = Format-Figure $first }
-        [pscustomobject]@{ Step = 'The 12 MP JPEG, second call'; Figure = Format-Figure $second }
-        [pscustomobject]@{ Step = 'Whole process: start, import, both calls, exit'; Figure = Format-Figure $process }
-        [pscustomobject]@{ Step = 'Other processes: a 64x64 JPEG, first call'; Figure = Format-Figure $smallCall }
-        [pscustomobject]@{ Step = 'Other processes: then the 12 MP JPEG'; Figure = Format-Figure $afterSmall }
-    )
-    $ratio = [double[]](0..($Runs - 1) | ForEach-Object { $first[$_] / $second[$_] })
-    $rows += [pscustomobject]@{ Step = 'First 12 MP call / second, per process'; Figure = '{0:F2}x ({1:F2}-{2:F2})' -f (Get-Median $ratio), ($ratio | Measure-Object -Minimum).Minimum, ($ratio | Measure-Object -Maximum).Maximum }
-    "Median of $Runs fresh processes (slowest-fastest in brackets), $([Environment]::ProcessorCount) logical processors:"
-    $rows | Format-Table -AutoSize | Out-String -Width 200
+    "Median of $Runs fresh processes (slowest-fastest in brackets), $([Environment]::ProcessorCount) logical processors."
+    "Methods and JIT: compiled by the JIT during the step, and the time it spent on them on every thread (tier-up"
+    "included), medians."
+    $table = @([pscustomobject]@{ Step = 'pwsh -Command exit, whole process'; Time = Format-Figure $start; Methods = ''; Jit = '' })
+    foreach ($name in $rows.Keys) {
+        $table += [pscustomobject]@{
+            Step    = $name
+            # The first step's clock starts with the script, so only its JIT figures mean anything.
+            Time    = if ($name -like 'PowerShell starting*') { '' } else { Format-Figure ([double[]]$rows[$name].Ms) }
+            Methods = '{0:F0}' -f (Get-Median ([double[]]$rows[$name].Methods))
+            Jit     = '{0:F0} ms' -f (Get-Median ([double[]]$rows[$name].JitMs))
+        }
+    }
+
+    $table += [pscustomobject]@{ Step = 'Whole process: start, import, both calls, exit'; Time = Format-Figure $process; Methods = ''; Jit = '' }
+    $table += [pscustomobject]@{ Step = 'First 12 MP call / second, per process'; Time = '{0:F2}x ({1:F2}-{2:F2})' -f (Get-Median $ratio), ($ratio | Measure-Object -Minimum).Minimum, ($ratio | Measure-Object -Maximum).Maximum; Methods = ''; Jit = '' }
+    $table | Format-Table -AutoSize | Out-String -Width 200
 }
 finally {
     Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
