@@ -34,11 +34,7 @@ internal static partial class SampleConversion
             ref byte dst = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, byte>(destination));
             for (; i <= n - 16; i += 16)
             {
-                Vector512<float> v = Vector512.LoadUnsafe(ref src, (nuint)i);
-                v = divide ? Avx512F.Divide(v, d) : v;
-                v = offset ? Avx512F.Add(v, b) : v;
-                v = absolute ? Vector512.AndNot(v, sign) : v;
-                Vector512<uint> q = Avx512F.ConvertToVector512Int32(Avx512F.Max(v, Vector512<float>.Zero)).AsUInt32();
+                Vector512<uint> q = Levels(Vector512.LoadUnsafe(ref src, (nuint)i), divide, d, offset, b, absolute, sign);
                 Avx512F.ConvertToVector128ByteWithSaturation(q).StoreUnsafe(ref dst, (nuint)i);
             }
         }
@@ -47,14 +43,21 @@ internal static partial class SampleConversion
             ref ushort dst = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, ushort>(destination));
             for (; i <= n - 16; i += 16)
             {
-                Vector512<float> v = Vector512.LoadUnsafe(ref src, (nuint)i);
-                v = divide ? Avx512F.Divide(v, d) : v;
-                v = offset ? Avx512F.Add(v, b) : v;
-                v = absolute ? Vector512.AndNot(v, sign) : v;
-                Vector512<uint> q = Avx512F.ConvertToVector512Int32(Avx512F.Max(v, Vector512<float>.Zero)).AsUInt32();
+                Vector512<uint> q = Levels(Vector512.LoadUnsafe(ref src, (nuint)i), divide, d, offset, b, absolute, sign);
                 Avx512F.ConvertToVector256UInt16WithSaturation(q).StoreUnsafe(ref dst, (nuint)i);
             }
         }
+    }
+
+    // Sixteen values divided, offset, made absolute where asked, and rounded to non-negative integers (the narrowing
+    // that follows clamps the top).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> Levels(Vector512<float> v, bool divide, Vector512<float> d, bool offset, Vector512<float> b, bool absolute, Vector512<float> sign)
+    {
+        v = divide ? Avx512F.Divide(v, d) : v;
+        v = offset ? Avx512F.Add(v, b) : v;
+        v = absolute ? Vector512.AndNot(v, sign) : v;
+        return Avx512F.ConvertToVector512Int32(Avx512F.Max(v, Vector512<float>.Zero)).AsUInt32();
     }
 
     [MethodImpl(Jit.HotLoop)]
