@@ -188,6 +188,12 @@ internal static class DirectIntegerPath
         int paddedLength = columns.PaddedLength * channels;
         bool absolute = step.Range == OutputRange.Absolute;
         ushort[] border = { unchecked((ushort)plan.Border) };
+        if (plan.Shift >= 0 && !plan.Runs && columns.Stride == 1 && ByteCorrelation.IsSupported)
+        {
+            ConvolveBytes(source, width, height, channels, destination, step, plan, weights, rows, columns, parallel, firstRow, endRow);
+            return;
+        }
+
 
         // With runs, a cached row is the running sum Q of the padded row P: Q[0..channels) = 0, Q[k + channels] = Q[k] + P[k].
         // The sums wrap at 16 bits, which is harmless: every tap is added in the same wrapping arithmetic and the
@@ -278,4 +284,51 @@ internal static class DirectIntegerPath
         });
     }
 
+
+    // The rows stay bytes and each output row is correlated and rounded in one loop (ByteCorrelation): for kernels
+    // rounded in integers, with every column computed, on machines with AVX2.
+    private static void ConvolveBytes(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, DirectIntegerPlan plan, ushort[] weights, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, int firstRow, int endRow)
+    {
+        int kh = step.Matrices[0].Height;
+        int outWidth = columns.OutputLength;
+        int paddedLength = columns.PaddedLength * channels;
+        bool absolute = step.Range == OutputRange.Absolute;
+        byte[] border = { (byte)plan.Border };
+        RowBands.Run(firstRow, Math.Min(endRow, rows.OutputLength), parallel, (start, end) =>
+        {
+            using var cache = new RowCache<byte>(kh + rows.Stride + 1, paddedLength);
+            int[] slots = new int[kh];
+            int[] offsets = new int[weights.Length];
+            for (int y = start; y < end; y++)
+            {
+                if ((y & 7) == 0)
+                {
+                    parallel.CancellationToken.ThrowIfCancellationRequested();
+                }
+
+                for (int i = 0; i < kh; i++)
+                {
+                    int r = rows.Indices[(y * rows.Stride) + i];
+                    int slot = cache.Acquire(r, slots.AsSpan(0, i), out bool fresh);
+                    if (fresh)
+                    {
+                        RowPadding.Fill(source, width, height, channels, r, columns, border, cache.Row(slot), CopyBytes);
+                    }
+
+                    slots[i] = slot;
+                }
+
+                for (int t = 0; t < offsets.Length; t++)
+                {
+                    offsets[t] = (slots[plan.TapRows[t]] * cache.RowLength) + (plan.TapColumns[t] * channels);
+                }
+
+                Span<byte> dst = destination.Span.Slice(y * outWidth * channels, outWidth * channels);
+                ByteCorrelation.ToBytes(cache.All, weights, offsets, plan.Shift, (short)step.Bias, absolute, dst);
+                OutputRows.CopyUnselected(source.Span, width, channels, y, rows, columns, step.Selected, dst);
+            }
+        });
+    }
+
+    private static void CopyBytes(ReadOnlySpan<byte> source, Span<byte> target) => source.CopyTo(target);
 }

@@ -57,15 +57,20 @@ internal static partial class SignedSumStore
 
         for (; x < n; x++)
         {
-            int v = ShiftRounding.Divide(values[x] + (bias << shift), shift);
-
-            if (absolute)
-            {
-                v = Math.Abs(v);
-            }
-
-            destination[x] = (byte)Math.Min(Math.Max(v, 0), 255);
+            destination[x] = Level(values[x], shift, bias, absolute);
         }
+    }
+
+    /// <summary>One sum's level: what every vector loop computes for a lane.</summary>
+    public static byte Level(short value, int shift, short bias, bool absolute)
+    {
+        int v = ShiftRounding.Divide(value + (bias << shift), shift);
+        if (absolute)
+        {
+            v = Math.Abs(v);
+        }
+
+        return (byte)Math.Min(Math.Max(v, 0), 255);
     }
 
     // The AVX-512 loop, where the machine has it; without an implementation (netstandard2.0) the call is removed.
