@@ -20,6 +20,15 @@ public sealed class ImageFileConvolverTests : IDisposable
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     [Fact]
+    public void WarmUpRunsTheWholePathInMemoryWithoutError()
+    {
+        // The module runs this on a background thread at import and ignores its failures, so a break here (a
+        // renamed kernel, a refused option) would only show as a slower first call: this test is what notices.
+        ImageFileConvolver.WarmUp();
+        ImageFileConvolver.WarmUp();
+    }
+
+    [Fact]
     public void SixteenBitRgbaPngStaysSixteenBitRgbaAndAlphaIsCopied()
     {
         string source = Path.Combine(folder, "deep.png");

@@ -51,6 +51,34 @@ public static class ImageFileConvolver
     internal static ConversionReport Convert(Stream source, string name, Stream output, ConvolutionRequest request, CancellationToken cancellationToken = default)
         => Run(source, name, request, write => EncodeInto(output, name, write), cancellationToken);
 
+    /// <summary>
+    /// Runs a small JPEG and a small PNG through the whole path in memory (probe, decode, convolve, encode), so the
+    /// just-in-time compiler has compiled that path before a real file needs it. Callers run it on a background
+    /// thread when the module is imported; a script's first image then overlaps its compiling with PowerShell's own
+    /// work instead of paying for it alone. Touches no file. Exceptions are the caller's to swallow.
+    /// </summary>
+    public static void WarmUp()
+    {
+        using var image = new Image<Rgb24>(48, 40);
+        for (int y = 0; y < image.Height; y++)
+        {
+            for (int x = 0; x < image.Width; x++)
+            {
+                image[x, y] = new Rgb24((byte)(x * 5), (byte)(y * 6), (byte)((x + y) * 2));
+            }
+        }
+
+        var request = new ConvolutionRequest(new[] { Kernels.KernelLibrary.Get("Gaussian5") }, new ConvolutionOptions());
+        foreach (IImageEncoder encoder in new IImageEncoder[] { new SixLabors.ImageSharp.Formats.Jpeg.JpegEncoder { Quality = 90 }, new SixLabors.ImageSharp.Formats.Png.PngEncoder() })
+        {
+            using var source = new MemoryStream();
+            image.Save(source, encoder);
+            source.Position = 0;
+            using var output = new MemoryStream();
+            Convert(source, "warm-up", output, request);
+        }
+    }
+
     // An encoder's refusal is a per-file error here as it is when AtomicFileWriter writes a file.
     private static void EncodeInto(Stream output, string name, Action<Stream> write)
     {
