@@ -26,6 +26,33 @@ public sealed class LargeKernelTests
     {
         var random = new Random(seed);
         (KernelMatrix matrix, bool blur) = RandomLargeKernel(random);
+        AssertMatchesReference(matrix, blur, random, null, $"seed {seed}");
+    }
+
+    [Theory]
+    [InlineData(41, 20, 1)]
+    [InlineData(40, 19, 2)]
+    [InlineData(24, 11, 4)]
+    [InlineData(31, 15, 5)]
+    [InlineData(40, 20, 7)]
+    [InlineData(28, 14, 8)]
+    public void FoldedPassesOfOddAndEvenSymmetricKernelsMatchTheReference(int size, int anchor, int seed)
+    {
+        // Kernels equal to themselves turned half a turn, even-sized ones with an explicit anchor: the vertical passes
+        // fold rows i and kh-1-i (a centre row only for odd heights), whatever the anchor.
+        var random = new Random(seed);
+        KernelMatrix matrix = KernelMatrix.Create(RotatedGaussianRows(size, size / 3.5, size / 10.0, 20 + (seed * 25)), anchor, anchor);
+        FloatPlan plan = Plan(matrix, new ConvolutionOptions { Decomposition = KernelDecomposition.Always }, 3, alpha: null);
+
+        Assert.Equal(new[] { 1, -1 }, plan.VerticalFolding);
+        for (int run = 0; run < 6; run++)
+        {
+            AssertMatchesReference(matrix, blur: true, random, KernelDecomposition.Always, $"{size}x{size} anchor {anchor}, run {run}");
+        }
+    }
+
+    private static void AssertMatchesReference(KernelMatrix matrix, bool blur, Random random, KernelDecomposition? decomposition, string label)
+    {
         int width = random.Next(1, 100);
         int height = random.Next(1, 50);
         PixelLayout layout = random.Next(3) == 0 ? PixelLayout.Gray : PixelLayout.Rgb;
@@ -42,7 +69,7 @@ public sealed class LargeKernelTests
             Bias = random.Next(3) == 0 ? random.Next(-20, 60) : null,
             Channels = TestImages.RandomChannels(random, layout),
             MaxDegreeOfParallelism = random.Next(1, 3),
-            Decomposition = random.Next(2) == 0 ? KernelDecomposition.Always : KernelDecomposition.Automatic,
+            Decomposition = decomposition ?? (random.Next(2) == 0 ? KernelDecomposition.Always : KernelDecomposition.Automatic),
         };
 
         using PlanarImage image = TestImages.Random(random, width, height, layout, bitDepth);
@@ -59,8 +86,8 @@ public sealed class LargeKernelTests
                 continue;
             }
 
-            double[,] expected = ReferenceConvolution.Convolve(plane, TestImages.ToArray(applied), options.BorderMode, options.BorderValue * scale, options.Padding, options.Stride, options.Divisor ?? applied.DefaultDivisor, (options.Bias ?? 0) * scale);
-            AssertWithin(expected, actual, 1, v => ReferenceConvolution.Quantize(v, image.MaxValue, range), $"seed {seed}, {matrix.Width}x{matrix.Height}, channel {c}");
+            double[,] expected = ReferenceConvolution.Convolve(plane, TestImages.ToArray(applied), options.BorderMode, options.BorderValue * scale, options.Padding, options.Stride, options.Divisor ?? applied.DefaultDivisor, (options.Bias ?? 0) * scale, applied.AnchorY, applied.AnchorX);
+            AssertWithin(expected, actual, 1, v => ReferenceConvolution.Quantize(v, image.MaxValue, range), $"{label}, {matrix.Width}x{matrix.Height}, channel {c}");
         }
     }
 
@@ -176,6 +203,22 @@ public sealed class LargeKernelTests
         SeparableTerms terms = plan.Terms!;
         Assert.Equal(expectedTerms, terms.Count); // as the README quotes for K6
 
+        // A kernel equal to itself turned half a turn: every term's factors are exactly symmetric or antisymmetric,
+        // and every group of the vertical passes folds its rows in pairs.
+        for (int r = 0; r < terms.Count; r++)
+        {
+            int sign = terms.Columns[r][0] == terms.Columns[r][size - 1] ? 1 : -1;
+            for (int i = 0; i < size; i++)
+            {
+                Assert.Equal(terms.Columns[r][i], sign * terms.Columns[r][size - 1 - i]);
+                Assert.Equal(terms.Rows[r][i], sign * terms.Rows[r][size - 1 - i]);
+            }
+        }
+
+        Assert.DoesNotContain(0, plan.VerticalFolding!);
+        Assert.Contains(1, plan.VerticalFolding!);
+        Assert.Contains(-1, plan.VerticalFolding!);
+
         // The bound: Σ|residual| x max / divisor below half a level, checked here from the weights themselves.
         double residual = 0;
         for (int i = 0; i < size; i++)
@@ -248,10 +291,12 @@ public sealed class LargeKernelTests
         AlphaWeightingTests.AssertMatches(image, result, matrix, options, blur: true);
     }
 
-    internal static KernelMatrix RotatedGaussian(int size, double sigmaU, double sigmaV, double degrees)
+    internal static KernelMatrix RotatedGaussian(int size, double sigmaU, double sigmaV, double degrees) => KernelMatrix.Create(RotatedGaussianRows(size, sigmaU, sigmaV, degrees));
+
+    private static double[][] RotatedGaussianRows(int size, double sigmaU, double sigmaV, double degrees)
     {
         double t = degrees * Math.PI / 180;
-        int h = size / 2;
+        double h = (size - 1) / 2.0;
         var rows = new double[size][];
         for (int i = 0; i < size; i++)
         {
@@ -265,7 +310,7 @@ public sealed class LargeKernelTests
             }
         }
 
-        return KernelMatrix.Create(rows);
+        return rows;
     }
 
     // A kernel of 11 to 63 weights a side: a rotated Gaussian, a sum of a few random smooth separable terms

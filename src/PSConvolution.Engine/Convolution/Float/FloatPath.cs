@@ -215,9 +215,10 @@ internal static class FloatPath
     [MethodImpl(Jit.HotLoop)]
     private static void DecomposedRow(FloatPlan plan, RowCache<float> cache, Span<int> rowSlots, int[] offsets, Span<float> acc, float[] tiles)
     {
-        SeparableTerms terms = plan.Terms!;
         int halo = plan.PaddedLength - plan.RowLength;
         Span<int> vertical = offsets.AsSpan(0, rowSlots.Length);
+        Span<int> low = stackalloc int[rowSlots.Length / 2];
+        Span<int> high = stackalloc int[rowSlots.Length / 2];
         for (int x = 0; x < acc.Length; x += plan.TileLength)
         {
             int length = Math.Min(plan.TileLength, acc.Length - x);
@@ -226,10 +227,39 @@ internal static class FloatPath
                 vertical[i] = (rowSlots[i] * cache.RowLength) + x;
             }
 
-            // Four terms at a time share each load of the padded rows.
+            // Four terms at a time share each load of the padded rows; a group of one parity folds rows i and
+            // kh-1-i first.
             float[][] columns = plan.VerticalColumns!;
             for (int r = 0; r < columns.Length; r += 4)
             {
+                int parity = plan.VerticalFolding![r / 4];
+                if (parity != 0 && RowCorrelation.CanFold)
+                {
+                    int kh = rowSlots.Length;
+                    for (int i = 0; i < kh / 2; i++)
+                    {
+                        low[i] = vertical[i];
+                        high[i] = vertical[kh - 1 - i];
+                    }
+
+                    float[][] folded = plan.FoldedColumns!;
+                    RowCorrelation.Correlate4Folded(
+                        cache.All,
+                        tiles.AsSpan(r * plan.TileStride, length + halo),
+                        tiles.AsSpan((r + 1) * plan.TileStride, length + halo),
+                        tiles.AsSpan((r + 2) * plan.TileStride, length + halo),
+                        tiles.AsSpan((r + 3) * plan.TileStride, length + halo),
+                        folded[r],
+                        folded[r + 1],
+                        folded[r + 2],
+                        folded[r + 3],
+                        low.Slice(0, kh / 2),
+                        high.Slice(0, kh / 2),
+                        parity > 0 && kh % 2 == 1 ? vertical[kh / 2] : -1,
+                        subtract: parity < 0);
+                    continue;
+                }
+
                 RowCorrelation.Correlate4(
                     cache.All,
                     tiles.AsSpan(r * plan.TileStride, length + halo),
@@ -243,7 +273,7 @@ internal static class FloatPath
                     vertical);
             }
 
-            RowCorrelation.Correlate(tiles.AsSpan(0, terms.Count * plan.TileStride), acc.Slice(x, length), plan.HorizontalWeights, plan.HorizontalTermOffsets);
+            RowCorrelation.Correlate(tiles.AsSpan(0, columns.Length * plan.TileStride), acc.Slice(x, length), plan.HorizontalWeights, plan.HorizontalTermOffsets);
         }
     }
 

@@ -60,22 +60,57 @@ internal sealed class FloatPlan
             TileLength = Math.Min(RowLength, DecomposedTile);
 
             // The vertical passes run four terms per load; a last group of fewer is filled with zero columns whose
-            // tiles are never read, which costs multiply-adds but saves loads, the scarcer of the two.
-            VerticalColumns = new float[(decomposed.Count + 3) / 4 * 4][];
-            for (int r = 0; r < VerticalColumns.Length; r++)
+            // tiles are never read, which costs multiply-adds but saves loads, the scarcer of the two. Terms whose
+            // column factor is symmetric are grouped, then antisymmetric ones, then any others: a group of one
+            // parity adds (or subtracts) the two rows a weight shares before multiplying, half the multiply-adds.
+            // Grouping by parity pays only when the folded groups cost less than the plain ones (a folded group
+            // costs about half); otherwise every term goes in one run of plain groups.
+            int[] parities = Array.ConvertAll(decomposed.Columns, ColumnParity);
+            int Groups(int parity) => (Array.FindAll(parities, p => p == parity).Length + 3) / 4;
+            if (Groups(1) + Groups(-1) + (2 * Groups(0)) >= 2 * ((decomposed.Count + 3) / 4))
             {
-                VerticalColumns[r] = r < decomposed.Count ? decomposed.Columns[r] : new float[KernelHeight];
+                Array.Clear(parities, 0, parities.Length);
             }
+
+            var order = new System.Collections.Generic.List<(float[] Column, int Term)>();
+            var folding = new System.Collections.Generic.List<int>();
+            foreach (int parity in new[] { 1, -1, 0 })
+            {
+                int groupStart = order.Count;
+                for (int r = 0; r < decomposed.Count; r++)
+                {
+                    if (parities[r] == parity)
+                    {
+                        order.Add((decomposed.Columns[r], r));
+                    }
+                }
+
+                while ((order.Count - groupStart) % 4 != 0)
+                {
+                    order.Add((new float[KernelHeight], -1));
+                }
+
+                for (int g = groupStart; g < order.Count; g += 4)
+                {
+                    folding.Add(parity);
+                }
+            }
+
+            VerticalColumns = order.ConvertAll(o => o.Column).ToArray();
+            VerticalFolding = folding.ToArray();
+            FoldedColumns = order.ConvertAll(o => FoldedWeights(o.Column)).ToArray();
 
             TileStride = TileLength + ((KernelWidth - 1) * channels);
             HorizontalWeights = new float[decomposed.Count * KernelWidth];
             HorizontalTermOffsets = new int[decomposed.Count * KernelWidth];
-            for (int r = 0; r < decomposed.Count; r++)
+            int t = 0;
+            for (int p = 0; p < order.Count; p++)
             {
-                for (int j = 0; j < KernelWidth; j++)
+                int r = order[p].Term;
+                for (int j = 0; r >= 0 && j < KernelWidth; j++, t++)
                 {
-                    HorizontalWeights[(r * KernelWidth) + j] = decomposed.Rows[r][j];
-                    HorizontalTermOffsets[(r * KernelWidth) + j] = (r * TileStride) + (j * channels);
+                    HorizontalWeights[t] = decomposed.Rows[r][j];
+                    HorizontalTermOffsets[t] = (p * TileStride) + (j * channels);
                 }
             }
         }
@@ -243,6 +278,35 @@ internal sealed class FloatPlan
 
     /// <summary>Per output row of a block, the weight of each block tap (0 where the row does not use it).</summary>
     public float[][]? BlockWeights { get; }
+
+    /// <summary>Per group of four <see cref="VerticalColumns"/>: 1 when all are symmetric, -1 when all antisymmetric, 0 otherwise.</summary>
+    public int[]? VerticalFolding { get; }
+
+    /// <summary>
+    /// Per vertical column, the weights of its folded pass: one per pair of rows i and kh-1-i (i below kh/2), then,
+    /// for an odd height, the centre row's.
+    /// </summary>
+    public float[][]? FoldedColumns { get; }
+
+    // 1 when the column equals itself reversed, -1 when it equals its negation reversed, 0 otherwise; exactly.
+    private static int ColumnParity(float[] column)
+    {
+        bool symmetric = true, antisymmetric = true;
+        for (int i = 0; i < column.Length; i++)
+        {
+            symmetric &= column[i] == column[column.Length - 1 - i];
+            antisymmetric &= column[i] == -column[column.Length - 1 - i];
+        }
+
+        return symmetric ? 1 : antisymmetric ? -1 : 0;
+    }
+
+    private static float[] FoldedWeights(float[] column)
+    {
+        var folded = new float[(column.Length + 1) / 2];
+        Array.Copy(column, folded, folded.Length);
+        return folded;
+    }
 
     /// <summary>The most taps any single correlation call of the plan takes.</summary>
     public int MostTaps { get; }
