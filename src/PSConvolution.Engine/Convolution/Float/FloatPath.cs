@@ -233,44 +233,26 @@ internal static class FloatPath
             for (int r = 0; r < columns.Length; r += 4)
             {
                 int parity = plan.VerticalFolding![r / 4];
-                if (parity != 0 && RowCorrelation.CanFold)
+                Span<float> t0 = tiles.AsSpan(r * plan.TileStride, length + halo);
+                Span<float> t1 = tiles.AsSpan((r + 1) * plan.TileStride, length + halo);
+                Span<float> t2 = tiles.AsSpan((r + 2) * plan.TileStride, length + halo);
+                Span<float> t3 = tiles.AsSpan((r + 3) * plan.TileStride, length + halo);
+                if (parity == 0 || !RowCorrelation.CanFold)
                 {
-                    int kh = rowSlots.Length;
-                    for (int i = 0; i < kh / 2; i++)
-                    {
-                        low[i] = vertical[i];
-                        high[i] = vertical[kh - 1 - i];
-                    }
-
-                    float[][] folded = plan.FoldedColumns!;
-                    RowCorrelation.Correlate4Folded(
-                        cache.All,
-                        tiles.AsSpan(r * plan.TileStride, length + halo),
-                        tiles.AsSpan((r + 1) * plan.TileStride, length + halo),
-                        tiles.AsSpan((r + 2) * plan.TileStride, length + halo),
-                        tiles.AsSpan((r + 3) * plan.TileStride, length + halo),
-                        folded[r],
-                        folded[r + 1],
-                        folded[r + 2],
-                        folded[r + 3],
-                        low.Slice(0, kh / 2),
-                        high.Slice(0, kh / 2),
-                        parity > 0 && kh % 2 == 1 ? vertical[kh / 2] : -1,
-                        subtract: parity < 0);
+                    RowCorrelation.Correlate4(cache.All, t0, t1, t2, t3, columns[r], columns[r + 1], columns[r + 2], columns[r + 3], vertical);
                     continue;
                 }
 
-                RowCorrelation.Correlate4(
-                    cache.All,
-                    tiles.AsSpan(r * plan.TileStride, length + halo),
-                    tiles.AsSpan((r + 1) * plan.TileStride, length + halo),
-                    tiles.AsSpan((r + 2) * plan.TileStride, length + halo),
-                    tiles.AsSpan((r + 3) * plan.TileStride, length + halo),
-                    columns[r],
-                    columns[r + 1],
-                    columns[r + 2],
-                    columns[r + 3],
-                    vertical);
+                int kh = rowSlots.Length;
+                for (int i = 0; i < kh / 2; i++)
+                {
+                    low[i] = vertical[i];
+                    high[i] = vertical[kh - 1 - i];
+                }
+
+                float[][] folded = plan.FoldedColumns!;
+                int centre = parity > 0 && kh % 2 == 1 ? vertical[kh / 2] : -1;
+                RowCorrelation.Correlate4Folded(cache.All, t0, t1, t2, t3, folded[r], folded[r + 1], folded[r + 2], folded[r + 3], low.Slice(0, kh / 2), high.Slice(0, kh / 2), centre, subtract: parity < 0);
             }
 
             RowCorrelation.Correlate(tiles.AsSpan(0, columns.Length * plan.TileStride), acc.Slice(x, length), plan.HorizontalWeights, plan.HorizontalTermOffsets);
