@@ -17,6 +17,11 @@ internal static partial class SeparableBytePasses
     [MethodImpl(Jit.HotLoop)]
     static partial void VerticalBytesAvx512(ref byte src, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, ushort constant, int offset, int n, ref ushort dst, ref int x)
     {
+        if (Avx2.IsSupported && constant == 0 && taps.Length is 3 or 5 && taps[0] == taps[^1] && taps[1] == taps[^2])
+        {
+            VerticalSymmetric(ref src, rowStarts, taps, offset, n, ref dst, ref x);
+        }
+
         if (Avx512BW.IsSupported)
         {
             Vector512<ushort> c = Vector512.Create(constant);
@@ -81,6 +86,11 @@ internal static partial class SeparableBytePasses
     [MethodImpl(Jit.HotLoop)]
     static partial void HorizontalStoreAvx512(ref ushort src, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, int n, ref byte dst, ref int x)
     {
+        if (SymmetricSmall(taps, offsets, out int step))
+        {
+            HorizontalSymmetric(ref src, taps, step, shift, n, ref dst, ref x);
+        }
+
         if (Avx512BW.IsSupported)
         {
             Vector512<ushort> bias = Vector512.Create((ushort)ShiftRounding.HalfLessOne(shift));
@@ -154,5 +164,154 @@ internal static partial class SeparableBytePasses
             }
         }
     }
+
+    // Three or five taps, symmetric, one step apart (Gaussian3's 1 2 1, Gaussian5's 1 4 6 4 1): the common blurs get
+    // loops with their weights held in registers, each pair of samples that shares a weight added before the one
+    // multiply, and no loop over taps, which for five taps costs more than the arithmetic.
+    private static bool SymmetricSmall(ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, out int step)
+    {
+        step = offsets.Length > 1 ? offsets[1] - offsets[0] : 0;
+        if (!Avx2.IsSupported || taps.Length is not (3 or 5) || offsets[0] != 0)
+        {
+            return false;
+        }
+
+        for (int t = 0; t < taps.Length; t++)
+        {
+            if (offsets[t] != t * step || taps[t] != taps[taps.Length - 1 - t])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    [MethodImpl(Jit.HotLoop)]
+    private static void HorizontalSymmetric(ref ushort src, ReadOnlySpan<ushort> taps, int step, int shift, int n, ref byte dst, ref int x)
+    {
+        bool five = taps.Length == 5;
+        ushort outer = taps[0], inner = five ? taps[1] : (ushort)0, centre = taps[taps.Length / 2];
+        int last = (taps.Length - 1) * step;
+        if (Avx512BW.IsSupported)
+        {
+            Vector512<ushort> w0 = Vector512.Create(outer), w1 = Vector512.Create(inner), w2 = Vector512.Create(centre);
+            Vector512<ushort> bias = Vector512.Create((ushort)ShiftRounding.HalfLessOne(shift));
+            Vector512<ushort> one = Vector512.Create((ushort)1);
+            for (; x <= n - 64; x += 64)
+            {
+                ref ushort s = ref Unsafe.Add(ref src, x);
+                Vector512<ushort> a0 = (Vector512.LoadUnsafe(ref s) + Vector512.LoadUnsafe(ref s, (nuint)last)) * w0;
+                Vector512<ushort> a1 = (Vector512.LoadUnsafe(ref s, 32) + Vector512.LoadUnsafe(ref s, (nuint)(last + 32))) * w0;
+                if (five)
+                {
+                    a0 += (Vector512.LoadUnsafe(ref s, (nuint)step) + Vector512.LoadUnsafe(ref s, (nuint)(3 * step))) * w1;
+                    a1 += (Vector512.LoadUnsafe(ref s, (nuint)(step + 32)) + Vector512.LoadUnsafe(ref s, (nuint)((3 * step) + 32))) * w1;
+                }
+
+                a0 += Vector512.LoadUnsafe(ref s, (nuint)(last / 2)) * w2;
+                a1 += Vector512.LoadUnsafe(ref s, (nuint)((last / 2) + 32)) * w2;
+                if (shift > 0)
+                {
+                    a0 = Vector512.ShiftRightLogical(a0 + bias + (Vector512.ShiftRightLogical(a0, shift) & one), shift);
+                    a1 = Vector512.ShiftRightLogical(a1 + bias + (Vector512.ShiftRightLogical(a1, shift) & one), shift);
+                }
+
+                Avx512BW.ConvertToVector256ByteWithSaturation(a0).StoreUnsafe(ref dst, (nuint)x);
+                Avx512BW.ConvertToVector256ByteWithSaturation(a1).StoreUnsafe(ref dst, (nuint)(x + 32));
+            }
+        }
+
+        {
+            Vector256<ushort> w0 = Vector256.Create(outer), w1 = Vector256.Create(inner), w2 = Vector256.Create(centre);
+            Vector256<ushort> bias = Vector256.Create((ushort)ShiftRounding.HalfLessOne(shift));
+            Vector256<ushort> one = Vector256.Create((ushort)1);
+            for (; x <= n - 32; x += 32)
+            {
+                ref ushort s = ref Unsafe.Add(ref src, x);
+                Vector256<ushort> a0 = (Vector256.LoadUnsafe(ref s) + Vector256.LoadUnsafe(ref s, (nuint)last)) * w0;
+                Vector256<ushort> a1 = (Vector256.LoadUnsafe(ref s, 16) + Vector256.LoadUnsafe(ref s, (nuint)(last + 16))) * w0;
+                if (five)
+                {
+                    a0 += (Vector256.LoadUnsafe(ref s, (nuint)step) + Vector256.LoadUnsafe(ref s, (nuint)(3 * step))) * w1;
+                    a1 += (Vector256.LoadUnsafe(ref s, (nuint)(step + 16)) + Vector256.LoadUnsafe(ref s, (nuint)((3 * step) + 16))) * w1;
+                }
+
+                a0 += Vector256.LoadUnsafe(ref s, (nuint)(last / 2)) * w2;
+                a1 += Vector256.LoadUnsafe(ref s, (nuint)((last / 2) + 16)) * w2;
+                if (shift > 0)
+                {
+                    a0 = Vector256.ShiftRightLogical(a0 + bias + (Vector256.ShiftRightLogical(a0, shift) & one), shift);
+                    a1 = Vector256.ShiftRightLogical(a1 + bias + (Vector256.ShiftRightLogical(a1, shift) & one), shift);
+                }
+
+
+                // As in the general loop: every lane is at most 255, so the signed saturating pack narrows exactly.
+                Vector256<byte> packed = Avx2.PackUnsignedSaturate(a0.AsInt16(), a1.AsInt16());
+                Avx2.Permute4x64(packed.AsUInt64(), 0b11_01_10_00).AsByte().StoreUnsafe(ref dst, (nuint)x);
+            }
+        }
+    }
+
+    // The vertical pass's form of HorizontalSymmetric: three or five rows with symmetric weights (no row of the
+    // constant border among them), the weights in registers, rows i and kh-1-i added before the multiply.
+    [MethodImpl(Jit.HotLoop)]
+    private static void VerticalSymmetric(ref byte src, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, int offset, int n, ref ushort dst, ref int x)
+    {
+        bool five = taps.Length == 5;
+        ushort outer = taps[0], inner = five ? taps[1] : (ushort)0, centre = taps[taps.Length / 2];
+        ref byte r0 = ref Unsafe.Add(ref src, rowStarts[0] + offset);
+        ref byte r1 = ref Unsafe.Add(ref src, rowStarts[1] + offset);
+        ref byte r2 = ref Unsafe.Add(ref src, rowStarts[2] + offset);
+        ref byte r3 = ref Unsafe.Add(ref src, rowStarts[five ? 3 : 2] + offset);
+        ref byte r4 = ref Unsafe.Add(ref src, rowStarts[^1] + offset);
+
+        // With three rows: the pair is rows 0 and 2, the centre row 1 (r1); with five, pairs 0-4 and 1-3, centre 2.
+        ref byte middle = ref five ? ref r2 : ref r1;
+        if (Avx512BW.IsSupported)
+        {
+            Vector512<ushort> w0 = Vector512.Create(outer), w1 = Vector512.Create(inner), w2 = Vector512.Create(centre);
+            for (; x <= n - 64; x += 64)
+            {
+                Vector512<ushort> a0 = (Widen512(ref r0, x) + Widen512(ref r4, x)) * w0;
+                Vector512<ushort> a1 = (Widen512(ref r0, x + 32) + Widen512(ref r4, x + 32)) * w0;
+                if (five)
+                {
+                    a0 += (Widen512(ref r1, x) + Widen512(ref r3, x)) * w1;
+                    a1 += (Widen512(ref r1, x + 32) + Widen512(ref r3, x + 32)) * w1;
+                }
+
+                a0 += Widen512(ref middle, x) * w2;
+                a1 += Widen512(ref middle, x + 32) * w2;
+                a0.StoreUnsafe(ref dst, (nuint)x);
+                a1.StoreUnsafe(ref dst, (nuint)(x + 32));
+            }
+        }
+
+        {
+            Vector256<ushort> w0 = Vector256.Create(outer), w1 = Vector256.Create(inner), w2 = Vector256.Create(centre);
+            for (; x <= n - 32; x += 32)
+            {
+                Vector256<ushort> a0 = (Widen256(ref r0, x) + Widen256(ref r4, x)) * w0;
+                Vector256<ushort> a1 = (Widen256(ref r0, x + 16) + Widen256(ref r4, x + 16)) * w0;
+                if (five)
+                {
+                    a0 += (Widen256(ref r1, x) + Widen256(ref r3, x)) * w1;
+                    a1 += (Widen256(ref r1, x + 16) + Widen256(ref r3, x + 16)) * w1;
+                }
+
+                a0 += Widen256(ref middle, x) * w2;
+                a1 += Widen256(ref middle, x + 16) * w2;
+                a0.StoreUnsafe(ref dst, (nuint)x);
+                a1.StoreUnsafe(ref dst, (nuint)(x + 16));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ushort> Widen512(ref byte row, int x) => Avx512BW.ConvertToVector512UInt16(Vector256.LoadUnsafe(ref row, (nuint)x));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ushort> Widen256(ref byte row, int x) => Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref row, (nuint)x)).AsUInt16();
 }
 #endif
