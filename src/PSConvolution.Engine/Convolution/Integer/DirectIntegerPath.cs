@@ -194,7 +194,6 @@ internal static class DirectIntegerPath
             return;
         }
 
-
         // With runs, a cached row is the running sum Q of the padded row P: Q[0..channels) = 0, Q[k + channels] = Q[k] + P[k].
         // The sums wrap at 16 bits, which is harmless: every tap is added in the same wrapping arithmetic and the
         // true total fits the lane, so the wrapped total is the true one.
@@ -283,7 +282,6 @@ internal static class DirectIntegerPath
             }
         });
     }
-
 
     // The rows stay bytes and each output row is correlated and rounded in one loop (ByteCorrelation): for kernels
     // rounded in integers, with every column computed, on machines with AVX2.
