@@ -340,7 +340,7 @@ public sealed class KernelMatrix
 
             if (sum <= tolerance)
             {
-                return new SeparableTerms(columns.AsSpan(0, r + 1).ToArray(), rows.AsSpan(0, r + 1).ToArray(), sum);
+                return new SeparableTerms(columns.AsSpan(0, r + 1).ToArray(), rows.AsSpan(0, r + 1).ToArray());
             }
         }
 

@@ -54,7 +54,7 @@ internal static class SeparablePlanning
 
         if (m.IsSeparable)
         {
-            return new SeparableTerms(new[] { Array.ConvertAll(m.ColumnFactor!, w => (float)w) }, new[] { Array.ConvertAll(m.RowFactor!, w => (float)w) }, 0);
+            return new SeparableTerms(new[] { Array.ConvertAll(m.ColumnFactor!, w => (float)w) }, new[] { Array.ConvertAll(m.RowFactor!, w => (float)w) });
         }
 
         if (step.Decomposition == KernelDecomposition.Never)
