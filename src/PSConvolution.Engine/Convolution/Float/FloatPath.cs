@@ -216,20 +216,29 @@ internal static class FloatPath
     private static void DecomposedRow(FloatPlan plan, RowCache<float> cache, Span<int> rowSlots, int[] offsets, Span<float> acc, float[] tiles)
     {
         int halo = plan.PaddedLength - plan.RowLength;
-        Span<int> vertical = offsets.AsSpan(0, rowSlots.Length);
-        Span<int> low = stackalloc int[rowSlots.Length / 2];
-        Span<int> high = stackalloc int[rowSlots.Length / 2];
+        int kh = rowSlots.Length;
+        Span<int> vertical = offsets.AsSpan(0, kh);
+
+        // Folded passes read rows i and kh-1-i as a pair; an odd kernel's centre row pairs with itself.
+        Span<int> low = stackalloc int[(kh + 1) / 2];
+        Span<int> high = stackalloc int[(kh + 1) / 2];
+        float[][] columns = plan.VerticalColumns!;
+        float[][] folded = plan.FoldedColumns!;
         for (int x = 0; x < acc.Length; x += plan.TileLength)
         {
             int length = Math.Min(plan.TileLength, acc.Length - x);
-            for (int i = 0; i < rowSlots.Length; i++)
+            for (int i = 0; i < kh; i++)
             {
                 vertical[i] = (rowSlots[i] * cache.RowLength) + x;
             }
 
-            // Four terms at a time share each load of the padded rows; a group of one parity folds rows i and
-            // kh-1-i first.
-            float[][] columns = plan.VerticalColumns!;
+            for (int i = 0; i < low.Length; i++)
+            {
+                low[i] = vertical[i];
+                high[i] = vertical[kh - 1 - i];
+            }
+
+            // Four terms at a time share each load of the padded rows; a group of one parity folds its pairs of rows.
             for (int r = 0; r < columns.Length; r += 4)
             {
                 int parity = plan.VerticalFolding![r / 4];
@@ -240,19 +249,12 @@ internal static class FloatPath
                 if (parity == 0 || !RowCorrelation.CanFold)
                 {
                     RowCorrelation.Correlate4(cache.All, t0, t1, t2, t3, columns[r], columns[r + 1], columns[r + 2], columns[r + 3], vertical);
-                    continue;
                 }
-
-                int kh = rowSlots.Length;
-                for (int i = 0; i < kh / 2; i++)
+                else
                 {
-                    low[i] = vertical[i];
-                    high[i] = vertical[kh - 1 - i];
+                    // An antisymmetric column's centre weight is 0: its centre pair adds (c - c) × 0.
+                    RowCorrelation.Correlate4Folded(cache.All, t0, t1, t2, t3, folded[r], folded[r + 1], folded[r + 2], folded[r + 3], low, high, subtract: parity < 0);
                 }
-
-                float[][] folded = plan.FoldedColumns!;
-                int centre = parity > 0 && kh % 2 == 1 ? vertical[kh / 2] : -1;
-                RowCorrelation.Correlate4Folded(cache.All, t0, t1, t2, t3, folded[r], folded[r + 1], folded[r + 2], folded[r + 3], low.Slice(0, kh / 2), high.Slice(0, kh / 2), centre, subtract: parity < 0);
             }
 
             RowCorrelation.Correlate(tiles.AsSpan(0, columns.Length * plan.TileStride), acc.Slice(x, length), plan.HorizontalWeights, plan.HorizontalTermOffsets);

@@ -273,7 +273,7 @@ internal sealed class FloatPlan
     /// <summary>Per block tap, the block position (row) it reads.</summary>
     public int[]? BlockPositionOfTap { get; }
 
-    /// <summary>Per block tap, its offset within the cached row: a column times the channels, or a term's filtered row.</summary>
+    /// <summary>Per block tap, its offset within the cached row: a column times the channels (0 for a separable kernel's filtered rows).</summary>
     public int[]? BlockShifts { get; }
 
     /// <summary>Per output row of a block, the weight of each block tap (0 where the row does not use it).</summary>
@@ -284,7 +284,7 @@ internal sealed class FloatPlan
 
     /// <summary>
     /// Per vertical column, the weights of its folded pass: one per pair of rows i and kh-1-i (i below kh/2), then,
-    /// for an odd height, the centre row's.
+    /// for an odd height, half the centre row's, the centre being a pair of itself.
     /// </summary>
     public float[][]? FoldedColumns { get; }
 
@@ -304,7 +304,13 @@ internal sealed class FloatPlan
     private static float[] FoldedWeights(float[] column)
     {
         var folded = new float[(column.Length + 1) / 2];
-        Array.Copy(column, folded, folded.Length);
+        Array.Copy(column, folded, column.Length / 2);
+        if (column.Length % 2 == 1)
+        {
+            // Halving is exact (short of subnormal weights), so (c + c) × w/2 is c × w to the bit.
+            folded[^1] = column[column.Length / 2] / 2;
+        }
+
         return folded;
     }
 

@@ -240,7 +240,7 @@ internal static partial class RowCorrelation
     // The folded loops: 32 samples a step with AVX-512, 16 with FMA, eight accumulators, two loads and an add or
     // subtract per pair of rows for all four terms.
     [MethodImpl(Jit.HotLoop)]
-    static partial void Correlate4FoldedVectors(ReadOnlySpan<float> source, Span<float> acc0, Span<float> acc1, Span<float> acc2, Span<float> acc3, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1, ReadOnlySpan<float> w2, ReadOnlySpan<float> w3, ReadOnlySpan<int> low, ReadOnlySpan<int> high, int centre, bool subtract, ref int x)
+    static partial void Correlate4FoldedVectors(ReadOnlySpan<float> source, Span<float> acc0, Span<float> acc1, Span<float> acc2, Span<float> acc3, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1, ReadOnlySpan<float> w2, ReadOnlySpan<float> w3, ReadOnlySpan<int> low, ReadOnlySpan<int> high, bool subtract, ref int x)
     {
         int n = acc0.Length;
         int pairs = low.Length;
@@ -259,26 +259,12 @@ internal static partial class RowCorrelation
                 Vector512<float> a1 = Vector512<float>.Zero, b1 = Vector512<float>.Zero;
                 Vector512<float> a2 = Vector512<float>.Zero, b2 = Vector512<float>.Zero;
                 Vector512<float> a3 = Vector512<float>.Zero, b3 = Vector512<float>.Zero;
-                for (int t = 0; t <= pairs; t++)
+                for (int t = 0; t < pairs; t++)
                 {
-                    Vector512<float> first, second;
-                    if (t < pairs)
-                    {
-                        ref float p = ref Unsafe.Add(ref src, x + Unsafe.Add(ref lo, t));
-                        ref float q = ref Unsafe.Add(ref src, x + Unsafe.Add(ref hi, t));
-                        first = subtract ? Vector512.LoadUnsafe(ref p) - Vector512.LoadUnsafe(ref q) : Vector512.LoadUnsafe(ref p) + Vector512.LoadUnsafe(ref q);
-                        second = subtract ? Vector512.LoadUnsafe(ref p, 16) - Vector512.LoadUnsafe(ref q, 16) : Vector512.LoadUnsafe(ref p, 16) + Vector512.LoadUnsafe(ref q, 16);
-                    }
-                    else if (centre >= 0)
-                    {
-                        ref float c = ref Unsafe.Add(ref src, x + centre);
-                        first = Vector512.LoadUnsafe(ref c);
-                        second = Vector512.LoadUnsafe(ref c, 16);
-                    }
-                    else
-                    {
-                        break;
-                    }
+                    ref float p = ref Unsafe.Add(ref src, x + Unsafe.Add(ref lo, t));
+                    ref float q = ref Unsafe.Add(ref src, x + Unsafe.Add(ref hi, t));
+                    Vector512<float> first = subtract ? Vector512.LoadUnsafe(ref p) - Vector512.LoadUnsafe(ref q) : Vector512.LoadUnsafe(ref p) + Vector512.LoadUnsafe(ref q);
+                    Vector512<float> second = subtract ? Vector512.LoadUnsafe(ref p, 16) - Vector512.LoadUnsafe(ref q, 16) : Vector512.LoadUnsafe(ref p, 16) + Vector512.LoadUnsafe(ref q, 16);
 
                     Vector512<float> c0 = Vector512.Create(Unsafe.Add(ref k0, t));
                     Vector512<float> c1 = Vector512.Create(Unsafe.Add(ref k1, t));
@@ -313,26 +299,12 @@ internal static partial class RowCorrelation
                 Vector256<float> a1 = Vector256<float>.Zero, b1 = Vector256<float>.Zero;
                 Vector256<float> a2 = Vector256<float>.Zero, b2 = Vector256<float>.Zero;
                 Vector256<float> a3 = Vector256<float>.Zero, b3 = Vector256<float>.Zero;
-                for (int t = 0; t <= pairs; t++)
+                for (int t = 0; t < pairs; t++)
                 {
-                    Vector256<float> first, second;
-                    if (t < pairs)
-                    {
-                        ref float p = ref Unsafe.Add(ref src, x + Unsafe.Add(ref lo, t));
-                        ref float q = ref Unsafe.Add(ref src, x + Unsafe.Add(ref hi, t));
-                        first = subtract ? Vector256.LoadUnsafe(ref p) - Vector256.LoadUnsafe(ref q) : Vector256.LoadUnsafe(ref p) + Vector256.LoadUnsafe(ref q);
-                        second = subtract ? Vector256.LoadUnsafe(ref p, 8) - Vector256.LoadUnsafe(ref q, 8) : Vector256.LoadUnsafe(ref p, 8) + Vector256.LoadUnsafe(ref q, 8);
-                    }
-                    else if (centre >= 0)
-                    {
-                        ref float c = ref Unsafe.Add(ref src, x + centre);
-                        first = Vector256.LoadUnsafe(ref c);
-                        second = Vector256.LoadUnsafe(ref c, 8);
-                    }
-                    else
-                    {
-                        break;
-                    }
+                    ref float p = ref Unsafe.Add(ref src, x + Unsafe.Add(ref lo, t));
+                    ref float q = ref Unsafe.Add(ref src, x + Unsafe.Add(ref hi, t));
+                    Vector256<float> first = subtract ? Vector256.LoadUnsafe(ref p) - Vector256.LoadUnsafe(ref q) : Vector256.LoadUnsafe(ref p) + Vector256.LoadUnsafe(ref q);
+                    Vector256<float> second = subtract ? Vector256.LoadUnsafe(ref p, 8) - Vector256.LoadUnsafe(ref q, 8) : Vector256.LoadUnsafe(ref p, 8) + Vector256.LoadUnsafe(ref q, 8);
 
                     Vector256<float> c0 = Vector256.Create(Unsafe.Add(ref k0, t));
                     Vector256<float> c1 = Vector256.Create(Unsafe.Add(ref k1, t));

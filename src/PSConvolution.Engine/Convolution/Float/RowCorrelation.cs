@@ -52,30 +52,24 @@ internal static partial class RowCorrelation
 
     /// <summary>
     /// Four rows of a symmetric (or antisymmetric) vertical pass at once:
-    /// <c>acc_q[x] = sum over t of w_q[t] * (source[x + low[t]] + sign * source[x + high[t]])</c>, plus
-    /// <c>w_q[low.Length] * source[x + centre]</c> when <paramref name="centre"/> is not negative. Rows i and kh-1-i
-    /// share a weight, so each pair costs one add and one multiply-add per term instead of two multiply-adds.
+    /// <c>acc_q[x] = sum over t of w_q[t] * (source[x + low[t]] + sign * source[x + high[t]])</c>. Rows i and kh-1-i
+    /// share a weight, so each pair costs one add and one multiply-add per term instead of two multiply-adds. An odd
+    /// kernel's centre row is a pair of itself with half its weight: (c + c) × w/2 is c × w exactly.
     /// </summary>
     [MethodImpl(Jit.HotLoop)]
-    public static void Correlate4Folded(ReadOnlySpan<float> source, Span<float> acc0, Span<float> acc1, Span<float> acc2, Span<float> acc3, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1, ReadOnlySpan<float> w2, ReadOnlySpan<float> w3, ReadOnlySpan<int> low, ReadOnlySpan<int> high, int centre, bool subtract)
+    public static void Correlate4Folded(ReadOnlySpan<float> source, Span<float> acc0, Span<float> acc1, Span<float> acc2, Span<float> acc3, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1, ReadOnlySpan<float> w2, ReadOnlySpan<float> w3, ReadOnlySpan<int> low, ReadOnlySpan<int> high, bool subtract)
     {
         int n = acc0.Length;
         int pairs = low.Length;
-        int weights = pairs + (centre >= 0 ? 1 : 0);
-        if (high.Length != pairs || acc1.Length != n || acc2.Length != n || acc3.Length != n || w0.Length < weights || w1.Length < weights || w2.Length < weights || w3.Length < weights)
+        if (high.Length != pairs || acc1.Length != n || acc2.Length != n || acc3.Length != n || w0.Length < pairs || w1.Length < pairs || w2.Length < pairs || w3.Length < pairs)
         {
             throw new ArgumentException("Every row needs its accumulators, and every pair a weight and two offsets.");
         }
 
         TapBounds.Check(source.Length, n, low);
         TapBounds.Check(source.Length, n, high);
-        if (centre >= 0)
-        {
-            TapBounds.Check(source.Length, n, stackalloc int[] { centre });
-        }
-
         int x = 0;
-        Correlate4FoldedVectors(source, acc0, acc1, acc2, acc3, w0, w1, w2, w3, low, high, centre, subtract, ref x);
+        Correlate4FoldedVectors(source, acc0, acc1, acc2, acc3, w0, w1, w2, w3, low, high, subtract, ref x);
         float sign = subtract ? -1f : 1f;
         for (; x < n; x++)
         {
@@ -89,15 +83,6 @@ internal static partial class RowCorrelation
                 a3 += w3[t] * v;
             }
 
-            if (centre >= 0)
-            {
-                float v = source[x + centre];
-                a0 += w0[pairs] * v;
-                a1 += w1[pairs] * v;
-                a2 += w2[pairs] * v;
-                a3 += w3[pairs] * v;
-            }
-
             acc0[x] = a0;
             acc1[x] = a1;
             acc2[x] = a2;
@@ -105,7 +90,7 @@ internal static partial class RowCorrelation
         }
     }
 
-    static partial void Correlate4FoldedVectors(ReadOnlySpan<float> source, Span<float> acc0, Span<float> acc1, Span<float> acc2, Span<float> acc3, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1, ReadOnlySpan<float> w2, ReadOnlySpan<float> w3, ReadOnlySpan<int> low, ReadOnlySpan<int> high, int centre, bool subtract, ref int x);
+    static partial void Correlate4FoldedVectors(ReadOnlySpan<float> source, Span<float> acc0, Span<float> acc1, Span<float> acc2, Span<float> acc3, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1, ReadOnlySpan<float> w2, ReadOnlySpan<float> w3, ReadOnlySpan<int> low, ReadOnlySpan<int> high, bool subtract, ref int x);
 
     // The vector loops: the widest the machine has (RowCorrelation.Intrinsics.cs), or Vector<float> (netstandard2.0).
     static partial void CorrelateVectors(ref float src, ref float acc, ref float tap, ref int offset, int n, int tapCount, ref int x);
