@@ -115,14 +115,7 @@ internal static partial class SeparableBytePasses
                     }
                 }
 
-                if (shift > 0)
-                {
-                    a0 = Vector512.ShiftRightLogical(a0 + bias + (Vector512.ShiftRightLogical(a0, shift) & one), shift);
-                    a1 = Vector512.ShiftRightLogical(a1 + bias + (Vector512.ShiftRightLogical(a1, shift) & one), shift);
-                }
-
-                Avx512BW.ConvertToVector256ByteWithSaturation(a0).StoreUnsafe(ref dst, (nuint)x);
-                Avx512BW.ConvertToVector256ByteWithSaturation(a1).StoreUnsafe(ref dst, (nuint)(x + 32));
+                StoreLevels(a0, a1, shift, bias, one, ref dst, x);
             }
         }
 
@@ -150,17 +143,7 @@ internal static partial class SeparableBytePasses
                     }
                 }
 
-                if (shift > 0)
-                {
-                    a0 = Vector256.ShiftRightLogical(a0 + bias + (Vector256.ShiftRightLogical(a0, shift) & one), shift);
-                    a1 = Vector256.ShiftRightLogical(a1 + bias + (Vector256.ShiftRightLogical(a1, shift) & one), shift);
-                }
-
-                // Every lane is at most 255 here (the weights are non-negative and sum to 2^shift), so the signed
-                // saturating pack narrows exactly; it works within 128-bit lanes, so the quarters are put back in
-                // order after it.
-                Vector256<byte> packed = Avx2.PackUnsignedSaturate(a0.AsInt16(), a1.AsInt16());
-                Avx2.Permute4x64(packed.AsUInt64(), 0b11_01_10_00).AsByte().StoreUnsafe(ref dst, (nuint)x);
+                StoreLevels(a0, a1, shift, bias, one, ref dst, x);
             }
         }
     }
@@ -211,14 +194,7 @@ internal static partial class SeparableBytePasses
 
                 a0 += Vector512.LoadUnsafe(ref s, (nuint)(last / 2)) * w2;
                 a1 += Vector512.LoadUnsafe(ref s, (nuint)((last / 2) + 32)) * w2;
-                if (shift > 0)
-                {
-                    a0 = Vector512.ShiftRightLogical(a0 + bias + (Vector512.ShiftRightLogical(a0, shift) & one), shift);
-                    a1 = Vector512.ShiftRightLogical(a1 + bias + (Vector512.ShiftRightLogical(a1, shift) & one), shift);
-                }
-
-                Avx512BW.ConvertToVector256ByteWithSaturation(a0).StoreUnsafe(ref dst, (nuint)x);
-                Avx512BW.ConvertToVector256ByteWithSaturation(a1).StoreUnsafe(ref dst, (nuint)(x + 32));
+                StoreLevels(a0, a1, shift, bias, one, ref dst, x);
             }
         }
 
@@ -239,16 +215,7 @@ internal static partial class SeparableBytePasses
 
                 a0 += Vector256.LoadUnsafe(ref s, (nuint)(last / 2)) * w2;
                 a1 += Vector256.LoadUnsafe(ref s, (nuint)((last / 2) + 16)) * w2;
-                if (shift > 0)
-                {
-                    a0 = Vector256.ShiftRightLogical(a0 + bias + (Vector256.ShiftRightLogical(a0, shift) & one), shift);
-                    a1 = Vector256.ShiftRightLogical(a1 + bias + (Vector256.ShiftRightLogical(a1, shift) & one), shift);
-                }
-
-
-                // As in the general loop: every lane is at most 255, so the signed saturating pack narrows exactly.
-                Vector256<byte> packed = Avx2.PackUnsignedSaturate(a0.AsInt16(), a1.AsInt16());
-                Avx2.Permute4x64(packed.AsUInt64(), 0b11_01_10_00).AsByte().StoreUnsafe(ref dst, (nuint)x);
+                StoreLevels(a0, a1, shift, bias, one, ref dst, x);
             }
         }
     }
@@ -313,5 +280,35 @@ internal static partial class SeparableBytePasses
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ushort> Widen256(ref byte row, int x) => Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref row, (nuint)x)).AsUInt16();
+
+    // 64 sums divided by 2^shift, rounded to nearest with ties to even, stored as bytes in order.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreLevels(Vector512<ushort> a0, Vector512<ushort> a1, int shift, Vector512<ushort> bias, Vector512<ushort> one, ref byte dst, int x)
+    {
+        if (shift > 0)
+        {
+            a0 = Vector512.ShiftRightLogical(a0 + bias + (Vector512.ShiftRightLogical(a0, shift) & one), shift);
+            a1 = Vector512.ShiftRightLogical(a1 + bias + (Vector512.ShiftRightLogical(a1, shift) & one), shift);
+        }
+
+        Avx512BW.ConvertToVector256ByteWithSaturation(a0).StoreUnsafe(ref dst, (nuint)x);
+        Avx512BW.ConvertToVector256ByteWithSaturation(a1).StoreUnsafe(ref dst, (nuint)(x + 32));
+    }
+
+    // The same for 32 sums with AVX2.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreLevels(Vector256<ushort> a0, Vector256<ushort> a1, int shift, Vector256<ushort> bias, Vector256<ushort> one, ref byte dst, int x)
+    {
+        if (shift > 0)
+        {
+            a0 = Vector256.ShiftRightLogical(a0 + bias + (Vector256.ShiftRightLogical(a0, shift) & one), shift);
+            a1 = Vector256.ShiftRightLogical(a1 + bias + (Vector256.ShiftRightLogical(a1, shift) & one), shift);
+        }
+
+        // Every lane is at most 255 here (the weights are non-negative and sum to 2^shift), so the signed saturating
+        // pack narrows exactly; it works within 128-bit lanes, so the quarters are put back in order after it.
+        Vector256<byte> packed = Avx2.PackUnsignedSaturate(a0.AsInt16(), a1.AsInt16());
+        Avx2.Permute4x64(packed.AsUInt64(), 0b11_01_10_00).AsByte().StoreUnsafe(ref dst, (nuint)x);
+    }
 }
 #endif
