@@ -13,13 +13,15 @@ namespace PSConvolution.Engine.Imaging;
 /// <summary>Checks a source before it is decoded: that it is a readable file, what its header declares, and that a JPEG is not cut short.</summary>
 internal static class SourceProbe
 {
-    // Contiguous frames let the engine read and write decoded pixels where they lie.
+    // Contiguous frames let the engine read and write decoded pixels where they lie. Their buffers are kept for
+    // the next image (RetainingMemoryAllocator), so a batch does not fault every frame in afresh.
     public static readonly Configuration Contiguous = CreateConfiguration();
 
     private static Configuration CreateConfiguration()
     {
         Configuration configuration = Configuration.Default.Clone();
         configuration.PreferContiguousImageBuffers = true;
+        configuration.MemoryAllocator = new RetainingMemoryAllocator(Configuration.Default.MemoryAllocator);
         return configuration;
     }
 
