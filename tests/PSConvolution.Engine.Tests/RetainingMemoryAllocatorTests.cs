@@ -15,8 +15,9 @@ namespace PSConvolution.Engine.Tests;
 
 public sealed class RetainingMemoryAllocatorTests
 {
-    // Over ImageSharp's 4 MB pool block, so the allocator keeps it.
+    // Over ImageSharp's 4 MB pool block, so the allocator keeps it, in a block of 8 MB (the next power of two).
     private const int Large = 6 << 20;
+    private const long LargeBlock = 8 << 20;
 
     [Fact]
     public void AReleasedFrameBufferIsHandedToTheNextFrameThatFits()
@@ -28,19 +29,20 @@ public sealed class RetainingMemoryAllocatorTests
             first = Address(a);
         }
 
-        Assert.Equal((1, (long)Large), allocator.Retained);
-        using (IMemoryOwner<byte> b = allocator.Allocate<byte>(Large - 12345))
+        Assert.Equal((1, LargeBlock), allocator.Retained);
+        using (IMemoryOwner<byte> b = allocator.Allocate<byte>(Large + 12345))
         {
+            // A somewhat larger frame still fits the block.
             Assert.Equal(first, Address(b));
-            Assert.Equal(Large - 12345, b.Memory.Length);
+            Assert.Equal(Large + 12345, b.Memory.Length);
             Assert.Equal(0, allocator.Retained.Blocks);
 
-            // Nothing idle fits a larger frame: it gets a block of its own.
-            using IMemoryOwner<byte> c = allocator.Allocate<byte>(Large + 1);
+            // Nothing idle fits a frame over the block's size: it gets a block of its own.
+            using IMemoryOwner<byte> c = allocator.Allocate<byte>((int)LargeBlock + 1);
             Assert.NotEqual(first, Address(c));
         }
 
-        Assert.Equal((2, (long)Large + Large + 1), allocator.Retained);
+        Assert.Equal((2, LargeBlock + (2 * LargeBlock)), allocator.Retained);
         allocator.ReleaseRetainedResources();
         Assert.Equal((0, 0L), allocator.Retained);
     }
@@ -71,18 +73,19 @@ public sealed class RetainingMemoryAllocatorTests
     }
 
     [Fact]
-    public void AtMostOneBlockPerProcessorIsKeptAndTheLargestStay()
+    public void AtMostTwoBlocksPerProcessorAreKeptAndTheLargestStay()
     {
         var allocator = new RetainingMemoryAllocator(MemoryAllocator.Default);
-        int count = RetainingMemoryAllocator.MaxRetainedBlocks + 2;
-        IMemoryOwner<byte>[] owners = Enumerable.Range(0, count).Select(i => allocator.Allocate<byte>(Large + (i * 4096))).ToArray();
+        int kept = RetainingMemoryAllocator.MaxRetainedBlocks;
+
+        // One block of 16 MB among ones of 8 MB, released first: the 8 MB ones over the limit go, not it.
+        IMemoryOwner<byte>[] owners = Enumerable.Range(0, kept + 2).Select(i => allocator.Allocate<byte>(i == 0 ? 3 * Large / 2 : Large)).ToArray();
         foreach (IMemoryOwner<byte> owner in owners)
         {
             owner.Dispose();
         }
 
-        long largest = Enumerable.Range(2, count - 2).Sum(i => (long)Large + (i * 4096));
-        Assert.Equal((RetainingMemoryAllocator.MaxRetainedBlocks, largest), allocator.Retained);
+        Assert.Equal((kept, (2 * LargeBlock) + ((kept - 1) * LargeBlock)), allocator.Retained);
         allocator.ReleaseRetainedResources();
     }
 

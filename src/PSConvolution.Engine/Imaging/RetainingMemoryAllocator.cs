@@ -42,8 +42,8 @@ internal sealed class RetainingMemoryAllocator : MemoryAllocator
     /// <summary>How long a released block is kept for a next frame.</summary>
     public TimeSpan IdleRelease { get; }
 
-    /// <summary>One block per processor: as many frames as the module converts at once.</summary>
-    public static int MaxRetainedBlocks { get; } = Math.Max(2, Environment.ProcessorCount);
+    /// <summary>Two blocks per processor: the frames the module converts at once, with room for a -ThrottleLimit above it.</summary>
+    public static int MaxRetainedBlocks { get; } = Math.Max(4, 2 * Environment.ProcessorCount);
 
     /// <summary>Released blocks kept at most, in bytes, all together.</summary>
     public static long MaxRetainedBytes { get; } = 1L << 30;
@@ -219,11 +219,27 @@ internal sealed class RetainingMemoryAllocator : MemoryAllocator
 
         public long ReleasedAt { get; set; }
 
+        /// <summary>
+        /// A block of the next power of two, so it fits the next frames of a batch whose images differ in size. The
+        /// system commits a page when it is first written, so the part no frame has used costs address space only.
+        /// </summary>
         public static Block Allocate(long bytes)
         {
-            var block = new Block(Marshal.AllocHGlobal(new IntPtr(bytes)), bytes);
-            GC.AddMemoryPressure(bytes);
+            long capacity = Math.Min(int.MaxValue, RoundUpToPowerOfTwo(bytes));
+            var block = new Block(Marshal.AllocHGlobal(new IntPtr(capacity)), capacity);
+            GC.AddMemoryPressure(capacity);
             return block;
+        }
+
+        private static long RoundUpToPowerOfTwo(long value)
+        {
+            long power = 1;
+            while (power < value)
+            {
+                power <<= 1;
+            }
+
+            return power;
         }
 
         public void Free()
