@@ -39,13 +39,19 @@ internal static class ImageEncoding
                 break;
             case OutputFormat.Webp:
             case OutputFormat.Jpeg:
-                using (var encoded = new MemoryStream())
+                // Gathered in pooled memory (a tenth of the raw pixels to start with), mended, then written out.
+                using (var encoded = new PooledBufferStream((int)Math.Min(int.MaxValue, (long)image.Width * image.Height * layout.ChannelCount() / 10)))
                 {
                     image.Save(encoded, encoder!);
-                    byte[] bytes = format == OutputFormat.Webp
-                        ? MetadataFidelity.AddWebpIcc(encoded.ToArray(), image.Metadata.IccProfile, image.Width, image.Height)
-                        : MetadataFidelity.DropInvalidJpegTables(encoded.ToArray());
-                    output.Write(bytes);
+                    ArraySegment<byte> bytes = encoded.Written;
+                    if (format == OutputFormat.Webp)
+                    {
+                        MetadataFidelity.WriteWebpWithIcc(bytes.Array!, bytes.Count, image.Metadata.IccProfile, image.Width, image.Height, output);
+                    }
+                    else
+                    {
+                        MetadataFidelity.WriteJpegWithoutInvalidTables(bytes.Array!, bytes.Count, output);
+                    }
                 }
 
                 break;

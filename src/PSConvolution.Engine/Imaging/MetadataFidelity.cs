@@ -84,77 +84,85 @@ internal static class MetadataFidelity
         return PngChunk("iCCP", data.ToArray());
     }
 
-    /// <summary>Adds an ICCP chunk to a WebP file, making it an extended (VP8X) file when it is not one.</summary>
-    public static byte[] AddWebpIcc(byte[] webp, IccProfile? profile, int width, int height)
+    /// <summary>
+    /// Writes an encoded WebP file (the first <paramref name="count"/> bytes of <paramref name="webp"/>) to
+    /// <paramref name="output"/> with an ICCP chunk added, making it an extended (VP8X) file when it is not one.
+    /// </summary>
+    public static void WriteWebpWithIcc(byte[] webp, int count, IccProfile? profile, int width, int height, Stream output)
     {
         byte[]? icc = profile?.ToByteArray();
-        if (icc is not { Length: > 0 } || webp.Length < 20 || Encoding.ASCII.GetString(webp, 0, 4) != "RIFF" || Encoding.ASCII.GetString(webp, 8, 4) != "WEBP")
+        if (icc is not { Length: > 0 } || count < 20 || Encoding.ASCII.GetString(webp, 0, 4) != "RIFF" || Encoding.ASCII.GetString(webp, 8, 4) != "WEBP")
         {
-            return webp;
+            output.Write(webp, 0, count);
+            return;
         }
 
-        using var result = new MemoryStream(webp.Length + icc.Length + 40);
-        result.Write(webp, 0, 12);
         string first = Encoding.ASCII.GetString(webp, 12, 4);
-        int rest = 12;
+        byte[] header;
+        int rest;
         if (first == "VP8X")
         {
             int size = BinaryPrimitives.ReadInt32LittleEndian(webp.AsSpan(16));
-            var header = webp.AsSpan(12, 8 + size).ToArray();
+            header = webp.AsSpan(12, 8 + size).ToArray();
             header[8] |= 0x20; // ICC profile flag
-            result.Write(header);
             rest = 12 + 8 + size + (size & 1);
         }
         else
         {
             // A simple file: VP8X with the ICC flag (and the alpha flag for a lossless image with alpha) and the canvas size.
-            bool alpha = first == "VP8L" && webp.Length > 25 && (webp[24] & 0x10) != 0;
-            var header = new byte[18];
+            bool alpha = first == "VP8L" && count > 25 && (webp[24] & 0x10) != 0;
+            header = new byte[18];
             Encoding.ASCII.GetBytes("VP8X").CopyTo(header, 0);
             BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), 10);
             header[8] = (byte)(0x20 | (alpha ? 0x10 : 0));
             WriteUInt24(header.AsSpan(12), width - 1);
             WriteUInt24(header.AsSpan(15), height - 1);
-            result.Write(header);
+            rest = 12;
         }
 
-        result.Write(Encoding.ASCII.GetBytes("ICCP"));
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, icc.Length);
-        result.Write(length);
-        result.Write(icc);
-        if ((icc.Length & 1) != 0)
+        // RIFF, the file's size after these 8 bytes, WEBP, the VP8X header, the ICCP chunk (padded to even), the rest.
+        int pad = icc.Length & 1;
+        byte[] start = new byte[12 + header.Length + 8];
+        Encoding.ASCII.GetBytes("RIFF").CopyTo(start, 0);
+        BinaryPrimitives.WriteInt32LittleEndian(start.AsSpan(4), start.Length + icc.Length + pad + (count - rest) - 8);
+        Encoding.ASCII.GetBytes("WEBP").CopyTo(start, 8);
+        header.CopyTo(start, 12);
+        Encoding.ASCII.GetBytes("ICCP").CopyTo(start, 12 + header.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(start.AsSpan(16 + header.Length), icc.Length);
+        output.Write(start, 0, start.Length);
+        output.Write(icc, 0, icc.Length);
+        if (pad != 0)
         {
-            result.WriteByte(0);
+            output.WriteByte(0);
         }
 
-        result.Write(webp, rest, webp.Length - rest);
-        byte[] bytes = result.ToArray();
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), bytes.Length - 8);
-        return bytes;
+        output.Write(webp, rest, count - rest);
     }
 
     /// <summary>
-    /// Drops quantisation tables that no frame component uses and that hold a zero (ITU T.81 requires every
-    /// entry to be at least 1): ImageSharp 2.1 writes an all-zero chrominance table into grey JPEGs.
+    /// Writes an encoded JPEG file (the first <paramref name="count"/> bytes of <paramref name="jpeg"/>) to
+    /// <paramref name="output"/> without the quantisation tables that no frame component uses and that hold a zero
+    /// (ITU T.81 requires every entry to be at least 1): ImageSharp 2.1 writes an all-zero chrominance table into
+    /// grey JPEGs.
     /// </summary>
-    public static byte[] DropInvalidJpegTables(byte[] jpeg)
+    public static void WriteJpegWithoutInvalidTables(byte[] jpeg, int count, Stream output)
     {
         // Which tables the frame header's components use.
         int used = 0;
-        for (int i = 2; i + 4 < jpeg.Length;)
+        for (int i = 2; i + 4 < count;)
         {
             if (jpeg[i] != 0xFF)
             {
-                return jpeg;
+                output.Write(jpeg, 0, count);
+                return;
             }
 
             byte marker = jpeg[i + 1];
             int length = (jpeg[i + 2] << 8) | jpeg[i + 3];
-            if (marker is 0xC0 or 0xC1 or 0xC2 && i + 12 < jpeg.Length)
+            if (marker is 0xC0 or 0xC1 or 0xC2 && i + 12 < count)
             {
                 int components = jpeg[i + 9];
-                for (int c = 0; c < components && i + 12 + (3 * c) < jpeg.Length; c++)
+                for (int c = 0; c < components && i + 12 + (3 * c) < count; c++)
                 {
                     used |= 1 << (jpeg[i + 12 + (3 * c)] & 3);
                 }
@@ -168,15 +176,16 @@ internal static class MetadataFidelity
             i += 2 + length;
         }
 
-        using var result = new MemoryStream(jpeg.Length);
+        // The segments before the scan, mended, then the scan and the rest as they are.
+        using var header = new MemoryStream();
         int p = 2;
-        result.Write(jpeg, 0, 2);
-        while (p + 4 < jpeg.Length && jpeg[p] == 0xFF && jpeg[p + 1] != 0xDA)
+        header.Write(jpeg, 0, 2);
+        while (p + 4 < count && jpeg[p] == 0xFF && jpeg[p + 1] != 0xDA)
         {
             int length = (jpeg[p + 2] << 8) | jpeg[p + 3];
             if (jpeg[p + 1] != 0xDB)
             {
-                result.Write(jpeg, p, 2 + length);
+                header.Write(jpeg, p, 2 + length);
                 p += 2 + length;
                 continue;
             }
@@ -203,18 +212,18 @@ internal static class MetadataFidelity
 
             if (kept.Length > 0)
             {
-                result.WriteByte(0xFF);
-                result.WriteByte(0xDB);
-                result.WriteByte((byte)((kept.Length + 2) >> 8));
-                result.WriteByte((byte)(kept.Length + 2));
-                kept.WriteTo(result);
+                header.WriteByte(0xFF);
+                header.WriteByte(0xDB);
+                header.WriteByte((byte)((kept.Length + 2) >> 8));
+                header.WriteByte((byte)(kept.Length + 2));
+                kept.WriteTo(header);
             }
 
             p += 2 + length;
         }
 
-        result.Write(jpeg, p, jpeg.Length - p);
-        return result.ToArray();
+        header.WriteTo(output);
+        output.Write(jpeg, p, count - p);
     }
 
     private static byte[]? ReadPngIcc(Stream stream)
