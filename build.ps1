@@ -34,6 +34,9 @@ param(
     # With -Task Bench: one warm-up and three iterations per case, and the slowest peer cases left out (about 20 minutes).
     [switch] $Quick,
 
+    # With -Task Bench: the batch case alone (about 3 minutes), adding its rows to an earlier run's out/bench.
+    [switch] $BatchOnly,
+
     # With -Task Fuzz: minutes of afl-fuzz per format family.
     [ValidateRange(1, 10080)]
     [int] $Minutes = 30,
@@ -321,9 +324,11 @@ function Invoke-Bench {
     $project = Join-Path $root 'benchmarks/PSConvolution.Benchmarks/PSConvolution.Benchmarks.csproj'
     Invoke-Native dotnet @('build', $project, '-c', 'Release', '--nologo', '-v', 'quiet')
     $exe = Join-Path $root 'benchmarks/PSConvolution.Benchmarks/bin/Release/net10.0/PSConvolution.Benchmarks.dll'
-    Invoke-BenchTiers -Bench $bench -Exe $exe
-    Invoke-PortableEngineBench -Bench $bench -Project $project
-    Merge-BenchResults -Bench $bench
+    if (-not $BatchOnly) {
+        Invoke-BenchTiers -Bench $bench -Exe $exe
+        Invoke-PortableEngineBench -Bench $bench -Project $project
+        Merge-BenchResults -Bench $bench
+    }
     Invoke-BatchBench -Bench $bench -Exe $exe
 }
 
@@ -337,18 +342,25 @@ function Invoke-BatchBench([string] $Bench, [string] $Exe) {
     }
     $cores = [Environment]::ProcessorCount
     $child = Get-ChildPwsh
+    # PowerShell as its packages ship it, precompiled (the NuGet tool run here is IL only and compiles thousands of
+    # methods in every process): what a user's script pays to start.
+    $precompiled = @(& (Join-Path $root 'benchmarks/New-PrecompiledPowerShell.ps1'))
     $in = Join-Path $batch 'in'
     # A pass of the module in a new session is the one that counts (the codecs still being compiled by the JIT); a
     # second pass in the same session shows the steady state. Five runs of each, every one in a new process, timed
-    # whole from here (start, import, work, exit) and inside (the pass alone).
+    # whole from here (start, import, work, exit) and inside (the pass alone), on the precompiled PowerShell and on
+    # the one running this.
     $pass = "`$w = [Diagnostics.Stopwatch]::StartNew(); Get-ChildItem '$in/*.jpg' | Invoke-ImageConvolution -Kernel Gaussian5 -Quality 90 -Destination '$(Join-Path $batch '{0}')' | Out-Null; `$w.Elapsed.TotalSeconds"
     $import = "Import-Module '$(Join-Path $staged 'PSConvolution.psd1')'"
-    $figures = @{ OpenCvWhole = @(); OpenCvInside = @(); ModuleWhole = @(); FirstPass = @(); SecondPass = @() }
+    $figures = @{ OpenCvWhole = @(); OpenCvInside = @(); ModuleWhole = @(); FirstPass = @(); SecondPass = @(); PrecompiledWhole = @(); PrecompiledFirstPass = @() }
     for ($run = 0; $run -lt 5; $run++) {
-        foreach ($folder in 'module', 'module-warm', 'module-again', 'opencv') { Remove-Item (Join-Path $batch $folder) -Recurse -Force -ErrorAction Ignore }
+        foreach ($folder in 'module', 'module-warm', 'module-again', 'module-precompiled', 'opencv') { Remove-Item (Join-Path $batch $folder) -Recurse -Force -ErrorAction Ignore }
         $w = [Diagnostics.Stopwatch]::StartNew()
         $figures.OpenCvInside += [double](& dotnet $exe --opencv-batch $in (Join-Path $batch 'opencv') $cores | Select-Object -Last 1)
         $figures.OpenCvWhole += $w.Elapsed.TotalSeconds
+        $w.Restart()
+        $figures.PrecompiledFirstPass += [double](& $precompiled[0] @($precompiled | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "$import; $($pass -f 'module-precompiled')" | Select-Object -Last 1)
+        $figures.PrecompiledWhole += $w.Elapsed.TotalSeconds
         $w.Restart()
         $figures.FirstPass += [double](& $child[0] @($child | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "$import; $($pass -f 'module')" | Select-Object -Last 1)
         $figures.ModuleWhole += $w.Elapsed.TotalSeconds
@@ -370,7 +382,9 @@ function Invoke-BatchBench([string] $Bench, [string] $Exe) {
         '',
         '| what | seconds | Mpx/s | against OpenCvSharp, whole process |',
         '| --- | ---: | ---: | ---: |',
-        (& $row 'Invoke-ImageConvolution, whole process (pwsh start, import, one pass, exit)' $figures.ModuleWhole),
+        (& $row 'Invoke-ImageConvolution, whole process (pwsh start, import, one pass, exit), PowerShell precompiled as its packages ship it' $figures.PrecompiledWhole),
+        (& $row 'Invoke-ImageConvolution, the pass alone, in a new session of the precompiled PowerShell' $figures.PrecompiledFirstPass),
+        (& $row 'Invoke-ImageConvolution, whole process, PowerShell as run here (the NuGet tool, IL only)' $figures.ModuleWhole),
         (& $row 'Invoke-ImageConvolution, the pass alone, in a new session' $figures.FirstPass),
         (& $row 'Invoke-ImageConvolution, a second pass in the same session' $figures.SecondPass),
         (& $row "OpenCvSharp (imread, GaussianBlur, imwrite; $cores files at a time), whole process" $figures.OpenCvWhole),
@@ -378,8 +392,9 @@ function Invoke-BatchBench([string] $Bench, [string] $Exe) {
     )
     $lines | Write-Host
     Add-Content -Path (Join-Path $bench 'results.md') -Value $lines
-    $results = @(Get-Content (Join-Path $bench 'results.json') -Raw | ConvertFrom-Json)
-    foreach ($entry in @(('PSConvolution, whole process', $figures.ModuleWhole), ('PSConvolution, first pass in a new session', $figures.FirstPass), ('PSConvolution, second pass in the same session', $figures.SecondPass), ('OpenCvSharp, whole process', $figures.OpenCvWhole))) {
+    $json = Join-Path $bench 'results.json'
+    $results = @(if (Test-Path $json) { Get-Content $json -Raw | ConvertFrom-Json | Where-Object workload -NE 'Batch' })
+    foreach ($entry in @(('PSConvolution, whole process, precompiled PowerShell', $figures.PrecompiledWhole), ('PSConvolution, whole process', $figures.ModuleWhole), ('PSConvolution, first pass in a new session', $figures.FirstPass), ('PSConvolution, second pass in the same session', $figures.SecondPass), ('OpenCvSharp, whole process', $figures.OpenCvWhole))) {
         $values = $entry[1]
         $results += [pscustomobject]@{
             workload = 'Batch'; tier = $machineTier; threads = $cores; tool = $entry[0]
@@ -390,7 +405,7 @@ function Invoke-BatchBench([string] $Bench, [string] $Exe) {
         }
     }
 
-    ConvertTo-Json -InputObject $results -Depth 3 | Set-Content (Join-Path $bench 'results.json')
+    ConvertTo-Json -InputObject $results -Depth 3 | Set-Content $json
 }
 
 # afl-fuzz (Debian's afl++) drives the module's per-file path (fuzz/PSConvolution.Fuzz) through SharpFuzz, with the

@@ -11,18 +11,28 @@
     PowerShell and exit at once (PowerShell's own start), and another -Runs import an empty manifest module
     (what Import-Module costs before any module's own work). Each step also reports how many methods the JIT
     compiled during it and how long that took (System.Runtime.JitInfo).
+
+    Everything is measured twice: on a copy of the PowerShell running this script with its assemblies
+    precompiled (ReadyToRun, made by New-PrecompiledPowerShell.ps1), as PowerShell's own packages ship them, and
+    on the PowerShell running this script as it is (here the NuGet dotnet tool, IL only, which compiles
+    thousands of methods in every process). -PowerShell picks one of the two.
 .EXAMPLE
     dotnet pwsh ./benchmarks/Measure-Startup.ps1 -Runs 10
 #>
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PSConvolution/PSConvolution.psd1'),
     [ValidateRange(1, 100)]
-    [int] $Runs = 10
+    [int] $Runs = 10,
+    [ValidateSet('Both', 'Precompiled', 'AsRun')]
+    [string] $PowerShell = 'Both'
 )
 $ErrorActionPreference = 'Stop'
 $bench = Join-Path $PSScriptRoot 'PSConvolution.Benchmarks/bin/Release/net10.0/PSConvolution.Benchmarks.dll'
 $ModulePath = (Resolve-Path -LiteralPath $ModulePath).Path
-$pwsh = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')) } else { @([Environment]::ProcessPath) }
+$asRun = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')) } else { @([Environment]::ProcessPath) }
+$shells = [ordered]@{}
+if ($PowerShell -ne 'AsRun') { $shells["PowerShell $($PSVersionTable.PSVersion) precompiled (ReadyToRun), as its packages ship it"] = @(& (Join-Path $PSScriptRoot 'New-PrecompiledPowerShell.ps1')) }
+if ($PowerShell -ne 'Precompiled') { $shells["PowerShell $($PSVersionTable.PSVersion) as run here ($PSHOME)"] = $asRun }
 $folder = Join-Path ([IO.Path]::GetTempPath()) ('psconv-startup-' + [guid]::NewGuid().ToString('N'))
 New-Item -ItemType Directory -Path $folder | Out-Null
 
@@ -77,52 +87,62 @@ $steps -join ' '
         }
     }
 
-    $rows = [ordered]@{}
-    function Add-Step([string] $Name, $Step) {
-        if (-not $rows.Contains($Name)) { $rows[$Name] = [Collections.Generic.List[object]]::new() }
-        $rows[$Name].Add($Step)
+    # The two PowerShells take turns within each run, so a slow spell of the machine falls on both.
+    $figures = @{}
+    foreach ($key in $shells.Keys) { $figures[$key] = @{ Rows = [ordered]@{}; Start = @(); Process = @(); Ratio = @() } }
+    function Add-Step($Figures, [string] $Name, $Step) {
+        if (-not $Figures.Rows.Contains($Name)) { $Figures.Rows[$Name] = [Collections.Generic.List[object]]::new() }
+        $Figures.Rows[$Name].Add($Step)
     }
 
-    $start = @(); $process = @(); $ratio = @()
     for ($i = 0; $i -lt $Runs; $i++) {
-        $w = [Diagnostics.Stopwatch]::StartNew()
-        & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command 'exit' | Out-Null
-        $start += $w.Elapsed.TotalMilliseconds
+        foreach ($key in $shells.Keys) {
+            $pwsh = $shells[$key]
+            $f = $figures[$key]
+            $w = [Diagnostics.Stopwatch]::StartNew()
+            & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command 'exit' | Out-Null
+            $f.Start += $w.Elapsed.TotalMilliseconds
 
-        $w.Restart()
-        $steps = @(Invoke-Fresh @($ModulePath, $large, $large))
-        $process += $w.Elapsed.TotalMilliseconds
-        Add-Step 'PowerShell starting, up to the first line of a -Command' $steps[0]
-        Add-Step 'Import-Module PSConvolution' $steps[1]
-        Add-Step 'The 12 MP JPEG, first call' $steps[2]
-        Add-Step 'The 12 MP JPEG, second call' $steps[3]
-        $ratio += $steps[2].Ms / $steps[3].Ms
+            $w.Restart()
+            $steps = @(Invoke-Fresh @($ModulePath, $large, $large))
+            $f.Process += $w.Elapsed.TotalMilliseconds
+            Add-Step $f 'PowerShell starting, up to the first line of a -Command' $steps[0]
+            Add-Step $f 'Import-Module PSConvolution' $steps[1]
+            Add-Step $f 'The 12 MP JPEG, first call' $steps[2]
+            Add-Step $f 'The 12 MP JPEG, second call' $steps[3]
+            $f.Ratio += $steps[2].Ms / $steps[3].Ms
 
-        $steps = @(Invoke-Fresh @((Join-Path $empty 'Empty.psd1')))
-        Add-Step 'Other processes: Import-Module of an empty manifest module' $steps[1]
+            $steps = @(Invoke-Fresh @((Join-Path $empty 'Empty.psd1')))
+            Add-Step $f 'Other processes: Import-Module of an empty manifest module' $steps[1]
 
-        $steps = @(Invoke-Fresh @($ModulePath, $small, $large))
-        Add-Step 'Other processes: a 64x64 JPEG, first call' $steps[2]
-        Add-Step 'Other processes: then the 12 MP JPEG' $steps[3]
+            $steps = @(Invoke-Fresh @($ModulePath, $small, $large))
+            Add-Step $f 'Other processes: a 64x64 JPEG, first call' $steps[2]
+            Add-Step $f 'Other processes: then the 12 MP JPEG' $steps[3]
+        }
     }
 
     "Median of $Runs fresh processes (slowest-fastest in brackets), $([Environment]::ProcessorCount) logical processors."
     "Methods and JIT: compiled by the JIT during the step, and the time it spent on them on every thread (tier-up"
     "included), medians."
-    $table = @([pscustomobject]@{ Step = 'pwsh -Command exit, whole process'; Time = Format-Figure $start; Methods = ''; Jit = '' })
-    foreach ($name in $rows.Keys) {
-        $table += [pscustomobject]@{
-            Step    = $name
-            # The first step's clock starts with the script, so only its JIT figures mean anything.
-            Time    = if ($name -like 'PowerShell starting*') { '' } else { Format-Figure ([double[]]$rows[$name].Ms) }
-            Methods = '{0:F0}' -f (Get-Median ([double[]]$rows[$name].Methods))
-            Jit     = '{0:F0} ms' -f (Get-Median ([double[]]$rows[$name].JitMs))
+    foreach ($key in $shells.Keys) {
+        $f = $figures[$key]
+        ''
+        $key
+        $table = @([pscustomobject]@{ Step = 'pwsh -Command exit, whole process'; Time = Format-Figure $f.Start; Methods = ''; Jit = '' })
+        foreach ($name in $f.Rows.Keys) {
+            $table += [pscustomobject]@{
+                Step    = $name
+                # The first step's clock starts with the script, so only its JIT figures mean anything.
+                Time    = if ($name -like 'PowerShell starting*') { '' } else { Format-Figure ([double[]]$f.Rows[$name].Ms) }
+                Methods = '{0:F0}' -f (Get-Median ([double[]]$f.Rows[$name].Methods))
+                Jit     = '{0:F0} ms' -f (Get-Median ([double[]]$f.Rows[$name].JitMs))
+            }
         }
-    }
 
-    $table += [pscustomobject]@{ Step = 'Whole process: start, import, both calls, exit'; Time = Format-Figure $process; Methods = ''; Jit = '' }
-    $table += [pscustomobject]@{ Step = 'First 12 MP call / second, per process'; Time = '{0:F2}x ({1:F2}-{2:F2})' -f (Get-Median $ratio), ($ratio | Measure-Object -Minimum).Minimum, ($ratio | Measure-Object -Maximum).Maximum; Methods = ''; Jit = '' }
-    $table | Format-Table -AutoSize | Out-String -Width 200
+        $table += [pscustomobject]@{ Step = 'Whole process: start, import, both calls, exit'; Time = Format-Figure $f.Process; Methods = ''; Jit = '' }
+        $table += [pscustomobject]@{ Step = 'First 12 MP call / second, per process'; Time = '{0:F2}x ({1:F2}-{2:F2})' -f (Get-Median $f.Ratio), ($f.Ratio | Measure-Object -Minimum).Minimum, ($f.Ratio | Measure-Object -Maximum).Maximum; Methods = ''; Jit = '' }
+        $table | Format-Table -AutoSize | Out-String -Width 200
+    }
 }
 finally {
     Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
