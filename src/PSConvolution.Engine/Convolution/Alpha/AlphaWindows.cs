@@ -20,6 +20,7 @@ internal static partial class AlphaWindows
     public const int Mixed = -1;
 
     // The padded columns that the windows of chunk k's output pixels cover.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (int Start, int Length) ChunkColumns(KernelSamplingMap columns, int k)
     {
         int first = k * Chunk;
