@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Threading.Tasks;
 using PSConvolution.Engine.Convolution.Planning;
@@ -42,7 +43,7 @@ internal static class AlphaEdgeCorrection
         int blockRows = Math.Max(16, 4 * rows.Taps);
         int outWidth = columns.OutputLength;
         int chunks = (outWidth + AlphaWindows.Chunk - 1) / AlphaWindows.Chunk;
-        RowBands.Run(rows.OutputLength, parallel, (start, end) =>
+        RowBands.Run(rows.OutputLength, parallel, [MethodImpl(Jit.HotLoop)] (start, end) =>
         {
             int maxPositions = ((blockRows - 1) * rows.Stride) + rows.Taps;
             int paddedLength = columns.PaddedLength;

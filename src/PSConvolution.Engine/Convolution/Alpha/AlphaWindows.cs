@@ -125,6 +125,7 @@ internal static partial class AlphaWindows
 
     /// <summary>The alpha samples of one padded row (<paramref name="border"/>, one value, outside the image).</summary>
     /// <returns>True when some pixel of the row has alpha 0 and a colour other than 0.</returns>
+    [MethodImpl(Jit.HotLoop)]
     public static bool PadAlpha(ReadOnlyMemory<byte> source, int width, int height, int channels, int row, KernelSamplingMap columns, ReadOnlySpan<byte> border, Span<byte> padded)
     {
         if (row == height)
@@ -206,6 +207,7 @@ internal static partial class AlphaWindows
 
         public bool ColouredInvisible { get; private set; }
 
+        [MethodImpl(Jit.HotLoop)]
         public void Fill(int column, Span<byte> target) => ColouredInvisible |= ExtractAlpha(row.Span.Slice(column * channels, target.Length * channels), channels, target);
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks;
@@ -198,7 +199,7 @@ internal static class DirectIntegerPath
         // The sums wrap at 16 bits, which is harmless: every tap is added in the same wrapping arithmetic and the
         // true total fits the lane, so the wrapped total is the true one.
         int cachedLength = plan.Runs ? paddedLength + channels : paddedLength;
-        RowBands.Run(firstRow, Math.Min(endRow, rows.OutputLength), parallel, (start, end) =>
+        RowBands.Run(firstRow, Math.Min(endRow, rows.OutputLength), parallel, [MethodImpl(Jit.HotLoop)] (start, end) =>
         {
             using var cache = new RowCache<ushort>(kh + rows.Stride + 1, cachedLength);
             ushort[]? scratch = plan.Runs ? ArrayPool<ushort>.Shared.Rent(paddedLength) : null;
@@ -292,7 +293,7 @@ internal static class DirectIntegerPath
         int paddedLength = columns.PaddedLength * channels;
         bool absolute = step.Range == OutputRange.Absolute;
         byte[] border = { (byte)plan.Border };
-        RowBands.Run(firstRow, Math.Min(endRow, rows.OutputLength), parallel, (start, end) =>
+        RowBands.Run(firstRow, Math.Min(endRow, rows.OutputLength), parallel, [MethodImpl(Jit.HotLoop)] (start, end) =>
         {
             using var cache = new RowCache<byte>(kh + rows.Stride + 1, paddedLength);
             int[] slots = new int[kh];

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics;
 using System.Threading.Tasks;
@@ -82,7 +83,7 @@ internal static class SeparableIntegerPath
         // Vertical pass first, straight from the stored bytes of the kh rows under each output row into one padded
         // 16-bit row, then the horizontal pass rounds and stores bytes as it goes: no intermediate image, no row
         // cache, and the working set is one 16-bit row plus kh source rows, all in the first two cache levels.
-        RowBands.Run(firstRow, Math.Min(endRow, rows.OutputLength), parallel, (start, end) =>
+        RowBands.Run(firstRow, Math.Min(endRow, rows.OutputLength), parallel, [MethodImpl(Jit.HotLoop)] (start, end) =>
         {
             ushort[] padded = ArrayPool<ushort>.Shared.Rent(paddedLength);
             // With a column stride the row is computed at stride 1 and every stride-th pixel kept.
@@ -253,6 +254,7 @@ internal static class SeparableIntegerPath
             this.channels = channels;
         }
 
+        [MethodImpl(Jit.HotLoop)]
         public void Fill(int column, Span<ushort> target)
             => SeparableBytePasses.VerticalBytes(source.Span, rowStarts.AsSpan(0, count), taps.AsSpan(0, count), constant, column * channels, target);
     }

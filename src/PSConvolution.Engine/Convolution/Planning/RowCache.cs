@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace PSConvolution.Engine.Convolution.Planning;
 
@@ -48,6 +49,7 @@ internal sealed class RowCache<T> : IDisposable
     /// Takes the oldest slot for a new key, skipping the slots in <paramref name="inUse"/> (rows the current
     /// output row still reads); the caller fills <see cref="Row"/> of it.
     /// </summary>
+    [MethodImpl(Jit.HotLoop)]
     public int Claim(int key, ReadOnlySpan<int> inUse)
     {
         int slot = next;

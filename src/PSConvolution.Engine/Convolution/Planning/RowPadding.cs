@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using PSConvolution.Engine.Convolution.Samples;
 
 namespace PSConvolution.Engine.Convolution.Planning;
@@ -13,6 +14,7 @@ internal static class RowPadding
     /// One padded row of <paramref name="source"/>; the constant border is <paramref name="borderPixel"/>: a pixel
     /// whose channels may differ (a premultiplied border), or one value for every sample.
     /// </summary>
+    [MethodImpl(Jit.HotLoop)]
     public static void Fill<TSource, TTarget>(ReadOnlyMemory<TSource> source, int width, int height, int channels, int row, KernelSamplingMap columns, ReadOnlySpan<TTarget> borderPixel, Span<TTarget> padded, SampleWidener<TSource, TTarget> widen)
     {
         if (row == height)
@@ -29,6 +31,7 @@ internal static class RowPadding
     /// The padded row from any source of runs: each run of image columns comes from <paramref name="runs"/>, each
     /// column beyond the image (the constant border) is <paramref name="borderPixel"/>.
     /// </summary>
+    [MethodImpl(Jit.HotLoop)]
     public static void Fill<TTarget, TRuns>(int width, int channels, KernelSamplingMap columns, ReadOnlySpan<TTarget> borderPixel, Span<TTarget> padded, ref TRuns runs)
         where TRuns : struct, IPaddedRunSource<TTarget>
     {
@@ -74,6 +77,7 @@ internal static class RowPadding
             this.widen = widen;
         }
 
+        [MethodImpl(Jit.HotLoop)]
         public void Fill(int column, Span<TTarget> target) => widen(row.Span.Slice(column * channels, target.Length), target);
     }
 }
