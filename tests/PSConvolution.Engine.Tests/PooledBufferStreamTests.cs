@@ -77,5 +77,9 @@ public sealed class PooledBufferStreamTests
         pooled.Position = 0;
         Assert.Equal(back.Length, pooled.Read(back, 0, back.Length + 10));
         Assert.True(expected.ToArray().SequenceEqual(back));
+
+        // Its array is back in the pool once disposed: writing then must fail, not write into someone else's array.
+        pooled.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => pooled.WriteByte(1));
     }
 }

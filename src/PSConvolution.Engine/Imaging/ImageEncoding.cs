@@ -39,8 +39,9 @@ internal static class ImageEncoding
                 break;
             case OutputFormat.Webp:
             case OutputFormat.Jpeg:
-                // Gathered in pooled memory (a tenth of the raw pixels to start with), mended, then written out.
-                using (var encoded = new PooledBufferStream((int)Math.Min(int.MaxValue, (long)image.Width * image.Height * layout.ChannelCount() / 10)))
+                // Gathered in pooled memory (a sixteenth of the raw pixels to start with, at most 32 MB, growing as
+                // needed), mended, then written out.
+                using (var encoded = new PooledBufferStream((int)Math.Min(32L << 20, (long)image.Width * image.Height * layout.ChannelCount() / 16)))
                 {
                     image.Save(encoded, encoder!);
                     ArraySegment<byte> bytes = encoded.Written;

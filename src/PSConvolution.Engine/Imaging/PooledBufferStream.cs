@@ -103,6 +103,11 @@ internal sealed class PooledBufferStream : Stream
     /// <summary>Makes room for <paramref name="count"/> bytes at the position and moves past them.</summary>
     private Span<byte> Extend(int count)
     {
+        if (buffer.Length == 0)
+        {
+            throw new ObjectDisposedException(nameof(PooledBufferStream));
+        }
+
         int start = position;
         int end = checked(start + count);
         Reserve(end);
