@@ -17,7 +17,7 @@ internal static partial class SeparableBytePasses
     [MethodImpl(Jit.HotLoop)]
     static partial void VerticalBytesAvx512(ref byte src, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, ushort constant, int offset, int n, ref ushort dst, ref int x)
     {
-        if (Avx2.IsSupported && constant == 0 && taps.Length is 3 or 5 && taps[0] == taps[^1] && taps[1] == taps[^2])
+        if (Avx2.IsSupported && constant == 0 && IsSymmetricSmall(taps))
         {
             VerticalSymmetric(ref src, rowStarts, taps, offset, n, ref dst, ref x);
         }
@@ -154,14 +154,14 @@ internal static partial class SeparableBytePasses
     private static bool SymmetricSmall(ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, out int step)
     {
         step = offsets.Length > 1 ? offsets[1] - offsets[0] : 0;
-        if (!Avx2.IsSupported || taps.Length is not (3 or 5) || offsets[0] != 0)
+        if (!Avx2.IsSupported || !IsSymmetricSmall(taps) || offsets[0] != 0)
         {
             return false;
         }
 
         for (int t = 0; t < taps.Length; t++)
         {
-            if (offsets[t] != t * step || taps[t] != taps[taps.Length - 1 - t])
+            if (offsets[t] != t * step)
             {
                 return false;
             }
@@ -169,6 +169,10 @@ internal static partial class SeparableBytePasses
 
         return true;
     }
+
+    // Three or five weights, the same read from either end: what both symmetric loops take.
+    private static bool IsSymmetricSmall(ReadOnlySpan<ushort> taps)
+        => taps.Length is 3 or 5 && taps[0] == taps[^1] && taps[1] == taps[^2];
 
     [MethodImpl(Jit.HotLoop)]
     private static void HorizontalSymmetric(ref ushort src, ReadOnlySpan<ushort> taps, int step, int shift, int n, ref byte dst, ref int x)
