@@ -25,8 +25,9 @@ internal static class Contestants
                 list.Add(Engine(input, workload, threads));
                 if (workload is "K5" or "K6")
                 {
-                    // The same kernel forced onto the direct 2-D path: what the separable terms save.
+                    // The same kernel forced onto each other path: what the path chosen saves.
                     list.Add(Engine(input, workload, threads, KernelDecomposition.Never));
+                    list.Add(Engine(input, workload, threads, KernelDecomposition.Always));
                 }
                 list.AddRange(OpenCv(input, workload, threads));
                 if (!(quick && workload == "K6" && threads > 1))
@@ -92,7 +93,12 @@ internal static class Contestants
         var source = new PixelBuffer(input.Rgb, input.Width, input.Height, PixelLayout.Rgb);
         var target = new PixelBuffer(destination, input.Width, input.Height, PixelLayout.Rgb);
         void Run() => ImageConvolver.Convolve(source, target, kernels, options);
-        string tool = decomposition == KernelDecomposition.Never ? "PSConvolution's direct 2-D path" : "PSConvolution";
+        string tool = decomposition switch
+        {
+            KernelDecomposition.Never => "PSConvolution's direct 2-D path",
+            KernelDecomposition.Always => "PSConvolution's separable terms",
+            _ => "PSConvolution",
+        };
         return new Contestant(workload, threads, tool, () => { }, Run, () => { Run(); return (byte[])destination.Clone(); });
     }
 

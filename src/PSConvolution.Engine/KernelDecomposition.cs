@@ -1,14 +1,17 @@
 namespace PSConvolution.Engine;
 
-/// <summary>Whether a 2-D kernel that is not exactly separable may run as a sum of separable terms.</summary>
+/// <summary>Whether a 2-D kernel that is not exactly separable may run as a sum of separable terms, or through the frequency domain.</summary>
 internal enum KernelDecomposition
 {
-    /// <summary>When the terms its error bound needs cost less than the direct 2-D kernel.</summary>
+    /// <summary>Whichever of the direct 2-D kernel, the terms its error bound needs, or the Fourier path is estimated cheapest.</summary>
     Automatic,
 
-    /// <summary>Never: the direct 2-D kernel.</summary>
+    /// <summary>Never: the direct 2-D kernel (and never the Fourier path).</summary>
     Never,
 
     /// <summary>Whenever some number of terms meets the error bound, whatever it costs (for tests).</summary>
     Always,
+
+    /// <summary>The Fourier path whenever its error bound holds, whatever it costs (for tests).</summary>
+    Fourier,
 }

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 using PSConvolution.Engine.Convolution.Alpha;
 using PSConvolution.Engine.Convolution.Float;
+using PSConvolution.Engine.Convolution.Fourier;
 using PSConvolution.Engine.Convolution.Integer;
 using PSConvolution.Engine.Convolution.Planning;
 using PSConvolution.Engine.Convolution.Samples;
@@ -11,8 +12,9 @@ namespace PSConvolution.Engine.Convolution;
 
 /// <summary>
 /// Chooses the path for one step, above the paths themselves: an exact integer path where the step is an 8-bit
-/// integer kernel one of them takes (with alpha edges then corrected when the step is alpha-weighted), and the
-/// single-precision path for everything else.
+/// integer kernel one of them takes (with alpha edges then corrected when the step is alpha-weighted), the
+/// Fourier path for a large kernel it runs within its error bound more cheaply, and the single-precision path
+/// for everything else.
 /// </summary>
 internal static class ConvolutionPaths
 {
@@ -47,7 +49,16 @@ internal static class ConvolutionPaths
             }
         }
 
-        RowBands.Run(rows.OutputLength, parallel, FloatRows(source, width, height, channels, destination, step, rows, columns, parallel));
+        var plan = new FloatPlan(step, rows, columns, channels) { Cancellation = parallel.CancellationToken };
+        SampleWidener<T, float> widen = FloatPath.Widener<T>(step, channels);
+        if (FourierPlan.TryCreate(step, rows, columns, channels) is FourierPlan fourier
+            && (step.Decomposition == KernelDecomposition.Fourier || (!plan.Separable && fourier.Cost < plan.Cost)))
+        {
+            FourierPath.Run(source, width, height, channels, destination, fourier, widen, parallel);
+            return;
+        }
+
+        RowBands.Run(rows.OutputLength, parallel, (start, end) => FloatPath.ConvolveBand(source, width, height, channels, destination, plan, widen, start, end));
     }
 
     // Output rows [start, end) of the step on the float path; its plan is built only for a step that may take it.

@@ -111,29 +111,12 @@ internal static class FloatPath
                         OutputRows.Compact(acc, plan.OutWidth, columns.Stride, channels);
                     }
 
-                    bool combined = s.Matrices.Length > 1;
                     int outputRow = y + q;
                     if (plan.Decomposed && s.Alpha is not null)
                     {
                         RecomputeFaintPixels(plan, cache, slotOfPosition.AsSpan(q * rows.Stride, plan.KernelHeight), acc, sourceMemory.Span, width, channels, outputRow);
                     }
-                    Span<T> dst = destinationMemory.Span.Slice(outputRow * plan.OutWidth * channels, plan.OutWidth * channels);
-                    float divisor = combined ? 1f : s.Divisors[0];
-                    if (s.Alpha is AlphaWeighting alpha)
-                    {
-                        int centreRow = (outputRow * rows.Stride) + rows.CentreOffset;
-                        alpha.StoreRow(acc, divisor, s.Max, s.Range == OutputRange.Absolute, s.Selected, sourceMemory.Span.Slice(centreRow * width * channels, width * channels), columns.Stride, columns.CentreOffset, dst);
-                    }
-                    else if (s.LinearLight)
-                    {
-                        SrgbTransfer.Store(acc.Slice(0, plan.OutWidth * channels), divisor, combined ? 0f : s.Bias, s.Max, s.Range == OutputRange.Absolute, channels, channels is 2 or 4, dst);
-                        OutputRows.CopyUnselected(sourceMemory.Span, width, channels, outputRow, rows, columns, s.Selected, dst);
-                    }
-                    else
-                    {
-                        SampleConversion.Store(acc.Slice(0, plan.OutWidth * channels), divisor, combined ? 0f : s.Bias, s.Max, s.Range == OutputRange.Absolute, dst);
-                        OutputRows.CopyUnselected(sourceMemory.Span, width, channels, outputRow, rows, columns, s.Selected, dst);
-                    }
+                    StoreRow(s, rows, columns, channels, acc, sourceMemory.Span, width, destinationMemory.Span, outputRow);
                 }
 
                 y += count;
@@ -152,6 +135,35 @@ internal static class FloatPath
             {
                 ArrayPool<float>.Shared.Return(tiles);
             }
+        }
+    }
+
+    /// <summary>
+    /// Output row <paramref name="outputRow"/> from its sums (compacted to the output's columns): divided, biased,
+    /// rounded and clamped, through alpha or linear light where the step asks, with unselected channels copied.
+    /// </summary>
+    [MethodImpl(Jit.HotLoop)]
+    public static void StoreRow<T>(in ConvolutionStep s, KernelSamplingMap rows, KernelSamplingMap columns, int channels, Span<float> acc, ReadOnlySpan<T> source, int width, Span<T> destination, int outputRow)
+        where T : unmanaged
+    {
+        int outWidth = columns.OutputLength;
+        bool combined = s.Matrices.Length > 1;
+        Span<T> dst = destination.Slice(outputRow * outWidth * channels, outWidth * channels);
+        float divisor = combined ? 1f : s.Divisors[0];
+        if (s.Alpha is AlphaWeighting alpha)
+        {
+            int centreRow = (outputRow * rows.Stride) + rows.CentreOffset;
+            alpha.StoreRow(acc, divisor, s.Max, s.Range == OutputRange.Absolute, s.Selected, source.Slice(centreRow * width * channels, width * channels), columns.Stride, columns.CentreOffset, dst);
+        }
+        else if (s.LinearLight)
+        {
+            SrgbTransfer.Store(acc.Slice(0, outWidth * channels), divisor, combined ? 0f : s.Bias, s.Max, s.Range == OutputRange.Absolute, channels, channels is 2 or 4, dst);
+            OutputRows.CopyUnselected(source, width, channels, outputRow, rows, columns, s.Selected, dst);
+        }
+        else
+        {
+            SampleConversion.Store(acc.Slice(0, outWidth * channels), divisor, combined ? 0f : s.Bias, s.Max, s.Range == OutputRange.Absolute, dst);
+            OutputRows.CopyUnselected(source, width, channels, outputRow, rows, columns, s.Selected, dst);
         }
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using PSConvolution.Engine.Convolution.Planning;
 using PSConvolution.Engine.Convolution.Samples;
 using PSConvolution.Engine.Kernels;
@@ -313,6 +314,14 @@ internal sealed class FloatPlan
 
         return folded;
     }
+
+    /// <summary>
+    /// The estimated cost per computed output sample, in taps of the direct 2-D path: its non-zero taps, or for
+    /// separable passes their taps weighted as <see cref="SeparablePlanning.CostFraction"/> says.
+    /// </summary>
+    public double Cost => Terms is SeparableTerms terms
+        ? terms.Count * (KernelWidth + KernelHeight) / SeparablePlanning.CostFraction
+        : TapWeights.Sum(t => t.Length);
 
     /// <summary>The most taps any single correlation call of the plan takes.</summary>
     public int MostTaps { get; }

@@ -43,9 +43,15 @@ internal static partial class RowCorrelation
     }
 
 #if NET8_0_OR_GREATER
+    /// <summary>Floats per vector of the widest loops here: a direct 2-D tap costs about 1/<c>Lanes</c> of a scalar one.</summary>
+    public static int Lanes => System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? 16 : System.Numerics.Vector<float>.Count;
+
     /// <summary>Whether <see cref="Correlate4Folded"/> has vector loops here (AVX-512 or FMA); otherwise it is a scalar loop.</summary>
     public static bool CanFold => System.Runtime.Intrinsics.X86.Avx512F.IsSupported || System.Runtime.Intrinsics.X86.Fma.IsSupported;
 #else
+    /// <summary>Floats per vector of the loops here (<see cref="System.Numerics.Vector{T}"/>).</summary>
+    public static int Lanes => System.Numerics.Vector.IsHardwareAccelerated ? System.Numerics.Vector<float>.Count : 1;
+
     /// <summary>Whether <see cref="Correlate4Folded"/> has vector loops here; never on .NET Framework.</summary>
     public static bool CanFold => false;
 #endif

@@ -1,0 +1,224 @@
+using System;
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Threading.Tasks;
+using PSConvolution.Engine.Convolution.Float;
+using PSConvolution.Engine.Convolution.Planning;
+using PSConvolution.Engine.Convolution.Samples;
+
+namespace PSConvolution.Engine.Convolution.Fourier;
+
+/// <summary>
+/// Runs a <see cref="FourierPlan"/>: one row of tiles at a time (in parallel across rows of tiles), the padded
+/// rows the tiles read are built as for the float path, so every border mode is the float path's; each tile's
+/// sums at stride 1 are kept, every stride-th of them compacted and stored as the float path stores them.
+/// </summary>
+internal static class FourierPath
+{
+    /// <summary>Every output row of the plan's step.</summary>
+    public static void Run<T>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, FourierPlan plan, SampleWidener<T, float> widen, ParallelOptions parallel)
+        where T : unmanaged
+    {
+        int bands = (plan.Rows.OutputLength + plan.RowsPerTile - 1) / plan.RowsPerTile;
+        int threads = parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
+        if (threads == 1 || bands == 1)
+        {
+            using var scratch = new Scratch(plan);
+            for (int b = 0; b < bands; b++)
+            {
+                parallel.CancellationToken.ThrowIfCancellationRequested();
+                Band(source, width, height, channels, destination, plan, widen, b, scratch);
+            }
+
+            return;
+        }
+
+        Parallel.For(
+            0,
+            bands,
+            parallel,
+            () => new Scratch(plan),
+            (b, _, scratch) =>
+            {
+                Band(source, width, height, channels, destination, plan, widen, b, scratch);
+                return scratch;
+            },
+            scratch => scratch.Dispose());
+    }
+
+    // Output rows [b × RowsPerTile, ...) from one row of tiles.
+    [MethodImpl(Jit.HotLoop)]
+    private static void Band<T>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, FourierPlan plan, SampleWidener<T, float> widen, int band, Scratch scratch)
+        where T : unmanaged
+    {
+        KernelSamplingMap rows = plan.Rows;
+        KernelSamplingMap columns = plan.Columns;
+        int n = plan.Size;
+        int y0 = band * plan.RowsPerTile;
+        int count = Math.Min(plan.RowsPerTile, rows.OutputLength - y0);
+        int first = y0 * rows.Stride;
+        int positions = ((count - 1) * rows.Stride) + plan.Step.Matrices[0].Height;
+        int padded = columns.PaddedLength;
+        int computed = columns.ComputedLength;
+        Span<float> row = scratch.Row.AsSpan(0, padded * channels);
+        for (int p = 0; p < positions; p++)
+        {
+            RowPadding.Fill(source, width, height, channels, rows.Indices[first + p], columns, scratch.BorderPixel, row, widen);
+            PlanarSamples.Split(row, channels, padded, plan.Centre, scratch.Planes.AsSpan(p * padded), scratch.PlaneLength);
+        }
+
+        // The tiles' channels, two to a complex tile: a tile's last odd channel pairs with the next tile's first.
+        int tilesAcross = (computed + plan.ColumnsPerTile - 1) / plan.ColumnsPerTile;
+        int items = tilesAcross * plan.Convolved.Length;
+        float[] re = scratch.Real;
+        float[] im = scratch.Imaginary;
+        for (int i = 0; i < items; i += 2)
+        {
+            Load(plan, scratch, positions, i, re);
+            if (i + 1 < items)
+            {
+                Load(plan, scratch, positions, i + 1, im);
+            }
+            else
+            {
+                Array.Clear(im, 0, n * n);
+            }
+
+            plan.Transform.Forward(re, im);
+            Multiply(re, im, plan.SpectrumReal, plan.SpectrumImaginary);
+            plan.Transform.Inverse(re, im);
+            Keep(plan, scratch, re, i, count);
+            if (i + 1 < items)
+            {
+                Keep(plan, scratch, im, i + 1, count);
+            }
+        }
+
+        Span<float> acc = scratch.Row.AsSpan(0, computed * channels);
+        for (int q = 0; q < count; q++)
+        {
+            PlanarSamples.Merge(scratch.Sums.AsSpan(q * computed), scratch.SumLength, channels, computed, plan.CentreSum, acc);
+            if (columns.Stride > 1)
+            {
+                OutputRows.Compact(acc, columns.OutputLength, columns.Stride, channels);
+            }
+
+            FloatPath.StoreRow(plan.Step, rows, columns, channels, acc, source.Span, width, destination.Span, y0 + q);
+        }
+    }
+
+    // Work item i's tile: the columns of tile i / (channels transformed) in the plane of channel
+    // Convolved[i mod that], with zeros past the padded rows and columns (only sums never kept read them).
+    [MethodImpl(Jit.HotLoop)]
+    private static void Load(FourierPlan plan, Scratch scratch, int positions, int item, float[] tile)
+    {
+        int n = plan.Size;
+        int padded = plan.Columns.PaddedLength;
+        int start = item / plan.Convolved.Length * plan.ColumnsPerTile;
+        int c = plan.Convolved[item % plan.Convolved.Length];
+        int across = Math.Min(n, padded - start);
+        for (int r = 0; r < positions; r++)
+        {
+            Span<float> target = tile.AsSpan(r * n, n);
+            scratch.Planes.AsSpan((c * scratch.PlaneLength) + (r * padded) + start, across).CopyTo(target);
+            target.Slice(across).Clear();
+        }
+
+        Array.Clear(tile, positions * n, (n - positions) * n);
+    }
+
+    // The kept sums of work item i into its channel's plane of sums: every stride-th row of the tile's first
+    // RowsPerTile × stride rows, and its first ColumnsPerTile columns.
+    [MethodImpl(Jit.HotLoop)]
+    private static void Keep(FourierPlan plan, Scratch scratch, float[] tile, int item, int count)
+    {
+        int n = plan.Size;
+        int computed = plan.Columns.ComputedLength;
+        int start = item / plan.Convolved.Length * plan.ColumnsPerTile;
+        int c = plan.Convolved[item % plan.Convolved.Length];
+        int across = Math.Min(plan.ColumnsPerTile, computed - start);
+        for (int q = 0; q < count; q++)
+        {
+            tile.AsSpan(q * plan.Rows.Stride * n, across).CopyTo(scratch.Sums.AsSpan((c * scratch.SumLength) + (q * computed) + start, across));
+        }
+    }
+
+    // The tile's spectrum times the kernel's, point by point.
+    [MethodImpl(Jit.HotLoop)]
+    private static void Multiply(float[] re, float[] im, float[] kr, float[] ki)
+    {
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            for (; i <= kr.Length - System.Numerics.Vector<float>.Count; i += System.Numerics.Vector<float>.Count)
+            {
+                var ar = VectorMemory.Load<float>(re, i);
+                var ai = VectorMemory.Load<float>(im, i);
+                var br = VectorMemory.Load<float>(kr, i);
+                var bi = VectorMemory.Load<float>(ki, i);
+                VectorMemory.Store((ar * br) - (ai * bi), re, i);
+                VectorMemory.Store((ar * bi) + (ai * br), im, i);
+            }
+        }
+
+        for (; i < kr.Length; i++)
+        {
+            float ar = re[i], ai = im[i];
+            re[i] = (ar * kr[i]) - (ai * ki[i]);
+            im[i] = (ar * ki[i]) + (ai * kr[i]);
+        }
+    }
+
+    /// <summary>
+    /// One worker's buffers: a padded row, the padded rows of a row of tiles and their sums (a plane per channel),
+    /// and one complex tile.
+    /// </summary>
+    private sealed class Scratch : IDisposable
+    {
+        public Scratch(FourierPlan plan)
+        {
+            int n = plan.Size;
+            int channels = plan.Channels;
+            int positions = Math.Min(n, ((plan.RowsPerTile - 1) * plan.Rows.Stride) + plan.Step.Matrices[0].Height);
+            PlaneLength = positions * plan.Columns.PaddedLength;
+            SumLength = plan.RowsPerTile * plan.Columns.ComputedLength;
+            Row = ArrayPool<float>.Shared.Rent(plan.Columns.PaddedLength * channels);
+            Planes = ArrayPool<float>.Shared.Rent(channels * PlaneLength);
+            Sums = ArrayPool<float>.Shared.Rent(channels * SumLength);
+            Real = ArrayPool<float>.Shared.Rent(n * n);
+            Imaginary = ArrayPool<float>.Shared.Rent(n * n);
+            BorderPixel = new float[channels];
+            BorderPixel.AsSpan().Fill(plan.Step.BorderValue);
+
+            // Unselected channels' sums are never computed, and their stored samples are copied from the source.
+            Sums.AsSpan(0, channels * SumLength).Clear();
+        }
+
+        /// <summary>Floats in one channel's plane of padded rows.</summary>
+        public int PlaneLength { get; }
+
+        /// <summary>Floats in one channel's plane of sums.</summary>
+        public int SumLength { get; }
+
+        public float[] Row { get; }
+
+        public float[] Planes { get; }
+
+        public float[] Sums { get; }
+
+        public float[] Real { get; }
+
+        public float[] Imaginary { get; }
+
+        public float[] BorderPixel { get; }
+
+        public void Dispose()
+        {
+            ArrayPool<float>.Shared.Return(Row);
+            ArrayPool<float>.Shared.Return(Planes);
+            ArrayPool<float>.Shared.Return(Sums);
+            ArrayPool<float>.Shared.Return(Real);
+            ArrayPool<float>.Shared.Return(Imaginary);
+        }
+    }
+}

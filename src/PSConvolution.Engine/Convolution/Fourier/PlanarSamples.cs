@@ -1,0 +1,67 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace PSConvolution.Engine.Convolution.Fourier;
+
+/// <summary>
+/// Interleaved rows of float samples split into one plane per channel and merged back: the Fourier path
+/// transforms a channel's tile as contiguous rows, while the padded rows and the stored rows interleave channels.
+/// </summary>
+internal static partial class PlanarSamples
+{
+    /// <summary>
+    /// <c>planes[c × planeStride + x] = interleaved[x × channels + c] − offset</c> for every channel and the first
+    /// <paramref name="pixels"/> pixels.
+    /// </summary>
+    [MethodImpl(Jit.HotLoop)]
+    public static void Split(ReadOnlySpan<float> interleaved, int channels, int pixels, float offset, Span<float> planes, int planeStride)
+    {
+        if (interleaved.Length < pixels * channels || planes.Length < ((channels - 1) * planeStride) + pixels || planeStride < pixels)
+        {
+            throw new ArgumentException("The row and the planes hold every pixel.");
+        }
+
+        ref float source = ref MemoryMarshal.GetReference(interleaved);
+        ref float target = ref MemoryMarshal.GetReference(planes);
+        int x = 0;
+        SplitVectors(ref source, channels, pixels, offset, ref target, planeStride, ref x);
+        for (; x < pixels; x++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                Unsafe.Add(ref target, (c * planeStride) + x) = Unsafe.Add(ref source, (x * channels) + c) - offset;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>interleaved[x × channels + c] = planes[c × planeStride + x] + offset</c> for every channel and the first
+    /// <paramref name="pixels"/> pixels.
+    /// </summary>
+    [MethodImpl(Jit.HotLoop)]
+    public static void Merge(ReadOnlySpan<float> planes, int planeStride, int channels, int pixels, float offset, Span<float> interleaved)
+    {
+        if (interleaved.Length < pixels * channels || planes.Length < ((channels - 1) * planeStride) + pixels || planeStride < pixels)
+        {
+            throw new ArgumentException("The row and the planes hold every pixel.");
+        }
+
+        ref float source = ref MemoryMarshal.GetReference(planes);
+        ref float target = ref MemoryMarshal.GetReference(interleaved);
+        int x = 0;
+        MergeVectors(ref source, planeStride, channels, pixels, offset, ref target, ref x);
+        for (; x < pixels; x++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                Unsafe.Add(ref target, (x * channels) + c) = Unsafe.Add(ref source, (c * planeStride) + x) + offset;
+            }
+        }
+    }
+
+    // Vector loops from x on, where the machine has them (PlanarSamples.Intrinsics.cs); they advance x.
+    static partial void SplitVectors(ref float source, int channels, int pixels, float offset, ref float target, int planeStride, ref int x);
+
+    static partial void MergeVectors(ref float source, int planeStride, int channels, int pixels, float offset, ref float target, ref int x);
+}
