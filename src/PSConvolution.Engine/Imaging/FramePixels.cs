@@ -14,6 +14,9 @@ namespace PSConvolution.Engine.Imaging;
 /// <summary>Hands ImageSharp frames to the engine where they lie (or copied once when ImageSharp splits them) and writes the results back.</summary>
 internal static class FramePixels
 {
+    /// <summary>Result arrays of at least this many bytes get the huge-page advice (several 2 MB pages).</summary>
+    private const int HugePageArray = 8 << 20;
+
     // Convolves every frame where it lies; when the size changes, all results are kept until the frames are cropped.
     public static void ConvolveFrames<TPixel, TSample>(Image<TPixel> image, PixelLayout layout, ConvolutionRequest request, CancellationToken cancellationToken)
         where TPixel : unmanaged, IPixel<TPixel>
@@ -36,6 +39,13 @@ internal static class FramePixels
                     Memory<TSample> pixels = ReadSamples<TPixel, TSample>(frame, out copy);
                     TSample[] result = ArrayPool<TSample>.Shared.Rent(outWidth * outHeight * outChannels);
                     results.Add(result);
+                    if (result.Length * Unsafe.SizeOf<TSample>() >= HugePageArray && RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+                    {
+                        // Taken from the system afresh, a 12 MP result is 9,000 pages faulted in one by one as the
+                        // engine first writes them; reused from the pool, the advice changes nothing.
+                        Libc.PreferHugePages(result);
+                    }
+
                     ImageConvolver.Convolve(Buffer(pixels, width, height, layout), Buffer<TSample>(result, outWidth, outHeight, outLayout), request.Kernels, request.Options, cancellationToken);
                     if (!resized)
                     {

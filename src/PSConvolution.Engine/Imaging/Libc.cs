@@ -53,6 +53,33 @@ internal static class Libc
         }
     }
 
+    /// <summary>
+    /// Asks Linux to back the whole 2 MB pages inside [<paramref name="start"/>, + <paramref name="length"/>) with
+    /// transparent huge pages when they are first written (madvise MADV_HUGEPAGE): one fault per 2 MB instead of
+    /// one per 4 KB. Only advice: nothing happens where the kernel has them off, and the call's result is ignored.
+    /// </summary>
+    public static void PreferHugePages(IntPtr start, long length)
+    {
+        const long Huge = 2 << 20;
+        const int MadviseHugePage = 14;
+        long first = (start.ToInt64() + Huge - 1) & ~(Huge - 1);
+        long end = (start.ToInt64() + length) & ~(Huge - 1);
+        if (end > first)
+        {
+            _ = NativeMethods.madvise(new IntPtr(first), new UIntPtr((ulong)(end - first)), MadviseHugePage);
+        }
+    }
+
+    /// <summary><see cref="PreferHugePages(IntPtr, long)"/> for the memory of a large array.</summary>
+    public static unsafe void PreferHugePages<T>(T[] array)
+        where T : unmanaged
+    {
+        fixed (T* start = array)
+        {
+            PreferHugePages(new IntPtr(start), (long)array.Length * sizeof(T));
+        }
+    }
+
     private static byte[] Bytes(string path) => Encoding.UTF8.GetBytes(path + "\0");
 
     private static class NativeMethods
@@ -77,5 +104,8 @@ internal static class Libc
 
         [DllImport("libc", SetLastError = true)]
         public static extern int rename(byte[] from, byte[] to);
+
+        [DllImport("libc")]
+        public static extern int madvise(IntPtr address, UIntPtr length, int advice);
     }
 }
