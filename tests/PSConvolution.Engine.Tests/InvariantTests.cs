@@ -148,6 +148,8 @@ public sealed class InvariantTests
     [InlineData("float")]
     [InlineData("integer direct")]
     [InlineData("integer separable")]
+    [InlineData("fourier")]
+    [InlineData("fourier, two threads")]
     public void CancellationStopsWorkUnderWay(string path)
     {
         const int width = 3000;
@@ -155,6 +157,7 @@ public sealed class InvariantTests
         ConvolutionKernel kernel = path switch
         {
             "float" => new ConvolutionKernel("Fractional", "Custom", "fractional", new[] { KernelMatrix.Create(Enumerable.Range(0, 15).Select(i => Enumerable.Range(0, 15).Select(j => 0.001 + (0.0001 * ((i * 15) + j))).ToArray()).ToArray()) }),
+            "fourier" or "fourier, two threads" => new ConvolutionKernel("K6", "Blur", "k6", new[] { LargeKernelTests.RotatedGaussian(41, 12, 4, 30) }),
             "integer direct" => new ConvolutionKernel("Disk", "Custom", "disk", new[] { KernelMatrix.Create(Enumerable.Range(-7, 15).Select(i => Enumerable.Range(-7, 15).Select(j => (i * i) + (j * j) <= 49 ? 1.0 : 0.0).ToArray()).ToArray()) }),
             _ => KernelLibrary.Get("Gaussian5"),
         };
@@ -179,7 +182,12 @@ public sealed class InvariantTests
         watcher.Start();
         try
         {
-            var options = new ConvolutionOptions { MaxDegreeOfParallelism = 1, BorderMode = BorderMode.Replicate };
+            var options = new ConvolutionOptions
+            {
+                MaxDegreeOfParallelism = path.EndsWith("two threads", StringComparison.Ordinal) ? 2 : 1,
+                BorderMode = BorderMode.Replicate,
+                Decomposition = path.StartsWith("fourier", StringComparison.Ordinal) ? KernelDecomposition.Fourier : KernelDecomposition.Automatic,
+            };
             Assert.ThrowsAny<OperationCanceledException>(() => ImageConvolver.Convolve(new PixelBuffer(samples, width, height, PixelLayout.Gray), new PixelBuffer(output, width, height, PixelLayout.Gray), new[] { kernel }, options, cancellation.Token));
         }
         finally

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using System.Threading.Tasks;
 using PSConvolution.Engine.Convolution.Float;
 using PSConvolution.Engine.Convolution.Planning;
@@ -33,17 +34,17 @@ internal static class FourierPath
             return;
         }
 
-        Parallel.For(
-            0,
-            bands,
-            parallel,
-            () => new Scratch(plan),
-            (b, _, scratch) =>
+        // One worker per thread, each with its own buffers, taking the next row of tiles until none is left.
+        int next = -1;
+        Parallel.For(0, Math.Min(threads, bands), parallel, _ =>
+        {
+            using var scratch = new Scratch(plan);
+            for (int b = Interlocked.Increment(ref next); b < bands; b = Interlocked.Increment(ref next))
             {
+                parallel.CancellationToken.ThrowIfCancellationRequested();
                 Band(source, width, height, channels, destination, plan, widen, b, scratch);
-                return scratch;
-            },
-            scratch => scratch.Dispose());
+            }
+        });
     }
 
     // Output rows [b × RowsPerTile, ...) from one row of tiles.
