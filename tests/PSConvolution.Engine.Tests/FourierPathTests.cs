@@ -20,18 +20,34 @@ public sealed class FourierPathTests
     public static IEnumerable<object[]> Seeds => Enumerable.Range(1, 40).Select(s => new object[] { s });
 
     [Theory]
-    [InlineData(16)]
-    [InlineData(32)]
-    [InlineData(64)]
-    [InlineData(128)]
-    public void TheTransformIsTheDiscreteFourierTransformAndItsInverse(int n)
+    [InlineData(16, false)]
+    [InlineData(32, false)]
+    [InlineData(64, false)]
+    [InlineData(128, false)]
+    [InlineData(8, true)]
+    [InlineData(32, true)]
+    [InlineData(128, true)]
+    public void TheTransformIsTheDiscreteFourierTransformAndItsInverse(int n, bool inDouble)
+    {
+        if (inDouble)
+        {
+            AssertTransform<double>(n, 1e-12);
+        }
+        else
+        {
+            AssertTransform<float>(n, 1e-5);
+        }
+    }
+
+    private static void AssertTransform<T>(int n, double tolerance)
+        where T : unmanaged
     {
         var random = new Random(n);
-        var transform = new TileTransform(n);
-        float[] re = Enumerable.Range(0, n * n).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
-        float[] im = Enumerable.Range(0, n * n).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
-        float[] re0 = (float[])re.Clone();
-        float[] im0 = (float[])im.Clone();
+        var transform = new TileTransform<T>(n);
+        T[] re = Enumerable.Range(0, n * n).Select(_ => TileTransform<T>.Round(random.NextDouble() - 0.5)).ToArray();
+        T[] im = Enumerable.Range(0, n * n).Select(_ => TileTransform<T>.Round(random.NextDouble() - 0.5)).ToArray();
+        double[] re0 = re.Select(v => Convert.ToDouble(v)).ToArray();
+        double[] im0 = im.Select(v => Convert.ToDouble(v)).ToArray();
         transform.Forward(re, im);
 
         // Frequency (fy, fx) lands at [bitrev(fx)][bitrev(fy)]. Every frequency for small tiles, a sample of them for 128.
@@ -52,17 +68,19 @@ public sealed class FourierPathTests
                 }
 
                 int at = (Reverse(fx, n) * n) + Reverse(fy, n);
-                worst = Math.Max(worst, (sum - new Complex(re[at], im[at])).Magnitude);
+                worst = Math.Max(worst, (sum - new Complex(Convert.ToDouble(re[at]), Convert.ToDouble(im[at]))).Magnitude);
             }
         }
 
-        // Inputs below 0.5 in modulus: the transform's values reach n²/2 at most, its float error is far below 1e-3 n.
-        Assert.True(worst < 1e-3 * n, $"forward error {worst}");
+        // Inputs below 0.5 in modulus: the transform's values reach n²/2 at most, its error is far below 100 n of
+        // the tolerance (1e-3 n in single precision).
+        Assert.True(worst < 100 * tolerance * n, $"forward error {worst}");
 
         transform.Inverse(re, im);
         for (int i = 0; i < n * n; i++)
         {
-            Assert.True(Math.Abs((re[i] / (n * n)) - re0[i]) < 1e-5 && Math.Abs((im[i] / (n * n)) - im0[i]) < 1e-5, $"sample {i} after the inverse");
+            double r = Convert.ToDouble(re[i]) / (n * n), m = Convert.ToDouble(im[i]) / (n * n);
+            Assert.True(Math.Abs(r - re0[i]) < tolerance && Math.Abs(m - im0[i]) < tolerance, $"sample {i} after the inverse");
         }
     }
 
@@ -75,7 +93,7 @@ public sealed class FourierPathTests
         // of tile for a 2-norm bound), through the same transforms and spectrum, against exact double sums.
         KernelMatrix matrix = LargeKernelTests.RotatedGaussian(size, size / 3.0, size / 10.0, 30);
         var random = new Random(n + size);
-        var transform = new TileTransform(n);
+        var transform = new TileTransform<float>(n);
         float[] re = Enumerable.Range(0, n * n).Select(_ => random.Next(2) == 0 ? -127.5f : 127.5f).ToArray();
         float[] im = Enumerable.Range(0, n * n).Select(_ => random.Next(2) == 0 ? -127.5f : 127.5f).ToArray();
         float[] re0 = (float[])re.Clone();
@@ -85,7 +103,8 @@ public sealed class FourierPathTests
         transform.Forward(re, im);
         for (int i = 0; i < n * n; i++)
         {
-            (re[i], im[i]) = ((re[i] * plan.SpectrumReal[i]) - (im[i] * plan.SpectrumImaginary[i]), (re[i] * plan.SpectrumImaginary[i]) + (im[i] * plan.SpectrumReal[i]));
+            float kr = plan.SpectrumReal<float>()[i], ki = plan.SpectrumImaginary<float>()[i];
+            (re[i], im[i]) = ((re[i] * kr) - (im[i] * ki), (re[i] * ki) + (im[i] * kr));
         }
 
         transform.Inverse(re, im);
@@ -108,7 +127,7 @@ public sealed class FourierPathTests
             }
         }
 
-        double bound = FourierPlan.Bound(n, matrix.AbsoluteSum, 127.5, matrix.Sum);
+        double bound = FourierPlan.Bound(n, matrix.AbsoluteSum, 127.5, matrix.Sum, FourierPlan.SingleUnit);
         Assert.True(worst <= bound, $"error {worst} above the bound {bound}");
         Assert.True(plan.ErrorBound <= FourierPlan.LevelBudget, $"bound {plan.ErrorBound} levels");
     }
@@ -116,24 +135,38 @@ public sealed class FourierPathTests
     [Fact]
     public void TheTileIsTheLargestWithinTheBoundAndOnlyForStepsItHolds()
     {
-        // A blur in 8 bits: the bound allows 128 (0.28 levels) but not 256 (0.63).
+        // A blur in 8 bits: single precision, and the bound allows 128 (0.3 levels) but not 256 (0.6).
         KernelMatrix k6 = LargeKernelTests.RotatedGaussian(41, 12, 4, 30);
-        Assert.Equal(128, PlanFor(k6, 8, null, out double bound).Size);
+        FourierPlan single = PlanFor(k6, 8, 128, out double bound);
+        Assert.False(single.DoublePrecision);
         Assert.InRange(bound, 0.1, FourierPlan.LevelBudget);
-        Assert.True(FourierPlan.Bound(256, k6.AbsoluteSum, 127.5, k6.Sum) / k6.Sum > FourierPlan.LevelBudget);
+        Assert.True(FourierPlan.Bound(256, k6.AbsoluteSum, 127.5, k6.Sum, FourierPlan.SingleUnit) / k6.Sum > FourierPlan.LevelBudget);
 
-        // 16-bit samples, linear light and alpha weighting leave no tile within the bound, as does a tile smaller
-        // than the kernel.
-        Assert.Null(TryPlan(k6, 16, alpha: false, linearLight: false));
-        Assert.Null(TryPlan(k6, 8, alpha: false, linearLight: true));
+        // 16-bit samples (257 times the range) and linear light (13 times tighter) leave no single-precision tile
+        // within the bound: they are transformed in double precision, far within it (what is left is rounding the
+        // sums to single precision, under 0.01 of a 16-bit level).
+        foreach (FourierPlan? precise in new[] { TryPlan(k6, 16, alpha: false, linearLight: false), TryPlan(k6, 8, alpha: false, linearLight: true) })
+        {
+            Assert.NotNull(precise);
+            Assert.True(precise!.DoublePrecision);
+            Assert.True(precise.ErrorBound < 0.01, $"bound {precise.ErrorBound}");
+        }
+
+        Assert.True(FourierPlan.Bound(64, k6.AbsoluteSum, 65535 / 2.0, k6.Sum, FourierPlan.SingleUnit) / k6.Sum > FourierPlan.LevelBudget);
+
+        // Alpha weighting divides by alpha, which may be faint: never. Nor a kernel wider than any tile.
         Assert.Null(TryPlan(k6, 8, alpha: true, linearLight: false));
-        Assert.Null(TryPlan(LargeKernelTests.RotatedGaussian(199, 60, 20, 30), 8, alpha: false, linearLight: false));
+        Assert.Null(TryPlan(KernelMatrix.Create(Enumerable.Range(0, 3).Select(_ => Enumerable.Repeat(1.0, FourierPlan.MaximumSize + 1).ToArray()).ToArray()), 8, alpha: false, linearLight: false));
 
-        // A kernel whose weights mostly cancel (Σ|w| many times Σw) needs a smaller tile.
+        // A kernel whose weights mostly cancel (Σ|w| three times Σw) is beyond a single-precision tile of 128; the
+        // plan's bound holds whatever it chose.
         double[][] rows = k6.ToRows();
         rows[20][20] -= 0.5 * k6.Sum;
-        FourierPlan signed = PlanFor(KernelMatrix.Create(rows), 8, null, out _);
-        Assert.True(signed.Size < 128, $"tile {signed.Size}");
+        KernelMatrix cancelling = KernelMatrix.Create(rows);
+        Assert.True(FourierPlan.Bound(128, cancelling.AbsoluteSum, 127.5, cancelling.Sum, FourierPlan.SingleUnit) / cancelling.Sum > FourierPlan.LevelBudget);
+        FourierPlan signed = PlanFor(cancelling, 8, null, out double signedBound);
+        Assert.True(signed.DoublePrecision || signed.Size < 128, $"tile {signed.Size}");
+        Assert.True(signedBound <= FourierPlan.LevelBudget);
     }
 
     [Fact]
@@ -186,8 +219,10 @@ public sealed class FourierPathTests
             Decomposition = KernelDecomposition.Fourier,
         };
 
-        using PlanarImage image = TestImages.Random(random, width, height, layout, 8);
+        // One image in four 16-bit: transformed in double precision.
+        using PlanarImage image = TestImages.Random(random, width, height, layout, random.Next(4) == 0 ? 16 : 8);
         using PlanarImage result = PlanarConvolution.Convolve(image, new[] { new ConvolutionKernel("Large", "Custom", "large", new[] { matrix }) }, options);
+        double scale = image.MaxValue / 255.0;
         KernelMatrix applied = options.FlipKernel ? matrix.Rotate180() : matrix;
         OutputRange range = options.OutputRange ?? OutputRange.Clamp;
         for (int c = 0; c < image.Channels; c++)
@@ -198,13 +233,64 @@ public sealed class FourierPathTests
                 continue;
             }
 
-            double[,] expected = ReferenceConvolution.Convolve(TestImages.ChannelAsArray(image, c), TestImages.ToArray(applied), options.BorderMode, options.BorderValue, options.Padding, options.Stride, options.Divisor ?? applied.DefaultDivisor, options.Bias ?? 0, applied.AnchorY, applied.AnchorX);
+            double[,] expected = ReferenceConvolution.Convolve(TestImages.ChannelAsArray(image, c), TestImages.ToArray(applied), options.BorderMode, options.BorderValue * scale, options.Padding, options.Stride, options.Divisor ?? applied.DefaultDivisor, (options.Bias ?? 0) * scale, applied.AnchorY, applied.AnchorX);
             for (int y = 0; y < expected.GetLength(0); y++)
             {
                 for (int x = 0; x < expected.GetLength(1); x++)
                 {
-                    double quantized = ReferenceConvolution.Quantize(expected[y, x], 255, range);
-                    Assert.True(Math.Abs(actual[y, x] - quantized) <= 1, $"seed {seed}, {kw}x{size} on {width}x{height} {layout}, channel {c} ({x}, {y}): expected {quantized}, got {actual[y, x]}");
+                    double quantized = ReferenceConvolution.Quantize(expected[y, x], image.MaxValue, range);
+                    Assert.True(Math.Abs(actual[y, x] - quantized) <= 1, $"seed {seed}, {kw}x{size} on {width}x{height} {layout} {image.MaxValue}, channel {c} ({x}, {y}): expected {quantized}, got {actual[y, x]}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void LinearLightRunsInDoublePrecisionWithinTheTransferFunctions(int seed)
+    {
+        // Linearise, convolve, encode: the encoding steepens errors up to 13 times, so the sums are transformed in
+        // double precision; every output within one level of the formula.
+        var random = new Random(seed);
+        KernelMatrix matrix = LargeKernelTests.RotatedGaussian(11 + (2 * random.Next(0, 20)), 3 + (random.NextDouble() * 8), 1 + random.NextDouble(), random.Next(0, 180));
+        var options = new ConvolutionOptions
+        {
+            LinearLight = true,
+            BorderMode = (BorderMode)random.Next(5),
+            BorderValue = random.Next(256),
+            Stride = random.Next(1, 3),
+            MaxDegreeOfParallelism = random.Next(1, 3),
+            Decomposition = KernelDecomposition.Fourier,
+        };
+
+        using PlanarImage image = TestImages.Random(random, random.Next(1, 200), random.Next(1, 120), PixelLayout.Rgb, random.Next(2) == 0 ? 16 : 8);
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { new ConvolutionKernel("Large", "Blur", "large", new[] { matrix }) }, options);
+        double max = image.MaxValue;
+        for (int c = 0; c < image.Channels; c++)
+        {
+            double[,] linear = TestImages.ChannelAsArray(image, c);
+            for (int y = 0; y < image.Height; y++)
+            {
+                for (int x = 0; x < image.Width; x++)
+                {
+                    linear[y, x] = max * LinearLightTests.Decode(linear[y, x] / max);
+                }
+            }
+
+            double border = max * LinearLightTests.Decode(options.BorderValue * (max / 255) / max);
+            double[,] sums = ReferenceConvolution.Convolve(linear, TestImages.ToArray(matrix), options.BorderMode, border, PaddingMode.Same, options.Stride, matrix.DefaultDivisor, 0);
+            double[,] actual = TestImages.ChannelAsArray(result, c);
+            for (int y = 0; y < sums.GetLength(0); y++)
+            {
+                for (int x = 0; x < sums.GetLength(1); x++)
+                {
+                    double expected = Math.Round(max * LinearLightTests.Encode(Math.Clamp(sums[y, x], 0, max) / max), MidpointRounding.ToEven);
+                    Assert.True(Math.Abs(actual[y, x] - expected) <= 1, $"seed {seed}, {matrix.Width}x{matrix.Height} on {image.Width}x{image.Height} {max}, channel {c} ({x}, {y}): expected {expected}, got {actual[y, x]}");
                 }
             }
         }

@@ -22,19 +22,7 @@ internal sealed class FloatPlan
         PaddedLength = columns.PaddedLength * channels;
         BlockPositions = ((Block - 1) * rows.Stride) + KernelHeight;
         Slots = BlockPositions + rows.Stride + 1;
-        if (step.Alpha is AlphaWeighting alpha)
-        {
-            BorderPixel = alpha.BorderPixel;
-        }
-        else
-        {
-            BorderPixel = new float[channels];
-            BorderPixel.AsSpan().Fill(step.LinearLight ? SrgbTransfer.ToLinearLevel(step.BorderValue, step.Max) : step.BorderValue);
-            if (step.LinearLight && channels is 2 or 4)
-            {
-                BorderPixel[channels - 1] = step.BorderValue;
-            }
-        }
+        BorderPixel = BorderPixelOf(step, channels);
 
         HorizontalOffsets = new int[KernelWidth];
         for (int j = 0; j < KernelWidth; j++)
@@ -189,6 +177,24 @@ internal sealed class FloatPlan
         }
 
         MostTaps = most;
+    }
+
+    /// <summary>One pixel of the constant border as padded float rows hold it: premultiplied, linearised or plain.</summary>
+    public static float[] BorderPixelOf(in ConvolutionStep step, int channels)
+    {
+        if (step.Alpha is AlphaWeighting alpha)
+        {
+            return alpha.BorderPixel;
+        }
+
+        var pixel = new float[channels];
+        pixel.AsSpan().Fill(step.LinearLight ? SrgbTransfer.ToLinearLevel(step.BorderValue, step.Max) : step.BorderValue);
+        if (step.LinearLight && channels is 2 or 4)
+        {
+            pixel[channels - 1] = step.BorderValue;
+        }
+
+        return pixel;
     }
 
     /// <summary>Output rows computed together, sharing each source load.</summary>

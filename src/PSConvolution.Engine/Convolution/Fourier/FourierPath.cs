@@ -1,6 +1,8 @@
 using System;
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using PSConvolution.Engine.Convolution.Float;
@@ -20,11 +22,26 @@ internal static class FourierPath
     public static void Run<T>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, FourierPlan plan, SampleWidener<T, float> widen, ParallelOptions parallel)
         where T : unmanaged
     {
+        if (plan.DoublePrecision)
+        {
+            Run<T, double>(source, width, height, channels, destination, plan, widen, parallel);
+        }
+        else
+        {
+            Run<T, float>(source, width, height, channels, destination, plan, widen, parallel);
+        }
+    }
+
+    // Tiles transformed in TCalc (float or double).
+    private static void Run<T, TCalc>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, FourierPlan plan, SampleWidener<T, float> widen, ParallelOptions parallel)
+        where T : unmanaged
+        where TCalc : unmanaged
+    {
         int bands = (plan.Rows.OutputLength + plan.RowsPerTile - 1) / plan.RowsPerTile;
         int threads = parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
         if (threads == 1 || bands == 1)
         {
-            using var scratch = new Scratch(plan);
+            using var scratch = new Scratch<TCalc>(plan);
             for (int b = 0; b < bands; b++)
             {
                 parallel.CancellationToken.ThrowIfCancellationRequested();
@@ -38,7 +55,7 @@ internal static class FourierPath
         int next = -1;
         Parallel.For(0, Math.Min(threads, bands), parallel, _ =>
         {
-            using var scratch = new Scratch(plan);
+            using var scratch = new Scratch<TCalc>(plan);
             for (int b = Interlocked.Increment(ref next); b < bands; b = Interlocked.Increment(ref next))
             {
                 parallel.CancellationToken.ThrowIfCancellationRequested();
@@ -49,8 +66,9 @@ internal static class FourierPath
 
     // Output rows [b × RowsPerTile, ...) from one row of tiles.
     [MethodImpl(Jit.HotLoop)]
-    private static void Band<T>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, FourierPlan plan, SampleWidener<T, float> widen, int band, Scratch scratch)
+    private static void Band<T, TCalc>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, FourierPlan plan, SampleWidener<T, float> widen, int band, Scratch<TCalc> scratch)
         where T : unmanaged
+        where TCalc : unmanaged
     {
         KernelSamplingMap rows = plan.Rows;
         KernelSamplingMap columns = plan.Columns;
@@ -65,14 +83,23 @@ internal static class FourierPath
         for (int p = 0; p < positions; p++)
         {
             RowPadding.Fill(source, width, height, channels, rows.Indices[first + p], columns, scratch.BorderPixel, row, widen);
-            PlanarSamples.Split(row, channels, padded, plan.Centre, scratch.Planes.AsSpan(p * padded), scratch.PlaneLength);
+            Span<TCalc> planes = scratch.Planes.AsSpan(p * padded);
+            if (typeof(TCalc) == typeof(float))
+            {
+                PlanarSamples.Split(row, channels, padded, plan.Centre, MemoryMarshal.Cast<TCalc, float>(planes), scratch.PlaneLength);
+            }
+            else
+            {
+                PlanarSamples.Split(row, channels, padded, plan.Centre, MemoryMarshal.Cast<TCalc, double>(planes), scratch.PlaneLength);
+            }
         }
 
         // The tiles' channels, two to a complex tile: a tile's last odd channel pairs with the next tile's first.
         int tilesAcross = (computed + plan.ColumnsPerTile - 1) / plan.ColumnsPerTile;
         int items = tilesAcross * plan.Convolved.Length;
-        float[] re = scratch.Real;
-        float[] im = scratch.Imaginary;
+        TCalc[] re = scratch.Real;
+        TCalc[] im = scratch.Imaginary;
+        TileTransform<TCalc> transform = plan.Transform<TCalc>();
         for (int i = 0; i < items; i += 2)
         {
             Load(plan, scratch, positions, i, re);
@@ -85,9 +112,9 @@ internal static class FourierPath
                 Array.Clear(im, 0, n * n);
             }
 
-            plan.Transform.Forward(re, im);
-            Multiply(re, im, plan.SpectrumReal, plan.SpectrumImaginary);
-            plan.Transform.Inverse(re, im);
+            transform.Forward(re, im);
+            Multiply(re, im, plan.SpectrumReal<TCalc>(), plan.SpectrumImaginary<TCalc>());
+            transform.Inverse(re, im);
             Keep(plan, scratch, re, i, count);
             if (i + 1 < items)
             {
@@ -98,7 +125,16 @@ internal static class FourierPath
         Span<float> acc = scratch.Row.AsSpan(0, computed * channels);
         for (int q = 0; q < count; q++)
         {
-            PlanarSamples.Merge(scratch.Sums.AsSpan(q * computed), scratch.SumLength, channels, computed, plan.CentreSum, acc);
+            ReadOnlySpan<TCalc> sums = scratch.Sums.AsSpan(q * computed);
+            if (typeof(TCalc) == typeof(float))
+            {
+                PlanarSamples.Merge(MemoryMarshal.Cast<TCalc, float>(sums), scratch.SumLength, channels, computed, plan.CentreSum, acc);
+            }
+            else
+            {
+                PlanarSamples.Merge(MemoryMarshal.Cast<TCalc, double>(sums), scratch.SumLength, channels, computed, plan.CentreSum, acc);
+            }
+
             if (columns.Stride > 1)
             {
                 OutputRows.Compact(acc, columns.OutputLength, columns.Stride, channels);
@@ -111,7 +147,8 @@ internal static class FourierPath
     // Work item i's tile: the columns of tile i / (channels transformed) in the plane of channel
     // Convolved[i mod that], with zeros past the padded rows and columns (only sums never kept read them).
     [MethodImpl(Jit.HotLoop)]
-    private static void Load(FourierPlan plan, Scratch scratch, int positions, int item, float[] tile)
+    private static void Load<TCalc>(FourierPlan plan, Scratch<TCalc> scratch, int positions, int item, TCalc[] tile)
+        where TCalc : unmanaged
     {
         int n = plan.Size;
         int padded = plan.Columns.PaddedLength;
@@ -120,7 +157,7 @@ internal static class FourierPath
         int across = Math.Min(n, padded - start);
         for (int r = 0; r < positions; r++)
         {
-            Span<float> target = tile.AsSpan(r * n, n);
+            Span<TCalc> target = tile.AsSpan(r * n, n);
             scratch.Planes.AsSpan((c * scratch.PlaneLength) + (r * padded) + start, across).CopyTo(target);
             target.Slice(across).Clear();
         }
@@ -131,7 +168,8 @@ internal static class FourierPath
     // The kept sums of work item i into its channel's plane of sums: every stride-th row of the tile's first
     // RowsPerTile × stride rows, and its first ColumnsPerTile columns.
     [MethodImpl(Jit.HotLoop)]
-    private static void Keep(FourierPlan plan, Scratch scratch, float[] tile, int item, int count)
+    private static void Keep<TCalc>(FourierPlan plan, Scratch<TCalc> scratch, TCalc[] tile, int item, int count)
+        where TCalc : unmanaged
     {
         int n = plan.Size;
         int computed = plan.Columns.ComputedLength;
@@ -144,29 +182,20 @@ internal static class FourierPath
         }
     }
 
-    // The tile's spectrum times the kernel's, point by point.
+    // The tile's spectrum times the kernel's, point by point. A tile's side is a power of two of at least two
+    // vectors, so vectors cover it exactly (software vectors where the hardware has none).
     [MethodImpl(Jit.HotLoop)]
-    private static void Multiply(float[] re, float[] im, float[] kr, float[] ki)
+    private static void Multiply<TCalc>(TCalc[] re, TCalc[] im, TCalc[] kr, TCalc[] ki)
+        where TCalc : unmanaged
     {
-        int i = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated)
+        for (int i = 0; i < kr.Length; i += Vector<TCalc>.Count)
         {
-            for (; i <= kr.Length - System.Numerics.Vector<float>.Count; i += System.Numerics.Vector<float>.Count)
-            {
-                var ar = VectorMemory.Load<float>(re, i);
-                var ai = VectorMemory.Load<float>(im, i);
-                var br = VectorMemory.Load<float>(kr, i);
-                var bi = VectorMemory.Load<float>(ki, i);
-                VectorMemory.Store((ar * br) - (ai * bi), re, i);
-                VectorMemory.Store((ar * bi) + (ai * br), im, i);
-            }
-        }
-
-        for (; i < kr.Length; i++)
-        {
-            float ar = re[i], ai = im[i];
-            re[i] = (ar * kr[i]) - (ai * ki[i]);
-            im[i] = (ar * ki[i]) + (ai * kr[i]);
+            Vector<TCalc> ar = VectorMemory.Load<TCalc>(re, i);
+            Vector<TCalc> ai = VectorMemory.Load<TCalc>(im, i);
+            Vector<TCalc> br = VectorMemory.Load<TCalc>(kr, i);
+            Vector<TCalc> bi = VectorMemory.Load<TCalc>(ki, i);
+            VectorMemory.Store((ar * br) - (ai * bi), re, i);
+            VectorMemory.Store((ar * bi) + (ai * br), im, i);
         }
     }
 
@@ -174,7 +203,8 @@ internal static class FourierPath
     /// One worker's buffers: a padded row, the padded rows of a row of tiles and their sums (a plane per channel),
     /// and one complex tile.
     /// </summary>
-    private sealed class Scratch : IDisposable
+    private sealed class Scratch<TCalc> : IDisposable
+        where TCalc : unmanaged
     {
         public Scratch(FourierPlan plan)
         {
@@ -184,12 +214,11 @@ internal static class FourierPath
             PlaneLength = positions * plan.Columns.PaddedLength;
             SumLength = plan.RowsPerTile * plan.Columns.ComputedLength;
             Row = ArrayPool<float>.Shared.Rent(plan.Columns.PaddedLength * channels);
-            Planes = ArrayPool<float>.Shared.Rent(channels * PlaneLength);
-            Sums = ArrayPool<float>.Shared.Rent(channels * SumLength);
-            Real = ArrayPool<float>.Shared.Rent(n * n);
-            Imaginary = ArrayPool<float>.Shared.Rent(n * n);
-            BorderPixel = new float[channels];
-            BorderPixel.AsSpan().Fill(plan.Step.BorderValue);
+            Planes = ArrayPool<TCalc>.Shared.Rent(channels * PlaneLength);
+            Sums = ArrayPool<TCalc>.Shared.Rent(channels * SumLength);
+            Real = ArrayPool<TCalc>.Shared.Rent(n * n);
+            Imaginary = ArrayPool<TCalc>.Shared.Rent(n * n);
+            BorderPixel = FloatPlan.BorderPixelOf(plan.Step, channels);
 
             // Unselected channels' sums are never computed, and their stored samples are copied from the source.
             Sums.AsSpan(0, channels * SumLength).Clear();
@@ -203,23 +232,23 @@ internal static class FourierPath
 
         public float[] Row { get; }
 
-        public float[] Planes { get; }
+        public TCalc[] Planes { get; }
 
-        public float[] Sums { get; }
+        public TCalc[] Sums { get; }
 
-        public float[] Real { get; }
+        public TCalc[] Real { get; }
 
-        public float[] Imaginary { get; }
+        public TCalc[] Imaginary { get; }
 
         public float[] BorderPixel { get; }
 
         public void Dispose()
         {
             ArrayPool<float>.Shared.Return(Row);
-            ArrayPool<float>.Shared.Return(Planes);
-            ArrayPool<float>.Shared.Return(Sums);
-            ArrayPool<float>.Shared.Return(Real);
-            ArrayPool<float>.Shared.Return(Imaginary);
+            ArrayPool<TCalc>.Shared.Return(Planes);
+            ArrayPool<TCalc>.Shared.Return(Sums);
+            ArrayPool<TCalc>.Shared.Return(Real);
+            ArrayPool<TCalc>.Shared.Return(Imaginary);
         }
     }
 }

@@ -15,43 +15,55 @@ namespace PSConvolution.Engine.Convolution.Fourier;
 /// tile sample has modulus at most √2·M (M = max/2) and the tile's 2-norm at most √2·N·M. The forward and inverse
 /// transforms are radix-2 Cooley-Tukey transforms of 2·log2 N stages each, and Higham (Accuracy and Stability of
 /// Numerical Algorithms, 2nd ed., Theorem 24.2) bounds each one's error in the 2-norm by λ = Lη / (1 − Lη) of
-/// its exact result, with L = 2·log2 N stages, η = μ + γ₄(√2 + μ), u = 2⁻²⁴, γₖ = ku / (1 − ku) and μ the
-/// error of a twiddle factor (rounded once from double precision: μ ≤ u). The spectrum is computed in double
-/// precision and rounded once (relative error u), the product of two complex numbers errs by at most √2·γ₂ of
+/// its exact result, with L = 2·log2 N stages, η = μ + γ₄(√2 + μ), u the unit roundoff (2⁻²⁴ in single
+/// precision, 2⁻⁵³ in double), γₖ = ku / (1 − ku) and μ ≤ 2u the error of a twiddle factor. The spectrum is
+/// computed in double precision and rounded once (relative error u), the product of two complex numbers errs by at most √2·γ₂ of
 /// its modulus, and the unnormalised transforms scale 2-norms by exactly N. So the error of the sums, in the
 /// 2-norm over the tile and hence at every pixel, is at most
 /// G·√2·N·M·(2λ + u + √2γ₂)·(1 + λ)(1 + u)(1 + √2γ₂), where G is the largest modulus of the kernel's spectrum
-/// (at most Σ|weights|); adding the centre back errs by at most u of the result. The plan takes the largest tile
-/// whose bound, divided by the divisor, is at most half a level, so every output is within one level of the exact
-/// value after rounding. For 8-bit blurs that is a tile of 128; 16-bit samples, linear light (whose encoding
-/// steepens errors up to 13 times) and alpha weighting (which divides by a faint alpha) leave no tile within the
-/// bound, and those steps keep the other paths.
+/// (at most Σ|weights|); adding the centre back and rounding the sum to single precision err by at most 2⁻²⁴ of
+/// it each. The plan takes, among the tiles and precisions whose bound over the divisor is at most half a level
+/// (a 13th of that in linear light, whose encoding steepens errors up to 13 times), the one estimated cheapest.
+/// For 8-bit blurs that is a single-precision tile of 128 (0.3 levels; 256 would be 0.6); 16-bit samples and
+/// linear light need double precision. Alpha weighting divides by alpha, which may be faint, and keeps the other
+/// paths.
 /// </para>
 /// </summary>
 internal sealed class FourierPlan
 {
     /// <summary>The unit roundoff of single precision.</summary>
-    private const double Unit = 1.0 / (1 << 24);
+    public const double SingleUnit = 1.0 / (1 << 24);
+
+    /// <summary>The unit roundoff of double precision.</summary>
+    public const double DoubleUnit = 1.0 / (1L << 53);
 
     /// <summary>The largest error, in levels, the sums may carry before rounding.</summary>
     public const double LevelBudget = 0.5;
 
     /// <summary>
-    /// Time of one radix-2 butterfly stage over one complex tile sample, in units of one tap of the direct 2-D path
-    /// on one sample. Measured on this project's benchmark machine, one thread: a forward and inverse 256 x 256
-    /// transform take 0.27 ms (16 stages each, so about 0.065 ns a sample and stage), the direct path runs K6
-    /// (41 x 41, 1,681 taps, RGB) at 11 Mpx/s (AVX-512, 16 lanes: about 0.018 ns a tap) and 6 Mpx/s (AVX2, 8 lanes:
-    /// about 0.033 ns); loading and storing the tiles adds about a third.
+    /// Time of one radix-2 stage over one complex single-precision tile sample, loading and storing the tiles
+    /// included, in taps of the direct 2-D path on one sample. Fitted on this project's benchmark machine, one
+    /// thread, 12 MP RGB: K6 (41 x 41) took 135 ms on the Fourier path (1,610 tiles of 128, 1.5 complex tiles
+    /// each) and 774 ms on the direct path (1,681 taps: 0.0128 ns a tap) with AVX-512; 141-159 ms and 1,294 ms
+    /// with AVX2, whose direct taps are 8 lanes wide, not 16.
     /// </summary>
     private static double StageCost => Float.RowCorrelation.Lanes >= 16 ? 9.5 : 5.8;
 
-    private FourierPlan(in ConvolutionStep step, KernelSamplingMap rows, KernelSamplingMap columns, int channels, int size, double bound, double cost)
+    /// <summary>A double-precision stage costs this many single-precision ones: half the lanes, scalar transposes.</summary>
+    public const double DoubleCost = 2.5;
+
+    private readonly object transform;
+    private readonly object spectrumReal;
+    private readonly object spectrumImaginary;
+
+    private FourierPlan(in ConvolutionStep step, KernelSamplingMap rows, KernelSamplingMap columns, int channels, int size, bool doublePrecision, double bound, double cost)
     {
         Step = step;
         Rows = rows;
         Columns = columns;
         Channels = channels;
-        Transform = new TileTransform(size);
+        Size = size;
+        DoublePrecision = doublePrecision;
         KernelMatrix m = step.Matrices[0];
         RowsPerTile = ((size - m.Height) / rows.Stride) + 1;
         ColumnsPerTile = size - m.Width + 1;
@@ -59,7 +71,17 @@ internal sealed class FourierPlan
         CentreSum = (float)(Centre * m.Sum);
         ErrorBound = bound;
         Cost = cost;
-        (SpectrumReal, SpectrumImaginary) = Spectrum(m, size);
+        if (doublePrecision)
+        {
+            transform = new TileTransform<double>(size);
+            (spectrumReal, spectrumImaginary) = Spectrum<double>(m, size);
+        }
+        else
+        {
+            transform = new TileTransform<float>(size);
+            (spectrumReal, spectrumImaginary) = Spectrum<float>(m, size);
+        }
+
         var convolved = new List<int>();
         for (int c = 0; c < channels; c++)
         {
@@ -80,10 +102,11 @@ internal sealed class FourierPlan
 
     public int Channels { get; }
 
-    public TileTransform Transform { get; }
-
     /// <summary>The side of a tile.</summary>
-    public int Size => Transform.Size;
+    public int Size { get; }
+
+    /// <summary>Tiles are transformed in double precision (otherwise single).</summary>
+    public bool DoublePrecision { get; }
 
     /// <summary>Output rows one row of tiles yields.</summary>
     public int RowsPerTile { get; }
@@ -106,20 +129,29 @@ internal sealed class FourierPlan
     /// <summary>The channels transformed: the selected ones, two to a complex tile.</summary>
     public int[] Convolved { get; }
 
-    /// <summary>The kernel's spectrum divided by N², in the order <see cref="TileTransform.Forward"/> leaves a tile's.</summary>
-    public float[] SpectrumReal { get; }
+    /// <summary>The transform of the plan's precision <typeparamref name="T"/>.</summary>
+    public TileTransform<T> Transform<T>()
+        where T : unmanaged => (TileTransform<T>)transform;
 
-    /// <inheritdoc cref="SpectrumReal"/>
-    public float[] SpectrumImaginary { get; }
+    /// <summary>
+    /// The kernel's spectrum divided by N², in the plan's precision <typeparamref name="T"/>, in the order
+    /// <see cref="TileTransform{T}.Forward"/> leaves a tile's.
+    /// </summary>
+    public T[] SpectrumReal<T>()
+        where T : unmanaged => (T[])spectrumReal;
+
+    /// <inheritdoc cref="SpectrumReal{T}"/>
+    public T[] SpectrumImaginary<T>()
+        where T : unmanaged => (T[])spectrumImaginary;
 
     /// <summary>
     /// The plan for <paramref name="step"/> when the Fourier path may run it: one kernel, samples of up to
-    /// 8 bits' range, no alpha weighting or linear light, and some tile size whose error bound holds. Among those,
-    /// the tile size estimated cheapest; null when none qualifies.
+    /// no alpha weighting, and some tile size and precision whose error bound holds. Among those, the one estimated
+    /// cheapest; null when none qualifies.
     /// </summary>
     public static FourierPlan? TryCreate(in ConvolutionStep step, KernelSamplingMap rows, KernelSamplingMap columns, int channels)
     {
-        if (step.Matrices.Length != 1 || step.Alpha is not null || step.LinearLight || step.Decomposition is KernelDecomposition.Never or KernelDecomposition.Always)
+        if (step.Matrices.Length != 1 || step.Alpha is not null || step.Decomposition is KernelDecomposition.Never or KernelDecomposition.Always)
         {
             return null;
         }
@@ -136,17 +168,22 @@ internal sealed class FourierPlan
             transformed += step.Selected[c] ? 1 : 0;
         }
 
+        double budget = step.LinearLight ? LevelBudget / SeparablePlanningTightening : LevelBudget;
         int best = 0;
+        bool bestDouble = false;
         double bestCost = double.MaxValue, bestBound = 0;
-        for (int size = 2 * System.Numerics.Vector<float>.Count; size <= MaximumSize; size *= 2)
+        foreach (bool inDouble in new[] { false, true })
+        {
+        int smallest = 2 * (inDouble ? System.Numerics.Vector<double>.Count : System.Numerics.Vector<float>.Count);
+        for (int size = smallest; size <= (inDouble ? MaximumSize / 2 : MaximumSize); size *= 2)
         {
             if (size < m.Height || size < m.Width)
             {
                 continue;
             }
 
-            double bound = Bound(size, gain, halfRange, m.Sum) / Math.Abs(step.Divisors[0]);
-            if (bound > LevelBudget)
+            double bound = Bound(size, gain, halfRange, m.Sum, inDouble ? DoubleUnit : SingleUnit) / Math.Abs(step.Divisors[0]);
+            if (bound > budget)
             {
                 break;
             }
@@ -156,33 +193,45 @@ internal sealed class FourierPlan
             int columnsPerTile = size - m.Width + 1;
             long tiles = (long)((outRows + rowsPerTile - 1) / rowsPerTile) * ((computed + columnsPerTile - 1) / columnsPerTile);
             int stages = 2 * Log2(size);
-            double total = tiles * (transformed / 2.0) * (double)size * size * 2 * stages * StageCost;
+            double total = tiles * (transformed / 2.0) * (double)size * size * 2 * stages * StageCost * (inDouble ? DoubleCost : 1);
             double perSample = total / ((double)outRows * columns.OutputLength * transformed);
             if (perSample < bestCost)
             {
-                (best, bestCost, bestBound) = (size, perSample, bound);
+                (best, bestDouble, bestCost, bestBound) = (size, inDouble, perSample, bound);
             }
         }
+        }
 
-        return best == 0 ? null : new FourierPlan(step, rows, columns, channels, best, bestBound, bestCost);
+        return best == 0 ? null : new FourierPlan(step, rows, columns, channels, best, bestDouble, bestBound, bestCost);
     }
 
-    /// <summary>The largest tile side tried: its two float planes (2 MB) stay within a second-level cache.</summary>
+    /// <summary>
+    /// The largest tile side tried in single precision (half of it in double): a tile's two planes (2 MB) stay
+    /// within a second-level cache; a double tile of 512 (4 MB) measured no faster than one of 256.
+    /// </summary>
     public const int MaximumSize = 512;
 
-    /// <summary>The bound on the error of every sum (before the divisor) for a tile of <paramref name="size"/>.</summary>
-    public static double Bound(int size, double gain, double halfRange, double weightSum)
+    /// <summary>The tightening linear light asks for: the steepest slope of sRGB's encoding, rounded up.</summary>
+    private const double SeparablePlanningTightening = Float.SeparablePlanning.LinearLightTightening;
+
+    /// <summary>
+    /// The bound on the error of every sum (before the divisor) for a tile of <paramref name="size"/> transformed
+    /// with unit roundoff <paramref name="unit"/>.
+    /// </summary>
+    public static double Bound(int size, double gain, double halfRange, double weightSum, double unit)
     {
-        double Gamma(int k) => k * Unit / (1 - (k * Unit));
-        double mu = Unit;
+        double Gamma(int k) => k * unit / (1 - (k * unit));
+        double mu = 2 * unit;
         double eta = mu + (Gamma(4) * (Math.Sqrt(2) + mu));
         int stages = 2 * Log2(size);
         double lambda = stages * eta / (1 - (stages * eta));
         double product = Math.Sqrt(2) * Gamma(2);
-        double sums = gain * Math.Sqrt(2) * size * halfRange * ((2 * lambda) + Unit + product) * (1 + lambda) * (1 + Unit) * (1 + product);
+        double sums = gain * Math.Sqrt(2) * size * halfRange * ((2 * lambda) + unit + product) * (1 + lambda) * (1 + unit) * (1 + product);
 
-        // Adding the centre back rounds once more, at most u of the result.
-        return sums + (Unit * ((gain * Math.Sqrt(2) * halfRange) + Math.Abs(halfRange * weightSum) + sums));
+        // Adding the centre back, and rounding the sum to single precision, round once each: at most 2⁻²⁴ of the
+        // result, which is at most the centred sum plus the centre's share.
+        double result = (gain * halfRange) + Math.Abs(halfRange * weightSum) + sums;
+        return sums + (2 * SingleUnit * result);
     }
 
     private static int Log2(int size)
@@ -199,7 +248,8 @@ internal sealed class FourierPlan
     // G[fy][fx] = Σ K[i][j]·exp(+2πi(fy·i + fx·j)/N): the kernel is correlated, so it is placed at (−i, −j)
     // modulo N. Computed in double precision a dimension at a time, divided by N² and rounded once, and stored at
     // [bitrev(fx)][bitrev(fy)], where the forward transform leaves frequency (fy, fx) of a tile.
-    private static (float[] Real, float[] Imaginary) Spectrum(KernelMatrix m, int size)
+    private static (T[] Real, T[] Imaginary) Spectrum<T>(KernelMatrix m, int size)
+        where T : unmanaged
     {
         int bits = Log2(size);
         var cos = new double[size];
@@ -230,8 +280,8 @@ internal sealed class FourierPlan
             }
         }
 
-        var real = new float[size * size];
-        var imaginary = new float[size * size];
+        var real = new T[size * size];
+        var imaginary = new T[size * size];
         double scale = 1.0 / ((double)size * size);
         for (int fy = 0; fy < size; fy++)
         {
@@ -247,8 +297,8 @@ internal sealed class FourierPlan
                 }
 
                 int index = (Reverse(fx, bits) * size) + Reverse(fy, bits);
-                real[index] = (float)(sr * scale);
-                imaginary[index] = (float)(si * scale);
+                real[index] = TileTransform<T>.Round(sr * scale);
+                imaginary[index] = TileTransform<T>.Round(si * scale);
             }
         }
 

@@ -60,6 +60,44 @@ internal static partial class PlanarSamples
         }
     }
 
+    /// <summary>The same split into double-precision planes, for tiles transformed in double precision.</summary>
+    [MethodImpl(Jit.HotLoop)]
+    public static void Split(ReadOnlySpan<float> interleaved, int channels, int pixels, float offset, Span<double> planes, int planeStride)
+    {
+        if (interleaved.Length < pixels * channels || planes.Length < ((channels - 1) * planeStride) + pixels || planeStride < pixels)
+        {
+            throw new ArgumentException("The row and the planes hold every pixel.");
+        }
+
+        for (int c = 0; c < channels; c++)
+        {
+            Span<double> plane = planes.Slice(c * planeStride, pixels);
+            for (int x = 0; x < plane.Length; x++)
+            {
+                plane[x] = (double)interleaved[(x * channels) + c] - offset;
+            }
+        }
+    }
+
+    /// <summary>The same merge from double-precision planes: each sum rounded once to float.</summary>
+    [MethodImpl(Jit.HotLoop)]
+    public static void Merge(ReadOnlySpan<double> planes, int planeStride, int channels, int pixels, float offset, Span<float> interleaved)
+    {
+        if (interleaved.Length < pixels * channels || planes.Length < ((channels - 1) * planeStride) + pixels || planeStride < pixels)
+        {
+            throw new ArgumentException("The row and the planes hold every pixel.");
+        }
+
+        for (int c = 0; c < channels; c++)
+        {
+            ReadOnlySpan<double> plane = planes.Slice(c * planeStride, pixels);
+            for (int x = 0; x < plane.Length; x++)
+            {
+                interleaved[(x * channels) + c] = (float)(plane[x] + offset);
+            }
+        }
+    }
+
     // Vector loops from x on, where the machine has them (PlanarSamples.Intrinsics.cs); they advance x.
     static partial void SplitVectors(ref float source, int channels, int pixels, float offset, ref float target, int planeStride, ref int x);
 
