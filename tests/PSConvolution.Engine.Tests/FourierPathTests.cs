@@ -273,14 +273,7 @@ public sealed class FourierPathTests
         double max = image.MaxValue;
         for (int c = 0; c < image.Channels; c++)
         {
-            double[,] linear = TestImages.ChannelAsArray(image, c);
-            for (int y = 0; y < image.Height; y++)
-            {
-                for (int x = 0; x < image.Width; x++)
-                {
-                    linear[y, x] = max * LinearLightTests.Decode(linear[y, x] / max);
-                }
-            }
+            double[,] linear = LinearLightTests.Linearised(image, c);
 
             double border = max * LinearLightTests.Decode(options.BorderValue * (max / 255) / max);
             double[,] sums = ReferenceConvolution.Convolve(linear, TestImages.ToArray(matrix), options.BorderMode, border, PaddingMode.Same, options.Stride, matrix.DefaultDivisor, 0);

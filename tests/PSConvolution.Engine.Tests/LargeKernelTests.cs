@@ -138,14 +138,7 @@ public sealed class LargeKernelTests
         double max = image.MaxValue;
         for (int c = 0; c < image.Channels; c++)
         {
-            double[,] linear = TestImages.ChannelAsArray(image, c);
-            for (int y = 0; y < image.Height; y++)
-            {
-                for (int x = 0; x < image.Width; x++)
-                {
-                    linear[y, x] = max * LinearLightTests.Decode(linear[y, x] / max);
-                }
-            }
+            double[,] linear = LinearLightTests.Linearised(image, c);
 
             double[,] sums = ReferenceConvolution.Convolve(linear, TestImages.ToArray(matrix), options.BorderMode, max * LinearLightTests.Decode(options.BorderValue / max), PaddingMode.Same, options.Stride, matrix.DefaultDivisor, 0);
             double[,] actual = TestImages.ChannelAsArray(result, c);

@@ -11,6 +11,22 @@ public sealed class LinearLightTests
 {
     public static IEnumerable<object[]> Seeds => Enumerable.Range(1, 60).Select(s => new object[] { s });
 
+    /// <summary>Channel <paramref name="c"/> of <paramref name="image"/> decoded to linear light, in levels of its maximum.</summary>
+    internal static double[,] Linearised(PlanarImage image, int c)
+    {
+        double max = image.MaxValue;
+        double[,] linear = TestImages.ChannelAsArray(image, c);
+        for (int y = 0; y < image.Height; y++)
+        {
+            for (int x = 0; x < image.Width; x++)
+            {
+                linear[y, x] = max * Decode(linear[y, x] / max);
+            }
+        }
+
+        return linear;
+    }
+
     internal static double Decode(double v) => v <= 0.04045 ? v / 12.92 : Math.Pow((v + 0.055) / 1.055, 2.4);
 
     internal static double Encode(double v) => v <= 0.0031308 ? v * 12.92 : (1.055 * Math.Pow(v, 1 / 2.4)) - 0.055;
@@ -47,14 +63,7 @@ public sealed class LinearLightTests
         double scale = max / 255.0;
         for (int c = 0; c < image.Channels; c++)
         {
-            double[,] linear = TestImages.ChannelAsArray(image, c);
-            for (int y = 0; y < image.Height; y++)
-            {
-                for (int x = 0; x < image.Width; x++)
-                {
-                    linear[y, x] = max * Decode(linear[y, x] / max);
-                }
-            }
+            double[,] linear = Linearised(image, c);
 
             double[,] sums = ReferenceConvolution.Convolve(linear, TestImages.ToArray(matrix), options.BorderMode, max * Decode(options.BorderValue * scale / max), PaddingMode.Same, options.Stride, matrix.DefaultDivisor, (options.Bias ?? 0) * scale);
             double[,] actual = TestImages.ChannelAsArray(result, c);
