@@ -2,7 +2,6 @@ using System;
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using PSConvolution.Engine.Convolution.Float;
@@ -39,21 +38,11 @@ internal static class FourierPath
     {
         int bands = (plan.Rows.OutputLength + plan.RowsPerTile - 1) / plan.RowsPerTile;
         int threads = parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
-        if (threads == 1 || bands == 1)
-        {
-            using var scratch = new Scratch<TCalc>(plan);
-            for (int b = 0; b < bands; b++)
-            {
-                parallel.CancellationToken.ThrowIfCancellationRequested();
-                Band(source, width, height, channels, destination, plan, widen, b, scratch);
-            }
-
-            return;
-        }
+        int workers = Math.Min(threads, bands);
 
         // One worker per thread, each with its own buffers, taking the next row of tiles until none is left.
         int next = -1;
-        Parallel.For(0, Math.Min(threads, bands), parallel, _ =>
+        void Work(int worker)
         {
             using var scratch = new Scratch<TCalc>(plan);
             for (int b = Interlocked.Increment(ref next); b < bands; b = Interlocked.Increment(ref next))
@@ -61,7 +50,16 @@ internal static class FourierPath
                 parallel.CancellationToken.ThrowIfCancellationRequested();
                 Band(source, width, height, channels, destination, plan, widen, b, scratch);
             }
-        });
+        }
+
+        if (workers == 1)
+        {
+            Work(0);
+        }
+        else
+        {
+            Parallel.For(0, workers, parallel, Work);
+        }
     }
 
     // Output rows [b × RowsPerTile, ...) from one row of tiles.
@@ -83,15 +81,7 @@ internal static class FourierPath
         for (int p = 0; p < positions; p++)
         {
             RowPadding.Fill(source, width, height, channels, rows.Indices[first + p], columns, scratch.BorderPixel, row, widen);
-            Span<TCalc> planes = scratch.Planes.AsSpan(p * padded);
-            if (typeof(TCalc) == typeof(float))
-            {
-                PlanarSamples.Split(row, channels, padded, plan.Centre, MemoryMarshal.Cast<TCalc, float>(planes), scratch.PlaneLength);
-            }
-            else
-            {
-                PlanarSamples.Split(row, channels, padded, plan.Centre, MemoryMarshal.Cast<TCalc, double>(planes), scratch.PlaneLength);
-            }
+            PlanarSamples.Split<TCalc>(row, channels, padded, plan.Centre, scratch.Planes.AsSpan(p * padded), scratch.PlaneLength);
         }
 
         // The tiles' channels, two to a complex tile: a tile's last odd channel pairs with the next tile's first.
@@ -125,16 +115,7 @@ internal static class FourierPath
         Span<float> acc = scratch.Row.AsSpan(0, computed * channels);
         for (int q = 0; q < count; q++)
         {
-            ReadOnlySpan<TCalc> sums = scratch.Sums.AsSpan(q * computed);
-            if (typeof(TCalc) == typeof(float))
-            {
-                PlanarSamples.Merge(MemoryMarshal.Cast<TCalc, float>(sums), scratch.SumLength, channels, computed, plan.CentreSum, acc);
-            }
-            else
-            {
-                PlanarSamples.Merge(MemoryMarshal.Cast<TCalc, double>(sums), scratch.SumLength, channels, computed, plan.CentreSum, acc);
-            }
-
+            PlanarSamples.Merge<TCalc>(scratch.Sums.AsSpan(q * computed), scratch.SumLength, channels, computed, plan.CentreSum, acc);
             if (columns.Stride > 1)
             {
                 OutputRows.Compact(acc, columns.OutputLength, columns.Stride, channels);

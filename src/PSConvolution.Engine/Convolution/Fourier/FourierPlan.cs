@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics;
 using PSConvolution.Engine.Convolution.Planning;
 using PSConvolution.Engine.Kernels;
 
@@ -65,8 +66,7 @@ internal sealed class FourierPlan
         Size = size;
         DoublePrecision = doublePrecision;
         KernelMatrix m = step.Matrices[0];
-        RowsPerTile = ((size - m.Height) / rows.Stride) + 1;
-        ColumnsPerTile = size - m.Width + 1;
+        (RowsPerTile, ColumnsPerTile) = Yield(size, m, rows.Stride);
         Centre = step.Max / 2;
         CentreSum = (float)(Centre * m.Sum);
         ErrorBound = bound;
@@ -82,16 +82,7 @@ internal sealed class FourierPlan
             (spectrumReal, spectrumImaginary) = Spectrum<float>(m, size);
         }
 
-        var convolved = new List<int>();
-        for (int c = 0; c < channels; c++)
-        {
-            if (step.Selected[c])
-            {
-                convolved.Add(c);
-            }
-        }
-
-        Convolved = convolved.ToArray();
+        Convolved = SelectedChannels(step, channels);
     }
 
     public ConvolutionStep Step { get; }
@@ -145,9 +136,9 @@ internal sealed class FourierPlan
         where T : unmanaged => (T[])spectrumImaginary;
 
     /// <summary>
-    /// The plan for <paramref name="step"/> when the Fourier path may run it: one kernel, samples of up to
-    /// no alpha weighting, and some tile size and precision whose error bound holds. Among those, the one estimated
-    /// cheapest; null when none qualifies.
+    /// The plan for <paramref name="step"/> when the Fourier path may run it: one kernel, no alpha weighting, and
+    /// some tile size and precision whose error bound holds. Among those, the one estimated cheapest; null when none
+    /// qualifies.
     /// </summary>
     public static FourierPlan? TryCreate(in ConvolutionStep step, KernelSamplingMap rows, KernelSamplingMap columns, int channels)
     {
@@ -157,49 +148,33 @@ internal sealed class FourierPlan
         }
 
         KernelMatrix m = step.Matrices[0];
+
         // The spectrum's largest modulus is at most Σ|weights| (a blur's, exactly: at frequency 0).
         double gain = m.AbsoluteSum;
         double halfRange = Math.Max(step.Max / 2.0, Math.Abs(step.BorderValue - (step.Max / 2.0)));
-        int outRows = rows.OutputLength;
-        int computed = columns.ComputedLength;
-        int transformed = 0;
-        for (int c = 0; c < channels; c++)
-        {
-            transformed += step.Selected[c] ? 1 : 0;
-        }
-
-        double budget = step.LinearLight ? LevelBudget / SeparablePlanningTightening : LevelBudget;
+        double budget = step.LinearLight ? LevelBudget / Float.SeparablePlanning.LinearLightTightening : LevelBudget;
+        int transformed = SelectedChannels(step, channels).Length;
         int best = 0;
         bool bestDouble = false;
         double bestCost = double.MaxValue, bestBound = 0;
-        foreach (bool inDouble in new[] { false, true })
+        foreach ((int size, bool inDouble) in Candidates(m))
         {
-        int smallest = 2 * (inDouble ? System.Numerics.Vector<double>.Count : System.Numerics.Vector<float>.Count);
-        for (int size = smallest; size <= (inDouble ? MaximumSize / 2 : MaximumSize); size *= 2)
-        {
-            if (size < m.Height || size < m.Width)
+            double bound = Bound(size, gain, halfRange, m.Sum, inDouble ? DoubleUnit : SingleUnit) / Math.Abs(step.Divisors[0]);
+            if (bound > budget)
             {
                 continue;
             }
 
-            double bound = Bound(size, gain, halfRange, m.Sum, inDouble ? DoubleUnit : SingleUnit) / Math.Abs(step.Divisors[0]);
-            if (bound > budget)
-            {
-                break;
-            }
-
             // Every tile costs the same whatever part of it is kept: count them for this image.
-            int rowsPerTile = ((size - m.Height) / rows.Stride) + 1;
-            int columnsPerTile = size - m.Width + 1;
-            long tiles = (long)((outRows + rowsPerTile - 1) / rowsPerTile) * ((computed + columnsPerTile - 1) / columnsPerTile);
-            int stages = 2 * Log2(size);
+            (int rowsPerTile, int columnsPerTile) = Yield(size, m, rows.Stride);
+            long tiles = (long)((rows.OutputLength + rowsPerTile - 1) / rowsPerTile) * ((columns.ComputedLength + columnsPerTile - 1) / columnsPerTile);
+            int stages = 2 * BitOperations.Log2((uint)size);
             double total = tiles * (transformed / 2.0) * (double)size * size * 2 * stages * StageCost * (inDouble ? DoubleCost : 1);
-            double perSample = total / ((double)outRows * columns.OutputLength * transformed);
+            double perSample = total / ((double)rows.OutputLength * columns.OutputLength * transformed);
             if (perSample < bestCost)
             {
                 (best, bestDouble, bestCost, bestBound) = (size, inDouble, perSample, bound);
             }
-        }
         }
 
         return best == 0 ? null : new FourierPlan(step, rows, columns, channels, best, bestDouble, bestBound, bestCost);
@@ -211,8 +186,41 @@ internal sealed class FourierPlan
     /// </summary>
     public const int MaximumSize = 512;
 
-    /// <summary>The tightening linear light asks for: the steepest slope of sRGB's encoding, rounded up.</summary>
-    private const double SeparablePlanningTightening = Float.SeparablePlanning.LinearLightTightening;
+    // Every tile side the kernel fits, from two vectors up, in single precision then in double (whose tiles stop at
+    // half the size: the same bytes).
+    private static IEnumerable<(int Size, bool InDouble)> Candidates(KernelMatrix m)
+    {
+        foreach (bool inDouble in new[] { false, true })
+        {
+            int smallest = 2 * (inDouble ? Vector<double>.Count : Vector<float>.Count);
+            for (int size = smallest; size <= (inDouble ? MaximumSize / 2 : MaximumSize); size *= 2)
+            {
+                if (size >= m.Height && size >= m.Width)
+                {
+                    yield return (size, inDouble);
+                }
+            }
+        }
+    }
+
+    // Output rows and computed columns one tile yields: the positions no wrap-around reaches.
+    private static (int RowsPerTile, int ColumnsPerTile) Yield(int size, KernelMatrix m, int rowStride)
+        => (((size - m.Height) / rowStride) + 1, size - m.Width + 1);
+
+    // The channels transformed: the selected ones.
+    private static int[] SelectedChannels(in ConvolutionStep step, int channels)
+    {
+        var selected = new List<int>();
+        for (int c = 0; c < channels; c++)
+        {
+            if (step.Selected[c])
+            {
+                selected.Add(c);
+            }
+        }
+
+        return selected.ToArray();
+    }
 
     /// <summary>
     /// The bound on the error of every sum (before the divisor) for a tile of <paramref name="size"/> transformed
@@ -223,7 +231,7 @@ internal sealed class FourierPlan
         double Gamma(int k) => k * unit / (1 - (k * unit));
         double mu = 2 * unit;
         double eta = mu + (Gamma(4) * (Math.Sqrt(2) + mu));
-        int stages = 2 * Log2(size);
+        int stages = 2 * BitOperations.Log2((uint)size);
         double lambda = stages * eta / (1 - (stages * eta));
         double product = Math.Sqrt(2) * Gamma(2);
         double sums = gain * Math.Sqrt(2) * size * halfRange * ((2 * lambda) + unit + product) * (1 + lambda) * (1 + unit) * (1 + product);
@@ -234,24 +242,13 @@ internal sealed class FourierPlan
         return sums + (2 * SingleUnit * result);
     }
 
-    private static int Log2(int size)
-    {
-        int log = 0;
-        while ((1 << log) < size)
-        {
-            log++;
-        }
-
-        return log;
-    }
-
     // G[fy][fx] = Σ K[i][j]·exp(+2πi(fy·i + fx·j)/N): the kernel is correlated, so it is placed at (−i, −j)
     // modulo N. Computed in double precision a dimension at a time, divided by N² and rounded once, and stored at
     // [bitrev(fx)][bitrev(fy)], where the forward transform leaves frequency (fy, fx) of a tile.
     private static (T[] Real, T[] Imaginary) Spectrum<T>(KernelMatrix m, int size)
         where T : unmanaged
     {
-        int bits = Log2(size);
+        int bits = BitOperations.Log2((uint)size);
         var cos = new double[size];
         var sin = new double[size];
         for (int k = 0; k < size; k++)

@@ -98,6 +98,12 @@ internal static partial class PlanarSamples
         }
     }
 
+    // Output vector k of eight RGB pixels: each plane permuted into sample order, then the lanes of each channel
+    // taken from its plane.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Interleaved(Vector256<float> r, Vector256<float> g, Vector256<float> b, Vector256<int> order, Vector256<float> fromGreen, Vector256<float> fromBlue)
+        => Avx.BlendVariable(Avx.BlendVariable(Avx2.PermuteVar8x32(r, order), Avx2.PermuteVar8x32(g, order), fromGreen), Avx2.PermuteVar8x32(b, order), fromBlue);
+
     [MethodImpl(Jit.HotLoop)]
     static partial void MergeVectors(ref float source, int planeStride, int channels, int pixels, float offset, ref float target, ref int x)
     {
@@ -117,18 +123,18 @@ internal static partial class PlanarSamples
             return;
         }
 
+        Vector256<int> o0 = SampleOrder[0], o1 = SampleOrder[1], o2 = SampleOrder[2];
+        Vector256<float> g0 = FromGreen[0], g1 = FromGreen[1], g2 = FromGreen[2];
+        Vector256<float> b0 = FromBlue[0], b1 = FromBlue[1], b2 = FromBlue[2];
         for (; x <= pixels - 8; x += 8)
         {
             Vector256<float> r = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, x)) + add;
             Vector256<float> g = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, planeStride + x)) + add;
             Vector256<float> b = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, (2 * planeStride) + x)) + add;
             ref float to = ref Unsafe.Add(ref target, 3 * x);
-            for (int k = 0; k < 3; k++)
-            {
-                Vector256<int> order = SampleOrder[k];
-                Vector256<float> v = Avx.BlendVariable(Avx2.PermuteVar8x32(r, order), Avx2.PermuteVar8x32(g, order), FromGreen[k]);
-                Avx.BlendVariable(v, Avx2.PermuteVar8x32(b, order), FromBlue[k]).StoreUnsafe(ref Unsafe.Add(ref to, 8 * k));
-            }
+            Interleaved(r, g, b, o0, g0, b0).StoreUnsafe(ref to);
+            Interleaved(r, g, b, o1, g1, b1).StoreUnsafe(ref Unsafe.Add(ref to, 8));
+            Interleaved(r, g, b, o2, g2, b2).StoreUnsafe(ref Unsafe.Add(ref to, 16));
         }
     }
 }

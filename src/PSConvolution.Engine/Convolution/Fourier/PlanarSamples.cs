@@ -60,6 +60,34 @@ internal static partial class PlanarSamples
         }
     }
 
+    /// <summary><see cref="Split(ReadOnlySpan{float}, int, int, float, Span{float}, int)"/> into planes of the tiles' precision, float or double.</summary>
+    public static void Split<T>(ReadOnlySpan<float> interleaved, int channels, int pixels, float offset, Span<T> planes, int planeStride)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Split(interleaved, channels, pixels, offset, MemoryMarshal.Cast<T, float>(planes), planeStride);
+        }
+        else
+        {
+            Split(interleaved, channels, pixels, offset, MemoryMarshal.Cast<T, double>(planes), planeStride);
+        }
+    }
+
+    /// <summary><see cref="Merge(ReadOnlySpan{float}, int, int, int, float, Span{float})"/> from planes of the tiles' precision, float or double.</summary>
+    public static void Merge<T>(ReadOnlySpan<T> planes, int planeStride, int channels, int pixels, float offset, Span<float> interleaved)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Merge(MemoryMarshal.Cast<T, float>(planes), planeStride, channels, pixels, offset, interleaved);
+        }
+        else
+        {
+            Merge(MemoryMarshal.Cast<T, double>(planes), planeStride, channels, pixels, offset, interleaved);
+        }
+    }
+
     /// <summary>The same split into double-precision planes, for tiles transformed in double precision.</summary>
     [MethodImpl(Jit.HotLoop)]
     public static void Split(ReadOnlySpan<float> interleaved, int channels, int pixels, float offset, Span<double> planes, int planeStride)

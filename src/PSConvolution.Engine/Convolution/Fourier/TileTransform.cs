@@ -38,11 +38,7 @@ internal sealed partial class TileTransform<T>
         }
 
         Size = size;
-        Stages = 0;
-        while ((1 << Stages) < size)
-        {
-            Stages++;
-        }
+        Stages = BitOperations.Log2((uint)size);
 
         cosines = new T[size / 2];
         sines = new T[size / 2];
