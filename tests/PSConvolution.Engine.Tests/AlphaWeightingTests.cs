@@ -217,6 +217,44 @@ public sealed class AlphaWeightingTests
         AssertMatches(image, result, kernel.Matrices[0], options, blur: name != "Sharpen");
     }
 
+    [Theory]
+    [InlineData(PixelLayout.Rgba, "Gaussian5", 1)]
+    [InlineData(PixelLayout.Rgba, "Gaussian3", 2)]
+    [InlineData(PixelLayout.GrayAlpha, "Gaussian5", 1)]
+    [InlineData(PixelLayout.GrayAlpha, "Gaussian3", 3)]
+    public void HalfTransparentLayersBesideCutOutsMatchTheFormulas(PixelLayout layout, string name, int stride)
+    {
+        // Blocks of rows where alpha is 0 or full with a rim (few pixels to correct), blocks of uniform alpha 128
+        // (every sum neither 0 nor full, yet every window holds one alpha), and blocks of both, over rows wide enough
+        // for every vector loop, with invisible pixels black in some rows and coloured in others.
+        var random = new Random((int)layout + name.Length + stride);
+        const int width = 333, height = 120;
+        using PlanarImage image = TestImages.Random(random, width, height, layout, 8);
+        int a = image.Channels - 1;
+        Span<float> alpha = image.GetChannel(a);
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                double d = Math.Sqrt(((x - 160) * (x - 160) / 9.0) + ((y - 30) * (y - 30)));
+                float cutOut = d < 20 ? 255 : d < 22 ? random.Next(256) : 0;
+                alpha[(y * width) + x] = y < 60 ? cutOut : y < 90 ? 128 : x < 200 ? 128 : cutOut;
+                if (alpha[(y * width) + x] == 0 && y % 3 != 0)
+                {
+                    for (int c = 0; c < a; c++)
+                    {
+                        image.GetChannel(c)[(y * width) + x] = 0;
+                    }
+                }
+            }
+        }
+
+        ConvolutionKernel kernel = KernelLibrary.Get(name);
+        ConvolutionOptions options = ConvolutionOptions.Default with { Stride = stride, BorderMode = (BorderMode)(stride % 5) };
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { kernel }, options);
+        AssertMatches(image, result, kernel.Matrices[0], options, blur: true);
+    }
+
     internal static void AssertMatches(PlanarImage image, PlanarImage result, KernelMatrix applied, ConvolutionOptions options, bool blur)
     {
         int n = image.Channels;

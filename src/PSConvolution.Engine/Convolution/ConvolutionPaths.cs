@@ -42,7 +42,7 @@ internal static class ConvolutionPaths
                 }
                 else
                 {
-                    AlphaEdgeCorrection.Run(bytes, width, height, channels, output, step, alpha, rows, columns, parallel, integer, FloatRows(source, width, height, channels, destination, step, rows, columns, parallel));
+                    AlphaEdgeCorrection.Run(bytes, width, height, channels, output, step, alpha, rows, columns, parallel, integer, ListingRows(bytes, width, height, channels, output, unweighted, rows, columns), FloatRows(source, width, height, channels, destination, step, rows, columns, parallel));
                 }
 
                 return;
@@ -68,6 +68,19 @@ internal static class ConvolutionPaths
         var plan = new FloatPlan(step, rows, columns, channels) { Cancellation = parallel.CancellationToken };
         SampleWidener<T, float> widen = FloatPath.Widener<T>(step, channels);
         return (start, end) => FloatPath.ConvolveBand(source, width, height, channels, destination, plan, widen, start, end);
+    }
+
+    // Output rows [start, end) of the unweighted step on the separable integer path, listing the pixels whose window
+    // may hold more than one alpha value as it goes; null where that path does not take the step or cannot list
+    // them a vector at a time.
+    private static Action<int, int, ParallelOptions, EdgePixels>? ListingRows(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, KernelSamplingMap rows, KernelSamplingMap columns)
+    {
+        if (!UniformAlphaSums.Vectorised || channels is not (2 or 4) || !SeparableIntegerPath.TryPlan(step, out SeparableIntegerPlan separable))
+        {
+            return null;
+        }
+
+        return (start, end, parallel, edges) => SeparableIntegerPath.Convolve(source, width, height, channels, destination, step, separable, rows, columns, parallel, start, end, edges);
     }
 
     // Output rows [start, end) of the step on one of the exact integer paths, or null when neither takes it.

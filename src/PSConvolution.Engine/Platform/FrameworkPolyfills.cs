@@ -34,6 +34,24 @@ internal static class FrameworkPolyfills
 
             return log;
         }
+
+        /// <summary>The number of zero bits below the lowest set bit (32 for 0, as on .NET 8).</summary>
+        public static int TrailingZeroCount(uint value)
+        {
+            if (value == 0)
+            {
+                return 32;
+            }
+
+            int count = 0;
+            while ((value & 1) == 0)
+            {
+                value >>= 1;
+                count++;
+            }
+
+            return count;
+        }
     }
 
     extension(BinaryPrimitives)

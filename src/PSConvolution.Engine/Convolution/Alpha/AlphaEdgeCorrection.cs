@@ -14,7 +14,9 @@ namespace PSConvolution.Engine.Convolution.Alpha;
 /// 0 the colour is 0. So 8-bit images run the fast integer paths unweighted, and only the pixels whose window
 /// holds more than one alpha value (the edges of a cut-out) are recomputed here, in double precision from the
 /// formulas. Where such pixels are many (alpha that varies everywhere), a block of rows is recomputed by the
-/// premultiplied float path instead.
+/// premultiplied float path instead. The separable integer path (the common blurs) names the pixels that may need
+/// it from its own exact sums as it goes (<see cref="UniformAlphaSums"/>); elsewhere each window's alpha minimum
+/// and maximum decide.
 /// </summary>
 internal static class AlphaEdgeCorrection
 {
@@ -24,6 +26,13 @@ internal static class AlphaEdgeCorrection
     /// </summary>
     private const int RecomputeCostPerSample = 6;
 
+    /// <summary>
+    /// Pixels listed from the integer path's sums are corrected as listed while that costs at most this many
+    /// multiply-adds per pixel and channel of the block; a longer list (alpha neither 0 nor full over a wide area)
+    /// is narrowed first by judging each window, which costs a few operations per pixel.
+    /// </summary>
+    private const int ListedCostPerSample = 2;
+
     /// <summary>True when the unweighted result of <paramref name="step"/> is the weighted one wherever alpha is uniform.</summary>
     public static bool Applies(in ConvolutionStep step, AlphaWeighting alpha)
         => step.Matrices.Length == 1 && (!alpha.DivideByConvolvedAlpha || step.Divisors[0] == (float)step.Matrices[0].Sum);
@@ -32,8 +41,11 @@ internal static class AlphaEdgeCorrection
     /// Runs the alpha-weighted <c>step</c>: block by block, <c>unweighted</c> writes output rows [start, end)
     /// without weighting, on one thread, and the block is corrected while its rows are still in cache, or, where
     /// most of its pixels lie on alpha edges, recomputed whole by <c>recompute</c> (the premultiplied float path).
+    /// Where <c>listing</c> is given it runs instead of <c>unweighted</c> and lists the pixels that may need
+    /// correcting as it goes (<see cref="UniformAlphaSums"/>); where it lists few, they are corrected without
+    /// judging any window, else the block's windows are judged as without it.
     /// </summary>
-    public static void Run(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, AlphaWeighting alpha, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, Action<int, int, ParallelOptions> unweighted, Action<int, int> recompute)
+    public static void Run(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, AlphaWeighting alpha, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, Action<int, int, ParallelOptions> unweighted, Action<int, int, ParallelOptions, EdgePixels>? listing, Action<int, int> recompute)
     {
         var taps = new KernelTaps(step.Matrices[0]);
         byte[] borderAlpha = { (byte)step.BorderValue };
@@ -47,25 +59,42 @@ internal static class AlphaEdgeCorrection
         {
             int maxPositions = ((blockRows - 1) * rows.Stride) + rows.Taps;
             int paddedLength = columns.PaddedLength;
-            byte[] padded = ArrayPool<byte>.Shared.Rent(maxPositions * paddedLength);
-            int[] chunkAlpha = ArrayPool<int>.Shared.Rent(maxPositions * chunks);
-            int[] edges = ArrayPool<int>.Shared.Rent(blockRows * outWidth);
-            int[] edgeCounts = new int[blockRows];
-            byte[] low = ArrayPool<byte>.Shared.Rent(2 * ((AlphaWindows.Chunk * columns.Stride) + columns.Taps));
-            byte[] high = ArrayPool<byte>.Shared.Rent(2 * ((AlphaWindows.Chunk * columns.Stride) + columns.Taps));
+            using var edges = new EdgePixels(blockRows, outWidth, channels);
+            byte[]? padded = null;
+            int[]? chunkAlpha = null;
+            byte[]? low = null;
+            byte[]? high = null;
             try
             {
                 for (int y0 = start; y0 < end; y0 += blockRows)
                 {
                     parallel.CancellationToken.ThrowIfCancellationRequested();
                     int y1 = Math.Min(end, y0 + blockRows);
-                    unweighted(y0, y1, single);
-                    int positions = ((y1 - y0 - 1) * rows.Stride) + rows.Taps;
+                    long blockSamples = (long)(y1 - y0) * outWidth * channels;
+                    edges.FirstRow = y0;
+                    if (listing is not null)
+                    {
+                        listing(y0, y1, single, edges);
+                        if (edges.Total(y1) * taps.Count * channels <= blockSamples * ListedCostPerSample)
+                        {
+                            Correct(source, width, height, channels, destination, step, alpha, taps, rows, columns, edges, y0, y1);
+                            continue;
+                        }
+                    }
+                    else
+                    {
+                        unweighted(y0, y1, single);
+                    }
 
                     // The alpha of every row the block reads, and for each chunk of output pixels the one alpha value
                     // its window columns hold in that row, or Mixed. Where every invisible pixel the block reads has
                     // colour 0 (as most files store them), the unweighted result is already right over invisible
                     // windows: Σ K·0 / d + bias.
+                    padded ??= ArrayPool<byte>.Shared.Rent(maxPositions * paddedLength);
+                    chunkAlpha ??= ArrayPool<int>.Shared.Rent(maxPositions * chunks);
+                    low ??= ArrayPool<byte>.Shared.Rent(2 * ((AlphaWindows.Chunk * columns.Stride) + columns.Taps));
+                    high ??= ArrayPool<byte>.Shared.Rent(2 * ((AlphaWindows.Chunk * columns.Stride) + columns.Taps));
+                    int positions = ((y1 - y0 - 1) * rows.Stride) + rows.Taps;
                     bool colouredInvisible = false;
                     for (int p = 0; p < positions; p++)
                     {
@@ -75,40 +104,50 @@ internal static class AlphaEdgeCorrection
                         AlphaWindows.ChunkValues(row, columns, chunks, chunkAlpha.AsSpan(p * chunks, chunks));
                     }
 
-                    long edgeTotal = 0;
                     for (int y = y0; y < y1; y++)
                     {
                         var block = new BlockRows(padded, paddedLength, chunkAlpha, chunks, (y - y0) * rows.Stride, rows.Taps);
-                        Span<int> rowEdges = edges.AsSpan((y - y0) * outWidth, outWidth);
-                        edgeCounts[y - y0] = AlphaWindows.ClassifyRow(block, columns, destination.Span.Slice(y * outWidth * channels, outWidth * channels), channels, step, alpha, colouredInvisible, rowEdges, low, high);
-                        edgeTotal += edgeCounts[y - y0];
+                        edges.SetCount(y, AlphaWindows.ClassifyRow(block, columns, destination.Span.Slice(y * outWidth * channels, outWidth * channels), channels, step, alpha, colouredInvisible, edges.Room(y), low, high));
                     }
 
-                    long blockSamples = (long)(y1 - y0) * outWidth * channels;
-                    if (edgeTotal * taps.Count * channels > blockSamples * RecomputeCostPerSample)
+                    if (edges.Total(y1) * taps.Count * channels > blockSamples * RecomputeCostPerSample)
                     {
                         recompute(y0, y1);
                         continue;
                     }
 
-                    for (int y = y0; y < y1; y++)
-                    {
-                        if (edgeCounts[y - y0] > 0)
-                        {
-                            EdgeRecompute.CorrectEdges(source.Span, width, height, channels, destination.Span.Slice(y * outWidth * channels, outWidth * channels), step, alpha, taps, rows, columns, y, edges.AsSpan((y - y0) * outWidth, edgeCounts[y - y0]));
-                        }
-                    }
+                    Correct(source, width, height, channels, destination, step, alpha, taps, rows, columns, edges, y0, y1);
                 }
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(padded);
-                ArrayPool<int>.Shared.Return(chunkAlpha);
-                ArrayPool<int>.Shared.Return(edges);
-                ArrayPool<byte>.Shared.Return(low);
-                ArrayPool<byte>.Shared.Return(high);
+                ReturnTo(ArrayPool<byte>.Shared, padded);
+                ReturnTo(ArrayPool<int>.Shared, chunkAlpha);
+                ReturnTo(ArrayPool<byte>.Shared, low);
+                ReturnTo(ArrayPool<byte>.Shared, high);
             }
         });
     }
 
+    // Recomputes the listed pixels of rows [y0, y1).
+    private static void Correct(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, in ConvolutionStep step, AlphaWeighting alpha, KernelTaps taps, KernelSamplingMap rows, KernelSamplingMap columns, EdgePixels edges, int y0, int y1)
+    {
+        int outWidth = columns.OutputLength;
+        for (int y = y0; y < y1; y++)
+        {
+            ReadOnlySpan<int> listed = edges.Row(y);
+            if (listed.Length > 0)
+            {
+                EdgeRecompute.CorrectEdges(source.Span, width, height, channels, destination.Span.Slice(y * outWidth * channels, outWidth * channels), step, alpha, taps, rows, columns, y, listed);
+            }
+        }
+    }
+
+    private static void ReturnTo<T>(ArrayPool<T> pool, T[]? array)
+    {
+        if (array is not null)
+        {
+            pool.Return(array);
+        }
+    }
 }

@@ -84,11 +84,12 @@ internal static partial class SeparableBytePasses
     }
 
     [MethodImpl(Jit.HotLoop)]
-    static partial void HorizontalStoreAvx512(ref ushort src, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, int n, ref byte dst, ref int x)
+    static partial void HorizontalStoreAvx512<TCheck>(ref ushort src, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, int n, ref byte dst, ref int x, ref TCheck check)
+        where TCheck : struct, ISumCheck
     {
         if (SymmetricSmall(taps, offsets, out int step))
         {
-            HorizontalSymmetric(ref src, taps, step, shift, n, ref dst, ref x);
+            HorizontalSymmetric(ref src, taps, step, shift, n, ref dst, ref x, ref check);
         }
 
         if (Avx512BW.IsSupported)
@@ -115,6 +116,7 @@ internal static partial class SeparableBytePasses
                     }
                 }
 
+                check.Vectors(a0, a1, x);
                 StoreLevels(a0, a1, shift, bias, one, ref dst, x);
             }
         }
@@ -143,6 +145,7 @@ internal static partial class SeparableBytePasses
                     }
                 }
 
+                check.Vectors(a0, a1, x);
                 StoreLevels(a0, a1, shift, bias, one, ref dst, x);
             }
         }
@@ -175,7 +178,8 @@ internal static partial class SeparableBytePasses
         => taps.Length is 3 or 5 && taps[0] == taps[^1] && taps[1] == taps[^2];
 
     [MethodImpl(Jit.HotLoop)]
-    private static void HorizontalSymmetric(ref ushort src, ReadOnlySpan<ushort> taps, int step, int shift, int n, ref byte dst, ref int x)
+    private static void HorizontalSymmetric<TCheck>(ref ushort src, ReadOnlySpan<ushort> taps, int step, int shift, int n, ref byte dst, ref int x, ref TCheck check)
+        where TCheck : struct, ISumCheck
     {
         bool five = taps.Length == 5;
         ushort outer = taps[0], inner = five ? taps[1] : (ushort)0, centre = taps[taps.Length / 2];
@@ -198,6 +202,7 @@ internal static partial class SeparableBytePasses
 
                 a0 += Vector512.LoadUnsafe(ref s, (nuint)(last / 2)) * w2;
                 a1 += Vector512.LoadUnsafe(ref s, (nuint)((last / 2) + 32)) * w2;
+                check.Vectors(a0, a1, x);
                 StoreLevels(a0, a1, shift, bias, one, ref dst, x);
             }
         }
@@ -219,6 +224,7 @@ internal static partial class SeparableBytePasses
 
                 a0 += Vector256.LoadUnsafe(ref s, (nuint)(last / 2)) * w2;
                 a1 += Vector256.LoadUnsafe(ref s, (nuint)((last / 2) + 16)) * w2;
+                check.Vectors(a0, a1, x);
                 StoreLevels(a0, a1, shift, bias, one, ref dst, x);
             }
         }

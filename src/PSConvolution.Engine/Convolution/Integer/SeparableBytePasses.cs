@@ -63,8 +63,16 @@ internal static partial class SeparableBytePasses
     }
 
     /// <summary>The horizontal pass at stride 1, rounded and stored as bytes in the same loop.</summary>
-    [MethodImpl(Jit.HotLoop)]
     public static void HorizontalStore(ReadOnlySpan<ushort> row, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, Span<byte> destination)
+    {
+        var none = default(NoSumCheck);
+        HorizontalStore(row, taps, offsets, shift, destination, ref none);
+    }
+
+    /// <summary>The horizontal pass at stride 1, its exact sums shown to <paramref name="check"/> before they are rounded and stored as bytes.</summary>
+    [MethodImpl(Jit.HotLoop)]
+    public static void HorizontalStore<TCheck>(ReadOnlySpan<ushort> row, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, Span<byte> destination, ref TCheck check)
+        where TCheck : struct, ISumCheck
     {
         int n = destination.Length;
         if (taps.Length != offsets.Length || row.Length < n + offsets[^1])
@@ -75,7 +83,7 @@ internal static partial class SeparableBytePasses
         ref ushort src = ref MemoryMarshal.GetReference(row);
         ref byte dst = ref MemoryMarshal.GetReference(destination);
         int x = 0;
-        HorizontalStoreAvx512(ref src, taps, offsets, shift, n, ref dst, ref x);
+        HorizontalStoreAvx512(ref src, taps, offsets, shift, n, ref dst, ref x, ref check);
         if (Vector.IsHardwareAccelerated)
         {
             int lanes = Vector<byte>.Count;
@@ -93,6 +101,7 @@ internal static partial class SeparableBytePasses
                     a1 += VectorMemory.LoadUnsafe(ref src, x + offsets[t] + half) * wv;
                 }
 
+                check.Vectors(a0, a1, x);
                 if (shift > 0)
                 {
                     a0 = VectorShift.RightLogical(a0 + bias + (VectorShift.RightLogical(a0, shift) & one), shift);
@@ -111,6 +120,7 @@ internal static partial class SeparableBytePasses
                 a += taps[t] * Unsafe.Add(ref src, x + offsets[t]);
             }
 
+            check.Sample(x, a);
             Unsafe.Add(ref dst, x) = RoundShift(a, shift);
         }
     }
@@ -121,5 +131,6 @@ internal static partial class SeparableBytePasses
     // The AVX-512 loops, where the machine has them; without an implementation (netstandard2.0) the calls are removed.
     static partial void VerticalBytesAvx512(ref byte src, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, ushort constant, int offset, int n, ref ushort dst, ref int x);
 
-    static partial void HorizontalStoreAvx512(ref ushort src, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, int n, ref byte dst, ref int x);
+    static partial void HorizontalStoreAvx512<TCheck>(ref ushort src, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, int n, ref byte dst, ref int x, ref TCheck check)
+        where TCheck : struct, ISumCheck;
 }

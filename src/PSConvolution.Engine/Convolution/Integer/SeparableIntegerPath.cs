@@ -58,7 +58,13 @@ internal static class SeparableIntegerPath
         return true;
     }
 
+    /// <summary>Convolves output rows [firstRow, endRow).</summary>
     public static void Convolve(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, SeparableIntegerPlan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, int firstRow = 0, int endRow = int.MaxValue)
+        => Convolve<NoSumCheck>(source, width, height, channels, destination, step, plan, rows, columns, parallel, firstRow, endRow, null);
+
+    /// <summary>Convolves output rows [firstRow, endRow), each row's exact sums shown to a check from <c>checks</c> before they are rounded.</summary>
+    public static void Convolve<TCheck>(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, SeparableIntegerPlan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, int firstRow, int endRow, IRowSumChecks<TCheck>? checks)
+        where TCheck : struct, ISumCheck
     {
         int outWidth = columns.OutputLength;
         int rowLength = columns.ComputedLength * channels;
@@ -122,16 +128,22 @@ internal static class SeparableIntegerPath
                     RowPadding.Fill(width, channels, columns, borderColumn, row, ref sums);
 
                     Span<byte> dst = destination.Span.Slice(y * outWidth * channels, outWidth * channels);
-                    if (strided is null)
+                    Span<byte> target = strided is null ? dst : strided.AsSpan(0, rowLength);
+                    if (checks is null)
                     {
-                        SeparableBytePasses.HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, dst);
+                        SeparableBytePasses.HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, target);
                     }
                     else
                     {
-                        Span<byte> full = strided.AsSpan(0, rowLength);
-                        SeparableBytePasses.HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, full);
-                        OutputRows.Compact(full, outWidth, columns.Stride, channels);
-                        full.Slice(0, dst.Length).CopyTo(dst);
+                        TCheck check = checks.Begin(y, target.Length, plan.Shift, columns.Stride);
+                        SeparableBytePasses.HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, target, ref check);
+                        checks.End(y, check, target.Length);
+                    }
+
+                    if (strided is not null)
+                    {
+                        OutputRows.Compact(target, outWidth, columns.Stride, channels);
+                        target.Slice(0, dst.Length).CopyTo(dst);
                     }
 
                     OutputRows.CopyUnselected(source.Span, width, channels, y, rows, columns, step.Selected, dst);

@@ -1,0 +1,82 @@
+using System;
+using System.Buffers;
+using PSConvolution.Engine.Convolution.Integer;
+
+namespace PSConvolution.Engine.Convolution.Alpha;
+
+/// <summary>For each output row of a block, the output pixels whose alpha-weighted result must be recomputed, in increasing order.</summary>
+internal sealed class EdgePixels : IRowSumChecks<UniformAlphaSums>, IDisposable
+{
+    private readonly int[] pixels;
+    private readonly int[] counts;
+    private uint[]? masks;
+
+    /// <param name="rows">Rows in a block.</param>
+    /// <param name="width">Output pixels in a row.</param>
+    /// <param name="channels">Samples in a pixel, for the checks of the integer path.</param>
+    public EdgePixels(int rows, int width, int channels)
+    {
+        Width = width;
+        Channels = channels;
+        pixels = ArrayPool<int>.Shared.Rent(rows * width);
+        counts = ArrayPool<int>.Shared.Rent(rows);
+    }
+
+    /// <summary>Output pixels in a row.</summary>
+    public int Width { get; }
+
+    public int Channels { get; }
+
+    /// <summary>The block's first output row.</summary>
+    public int FirstRow { get; set; }
+
+    /// <summary>Room for row <paramref name="y"/>'s pixels, to be followed by <see cref="SetCount"/>.</summary>
+    public Span<int> Room(int y) => pixels.AsSpan((y - FirstRow) * Width, Width);
+
+    /// <summary>A check that lists row <paramref name="y"/>'s pixels from the integer path's sums (<see cref="UniformAlphaSums"/>).</summary>
+    public UniformAlphaSums Begin(int y, int samples, int shift, int stride)
+    {
+        if (masks is null || masks.Length < UniformAlphaSums.MaskWords(samples))
+        {
+            ReturnMasks();
+            masks = ArrayPool<uint>.Shared.Rent(UniformAlphaSums.MaskWords(samples));
+        }
+
+        return new UniformAlphaSums(pixels, (y - FirstRow) * Width, masks, samples, Channels, shift, stride);
+    }
+
+    public void End(int y, in UniformAlphaSums check, int samples) => SetCount(y, check.Finish(samples));
+
+    public void SetCount(int y, int count) => counts[y - FirstRow] = count;
+
+    /// <summary>Row <paramref name="y"/>'s pixels.</summary>
+    public ReadOnlySpan<int> Row(int y) => pixels.AsSpan((y - FirstRow) * Width, counts[y - FirstRow]);
+
+    /// <summary>How many pixels rows [FirstRow, <paramref name="end"/>) list.</summary>
+    public long Total(int end)
+    {
+        long total = 0;
+        for (int y = FirstRow; y < end; y++)
+        {
+            total += counts[y - FirstRow];
+        }
+
+        return total;
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<int>.Shared.Return(pixels);
+        ArrayPool<int>.Shared.Return(counts);
+        ReturnMasks();
+    }
+
+    private void ReturnMasks()
+    {
+        if (masks is not null)
+        {
+            ArrayPool<uint>.Shared.Return(masks);
+            masks = null;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+#if NET8_0_OR_GREATER
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace PSConvolution.Engine.Convolution.Alpha;
+
+/// <summary>
+/// The vector checks: each pixel's sums are one 64-bit lane (RGBA) or 32-bit lane (grey and alpha), alpha in its
+/// top 16 bits. A pixel passes when its lane is 0 or its top 16 bits are the full sum.
+/// </summary>
+internal partial struct UniformAlphaSums
+{
+    partial void PrepareVectors()
+    {
+        ulong rgba = ((ulong)full << 48) - 1;
+        uint grey = ((uint)full << 16) - 1;
+        signedBelow = Vector256.Create((long)(rgba ^ (1UL << 63)));
+        signedBelow2 = Vector256.Create((int)(grey ^ (1U << 31)));
+        below = Vector512.Create(rgba);
+        below2 = Vector512.Create(grey);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void Vectors(Vector256<ushort> a0, Vector256<ushort> a1, int x)
+    {
+        // 32 samples, half a mask word, a0's pixels below a1's. Most vectors have no failing pixel, and for those the
+        // check is two additions, two comparisons and one test.
+        if (channels == 4)
+        {
+            Vector256<long> offset = Vector256.Create(long.MaxValue);
+            Vector256<long> failed0 = Vector256.GreaterThan(signedBelow, a0.AsInt64() + offset);
+            Vector256<long> failed1 = Vector256.GreaterThan(signedBelow, a1.AsInt64() + offset);
+            if ((failed0 | failed1) != Vector256<long>.Zero)
+            {
+                Mark(x, failed0.ExtractMostSignificantBits() | (failed1.ExtractMostSignificantBits() << 4));
+            }
+        }
+        else
+        {
+            Vector256<int> offset = Vector256.Create(int.MaxValue);
+            Vector256<int> failed0 = Vector256.GreaterThan(signedBelow2, a0.AsInt32() + offset);
+            Vector256<int> failed1 = Vector256.GreaterThan(signedBelow2, a1.AsInt32() + offset);
+            if ((failed0 | failed1) != Vector256<int>.Zero)
+            {
+                Mark(x, failed0.ExtractMostSignificantBits() | (failed1.ExtractMostSignificantBits() << 8));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void Vectors(Vector512<ushort> a0, Vector512<ushort> a1, int x)
+    {
+        // 64 samples: one mask word.
+        if (channels == 4)
+        {
+            Vector512<ulong> failed0 = Vector512.LessThan(a0.AsUInt64() - Vector512<ulong>.One, below);
+            Vector512<ulong> failed1 = Vector512.LessThan(a1.AsUInt64() - Vector512<ulong>.One, below);
+            if ((failed0 | failed1) != Vector512<ulong>.Zero)
+            {
+                Mark(x, (uint)(failed0.ExtractMostSignificantBits() | (failed1.ExtractMostSignificantBits() << 8)));
+            }
+        }
+        else
+        {
+            Vector512<uint> failed0 = Vector512.LessThan(a0.AsUInt32() - Vector512<uint>.One, below2);
+            Vector512<uint> failed1 = Vector512.LessThan(a1.AsUInt32() - Vector512<uint>.One, below2);
+            if ((failed0 | failed1) != Vector512<uint>.Zero)
+            {
+                Mark(x, (uint)(failed0.ExtractMostSignificantBits() | (failed1.ExtractMostSignificantBits() << 16)));
+            }
+        }
+    }
+
+    // Sets the bits of the failing pixels of the samples from x on (x a multiple of 32) in their mask word.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly void Mark(int x, uint failed)
+        => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(masks), x >> 6) |= failed << ((x & 32) >> channelBits);
+}
+#endif

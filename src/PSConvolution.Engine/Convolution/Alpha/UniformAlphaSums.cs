@@ -1,0 +1,138 @@
+using System;
+#if NET8_0_OR_GREATER
+using System.Runtime.Intrinsics;
+#endif
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using PSConvolution.Engine.Convolution.Integer;
+
+namespace PSConvolution.Engine.Convolution.Alpha;
+
+/// <summary>
+/// Lists, from the exact sums of a blur on the separable integer path, the pixels whose window may hold more than
+/// one alpha value. That path's weights are non-negative integers summing to 2^shift, so a pixel's alpha sum is
+/// 255·2^shift only where every alpha under a non-zero weight is 255, and its sums are all 0 only where every
+/// sample under such a weight is 0 (alpha 0 and colour 0). In both the unweighted result is the alpha-weighted one.
+/// Every other pixel is listed: on a cut-out, those on or near its rim. Where alpha is uniform but neither 0 nor
+/// full (a half-transparent layer) every pixel is listed, and the caller judges windows as it did before.
+/// The pass shows the sums 64 or 32 samples at a time; each 64 samples' pixels that fail leave one bit each in a
+/// mask word, stored without a branch or a call (a call in the loop would spill its vector registers), and
+/// <see cref="Finish"/> lists them once the row is done.
+/// </summary>
+internal partial struct UniformAlphaSums : ISumCheck
+{
+    private readonly int[] pixels;
+    private readonly int offset;
+    private readonly uint[] masks;
+    private readonly int channels;
+    private readonly int channelBits;
+    private readonly ushort full;
+    private readonly int stride;
+    private bool zero;
+#if NET8_0_OR_GREATER
+    // Each pixel lane fails when lane - 1 < below as unsigned numbers: below is the full alpha sum in the top 16 bits,
+    // less one, so 0 wraps to the top and passes, and so does any lane whose alpha is full (alpha is never more).
+    // AVX2 compares signed 64-bit numbers only: both sides are offset by 2^63 (lane - 1 + 2^63 = lane + long.MaxValue).
+    private Vector256<long> signedBelow;
+    private Vector256<int> signedBelow2;
+    private Vector512<ulong> below;
+    private Vector512<uint> below2;
+#endif
+
+    /// <param name="pixels">Where the listed output pixels go, from <paramref name="offset"/> on.</param>
+    /// <param name="offset">Where in <paramref name="pixels"/> the first goes.</param>
+    /// <param name="masks">One word for each 64 samples of the row as computed, cleared here.</param>
+    /// <param name="samples">Samples in the row as computed (at stride 1).</param>
+    /// <param name="channels">2 (grey and alpha) or 4 (RGBA): alpha is the last sample of each pixel.</param>
+    /// <param name="shift">The pass divides by 2^shift.</param>
+    /// <param name="stride">The row is computed at stride 1 and every stride-th pixel kept; only those are listed.</param>
+    public UniformAlphaSums(int[] pixels, int offset, uint[] masks, int samples, int channels, int shift, int stride)
+    {
+        if (channels is not (2 or 4) || shift > 8 || masks.Length < MaskWords(samples))
+        {
+            throw new ArgumentOutOfRangeException(nameof(channels));
+        }
+
+        this.pixels = pixels;
+        this.offset = offset;
+        this.masks = masks;
+        this.channels = channels;
+        channelBits = channels == 4 ? 2 : 1;
+        full = (ushort)(255 << shift);
+        this.stride = stride;
+        zero = false;
+        Array.Clear(masks, 0, MaskWords(samples));
+        PrepareVectors();
+    }
+
+    // Sets the vector checks' thresholds, once for a row, so the loops read them as operands.
+    partial void PrepareVectors();
+
+    /// <summary>
+    /// True where the pass's AVX2 or AVX-512 loops check the sums a vector at a time. Elsewhere the portable loop
+    /// would check them lane by lane, and callers judge windows instead.
+    /// </summary>
+    public static bool Vectorised =>
+#if NET8_0_OR_GREATER
+        System.Runtime.Intrinsics.X86.Avx2.IsSupported;
+#else
+        false;
+#endif
+
+    /// <summary>Mask words for a row of <paramref name="samples"/> samples.</summary>
+    public static int MaskWords(int samples) => (samples + 63) / 64;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Sample(int x, int sum)
+    {
+        int c = x & (channels - 1);
+        if (c == 0)
+        {
+            zero = true;
+        }
+
+        if (c < channels - 1)
+        {
+            zero &= sum == 0;
+        }
+        else if (!(sum == full || (zero && sum == 0)))
+        {
+            masks[x >> 6] |= 1u << ((x & 63) >> channelBits);
+        }
+    }
+
+    // The portable loop's check goes lane by lane: where it runs, callers do not ask for the check (Vectorised).
+    public void Vectors(Vector<ushort> a0, Vector<ushort> a1, int x)
+    {
+        for (int i = 0; i < Vector<ushort>.Count; i++)
+        {
+            Sample(x + i, a0[i]);
+        }
+
+        for (int i = 0; i < Vector<ushort>.Count; i++)
+        {
+            Sample(x + Vector<ushort>.Count + i, a1[i]);
+        }
+    }
+
+    /// <summary>Lists the output pixels whose bits are set, in order, and returns how many.</summary>
+    public readonly int Finish(int samples)
+    {
+        int count = 0;
+        int perWord = 64 / channels;
+        ReadOnlySpan<uint> words = masks.AsSpan(0, MaskWords(samples));
+        for (int w = words.IndexOfAnyExcept(0u); w >= 0; w = words.Slice(w + 1).IndexOfAnyExcept(0u) is int next and >= 0 ? w + 1 + next : -1)
+        {
+            for (uint mask = words[w]; mask != 0; mask &= mask - 1)
+            {
+                int p = (w * perWord) + BitOperations.TrailingZeroCount(mask);
+                if (p % stride == 0)
+                {
+                    pixels[offset + count++] = p / stride;
+                }
+            }
+        }
+
+        return count;
+    }
+}
