@@ -8,7 +8,7 @@ using PSConvolution.Engine.Kernels;
 namespace PSConvolution.Engine.Convolution.Alpha;
 
 /// <summary>Edge pixels recomputed from the formulas in double precision: premultiplied sums over the window, divided by the alpha that divides.</summary>
-internal static class EdgeRecompute
+internal static partial class EdgeRecompute
 {
     // Premultiplied sums over each edge pixel's window. A separable kernel sums each padded column of the window
     // once for a run of nearby edge pixels, then the runs horizontally: kh + kw products a pixel instead of kh x kw.
@@ -43,18 +43,23 @@ internal static class EdgeRecompute
 
         double[] column = taps.Column;
         double[] row = taps.Row;
+        if (n == 4)
+        {
+            bool done = false;
+            CorrectRgbaEdges(source, width, dst, step, alpha, column, row, rowStarts, rows, columns, y, edges, ref done);
+            if (done)
+            {
+                return;
+            }
+        }
+
         int kw = row.Length;
         PremultipliedSums[] vertical = ArrayPool<PremultipliedSums>.Shared.Rent(columns.PaddedLength);
         try
         {
             for (int e = 0; e < edges.Length;)
             {
-                // A run of edge pixels close enough to share padded columns.
-                int last = e;
-                while (last + 1 < edges.Length && (edges[last + 1] - edges[last]) * columns.Stride < kw)
-                {
-                    last++;
-                }
+                int last = RunEnd(edges, e, columns.Stride, kw);
 
                 int first = edges[e] * columns.Stride;
                 int end = (edges[last] * columns.Stride) + kw;
@@ -118,6 +123,22 @@ internal static class EdgeRecompute
             dst[(x * n) + a] = Quantize(convolvedAlpha + bias, absolute);
         }
     }
+
+    // The last edge pixel of the run from edges[e] on: edge pixels close enough to share padded columns.
+    private static int RunEnd(ReadOnlySpan<int> edges, int e, int stride, int kw)
+    {
+        int last = e;
+        while (last + 1 < edges.Length && (edges[last + 1] - edges[last]) * stride < kw)
+        {
+            last++;
+        }
+
+        return last;
+    }
+
+    // The vector loops for RGBA and a separable kernel, where the machine has them (they set done); without an
+    // implementation (netstandard2.0) the call is removed.
+    static partial void CorrectRgbaEdges(ReadOnlySpan<byte> source, int width, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, double[] column, double[] row, ReadOnlySpan<int> rowStarts, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges, ref bool done);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte Quantize(double v, bool absolute)
