@@ -116,6 +116,7 @@ internal partial struct UniformAlphaSums : ISumCheck
     }
 
     /// <summary>Lists the output pixels whose bits are set, in order, and returns how many.</summary>
+    [MethodImpl(Jit.HotLoop)]
     public readonly int Finish(int samples)
     {
         int count = 0;
