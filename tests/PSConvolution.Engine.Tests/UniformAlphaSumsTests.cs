@@ -59,7 +59,11 @@ public sealed class UniformAlphaSumsTests
             var check = new UniformAlphaSums(listed, 0, masks, samples, channels, shift, stride);
             var stored = new byte[samples];
             SeparableBytePasses.HorizontalStore(row, taps, offsets, shift, stored, ref check);
-            Assert.Equal(expected, listed.Take(check.Finish(samples)));
+            Assert.Equal(expected, listed.Take(check.Finish(samples, int.MaxValue)));
+
+            // A limit as long as the list lets it through; one shorter leaves it unfinished.
+            Assert.Equal(expected.Count, check.Finish(samples, expected.Count));
+            Assert.Equal(expected.Count == 0 ? 0 : -1, check.Finish(samples, expected.Count - 1));
 
             // The check changes nothing the pass stores.
             var plain = new byte[samples];
@@ -76,6 +80,6 @@ public sealed class UniformAlphaSumsTests
         var check = new UniformAlphaSums(listed, 0, masks, 64 * 4, 4, 8, 1);
         var row = new ushort[64 * 4];
         SeparableBytePasses.HorizontalStore(row, new ushort[] { 1 }, new[] { 0 }, 8, new byte[64 * 4], ref check);
-        Assert.Equal(0, check.Finish(64 * 4));
+        Assert.Equal(0, check.Finish(64 * 4, 0));
     }
 }

@@ -28,8 +28,8 @@ internal static class AlphaEdgeCorrection
 
     /// <summary>
     /// Pixels listed from the integer path's sums are corrected as listed while that costs at most this many
-    /// multiply-adds per pixel and channel of the block; a longer list (alpha neither 0 nor full over a wide area)
-    /// is narrowed first by judging each window, which costs a few operations per pixel.
+    /// multiply-adds per pixel and channel of the block. Past that (alpha neither 0 nor full over a wide area) the
+    /// listing stops, and each window is judged instead, which costs a few operations per pixel.
     /// </summary>
     private const int ListedCostPerSample = 2;
 
@@ -71,11 +71,11 @@ internal static class AlphaEdgeCorrection
                     parallel.CancellationToken.ThrowIfCancellationRequested();
                     int y1 = Math.Min(end, y0 + blockRows);
                     long blockSamples = (long)(y1 - y0) * outWidth * channels;
-                    edges.FirstRow = y0;
+                    edges.StartBlock(y0, blockSamples * ListedCostPerSample / (taps.Count * channels));
                     if (listing is not null)
                     {
                         listing(y0, y1, single, edges);
-                        if (edges.Total(y1) * taps.Count * channels <= blockSamples * ListedCostPerSample)
+                        if (!edges.Overflowed)
                         {
                             Correct(source, width, height, channels, destination, step, alpha, taps, rows, columns, edges, y0, y1);
                             continue;

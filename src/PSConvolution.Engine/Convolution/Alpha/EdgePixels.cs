@@ -28,7 +28,25 @@ internal sealed class EdgePixels : IRowSumChecks<UniformAlphaSums>, IDisposable
     public int Channels { get; }
 
     /// <summary>The block's first output row.</summary>
-    public int FirstRow { get; set; }
+    public int FirstRow { get; private set; }
+
+    /// <summary>True when the integer path's checks found more pixels than the block's limit, and listed no more.</summary>
+    public bool Overflowed { get; private set; }
+
+    private long limit;
+    private long listed;
+
+    /// <summary>
+    /// Starts a block at output row <paramref name="firstRow"/>. The checks of the integer path list at most
+    /// <paramref name="checkLimit"/> pixels in all its rows; past that they stop listing and set <see cref="Overflowed"/>.
+    /// </summary>
+    public void StartBlock(int firstRow, long checkLimit)
+    {
+        FirstRow = firstRow;
+        limit = checkLimit;
+        listed = 0;
+        Overflowed = false;
+    }
 
     /// <summary>Room for row <paramref name="y"/>'s pixels, to be followed by <see cref="SetCount"/>.</summary>
     public Span<int> Room(int y) => pixels.AsSpan((y - FirstRow) * Width, Width);
@@ -45,7 +63,13 @@ internal sealed class EdgePixels : IRowSumChecks<UniformAlphaSums>, IDisposable
         return new UniformAlphaSums(pixels, (y - FirstRow) * Width, masks, samples, Channels, shift, stride);
     }
 
-    public void End(int y, in UniformAlphaSums check, int samples) => SetCount(y, check.Finish(samples));
+    public void End(int y, in UniformAlphaSums check, int samples)
+    {
+        int count = Overflowed ? -1 : check.Finish(samples, (int)Math.Min(int.MaxValue, limit - listed));
+        Overflowed = count < 0;
+        listed += Math.Max(count, 0);
+        SetCount(y, Math.Max(count, 0));
+    }
 
     public void SetCount(int y, int count) => counts[y - FirstRow] = count;
 

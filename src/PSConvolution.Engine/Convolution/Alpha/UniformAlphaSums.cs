@@ -115,20 +115,44 @@ internal partial struct UniformAlphaSums : ISumCheck
         }
     }
 
-    /// <summary>Lists the output pixels whose bits are set, in order, and returns how many.</summary>
+    /// <summary>
+    /// Lists the output pixels whose bits are set, in order, and returns how many; -1 (the list left unfinished)
+    /// when there are more than <paramref name="limit"/>.
+    /// </summary>
     [MethodImpl(Jit.HotLoop)]
-    public readonly int Finish(int samples)
+    public readonly int Finish(int samples, int limit)
     {
         int count = 0;
         int perWord = 64 / channels;
         ReadOnlySpan<uint> words = masks.AsSpan(0, MaskWords(samples));
         for (int w = words.IndexOfAnyExcept(0u); w >= 0; w = words.Slice(w + 1).IndexOfAnyExcept(0u) is int next and >= 0 ? w + 1 + next : -1)
         {
-            for (uint mask = words[w]; mask != 0; mask &= mask - 1)
+            uint mask = words[w];
+            if (stride == 1)
+            {
+                if (count + BitOperations.PopCount(mask) > limit)
+                {
+                    return -1;
+                }
+
+                for (; mask != 0; mask &= mask - 1)
+                {
+                    pixels[offset + count++] = (w * perWord) + BitOperations.TrailingZeroCount(mask);
+                }
+
+                continue;
+            }
+
+            for (; mask != 0; mask &= mask - 1)
             {
                 int p = (w * perWord) + BitOperations.TrailingZeroCount(mask);
                 if (p % stride == 0)
                 {
+                    if (count == limit)
+                    {
+                        return -1;
+                    }
+
                     pixels[offset + count++] = p / stride;
                 }
             }
