@@ -52,6 +52,25 @@ internal sealed class BenchInput
 
     private byte[]? rgba;
 
+    /// <summary>
+    /// The cut-out at half opacity (alpha 0-127): a half-transparent layer, where alpha is uniform over most windows
+    /// but neither 0 nor full.
+    /// </summary>
+    public byte[] RgbaHalf => rgbaHalf ??= Halved(Rgba);
+
+    private byte[]? rgbaHalf;
+
+    private static byte[] Halved(byte[] pixels)
+    {
+        var result = (byte[])pixels.Clone();
+        for (int i = 3; i < result.Length; i += 4)
+        {
+            result[i] /= 2;
+        }
+
+        return result;
+    }
+
     private byte[] CutOut()
     {
         var result = new byte[Width * Height * 4];

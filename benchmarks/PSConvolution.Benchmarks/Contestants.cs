@@ -47,9 +47,11 @@ internal static class Contestants
             // The memory floor: a copy of the same bytes, which no filter reading and writing them can beat.
             list.Add(Copy(input, threads));
 
-            // RGBA against RGB: what alpha weighting costs. The same step with independent channels is the peer.
+            // RGBA against RGB: what alpha weighting costs. The same step with independent channels is the peer; the
+            // cut-out at half opacity is a layer whose windows mostly hold one alpha, neither 0 nor full.
             list.Add(EngineRgba(input, threads, weighted: true));
             list.Add(EngineRgba(input, threads, weighted: false));
+            list.Add(EngineRgba(input, threads, weighted: true, half: true));
         }
 
         return list;
@@ -73,16 +75,17 @@ internal static class Contestants
         return new Contestant(Workloads.MemoryFloor, threads, "memory copy", () => { }, Run, () => { Run(); return (byte[])destination.Clone(); });
     }
 
-    private static Contestant EngineRgba(BenchInput input, int threads, bool weighted)
+    private static Contestant EngineRgba(BenchInput input, int threads, bool weighted, bool half = false)
     {
-        var destination = new byte[input.Rgba.Length];
+        byte[] pixels = half ? input.RgbaHalf : input.Rgba;
+        var destination = new byte[pixels.Length];
         var kernels = new[] { Workloads.EngineKernel("K2") };
         var options = new ConvolutionOptions { BorderMode = BorderMode.Replicate, MaxDegreeOfParallelism = threads, AlphaWeighted = weighted };
-        var source = new PixelBuffer(input.Rgba, input.Width, input.Height, PixelLayout.Rgba);
+        var source = new PixelBuffer(pixels, input.Width, input.Height, PixelLayout.Rgba);
         var target = new PixelBuffer(destination, input.Width, input.Height, PixelLayout.Rgba);
         void Run() => ImageConvolver.Convolve(source, target, kernels, options);
         string tool = weighted ? "PSConvolution" : "independent channels (-AlphaWeighted:$false)";
-        return new Contestant("K2a", threads, tool, () => { }, Run, () => { Run(); return (byte[])destination.Clone(); });
+        return new Contestant(half ? "K2h" : "K2a", threads, tool, () => { }, Run, () => { Run(); return (byte[])destination.Clone(); });
     }
 
     private static Contestant Engine(BenchInput input, string workload, int threads, KernelDecomposition decomposition = KernelDecomposition.Automatic)

@@ -198,10 +198,13 @@ public static class Program
         foreach (int threads in results.Select(r => r.Threads).Distinct().OrderBy(t => t))
         {
             Result? rgb = results.FirstOrDefault(r => r.Workload == "K2" && r.Threads == threads && r.Tool == "PSConvolution");
-            Result? rgba = results.FirstOrDefault(r => r.Workload == "K2a" && r.Threads == threads && r.Tool == "PSConvolution");
-            if (rgb is not null && rgba is not null)
+            foreach ((string workload, string what) in new[] { ("K2a", "an alpha-weighted RGBA blur"), ("K2h", "the same at half opacity") })
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"K2a / K2, {threads} thread(s): an alpha-weighted RGBA blur costs {rgb.MpxPerSecond / rgba.MpxPerSecond:F2}x the RGB blur of the same photo.");
+                Result? rgba = results.FirstOrDefault(r => r.Workload == workload && r.Threads == threads && r.Tool == "PSConvolution");
+                if (rgb is not null && rgba is not null)
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"{workload} / K2, {threads} thread(s): {what} costs {rgb.MpxPerSecond / rgba.MpxPerSecond:F2}x the RGB blur of the same photo.");
+                }
             }
         }
 

@@ -22,6 +22,7 @@ internal static class Workloads
         "K6" => "41x41 rotated anisotropic Gaussian, sigma 12 and 4 at 30 degrees, float (not separable)",
         "Copy" => "a copy of the same 12 MP RGB bytes (the memory floor)",
         "K2a" => "K2 on RGBA, alpha-weighted: the photo cut out as an ellipse with a soft rim",
+        "K2h" => "K2a at half opacity (alpha 0-127): a half-transparent layer",
         _ => workload,
     };
 
