@@ -72,9 +72,20 @@ internal partial struct UniformAlphaSums
         }
     }
 
-    // Sets the bits of the failing pixels of the samples from x on (x a multiple of 32) in their mask word.
+    // Sets the bits of the failing pixels of the samples from x on. x is a multiple of the pixel's samples, and of 32
+    // but for a row's last vector, moved back to end at the row's end; its bits may then reach into the next word.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly void Mark(int x, uint failed)
-        => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(masks), x >> 6) |= failed << ((x & 32) >> channelBits);
+    {
+        int pixel = x >> channelBits;
+        int wordBits = 6 - channelBits;
+        ulong bits = (ulong)failed << (pixel & ((1 << wordBits) - 1));
+        ref uint word = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(masks), pixel >> wordBits);
+        word |= (uint)bits;
+        if ((bits >> 32) != 0)
+        {
+            Unsafe.Add(ref word, 1) |= (uint)(bits >> 32);
+        }
+    }
 }
 #endif
