@@ -7,7 +7,10 @@ using PSConvolution.Engine.Convolution.Samples;
 
 namespace PSConvolution.Engine.Convolution.Integer;
 
-/// <summary>The AVX-512 and AVX2 loops of <see cref="ByteCorrelation"/>: 128 or 64 samples a step, four accumulators.</summary>
+/// <summary>
+/// The AVX-512 and AVX2 loops of <see cref="ByteCorrelation"/>: 128 or 64 samples a step, four accumulators. A row
+/// of 64 samples or more ends with a step moved back to its end, so no sample is left to the scalar loop.
+/// </summary>
 internal static partial class ByteCorrelation
 {
     [MethodImpl(Jit.HotLoop)]
@@ -68,8 +71,16 @@ internal static partial class ByteCorrelation
             Vector256<short> one = Vector256.Create((short)1);
             Vector256<short> biasVector = Vector256.Create(shiftedBias);
             Vector256<ushort> max = Vector256.Create((ushort)255);
-            for (; x <= n - 64; x += 64)
+            // The last vector, where fewer than 64 samples are left, is moved back to end at n: it recomputes some
+            // samples already stored, to the same values, instead of leaving up to 63 to the scalar loop.
+            for (bool final = false; !final && n >= 64 && x < n; x += 64)
             {
+                if (x > n - 64)
+                {
+                    x = n - 64;
+                    final = true;
+                }
+
                 Vector256<ushort> a0 = Vector256<ushort>.Zero, a1 = Vector256<ushort>.Zero, a2 = Vector256<ushort>.Zero, a3 = Vector256<ushort>.Zero;
                 for (int t = 0; t < taps.Length; t++)
                 {
