@@ -14,10 +14,11 @@ namespace PSConvolution.Engine.Convolution.Alpha;
 /// 255·2^shift only where every alpha under a non-zero weight is 255, and its sums are all 0 only where every
 /// sample under such a weight is 0 (alpha 0 and colour 0). In both the unweighted result is the alpha-weighted one.
 /// Every other pixel is listed: on a cut-out, those on or near its rim. Where alpha is uniform but neither 0 nor
-/// full (a half-transparent layer) every pixel is listed, and the caller judges windows as it did before.
-/// The pass shows the sums 64 or 32 samples at a time; each 64 samples' pixels that fail leave one bit each in a
-/// mask word, stored without a branch or a call (a call in the loop would spill its vector registers), and
-/// <see cref="Finish"/> lists them once the row is done.
+/// full (a half-transparent layer) every pixel fails, the list reaches the caller's limit and stops, and the
+/// caller judges windows instead.
+/// The pass shows the sums 64 or 32 samples at a time. A vector's failing pixels leave one bit each in the mask
+/// word of their 64 samples, written only for a vector that has one and never through a call (a call in the loop
+/// would spill its vector registers); <see cref="Finish"/> lists them once the row is done.
 /// </summary>
 internal partial struct UniformAlphaSums : ISumCheck
 {
