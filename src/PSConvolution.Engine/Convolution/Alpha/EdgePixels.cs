@@ -10,6 +10,8 @@ internal sealed class EdgePixels : IRowSumChecks<UniformAlphaSums>, IDisposable
     private readonly int[] pixels;
     private readonly int[] counts;
     private uint[]? masks;
+    private long limit;
+    private long listed;
 
     /// <param name="rows">Rows in a block.</param>
     /// <param name="width">Output pixels in a row.</param>
@@ -25,6 +27,7 @@ internal sealed class EdgePixels : IRowSumChecks<UniformAlphaSums>, IDisposable
     /// <summary>Output pixels in a row.</summary>
     public int Width { get; }
 
+    /// <summary>Samples in a pixel (2 or 4), alpha the last.</summary>
     public int Channels { get; }
 
     /// <summary>The block's first output row.</summary>
@@ -32,9 +35,6 @@ internal sealed class EdgePixels : IRowSumChecks<UniformAlphaSums>, IDisposable
 
     /// <summary>True when the integer path's checks found more pixels than the block's limit, and listed no more.</summary>
     public bool Overflowed { get; private set; }
-
-    private long limit;
-    private long listed;
 
     /// <summary>
     /// Starts a block at output row <paramref name="firstRow"/>. The checks of the integer path list at most

@@ -6,10 +6,14 @@ namespace PSConvolution.Engine.Convolution.Integer;
 /// <summary>The checks of the AVX2 and AVX-512 loops.</summary>
 internal partial interface ISumCheck
 {
-    /// <summary>The sums of samples from <paramref name="x"/> on: <paramref name="a0"/>, then <paramref name="a1"/>.</summary>
+    /// <summary>
+    /// The sums of samples from <paramref name="x"/> on: <paramref name="a0"/>, then <paramref name="a1"/>. The
+    /// AVX2 loops step 32 samples, but a row's last vector is moved back to end at the row's end, so
+    /// <paramref name="x"/> is then any multiple of the pixel's samples, and some samples are shown twice.
+    /// </summary>
     void Vectors(Vector256<ushort> a0, Vector256<ushort> a1, int x);
 
-    /// <inheritdoc cref="Vectors(Vector256{ushort}, Vector256{ushort}, int)"/>
+    /// <summary>The sums of samples from <paramref name="x"/> on, a multiple of 64: <paramref name="a0"/>, then <paramref name="a1"/>.</summary>
     void Vectors(Vector512<ushort> a0, Vector512<ushort> a1, int x);
 }
 
