@@ -71,16 +71,9 @@ internal static partial class ByteCorrelation
             Vector256<short> one = Vector256.Create((short)1);
             Vector256<short> biasVector = Vector256.Create(shiftedBias);
             Vector256<ushort> max = Vector256.Create((ushort)255);
-            // The last vector, where fewer than 64 samples are left, is moved back to end at n: it recomputes some
-            // samples already stored, to the same values, instead of leaving up to 63 to the scalar loop.
-            for (bool final = false; !final && n >= 64 && x < n; x += 64)
+            // No tail is left to the scalar loop (VectorSteps).
+            for (x = VectorSteps.First(x, n, 64); x <= n - 64; x = VectorSteps.Next(x, n, 64))
             {
-                if (x > n - 64)
-                {
-                    x = n - 64;
-                    final = true;
-                }
-
                 Vector256<ushort> a0 = Vector256<ushort>.Zero, a1 = Vector256<ushort>.Zero, a2 = Vector256<ushort>.Zero, a3 = Vector256<ushort>.Zero;
                 for (int t = 0; t < taps.Length; t++)
                 {

@@ -56,16 +56,9 @@ internal static partial class SeparableBytePasses
         if (Avx2.IsSupported)
         {
             Vector256<ushort> c = Vector256.Create(constant);
-            // The last vector, where fewer than 32 samples are left, is moved back to end at n: it recomputes some
-            // samples already stored, to the same values, instead of leaving the rest to the scalar loop.
-            for (bool final = false; !final && n >= 32 && x < n; x += 32)
+            // No tail is left to the scalar loop (VectorSteps).
+            for (x = VectorSteps.First(x, n, 32); x <= n - 32; x = VectorSteps.Next(x, n, 32))
             {
-                if (x > n - 32)
-                {
-                    x = n - 32;
-                    final = true;
-                }
-
                 Vector256<ushort> a0 = c, a1 = c;
                 for (int i = 0; i < rowStarts.Length; i++)
                 {
@@ -134,14 +127,8 @@ internal static partial class SeparableBytePasses
         {
             Vector256<ushort> bias = Vector256.Create((ushort)ShiftRounding.HalfLessOne(shift));
             Vector256<ushort> one = Vector256.Create((ushort)1);
-            for (bool final = false; !final && n >= 32 && x < n; x += 32)
+            for (x = VectorSteps.First(x, n, 32); x <= n - 32; x = VectorSteps.Next(x, n, 32))
             {
-                if (x > n - 32)
-                {
-                    x = n - 32;
-                    final = true;
-                }
-
                 Vector256<ushort> a0 = Vector256<ushort>.Zero, a1 = Vector256<ushort>.Zero;
                 for (int t = 0; t < taps.Length; t++)
                 {
@@ -226,14 +213,8 @@ internal static partial class SeparableBytePasses
             Vector256<ushort> w0 = Vector256.Create(outer), w1 = Vector256.Create(inner), w2 = Vector256.Create(centre);
             Vector256<ushort> bias = Vector256.Create((ushort)ShiftRounding.HalfLessOne(shift));
             Vector256<ushort> one = Vector256.Create((ushort)1);
-            for (bool final = false; !final && n >= 32 && x < n; x += 32)
+            for (x = VectorSteps.First(x, n, 32); x <= n - 32; x = VectorSteps.Next(x, n, 32))
             {
-                if (x > n - 32)
-                {
-                    x = n - 32;
-                    final = true;
-                }
-
                 ref ushort s = ref Unsafe.Add(ref src, x);
                 Vector256<ushort> a0 = (Vector256.LoadUnsafe(ref s) + Vector256.LoadUnsafe(ref s, (nuint)last)) * w0;
                 Vector256<ushort> a1 = (Vector256.LoadUnsafe(ref s, 16) + Vector256.LoadUnsafe(ref s, (nuint)(last + 16))) * w0;
@@ -288,14 +269,8 @@ internal static partial class SeparableBytePasses
 
         {
             Vector256<ushort> w0 = Vector256.Create(outer), w1 = Vector256.Create(inner), w2 = Vector256.Create(centre);
-            for (bool final = false; !final && n >= 32 && x < n; x += 32)
+            for (x = VectorSteps.First(x, n, 32); x <= n - 32; x = VectorSteps.Next(x, n, 32))
             {
-                if (x > n - 32)
-                {
-                    x = n - 32;
-                    final = true;
-                }
-
                 Vector256<ushort> a0 = (Widen256(ref r0, x) + Widen256(ref r4, x)) * w0;
                 Vector256<ushort> a1 = (Widen256(ref r0, x + 16) + Widen256(ref r4, x + 16)) * w0;
                 if (five)

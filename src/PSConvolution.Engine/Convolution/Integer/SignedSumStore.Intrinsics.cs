@@ -29,16 +29,9 @@ internal static partial class SignedSumStore
             Vector256<short> biasVector = Vector256.Create(shiftedBias);
             Vector256<ushort> max = Vector256.Create((ushort)255);
 
-            // The last step, where fewer than 32 sums are left, is moved back to end at n: it stores some levels again,
-            // the same, instead of leaving up to 31 to the scalar loop.
-            for (bool final = false; !final && n >= 32 && x < n; x += 32)
+            // No tail is left to the scalar loop (VectorSteps).
+            for (x = VectorSteps.First(x, n, 32); x <= n - 32; x = VectorSteps.Next(x, n, 32))
             {
-                if (x > n - 32)
-                {
-                    x = n - 32;
-                    final = true;
-                }
-
                 Vector256<short> s0 = Vector256.LoadUnsafe(ref src, (nuint)x);
                 Vector256<short> s1 = Vector256.LoadUnsafe(ref src, (nuint)(x + 16));
                 Level256(s0, s1, shift, halfVector, one, biasVector, max, absolute).StoreUnsafe(ref dst, (nuint)x);

@@ -56,16 +56,9 @@ internal static partial class WordCorrelation
         if (Avx2.IsSupported)
         {
             // Four vectors a tap, as above: the Vector<T> loop's two left the tap's weight test and offset load
-            // shared by only 32 words. The last step, where fewer than 64 words are left, is moved back to end at n:
-            // it recomputes some sums already stored, to the same values, instead of leaving them to narrower loops.
-            for (bool final = false; !final && n >= 64 && x < n; x += 64)
+            // shared by only 32 words. No tail is left to the narrower loops (VectorSteps).
+            for (x = VectorSteps.First(x, n, 64); x <= n - 64; x = VectorSteps.Next(x, n, 64))
             {
-                if (x > n - 64)
-                {
-                    x = n - 64;
-                    final = true;
-                }
-
                 Vector256<ushort> a0 = Vector256<ushort>.Zero, a1 = Vector256<ushort>.Zero, a2 = Vector256<ushort>.Zero, a3 = Vector256<ushort>.Zero;
                 for (int t = 0; t < taps.Length; t++)
                 {
