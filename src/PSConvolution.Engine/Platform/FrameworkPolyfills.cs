@@ -35,18 +35,6 @@ internal static class FrameworkPolyfills
             return log;
         }
 
-        /// <summary>The number of set bits.</summary>
-        public static int PopCount(uint value)
-        {
-            int count = 0;
-            for (; value != 0; value &= value - 1)
-            {
-                count++;
-            }
-
-            return count;
-        }
-
         /// <summary>The number of zero bits below the lowest set bit (32 for 0, as on .NET 8).</summary>
         public static int TrailingZeroCount(uint value)
         {

@@ -128,34 +128,25 @@ internal partial struct UniformAlphaSums : ISumCheck
         ReadOnlySpan<uint> words = masks.AsSpan(0, MaskWords(samples));
         for (int w = words.IndexOfAnyExcept(0u); w >= 0; w = words.Slice(w + 1).IndexOfAnyExcept(0u) is int next and >= 0 ? w + 1 + next : -1)
         {
-            uint mask = words[w];
-            if (stride == 1)
+            for (uint mask = words[w]; mask != 0; mask &= mask - 1)
             {
-                if (count + BitOperations.PopCount(mask) > limit)
+                int p = (w * perWord) + BitOperations.TrailingZeroCount(mask);
+                if (stride > 1)
+                {
+                    if (p % stride != 0)
+                    {
+                        continue;
+                    }
+
+                    p /= stride;
+                }
+
+                if (count == limit)
                 {
                     return -1;
                 }
 
-                for (; mask != 0; mask &= mask - 1)
-                {
-                    pixels[offset + count++] = (w * perWord) + BitOperations.TrailingZeroCount(mask);
-                }
-
-                continue;
-            }
-
-            for (; mask != 0; mask &= mask - 1)
-            {
-                int p = (w * perWord) + BitOperations.TrailingZeroCount(mask);
-                if (p % stride == 0)
-                {
-                    if (count == limit)
-                    {
-                        return -1;
-                    }
-
-                    pixels[offset + count++] = p / stride;
-                }
+                pixels[offset + count++] = p;
             }
         }
 
