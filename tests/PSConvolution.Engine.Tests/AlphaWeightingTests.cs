@@ -228,31 +228,73 @@ public sealed class AlphaWeightingTests
         // (every sum neither 0 nor full, yet every window holds one alpha), and blocks of both, over rows wide enough
         // for every vector loop, with invisible pixels black in some rows and coloured in others.
         var random = new Random((int)layout + name.Length + stride);
-        const int width = 333, height = 120;
-        using PlanarImage image = TestImages.Random(random, width, height, layout, 8);
-        int a = image.Channels - 1;
-        Span<float> alpha = image.GetChannel(a);
-        for (int y = 0; y < height; y++)
+        using PlanarImage image = Layered(random, layout, 333, 120, blackInvisible: y => y % 3 != 0, (x, y) =>
         {
-            for (int x = 0; x < width; x++)
-            {
-                double d = Math.Sqrt(((x - 160) * (x - 160) / 9.0) + ((y - 30) * (y - 30)));
-                float cutOut = d < 20 ? 255 : d < 22 ? random.Next(256) : 0;
-                alpha[(y * width) + x] = y < 60 ? cutOut : y < 90 ? 128 : x < 200 ? 128 : cutOut;
-                if (alpha[(y * width) + x] == 0 && y % 3 != 0)
-                {
-                    for (int c = 0; c < a; c++)
-                    {
-                        image.GetChannel(c)[(y * width) + x] = 0;
-                    }
-                }
-            }
-        }
+            double d = Math.Sqrt(((x - 160) * (x - 160) / 9.0) + ((y - 30) * (y - 30)));
+            float cutOut = d < 20 ? 255 : d < 22 ? random.Next(256) : 0;
+            return y < 60 ? cutOut : y < 90 ? 128 : x < 200 ? 128 : cutOut;
+        });
 
         ConvolutionKernel kernel = KernelLibrary.Get(name);
         ConvolutionOptions options = ConvolutionOptions.Default with { Stride = stride, BorderMode = (BorderMode)(stride % 5) };
         using PlanarImage result = PlanarConvolution.Convolve(image, new[] { kernel }, options);
         AssertMatches(image, result, kernel.Matrices[0], options, blur: true);
+    }
+
+    [Theory]
+    [InlineData(PixelLayout.Rgba, "Gaussian5", 1, BorderMode.Constant, 200)]
+    [InlineData(PixelLayout.Rgba, "Gaussian5", 2, BorderMode.Replicate, 0)]
+    [InlineData(PixelLayout.Rgba, "Gaussian3", 1, BorderMode.Constant, 0)]
+    [InlineData(PixelLayout.Rgba, "Gaussian3", 3, BorderMode.Reflect, 0)]
+    [InlineData(PixelLayout.GrayAlpha, "Gaussian5", 1, BorderMode.Constant, 130)]
+    [InlineData(PixelLayout.GrayAlpha, "Gaussian3", 2, BorderMode.Wrap, 0)]
+    public void LayersBelowFullAlphaMatchTheFormulasAtEveryLevel(PixelLayout layout, string name, int stride, BorderMode border, int borderValue)
+    {
+        // One thread, so one band of rows: a first block of uniform alpha 128 (every sum neither 0 nor full, so the
+        // rows' own highest alpha is looked for from then on), then bands whose highest alpha is below full: a
+        // cut-out at 100 with a rim; alpha 60 with lone pixels at 61; 50 and 70 alternating (sums at 60·2^shift that
+        // are not uniform); alpha 4 with lone invisible pixels in colour (a level one too low lets their windows
+        // pass, visibly); and a border value above or below them all.
+        var random = new Random((int)layout + name.Length + stride + (int)border);
+        using PlanarImage image = Layered(random, layout, 203, 160, blackInvisible: y => y < 112 && y % 3 != 0, (x, y) =>
+        {
+            double d = Math.Sqrt(((x - 100) * (x - 100) / 9.0) + ((y - 45) * (y - 45)));
+            return y switch
+            {
+                < 24 => 128,
+                < 64 => d < 15 ? 100 : d < 17 ? random.Next(101) : 0,
+                < 88 => random.Next(40) == 0 ? 61 : 60,
+                < 112 => (x + y) % 2 == 0 ? 50 : 70,
+                _ => random.Next(40) == 0 ? 0 : 4,
+            };
+        });
+
+        ConvolutionKernel kernel = KernelLibrary.Get(name);
+        ConvolutionOptions options = ConvolutionOptions.Default with { Stride = stride, BorderMode = border, BorderValue = borderValue, MaxDegreeOfParallelism = 1 };
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { kernel }, options);
+        AssertMatches(image, result, kernel.Matrices[0], options, blur: true);
+    }
+
+    // A random 8-bit image whose alpha is alphaAt(x, y), its invisible pixels black in the rows blackInvisible names
+    // and in random colour elsewhere.
+    private static PlanarImage Layered(Random random, PixelLayout layout, int width, int height, Func<int, bool> blackInvisible, Func<int, int, float> alphaAt)
+    {
+        PlanarImage image = TestImages.Random(random, width, height, layout, 8);
+        int a = image.Channels - 1;
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                float value = alphaAt(x, y);
+                image.GetChannel(a)[(y * width) + x] = value;
+                for (int c = 0; c < a && value == 0 && blackInvisible(y); c++)
+                {
+                    image.GetChannel(c)[(y * width) + x] = 0;
+                }
+            }
+        }
+
+        return image;
     }
 
     internal static void AssertMatches(PlanarImage image, PlanarImage result, KernelMatrix applied, ConvolutionOptions options, bool blur)

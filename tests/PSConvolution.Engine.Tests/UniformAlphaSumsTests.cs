@@ -9,7 +9,8 @@ namespace PSConvolution.Engine.Tests;
 
 /// <summary>
 /// The pixels the integer path lists from its exact sums for alpha-weighted blurs: every pixel whose sums are
-/// neither all 0 nor at full alpha, and no other, whichever loop (AVX-512, AVX2, portable, scalar tail) made them.
+/// neither all 0 nor at the rows' highest alpha (full unless known), and no other, whichever loop (AVX-512, AVX2,
+/// portable, scalar tail) made them.
 /// </summary>
 public sealed class UniformAlphaSumsTests
 {
@@ -17,19 +18,21 @@ public sealed class UniformAlphaSumsTests
         from channels in new[] { 2, 4 }
         from stride in new[] { 1, 2, 3 }
         from symmetric in new[] { true, false }
-        select new object[] { channels, stride, symmetric };
+        from level in new[] { 255, 128, 1, 0 }
+        select new object[] { channels, stride, symmetric, level };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void ListsExactlyThePixelsWhoseSumsAreNeitherZeroNorFullAlpha(int channels, int stride, bool symmetric)
+    public void ListsExactlyThePixelsWhoseSumsAreNeitherZeroNorAtTheLevel(int channels, int stride, bool symmetric, int level)
     {
-        var random = new Random((channels * 10) + (stride * 2) + (symmetric ? 1 : 0));
+        var random = new Random((channels * 10) + (stride * 2) + (symmetric ? 1 : 0) + (level * 100));
         foreach (int pixels in new[] { 1, 7, 8, 15, 16, 17, 33, 64, 100, 301 })
         {
-            // Sums for each pixel drawn from the cases that matter: all 0; full alpha with any colour; alpha 0 with
-            // some colour; alpha just below full; anything. Long runs of one case, as rows of cut-outs have.
+            // Sums for each pixel drawn from the cases that matter: all 0; alpha at the level with any colour; alpha
+            // 0 with some colour; alpha just below the level; anything up to it. Long runs of one case, as rows of
+            // cut-outs have. At level 0 every alpha sum is 0, and only pixels whose colour sums are 0 too pass.
             const int shift = 8;
-            ushort full = 255 << shift;
+            ushort full = (ushort)(level << shift);
             int samples = pixels * channels;
             ushort[] taps = symmetric ? new ushort[] { 0, 1, 0 } : new ushort[] { 1, 0 };
             int[] offsets = Enumerable.Range(0, taps.Length).Select(j => j * channels).ToArray();
@@ -46,8 +49,8 @@ public sealed class UniformAlphaSumsTests
                     sums[c] = kind switch { 0 => 0, 2 => (ushort)(random.Next(2) * random.Next(1, 65536)), _ => (ushort)random.Next(65536) };
                 }
 
-                sums[channels - 1] = kind switch { 0 or 2 => 0, 1 => full, 3 => (ushort)(full - 1), _ => (ushort)random.Next(full + 1) };
-                bool passes = sums[channels - 1] == full || sums.IndexOfAnyExcept((ushort)0) < 0;
+                sums[channels - 1] = kind switch { 0 or 2 => 0, 1 => full, 3 => (ushort)Math.Max(full - 1, 0), _ => (ushort)random.Next(full + 1) };
+                bool passes = (level > 0 && sums[channels - 1] == full) || sums.IndexOfAnyExcept((ushort)0) < 0;
                 if (!passes && p % stride == 0)
                 {
                     expected.Add(p / stride);
@@ -56,7 +59,7 @@ public sealed class UniformAlphaSumsTests
 
             var listed = new int[pixels];
             var masks = new uint[UniformAlphaSums.MaskWords(samples)];
-            var check = new UniformAlphaSums(listed, 0, masks, samples, channels, shift, stride);
+            var check = new UniformAlphaSums(listed, 0, masks, samples, channels, shift, stride, level);
             var stored = new byte[samples];
             SeparableBytePasses.HorizontalStore(row, taps, offsets, shift, stored, ref check);
             Assert.Equal(expected, listed.Take(check.Finish(samples, int.MaxValue)));
@@ -81,5 +84,41 @@ public sealed class UniformAlphaSumsTests
         var row = new ushort[64 * 4];
         SeparableBytePasses.HorizontalStore(row, new ushort[] { 1 }, new[] { 0 }, 8, new byte[64 * 4], ref check);
         Assert.Equal(0, check.Finish(64 * 4, 0));
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(2)]
+    public void HighestAlphaIsTheLargestLastSampleOfAnyPixel(int channels)
+    {
+        // Colour above alpha in the same pixel must not count; the highest alpha sits anywhere, the vector loops'
+        // steps and the scalar tail included, and 255 ends the search early without changing the answer.
+        var random = new Random(channels);
+        foreach (int pixels in new[] { 1, 3, 15, 16, 31, 32, 63, 64, 65, 127, 128, 129, 300 })
+        {
+            for (int trial = 0; trial < 40; trial++)
+            {
+                var row = new byte[pixels * channels];
+                int ceiling = trial % 4 == 0 ? 256 : random.Next(1, 255);
+                for (int p = 0; p < pixels; p++)
+                {
+                    for (int c = 0; c < channels - 1; c++)
+                    {
+                        row[(p * channels) + c] = (byte)random.Next(256);
+                    }
+
+                    row[(p * channels) + channels - 1] = (byte)(trial % 3 == 0 ? random.Next(ceiling) : random.Next(Math.Min(ceiling, 3)));
+                }
+
+                row[(random.Next(pixels) * channels) + channels - 1] = (byte)(ceiling - 1);
+                int expected = 0;
+                for (int p = 0; p < pixels; p++)
+                {
+                    expected = Math.Max(expected, row[(p * channels) + channels - 1]);
+                }
+
+                Assert.Equal(expected, AlphaWindows.HighestAlpha(row, channels));
+            }
+        }
     }
 }

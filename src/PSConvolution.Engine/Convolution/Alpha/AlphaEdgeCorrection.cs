@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Buffers;
+using System.Threading;
 using System.Threading.Tasks;
 using PSConvolution.Engine.Convolution.Planning;
 using PSConvolution.Engine.Convolution.Samples;
@@ -55,6 +56,7 @@ internal static class AlphaEdgeCorrection
         int blockRows = Math.Max(16, 4 * rows.Taps);
         int outWidth = columns.OutputLength;
         int chunks = (outWidth + AlphaWindows.Chunk - 1) / AlphaWindows.Chunk;
+        using var levels = listing is null ? null : new BlockLevels(source, width, height, channels, rows, borderAlpha[0], Array.IndexOf(columns.Indices, columns.SourceLength) >= 0);
         RowBands.Run(rows.OutputLength, parallel, [MethodImpl(Jit.HotLoop)] (start, end) =>
         {
             int maxPositions = ((blockRows - 1) * rows.Stride) + rows.Taps;
@@ -71,7 +73,7 @@ internal static class AlphaEdgeCorrection
                     parallel.CancellationToken.ThrowIfCancellationRequested();
                     int y1 = Math.Min(end, y0 + blockRows);
                     long blockSamples = (long)(y1 - y0) * outWidth * channels;
-                    edges.StartBlock(y0, blockSamples * ListedCostPerSample / (taps.Count * channels));
+                    edges.StartBlock(y0, blockSamples * ListedCostPerSample / (taps.Count * channels), levels?.Of(y0, y1) ?? 255);
                     if (listing is not null)
                     {
                         listing(y0, y1, single, edges);
@@ -80,6 +82,8 @@ internal static class AlphaEdgeCorrection
                             Correct(source, width, height, channels, destination, step, alpha, taps, rows, columns, edges, y0, y1);
                             continue;
                         }
+
+                        levels!.Wanted = true;
                     }
                     else
                     {
@@ -127,6 +131,80 @@ internal static class AlphaEdgeCorrection
                 ReturnTo(ArrayPool<byte>.Shared, high);
             }
         });
+    }
+
+    /// <summary>
+    /// The highest alpha that a block's rows read, for the listing's checks (<see cref="UniformAlphaSums"/>): 255
+    /// until some block's listing overflows at full alpha (a half-transparent layer), then found for every block
+    /// after it in any band, from each source row's highest alpha, found once, and the constant border's value where
+    /// the block reads it.
+    /// </summary>
+    internal sealed class BlockLevels : IDisposable
+    {
+        private readonly ReadOnlyMemory<byte> source;
+        private readonly int width;
+        private readonly int height;
+        private readonly int channels;
+        private readonly KernelSamplingMap rows;
+        private readonly byte border;
+        private readonly bool borderColumns;
+        private readonly int[] rowLevels;
+        private volatile bool wanted;
+
+        public BlockLevels(ReadOnlyMemory<byte> source, int width, int height, int channels, KernelSamplingMap rows, byte border, bool borderColumns)
+        {
+            this.source = source;
+            this.width = width;
+            this.height = height;
+            this.channels = channels;
+            this.rows = rows;
+            this.border = border;
+            this.borderColumns = borderColumns;
+            rowLevels = ArrayPool<int>.Shared.Rent(height);
+            rowLevels.AsSpan(0, height).Fill(-1);
+        }
+
+        /// <summary>Set once a block's listing overflowed at full alpha: the blocks after it find their level.</summary>
+        public bool Wanted
+        {
+            get => wanted;
+            set => wanted = value;
+        }
+
+        /// <summary>No alpha that output rows [y0, y1) read is above this: 255 until <see cref="Wanted"/>.</summary>
+        public int Of(int y0, int y1)
+        {
+            if (!wanted)
+            {
+                return 255;
+            }
+
+            // Bands may find a row's level at once; both write the same value.
+            int level = borderColumns ? border : 0;
+            int positions = ((y1 - y0 - 1) * rows.Stride) + rows.Taps;
+            for (int p = 0; p < positions && level < 255; p++)
+            {
+                int r = rows.Indices[(y0 * rows.Stride) + p];
+                if (r == height)
+                {
+                    level = Math.Max(level, border);
+                    continue;
+                }
+
+                int found = Volatile.Read(ref rowLevels[r]);
+                if (found < 0)
+                {
+                    found = AlphaWindows.HighestAlpha(source.Span.Slice(r * width * channels, width * channels), channels);
+                    Volatile.Write(ref rowLevels[r], found);
+                }
+
+                level = Math.Max(level, found);
+            }
+
+            return level;
+        }
+
+        public void Dispose() => ArrayPool<int>.Shared.Return(rowLevels);
     }
 
     // Recomputes the listed pixels of rows [y0, y1).

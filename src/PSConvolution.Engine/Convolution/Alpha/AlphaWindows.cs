@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using PSConvolution.Engine.Convolution.Planning;
 using PSConvolution.Engine.Convolution.Samples;
 using PSConvolution.Engine.Kernels;
@@ -101,6 +102,61 @@ internal static partial class AlphaWindows
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// The highest alpha of a row of pixels (alpha the last of <paramref name="channels"/> samples, 2 or 4); it stops
+    /// at the first 255. Vector loops compare whole pixels: the larger of two little-endian pixels has the larger
+    /// top byte, which is alpha, or the same one.
+    /// </summary>
+    [MethodImpl(Jit.HotLoop)]
+    public static int HighestAlpha(ReadOnlySpan<byte> pixels, int channels)
+    {
+        int highest = 0;
+        int x = 0;
+        if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && channels == 4)
+        {
+            x = HighestTopByte(MemoryMarshal.Cast<byte, uint>(pixels), 0xFF000000u, 24, ref highest) * 4;
+        }
+        else if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian && channels == 2)
+        {
+            x = HighestTopByte(MemoryMarshal.Cast<byte, ushort>(pixels), (ushort)0xFF00, 8, ref highest) * 2;
+        }
+
+        for (x += channels - 1; x < pixels.Length && highest < 255; x += channels)
+        {
+            highest = Math.Max(highest, pixels[x]);
+        }
+
+        return highest;
+    }
+
+    // The top byte (bits from topShift up) of the largest word, four vectors of words a step, stopping once a word
+    // reaches full (top byte 255); returns the words looked at, a multiple of four vectors.
+    [MethodImpl(Jit.HotLoop)]
+    private static int HighestTopByte<T>(ReadOnlySpan<T> words, T full, int topShift, ref int highest)
+        where T : unmanaged
+    {
+        int n = Vector<T>.Count;
+        var top = new Vector<T>(full);
+        Vector<T> most = Vector<T>.Zero;
+        int x = 0;
+        for (; x <= words.Length - (4 * n); x += 4 * n)
+        {
+            most = Vector.Max(most, Vector.Max(Vector.Max(VectorMemory.Load(words, x), VectorMemory.Load(words, x + n)), Vector.Max(VectorMemory.Load(words, x + (2 * n)), VectorMemory.Load(words, x + (3 * n)))));
+            if (Vector.GreaterThanOrEqualAny(most, top))
+            {
+                x += 4 * n;
+                break;
+            }
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            highest = Math.Max(highest, (int)(Convert.ToUInt32(most[i]) >> topShift));
+        }
+
+        return x;
     }
 
     [MethodImpl(Jit.HotLoop)]

@@ -36,14 +36,19 @@ internal sealed class EdgePixels : IRowSumChecks<UniformAlphaSums>, IDisposable
     /// <summary>True when the integer path's checks found more pixels than the block's limit, and listed no more.</summary>
     public bool Overflowed { get; private set; }
 
+    /// <summary>The highest alpha the block's rows read, as far as known: 255 unless the caller found it.</summary>
+    public int Level { get; private set; } = 255;
+
     /// <summary>
     /// Starts a block at output row <paramref name="firstRow"/>. The checks of the integer path list at most
     /// <paramref name="checkLimit"/> pixels in all its rows; past that they stop listing and set <see cref="Overflowed"/>.
+    /// No alpha the block reads may be above <paramref name="level"/>.
     /// </summary>
-    public void StartBlock(int firstRow, long checkLimit)
+    public void StartBlock(int firstRow, long checkLimit, int level = 255)
     {
         FirstRow = firstRow;
         limit = checkLimit;
+        Level = level;
         listed = 0;
         Overflowed = false;
     }
@@ -60,7 +65,7 @@ internal sealed class EdgePixels : IRowSumChecks<UniformAlphaSums>, IDisposable
             masks = ArrayPool<uint>.Shared.Rent(UniformAlphaSums.MaskWords(samples));
         }
 
-        return new UniformAlphaSums(pixels, (y - FirstRow) * Width, masks, samples, Channels, shift, stride);
+        return new UniformAlphaSums(pixels, (y - FirstRow) * Width, masks, samples, Channels, shift, stride, Level);
     }
 
     public void End(int y, in UniformAlphaSums check, int samples)

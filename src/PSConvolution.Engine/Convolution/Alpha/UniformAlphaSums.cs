@@ -10,12 +10,13 @@ namespace PSConvolution.Engine.Convolution.Alpha;
 
 /// <summary>
 /// Lists, from the exact sums of a blur on the separable integer path, the pixels whose window may hold more than
-/// one alpha value. That path's weights are non-negative integers summing to 2^shift, so a pixel's alpha sum is
-/// 255·2^shift only where every alpha under a non-zero weight is 255, and its sums are all 0 only where every
-/// sample under such a weight is 0 (alpha 0 and colour 0). In both the unweighted result is the alpha-weighted one.
-/// Every other pixel is listed: on a cut-out, those on or near its rim. Where alpha is uniform but neither 0 nor
-/// full (a half-transparent layer) every pixel fails, the list reaches the caller's limit and stops, and the
-/// caller judges windows instead.
+/// one alpha value. That path's weights are non-negative integers summing to 2^shift, so where no alpha the rows
+/// read is above a level L, a pixel's alpha sum is L·2^shift only where every alpha under a non-zero weight is L,
+/// and its sums are all 0 only where every sample under such a weight is 0 (alpha 0 and colour 0). In both the
+/// unweighted result is the alpha-weighted one. Every other pixel is listed: on a cut-out, those on or near its
+/// rim. L is 255 (full alpha) unless the caller knows the rows' highest alpha, as for a half-transparent layer;
+/// where alpha is uniform over a wide area but neither 0 nor L, every pixel there fails, the list reaches the
+/// caller's limit and stops, and the caller judges windows instead.
 /// The pass shows the sums 64 or 32 samples at a time. A vector's failing pixels leave one bit each in the mask
 /// word of their 64 samples, written only for a vector that has one and never through a call (a call in the loop
 /// would spill its vector registers); <see cref="Finish"/> lists them once the row is done.
@@ -47,9 +48,13 @@ internal partial struct UniformAlphaSums : ISumCheck
     /// <param name="channels">2 (grey and alpha) or 4 (RGBA): alpha is the last sample of each pixel.</param>
     /// <param name="shift">The pass divides by 2^shift.</param>
     /// <param name="stride">The row is computed at stride 1 and every stride-th pixel kept; only those are listed.</param>
-    public UniformAlphaSums(int[] pixels, int offset, uint[] masks, int samples, int channels, int shift, int stride)
+    /// <param name="level">
+    /// No alpha the row's sums read is above this (255 when not known). A pixel whose alpha sum is level·2^shift passes;
+    /// at level 0 only pixels whose sums are all 0 do.
+    /// </param>
+    public UniformAlphaSums(int[] pixels, int offset, uint[] masks, int samples, int channels, int shift, int stride, int level = 255)
     {
-        if (channels is not (2 or 4) || shift > 8 || masks.Length < MaskWords(samples))
+        if (channels is not (2 or 4) || shift > 8 || masks.Length < MaskWords(samples) || level is < 0 or > 255)
         {
             throw new ArgumentOutOfRangeException(nameof(channels));
         }
@@ -59,7 +64,8 @@ internal partial struct UniformAlphaSums : ISumCheck
         this.masks = masks;
         this.channels = channels;
         channelBits = channels == 4 ? 2 : 1;
-        full = (ushort)(255 << shift);
+        // At level 0 no alpha sum reaches full (at most 255·2^8 < 65535), so only all-zero sums pass.
+        full = level == 0 ? ushort.MaxValue : (ushort)(level << shift);
         this.stride = stride;
         zero = false;
         Array.Clear(masks, 0, MaskWords(samples));
