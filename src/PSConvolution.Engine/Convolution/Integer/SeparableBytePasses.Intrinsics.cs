@@ -186,26 +186,31 @@ internal static partial class SeparableBytePasses
         bool five = taps.Length == 5;
         ushort outer = taps[0], inner = five ? taps[1] : (ushort)0, centre = taps[taps.Length / 2];
         int last = (taps.Length - 1) * step;
+
+        // The position and the taps' offsets in locals: through the ref parameter the position would be stored and
+        // loaded again every step, and the offsets computed again.
+        int i = x;
+        nuint o1 = (nuint)step, o2 = (nuint)(last / 2), o3 = (nuint)(3 * step), o4 = (nuint)last;
         if (Avx512BW.IsSupported)
         {
             Vector512<ushort> w0 = Vector512.Create(outer), w1 = Vector512.Create(inner), w2 = Vector512.Create(centre);
             Vector512<ushort> bias = Vector512.Create((ushort)ShiftRounding.HalfLessOne(shift));
             Vector512<ushort> one = Vector512.Create((ushort)1);
-            for (; x <= n - 64; x += 64)
+            for (; i <= n - 64; i += 64)
             {
-                ref ushort s = ref Unsafe.Add(ref src, x);
-                Vector512<ushort> a0 = (Vector512.LoadUnsafe(ref s) + Vector512.LoadUnsafe(ref s, (nuint)last)) * w0;
-                Vector512<ushort> a1 = (Vector512.LoadUnsafe(ref s, 32) + Vector512.LoadUnsafe(ref s, (nuint)(last + 32))) * w0;
+                ref ushort s = ref Unsafe.Add(ref src, i);
+                Vector512<ushort> a0 = (Vector512.LoadUnsafe(ref s) + Vector512.LoadUnsafe(ref s, o4)) * w0;
+                Vector512<ushort> a1 = (Vector512.LoadUnsafe(ref s, 32) + Vector512.LoadUnsafe(ref s, o4 + 32)) * w0;
                 if (five)
                 {
-                    a0 += (Vector512.LoadUnsafe(ref s, (nuint)step) + Vector512.LoadUnsafe(ref s, (nuint)(3 * step))) * w1;
-                    a1 += (Vector512.LoadUnsafe(ref s, (nuint)(step + 32)) + Vector512.LoadUnsafe(ref s, (nuint)((3 * step) + 32))) * w1;
+                    a0 += (Vector512.LoadUnsafe(ref s, o1) + Vector512.LoadUnsafe(ref s, o3)) * w1;
+                    a1 += (Vector512.LoadUnsafe(ref s, o1 + 32) + Vector512.LoadUnsafe(ref s, o3 + 32)) * w1;
                 }
 
-                a0 += Vector512.LoadUnsafe(ref s, (nuint)(last / 2)) * w2;
-                a1 += Vector512.LoadUnsafe(ref s, (nuint)((last / 2) + 32)) * w2;
-                check.Vectors(a0, a1, x);
-                StoreLevels(a0, a1, shift, bias, one, ref dst, x);
+                a0 += Vector512.LoadUnsafe(ref s, o2) * w2;
+                a1 += Vector512.LoadUnsafe(ref s, o2 + 32) * w2;
+                check.Vectors(a0, a1, i);
+                StoreLevels(a0, a1, shift, bias, one, ref dst, i);
             }
         }
 
@@ -213,23 +218,25 @@ internal static partial class SeparableBytePasses
             Vector256<ushort> w0 = Vector256.Create(outer), w1 = Vector256.Create(inner), w2 = Vector256.Create(centre);
             Vector256<ushort> bias = Vector256.Create((ushort)ShiftRounding.HalfLessOne(shift));
             Vector256<ushort> one = Vector256.Create((ushort)1);
-            for (x = VectorSteps.First(x, n, 32); x <= n - 32; x = VectorSteps.Next(x, n, 32))
+            for (i = VectorSteps.First(i, n, 32); i <= n - 32; i = VectorSteps.Next(i, n, 32))
             {
-                ref ushort s = ref Unsafe.Add(ref src, x);
-                Vector256<ushort> a0 = (Vector256.LoadUnsafe(ref s) + Vector256.LoadUnsafe(ref s, (nuint)last)) * w0;
-                Vector256<ushort> a1 = (Vector256.LoadUnsafe(ref s, 16) + Vector256.LoadUnsafe(ref s, (nuint)(last + 16))) * w0;
+                ref ushort s = ref Unsafe.Add(ref src, i);
+                Vector256<ushort> a0 = (Vector256.LoadUnsafe(ref s) + Vector256.LoadUnsafe(ref s, o4)) * w0;
+                Vector256<ushort> a1 = (Vector256.LoadUnsafe(ref s, 16) + Vector256.LoadUnsafe(ref s, o4 + 16)) * w0;
                 if (five)
                 {
-                    a0 += (Vector256.LoadUnsafe(ref s, (nuint)step) + Vector256.LoadUnsafe(ref s, (nuint)(3 * step))) * w1;
-                    a1 += (Vector256.LoadUnsafe(ref s, (nuint)(step + 16)) + Vector256.LoadUnsafe(ref s, (nuint)((3 * step) + 16))) * w1;
+                    a0 += (Vector256.LoadUnsafe(ref s, o1) + Vector256.LoadUnsafe(ref s, o3)) * w1;
+                    a1 += (Vector256.LoadUnsafe(ref s, o1 + 16) + Vector256.LoadUnsafe(ref s, o3 + 16)) * w1;
                 }
 
-                a0 += Vector256.LoadUnsafe(ref s, (nuint)(last / 2)) * w2;
-                a1 += Vector256.LoadUnsafe(ref s, (nuint)((last / 2) + 16)) * w2;
-                check.Vectors(a0, a1, x);
-                StoreLevels(a0, a1, shift, bias, one, ref dst, x);
+                a0 += Vector256.LoadUnsafe(ref s, o2) * w2;
+                a1 += Vector256.LoadUnsafe(ref s, o2 + 16) * w2;
+                check.Vectors(a0, a1, i);
+                StoreLevels(a0, a1, shift, bias, one, ref dst, i);
             }
         }
+
+        x = i;
     }
 
     // The vertical pass's form of HorizontalSymmetric: three or five rows with symmetric weights (no row of the
@@ -247,44 +254,47 @@ internal static partial class SeparableBytePasses
 
         // With three rows: the pair is rows 0 and 2, the centre row 1 (r1); with five, pairs 0-4 and 1-3, centre 2.
         ref byte middle = ref five ? ref r2 : ref r1;
+        int i = x; // a local: through the ref parameter it would be stored and loaded again every step
         if (Avx512BW.IsSupported)
         {
             Vector512<ushort> w0 = Vector512.Create(outer), w1 = Vector512.Create(inner), w2 = Vector512.Create(centre);
-            for (; x <= n - 64; x += 64)
+            for (; i <= n - 64; i += 64)
             {
-                Vector512<ushort> a0 = (Widen512(ref r0, x) + Widen512(ref r4, x)) * w0;
-                Vector512<ushort> a1 = (Widen512(ref r0, x + 32) + Widen512(ref r4, x + 32)) * w0;
+                Vector512<ushort> a0 = (Widen512(ref r0, i) + Widen512(ref r4, i)) * w0;
+                Vector512<ushort> a1 = (Widen512(ref r0, i + 32) + Widen512(ref r4, i + 32)) * w0;
                 if (five)
                 {
-                    a0 += (Widen512(ref r1, x) + Widen512(ref r3, x)) * w1;
-                    a1 += (Widen512(ref r1, x + 32) + Widen512(ref r3, x + 32)) * w1;
+                    a0 += (Widen512(ref r1, i) + Widen512(ref r3, i)) * w1;
+                    a1 += (Widen512(ref r1, i + 32) + Widen512(ref r3, i + 32)) * w1;
                 }
 
-                a0 += Widen512(ref middle, x) * w2;
-                a1 += Widen512(ref middle, x + 32) * w2;
-                a0.StoreUnsafe(ref dst, (nuint)x);
-                a1.StoreUnsafe(ref dst, (nuint)(x + 32));
+                a0 += Widen512(ref middle, i) * w2;
+                a1 += Widen512(ref middle, i + 32) * w2;
+                a0.StoreUnsafe(ref dst, (nuint)i);
+                a1.StoreUnsafe(ref dst, (nuint)(i + 32));
             }
         }
 
         {
             Vector256<ushort> w0 = Vector256.Create(outer), w1 = Vector256.Create(inner), w2 = Vector256.Create(centre);
-            for (x = VectorSteps.First(x, n, 32); x <= n - 32; x = VectorSteps.Next(x, n, 32))
+            for (i = VectorSteps.First(i, n, 32); i <= n - 32; i = VectorSteps.Next(i, n, 32))
             {
-                Vector256<ushort> a0 = (Widen256(ref r0, x) + Widen256(ref r4, x)) * w0;
-                Vector256<ushort> a1 = (Widen256(ref r0, x + 16) + Widen256(ref r4, x + 16)) * w0;
+                Vector256<ushort> a0 = (Widen256(ref r0, i) + Widen256(ref r4, i)) * w0;
+                Vector256<ushort> a1 = (Widen256(ref r0, i + 16) + Widen256(ref r4, i + 16)) * w0;
                 if (five)
                 {
-                    a0 += (Widen256(ref r1, x) + Widen256(ref r3, x)) * w1;
-                    a1 += (Widen256(ref r1, x + 16) + Widen256(ref r3, x + 16)) * w1;
+                    a0 += (Widen256(ref r1, i) + Widen256(ref r3, i)) * w1;
+                    a1 += (Widen256(ref r1, i + 16) + Widen256(ref r3, i + 16)) * w1;
                 }
 
-                a0 += Widen256(ref middle, x) * w2;
-                a1 += Widen256(ref middle, x + 16) * w2;
-                a0.StoreUnsafe(ref dst, (nuint)x);
-                a1.StoreUnsafe(ref dst, (nuint)(x + 16));
+                a0 += Widen256(ref middle, i) * w2;
+                a1 += Widen256(ref middle, i + 16) * w2;
+                a0.StoreUnsafe(ref dst, (nuint)i);
+                a1.StoreUnsafe(ref dst, (nuint)(i + 16));
             }
         }
+
+        x = i;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
