@@ -16,7 +16,8 @@ namespace PSConvolution.Engine.Convolution.Alpha;
 /// holds more than one alpha value (the edges of a cut-out) are recomputed here, in double precision from the
 /// formulas. Where such pixels are many (alpha that varies everywhere), a block of rows is recomputed by the
 /// premultiplied float path instead. The separable integer path (the common blurs) names the pixels that may need
-/// it from its own exact sums as it goes (<see cref="UniformAlphaSums"/>); elsewhere each window's alpha minimum
+/// it from its own exact sums as it goes (<see cref="UniformAlphaSums"/>), against the rows' highest alpha once a
+/// block has shown that full alpha lists too many (<see cref="BlockLevels"/>); elsewhere each window's alpha minimum
 /// and maximum decide.
 /// </summary>
 internal static class AlphaEdgeCorrection

@@ -7,7 +7,8 @@ namespace PSConvolution.Engine.Convolution.Alpha;
 
 /// <summary>
 /// The vector checks: each pixel's sums are one 64-bit lane (RGBA) or 32-bit lane (grey and alpha), alpha in its
-/// top 16 bits. A pixel passes when its lane is 0 or its top 16 bits are the full sum.
+/// top 16 bits. A pixel passes when its lane is 0 or its top 16 bits are the full sum (the level's, 255·2^shift
+/// unless the rows' highest alpha is known to be lower).
 /// </summary>
 internal partial struct UniformAlphaSums
 {

@@ -32,8 +32,9 @@ internal partial struct UniformAlphaSums : ISumCheck
     private readonly int stride;
     private bool zero;
 #if NET8_0_OR_GREATER
-    // Each pixel lane fails when lane - 1 < below as unsigned numbers: below is the full alpha sum in the top 16 bits,
-    // less one, so 0 wraps to the top and passes, and so does any lane whose alpha is full (alpha is never more).
+    // Each pixel lane fails when lane - 1 < below as unsigned numbers: below is the full alpha sum (level·2^shift) in
+    // the top 16 bits, less one, so 0 wraps to the top and passes, and so does any lane whose alpha is full (no alpha
+    // the rows read is above the level, so no sum is more).
     // AVX2 compares signed 64-bit numbers only: both sides are offset by 2^63 (lane - 1 + 2^63 = lane + long.MaxValue).
     private Vector256<long> signedBelow;
     private Vector256<int> signedBelow2;
