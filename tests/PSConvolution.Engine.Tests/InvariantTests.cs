@@ -268,4 +268,44 @@ public sealed class InvariantTests
             Assert.Equal(one, four[q]);
         }
     }
+
+    // Evenly spaced taps (a kernel row over interleaved channels) take a loop where pairs of outputs share loads; it
+    // must give every sample exactly what the four-row loop, which never takes it, gives: the same products added
+    // in the same order, fused or not as the one-row loop alone would.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void EvenlySpacedTapsMatchTheFourRowLoop(int spacing)
+    {
+        var random = new Random(spacing);
+        foreach (int n in new[] { 7, 32, 95, 96, 97, 143, 191, 192, 300, 1037, 12000 })
+        {
+            foreach (int taps in new[] { 2, 3, 7, 8, 15, 16, 17, 31, 41 })
+            {
+                float[] source = Enumerable.Range(0, n + (spacing * taps)).Select(_ => (float)random.Next(256)).ToArray();
+                int[] offsets = Enumerable.Range(0, taps).Select(t => t * spacing).ToArray();
+                float[] weights = Enumerable.Range(0, taps).Select(_ => (float)random.NextDouble()).ToArray();
+                var one = new float[n];
+                RowCorrelation.Correlate(source, one, weights, offsets);
+                float[][] four = Enumerable.Range(0, 4).Select(_ => new float[n]).ToArray();
+                RowCorrelation.Correlate4(source, four[0], four[1], four[2], four[3], weights, weights, weights, weights, offsets);
+                Assert.Equal(four[0], one);
+
+                // And the sums themselves, against one fused multiply-add at a time, where the vector loops fuse.
+                int fused = RowCorrelation.Lanes == 8 ? n - (n % 32) : 0;
+                for (int x = 0; x < fused; x++)
+                {
+                    float sum = 0f;
+                    for (int t = 0; t < taps; t++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(source[x + offsets[t]], weights[t], sum);
+                    }
+
+                    Assert.Equal(sum, one[x]);
+                }
+            }
+        }
+    }
 }
