@@ -16,6 +16,8 @@ internal static partial class RowCorrelation
     {
         if (Avx512F.IsSupported)
         {
+            x = CorrelatePairedAvx512(ref src, ref acc, ref tap, ref offset, n, tapCount, x);
+
             // Eight accumulators: enough independent chains to hide the FMA latency, and each tap's broadcast
             // and offset are loaded once per 128 outputs.
             for (; x <= n - 128; x += 128)
@@ -126,18 +128,10 @@ internal static partial class RowCorrelation
     [MethodImpl(Jit.HotLoop)]
     private static int CorrelatePairedFma(ref float src, ref float acc, ref float tap, ref int offset, int n, int tapCount, int x)
     {
-        int spacing = tapCount > 1 ? Unsafe.Add(ref offset, 1) : 0;
-        if (x != 0 || spacing is < 1 or > 4 || offset != 0)
+        int spacing = x == 0 ? EvenSpacing(ref offset, tapCount) : 0;
+        if (spacing == 0)
         {
             return x;
-        }
-
-        for (int t = 2; t < tapCount; t++)
-        {
-            if (Unsafe.Add(ref offset, t) != t * spacing)
-            {
-                return x;
-            }
         }
 
         // S taps between paired outputs: the fewest whose span is whole vectors. Pairs are D = 24 samples apart for
@@ -192,6 +186,97 @@ internal static partial class RowCorrelation
                 b0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref s), v, b0);
                 b1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref s, (nuint)lane), v, b1);
                 b2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref s, (nuint)(2 * lane)), v, b2);
+            }
+
+            ref float a = ref Unsafe.Add(ref acc, x);
+            a0.StoreUnsafe(ref a);
+            a1.StoreUnsafe(ref a, (nuint)lane);
+            a2.StoreUnsafe(ref a, (nuint)(2 * lane));
+            b0.StoreUnsafe(ref a, (nuint)pairDistance);
+            b1.StoreUnsafe(ref a, (nuint)(pairDistance + lane));
+            b2.StoreUnsafe(ref a, (nuint)(pairDistance + (2 * lane)));
+        }
+
+        return x;
+    }
+
+    // The spacing of taps at 0, s, 2s, ... for s of 1 to 4 (interleaved channels); 0 for any other offsets.
+    private static int EvenSpacing(ref int offset, int tapCount)
+    {
+        int spacing = tapCount > 1 ? Unsafe.Add(ref offset, 1) : 0;
+        if (spacing is < 1 or > 4 || offset != 0)
+        {
+            return 0;
+        }
+
+        for (int t = 2; t < tapCount; t++)
+        {
+            if (Unsafe.Add(ref offset, t) != t * spacing)
+            {
+                return 0;
+            }
+        }
+
+        return spacing;
+    }
+
+    /// <summary>
+    /// The AVX-512 form of <see cref="CorrelatePairedFma"/>: vectors of 16, pairs 48 samples apart for spacing 3 (16
+    /// taps; lanes 0, 16, 32 with 48, 64, 80) and 16 apart otherwise (lanes 0, 32, 64 with 16, 48, 80), 96 samples a
+    /// step. Every vector loop here fuses, so it stops on any multiple of 96 within the 16-sample loop's range.
+    /// </summary>
+    [MethodImpl(Jit.HotLoop)]
+    private static int CorrelatePairedAvx512(ref float src, ref float acc, ref float tap, ref int offset, int n, int tapCount, int x)
+    {
+        int spacing = x == 0 ? EvenSpacing(ref offset, tapCount) : 0;
+        int pairTaps = spacing == 3 ? 16 : spacing == 0 ? 0 : 16 / spacing;
+        if (spacing == 0 || tapCount <= pairTaps)
+        {
+            return x;
+        }
+
+        int pairDistance = spacing * pairTaps;
+        int lane = pairDistance == 48 ? 16 : 32;
+        int vectors = n - (n % 16);
+        int end = vectors - (vectors % 96);
+        for (; x < end; x += 96)
+        {
+            ref float s0 = ref Unsafe.Add(ref src, x);
+            Vector512<float> a0 = Vector512<float>.Zero, a1 = Vector512<float>.Zero, a2 = Vector512<float>.Zero;
+            Vector512<float> b0 = Vector512<float>.Zero, b1 = Vector512<float>.Zero, b2 = Vector512<float>.Zero;
+            int k = 0;
+            for (; k < pairTaps; k++)
+            {
+                Vector512<float> w = Vector512.Create(Unsafe.Add(ref tap, k));
+                ref float s = ref Unsafe.Add(ref s0, spacing * k);
+                a0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s), w, a0);
+                a1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, (nuint)lane), w, a1);
+                a2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, (nuint)(2 * lane)), w, a2);
+            }
+
+            for (; k < tapCount; k++)
+            {
+                Vector512<float> w = Vector512.Create(Unsafe.Add(ref tap, k));
+                Vector512<float> v = Vector512.Create(Unsafe.Add(ref tap, k - pairTaps));
+                ref float s = ref Unsafe.Add(ref s0, spacing * k);
+                Vector512<float> l0 = Vector512.LoadUnsafe(ref s);
+                Vector512<float> l1 = Vector512.LoadUnsafe(ref s, (nuint)lane);
+                Vector512<float> l2 = Vector512.LoadUnsafe(ref s, (nuint)(2 * lane));
+                a0 = Avx512F.FusedMultiplyAdd(l0, w, a0);
+                a1 = Avx512F.FusedMultiplyAdd(l1, w, a1);
+                a2 = Avx512F.FusedMultiplyAdd(l2, w, a2);
+                b0 = Avx512F.FusedMultiplyAdd(l0, v, b0);
+                b1 = Avx512F.FusedMultiplyAdd(l1, v, b1);
+                b2 = Avx512F.FusedMultiplyAdd(l2, v, b2);
+            }
+
+            for (; k < tapCount + pairTaps; k++)
+            {
+                Vector512<float> v = Vector512.Create(Unsafe.Add(ref tap, k - pairTaps));
+                ref float s = ref Unsafe.Add(ref s0, spacing * k);
+                b0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s), v, b0);
+                b1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, (nuint)lane), v, b1);
+                b2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, (nuint)(2 * lane)), v, b2);
             }
 
             ref float a = ref Unsafe.Add(ref acc, x);
