@@ -282,7 +282,7 @@ public sealed class InvariantTests
         var random = new Random(spacing);
         foreach (int n in new[] { 7, 32, 95, 96, 97, 143, 191, 192, 300, 1037, 12000 })
         {
-            foreach (int taps in new[] { 2, 3, 7, 8, 15, 16, 17, 31, 41 })
+            foreach (int taps in new[] { 2, 3, 7, 8, 9, 15, 16, 17, 31, 41 })
             {
                 float[] source = Enumerable.Range(0, n + (spacing * taps)).Select(_ => (float)random.Next(256)).ToArray();
                 int[] offsets = Enumerable.Range(0, taps).Select(t => t * spacing).ToArray();

@@ -123,26 +123,17 @@ internal static partial class RowCorrelation
     /// accumulators, three loads for each of T + S taps instead of six for each of T. Every output adds its taps'
     /// products in the same order, fused, as the 32-sample loop does, and the loop stops where that one would go on
     /// to the same samples, so the results are the same to the bit. Returns where it stopped: <paramref name="x"/>
-    /// where the taps are not so spaced, or too few to gain.
+    /// where the taps are not so spaced, or too few to gain (<see cref="TryPairing"/>).
     /// </summary>
     [MethodImpl(Jit.HotLoop)]
     private static int CorrelatePairedFma(ref float src, ref float acc, ref float tap, ref int offset, int n, int tapCount, int x)
     {
-        int spacing = x == 0 ? EvenSpacing(ref offset, tapCount) : 0;
-        if (spacing == 0)
+        if (!TryPairing(ref offset, tapCount, x, 8, out int spacing, out int pairTaps, out int lane))
         {
             return x;
         }
 
-        // S taps between paired outputs: the fewest whose span is whole vectors. Pairs are D = 24 samples apart for
-        // spacing 3 (lanes 0, 8, 16 paired with 24, 32, 40) and 8 apart otherwise (lanes 0, 16, 32 with 8, 24, 40).
-        int pairTaps = spacing == 3 ? 8 : 8 / spacing;
         int pairDistance = spacing * pairTaps;
-        int lane = pairDistance == 24 ? 8 : 16;
-        if (tapCount < 2 * pairTaps)
-        {
-            return x;
-        }
 
         // Stop on a multiple of 96 within the 32-sample loop's range, so that loop goes on from a multiple of 32 and
         // fuses exactly the samples it would have fused alone.
@@ -200,6 +191,19 @@ internal static partial class RowCorrelation
         return x;
     }
 
+    // How the paired loops pair outputs, for vectors of `width` floats, a row from its start: taps spaced 1 to 4
+    // apart; pairTaps, the fewest taps whose span is whole vectors (width for spacing 3, else width / spacing), so
+    // pairs stand spacing·pairTaps samples apart (three vectors for spacing 3, one otherwise); lane, the distance
+    // between the three pairs, so that the six vectors are consecutive. False where the taps are not so spaced, or
+    // no more than pairTaps (the loop then loads no fewer vectors).
+    private static bool TryPairing(ref int offset, int tapCount, int x, int width, out int spacing, out int pairTaps, out int lane)
+    {
+        spacing = x == 0 ? EvenSpacing(ref offset, tapCount) : 0;
+        pairTaps = spacing == 3 ? width : spacing == 0 ? 0 : width / spacing;
+        lane = spacing == 3 ? width : 2 * width;
+        return spacing != 0 && tapCount > pairTaps;
+    }
+
     // The spacing of taps at 0, s, 2s, ... for s of 1 to 4 (interleaved channels); 0 for any other offsets.
     private static int EvenSpacing(ref int offset, int tapCount)
     {
@@ -228,15 +232,12 @@ internal static partial class RowCorrelation
     [MethodImpl(Jit.HotLoop)]
     private static int CorrelatePairedAvx512(ref float src, ref float acc, ref float tap, ref int offset, int n, int tapCount, int x)
     {
-        int spacing = x == 0 ? EvenSpacing(ref offset, tapCount) : 0;
-        int pairTaps = spacing == 3 ? 16 : spacing == 0 ? 0 : 16 / spacing;
-        if (spacing == 0 || tapCount <= pairTaps)
+        if (!TryPairing(ref offset, tapCount, x, 16, out int spacing, out int pairTaps, out int lane))
         {
             return x;
         }
 
         int pairDistance = spacing * pairTaps;
-        int lane = pairDistance == 48 ? 16 : 32;
         int vectors = n - (n % 16);
         int end = vectors - (vectors % 96);
         for (; x < end; x += 96)
