@@ -153,7 +153,10 @@ internal static partial class AlphaWindows
 
         for (int i = 0; i < n; i++)
         {
-            highest = Math.Max(highest, (int)(Convert.ToUInt32(most[i]) >> topShift));
+            // T is uint or ushort: the JIT keeps one branch, and nothing is boxed.
+            T lane = most[i];
+            uint word = typeof(T) == typeof(uint) ? Unsafe.As<T, uint>(ref lane) : Unsafe.As<T, ushort>(ref lane);
+            highest = Math.Max(highest, (int)(word >> topShift));
         }
 
         return x;

@@ -44,7 +44,7 @@ internal sealed class EdgePixels : IRowSumChecks<UniformAlphaSums>, IDisposable
     /// <paramref name="checkLimit"/> pixels in all its rows; past that they stop listing and set <see cref="Overflowed"/>.
     /// No alpha the block reads may be above <paramref name="level"/>.
     /// </summary>
-    public void StartBlock(int firstRow, long checkLimit, int level = 255)
+    public void StartBlock(int firstRow, long checkLimit, int level)
     {
         FirstRow = firstRow;
         limit = checkLimit;
