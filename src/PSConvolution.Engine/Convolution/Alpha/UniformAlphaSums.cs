@@ -31,6 +31,11 @@ internal partial struct UniformAlphaSums : ISumCheck
     private readonly ushort full;
     private readonly int stride;
     private bool zero;
+
+    // The portable loop's form of the same test (see below): Vector<T> compares signed lanes only, so both sides are
+    // offset by 2^63 (RGBA) or 2^31 (grey and alpha).
+    private readonly Vector<long> portableBelow;
+    private readonly Vector<int> portableBelow2;
 #if NET8_0_OR_GREATER
     // Each pixel lane fails when lane - 1 < below as unsigned numbers: below is the full alpha sum (level·2^shift) in
     // the top 16 bits, less one, so 0 wraps to the top and passes, and so does any lane whose alpha is full (no alpha
@@ -69,6 +74,8 @@ internal partial struct UniformAlphaSums : ISumCheck
         full = level == 0 ? ushort.MaxValue : (ushort)(level << shift);
         this.stride = stride;
         zero = false;
+        portableBelow = new Vector<long>((long)((((ulong)full << 48) - 1) ^ (1UL << 63)));
+        portableBelow2 = new Vector<int>((int)((((uint)full << 16) - 1) ^ (1U << 31)));
         Array.Clear(masks, 0, MaskWords(samples));
         PrepareVectors();
     }
@@ -77,15 +84,11 @@ internal partial struct UniformAlphaSums : ISumCheck
     partial void PrepareVectors();
 
     /// <summary>
-    /// True where the pass's AVX2 or AVX-512 loops check the sums a vector at a time. Elsewhere the portable loop
-    /// would check them lane by lane, and callers judge windows instead.
+    /// True where the pass's loops check the sums a vector at a time: the AVX2 and AVX-512 loops, and the portable
+    /// Vector&lt;T&gt; loop (the netstandard2.0 build's, which Windows PowerShell runs) where vectors are accelerated.
+    /// Elsewhere only the scalar loop runs, lane by lane, and callers judge windows instead.
     /// </summary>
-    public static bool Vectorised =>
-#if NET8_0_OR_GREATER
-        System.Runtime.Intrinsics.X86.Avx2.IsSupported;
-#else
-        false;
-#endif
+    public static bool Vectorised => Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian;
 
     /// <summary>Mask words for a row of <paramref name="samples"/> samples.</summary>
     public static int MaskWords(int samples) => (samples + 63) / 64;
@@ -109,18 +112,52 @@ internal partial struct UniformAlphaSums : ISumCheck
         }
     }
 
-    // The portable loop's check goes lane by lane: where it runs, callers do not ask for the check (Vectorised).
+    /// <summary>
+    /// The portable loop's check, as the AVX2 one: each pixel's sums one 64-bit (RGBA) or 32-bit (grey and alpha)
+    /// lane, alpha in its top 16 bits (little-endian, as <see cref="Vectorised"/> requires). x is a multiple of
+    /// Vector&lt;byte&gt;.Count, so the pixels of a0 and a1 fall within one mask word.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Vectors(Vector<ushort> a0, Vector<ushort> a1, int x)
     {
-        for (int i = 0; i < Vector<ushort>.Count; i++)
+        if (channels == 4)
         {
-            Sample(x + i, a0[i]);
+            var offset = new Vector<long>(long.MaxValue);
+            Vector<long> failed0 = Vector.GreaterThan(portableBelow, Vector.AsVectorInt64(a0) + offset);
+            Vector<long> failed1 = Vector.GreaterThan(portableBelow, Vector.AsVectorInt64(a1) + offset);
+            if (!Vector.EqualsAll(failed0 | failed1, Vector<long>.Zero))
+            {
+                MarkLanes(x, Vector.AsVectorInt32(failed0), Vector.AsVectorInt32(failed1), 2);
+            }
+        }
+        else
+        {
+            var offset = new Vector<int>(int.MaxValue);
+            Vector<int> failed0 = Vector.GreaterThan(portableBelow2, Vector.AsVectorInt32(a0) + offset);
+            Vector<int> failed1 = Vector.GreaterThan(portableBelow2, Vector.AsVectorInt32(a1) + offset);
+            if (!Vector.EqualsAll(failed0 | failed1, Vector<int>.Zero))
+            {
+                MarkLanes(x, failed0, failed1, 1);
+            }
+        }
+    }
+
+    // Sets a bit for each failing pixel of a vector pair: a pixel is `width` 32-bit lanes, all set where it failed.
+    // Rare (pixels on a rim), so lane by lane.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly void MarkLanes(int x, Vector<int> failed0, Vector<int> failed1, int width)
+    {
+        int perVector = Vector<int>.Count / width;
+        uint bits = 0;
+        for (int i = 0; i < perVector; i++)
+        {
+            bits |= failed0[i * width] != 0 ? 1u << i : 0;
+            bits |= failed1[i * width] != 0 ? 1u << (perVector + i) : 0;
         }
 
-        for (int i = 0; i < Vector<ushort>.Count; i++)
-        {
-            Sample(x + Vector<ushort>.Count + i, a1[i]);
-        }
+        int pixel = x >> channelBits;
+        int wordBits = 6 - channelBits;
+        masks[pixel >> wordBits] |= bits << (pixel & ((1 << wordBits) - 1));
     }
 
     /// <summary>
