@@ -151,6 +151,41 @@ public sealed class IntegerPathTests
         return data;
     }
 
+    // Four output rows from kh + 3 rows at once give each row's sums as the one-row pass does: Gaussian3 and
+    // Gaussian5 (the AVX2 and AVX-512 loops, the last vector moved back to the row's end), other taps (one row at a
+    // time), rows shorter than a vector, and the rows repeated as a replicated border repeats them.
+    [Theory]
+    [InlineData(1, 2, 1)]
+    [InlineData(1, 4, 6, 4, 1)]
+    [InlineData(2, 2, 2, 2, 2)]
+    [InlineData(1, 2, 3)]
+    [InlineData(1, 6, 15, 20, 15, 6, 1)]
+    public void FourVerticalRowsAtOnceEqualOneRowAtATime(params int[] weights)
+    {
+        ushort[] taps = Array.ConvertAll(weights, w => (ushort)w);
+        var random = new Random(weights.Sum());
+        foreach (int n in new[] { 1, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 96, 100, 301 })
+        {
+            int stride = n + 5;
+            var source = new byte[(taps.Length + 6) * stride];
+            random.NextBytes(source);
+            int[] rowStarts = Enumerable.Range(0, taps.Length + 3).Select(i => random.Next(4) == 0 ? 0 : random.Next(taps.Length + 6) * stride).ToArray();
+            int offset = random.Next(stride - n + 1);
+            int pitch = n + random.Next(3);
+            var four = new ushort[(4 * pitch) + 1];
+            four[^1] = 12345;
+            SeparableBytePasses.VerticalBytesFour(source, rowStarts, taps, offset, four, pitch, n);
+            for (int k = 0; k < 4; k++)
+            {
+                var one = new ushort[n];
+                SeparableBytePasses.VerticalBytes(source, rowStarts.AsSpan(k, taps.Length), taps, 0, offset, one);
+                Assert.Equal(one, four.AsSpan(k * pitch, n).ToArray());
+            }
+
+            Assert.Equal(12345, four[^1]);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Seeds))]
     public void MatchesTheFloatPathBitForBit(int seed)

@@ -89,20 +89,34 @@ internal static class SeparableIntegerPath
         // Vertical pass first, straight from the stored bytes of the kh rows under each output row into one padded
         // 16-bit row, then the horizontal pass rounds and stores bytes as it goes: no intermediate image, no row
         // cache, and the working set is one 16-bit row plus kh source rows, all in the first two cache levels.
+        // Four consecutive output rows read kh + 3 source rows between them when the rows are not strided, so where
+        // none reads the constant border the vertical pass computes all four at once (VerticalBytesFour), loading the
+        // rows they share once.
+        bool blocks = rows.Stride == 1;
         RowBands.Run(firstRow, Math.Min(endRow, rows.OutputLength), parallel, [MethodImpl(Jit.HotLoop)] (start, end) =>
         {
-            ushort[] padded = ArrayPool<ushort>.Shared.Rent(paddedLength);
+            ushort[] padded = ArrayPool<ushort>.Shared.Rent(paddedLength * (blocks ? 4 : 1));
             // With a column stride the row is computed at stride 1 and every stride-th pixel kept.
             byte[]? strided = columns.Stride > 1 ? ArrayPool<byte>.Shared.Rent(rowLength) : null;
-            int[] rowStarts = new int[kh];
+            int[] rowStarts = new int[kh + 3];
             ushort[] rowTaps = new ushort[kh];
             try
             {
                 for (int y = start; y < end; y++)
                 {
-                    if ((y & 7) == 0)
+                    // A row (or a pair) is thousands of samples: one read of the token each is nothing beside them.
+                    parallel.CancellationToken.ThrowIfCancellationRequested();
+                    Span<ushort> row = padded.AsSpan(0, paddedLength);
+                    if (blocks && y + 3 < end && BlockRowStarts(rows, y, kh, height, stride, rowStarts))
                     {
-                        parallel.CancellationToken.ThrowIfCancellationRequested();
+                        FillFour(source.Span, width, channels, columns, borderColumn[0], rowStarts, plan.ColumnTaps, padded, paddedLength);
+                        for (int k = 0; k < 4; k++)
+                        {
+                            StoreRow(source.Span, width, channels, destination.Span, step, plan, rows, columns, horizontalOffsets, checks, strided, rowLength, y + k, padded.AsSpan(k * paddedLength, paddedLength));
+                        }
+
+                        y += 3;
+                        continue;
                     }
 
                     // Rows of the constant border add the same amount to every sample: fold them into one constant.
@@ -123,41 +137,89 @@ internal static class SeparableIntegerPath
                         }
                     }
 
-                    Span<ushort> row = padded.AsSpan(0, paddedLength);
                     var sums = new ColumnSums(source, rowStarts, rowTaps, count, (ushort)constant, channels);
                     RowPadding.Fill(width, channels, columns, borderColumn, row, ref sums);
-
-                    Span<byte> dst = destination.Span.Slice(y * outWidth * channels, outWidth * channels);
-                    Span<byte> target = strided is null ? dst : strided.AsSpan(0, rowLength);
-                    if (checks is null)
-                    {
-                        SeparableBytePasses.HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, target);
-                    }
-                    else
-                    {
-                        TCheck check = checks.Begin(y, target.Length, plan.Shift, columns.Stride);
-                        SeparableBytePasses.HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, target, ref check);
-                        checks.End(y, check, target.Length);
-                    }
-
-                    if (strided is not null)
-                    {
-                        OutputRows.Compact(target, outWidth, columns.Stride, channels);
-                        target.Slice(0, dst.Length).CopyTo(dst);
-                    }
-
-                    OutputRows.CopyUnselected(source.Span, width, channels, y, rows, columns, step.Selected, dst);
+                    StoreRow(source.Span, width, channels, destination.Span, step, plan, rows, columns, horizontalOffsets, checks, strided, rowLength, y, row);
                 }
             }
             finally
             {
                 ArrayPool<ushort>.Shared.Return(padded);
+
                 if (strided is not null)
                 {
                     ArrayPool<byte>.Shared.Return(strided);
                 }
             }
         });
+    }
+
+    // The kh + 3 source rows of output rows y to y + 3 (not strided) as row starts; false when one is the constant
+    // border's, whose rows the single-row pass folds into a constant.
+    private static bool BlockRowStarts(KernelSamplingMap rows, int y, int kh, int height, int stride, int[] rowStarts)
+    {
+        for (int i = 0; i < kh + 3; i++)
+        {
+            int r = rows.Indices[y + i];
+            if (r == height)
+            {
+                return false;
+            }
+
+            rowStarts[i] = r * stride;
+        }
+
+        return true;
+    }
+
+    // RowPadding.Fill for four rows at once, row k of padded at k * pitch: each run of image columns from the
+    // four-row pass, each column of the constant border its column sum in all four.
+    private static void FillFour(ReadOnlySpan<byte> source, int width, int channels, KernelSamplingMap columns, ushort borderColumn, ReadOnlySpan<int> rowStarts, ushort[] taps, Span<ushort> padded, int pitch)
+    {
+        foreach ((int start, int column, int length) in columns.Runs)
+        {
+            Span<ushort> run = padded.Slice(start * channels);
+            if (column < width)
+            {
+                SeparableBytePasses.VerticalBytesFour(source, rowStarts, taps, column * channels, run, pitch, length * channels);
+            }
+            else
+            {
+                for (int k = 0; k < 4; k++)
+                {
+                    run.Slice(k * pitch, length * channels).Fill(borderColumn);
+                }
+            }
+        }
+    }
+
+    // The horizontal pass of output row y from its padded vertical sums, its exact sums shown to the row's check
+    // where there is one, then the row compacted to the column stride and the unselected channels copied.
+    [MethodImpl(Jit.HotLoop)]
+    private static void StoreRow<TCheck>(ReadOnlySpan<byte> source, int width, int channels, Span<byte> destination, ConvolutionStep step, SeparableIntegerPlan plan, KernelSamplingMap rows, KernelSamplingMap columns, int[] horizontalOffsets, IRowSumChecks<TCheck>? checks, byte[]? strided, int rowLength, int y, Span<ushort> row)
+        where TCheck : struct, ISumCheck
+    {
+        int outWidth = columns.OutputLength;
+        Span<byte> dst = destination.Slice(y * outWidth * channels, outWidth * channels);
+        Span<byte> target = strided is null ? dst : strided.AsSpan(0, rowLength);
+        if (checks is null)
+        {
+            SeparableBytePasses.HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, target);
+        }
+        else
+        {
+            TCheck check = checks.Begin(y, target.Length, plan.Shift, columns.Stride);
+            SeparableBytePasses.HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, target, ref check);
+            checks.End(y, check, target.Length);
+        }
+
+        if (strided is not null)
+        {
+            OutputRows.Compact(target, outWidth, columns.Stride, channels);
+            target.Slice(0, dst.Length).CopyTo(dst);
+        }
+
+        OutputRows.CopyUnselected(source, width, channels, y, rows, columns, step.Selected, dst);
     }
 
     /// <summary>
