@@ -186,6 +186,52 @@ public sealed class IntegerPathTests
         }
     }
 
+    // A border run copied instead of computed names padded positions that hold the same image columns, computed by
+    // a run that is itself computed, so the copy is what the pass would have written there.
+    [Theory]
+    [InlineData(BorderMode.Replicate)]
+    [InlineData(BorderMode.Reflect)]
+    [InlineData(BorderMode.Wrap)]
+    [InlineData(BorderMode.Constant)]
+    public void CopiedBorderRunsNameTheSameColumnsComputedElsewhere(BorderMode border)
+    {
+        foreach (int width in new[] { 1, 2, 3, 5, 9, 40 })
+        {
+            foreach (int taps in new[] { 2, 3, 5, 7, 15 })
+            {
+                foreach (PaddingMode padding in new[] { PaddingMode.Same, PaddingMode.Valid })
+                {
+                    if (padding == PaddingMode.Valid && taps > width)
+                    {
+                        continue;
+                    }
+
+                    KernelSamplingMap map = KernelSamplingMap.Create(width, taps, taps / 2, 1, padding, border);
+                    var runs = SeparableIntegerPath.RunSources(map, width);
+                    Assert.Equal(map.Runs.Length, runs.Length);
+                    int copied = 0;
+                    foreach ((int start, int source, int length, int from) in runs)
+                    {
+                        Assert.True(from < 0 || source < width);
+                        if (from < 0)
+                        {
+                            continue;
+                        }
+
+                        copied++;
+                        Assert.Equal(map.Indices.AsSpan(start, length).ToArray(), map.Indices.AsSpan(from, length).ToArray());
+                        Assert.Contains(runs, r => r.From < 0 && r.Source < width && r.Start <= from && from + length <= r.Start + r.Length);
+                    }
+
+                    // Replicate, Reflect and Wrap repeat image columns at both ends whenever the kernel reaches past
+                    // them; every one of those runs is a copy.
+                    int outside = map.Indices.Length - map.Indices.Distinct().Count();
+                    Assert.True(border == BorderMode.Constant || outside == 0 || copied > 0);
+                }
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Seeds))]
     public void MatchesTheFloatPathBitForBit(int seed)

@@ -93,6 +93,7 @@ internal static class SeparableIntegerPath
         // none reads the constant border the vertical pass computes all four at once (VerticalBytesFour), loading the
         // rows they share once.
         bool blocks = rows.Stride == 1;
+        (int Start, int Source, int Length, int From)[] runs = RunSources(columns, width);
         RowBands.Run(firstRow, Math.Min(endRow, rows.OutputLength), parallel, [MethodImpl(Jit.HotLoop)] (start, end) =>
         {
             ushort[] padded = ArrayPool<ushort>.Shared.Rent(paddedLength * (blocks ? 4 : 1));
@@ -109,7 +110,7 @@ internal static class SeparableIntegerPath
                     Span<ushort> row = padded.AsSpan(0, paddedLength);
                     if (blocks && y + 3 < end && BlockRowStarts(rows, y, kh, height, stride, rowStarts))
                     {
-                        FillFour(source.Span, width, channels, columns, borderColumn[0], rowStarts, plan.ColumnTaps, padded, paddedLength);
+                        FillFour(source.Span, width, channels, runs, borderColumn[0], rowStarts, plan.ColumnTaps, padded, paddedLength);
                         for (int k = 0; k < 4; k++)
                         {
                             StoreRow(source.Span, width, channels, destination.Span, step, plan, rows, columns, horizontalOffsets, checks, strided, rowLength, y + k, padded.AsSpan(k * paddedLength, paddedLength));
@@ -173,24 +174,63 @@ internal static class SeparableIntegerPath
     }
 
     // RowPadding.Fill for four rows at once, row k of padded at k * pitch: each run of image columns from the
-    // four-row pass, each column of the constant border its column sum in all four.
-    private static void FillFour(ReadOnlySpan<byte> source, int width, int channels, KernelSamplingMap columns, ushort borderColumn, ReadOnlySpan<int> rowStarts, ushort[] taps, Span<ushort> padded, int pitch)
+    // four-row pass, or copied from where another run computed the same columns; each column of the constant border
+    // its column sum in all four.
+    private static void FillFour(ReadOnlySpan<byte> source, int width, int channels, (int Start, int Source, int Length, int From)[] runs, ushort borderColumn, ReadOnlySpan<int> rowStarts, ushort[] taps, Span<ushort> padded, int pitch)
     {
-        foreach ((int start, int column, int length) in columns.Runs)
+        foreach ((int start, int column, int length, int from) in runs)
         {
             Span<ushort> run = padded.Slice(start * channels);
-            if (column < width)
-            {
-                SeparableBytePasses.VerticalBytesFour(source, rowStarts, taps, column * channels, run, pitch, length * channels);
-            }
-            else
+            if (column >= width)
             {
                 for (int k = 0; k < 4; k++)
                 {
                     run.Slice(k * pitch, length * channels).Fill(borderColumn);
                 }
             }
+            else if (from < 0)
+            {
+                SeparableBytePasses.VerticalBytesFour(source, rowStarts, taps, column * channels, run, pitch, length * channels);
+            }
         }
+
+        foreach ((int start, int column, int length, int from) in runs)
+        {
+            for (int k = 0; column < width && from >= 0 && k < 4; k++)
+            {
+                padded.Slice((k * pitch) + (from * channels), length * channels).CopyTo(padded.Slice((k * pitch) + (start * channels)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The padded positions' runs of image columns (see <see cref="KernelSamplingMap.Runs"/>), each with the padded
+    /// position where the longest run holding the same columns starts them (<c>From</c>), or -1 for that run itself
+    /// and for the constant border. Replicate, Reflect and Wrap pad a row with columns its main run computes anyway;
+    /// a copy of those few samples saves the vertical pass a call over every row for each of them.
+    /// </summary>
+    internal static (int Start, int Source, int Length, int From)[] RunSources(KernelSamplingMap columns, int width)
+    {
+        var runs = columns.Runs;
+        var result = new (int Start, int Source, int Length, int From)[runs.Length];
+        for (int i = 0; i < runs.Length; i++)
+        {
+            (int start, int source, int length) = runs[i];
+            int donor = i;
+            for (int j = 0; source < width && j < runs.Length; j++)
+            {
+                (_, int other, int otherLength) = runs[j];
+                bool holds = other < width && other <= source && source + length <= other + otherLength;
+                if (holds && (otherLength > runs[donor].Length || (otherLength == runs[donor].Length && j < donor)))
+                {
+                    donor = j;
+                }
+            }
+
+            result[i] = (start, source, length, donor == i ? -1 : runs[donor].Start + (source - runs[donor].Source));
+        }
+
+        return result;
     }
 
     // The horizontal pass of output row y from its padded vertical sums, its exact sums shown to the row's check
