@@ -9,8 +9,12 @@
     convolve and encode paths), then the 12 MP JPEG. The module's files are read once before the runs, so they
     are warm in the page cache, as they are for a user's second script. Another -Runs processes start
     PowerShell and exit at once (PowerShell's own start), and another -Runs import an empty manifest module
-    (what Import-Module costs before any module's own work). Each step also reports how many methods the JIT
-    compiled during it and how long that took (System.Runtime.JitInfo).
+    (what Import-Module costs before any module's own work). Another -Runs convolve the 12 MP JPEG twelve times in
+    a row: the twelfth call is the steady state, which tiered compilation reaches only after several calls (the
+    second still runs much of the codecs' code compiled unoptimised). Another -Runs repeat the first two calls
+    with tiered compilation off (DOTNET_TieredCompilation=0), where everything is compiled optimised at once.
+    Each step also reports how many methods the JIT compiled during it and how long that took
+    (System.Runtime.JitInfo).
 
     Everything is measured twice: on a copy of the PowerShell running this script with its assemblies
     precompiled (ReadyToRun, made by New-PrecompiledPowerShell.ps1), as PowerShell's own packages ship them, and
@@ -118,6 +122,23 @@ $steps -join ' '
             $steps = @(Invoke-Fresh @($ModulePath, $small, $large))
             Add-Step $f 'Other processes: a 64x64 JPEG, first call' $steps[2]
             Add-Step $f 'Other processes: then the 12 MP JPEG' $steps[3]
+
+            # The runtime compiles a method fast and unoptimised first (tier 0), and optimised only after it has
+            # run a while, in the background: the second call still runs much of the decoder and encoder at tier 0.
+            # A twelfth call shows the steady state; a process without tiered compilation compiles everything
+            # optimised at once, which shows how much of the gap that is.
+            $steps = @(Invoke-Fresh (@($ModulePath) + @($large) * 12))
+            Add-Step $f 'Other processes: the 12 MP JPEG, twelfth call in a row' $steps[13]
+            $env:DOTNET_TieredCompilation = '0'
+            try {
+                $steps = @(Invoke-Fresh @($ModulePath, $large, $large))
+            }
+            finally {
+                Remove-Item env:DOTNET_TieredCompilation -ErrorAction Ignore
+            }
+
+            Add-Step $f 'Other processes, without tiered compilation (DOTNET_TieredCompilation=0): the 12 MP JPEG, first call' $steps[2]
+            Add-Step $f 'Other processes, without tiered compilation: the same, second call' $steps[3]
         }
     }
 
