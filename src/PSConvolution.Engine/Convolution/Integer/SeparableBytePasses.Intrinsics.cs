@@ -175,10 +175,6 @@ internal static partial class SeparableBytePasses
         return true;
     }
 
-    // Three or five weights, the same read from either end: what both symmetric loops take.
-    private static bool IsSymmetricSmall(ReadOnlySpan<ushort> taps)
-        => taps.Length is 3 or 5 && taps[0] == taps[^1] && taps[1] == taps[^2];
-
     [MethodImpl(Jit.HotLoop)]
     private static void HorizontalSymmetric<TCheck>(ref ushort src, ReadOnlySpan<ushort> taps, int step, int shift, int n, ref byte dst, ref int x, ref TCheck check)
         where TCheck : struct, ISumCheck

@@ -88,11 +88,79 @@ internal static partial class SeparableBytePasses
 
         bool done = false;
         VerticalFourVectors(ref MemoryMarshal.GetReference(source), rowStarts, taps, offset, n, ref MemoryMarshal.GetReference(targets), pitch, ref done);
+        if (!done && Vector.IsHardwareAccelerated && IsSymmetricSmall(taps) && n >= Vector<byte>.Count)
+        {
+            VerticalFourPortable(ref MemoryMarshal.GetReference(source), rowStarts, taps, offset, n, ref MemoryMarshal.GetReference(targets), pitch);
+            done = true;
+        }
+
         for (int k = 0; !done && k < 4; k++)
         {
             VerticalBytes(source, rowStarts.Slice(k, taps.Length), taps, 0, offset, targets.Slice(k * pitch, n));
         }
     }
+
+    // The Vector<T> form of the four-row loop (the netstandard2.0 build's, and machines without AVX2): each of the
+    // kh + 3 rows loaded and widened once a step for all four outputs, the last step moved back to the row's end.
+    [MethodImpl(Jit.HotLoop)]
+    private static void VerticalFourPortable(ref byte src, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, int offset, int n, ref ushort targets, int pitch)
+    {
+        bool five = taps.Length == 5;
+        var w0 = new Vector<ushort>(taps[0]);
+        var w1 = new Vector<ushort>(five ? taps[1] : (ushort)0);
+        var w2 = new Vector<ushort>(taps[taps.Length / 2]);
+        int last = rowStarts.Length - 1;
+        int s0 = rowStarts[0] + offset, s1 = rowStarts[1] + offset, s2 = rowStarts[2] + offset, s3 = rowStarts[3] + offset;
+        int s4 = rowStarts[4] + offset, s5 = rowStarts[5] + offset;
+        int s6 = rowStarts[Math.Min(6, last)] + offset, s7 = rowStarts[Math.Min(7, last)] + offset;
+        int step = Vector<byte>.Count;
+        int half = Vector<ushort>.Count;
+        for (int x = VectorSteps.First(0, n, step); x <= n - step; x = VectorSteps.Next(x, n, step))
+        {
+            Vector.Widen(VectorMemory.LoadUnsafe(ref src, s0 + x), out Vector<ushort> l0, out Vector<ushort> h0);
+            Vector.Widen(VectorMemory.LoadUnsafe(ref src, s1 + x), out Vector<ushort> l1, out Vector<ushort> h1);
+            Vector.Widen(VectorMemory.LoadUnsafe(ref src, s2 + x), out Vector<ushort> l2, out Vector<ushort> h2);
+            Vector.Widen(VectorMemory.LoadUnsafe(ref src, s3 + x), out Vector<ushort> l3, out Vector<ushort> h3);
+            Vector.Widen(VectorMemory.LoadUnsafe(ref src, s4 + x), out Vector<ushort> l4, out Vector<ushort> h4);
+            Vector.Widen(VectorMemory.LoadUnsafe(ref src, s5 + x), out Vector<ushort> l5, out Vector<ushort> h5);
+            if (five)
+            {
+                Vector.Widen(VectorMemory.LoadUnsafe(ref src, s6 + x), out Vector<ushort> l6, out Vector<ushort> h6);
+                Vector.Widen(VectorMemory.LoadUnsafe(ref src, s7 + x), out Vector<ushort> l7, out Vector<ushort> h7);
+                StoreFive(l0, l1, l2, l3, l4, l5, l6, l7, w0, w1, w2, ref targets, pitch, x);
+                StoreFive(h0, h1, h2, h3, h4, h5, h6, h7, w0, w1, w2, ref targets, pitch, x + half);
+            }
+            else
+            {
+                StoreThree(l0, l1, l2, l3, l4, l5, w0, w2, ref targets, pitch, x);
+                StoreThree(h0, h1, h2, h3, h4, h5, w0, w2, ref targets, pitch, x + half);
+            }
+        }
+    }
+
+    // Output rows 0-3 at x from eight widened rows, five symmetric taps (outer, inner, centre).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreFive(Vector<ushort> v0, Vector<ushort> v1, Vector<ushort> v2, Vector<ushort> v3, Vector<ushort> v4, Vector<ushort> v5, Vector<ushort> v6, Vector<ushort> v7, Vector<ushort> w0, Vector<ushort> w1, Vector<ushort> w2, ref ushort targets, int pitch, int x)
+    {
+        VectorMemory.StoreUnsafe(((v0 + v4) * w0) + ((v1 + v3) * w1) + (v2 * w2), ref targets, x);
+        VectorMemory.StoreUnsafe(((v1 + v5) * w0) + ((v2 + v4) * w1) + (v3 * w2), ref targets, pitch + x);
+        VectorMemory.StoreUnsafe(((v2 + v6) * w0) + ((v3 + v5) * w1) + (v4 * w2), ref targets, (2 * pitch) + x);
+        VectorMemory.StoreUnsafe(((v3 + v7) * w0) + ((v4 + v6) * w1) + (v5 * w2), ref targets, (3 * pitch) + x);
+    }
+
+    // Output rows 0-3 at x from six widened rows, three symmetric taps (outer, centre).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreThree(Vector<ushort> v0, Vector<ushort> v1, Vector<ushort> v2, Vector<ushort> v3, Vector<ushort> v4, Vector<ushort> v5, Vector<ushort> w0, Vector<ushort> w2, ref ushort targets, int pitch, int x)
+    {
+        VectorMemory.StoreUnsafe(((v0 + v2) * w0) + (v1 * w2), ref targets, x);
+        VectorMemory.StoreUnsafe(((v1 + v3) * w0) + (v2 * w2), ref targets, pitch + x);
+        VectorMemory.StoreUnsafe(((v2 + v4) * w0) + (v3 * w2), ref targets, (2 * pitch) + x);
+        VectorMemory.StoreUnsafe(((v3 + v5) * w0) + (v4 * w2), ref targets, (3 * pitch) + x);
+    }
+
+    // Three or five weights, the same read from either end: what the symmetric loops take.
+    private static bool IsSymmetricSmall(ReadOnlySpan<ushort> taps)
+        => taps.Length is 3 or 5 && taps[0] == taps[^1] && taps[1] == taps[^2];
 
     /// <summary>The horizontal pass at stride 1, rounded and stored as bytes in the same loop.</summary>
     public static void HorizontalStore(ReadOnlySpan<ushort> row, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, Span<byte> destination)
