@@ -86,9 +86,10 @@ internal static class SeparableIntegerPath
             horizontalOffsets[j] = j * channels;
         }
 
-        // Vertical pass first, straight from the stored bytes of the kh rows under each output row into one padded
-        // 16-bit row, then the horizontal pass rounds and stores bytes as it goes: no intermediate image, no row
-        // cache, and the working set is one 16-bit row plus kh source rows, all in the first two cache levels.
+        // Vertical pass first, straight from the stored bytes of the kh rows under each output row into a padded
+        // 16-bit row (four of them for a block of four), then the horizontal pass rounds and stores bytes as it goes:
+        // no intermediate image, no row cache, and the working set is four 16-bit rows plus kh + 3 source rows, all in
+        // the first two cache levels.
         // Four consecutive output rows read kh + 3 source rows between them when the rows are not strided, so where
         // none reads the constant border the vertical pass computes all four at once (VerticalBytesFour), loading the
         // rows they share once.
