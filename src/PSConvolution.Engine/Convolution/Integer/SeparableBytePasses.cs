@@ -158,6 +158,65 @@ internal static partial class SeparableBytePasses
         VectorMemory.StoreUnsafe(((v3 + v5) * w0) + (v4 * w2), ref targets, (3 * pitch) + x);
     }
 
+    // The Vector<T> form of the symmetric horizontal pass (the netstandard2.0 build's, and machines without AVX2):
+    // Gaussian3 and Gaussian5 with their weights in registers and the two samples of a weight added before its one
+    // multiply, instead of a loop over taps; the same wrapping 16-bit sums as the general loop, so the same bytes. It
+    // steps whole vectors from x (a multiple of Vector<byte>.Count, as the checks need) and returns where it stopped.
+    [MethodImpl(Jit.HotLoop)]
+    private static int HorizontalSymmetricPortable<TCheck>(ref ushort src, ReadOnlySpan<ushort> taps, int step, int shift, int n, ref byte dst, int x, ref TCheck check)
+        where TCheck : struct, ISumCheck
+    {
+        bool five = taps.Length == 5;
+        var w0 = new Vector<ushort>(taps[0]);
+        var w1 = new Vector<ushort>(five ? taps[1] : (ushort)0);
+        var w2 = new Vector<ushort>(taps[taps.Length / 2]);
+        var bias = new Vector<ushort>((ushort)ShiftRounding.HalfLessOne(shift));
+        var one = new Vector<ushort>(1);
+        var max = new Vector<ushort>(255);
+        int last = (taps.Length - 1) * step, o1 = step, o2 = last / 2, o3 = 3 * step;
+        int lanes = Vector<byte>.Count;
+        int half = Vector<ushort>.Count;
+        for (; x <= n - lanes; x += lanes)
+        {
+            ref ushort s = ref Unsafe.Add(ref src, x);
+            Vector<ushort> a0 = (VectorMemory.LoadUnsafe(ref s, 0) + VectorMemory.LoadUnsafe(ref s, last)) * w0;
+            Vector<ushort> a1 = (VectorMemory.LoadUnsafe(ref s, half) + VectorMemory.LoadUnsafe(ref s, last + half)) * w0;
+            if (five)
+            {
+                a0 += (VectorMemory.LoadUnsafe(ref s, o1) + VectorMemory.LoadUnsafe(ref s, o3)) * w1;
+                a1 += (VectorMemory.LoadUnsafe(ref s, o1 + half) + VectorMemory.LoadUnsafe(ref s, o3 + half)) * w1;
+            }
+
+            a0 += VectorMemory.LoadUnsafe(ref s, o2) * w2;
+            a1 += VectorMemory.LoadUnsafe(ref s, o2 + half) * w2;
+            check.Vectors(a0, a1, x);
+            if (shift > 0)
+            {
+                a0 = VectorShift.RightLogical(a0 + bias + (VectorShift.RightLogical(a0, shift) & one), shift);
+                a1 = VectorShift.RightLogical(a1 + bias + (VectorShift.RightLogical(a1, shift) & one), shift);
+            }
+
+            VectorMemory.StoreUnsafe(Vector.Narrow(Vector.Min(a0, max), Vector.Min(a1, max)), ref dst, x);
+        }
+
+        return x;
+    }
+
+    // Offsets 0, step, 2·step, ...: taps a whole step apart from the row's start.
+    private static bool EvenlySpacedFromZero(ReadOnlySpan<int> offsets, out int step)
+    {
+        step = offsets.Length > 1 ? offsets[1] : 0;
+        for (int t = 0; t < offsets.Length; t++)
+        {
+            if (offsets[t] != t * step)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     // Three or five weights, the same read from either end: what the symmetric loops take.
     private static bool IsSymmetricSmall(ReadOnlySpan<ushort> taps)
         => taps.Length is 3 or 5 && taps[0] == taps[^1] && taps[1] == taps[^2];
@@ -184,6 +243,11 @@ internal static partial class SeparableBytePasses
         ref byte dst = ref MemoryMarshal.GetReference(destination);
         int x = 0;
         HorizontalStoreAvx512(ref src, taps, offsets, shift, n, ref dst, ref x, ref check);
+        if (Vector.IsHardwareAccelerated && x <= n - Vector<byte>.Count && IsSymmetricSmall(taps) && EvenlySpacedFromZero(offsets, out int step))
+        {
+            x = HorizontalSymmetricPortable(ref src, taps, step, shift, n, ref dst, x, ref check);
+        }
+
         if (Vector.IsHardwareAccelerated)
         {
             int lanes = Vector<byte>.Count;
