@@ -1,6 +1,5 @@
 #if NET8_0_OR_GREATER
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace PSConvolution.Engine.Convolution.Alpha;
@@ -70,22 +69,6 @@ internal partial struct UniformAlphaSums
             {
                 Mark(x, (uint)(failed0.ExtractMostSignificantBits() | (failed1.ExtractMostSignificantBits() << 16)));
             }
-        }
-    }
-
-    // Sets the bits of the failing pixels of the samples from x on. x is a multiple of the pixel's samples, and of 32
-    // but for a row's last vector, moved back to end at the row's end; its bits may then reach into the next word.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private readonly void Mark(int x, uint failed)
-    {
-        int pixel = x >> channelBits;
-        int wordBits = 6 - channelBits;
-        ulong bits = (ulong)failed << (pixel & ((1 << wordBits) - 1));
-        ref uint word = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(masks), pixel >> wordBits);
-        word |= (uint)bits;
-        if ((bits >> 32) != 0)
-        {
-            Unsafe.Add(ref word, 1) |= (uint)(bits >> 32);
         }
     }
 }

@@ -155,9 +155,25 @@ internal partial struct UniformAlphaSums : ISumCheck
             bits |= failed1[i * width] != 0 ? 1u << (perVector + i) : 0;
         }
 
+        Mark(x, bits);
+    }
+
+    // Sets the bits of the failing pixels of the samples from x on, one bit a pixel. x is a multiple of the pixel's
+    // samples, and of the vector step but for an AVX2 row's last vector, moved back to end at the row's end; its bits
+    // may then reach into the next word. Called only for a vector with a failing pixel, and inlined there: a call in
+    // the loops would make the JIT keep their vectors in memory.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly void Mark(int x, uint failed)
+    {
         int pixel = x >> channelBits;
         int wordBits = 6 - channelBits;
-        masks[pixel >> wordBits] |= bits << (pixel & ((1 << wordBits) - 1));
+        ulong bits = (ulong)failed << (pixel & ((1 << wordBits) - 1));
+        int word = pixel >> wordBits;
+        masks[word] |= (uint)bits;
+        if ((bits >> 32) != 0)
+        {
+            masks[word + 1] |= (uint)(bits >> 32);
+        }
     }
 
     /// <summary>

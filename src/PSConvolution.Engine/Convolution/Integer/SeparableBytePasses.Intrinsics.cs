@@ -158,21 +158,8 @@ internal static partial class SeparableBytePasses
     // multiply, and no loop over taps, which for five taps costs more than the arithmetic.
     private static bool SymmetricSmall(ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, out int step)
     {
-        step = offsets.Length > 1 ? offsets[1] - offsets[0] : 0;
-        if (!Avx2.IsSupported || !IsSymmetricSmall(taps) || offsets[0] != 0)
-        {
-            return false;
-        }
-
-        for (int t = 0; t < taps.Length; t++)
-        {
-            if (offsets[t] != t * step)
-            {
-                return false;
-            }
-        }
-
-        return true;
+        step = 0;
+        return Avx2.IsSupported && IsSymmetricSmall(taps) && EvenlySpacedFromZero(offsets, out step);
     }
 
     [MethodImpl(Jit.HotLoop)]
@@ -293,12 +280,13 @@ internal static partial class SeparableBytePasses
         x = i;
     }
 
-    // VerticalSymmetric for four output rows: rows v0..v7 (v0..v5 with three taps), output k from rows k to k + kh - 1,
-    // each row loaded and widened once. A row of fewer than 32 samples is left to the caller.
+    // VerticalSymmetric for four output rows with AVX-512: rows v0..v7 (v0..v5 with three taps), output k from rows k
+    // to k + kh - 1, each row loaded and widened once, 32 samples a step, the last moved back to end at the row's end.
+    // Against the Vector<T> loop (256 bits) it took RGB Gaussian5 at 12 MP from 7.04-7.09 ms to 6.44-6.70.
     [MethodImpl(Jit.HotLoop)]
     static partial void VerticalFourVectors(ref byte src, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, int offset, int n, ref ushort targets, int pitch, ref bool done)
     {
-        if (!Avx2.IsSupported || !IsSymmetricSmall(taps) || n < 32)
+        if (!Avx512BW.IsSupported || !IsSymmetricSmall(taps) || n < 32)
         {
             return;
         }
@@ -319,54 +307,25 @@ internal static partial class SeparableBytePasses
         ref ushort d1 = ref Unsafe.Add(ref targets, pitch);
         ref ushort d2 = ref Unsafe.Add(ref targets, 2 * pitch);
         ref ushort d3 = ref Unsafe.Add(ref targets, 3 * pitch);
-        int i = 0;
-        if (Avx512BW.IsSupported)
+        Vector512<ushort> w0 = Vector512.Create(outer), w1 = Vector512.Create(inner), w2 = Vector512.Create(centre);
+        for (int i = 0; i <= n - 32; i = VectorSteps.Next(i, n, 32))
         {
-            Vector512<ushort> w0 = Vector512.Create(outer), w1 = Vector512.Create(inner), w2 = Vector512.Create(centre);
-            for (; i <= n - 32; i += 32)
+            Vector512<ushort> v0 = Widen512(ref r0, i), v1 = Widen512(ref r1, i), v2 = Widen512(ref r2, i), v3 = Widen512(ref r3, i);
+            Vector512<ushort> v4 = Widen512(ref r4, i), v5 = Widen512(ref r5, i);
+            if (five)
             {
-                Vector512<ushort> v0 = Widen512(ref r0, i), v1 = Widen512(ref r1, i), v2 = Widen512(ref r2, i), v3 = Widen512(ref r3, i);
-                Vector512<ushort> v4 = Widen512(ref r4, i), v5 = Widen512(ref r5, i);
-                if (five)
-                {
-                    Vector512<ushort> v6 = Widen512(ref r6, i), v7 = Widen512(ref r7, i);
-                    (((v0 + v4) * w0) + ((v1 + v3) * w1) + (v2 * w2)).StoreUnsafe(ref d0, (nuint)i);
-                    (((v1 + v5) * w0) + ((v2 + v4) * w1) + (v3 * w2)).StoreUnsafe(ref d1, (nuint)i);
-                    (((v2 + v6) * w0) + ((v3 + v5) * w1) + (v4 * w2)).StoreUnsafe(ref d2, (nuint)i);
-                    (((v3 + v7) * w0) + ((v4 + v6) * w1) + (v5 * w2)).StoreUnsafe(ref d3, (nuint)i);
-                }
-                else
-                {
-                    (((v0 + v2) * w0) + (v1 * w2)).StoreUnsafe(ref d0, (nuint)i);
-                    (((v1 + v3) * w0) + (v2 * w2)).StoreUnsafe(ref d1, (nuint)i);
-                    (((v2 + v4) * w0) + (v3 * w2)).StoreUnsafe(ref d2, (nuint)i);
-                    (((v3 + v5) * w0) + (v4 * w2)).StoreUnsafe(ref d3, (nuint)i);
-                }
+                Vector512<ushort> v6 = Widen512(ref r6, i), v7 = Widen512(ref r7, i);
+                (((v0 + v4) * w0) + ((v1 + v3) * w1) + (v2 * w2)).StoreUnsafe(ref d0, (nuint)i);
+                (((v1 + v5) * w0) + ((v2 + v4) * w1) + (v3 * w2)).StoreUnsafe(ref d1, (nuint)i);
+                (((v2 + v6) * w0) + ((v3 + v5) * w1) + (v4 * w2)).StoreUnsafe(ref d2, (nuint)i);
+                (((v3 + v7) * w0) + ((v4 + v6) * w1) + (v5 * w2)).StoreUnsafe(ref d3, (nuint)i);
             }
-        }
-
-        {
-            Vector256<ushort> w0 = Vector256.Create(outer), w1 = Vector256.Create(inner), w2 = Vector256.Create(centre);
-            // 16 samples a step, the last moved back to end at the row's end: no tail is left to the scalar loop.
-            for (i = VectorSteps.First(i, n, 16); i <= n - 16; i = VectorSteps.Next(i, n, 16))
+            else
             {
-                Vector256<ushort> v0 = Widen256(ref r0, i), v1 = Widen256(ref r1, i), v2 = Widen256(ref r2, i), v3 = Widen256(ref r3, i);
-                Vector256<ushort> v4 = Widen256(ref r4, i), v5 = Widen256(ref r5, i);
-                if (five)
-                {
-                    Vector256<ushort> v6 = Widen256(ref r6, i), v7 = Widen256(ref r7, i);
-                    (((v0 + v4) * w0) + ((v1 + v3) * w1) + (v2 * w2)).StoreUnsafe(ref d0, (nuint)i);
-                    (((v1 + v5) * w0) + ((v2 + v4) * w1) + (v3 * w2)).StoreUnsafe(ref d1, (nuint)i);
-                    (((v2 + v6) * w0) + ((v3 + v5) * w1) + (v4 * w2)).StoreUnsafe(ref d2, (nuint)i);
-                    (((v3 + v7) * w0) + ((v4 + v6) * w1) + (v5 * w2)).StoreUnsafe(ref d3, (nuint)i);
-                }
-                else
-                {
-                    (((v0 + v2) * w0) + (v1 * w2)).StoreUnsafe(ref d0, (nuint)i);
-                    (((v1 + v3) * w0) + (v2 * w2)).StoreUnsafe(ref d1, (nuint)i);
-                    (((v2 + v4) * w0) + (v3 * w2)).StoreUnsafe(ref d2, (nuint)i);
-                    (((v3 + v5) * w0) + (v4 * w2)).StoreUnsafe(ref d3, (nuint)i);
-                }
+                (((v0 + v2) * w0) + (v1 * w2)).StoreUnsafe(ref d0, (nuint)i);
+                (((v1 + v3) * w0) + (v2 * w2)).StoreUnsafe(ref d1, (nuint)i);
+                (((v2 + v4) * w0) + (v3 * w2)).StoreUnsafe(ref d2, (nuint)i);
+                (((v3 + v5) * w0) + (v4 * w2)).StoreUnsafe(ref d3, (nuint)i);
             }
         }
     }

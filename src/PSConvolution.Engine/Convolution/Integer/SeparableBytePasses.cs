@@ -66,8 +66,8 @@ internal static partial class SeparableBytePasses
     /// The vertical pass for four consecutive output rows at once: row k of <paramref name="targets"/> (at
     /// <paramref name="pitch"/>, <paramref name="n"/> samples) from rows k to k + kh - 1 of
     /// <paramref name="rowStarts"/> (kh + 3 rows, no constant border among them). Neighbouring output rows share
-    /// kh - 1 rows, so the AVX2 and AVX-512 loops for Gaussian3 and Gaussian5 load and widen each of the kh + 3 rows
-    /// once for all four (eight loads where one row at a time takes twenty); the sums are exactly those of
+    /// kh - 1 rows, so the AVX-512 and Vector&lt;T&gt; loops for Gaussian3 and Gaussian5 load and widen each of the
+    /// kh + 3 rows once for all four (eight loads where one row at a time takes twenty); the sums are exactly those of
     /// <see cref="VerticalBytes"/>.
     /// </summary>
     [MethodImpl(Jit.HotLoop)]
@@ -100,8 +100,10 @@ internal static partial class SeparableBytePasses
         }
     }
 
-    // The Vector<T> form of the four-row loop (the netstandard2.0 build's, and machines without AVX2): each of the
-    // kh + 3 rows loaded and widened once a step for all four outputs, the last step moved back to the row's end.
+    // The Vector<T> four-row loop (AVX2 machines, and the netstandard2.0 build): each of the kh + 3 rows loaded and
+    // widened once a step for all four outputs, the last step moved back to the row's end. An AVX2 form of it was no
+    // faster beyond the noise (RGB Gaussian5, 12 MP: 6.53-6.86 ms with it, 6.65-6.81 with this), so only AVX-512 has
+    // its own.
     [MethodImpl(Jit.HotLoop)]
     private static void VerticalFourPortable(ref byte src, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, int offset, int n, ref ushort targets, int pitch)
     {
@@ -171,8 +173,6 @@ internal static partial class SeparableBytePasses
         var w1 = new Vector<ushort>(five ? taps[1] : (ushort)0);
         var w2 = new Vector<ushort>(taps[taps.Length / 2]);
         var bias = new Vector<ushort>((ushort)ShiftRounding.HalfLessOne(shift));
-        var one = new Vector<ushort>(1);
-        var max = new Vector<ushort>(255);
         int last = (taps.Length - 1) * step, o1 = step, o2 = last / 2, o3 = 3 * step;
         int lanes = Vector<byte>.Count;
         int half = Vector<ushort>.Count;
@@ -190,19 +190,28 @@ internal static partial class SeparableBytePasses
             a0 += VectorMemory.LoadUnsafe(ref s, o2) * w2;
             a1 += VectorMemory.LoadUnsafe(ref s, o2 + half) * w2;
             check.Vectors(a0, a1, x);
-            if (shift > 0)
-            {
-                a0 = VectorShift.RightLogical(a0 + bias + (VectorShift.RightLogical(a0, shift) & one), shift);
-                a1 = VectorShift.RightLogical(a1 + bias + (VectorShift.RightLogical(a1, shift) & one), shift);
-            }
-
-            VectorMemory.StoreUnsafe(Vector.Narrow(Vector.Min(a0, max), Vector.Min(a1, max)), ref dst, x);
+            StoreLevels(a0, a1, shift, bias, ref dst, x);
         }
 
         return x;
     }
 
-    // Offsets 0, step, 2·step, ...: taps a whole step apart from the row's start.
+    // The portable loops' sums a0 then a1 divided by 2^shift, rounded to nearest with ties to even, stored as bytes
+    // from x on.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreLevels(Vector<ushort> a0, Vector<ushort> a1, int shift, Vector<ushort> bias, ref byte dst, int x)
+    {
+        if (shift > 0)
+        {
+            a0 = VectorShift.RightLogical(a0 + bias + (VectorShift.RightLogical(a0, shift) & Vector<ushort>.One), shift);
+            a1 = VectorShift.RightLogical(a1 + bias + (VectorShift.RightLogical(a1, shift) & Vector<ushort>.One), shift);
+        }
+
+        var max = new Vector<ushort>(255);
+        VectorMemory.StoreUnsafe(Vector.Narrow(Vector.Min(a0, max), Vector.Min(a1, max)), ref dst, x);
+    }
+
+    // Offsets 0, step, 2·step, ...: taps a whole step apart from the row's start, as the symmetric loops read them.
     private static bool EvenlySpacedFromZero(ReadOnlySpan<int> offsets, out int step)
     {
         step = offsets.Length > 1 ? offsets[1] : 0;
@@ -253,8 +262,6 @@ internal static partial class SeparableBytePasses
             int lanes = Vector<byte>.Count;
             int half = Vector<ushort>.Count;
             var bias = new Vector<ushort>((ushort)ShiftRounding.HalfLessOne(shift));
-            var one = new Vector<ushort>(1);
-            var max = new Vector<ushort>(255);
             for (; x <= n - lanes; x += lanes)
             {
                 Vector<ushort> a0 = Vector<ushort>.Zero, a1 = Vector<ushort>.Zero;
@@ -266,13 +273,7 @@ internal static partial class SeparableBytePasses
                 }
 
                 check.Vectors(a0, a1, x);
-                if (shift > 0)
-                {
-                    a0 = VectorShift.RightLogical(a0 + bias + (VectorShift.RightLogical(a0, shift) & one), shift);
-                    a1 = VectorShift.RightLogical(a1 + bias + (VectorShift.RightLogical(a1, shift) & one), shift);
-                }
-
-                VectorMemory.StoreUnsafe(Vector.Narrow(Vector.Min(a0, max), Vector.Min(a1, max)), ref dst, x);
+                StoreLevels(a0, a1, shift, bias, ref dst, x);
             }
         }
 
@@ -295,8 +296,8 @@ internal static partial class SeparableBytePasses
     // The AVX-512 loops, where the machine has them; without an implementation (netstandard2.0) the calls are removed.
     static partial void VerticalBytesAvx512(ref byte src, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, ushort constant, int offset, int n, ref ushort dst, ref int x);
 
-    // The four-row loops, where the machine has AVX2 and the taps are three or five symmetric ones; they set done
-    // when they computed all four rows whole.
+    // The AVX-512 four-row loop, where the machine has it and the taps are three or five symmetric ones; it sets
+    // done when it computed all four rows whole.
     static partial void VerticalFourVectors(ref byte src, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, int offset, int n, ref ushort targets, int pitch, ref bool done);
 
     static partial void HorizontalStoreAvx512<TCheck>(ref ushort src, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, int n, ref byte dst, ref int x, ref TCheck check)

@@ -87,12 +87,10 @@ internal static class SeparableIntegerPath
         }
 
         // Vertical pass first, straight from the stored bytes of the kh rows under each output row into a padded
-        // 16-bit row (four of them for a block of four), then the horizontal pass rounds and stores bytes as it goes:
-        // no intermediate image, no row cache, and the working set is four 16-bit rows plus kh + 3 source rows, all in
-        // the first two cache levels.
+        // 16-bit row, then the horizontal pass rounds and stores bytes as it goes: no intermediate image, no row cache.
         // Four consecutive output rows read kh + 3 source rows between them when the rows are not strided, so where
         // none reads the constant border the vertical pass computes all four at once (VerticalBytesFour), loading the
-        // rows they share once.
+        // rows they share once; the working set is then four 16-bit rows and kh + 3 source rows.
         bool blocks = rows.Stride == 1;
         (int Start, int Source, int Length, int From)[] runs = RunSources(columns, width);
         RowBands.Run(firstRow, Math.Min(endRow, rows.OutputLength), parallel, [MethodImpl(Jit.HotLoop)] (start, end) =>
@@ -106,7 +104,7 @@ internal static class SeparableIntegerPath
             {
                 for (int y = start; y < end; y++)
                 {
-                    // A row (or a pair) is thousands of samples: one read of the token each is nothing beside them.
+                    // A row (or a block) is thousands of samples: one read of the token each is nothing beside them.
                     parallel.CancellationToken.ThrowIfCancellationRequested();
                     Span<ushort> row = padded.AsSpan(0, paddedLength);
                     if (blocks && y + 3 < end && BlockRowStarts(rows, y, kh, height, stride, rowStarts))
@@ -147,7 +145,6 @@ internal static class SeparableIntegerPath
             finally
             {
                 ArrayPool<ushort>.Shared.Return(padded);
-
                 if (strided is not null)
                 {
                     ArrayPool<byte>.Shared.Return(strided);
@@ -195,9 +192,9 @@ internal static class SeparableIntegerPath
             }
         }
 
-        foreach ((int start, int column, int length, int from) in runs)
+        foreach ((int start, _, int length, int from) in runs)
         {
-            for (int k = 0; column < width && from >= 0 && k < 4; k++)
+            for (int k = 0; from >= 0 && k < 4; k++)
             {
                 padded.Slice((k * pitch) + (from * channels), length * channels).CopyTo(padded.Slice((k * pitch) + (start * channels)));
             }
