@@ -24,9 +24,11 @@ namespace PSConvolution.Benchmarks;
 
 /// <summary>
 /// Usage:
-///   bench --samples DIR --out DIR [--quick] [--workload K1,K2,...] [--engine-only] [--tier NAME]
+///   bench --samples DIR --out DIR [--quick] [--workload K1,K2,...] [--engine-only] [--threads 1,2] [--tier NAME]
 ///                                               the K1-K6 table against the peers (or some workloads' rows), results.json;
-///                                               --engine-only: the engine alone, one thread (to compare builds and tiers);
+///                                               --engine-only: the engine alone, one thread unless --threads names
+///                                               others (to compare builds and tiers, or one thread with two);
+///                                               --threads: only these thread counts' rows (default 1 and 2);
 ///                                               --tier: the label of the rows (default: avx512, avx2 or portable, as detected)
 ///   bench --make-batch SAMPLES OUT [COUNT]      writes COUNT (40) JPEGs of 2-6 MP made from the sample photos
 ///   bench --opencv-batch IN OUT THREADS         decode, GaussianBlur 5x5, encode (quality 90) every JPEG with OpenCV
@@ -68,9 +70,12 @@ public static class Program
         Console.WriteLine($"Tier: {tier}");
         string? only = Option(args, "--workload");
         bool engineOnly = args.Contains("--engine-only");
+        int[] threadCounts = Option(args, "--threads")?.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray()
+            ?? (engineOnly ? new[] { 1 } : new[] { 1, 2 });
         List<Contestant> contestants = Contestants.Create(input, quick)
             .Where(c => only is null || only.Split(',').Contains(c.Workload))
-            .Where(c => !engineOnly || (c.IsEngine && c.Threads == 1))
+            .Where(c => threadCounts.Contains(c.Threads))
+            .Where(c => !engineOnly || c.IsEngine)
             .ToList();
         ConvolutionBenchmark.All = contestants;
 
@@ -93,7 +98,8 @@ public static class Program
 
         var results = new List<Result>();
         var references = new Dictionary<string, byte[]>();
-        foreach (Contestant engine in contestants.Where(c => c.IsEngine && c.Threads == 1))
+        // The engine's result is the same for any number of threads: the reference is its row with the fewest.
+        foreach (Contestant engine in contestants.Where(c => c.IsEngine).OrderByDescending(c => c.Threads))
         {
             references[engine.Workload] = engine.Result();
         }
