@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
+using System.Threading.Tasks;
 using Xunit;
 using PSConvolution.Engine.Convolution.Fourier;
 using PSConvolution.Engine.Convolution.Planning;
@@ -167,6 +168,39 @@ public sealed class FourierPathTests
         FourierPlan signed = PlanFor(cancelling, 8, null, out double signedBound);
         Assert.True(signed.DoublePrecision || signed.Size < 128, $"tile {signed.Size}");
         Assert.True(signedBound <= FourierPlan.LevelBudget);
+    }
+
+    [Fact]
+    public void TheSpectrumIsFoundWhenThePlanRunsOncePerKernelAndTile()
+    {
+        // Planning alone computes nothing: every large kernel is planned, to compare costs, and most never run.
+        KernelMatrix k6 = LargeKernelTests.RotatedGaussian(41, 12, 4, 30);
+        FourierPlan first = PlanFor(k6, 8, 128, out _);
+        Assert.False(first.IsPrepared);
+        float[] real = first.SpectrumReal<float>();
+        Assert.True(first.IsPrepared);
+
+        // A second call with the same kernel (the next file) finds the same spectrum, and so do threads at once.
+        FourierPlan second = PlanFor(k6, 8, 128, out _);
+        Assert.False(second.IsPrepared);
+        var found = new float[4][];
+        Parallel.For(0, found.Length, i => found[i] = second.SpectrumReal<float>());
+        Assert.All(found, f => Assert.Same(real, f));
+        Assert.Same(first.SpectrumImaginary<float>(), second.SpectrumImaginary<float>());
+
+        // Another precision is another spectrum, in doubles; back in single precision it is computed again, the
+        // same values. The kernel rotated (-FlipKernel) has its own: the same values, as this Gaussian is symmetric
+        // about its centre.
+        FourierPlan precise = TryPlan(k6, 16, alpha: false, linearLight: false)!;
+        Assert.True(precise.DoublePrecision);
+        Assert.Equal(precise.Size * precise.Size, precise.SpectrumReal<double>().Length);
+        FourierPlan again = PlanFor(k6, 8, 128, out _);
+        Assert.NotSame(real, again.SpectrumReal<float>());
+        Assert.Equal(real, again.SpectrumReal<float>());
+        Assert.Equal(first.SpectrumImaginary<float>(), again.SpectrumImaginary<float>());
+        FourierPlan other = PlanFor(k6.Rotate180(), 8, 128, out _);
+        Assert.NotSame(again.SpectrumReal<float>(), other.SpectrumReal<float>());
+        Assert.All(again.SpectrumReal<float>().Zip(other.SpectrumReal<float>()), p => Assert.Equal(p.First, p.Second, 1e-6f));
     }
 
     [Fact]

@@ -60,8 +60,15 @@ public sealed class KernelDefinitionTests
     [Fact]
     public void FlipRotatesByHalfATurn()
     {
-        KernelMatrix m = KernelParser.Parse("1 2 3; 4 5 6; 7 8 9").Rotate180();
+        KernelMatrix original = KernelMatrix.Create(KernelParser.ParseRows("1 2 3; 4 5 6; 7 8 9"), 0, 1);
+        KernelMatrix m = original.Rotate180();
         Assert.Equal("9 8 7; 6 5 4; 3 2 1", m.ToString());
+        Assert.Equal((2, 1), (m.AnchorX, m.AnchorY));
+
+        // Made once and kept, both ways: a call over many files flips (and factors) the kernel once.
+        Assert.Same(m, original.Rotate180());
+        Assert.Same(original, m.Rotate180());
+        Assert.Equal((0, 1), (m.Rotate180().AnchorX, m.Rotate180().AnchorY));
     }
 
     [Theory]

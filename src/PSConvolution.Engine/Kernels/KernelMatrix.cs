@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Text;
+using System.Threading;
 
 namespace PSConvolution.Engine.Kernels;
 
@@ -12,6 +13,7 @@ public sealed class KernelMatrix
 {
     private readonly double[] weights;
     private SingularValues? singularValues;
+    private KernelMatrix? rotated;
 
     private KernelMatrix(double[] weights, int width, int height, int anchorX, int anchorY)
     {
@@ -152,16 +154,28 @@ public sealed class KernelMatrix
         return new KernelMatrix(weights, width, height, ax, ay);
     }
 
-    /// <summary>The matrix rotated by 180 degrees: correlation with it is mathematical convolution with this one.</summary>
+    /// <summary>
+    /// The matrix rotated by 180 degrees: correlation with it is mathematical convolution with this one. Made once
+    /// and kept (each is the other's rotation), so a call over many files with <c>-FlipKernel</c> factors it and
+    /// finds its spectrum once, as without.
+    /// </summary>
     public KernelMatrix Rotate180()
     {
+        if (Volatile.Read(ref rotated) is KernelMatrix made)
+        {
+            return made;
+        }
+
         var flipped = new double[weights.Length];
         for (int i = 0; i < weights.Length; i++)
         {
             flipped[i] = weights[weights.Length - 1 - i];
         }
 
-        return new KernelMatrix(flipped, Width, Height, Width - 1 - AnchorX, Height - 1 - AnchorY);
+        var result = new KernelMatrix(flipped, Width, Height, Width - 1 - AnchorX, Height - 1 - AnchorY) { rotated = this };
+
+        // Two threads may both make one; both are right, and the first kept is returned from then on.
+        return Interlocked.CompareExchange(ref rotated, result, null) ?? result;
     }
 
     /// <summary>The matrix with every weight multiplied by a factor.</summary>

@@ -36,6 +36,8 @@ internal static class FourierPath
         where T : unmanaged
         where TCalc : unmanaged
     {
+        // The transform and the kernel's spectrum, made once before the workers start.
+        plan.Prepare();
         int bands = (plan.Rows.OutputLength + plan.RowsPerTile - 1) / plan.RowsPerTile;
         int threads = parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
         int workers = Math.Min(threads, bands);
