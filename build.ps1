@@ -11,7 +11,8 @@
     Demo: builds and runs the main job on samples/ into out/demo.
     Bench: builds and runs benchmarks/PSConvolution.Benchmarks (BenchmarkDotNet, in process) against OpenCV,
     libvips, ImageMagick and ImageSharp on a 12 MP photo, once per tier (avx512, and avx2 with AVX-512 off, on an
-    AVX-512 machine), then the netstandard2.0 engine alone, then the batch case (40 JPEGs through
+    AVX-512 machine) with two threads against one timed alternately in each, then the netstandard2.0 engine
+    alone, then the batch case (40 JPEGs through
     Invoke-ImageConvolution against an OpenCvSharp program); prints Markdown tables and writes
     out/bench/results.json. -Quick takes about 20 minutes on two cores. OpenCvSharp's Linux runtime needs libgtk-3-0.
     Package: builds, then writes the module's nupkg to out/package with PSResourceGet's Compress-PSResource,
@@ -266,6 +267,9 @@ function Invoke-BenchTiers([string] $Bench, [string] $Exe) {
         if ($tier.Variable) { Set-Item "env:$($tier.Variable)" '0' }
         try {
             Invoke-Native dotnet $benchArgs
+            # Two threads against one, alternating in one process: the table's two-thread rows are timed minutes
+            # after the one-thread rows, on a machine whose cores are shared.
+            Invoke-Native dotnet ($benchArgs + '--scaling')
         }
         finally {
             if ($tier.Variable) { Remove-Item "env:$($tier.Variable)" -ErrorAction Ignore }
@@ -299,6 +303,8 @@ function Merge-BenchResults([string] $Bench) {
         $results += @(Get-Content (Join-Path $folder.FullName 'results.json') -Raw | ConvertFrom-Json)
         if ($folder.Name -ne 'tier-netstandard2.0') {
             $tables += Get-Content (Join-Path $folder.FullName 'results.md') -Raw
+            $scaling = Join-Path $folder.FullName 'scaling.md'
+            if (Test-Path $scaling) { $tables += Get-Content $scaling -Raw }
         }
     }
 

@@ -30,6 +30,8 @@ namespace PSConvolution.Benchmarks;
 ///                                               others (to compare builds and tiers, or one thread with two);
 ///                                               --threads: only these thread counts' rows (default 1 and 2);
 ///                                               --tier: the label of the rows (default: avx512, avx2 or portable, as detected)
+///   bench --scaling --samples DIR --out DIR [--quick] [--workload K2,...] [--tier NAME]
+///                                               the engine with one thread and with two, alternating (scaling.md);
 ///   bench --make-batch SAMPLES OUT [COUNT]      writes COUNT (40) JPEGs of 2-6 MP made from the sample photos
 ///   bench --opencv-batch IN OUT THREADS         decode, GaussianBlur 5x5, encode (quality 90) every JPEG with OpenCV
 ///   bench --make-large PATH SIZE                writes a SIZE x SIZE RGB JPEG for the large-image measurement
@@ -69,6 +71,14 @@ public static class Program
         string tier = Option(args, "--tier") ?? DetectTier();
         Console.WriteLine($"Tier: {tier}");
         string? only = Option(args, "--workload");
+        if (args.Contains("--scaling"))
+        {
+            string scaling = Scaling(input, (only ?? "K2,K3,K4,K5,K6").Split(','), tier, quick ? 20 : 40);
+            Console.WriteLine(scaling);
+            File.WriteAllText(Path.Combine(output, "scaling.md"), scaling);
+            return 0;
+        }
+
         bool engineOnly = args.Contains("--engine-only");
         int[] threadCounts = Option(args, "--threads")?.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray()
             ?? (engineOnly ? new[] { 1 } : new[] { 1, 2 });
@@ -215,6 +225,63 @@ public static class Program
         }
 
         return text.Length == 0 ? string.Empty : Environment.NewLine + text.ToString();
+    }
+
+    /// <summary>
+    /// What a second thread gives: for each workload, <paramref name="pairs"/> runs with one thread and with two,
+    /// alternating, so both see the same state of a shared machine (the full run times them minutes apart, as
+    /// separate cases). Each run repeats the call to fill about 60 ms, as the cases do. Prints the median of the
+    /// pairs' speed-ups with the middle half of them, and each count's median rate.
+    /// </summary>
+    private static string Scaling(BenchInput input, string[] workloads, string tier, int pairs)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Tier {tier}. Two threads against one, the engine alone, {pairs} alternating pairs of runs: the median speed-up (the middle half of the pairs), and each count's median Mpx/s.");
+        text.AppendLine();
+        text.AppendLine("| workload | one thread | two threads | speed-up |");
+        text.AppendLine("| --- | ---: | ---: | ---: |");
+        List<Contestant> engine = Contestants.Create(input, quick: true).Where(c => c.IsEngine).ToList();
+        foreach (string workload in workloads)
+        {
+            Contestant one = engine.First(c => c.Workload == workload && c.Threads == 1);
+            Contestant two = engine.First(c => c.Workload == workload && c.Threads == 2);
+            var watch = Stopwatch.StartNew();
+            one.Run();
+            two.Run();
+            watch.Restart();
+            one.Run();
+            int repeat = (int)Math.Clamp(Math.Ceiling(0.06 / Math.Max(watch.Elapsed.TotalSeconds, 1e-6)), 1, 50);
+            double Time(Contestant c)
+            {
+                watch.Restart();
+                for (int i = 0; i < repeat; i++)
+                {
+                    c.Run();
+                }
+
+                return watch.Elapsed.TotalSeconds / repeat;
+            }
+
+            var single = new List<double>();
+            var both = new List<double>();
+            var ratios = new List<double>();
+            for (int p = 0; p < pairs; p++)
+            {
+                double a = Time(one);
+                double b = Time(two);
+                single.Add(a);
+                both.Add(b);
+                ratios.Add(a / b);
+            }
+
+            single.Sort();
+            both.Sort();
+            ratios.Sort();
+            double Median(List<double> v) => v.Count % 2 == 1 ? v[v.Count / 2] : (v[(v.Count / 2) - 1] + v[v.Count / 2]) / 2;
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(single):F0} | {input.Megapixels / Median(both):F0} | {Median(ratios):F2}x ({ratios[ratios.Count / 4]:F2}-{ratios[(3 * ratios.Count) / 4]:F2}) |");
+        }
+
+        return text.ToString();
     }
 
     private static int MaxError(byte[] expected, byte[] actual)
