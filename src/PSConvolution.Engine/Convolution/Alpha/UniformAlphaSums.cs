@@ -45,6 +45,9 @@ internal partial struct UniformAlphaSums : ISumCheck
     private Vector256<int> signedBelow2;
     private Vector512<ulong> below;
     private Vector512<uint> below2;
+
+    // The full alpha sum in every pixel's alpha lane, 0 in the others.
+    private Vector256<ushort> fullAlpha;
 #endif
 
     /// <param name="pixels">Where the listed output pixels go, from <paramref name="offset"/> on.</param>
