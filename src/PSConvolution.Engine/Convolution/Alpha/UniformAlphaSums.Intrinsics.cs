@@ -60,7 +60,13 @@ internal partial struct UniformAlphaSums
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void Vectors(Vector512<ushort> a0, Vector512<ushort> a1, int x)
     {
-        // 64 samples: one mask word.
+        // 64 samples: one mask word. The same AND and OR first as for AVX2.
+        Vector512<ushort> fullAlpha512 = Vector512.Create(fullAlpha, fullAlpha);
+        if (((a0 & a1 & fullAlpha512) == fullAlpha512) || (a0 | a1) == Vector512<ushort>.Zero)
+        {
+            return;
+        }
+
         if (channels == 4)
         {
             Vector512<ulong> failed0 = Vector512.LessThan(a0.AsUInt64() - Vector512<ulong>.One, below);

@@ -36,6 +36,9 @@ internal partial struct UniformAlphaSums : ISumCheck
     // offset by 2^63 (RGBA) or 2^31 (grey and alpha).
     private readonly Vector<long> portableBelow;
     private readonly Vector<int> portableBelow2;
+
+    // The full alpha sum in every pixel's alpha lane, 0 in the others (the pass tests below).
+    private readonly Vector<ushort> portableFullAlpha;
 #if NET8_0_OR_GREATER
     // Each pixel lane fails when lane - 1 < below as unsigned numbers: below is the full alpha sum (level·2^shift) in
     // the top 16 bits, less one, so 0 wraps to the top and passes, and so does any lane whose alpha is full (no alpha
@@ -79,6 +82,7 @@ internal partial struct UniformAlphaSums : ISumCheck
         zero = false;
         portableBelow = new Vector<long>((long)((((ulong)full << 48) - 1) ^ (1UL << 63)));
         portableBelow2 = new Vector<int>((int)((((uint)full << 16) - 1) ^ (1U << 31)));
+        portableFullAlpha = channels == 4 ? Vector.AsVectorUInt16(new Vector<ulong>((ulong)full << 48)) : Vector.AsVectorUInt16(new Vector<uint>((uint)full << 16));
         Array.Clear(masks, 0, MaskWords(samples));
         PrepareVectors();
     }
@@ -123,6 +127,12 @@ internal partial struct UniformAlphaSums : ISumCheck
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Vectors(Vector<ushort> a0, Vector<ushort> a1, int x)
     {
+        // Inside a cut-out, or outside it, every pixel passes (see the AVX2 check).
+        if (Vector.EqualsAll(a0 & a1 & portableFullAlpha, portableFullAlpha) || Vector.EqualsAll(a0 | a1, Vector<ushort>.Zero))
+        {
+            return;
+        }
+
         if (channels == 4)
         {
             var offset = new Vector<long>(long.MaxValue);
