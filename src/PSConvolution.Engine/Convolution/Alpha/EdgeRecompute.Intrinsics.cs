@@ -1,6 +1,7 @@
 #if NET8_0_OR_GREATER
 using System;
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -12,9 +13,10 @@ using PSConvolution.Engine.Kernels;
 namespace PSConvolution.Engine.Convolution.Alpha;
 
 /// <summary>
-/// The AVX2 form of <see cref="EdgeRecompute"/> for RGBA and a separable kernel: a pixel's four premultiplied sums
-/// (each colour times alpha, then alpha) are the four lanes of one vector of doubles. Every lane is added, multiplied
-/// and divided in the order the scalar code uses, so the two agree to the bit.
+/// The AVX2 forms of <see cref="EdgeRecompute"/> for RGBA and a separable kernel: a pixel's four premultiplied sums
+/// (each colour times alpha, then alpha) are the four lanes of one vector. In doubles every lane is added,
+/// multiplied and divided in the order the scalar code uses, so the two agree to the bit; where
+/// <see cref="IsExact"/>, in ints, exact, whose quotient rounds alike.
 /// </summary>
 internal static partial class EdgeRecompute
 {
@@ -27,57 +29,64 @@ internal static partial class EdgeRecompute
         }
 
         done = true;
-        int kw = row.Length;
-        int stride = columns.Stride;
-        double borderValue = step.BorderValue;
+        var form = new DoubleSums(width, step, alpha, column, row, rows, columns, y);
+        CorrectRuns<Vector256<double>, DoubleSums>(source, dst, columns, rowStarts, edges, row.Length, ref form);
+    }
 
-        // The constant border is a pixel with every channel at the border value: its colour lanes times its alpha.
-        Vector256<double> border = Vector256.Create(borderValue, borderValue, borderValue, 1.0) * borderValue;
-        var finish = new RgbaFinish(source, width, step, alpha, rows, columns, y);
-        Vector256<double>[] vertical = ArrayPool<Vector256<double>>.Shared.Rent(columns.PaddedLength);
+    /// <summary>
+    /// <see cref="CorrectRgbaEdges"/> in ints, where <see cref="IsExact"/>: no conversions and one multiply for weight
+    /// and alpha a column, one division a pixel instead of two.
+    /// </summary>
+    [MethodImpl(Jit.HotLoop)]
+    static partial void CorrectRgbaEdgesExact(ReadOnlySpan<byte> source, int width, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, int[] column, int[] row, ReadOnlySpan<int> rowStarts, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges, ref bool done)
+    {
+        if (!Avx2.IsSupported)
+        {
+            return;
+        }
+
+        done = true;
+        var form = new IntegerSums(width, step, alpha, column, row);
+        CorrectRuns<Vector128<int>, IntegerSums>(source, dst, columns, rowStarts, edges, row.Length, ref form);
+    }
+
+    /// <summary>One form's arithmetic: a padded column's vertical sums, a pixel's sum of kw of them, the pixel stored.</summary>
+    private interface IRgbaSums<TSums>
+        where TSums : unmanaged
+    {
+        /// <summary>Source column <paramref name="col"/> (the constant border's where it is the width) summed down the kernel's rows.</summary>
+        TSums Column(ref byte pixels, ReadOnlySpan<int> rowStarts, int col);
+
+        /// <summary>The kw vertical sums from <paramref name="first"/> on, weighted by the row factor.</summary>
+        TSums Row(ref TSums first);
+
+        void Store(ReadOnlySpan<byte> source, Span<byte> dst, int x, TSums sums);
+    }
+
+    // Each run of edge pixels close enough to share padded columns: the columns summed down once, then each pixel.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CorrectRuns<TSums, TForm>(ReadOnlySpan<byte> source, Span<byte> dst, KernelSamplingMap columns, ReadOnlySpan<int> rowStarts, ReadOnlySpan<int> edges, int kw, ref TForm form)
+        where TSums : unmanaged
+        where TForm : struct, IRgbaSums<TSums>
+    {
+        int stride = columns.Stride;
+        TSums[] vertical = ArrayPool<TSums>.Shared.Rent(columns.PaddedLength);
         try
         {
             ref byte pixels = ref MemoryMarshal.GetReference(source);
             for (int e = 0; e < edges.Length;)
             {
                 int last = RunEnd(edges, e, stride, kw);
-
-                int first = edges[e] * stride;
                 int end = (edges[last] * stride) + kw;
-                for (int p = first; p < end; p++)
+                for (int p = edges[e] * stride; p < end; p++)
                 {
-                    Vector256<double> sums = Vector256<double>.Zero;
-                    int col = columns.Indices[p];
-                    for (int i = 0; i < column.Length; i++)
-                    {
-                        double w = column[i];
-                        if (rowStarts[i] < 0 || col == width)
-                        {
-                            // The scalar code's w·b·b for colour and w·b for alpha: (b, b, b, 1)·b is exact for b ≤ 255, times w.
-                            sums += border * w;
-                            continue;
-                        }
-
-                        // (C0, C1, C2, A) widened to doubles, alpha's lane set to 1, times w·A.
-                        int at = rowStarts[i] + (col * 4);
-                        Vector256<double> sample = Avx.ConvertToVector256Double(Sse41.ConvertToVector128Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref pixels, at))).AsByte()));
-                        double wa = w * Unsafe.Add(ref pixels, at + 3);
-                        sums += Avx.Blend(sample, Vector256<double>.One, 0b1000) * wa;
-                    }
-
-                    vertical[p] = sums;
+                    vertical[p] = form.Column(ref pixels, rowStarts, columns.Indices[p]);
                 }
 
                 for (int k = e; k <= last; k++)
                 {
                     int x = edges[k];
-                    Vector256<double> sums = Vector256<double>.Zero;
-                    for (int j = 0; j < kw; j++)
-                    {
-                        sums += vertical[(x * stride) + j] * row[j];
-                    }
-
-                    finish.Store(dst, x, sums);
+                    form.Store(source, dst, x, form.Row(ref vertical[x * stride]));
                 }
 
                 e = last + 1;
@@ -85,14 +94,171 @@ internal static partial class EdgeRecompute
         }
         finally
         {
-            ArrayPool<Vector256<double>>.Shared.Return(vertical);
+            ArrayPool<TSums>.Shared.Return(vertical);
+        }
+    }
+
+    /// <summary>The double-precision form, in the scalar code's order.</summary>
+    private readonly struct DoubleSums : IRgbaSums<Vector256<double>>
+    {
+        private readonly int width;
+        private readonly double[] column;
+        private readonly double[] row;
+        private readonly Vector256<double> border;
+        private readonly RgbaFinish finish;
+
+        public DoubleSums(int width, in ConvolutionStep step, AlphaWeighting alpha, double[] column, double[] row, KernelSamplingMap rows, KernelSamplingMap columns, int y)
+        {
+            this.width = width;
+            this.column = column;
+            this.row = row;
+
+            // The constant border is a pixel with every channel at the border value: its colour lanes times its alpha.
+            double b = step.BorderValue;
+            border = Vector256.Create(b, b, b, 1.0) * b;
+            finish = new RgbaFinish(width, step, alpha, rows, columns, y);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<double> Column(ref byte pixels, ReadOnlySpan<int> rowStarts, int col)
+        {
+            Vector256<double> sums = Vector256<double>.Zero;
+            for (int i = 0; i < column.Length; i++)
+            {
+                double w = column[i];
+                if (rowStarts[i] < 0 || col == width)
+                {
+                    // The scalar code's w·b·b for colour and w·b for alpha: (b, b, b, 1)·b is exact for b ≤ 255, times w.
+                    sums += border * w;
+                    continue;
+                }
+
+                // (C0, C1, C2, A) widened to doubles, alpha's lane set to 1, times w·A.
+                int at = rowStarts[i] + (col * 4);
+                Vector256<double> sample = Avx.ConvertToVector256Double(Sse41.ConvertToVector128Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref pixels, at))).AsByte()));
+                double wa = w * Unsafe.Add(ref pixels, at + 3);
+                sums += Avx.Blend(sample, Vector256<double>.One, 0b1000) * wa;
+            }
+
+            return sums;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<double> Row(ref Vector256<double> first)
+        {
+            Vector256<double> sums = Vector256<double>.Zero;
+            for (int j = 0; j < row.Length; j++)
+            {
+                sums += Unsafe.Add(ref first, j) * row[j];
+            }
+
+            return sums;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(ReadOnlySpan<byte> source, Span<byte> dst, int x, Vector256<double> sums) => finish.Store(source, dst, x, sums);
+    }
+
+    /// <summary>
+    /// The integer form: premultiplied sums below 2^31 (<see cref="KernelTaps.IntegerColumn"/>), so exact. Each colour
+    /// is Σ K·C·A / Σ K·A, whose double quotient is correctly rounded; no tie is mistaken, as a quotient that is not one
+    /// is at least 1 / (2 Σ K·A) from it. 0 where Σ K·A is 0. Alpha is Σ K·A / 2^shift rounded to nearest, ties to
+    /// even, as the integer path stores it.
+    /// </summary>
+    private readonly struct IntegerSums : IRgbaSums<Vector128<int>>
+    {
+        private readonly int width;
+        private readonly int[] column;
+        private readonly int[] row;
+        private readonly Vector128<int> border;
+        private readonly int shift;
+        private readonly bool red;
+        private readonly bool green;
+        private readonly bool blue;
+        private readonly bool convolveAlpha;
+
+        public IntegerSums(int width, in ConvolutionStep step, AlphaWeighting alpha, int[] column, int[] row)
+        {
+            this.width = width;
+            this.column = column;
+            this.row = row;
+
+            // The constant border is a pixel with every channel at the border value b: its colours times b, and b.
+            int b = (int)step.BorderValue;
+            border = Vector128.Create(b * b, b * b, b * b, b);
+            shift = BitOperations.Log2((uint)step.Divisors[0]);
+            red = step.Selected[0];
+            green = step.Selected[1];
+            blue = step.Selected[2];
+            convolveAlpha = alpha.ConvolveAlpha;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<int> Column(ref byte pixels, ReadOnlySpan<int> rowStarts, int col)
+        {
+            Vector128<int> sums = Vector128<int>.Zero;
+            for (int i = 0; i < column.Length; i++)
+            {
+                int w = column[i];
+                if (rowStarts[i] < 0 || col == width)
+                {
+                    sums += border * w;
+                    continue;
+                }
+
+                // (C0, C1, C2, A) with alpha's lane set to 1, times (A, A, A, A)·w: (C0·A, C1·A, C2·A, A)·w.
+                Vector128<int> sample = Sse41.ConvertToVector128Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref pixels, rowStarts[i] + (col * 4)))).AsByte());
+                sums += Avx2.Blend(sample, Vector128.Create(0, 0, 0, 1), 0b1000) * (Sse2.Shuffle(sample, 0b11_11_11_11) * w);
+            }
+
+            return sums;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<int> Row(ref Vector128<int> first)
+        {
+            Vector128<int> sums = Vector128<int>.Zero;
+            for (int j = 0; j < row.Length; j++)
+            {
+                sums += Unsafe.Add(ref first, j) * row[j];
+            }
+
+            return sums;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(ReadOnlySpan<byte> source, Span<byte> dst, int x, Vector128<int> sums)
+        {
+            int alphaSum = sums.GetElement(3);
+            Vector128<int> levels = alphaSum == 0
+                ? Vector128<int>.Zero
+                : Avx.ConvertToVector128Int32WithTruncation(Avx.RoundToNearestInteger(Avx.ConvertToVector256Double(sums) / Vector256.Create((double)alphaSum)));
+            Span<byte> pixel = dst.Slice(x * 4, 4);
+            if (red)
+            {
+                pixel[0] = (byte)levels.GetElement(0);
+            }
+
+            if (green)
+            {
+                pixel[1] = (byte)levels.GetElement(1);
+            }
+
+            if (blue)
+            {
+                pixel[2] = (byte)levels.GetElement(2);
+            }
+
+            if (convolveAlpha)
+            {
+                pixel[3] = (byte)Math.Min(255, ShiftRounding.Divide(alphaSum, shift));
+            }
         }
     }
 
     /// <summary>What <see cref="Finish"/> reads for every pixel, read once for a row, and its arithmetic in lanes.</summary>
-    private readonly ref struct RgbaFinish
+    private readonly struct RgbaFinish
     {
-        private readonly ReadOnlySpan<byte> source;
         private readonly int width;
         private readonly int rowOffset;
         private readonly int columnStride;
@@ -106,9 +272,8 @@ internal static partial class EdgeRecompute
         private readonly double divisor;
         private readonly double bias;
 
-        public RgbaFinish(ReadOnlySpan<byte> source, int width, in ConvolutionStep step, AlphaWeighting alpha, KernelSamplingMap rows, KernelSamplingMap columns, int y)
+        public RgbaFinish(int width, in ConvolutionStep step, AlphaWeighting alpha, KernelSamplingMap rows, KernelSamplingMap columns, int y)
         {
-            this.source = source;
             this.width = width;
             rowOffset = ((y * rows.Stride) + rows.CentreOffset) * width;
             columnStride = columns.Stride;
@@ -124,7 +289,7 @@ internal static partial class EdgeRecompute
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(Span<byte> dst, int x, Vector256<double> sums)
+        public void Store(ReadOnlySpan<byte> source, Span<byte> dst, int x, Vector256<double> sums)
         {
             double convolvedAlpha = sums.GetElement(3) / divisor;
             double dividing = byConvolvedAlpha ? convolvedAlpha : source[((rowOffset + (x * columnStride) + centreColumn) * 4) + 3];

@@ -7,13 +7,17 @@ using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine.Convolution.Alpha;
 
-/// <summary>Edge pixels recomputed from the formulas in double precision: premultiplied sums over the window, divided by the alpha that divides.</summary>
+/// <summary>
+/// Edge pixels recomputed from the formulas in double precision: premultiplied sums over the window, divided by the
+/// alpha that divides; for RGBA and the common blurs, in integers that give the same bytes (<see cref="IsExact"/>).
+/// </summary>
 internal static partial class EdgeRecompute
 {
     // Premultiplied sums over each edge pixel's window. A separable kernel sums each padded column of the window
     // once for a run of nearby edge pixels, then the runs horizontally: kh + kw products a pixel instead of kh x kw.
+    // exact: false keeps to the double-precision loops where the integer ones would run (tests compare the two).
     [MethodImpl(Jit.HotLoop)]
-    public static void CorrectEdges(ReadOnlySpan<byte> source, int width, int height, int n, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, KernelTaps taps, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges)
+    public static void CorrectEdges(ReadOnlySpan<byte> source, int width, int height, int n, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, KernelTaps taps, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges, bool exact = true)
     {
         // Where each kernel row starts in the source for this output row; -1 for the constant border row.
         Span<int> rowStarts = stackalloc int[rows.Taps];
@@ -46,6 +50,15 @@ internal static partial class EdgeRecompute
         if (n == 4)
         {
             bool done = false;
+            if (exact && IsExact(step, alpha, taps))
+            {
+                CorrectRgbaEdgesExact(source, width, dst, step, alpha, taps.IntegerColumn!, taps.IntegerRow!, rowStarts, rows, columns, y, edges, ref done);
+                if (done)
+                {
+                    return;
+                }
+            }
+
             CorrectRgbaEdges(source, width, dst, step, alpha, column, row, rowStarts, rows, columns, y, edges, ref done);
             if (done)
             {
@@ -139,6 +152,20 @@ internal static partial class EdgeRecompute
     // The vector loops for RGBA and a separable kernel, where the machine has them (they set done); without an
     // implementation (netstandard2.0) the call is removed.
     static partial void CorrectRgbaEdges(ReadOnlySpan<byte> source, int width, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, double[] column, double[] row, ReadOnlySpan<int> rowStarts, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges, ref bool done);
+
+    /// <summary>
+    /// True where the premultiplied sums are integers that fit an int (<see cref="KernelTaps.IntegerColumn"/>) and the
+    /// result is their quotient: a blur divided by its own sum, a power of two, without bias. Then (ΣKCa / d) / (ΣKa / d)
+    /// in double precision is ΣKCa / ΣKa correctly rounded (d scales exactly), which the integer form computes with one
+    /// division, and rounds alike.
+    /// </summary>
+    internal static bool IsExact(in ConvolutionStep step, AlphaWeighting alpha, KernelTaps taps)
+        => taps.IntegerColumn is not null && alpha.DivideByConvolvedAlpha && alpha.Bias == 0 && step.Max == 255
+            && step.Divisors[0] == taps.IntegerSum && (taps.IntegerSum & (taps.IntegerSum - 1)) == 0
+            && step.BorderValue == Math.Round(step.BorderValue) && step.BorderValue is >= 0 and <= 255;
+
+    // The exact integer form of the vector loops, where the machine has them (they set done).
+    static partial void CorrectRgbaEdgesExact(ReadOnlySpan<byte> source, int width, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, int[] column, int[] row, ReadOnlySpan<int> rowStarts, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges, ref bool done);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte Quantize(double v, bool absolute)

@@ -1,3 +1,4 @@
+using System;
 using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine.Convolution.Alpha;
@@ -9,6 +10,7 @@ internal sealed class KernelTaps
     {
         Column = m.ColumnFactor;
         Row = m.RowFactor;
+        (IntegerColumn, IntegerRow, IntegerSum) = IntegerFactors(Column, Row);
         int count = 0;
         for (int i = 0; i < m.Height; i++)
         {
@@ -36,7 +38,68 @@ internal sealed class KernelTaps
         }
     }
 
+    /// <summary>
+    /// The factors as integers where both are non-negative integers small enough that every premultiplied sum of
+    /// 8-bit samples (weight × colour × alpha, summed) fits an int exactly: the common blurs (Gaussian3, Gaussian5,
+    /// Box). Else null.
+    /// </summary>
+    public int[]? IntegerColumn { get; }
+
+    /// <inheritdoc cref="IntegerColumn"/>
+    public int[]? IntegerRow { get; }
+
+    /// <summary>Σ IntegerColumn × Σ IntegerRow: the matrix's sum, where the integer factors exist.</summary>
+    public int IntegerSum { get; }
+
     public int Count => Rows.Length;
+
+    // Non-negative integer factors whose products sum to at most 2^15 (so 255 · 255 times that fits an int), else null.
+    private static (int[]? Column, int[]? Row, int Sum) IntegerFactors(double[]? column, double[]? row)
+    {
+        if (column is null || row is null)
+        {
+            return (null, null, 0);
+        }
+
+        int[]? c = AsIntegers(column);
+        int[]? r = AsIntegers(row);
+        if (c is null || r is null)
+        {
+            return (null, null, 0);
+        }
+
+        long sum = 0;
+        foreach (int a in c)
+        {
+            sum += a;
+        }
+
+        long rowSum = 0;
+        foreach (int b in r)
+        {
+            rowSum += b;
+        }
+
+        sum *= rowSum;
+        return sum is > 0 and <= 1 << 15 ? (c, r, (int)sum) : (null, null, 0);
+    }
+
+    private static int[]? AsIntegers(double[] factor)
+    {
+        var result = new int[factor.Length];
+        for (int i = 0; i < factor.Length; i++)
+        {
+            double w = factor[i];
+            if (w < 0 || w > 1 << 15 || w != Math.Floor(w))
+            {
+                return null;
+            }
+
+            result[i] = (int)w;
+        }
+
+        return result;
+    }
 
     /// <summary>The vertical factor of a separable matrix, else null.</summary>
     public double[]? Column { get; }

@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Xunit;
+using PSConvolution.Engine.Convolution.Alpha;
+using PSConvolution.Engine.Convolution.Planning;
+using PSConvolution.Engine.Convolution.Samples;
+using PSConvolution.Engine.Kernels;
+
+namespace PSConvolution.Engine.Tests;
+
+/// <summary>
+/// The integer recompute of alpha edges (RGBA, the common blurs) against the double-precision one it replaces: the
+/// same bytes for every pixel, border mode, stride and padding, whatever the alpha.
+/// </summary>
+public sealed class EdgeRecomputeTests
+{
+    public static IEnumerable<object[]> Kernels =>
+        new[]
+        {
+            new object[] { "1 2 1", "1 2 1" },
+            new object[] { "1 4 6 4 1", "1 4 6 4 1" },
+            new object[] { "1 6 15 20 15 6 1", "1 2 1" },
+            new object[] { "1 2 1", "2 4 2" },
+            new object[] { "1 1", "2 6 0" },
+        };
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void IntegerEdgesAreTheDoubleEdgesToTheBit(string column, string row)
+    {
+        double[] c = KernelParser.ParseRows(column)[0];
+        double[] r = KernelParser.ParseRows(row)[0];
+        var matrix = KernelMatrix.Create(c.Select(a => r.Select(b => a * b).ToArray()).ToArray(), r.Length % 2 == 0 ? 0 : null, c.Length % 2 == 0 ? 0 : null);
+        var taps = new KernelTaps(matrix);
+        var random = new Random(column.Length * 31 + row.Length);
+        for (int round = 0; round < 40; round++)
+        {
+            int width = random.Next(1, 40);
+            int height = random.Next(1, 12);
+            var source = new byte[width * height * 4];
+            for (int p = 0; p < width * height; p++)
+            {
+                // Alpha 0 (with or without colour), full, or anything; colours anything.
+                int kind = random.Next(4);
+                byte level = kind switch { 0 => 0, 1 => 255, _ => (byte)random.Next(256) };
+                for (int k = 0; k < 3; k++)
+                {
+                    source[(p * 4) + k] = kind == 0 && random.Next(2) == 0 ? (byte)0 : (byte)random.Next(256);
+                }
+
+                source[(p * 4) + 3] = level;
+            }
+
+            var border = (BorderMode)random.Next(5);
+            int stride = random.Next(1, 4);
+            PaddingMode padding = random.Next(3) == 0 && width >= matrix.Width && height >= matrix.Height ? PaddingMode.Valid : PaddingMode.Same;
+            float borderValue = border == BorderMode.Constant ? random.Next(256) : 0;
+            var rows = KernelSamplingMap.Create(height, matrix.Height, matrix.AnchorY, stride, padding, border);
+            var columns = KernelSamplingMap.Create(width, matrix.Width, matrix.AnchorX, stride, padding, border);
+            bool[] selected = Enumerable.Range(0, 4).Select(k => k == 3 || random.Next(4) > 0).ToArray();
+            var step = new ConvolutionStep(new[] { matrix }, KernelCombination.Magnitude, new[] { (float)matrix.Sum }, 0, borderValue, 255, OutputRange.Clamp, selected);
+            var alpha = new AlphaWeighting(4, convolveAlpha: true, divideByConvolvedAlpha: true, 0, borderValue, 255, linearLight: false);
+            Assert.True(EdgeRecompute.IsExact(step, alpha, taps));
+
+            int outWidth = columns.OutputLength;
+            var start = new byte[outWidth * 4];
+            for (int y = 0; y < rows.OutputLength; y++)
+            {
+                random.NextBytes(start);
+                int[] edges = Enumerable.Range(0, outWidth).Where(_ => random.Next(3) > 0).ToArray();
+                byte[] exact = (byte[])start.Clone();
+                byte[] inDouble = (byte[])start.Clone();
+                EdgeRecompute.CorrectEdges(source, width, height, 4, exact, step, alpha, taps, rows, columns, y, edges);
+                EdgeRecompute.CorrectEdges(source, width, height, 4, inDouble, step, alpha, taps, rows, columns, y, edges, exact: false);
+                Assert.True(inDouble.AsSpan().SequenceEqual(exact), $"{column} x {row}, {width}x{height}, {border} {borderValue}, stride {stride}, {padding}, row {y}: {string.Join(",", inDouble)} against {string.Join(",", exact)}");
+            }
+        }
+    }
+
+    [Fact]
+    public void OnlyBlursDividedByTheirOwnPowerOfTwoSumAreExact()
+    {
+        KernelMatrix gaussian = KernelLibrary.Get("Gaussian5").Matrices[0];
+        KernelMatrix box = KernelLibrary.Get("Box3").Matrices[0];
+        var alpha = new AlphaWeighting(4, true, true, 0, 0, 255, false);
+        ConvolutionStep Step(KernelMatrix m, float divisor, float max = 255) => new(new[] { m }, KernelCombination.Magnitude, new[] { divisor }, 0, 0, max, OutputRange.Clamp, new[] { true, true, true, true });
+        Assert.True(EdgeRecompute.IsExact(Step(gaussian, 256), alpha, new KernelTaps(gaussian)));
+
+        // Box3 divides by 9: the double form's two divisions are not one. Another divisor, 16-bit samples, a bias,
+        // or dividing by the centre's alpha (signed kernels) keep to the double form too.
+        Assert.False(EdgeRecompute.IsExact(Step(box, 9), alpha, new KernelTaps(box)));
+        Assert.False(EdgeRecompute.IsExact(Step(gaussian, 128), alpha, new KernelTaps(gaussian)));
+        Assert.False(EdgeRecompute.IsExact(Step(gaussian, 256, 65535), alpha, new KernelTaps(gaussian)));
+        Assert.False(EdgeRecompute.IsExact(Step(gaussian, 256), new AlphaWeighting(4, true, true, 10, 0, 255, false), new KernelTaps(gaussian)));
+        Assert.False(EdgeRecompute.IsExact(Step(gaussian, 256), new AlphaWeighting(4, false, false, 0, 0, 255, false), new KernelTaps(gaussian)));
+        KernelMatrix fractional = KernelParser.Parse("0.5 1 0.5; 1 2 1; 0.5 1 0.5");
+        Assert.Null(new KernelTaps(fractional).IntegerColumn);
+
+        // Integer weights whose smallest is not a corner: the factors found are 1.5 1 1.5 and 2 0 2, not integers.
+        KernelMatrix middle = KernelParser.Parse("3 0 3; 2 0 2; 3 0 3");
+        Assert.Null(new KernelTaps(middle).IntegerColumn);
+        Assert.False(EdgeRecompute.IsExact(Step(middle, 16), alpha, new KernelTaps(middle)));
+    }
+}
