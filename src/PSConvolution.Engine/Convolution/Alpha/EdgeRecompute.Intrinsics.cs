@@ -172,9 +172,7 @@ internal static partial class EdgeRecompute
         private readonly int[] row;
         private readonly Vector128<int> border;
         private readonly int shift;
-        private readonly bool red;
-        private readonly bool green;
-        private readonly bool blue;
+        private readonly SelectedColours colours;
         private readonly bool convolveAlpha;
 
         public IntegerSums(int width, in ConvolutionStep step, AlphaWeighting alpha, int[] column, int[] row)
@@ -187,9 +185,7 @@ internal static partial class EdgeRecompute
             int b = (int)step.BorderValue;
             border = Vector128.Create(b * b, b * b, b * b, b);
             shift = BitOperations.Log2((uint)step.Divisors[0]);
-            red = step.Selected[0];
-            green = step.Selected[1];
-            blue = step.Selected[2];
+            colours = new SelectedColours(step);
             convolveAlpha = alpha.ConvolveAlpha;
         }
 
@@ -234,20 +230,7 @@ internal static partial class EdgeRecompute
                 ? Vector128<int>.Zero
                 : Avx.ConvertToVector128Int32WithTruncation(Avx.RoundToNearestInteger(Avx.ConvertToVector256Double(sums) / Vector256.Create((double)alphaSum)));
             Span<byte> pixel = dst.Slice(x * 4, 4);
-            if (red)
-            {
-                pixel[0] = (byte)levels.GetElement(0);
-            }
-
-            if (green)
-            {
-                pixel[1] = (byte)levels.GetElement(1);
-            }
-
-            if (blue)
-            {
-                pixel[2] = (byte)levels.GetElement(2);
-            }
+            colours.Store(pixel, levels);
 
             if (convolveAlpha)
             {
@@ -266,9 +249,7 @@ internal static partial class EdgeRecompute
         private readonly bool absolute;
         private readonly bool byConvolvedAlpha;
         private readonly bool convolveAlpha;
-        private readonly bool red;
-        private readonly bool green;
-        private readonly bool blue;
+        private readonly SelectedColours colours;
         private readonly double divisor;
         private readonly double bias;
 
@@ -281,9 +262,7 @@ internal static partial class EdgeRecompute
             absolute = step.Range == OutputRange.Absolute;
             byConvolvedAlpha = alpha.DivideByConvolvedAlpha;
             convolveAlpha = alpha.ConvolveAlpha;
-            red = step.Selected[0];
-            green = step.Selected[1];
-            blue = step.Selected[2];
+            colours = new SelectedColours(step);
             divisor = step.Divisors[0];
             bias = alpha.Bias;
         }
@@ -303,6 +282,32 @@ internal static partial class EdgeRecompute
             // Clamped to [0, 255], rounded to nearest with ties to even, as Quantize does.
             Vector128<int> levels = Avx.ConvertToVector128Int32WithTruncation(Avx.RoundToNearestInteger(Vector256.Min(Vector256.Max(colour, Vector256<double>.Zero), Vector256.Create(255.0))));
             Span<byte> pixel = dst.Slice(x * 4, 4);
+            colours.Store(pixel, levels);
+
+            if (convolveAlpha)
+            {
+                pixel[3] = Quantize(convolvedAlpha + bias, absolute);
+            }
+        }
+    }
+
+    /// <summary>The colour channels the step writes: the rounded levels of the others are not stored.</summary>
+    private readonly struct SelectedColours
+    {
+        private readonly bool red;
+        private readonly bool green;
+        private readonly bool blue;
+
+        public SelectedColours(in ConvolutionStep step)
+        {
+            red = step.Selected[0];
+            green = step.Selected[1];
+            blue = step.Selected[2];
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(Span<byte> pixel, Vector128<int> levels)
+        {
             if (red)
             {
                 pixel[0] = (byte)levels.GetElement(0);
@@ -316,11 +321,6 @@ internal static partial class EdgeRecompute
             if (blue)
             {
                 pixel[2] = (byte)levels.GetElement(2);
-            }
-
-            if (convolveAlpha)
-            {
-                pixel[3] = Quantize(convolvedAlpha + bias, absolute);
             }
         }
     }
