@@ -57,6 +57,12 @@ internal static partial class EdgeRecompute
         /// <summary>Source column <paramref name="col"/> (the constant border's where it is the width) summed down the kernel's rows.</summary>
         TSums Column(ref byte pixels, ReadOnlySpan<int> rowStarts, int col);
 
+        /// <summary>
+        /// Columns <paramref name="col"/> and the next into <paramref name="target"/> and the element after it, at once
+        /// where the form can (both in the image); false, with nothing written, where it cannot.
+        /// </summary>
+        bool Pair(ref byte pixels, ReadOnlySpan<int> rowStarts, int col, ref TSums target);
+
         /// <summary>The kw vertical sums from <paramref name="first"/> on, weighted by the row factor.</summary>
         TSums Row(ref TSums first);
 
@@ -78,9 +84,16 @@ internal static partial class EdgeRecompute
             {
                 int last = RunEnd(edges, e, stride, kw);
                 int end = (edges[last] * stride) + kw;
-                for (int p = edges[e] * stride; p < end; p++)
+                for (int p = edges[e] * stride; p < end;)
                 {
-                    vertical[p] = form.Column(ref pixels, rowStarts, columns.Indices[p]);
+                    int col = columns.Indices[p];
+                    if (p + 1 < end && columns.Indices[p + 1] == col + 1 && form.Pair(ref pixels, rowStarts, col, ref vertical[p]))
+                    {
+                        p += 2;
+                        continue;
+                    }
+
+                    vertical[p++] = form.Column(ref pixels, rowStarts, col);
                 }
 
                 for (int k = e; k <= last; k++)
@@ -142,6 +155,8 @@ internal static partial class EdgeRecompute
 
             return sums;
         }
+
+        public bool Pair(ref byte pixels, ReadOnlySpan<int> rowStarts, int col, ref Vector256<double> target) => false;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<double> Row(ref Vector256<double> first)
@@ -208,6 +223,35 @@ internal static partial class EdgeRecompute
             }
 
             return sums;
+        }
+
+        // Two neighbouring columns in the two halves of one 256-bit vector: one load, widening and multiply each for
+        // both, where every row read is the image's (or the constant border's row, the same for both).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Pair(ref byte pixels, ReadOnlySpan<int> rowStarts, int col, ref Vector128<int> target)
+        {
+            if (col + 1 >= width)
+            {
+                return false;
+            }
+
+            Vector256<int> sums = Vector256<int>.Zero;
+            Vector256<int> border2 = Vector256.Create(border, border);
+            for (int i = 0; i < column.Length; i++)
+            {
+                int w = column[i];
+                if (rowStarts[i] < 0)
+                {
+                    sums += border2 * w;
+                    continue;
+                }
+
+                Vector256<int> sample = Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref pixels, rowStarts[i] + (col * 4)))).AsByte());
+                sums += Avx2.Blend(sample, Vector256.Create(0, 0, 0, 1, 0, 0, 0, 1), 0b1000_1000) * (Avx2.Shuffle(sample, 0b11_11_11_11) * w);
+            }
+
+            Unsafe.As<Vector128<int>, Vector256<int>>(ref target) = sums;
+            return true;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
