@@ -23,6 +23,9 @@ public sealed class EdgeRecomputeTests
             new object[] { "1 6 15 20 15 6 1", "1 2 1" },
             new object[] { "1 2 1", "2 4 2" },
             new object[] { "1 1", "2 6 0" },
+
+            // Integer weights whose smallest is not a corner: the matrix's own factors are 1.5 1 1.5 and 2 0 2.
+            new object[] { "3 2 3", "1 0 1" },
         };
 
     [Theory]
@@ -97,9 +100,14 @@ public sealed class EdgeRecomputeTests
         KernelMatrix fractional = KernelParser.Parse("0.5 1 0.5; 1 2 1; 0.5 1 0.5");
         Assert.Null(new KernelTaps(fractional).IntegerColumn);
 
-        // Integer weights whose smallest is not a corner: the factors found are 1.5 1 1.5 and 2 0 2, not integers.
+        // Integer weights whose smallest is not a corner, whose double factors are 1.5 1 1.5 and 2 0 2: the integer
+        // factors the separable integer path finds, 3 2 3 and 1 0 1. Factors 255 254 255 each way: sums too large
+        // for an int, none.
         KernelMatrix middle = KernelParser.Parse("3 0 3; 2 0 2; 3 0 3");
-        Assert.Null(new KernelTaps(middle).IntegerColumn);
-        Assert.False(EdgeRecompute.IsExact(Step(middle, 16), alpha, new KernelTaps(middle)));
+        Assert.Equal(new[] { 3, 2, 3 }, new KernelTaps(middle).IntegerColumn);
+        Assert.Equal(new[] { 1, 0, 1 }, new KernelTaps(middle).IntegerRow);
+        Assert.True(EdgeRecompute.IsExact(Step(middle, 16), alpha, new KernelTaps(middle)));
+        KernelMatrix heavy = KernelParser.Parse("65025 64770 65025; 64770 64516 64770; 65025 64770 65025");
+        Assert.Null(new KernelTaps(heavy).IntegerColumn);
     }
 }

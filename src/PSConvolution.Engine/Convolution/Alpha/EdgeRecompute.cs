@@ -155,9 +155,10 @@ internal static partial class EdgeRecompute
 
     /// <summary>
     /// True where the premultiplied sums are integers that fit an int (<see cref="KernelTaps.IntegerColumn"/>) and the
-    /// result is their quotient: a blur divided by its own sum, a power of two, without bias. Then (ΣKCa / d) / (ΣKa / d)
-    /// in double precision is ΣKCa / ΣKa correctly rounded (d scales exactly), which the integer form computes with one
-    /// division, and rounds alike.
+    /// result is their quotient: a blur divided by its own sum, a power of two, without bias. The integer form computes
+    /// it exactly, with one division. Where the matrix's double factors are exact too (the built-in blurs), the double
+    /// form's (ΣKCa / d) / (ΣKa / d) is the same quotient correctly rounded (d scales exactly), and the two give the
+    /// same bytes; where they are not (3 5 3 down, say), the double sums can round an exact tie the other way.
     /// </summary>
     internal static bool IsExact(in ConvolutionStep step, AlphaWeighting alpha, KernelTaps taps)
         => taps.IntegerColumn is not null && alpha.DivideByConvolvedAlpha && alpha.Bias == 0 && step.Max == 255

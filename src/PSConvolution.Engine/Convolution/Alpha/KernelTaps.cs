@@ -1,4 +1,6 @@
 using System;
+using System.Linq;
+using PSConvolution.Engine.Convolution.Integer;
 using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine.Convolution.Alpha;
@@ -10,7 +12,7 @@ internal sealed class KernelTaps
     {
         Column = m.ColumnFactor;
         Row = m.RowFactor;
-        (IntegerColumn, IntegerRow, IntegerSum) = IntegerFactors(Column, Row);
+        (IntegerColumn, IntegerRow, IntegerSum) = IntegerFactors(m);
         int count = 0;
         for (int i = 0; i < m.Height; i++)
         {
@@ -39,7 +41,7 @@ internal sealed class KernelTaps
     }
 
     /// <summary>
-    /// The factors as integers where both are non-negative integers small enough that every premultiplied sum of
+    /// The factors as non-negative integers where the matrix has them, small enough that every premultiplied sum of
     /// 8-bit samples (weight × colour × alpha, summed) fits an int exactly: the common blurs (Gaussian3, Gaussian5,
     /// Box). Else null.
     /// </summary>
@@ -53,52 +55,19 @@ internal sealed class KernelTaps
 
     public int Count => Rows.Length;
 
-    // Non-negative integer factors whose products sum to at most 2^15 (so 255 · 255 times that fits an int), else null.
-    private static (int[]? Column, int[]? Row, int Sum) IntegerFactors(double[]? column, double[]? row)
+    // The integer factors the separable integer path finds (SeparableIntegerPath.TryIntegerFactors), where their
+    // products sum to at most 2^15, so 255 · 255 times that fits an int; else null.
+    private static (int[]? Column, int[]? Row, int Sum) IntegerFactors(KernelMatrix m)
     {
-        if (column is null || row is null)
+        if (!m.IsSeparable || !SeparableIntegerPath.TryIntegerFactors(m, out ushort[] row, out ushort[] column))
         {
             return (null, null, 0);
         }
 
-        int[]? c = AsIntegers(column);
-        int[]? r = AsIntegers(row);
-        if (c is null || r is null)
-        {
-            return (null, null, 0);
-        }
-
-        long sum = 0;
-        foreach (int a in c)
-        {
-            sum += a;
-        }
-
-        long rowSum = 0;
-        foreach (int b in r)
-        {
-            rowSum += b;
-        }
-
-        sum *= rowSum;
+        int[] c = Array.ConvertAll(column, w => (int)w);
+        int[] r = Array.ConvertAll(row, w => (int)w);
+        long sum = (long)c.Sum() * r.Sum();
         return sum is > 0 and <= 1 << 15 ? (c, r, (int)sum) : (null, null, 0);
-    }
-
-    private static int[]? AsIntegers(double[] factor)
-    {
-        var result = new int[factor.Length];
-        for (int i = 0; i < factor.Length; i++)
-        {
-            double w = factor[i];
-            if (w < 0 || w > 1 << 15 || w != Math.Floor(w))
-            {
-                return null;
-            }
-
-            result[i] = (int)w;
-        }
-
-        return result;
     }
 
     /// <summary>The vertical factor of a separable matrix, else null.</summary>

@@ -66,7 +66,6 @@ internal static class SeparableIntegerPath
     public static void Convolve<TCheck>(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, SeparableIntegerPlan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, int firstRow, int endRow, IRowSumChecks<TCheck>? checks)
         where TCheck : struct, ISumCheck
     {
-        int outWidth = columns.OutputLength;
         int rowLength = columns.ComputedLength * channels;
         int paddedLength = columns.PaddedLength * channels;
         int kh = plan.ColumnTaps.Length;
@@ -265,7 +264,7 @@ internal static class SeparableIntegerPath
     /// first non-zero weight divided by its greatest common divisor, and the column that makes the product exact
     /// (always integers for integer weights, whichever way the float factorisation happened to scale them).
     /// </summary>
-    private static bool TryIntegerFactors(KernelMatrix m, out ushort[] row, out ushort[] column)
+    internal static bool TryIntegerFactors(KernelMatrix m, out ushort[] row, out ushort[] column)
     {
         row = new ushort[m.Width];
         column = new ushort[m.Height];
