@@ -186,6 +186,7 @@ internal static partial class EdgeRecompute
         private readonly int[] column;
         private readonly int[] row;
         private readonly Vector128<int> border;
+        private readonly Vector256<int> borderPair;
         private readonly int shift;
         private readonly SelectedColours colours;
         private readonly bool convolveAlpha;
@@ -199,6 +200,7 @@ internal static partial class EdgeRecompute
             // The constant border is a pixel with every channel at the border value b: its colours times b, and b.
             int b = (int)step.BorderValue;
             border = Vector128.Create(b * b, b * b, b * b, b);
+            borderPair = Vector256.Create(border, border);
             shift = BitOperations.Log2((uint)step.Divisors[0]);
             colours = new SelectedColours(step);
             convolveAlpha = alpha.ConvolveAlpha;
@@ -236,13 +238,12 @@ internal static partial class EdgeRecompute
             }
 
             Vector256<int> sums = Vector256<int>.Zero;
-            Vector256<int> border2 = Vector256.Create(border, border);
             for (int i = 0; i < column.Length; i++)
             {
                 int w = column[i];
                 if (rowStarts[i] < 0)
                 {
-                    sums += border2 * w;
+                    sums += borderPair * w;
                     continue;
                 }
 

@@ -21,6 +21,7 @@ internal partial struct UniformAlphaSums
         below = Vector512.Create(rgba);
         below2 = Vector512.Create(grey);
         fullAlpha = channels == 4 ? Vector256.Create((ulong)full << 48).AsUInt16() : Vector256.Create((uint)full << 16).AsUInt16();
+        fullAlpha512 = Vector512.Create(fullAlpha, fullAlpha);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -61,7 +62,6 @@ internal partial struct UniformAlphaSums
     public readonly void Vectors(Vector512<ushort> a0, Vector512<ushort> a1, int x)
     {
         // 64 samples: one mask word. The same AND and OR first as for AVX2.
-        Vector512<ushort> fullAlpha512 = Vector512.Create(fullAlpha, fullAlpha);
         if (((a0 & a1 & fullAlpha512) == fullAlpha512) || (a0 | a1) == Vector512<ushort>.Zero)
         {
             return;

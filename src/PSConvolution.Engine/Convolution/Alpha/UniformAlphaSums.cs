@@ -51,6 +51,7 @@ internal partial struct UniformAlphaSums : ISumCheck
 
     // The full alpha sum in every pixel's alpha lane, 0 in the others.
     private Vector256<ushort> fullAlpha;
+    private Vector512<ushort> fullAlpha512;
 #endif
 
     /// <param name="pixels">Where the listed output pixels go, from <paramref name="offset"/> on.</param>

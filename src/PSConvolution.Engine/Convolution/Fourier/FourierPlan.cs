@@ -151,9 +151,9 @@ internal sealed class FourierPlan
             KernelMatrix m = Step.Matrices[0];
             SpectrumSlot slot = Spectra.GetValue(m, _ => new SpectrumSlot());
             Spectrum? found = slot.Latest;
-            if (found is null || found.Size != Size || found.DoublePrecision != DoublePrecision)
+            if (found is null || found.Size != Size || found.Real is double[] != DoublePrecision)
             {
-                found = DoublePrecision ? Spectrum.Of<double>(m, Size, true) : Spectrum.Of<float>(m, Size, false);
+                found = DoublePrecision ? Spectrum.Of<double>(m, Size) : Spectrum.Of<float>(m, Size);
                 slot.Latest = found;
             }
 
@@ -274,27 +274,24 @@ internal sealed class FourierPlan
     /// <summary>A kernel's spectrum for one tile size and precision (arrays of float or double).</summary>
     internal sealed class Spectrum
     {
-        private Spectrum(int size, bool doublePrecision, object real, object imaginary)
+        private Spectrum(int size, object real, object imaginary)
         {
             Size = size;
-            DoublePrecision = doublePrecision;
             Real = real;
             Imaginary = imaginary;
         }
 
         public int Size { get; }
 
-        public bool DoublePrecision { get; }
-
         public object Real { get; }
 
         public object Imaginary { get; }
 
-        public static Spectrum Of<T>(KernelMatrix m, int size, bool doublePrecision)
+        public static Spectrum Of<T>(KernelMatrix m, int size)
             where T : unmanaged
         {
             (T[] real, T[] imaginary) = Compute<T>(m, size);
-            return new Spectrum(size, doublePrecision, real, imaginary);
+            return new Spectrum(size, real, imaginary);
         }
     }
 
