@@ -193,7 +193,12 @@ internal static class SeparableIntegerPath
 
         foreach ((int start, _, int length, int from) in runs)
         {
-            for (int k = 0; from >= 0 && k < 4; k++)
+            if (from < 0)
+            {
+                continue;
+            }
+
+            for (int k = 0; k < 4; k++)
             {
                 padded.Slice((k * pitch) + (from * channels), length * channels).CopyTo(padded.Slice((k * pitch) + (start * channels)));
             }
