@@ -30,6 +30,34 @@ public sealed class LargeKernelTests
     }
 
     [Theory]
+    [InlineData(31, 1.0, 8)]
+    [InlineData(31, 1.0, 16)]
+    [InlineData(41, 0.8, 16)]
+    [InlineData(25, 1.5, 8)]
+    public void NarrowGaussiansWhoseCornersUnderflowSinglePrecisionStillBlur(int size, double sigma, int bitDepth)
+    {
+        // Factored through its far corner (1e-98 for 31 taps, sigma 1), a narrow Gaussian's factors were 1e-49
+        // and 1e49: 0 and infinity in single precision, so every output was 0.
+        KernelMatrix matrix = KernelLibrary.Gaussian(size, sigma).Matrices[0];
+        Assert.True(matrix.IsSeparable);
+        foreach (double[] factor in new[] { matrix.ColumnFactor!, matrix.RowFactor! })
+        {
+            double largest = factor.Max(Math.Abs);
+            Assert.InRange(largest, 1e-3, 1e3);
+        }
+
+        var random = new Random(size + bitDepth);
+        using PlanarImage image = TestImages.Random(random, 70, 45, PixelLayout.Rgb, bitDepth);
+        var options = new ConvolutionOptions { Decomposition = KernelDecomposition.Never, MaxDegreeOfParallelism = 1 };
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { Kernel(matrix) }, options);
+        for (int c = 0; c < 3; c++)
+        {
+            double[,] expected = ReferenceConvolution.Convolve(TestImages.ChannelAsArray(image, c), TestImages.ToArray(matrix), BorderMode.Replicate, 0, PaddingMode.Same, 1, matrix.DefaultDivisor, 0);
+            AssertWithin(expected, TestImages.ChannelAsArray(result, c), 1, v => ReferenceConvolution.Quantize(v, image.MaxValue, OutputRange.Clamp), $"{size} taps, sigma {sigma}, {bitDepth} bits, channel {c}");
+        }
+    }
+
+    [Theory]
     [InlineData(41, 20, 1)]
     [InlineData(40, 19, 2)]
     [InlineData(24, 11, 4)]

@@ -450,6 +450,35 @@ public sealed class KernelMatrix
             }
         }
 
+        // Through a tiny pivot (a Gaussian's far corner, 1e-98 for sigma 1 over 31 taps) the row would hold tiny
+        // weights and the column huge ones, beyond single precision's range: 0 and infinity. Move their scale
+        // between them by a power of two, which changes no bit of any weight's mantissa or of any product.
+        int shift = (int)Math.Round(Math.Log(MaxMagnitude(column) / MaxMagnitude(row), 2) / 2);
+        if (shift != 0)
+        {
+            double up = Math.Pow(2, shift), down = Math.Pow(2, -shift);
+            for (int r = 0; r < height; r++)
+            {
+                column[r] *= down;
+            }
+
+            for (int c = 0; c < width; c++)
+            {
+                row[c] *= up;
+            }
+        }
+
         return (column, row);
+    }
+
+    private static double MaxMagnitude(double[] values)
+    {
+        double max = 0;
+        foreach (double v in values)
+        {
+            max = Math.Max(max, Math.Abs(v));
+        }
+
+        return max;
     }
 }
