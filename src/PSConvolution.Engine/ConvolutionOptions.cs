@@ -52,8 +52,8 @@ public sealed record ConvolutionOptions
     public bool LinearLight { get; init; }
 
     /// <summary>
-    /// Whether large kernels may run as a sum of separable terms within their error bound; automatic by cost.
-    /// Tests and benchmarks set it to compare the paths.
+    /// Whether large kernels may run as a sum of separable terms or through the Fourier path, and separable blurs in
+    /// fixed point, within their error bounds; automatic by cost. Tests and benchmarks set it to compare the paths.
     /// </summary>
     internal KernelDecomposition Decomposition { get; init; }
 

@@ -57,7 +57,7 @@ public sealed class IntegerPathTests
         using var image = new PlanarImage(200, 3, PixelLayout.Gray, 8);
         image.GetChannel(0).Fill(255);
         using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, new ConvolutionOptions());
-        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, new ConvolutionOptions());
+        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, FloatOnly(new ConvolutionOptions()));
         ConvolutionPropertyTests.AssertIdentical(floating, integer);
         Assert.All(integer.GetChannel(0).ToArray(), v => Assert.Equal(255f, v));
     }
@@ -128,7 +128,7 @@ public sealed class IntegerPathTests
         using PlanarImage image = TestImages.Random(random, random.Next(1, 90), random.Next(1, 40), layout, 8);
         ConvolutionOptions options = RandomOptions(random, image);
         using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
-        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, options);
+        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, FloatOnly(options));
         for (int c = 0; c < integer.Channels; c++)
         {
             float[] a = floating.GetChannel(c).ToArray();
@@ -243,7 +243,7 @@ public sealed class IntegerPathTests
         using PlanarImage image = TestImages.Random(random, random.Next(1, 90), random.Next(1, 40), layout, 8);
         ConvolutionOptions options = RandomOptions(random, image);
         using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
-        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, options);
+        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, FloatOnly(options));
         ConvolutionPropertyTests.AssertIdentical(floating, integer);
     }
 
@@ -281,7 +281,7 @@ public sealed class IntegerPathTests
         }
 
         using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
-        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, options);
+        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, FloatOnly(options));
         ConvolutionPropertyTests.AssertIdentical(floating, integer);
     }
 
@@ -434,6 +434,9 @@ public sealed class IntegerPathTests
         Assert.False(TakesAnIntegerPath(twin), $"[{twin.Matrices[0]}] /{twin.Divisor} should take the float path");
         return twin;
     }
+
+    // The twin's sums in single precision: a separable blur would otherwise take the fixed-point path.
+    private static ConvolutionOptions FloatOnly(ConvolutionOptions options) => options with { Decomposition = KernelDecomposition.Never };
 
     private static bool TakesAnIntegerPath(ConvolutionKernel kernel)
     {

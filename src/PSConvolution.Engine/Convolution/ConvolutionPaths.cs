@@ -13,7 +13,7 @@ namespace PSConvolution.Engine.Convolution;
 /// <summary>
 /// Chooses the path for one step, above the paths themselves: an exact integer path where the step is an 8-bit
 /// integer kernel one of them takes (with alpha edges then corrected when the step is alpha-weighted), the
-/// Fourier path for a large kernel it runs within its error bound more cheaply, and the single-precision path
+/// fixed-point path for other 8-bit separable blurs within its error bound, the Fourier path for a large kernel it runs within its error bound more cheaply, and the single-precision path
 /// for everything else.
 /// </summary>
 internal static class ConvolutionPaths
@@ -45,6 +45,13 @@ internal static class ConvolutionPaths
                     AlphaEdgeCorrection.Run(bytes, width, height, channels, output, step, alpha, rows, columns, parallel, integer, ListingRows(bytes, width, height, channels, output, unweighted, rows, columns), FloatRows(source, width, height, channels, destination, step, rows, columns, parallel));
                 }
 
+                return;
+            }
+
+            // Other blurs in 15-bit fixed point, where the bound on its error allows.
+            if (alpha is null && FixedPointPath.TryPlan(step, out FixedPointPlan fixedPoint))
+            {
+                FixedPointPath.Convolve(bytes, width, height, channels, output, step, fixedPoint, rows, columns, parallel);
                 return;
             }
         }

@@ -108,7 +108,8 @@ internal static class SeparableIntegerPath
                     Span<ushort> row = padded.AsSpan(0, paddedLength);
                     if (blocks && y + 3 < end && BlockRowStarts(rows, y, kh, height, stride, rowStarts))
                     {
-                        FillFour(source.Span, width, channels, runs, borderColumn[0], rowStarts, plan.ColumnTaps, padded, paddedLength);
+                        var four = new FourColumnSums(source, rowStarts, plan.ColumnTaps);
+                        RowPadding.FillFour(width, channels, runs, borderColumn[0], padded.AsSpan(0, 4 * paddedLength), paddedLength, ref four);
                         for (int k = 0; k < 4; k++)
                         {
                             StoreRow(source.Span, width, channels, destination.Span, step, plan, rows, columns, horizontalOffsets, checks, strided, rowLength, y + k, padded.AsSpan(k * paddedLength, paddedLength));
@@ -154,7 +155,7 @@ internal static class SeparableIntegerPath
 
     // The kh + 3 source rows of output rows y to y + 3 (not strided) as row starts; false when one is the constant
     // border's, whose rows the single-row pass folds into a constant.
-    private static bool BlockRowStarts(KernelSamplingMap rows, int y, int kh, int height, int stride, int[] rowStarts)
+    internal static bool BlockRowStarts(KernelSamplingMap rows, int y, int kh, int height, int stride, int[] rowStarts)
     {
         for (int i = 0; i < kh + 3; i++)
         {
@@ -168,41 +169,6 @@ internal static class SeparableIntegerPath
         }
 
         return true;
-    }
-
-    // RowPadding.Fill for four rows at once, row k of padded at k * pitch: each run of image columns from the
-    // four-row pass, or copied from where another run computed the same columns; each column of the constant border
-    // its column sum in all four.
-    private static void FillFour(ReadOnlySpan<byte> source, int width, int channels, (int Start, int Source, int Length, int From)[] runs, ushort borderColumn, ReadOnlySpan<int> rowStarts, ushort[] taps, Span<ushort> padded, int pitch)
-    {
-        foreach ((int start, int column, int length, int from) in runs)
-        {
-            Span<ushort> run = padded.Slice(start * channels);
-            if (column >= width)
-            {
-                for (int k = 0; k < 4; k++)
-                {
-                    run.Slice(k * pitch, length * channels).Fill(borderColumn);
-                }
-            }
-            else if (from < 0)
-            {
-                SeparableBytePasses.VerticalBytesFour(source, rowStarts, taps, column * channels, run, pitch, length * channels);
-            }
-        }
-
-        foreach ((int start, _, int length, int from) in runs)
-        {
-            if (from < 0)
-            {
-                continue;
-            }
-
-            for (int k = 0; k < 4; k++)
-            {
-                padded.Slice((k * pitch) + (from * channels), length * channels).CopyTo(padded.Slice((k * pitch) + (start * channels)));
-            }
-        }
     }
 
     /// <summary>
@@ -373,5 +339,23 @@ internal static class SeparableIntegerPath
         [MethodImpl(Jit.HotLoop)]
         public void Fill(int column, Span<ushort> target)
             => SeparableBytePasses.VerticalBytes(source.Span, rowStarts.AsSpan(0, count), taps.AsSpan(0, count), constant, column * channels, target);
+    }
+
+    /// <summary>Four padded 16-bit rows of the vertical pass at once (<see cref="SeparableBytePasses.VerticalBytesFour"/>).</summary>
+    private readonly struct FourColumnSums : IFourRowRunSource<ushort>
+    {
+        private readonly ReadOnlyMemory<byte> source;
+        private readonly int[] rowStarts;
+        private readonly ushort[] taps;
+
+        public FourColumnSums(ReadOnlyMemory<byte> source, int[] rowStarts, ushort[] taps)
+        {
+            this.source = source;
+            this.rowStarts = rowStarts;
+            this.taps = taps;
+        }
+
+        public void Fill(int offset, Span<ushort> target, int pitch, int n)
+            => SeparableBytePasses.VerticalBytesFour(source.Span, rowStarts, taps, offset, target, pitch, n);
     }
 }

@@ -49,6 +49,45 @@ internal static class RowPadding
         }
     }
 
+    /// <summary>
+    /// The padded row of any source of runs (<c>Fill</c>) for four rows at once, row k of <paramref name="padded"/> at
+    /// <c>k × pitch</c>: each run of image columns from <paramref name="pass"/>, or copied from where another run
+    /// computed the same columns (<c>From</c>, see <c>SeparableIntegerPath.RunSources</c>); each column of the
+    /// constant border <paramref name="borderColumn"/> in all four.
+    /// </summary>
+    public static void FillFour<TTarget, TPass>(int width, int channels, (int Start, int Source, int Length, int From)[] runs, TTarget borderColumn, Span<TTarget> padded, int pitch, ref TPass pass)
+        where TPass : struct, IFourRowRunSource<TTarget>
+    {
+        foreach ((int start, int column, int length, int from) in runs)
+        {
+            Span<TTarget> run = padded.Slice(start * channels);
+            if (column >= width)
+            {
+                for (int k = 0; k < 4; k++)
+                {
+                    run.Slice(k * pitch, length * channels).Fill(borderColumn);
+                }
+            }
+            else if (from < 0)
+            {
+                pass.Fill(column * channels, run, pitch, length * channels);
+            }
+        }
+
+        foreach ((int start, _, int length, int from) in runs)
+        {
+            if (from < 0)
+            {
+                continue;
+            }
+
+            for (int k = 0; k < 4; k++)
+            {
+                padded.Slice((k * pitch) + (from * channels), length * channels).CopyTo(padded.Slice((k * pitch) + (start * channels)));
+            }
+        }
+    }
+
     private static void FillPixels<TTarget>(Span<TTarget> target, ReadOnlySpan<TTarget> pixel)
     {
         if (pixel.Length == 1)

@@ -1,0 +1,151 @@
+#if NET8_0_OR_GREATER
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace PSConvolution.Engine.Convolution.Integer;
+
+/// <summary>
+/// The AVX2 loops of <see cref="FixedPointPasses"/>. A pair of rows (or of taps) is interleaved into 16-bit pairs
+/// once and multiplied by a pair of weights with <c>vpmaddwd</c>; sixteen samples (the vertical passes) or 32 (the
+/// horizontal) a step. A row of at least one step ends with a step moved back to its end, recomputing a few
+/// samples to the same values, so none is left to the scalar loop.
+/// </summary>
+internal static partial class FixedPointPasses
+{
+    [MethodImpl(Jit.HotLoop)]
+    static partial void VerticalVectors(ref byte src, ReadOnlySpan<int> rows, ReadOnlySpan<int> pairs, int start, int offset, int n, ref short dst, ref int x)
+    {
+        if (!Avx2.IsSupported || n < 16)
+        {
+            return;
+        }
+
+        Vector256<int> begin = Vector256.Create(start);
+        for (int last = n - 16; ; x = Math.Min(x + 16, last))
+        {
+            Vector256<int> lo = begin, hi = begin;
+            for (int p = 0; p < pairs.Length; p++)
+            {
+                (Vector256<short> a, Vector256<short> b) = Interleave(ref Unsafe.Add(ref src, rows[2 * p] + offset + x), ref Unsafe.Add(ref src, rows[(2 * p) + 1] + offset + x));
+                Vector256<short> w = Vector256.Create(pairs[p]).AsInt16();
+                lo = Avx2.Add(lo, Avx2.MultiplyAddAdjacent(a, w));
+                hi = Avx2.Add(hi, Avx2.MultiplyAddAdjacent(b, w));
+            }
+
+            StoreShorts(lo, hi, ref Unsafe.Add(ref dst, x));
+            if (x == last)
+            {
+                x = n;
+                return;
+            }
+        }
+    }
+
+    [MethodImpl(Jit.HotLoop)]
+    static partial void VerticalFourVectors(ref byte src, ReadOnlySpan<int> rows, ReadOnlySpan<int> pairs, int start, int offset, int n, ref short dst, int pitch, ref int x)
+    {
+        if (!Avx2.IsSupported || n < 16)
+        {
+            return;
+        }
+
+        int count = rows.Length / 2;
+        ref int w0 = ref Unsafe.AsRef(in pairs[0]);
+        ref int w1 = ref Unsafe.Add(ref w0, count);
+        ref int w2 = ref Unsafe.Add(ref w1, count);
+        ref int w3 = ref Unsafe.Add(ref w2, count);
+        Vector256<int> begin = Vector256.Create(start);
+        for (int last = n - 16; ; x = Math.Min(x + 16, last))
+        {
+            Vector256<int> a0 = begin, b0 = begin, a1 = begin, b1 = begin, a2 = begin, b2 = begin, a3 = begin, b3 = begin;
+            for (int p = 0; p < count; p++)
+            {
+                (Vector256<short> a, Vector256<short> b) = Interleave(ref Unsafe.Add(ref src, rows[2 * p] + offset + x), ref Unsafe.Add(ref src, rows[(2 * p) + 1] + offset + x));
+                Vector256<short> c0 = Vector256.Create(Unsafe.Add(ref w0, p)).AsInt16();
+                Vector256<short> c1 = Vector256.Create(Unsafe.Add(ref w1, p)).AsInt16();
+                Vector256<short> c2 = Vector256.Create(Unsafe.Add(ref w2, p)).AsInt16();
+                Vector256<short> c3 = Vector256.Create(Unsafe.Add(ref w3, p)).AsInt16();
+                a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(a, c0));
+                b0 = Avx2.Add(b0, Avx2.MultiplyAddAdjacent(b, c0));
+                a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(a, c1));
+                b1 = Avx2.Add(b1, Avx2.MultiplyAddAdjacent(b, c1));
+                a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(a, c2));
+                b2 = Avx2.Add(b2, Avx2.MultiplyAddAdjacent(b, c2));
+                a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(a, c3));
+                b3 = Avx2.Add(b3, Avx2.MultiplyAddAdjacent(b, c3));
+            }
+
+            ref short d = ref Unsafe.Add(ref dst, x);
+            StoreShorts(a0, b0, ref d);
+            StoreShorts(a1, b1, ref Unsafe.Add(ref d, pitch));
+            StoreShorts(a2, b2, ref Unsafe.Add(ref d, 2 * pitch));
+            StoreShorts(a3, b3, ref Unsafe.Add(ref d, 3 * pitch));
+            if (x == last)
+            {
+                x = n;
+                return;
+            }
+        }
+    }
+
+    [MethodImpl(Jit.HotLoop)]
+    static partial void HorizontalVectors(ref short src, ReadOnlySpan<int> pairs, ReadOnlySpan<int> offsets, int n, ref byte dst, ref int x)
+    {
+        if (!Avx2.IsSupported || n < 32)
+        {
+            return;
+        }
+
+        Vector256<int> half = Vector256.Create(1 << (OutputShift - 1));
+        Vector256<short> centre = Vector256.Create((short)128);
+        for (int last = n - 32; ; x = Math.Min(x + 32, last))
+        {
+            Vector256<int> a0 = half, b0 = half, a1 = half, b1 = half;
+            for (int p = 0; p < pairs.Length; p++)
+            {
+                ref short s0 = ref Unsafe.Add(ref src, x + offsets[2 * p]);
+                ref short s1 = ref Unsafe.Add(ref src, x + offsets[(2 * p) + 1]);
+                Vector256<short> w = Vector256.Create(pairs[p]).AsInt16();
+                Vector256<short> l0 = Vector256.LoadUnsafe(ref s0), l1 = Vector256.LoadUnsafe(ref s1);
+                Vector256<short> h0 = Vector256.LoadUnsafe(ref s0, 16), h1 = Vector256.LoadUnsafe(ref s1, 16);
+                a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(l0, l1), w));
+                b0 = Avx2.Add(b0, Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(l0, l1), w));
+                a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(h0, h1), w));
+                b1 = Avx2.Add(b1, Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(h0, h1), w));
+            }
+
+            // UnpackLow holds samples 0-3 and 8-11 of the sixteen, UnpackHigh 4-7 and 12-15: packing them lane by
+            // lane puts every sample back in its place. The byte pack interleaves the two halves' lanes, which
+            // one permute undoes.
+            Vector256<short> first = Avx2.Add(Avx2.PackSignedSaturate(Avx2.ShiftRightArithmetic(a0, OutputShift), Avx2.ShiftRightArithmetic(b0, OutputShift)), centre);
+            Vector256<short> second = Avx2.Add(Avx2.PackSignedSaturate(Avx2.ShiftRightArithmetic(a1, OutputShift), Avx2.ShiftRightArithmetic(b1, OutputShift)), centre);
+            Vector256<byte> bytes = Avx2.PackUnsignedSaturate(first, second);
+            Avx2.Permute4x64(bytes.AsUInt64(), 0b11_01_10_00).AsByte().StoreUnsafe(ref Unsafe.Add(ref dst, x));
+            if (x == last)
+            {
+                x = n;
+                return;
+            }
+        }
+    }
+
+    // Sixteen samples of two rows as 16-bit pairs (a, b): samples 0-7 and 8-15.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<short> Low, Vector256<short> High) Interleave(ref byte a, ref byte b)
+    {
+        Vector128<byte> ra = Vector128.LoadUnsafe(ref a);
+        Vector128<byte> rb = Vector128.LoadUnsafe(ref b);
+        return (Avx2.ConvertToVector256Int16(Sse2.UnpackLow(ra, rb)), Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(ra, rb)));
+    }
+
+    // Sums of samples 0-7 and 8-15, shifted to 16 bits and stored in order: the pack takes 0-3, 8-11, 4-7, 12-15.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreShorts(Vector256<int> low, Vector256<int> high, ref short dst)
+    {
+        Vector256<short> packed = Avx2.PackSignedSaturate(Avx2.ShiftRightArithmetic(low, VerticalShift), Avx2.ShiftRightArithmetic(high, VerticalShift));
+        Avx2.Permute4x64(packed.AsUInt64(), 0b11_01_10_00).AsInt16().StoreUnsafe(ref dst);
+    }
+}
+#endif
