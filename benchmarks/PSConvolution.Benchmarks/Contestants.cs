@@ -29,6 +29,11 @@ internal static class Contestants
                     list.Add(Engine(input, workload, threads, KernelDecomposition.Never));
                     list.Add(Engine(input, workload, threads, KernelDecomposition.Always));
                 }
+                else if (workload == "K4")
+                {
+                    // The Gaussian's exact factors in single precision instead of fixed point.
+                    list.Add(Engine(input, workload, threads, KernelDecomposition.Never));
+                }
                 list.AddRange(OpenCv(input, workload, threads));
                 if (!(quick && workload == "K6" && threads > 1))
                 {
@@ -56,6 +61,12 @@ internal static class Contestants
 
         return list;
     }
+
+    /// <summary>
+    /// The exact result of a workload: its sums without fixed point, Fourier transform or decomposition (the direct
+    /// 2-D kernel, or a separable kernel's exact factors), in single precision or, for integer kernels, in integers.
+    /// </summary>
+    public static byte[] ExactResult(BenchInput input, string workload) => Engine(input, workload, 1, KernelDecomposition.Never).Result();
 
     private static Contestant Copy(BenchInput input, int threads)
     {
@@ -98,6 +109,7 @@ internal static class Contestants
         void Run() => ImageConvolver.Convolve(source, target, kernels, options);
         string tool = decomposition switch
         {
+            KernelDecomposition.Never when workload == "K4" => "PSConvolution's single-precision path",
             KernelDecomposition.Never => "PSConvolution's direct 2-D path",
             KernelDecomposition.Always => "PSConvolution's separable terms",
             _ => "PSConvolution",
