@@ -207,7 +207,7 @@ public sealed class IntegerPathTests
                     }
 
                     KernelSamplingMap map = KernelSamplingMap.Create(width, taps, taps / 2, 1, padding, border);
-                    var runs = SeparableIntegerPath.RunSources(map, width);
+                    var runs = RowPadding.RunSources(map, width);
                     Assert.Equal(map.Runs.Length, runs.Length);
                     int copied = 0;
                     foreach ((int start, int source, int length, int from) in runs)

@@ -13,8 +13,8 @@ namespace PSConvolution.Engine.Convolution;
 /// <summary>
 /// Chooses the path for one step, above the paths themselves: an exact integer path where the step is an 8-bit
 /// integer kernel one of them takes (with alpha edges then corrected when the step is alpha-weighted), the
-/// fixed-point path for other 8-bit separable blurs within its error bound, the Fourier path for a large kernel it runs within its error bound more cheaply, and the single-precision path
-/// for everything else.
+/// fixed-point path for other 8-bit separable blurs within its error bound, the Fourier path for a large kernel it
+/// runs within its error bound more cheaply, and the single-precision path for everything else.
 /// </summary>
 internal static class ConvolutionPaths
 {

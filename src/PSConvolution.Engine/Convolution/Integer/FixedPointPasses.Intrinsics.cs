@@ -9,21 +9,20 @@ namespace PSConvolution.Engine.Convolution.Integer;
 /// <summary>
 /// The AVX2 loops of <see cref="FixedPointPasses"/>. A pair of rows (or of taps) is interleaved into 16-bit pairs
 /// once and multiplied by a pair of weights with <c>vpmaddwd</c>; sixteen samples (the vertical passes) or 32 (the
-/// horizontal) a step. A row of at least one step ends with a step moved back to its end, recomputing a few
-/// samples to the same values, so none is left to the scalar loop.
+/// horizontal) a step, in <see cref="VectorSteps"/>, so a row of at least one step leaves none to the scalar loop.
 /// </summary>
 internal static partial class FixedPointPasses
 {
     [MethodImpl(Jit.HotLoop)]
     static partial void VerticalVectors(ref byte src, ReadOnlySpan<int> rows, ReadOnlySpan<int> pairs, int start, int offset, int n, ref short dst, ref int x)
     {
-        if (!Avx2.IsSupported || n < 16)
+        if (!Avx2.IsSupported)
         {
             return;
         }
 
         Vector256<int> begin = Vector256.Create(start);
-        for (int last = n - 16; ; x = Math.Min(x + 16, last))
+        for (x = VectorSteps.First(x, n, 16); x <= n - 16; x = VectorSteps.Next(x, n, 16))
         {
             Vector256<int> lo = begin, hi = begin;
             for (int p = 0; p < pairs.Length; p++)
@@ -35,18 +34,13 @@ internal static partial class FixedPointPasses
             }
 
             StoreShorts(lo, hi, ref Unsafe.Add(ref dst, x));
-            if (x == last)
-            {
-                x = n;
-                return;
-            }
         }
     }
 
     [MethodImpl(Jit.HotLoop)]
     static partial void VerticalFourVectors(ref byte src, ReadOnlySpan<int> rows, ReadOnlySpan<int> pairs, int start, int offset, int n, ref short dst, int pitch, ref int x)
     {
-        if (!Avx2.IsSupported || n < 16)
+        if (!Avx2.IsSupported)
         {
             return;
         }
@@ -57,7 +51,7 @@ internal static partial class FixedPointPasses
         ref int w2 = ref Unsafe.Add(ref w1, count);
         ref int w3 = ref Unsafe.Add(ref w2, count);
         Vector256<int> begin = Vector256.Create(start);
-        for (int last = n - 16; ; x = Math.Min(x + 16, last))
+        for (x = VectorSteps.First(x, n, 16); x <= n - 16; x = VectorSteps.Next(x, n, 16))
         {
             Vector256<int> a0 = begin, b0 = begin, a1 = begin, b1 = begin, a2 = begin, b2 = begin, a3 = begin, b3 = begin;
             for (int p = 0; p < count; p++)
@@ -82,25 +76,20 @@ internal static partial class FixedPointPasses
             StoreShorts(a1, b1, ref Unsafe.Add(ref d, pitch));
             StoreShorts(a2, b2, ref Unsafe.Add(ref d, 2 * pitch));
             StoreShorts(a3, b3, ref Unsafe.Add(ref d, 3 * pitch));
-            if (x == last)
-            {
-                x = n;
-                return;
-            }
         }
     }
 
     [MethodImpl(Jit.HotLoop)]
     static partial void HorizontalVectors(ref short src, ReadOnlySpan<int> pairs, ReadOnlySpan<int> offsets, int n, ref byte dst, ref int x)
     {
-        if (!Avx2.IsSupported || n < 32)
+        if (!Avx2.IsSupported)
         {
             return;
         }
 
         Vector256<int> half = Vector256.Create(1 << (OutputShift - 1));
         Vector256<short> centre = Vector256.Create((short)128);
-        for (int last = n - 32; ; x = Math.Min(x + 32, last))
+        for (x = VectorSteps.First(x, n, 32); x <= n - 32; x = VectorSteps.Next(x, n, 32))
         {
             Vector256<int> a0 = half, b0 = half, a1 = half, b1 = half;
             for (int p = 0; p < pairs.Length; p++)
@@ -123,11 +112,6 @@ internal static partial class FixedPointPasses
             Vector256<short> second = Avx2.Add(Avx2.PackSignedSaturate(Avx2.ShiftRightArithmetic(a1, OutputShift), Avx2.ShiftRightArithmetic(b1, OutputShift)), centre);
             Vector256<byte> bytes = Avx2.PackUnsignedSaturate(first, second);
             Avx2.Permute4x64(bytes.AsUInt64(), 0b11_01_10_00).AsByte().StoreUnsafe(ref Unsafe.Add(ref dst, x));
-            if (x == last)
-            {
-                x = n;
-                return;
-            }
         }
     }
 

@@ -147,8 +147,8 @@ internal static class FixedPointPath
         return (result, error);
     }
 
-    /// <summary>Convolves output rows [firstRow, endRow).</summary>
-    public static void Convolve(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, FixedPointPlan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, int firstRow = 0, int endRow = int.MaxValue)
+    /// <summary>Convolves every output row.</summary>
+    public static void Convolve(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, FixedPointPlan plan, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel)
     {
         int rowLength = columns.ComputedLength * channels;
         int paddedLength = columns.PaddedLength * channels;
@@ -173,8 +173,8 @@ internal static class FixedPointPath
             }
         }
 
-        (int Start, int Source, int Length, int From)[] runs = SeparableIntegerPath.RunSources(columns, width);
-        RowBands.Run(firstRow, Math.Min(endRow, rows.OutputLength), parallel, [MethodImpl(Jit.HotLoop)] (start, end) =>
+        (int Start, int Source, int Length, int From)[] runs = RowPadding.RunSources(columns, width);
+        RowBands.Run(rows.OutputLength, parallel, [MethodImpl(Jit.HotLoop)] (start, end) =>
         {
             short[] padded = ArrayPool<short>.Shared.Rent(paddedLength * (blocks ? 4 : 1));
             byte[]? strided = columns.Stride > 1 ? ArrayPool<byte>.Shared.Rent(rowLength) : null;
@@ -185,7 +185,7 @@ internal static class FixedPointPath
                 for (int y = start; y < end; y++)
                 {
                     parallel.CancellationToken.ThrowIfCancellationRequested();
-                    if (blocks && y + 3 < end && SeparableIntegerPath.BlockRowStarts(rows, y, kh, height, stride, rowStarts))
+                    if (blocks && y + 3 < end && RowPadding.BlockRowStarts(rows, y, kh, height, stride, rowStarts))
                     {
                         // An odd number of rows: the last pairs with itself, at weight 0 in every output row.
                         rowStarts[rowStarts.Length - 1] = rowStarts[kh + 2];
@@ -213,7 +213,7 @@ internal static class FixedPointPath
                         else if (columnTaps[i] != 0)
                         {
                             rowStarts[count] = r * stride;
-                            rowPairs[count / 2] = (count & 1) == 0 ? (ushort)columnTaps[i] : rowPairs[count / 2] | (columnTaps[i] << 16);
+                            rowPairs[count / 2] = (count & 1) == 0 ? FixedPointPasses.Pair(columnTaps[i], 0) : FixedPointPasses.Pair((short)rowPairs[count / 2], columnTaps[i]);
                             count++;
                         }
                     }

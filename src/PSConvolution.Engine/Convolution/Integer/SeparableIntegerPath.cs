@@ -91,7 +91,7 @@ internal static class SeparableIntegerPath
         // none reads the constant border the vertical pass computes all four at once (VerticalBytesFour), loading the
         // rows they share once; the working set is then four 16-bit rows and kh + 3 source rows.
         bool blocks = rows.Stride == 1;
-        (int Start, int Source, int Length, int From)[] runs = RunSources(columns, width);
+        (int Start, int Source, int Length, int From)[] runs = RowPadding.RunSources(columns, width);
         RowBands.Run(firstRow, Math.Min(endRow, rows.OutputLength), parallel, [MethodImpl(Jit.HotLoop)] (start, end) =>
         {
             ushort[] padded = ArrayPool<ushort>.Shared.Rent(paddedLength * (blocks ? 4 : 1));
@@ -106,7 +106,7 @@ internal static class SeparableIntegerPath
                     // A row (or a block) is thousands of samples: one read of the token each is nothing beside them.
                     parallel.CancellationToken.ThrowIfCancellationRequested();
                     Span<ushort> row = padded.AsSpan(0, paddedLength);
-                    if (blocks && y + 3 < end && BlockRowStarts(rows, y, kh, height, stride, rowStarts))
+                    if (blocks && y + 3 < end && RowPadding.BlockRowStarts(rows, y, kh, height, stride, rowStarts))
                     {
                         var four = new FourColumnSums(source, rowStarts, plan.ColumnTaps);
                         RowPadding.FillFour(width, channels, runs, borderColumn[0], padded.AsSpan(0, 4 * paddedLength), paddedLength, ref four);
@@ -151,54 +151,6 @@ internal static class SeparableIntegerPath
                 }
             }
         });
-    }
-
-    // The kh + 3 source rows of output rows y to y + 3 (not strided) as row starts; false when one is the constant
-    // border's, whose rows the single-row pass folds into a constant.
-    internal static bool BlockRowStarts(KernelSamplingMap rows, int y, int kh, int height, int stride, int[] rowStarts)
-    {
-        for (int i = 0; i < kh + 3; i++)
-        {
-            int r = rows.Indices[y + i];
-            if (r == height)
-            {
-                return false;
-            }
-
-            rowStarts[i] = r * stride;
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// The padded positions' runs of image columns (see <see cref="KernelSamplingMap.Runs"/>), each with the padded
-    /// position where the longest run holding the same columns starts them (<c>From</c>), or -1 for that run itself
-    /// and for the constant border. Replicate, Reflect and Wrap pad a row with columns its main run computes anyway;
-    /// a copy of those few samples saves the vertical pass a call over every row for each of them.
-    /// </summary>
-    internal static (int Start, int Source, int Length, int From)[] RunSources(KernelSamplingMap columns, int width)
-    {
-        var runs = columns.Runs;
-        var result = new (int Start, int Source, int Length, int From)[runs.Length];
-        for (int i = 0; i < runs.Length; i++)
-        {
-            (int start, int source, int length) = runs[i];
-            int donor = i;
-            for (int j = 0; source < width && j < runs.Length; j++)
-            {
-                (_, int other, int otherLength) = runs[j];
-                bool holds = other < width && other <= source && source + length <= other + otherLength;
-                if (holds && (otherLength > runs[donor].Length || (otherLength == runs[donor].Length && j < donor)))
-                {
-                    donor = j;
-                }
-            }
-
-            result[i] = (start, source, length, donor == i ? -1 : runs[donor].Start + (source - runs[donor].Source));
-        }
-
-        return result;
     }
 
     // The horizontal pass of output row y from its padded vertical sums, its exact sums shown to the row's check

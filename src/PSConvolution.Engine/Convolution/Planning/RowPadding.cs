@@ -52,7 +52,7 @@ internal static class RowPadding
     /// <summary>
     /// The padded row of any source of runs (<c>Fill</c>) for four rows at once, row k of <paramref name="padded"/> at
     /// <c>k × pitch</c>: each run of image columns from <paramref name="pass"/>, or copied from where another run
-    /// computed the same columns (<c>From</c>, see <c>SeparableIntegerPath.RunSources</c>); each column of the
+    /// computed the same columns (<c>From</c>, see <see cref="RunSources"/>); each column of the
     /// constant border <paramref name="borderColumn"/> in all four.
     /// </summary>
     public static void FillFour<TTarget, TPass>(int width, int channels, (int Start, int Source, int Length, int From)[] runs, TTarget borderColumn, Span<TTarget> padded, int pitch, ref TPass pass)
@@ -86,6 +86,56 @@ internal static class RowPadding
                 padded.Slice((k * pitch) + (from * channels), length * channels).CopyTo(padded.Slice((k * pitch) + (start * channels)));
             }
         }
+    }
+
+    /// <summary>
+    /// The kh + 3 source rows of output rows y to y + 3 (not strided) as row starts, for a four-row vertical pass;
+    /// false when one is the constant border's, whose rows a single-row pass folds into a constant.
+    /// </summary>
+    public static bool BlockRowStarts(KernelSamplingMap rows, int y, int kh, int height, int stride, int[] rowStarts)
+    {
+        for (int i = 0; i < kh + 3; i++)
+        {
+            int r = rows.Indices[y + i];
+            if (r == height)
+            {
+                return false;
+            }
+
+            rowStarts[i] = r * stride;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The padded positions' runs of image columns (see <see cref="KernelSamplingMap.Runs"/>), each with the padded
+    /// position where the longest run holding the same columns starts them (<c>From</c>), or -1 for that run itself
+    /// and for the constant border. Replicate, Reflect and Wrap pad a row with columns its main run computes anyway;
+    /// a copy of those few samples saves the vertical pass a call over every row for each of them.
+    /// </summary>
+    public static (int Start, int Source, int Length, int From)[] RunSources(KernelSamplingMap columns, int width)
+    {
+        var runs = columns.Runs;
+        var result = new (int Start, int Source, int Length, int From)[runs.Length];
+        for (int i = 0; i < runs.Length; i++)
+        {
+            (int start, int source, int length) = runs[i];
+            int donor = i;
+            for (int j = 0; source < width && j < runs.Length; j++)
+            {
+                (_, int other, int otherLength) = runs[j];
+                bool holds = other < width && other <= source && source + length <= other + otherLength;
+                if (holds && (otherLength > runs[donor].Length || (otherLength == runs[donor].Length && j < donor)))
+                {
+                    donor = j;
+                }
+            }
+
+            result[i] = (start, source, length, donor == i ? -1 : runs[donor].Start + (source - runs[donor].Source));
+        }
+
+        return result;
     }
 
     private static void FillPixels<TTarget>(Span<TTarget> target, ReadOnlySpan<TTarget> pixel)
