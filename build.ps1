@@ -407,7 +407,7 @@ function Invoke-BatchBench([string] $Bench, [string] $Exe) {
             mpx_s = [math]::Round($megapixels / (& $median $values), 1)
             mpx_s_min = [math]::Round($megapixels / ($values | Measure-Object -Maximum).Maximum, 1)
             mpx_s_max = [math]::Round($megapixels / ($values | Measure-Object -Minimum).Minimum, 1)
-            iterations = $values.Count; max_error = $null
+            iterations = $values.Count; max_error = $null; differing = $null
         }
     }
 

@@ -128,8 +128,8 @@ public static class Program
             // Megapixels a second from the median iteration, and from the slowest and fastest: the spread.
             double Rate(double nanoseconds) => Math.Round(input.Megapixels / (nanoseconds / contestant.Repeat / 1e9), 1);
             contestant.SetThreads();
-            int error = references.TryGetValue(contestant.Workload, out byte[]? reference) ? MaxError(reference, contestant.Result()) : 0;
-            results.Add(new Result(contestant.Workload, tier, contestant.Threads, contestant.Tool, Rate(statistics.Median), Rate(statistics.Max), Rate(statistics.Min), statistics.N, error));
+            (int error, double differing) = references.TryGetValue(contestant.Workload, out byte[]? reference) ? Difference(reference, contestant.Result()) : (0, 0);
+            results.Add(new Result(contestant.Workload, tier, contestant.Threads, contestant.Tool, Rate(statistics.Median), Rate(statistics.Max), Rate(statistics.Min), statistics.N, error, differing));
         }
 
         string table = Table(results.Where(r => r.Workload != Workloads.MemoryFloor).ToList()) + AlphaCost(results) + MemoryFloor(results);
@@ -154,7 +154,8 @@ public static class Program
         [property: System.Text.Json.Serialization.JsonPropertyName("mpx_s_min")] double MinimumMpxPerSecond,
         [property: System.Text.Json.Serialization.JsonPropertyName("mpx_s_max")] double MaximumMpxPerSecond,
         [property: System.Text.Json.Serialization.JsonPropertyName("iterations")] int Iterations,
-        [property: System.Text.Json.Serialization.JsonPropertyName("max_error")] int MaxError);
+        [property: System.Text.Json.Serialization.JsonPropertyName("max_error")] int MaxError,
+        [property: System.Text.Json.Serialization.JsonPropertyName("differing")] double Differing);
 
     // The instruction sets the engine's loops use in this process: AVX-512, AVX2 (with DOTNET_EnableAVX512=0 on an
     // AVX-512 machine, as most users' CPUs are), or the portable Vector<T> loops.
@@ -285,20 +286,24 @@ public static class Program
         return text.ToString();
     }
 
-    private static int MaxError(byte[] expected, byte[] actual)
+    // The largest difference from the reference in levels, and the share of samples that differ at all.
+    private static (int Max, double Share) Difference(byte[] expected, byte[] actual)
     {
         if (expected.Length != actual.Length)
         {
-            return 255;
+            return (255, 1);
         }
 
         int max = 0;
+        long differing = 0;
         for (int i = 0; i < expected.Length; i++)
         {
-            max = Math.Max(max, Math.Abs(expected[i] - actual[i]));
+            int d = Math.Abs(expected[i] - actual[i]);
+            max = Math.Max(max, d);
+            differing += d == 0 ? 0 : 1;
         }
 
-        return max;
+        return (max, (double)differing / expected.Length);
     }
 
     private static void MakeBatch(string samples, string output, int count)
