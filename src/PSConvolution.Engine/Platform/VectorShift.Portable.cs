@@ -5,29 +5,37 @@ using System.Runtime.CompilerServices;
 namespace PSConvolution.Engine.Platform;
 
 /// <summary>
-/// Lane shifts for netstandard2.0, whose <see cref="Vector{T}"/> has no shift: the lanes are scaled by 2^-shift in
-/// single precision and truncated. Every integer below 2^24 in magnitude is a float, and scaling by a power of two
-/// is exact, so the results are the shifts' bits for the callers' lanes, which stay below 2^24.
+/// Rounding divisions by powers of two for netstandard2.0, whose <see cref="Vector{T}"/> has no shift: one round
+/// trip through single precision. <c>v · 2^-shift</c> is exact for |v| below 2^24, and adding 1.5 · 2^23, where
+/// floats are whole numbers one apart, rounds it to an integer in the processor's mode (to nearest, ties to even)
+/// for quotients below 2^22 in magnitude; subtracting it again is exact. So the lanes are the .NET 8 form's, which
+/// shifts.
 /// </summary>
 internal static class VectorShift
 {
-    /// <summary><c>v &gt;&gt; shift</c> in each 16-bit lane (logical).</summary>
+    /// <summary>
+    /// <c>v / 2^shift</c> rounded to nearest, ties to even, in each 16-bit lane (shift 1 to 15). The .NET 8 form
+    /// adds <paramref name="halfLessOne"/>, 2^(shift-1) - 1 in every lane; this one does not need it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<ushort> RightLogical(Vector<ushort> v, int shift)
+    public static Vector<ushort> DivideRounded(Vector<ushort> v, int shift, Vector<ushort> halfLessOne)
     {
         Vector.Widen(v, out Vector<uint> low, out Vector<uint> high);
-        return Vector.Narrow(Vector.AsVectorUInt32(RightArithmetic(Vector.AsVectorInt32(low), shift)), Vector.AsVectorUInt32(RightArithmetic(Vector.AsVectorInt32(high), shift)));
+        return Vector.Narrow(Vector.AsVectorUInt32(DivideRounded(Vector.AsVectorInt32(low), shift)), Vector.AsVectorUInt32(DivideRounded(Vector.AsVectorInt32(high), shift)));
     }
 
-    /// <summary><c>v &gt;&gt; shift</c> in each 32-bit lane (arithmetic: floor of the division), for |v| &lt; 2^24.</summary>
+    /// <summary>
+    /// <c>v / 2^shift</c> rounded to nearest, ties to even, in each 32-bit lane, for |v| below 2^24 and quotients
+    /// below 2^22 in magnitude (<paramref name="halfLessOne"/> as above, unused here).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<int> RightArithmetic(Vector<int> v, int shift)
-    {
-        Vector<float> scaled = Vector.ConvertToSingle(v) * new Vector<float>(1f / (1 << shift));
-        Vector<int> truncated = Vector.ConvertToInt32(scaled);
+    public static Vector<int> DivideRounded(Vector<int> v, int shift, Vector<int> halfLessOne) => DivideRounded(v, shift);
 
-        // Truncation rounds negative quotients up; floor is one less wherever the truncated value lies above.
-        return truncated + Vector.GreaterThan(Vector.ConvertToSingle(truncated), scaled);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> DivideRounded(Vector<int> v, int shift)
+    {
+        var whole = new Vector<float>(12582912f);
+        return Vector.ConvertToInt32(((Vector.ConvertToSingle(v) * new Vector<float>(1f / (1 << shift))) + whole) - whole);
     }
 }
 #endif

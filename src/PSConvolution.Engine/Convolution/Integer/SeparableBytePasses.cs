@@ -203,8 +203,8 @@ internal static partial class SeparableBytePasses
     {
         if (shift > 0)
         {
-            a0 = VectorShift.RightLogical(a0 + bias + (VectorShift.RightLogical(a0, shift) & Vector<ushort>.One), shift);
-            a1 = VectorShift.RightLogical(a1 + bias + (VectorShift.RightLogical(a1, shift) & Vector<ushort>.One), shift);
+            a0 = VectorShift.DivideRounded(a0, shift, bias);
+            a1 = VectorShift.DivideRounded(a1, shift, bias);
         }
 
         var max = new Vector<ushort>(255);

@@ -25,11 +25,10 @@ internal static partial class SignedSumStore
         if (Vector.IsHardwareAccelerated)
         {
             // Without AVX-512's saturating 16-bit adds the arithmetic is done in 32-bit lanes, where nothing overflows
-            // (a lane holds a 16-bit sum plus a bias of at most 255 shifted by at most 15 bits: below 2^24, as
-            // VectorShift needs).
+            // (a lane holds a 16-bit sum plus a bias of at most 255 shifted by at most 15 bits: below 2^24, and its
+            // quotient below 2^22, as VectorShift needs).
             var biasWide = new Vector<int>(bias << shift);
             var halfWide = new Vector<int>(half);
-            var oneWide = new Vector<int>(1);
             var top = new Vector<int>(255);
             int lanes = Vector<short>.Count;
             for (; x <= n - (2 * lanes); x += 2 * lanes)
@@ -46,8 +45,7 @@ internal static partial class SignedSumStore
                 v += biasWide;
                 if (shift > 0)
                 {
-                    Vector<int> odd = VectorShift.RightArithmetic(v, shift) & oneWide;
-                    v = VectorShift.RightArithmetic(v + halfWide + odd, shift);
+                    v = VectorShift.DivideRounded(v, shift, halfWide);
                 }
 
                 v = absolute ? Vector.Abs(v) : Vector.Max(v, Vector<int>.Zero);
