@@ -5,11 +5,11 @@ using System.Runtime.CompilerServices;
 namespace PSConvolution.Engine.Platform;
 
 /// <summary>
-/// Rounding divisions by powers of two for netstandard2.0, whose <see cref="Vector{T}"/> has no shift: one round
-/// trip through single precision. <c>v · 2^-shift</c> is exact for |v| below 2^24, and adding 1.5 · 2^23, where
-/// floats are whole numbers one apart, rounds it to an integer in the processor's mode (to nearest, ties to even)
-/// for quotients below 2^22 in magnitude; subtracting it again is exact. So the lanes are the .NET 8 form's, which
-/// shifts.
+/// Rounding divisions by powers of two for netstandard2.0, whose <see cref="Vector{T}"/> has no shift: one trip
+/// into single precision. v is exact as a float for |v| below 2^24. Between 2^(23+shift) and 2^(24+shift) floats
+/// are 2^shift apart, so adding C = 1.5 · 2^(23+shift) rounds v to a multiple of 2^shift in the processor's mode
+/// (to nearest, ties to even), and the sum's bits are C's plus the rounded quotient, for quotients below 2^22 in
+/// magnitude. So the lanes are the .NET 8 form's, which shifts.
 /// </summary>
 internal static class VectorShift
 {
@@ -34,8 +34,8 @@ internal static class VectorShift
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<int> DivideRounded(Vector<int> v, int shift)
     {
-        var whole = new Vector<float>(12582912f);
-        return Vector.ConvertToInt32(((Vector.ConvertToSingle(v) * new Vector<float>(1f / (1 << shift))) + whole) - whole);
+        var grid = new Vector<float>(12582912f * (1 << shift));
+        return Vector.AsVectorInt32(Vector.ConvertToSingle(v) + grid) - Vector.AsVectorInt32(grid);
     }
 }
 #endif
