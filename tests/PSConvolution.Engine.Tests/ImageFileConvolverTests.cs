@@ -125,6 +125,59 @@ public sealed class ImageFileConvolverTests : IDisposable
     }
 
     [Theory]
+    [InlineData("chroma444.jpg", false)]
+    [InlineData("chroma422.jpg", false)]
+    [InlineData("chroma440.jpg", false)]
+    [InlineData("chroma411.jpg", false)]
+    [InlineData("chroma420.jpg", true)]
+    [InlineData("grey.jpg", true)]
+    public void JpegKeepsItsChromaResolution(string name, bool halved)
+    {
+        // ImageSharp's own metadata calls the 4:2:2 and 4:4:0 files 4:2:0; the frame header says otherwise.
+        string source = Path.Combine(RepositoryPaths.Find("tests", "corpus", "jpeg"), name);
+        using (FileStream stream = File.OpenRead(source))
+        {
+            Assert.Equal(halved, SourceProbe.JpegChromaHalved(stream));
+            Assert.Equal(0, stream.Position);
+        }
+
+        // Finer chroma than 4:2:0 is written 4:4:4 (the encoder has no 4:2:2), 4:2:0 stays 4:2:0, grey stays grey.
+        string output = Path.Combine(folder, name);
+        ImageFileConvolver.Convert(source, output, Request("Sharpen"), overwrite: false);
+        using var result = Image.Load<Rgb24>(output);
+        JpegColorType expected = name == "grey.jpg" ? JpegColorType.Luminance : halved ? JpegColorType.YCbCrRatio420 : JpegColorType.YCbCrRatio444;
+        Assert.Equal(expected, result.Metadata.GetJpegMetadata().ColorType);
+    }
+
+    [Fact]
+    public void JpegFromAnotherFormatIsWrittenFourTwoZeroAndABrokenHeaderReadsAsHalved()
+    {
+        string source = Path.Combine(folder, "colour.png");
+        using (var image = new Image<Rgb24>(16, 16, new Rgb24(200, 30, 30)))
+        {
+            image.Save(source);
+        }
+
+        var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = OutputFormat.Jpeg };
+        string output = Path.Combine(folder, "colour.jpg");
+        ImageFileConvolver.Convert(source, output, request, overwrite: false);
+        using (var result = Image.Load<Rgb24>(output))
+        {
+            Assert.Equal(JpegColorType.YCbCrRatio420, result.Metadata.GetJpegMetadata().ColorType);
+        }
+
+        // Cut inside the frame header, or not a JPEG at all: no answer is read, and the stream is left at its start.
+        byte[] whole = File.ReadAllBytes(Path.Combine(RepositoryPaths.Find("tests", "corpus", "jpeg"), "chroma444.jpg"));
+        int frame = Enumerable.Range(0, whole.Length - 1).First(i => whole[i] == 0xFF && whole[i + 1] == 0xC0);
+        foreach (byte[] bytes in new[] { whole.AsSpan(0, frame + 12).ToArray(), new byte[] { 0x89, 0x50, 0x4E, 0x47 }, Array.Empty<byte>() })
+        {
+            using var stream = new MemoryStream(bytes);
+            Assert.True(SourceProbe.JpegChromaHalved(stream));
+            Assert.Equal(0, stream.Position);
+        }
+    }
+
+    [Theory]
     [InlineData("empty.png", new byte[0], ConvolutionErrorKind.NotAnImage)]
     [InlineData("text.jpg", new byte[] { 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x0a }, ConvolutionErrorKind.NotAnImage)]
     public void NonImagesAreRefusedAndNothingIsWritten(string name, byte[] content, ConvolutionErrorKind kind)

@@ -169,6 +169,22 @@ Describe 'Invoke-ImageConvolution converts what the format cannot hold, and says
     }
 }
 
+Describe 'Invoke-ImageConvolution keeps a JPEG''s chroma resolution' -Skip:(-not $haveReaders) {
+    It 'writes <Source> (<Stored>) again as <Written>, read by identify and djpeg' -ForEach @(
+        @{ Source = 'chroma444.jpg'; Stored = '1x1,1x1,1x1'; Written = '1x1,1x1,1x1' }
+        @{ Source = 'chroma422.jpg'; Stored = '2x1,1x1,1x1'; Written = '1x1,1x1,1x1' }
+        @{ Source = 'chroma440.jpg'; Stored = '1x2,1x1,1x1'; Written = '1x1,1x1,1x1' }
+        @{ Source = 'chroma411.jpg'; Stored = '4x1,1x1,1x1'; Written = '1x1,1x1,1x1' }
+        @{ Source = 'chroma420.jpg'; Stored = '2x2,1x1,1x1'; Written = '2x2,1x1,1x1' }
+    ) {
+        $corpus = [IO.Path]::Combine($PSScriptRoot, '..', 'corpus', 'jpeg')
+        (& identify -format '%[jpeg:sampling-factor]' (Join-Path $corpus $Source)) | Should -Be $Stored
+        $out = Invoke-ImageConvolution -LiteralPath (Join-Path $corpus $Source) -Kernel Sharpen -Destination (Join-Path $dir 'chroma')
+        (& identify -format '%[jpeg:sampling-factor]' $out.FullName) | Should -Be $Written
+        (Test-StrictRead $out.FullName).Ok | Should -BeTrue
+    }
+}
+
 Describe 'Every written file passes a strict reader of its format' -Skip:(-not $haveReaders) {
     It 'writes a valid <Format> from a 16-bit RGBA PNG and from a JPEG with profiles' -ForEach @(
         @{ Format = 'Png' }, @{ Format = 'Jpeg' }, @{ Format = 'Tiff' }, @{ Format = 'Webp' }, @{ Format = 'Bmp' }, @{ Format = 'Gif' }, @{ Format = 'Tga' }, @{ Format = 'Pbm' }

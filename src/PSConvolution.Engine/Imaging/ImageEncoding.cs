@@ -62,7 +62,12 @@ internal static class ImageEncoding
         }
     }
 
-    public static IImageEncoder CreateEncoder(OutputFormat format, PixelLayout layout, int bitDepth, int? quality, ImageMetadata metadata, IImageFormat sourceFormat)
+    /// <summary>
+    /// The encoder for <paramref name="format"/>. A JPEG is written 4:2:0, as libjpeg, Pillow and OpenCV write by
+    /// default, unless <paramref name="halvedChroma"/> is false (a JPEG source with finer chroma): then 4:4:4, as
+    /// ImageSharp's encoder writes no 4:2:2.
+    /// </summary>
+    public static IImageEncoder CreateEncoder(OutputFormat format, PixelLayout layout, int bitDepth, int? quality, ImageMetadata metadata, IImageFormat sourceFormat, bool halvedChroma)
     {
         bool alpha = layout.HasAlpha();
         bool grey = layout.IsGray();
@@ -83,10 +88,9 @@ internal static class ImageEncoding
             case OutputFormat.Jpeg:
                 return new JpegEncoder
                 {
-                    
                     // Without -Quality a JPEG keeps the quality estimated from its own tables; other sources get 90.
                     Quality = quality ?? (sourceFormat is JpegFormat ? Math.Clamp(metadata.GetJpegMetadata().Quality, 1, 100) : 90),
-                    ColorType = grey ? JpegColorType.Luminance : JpegColorType.YCbCrRatio420,
+                    ColorType = grey ? JpegColorType.Luminance : halvedChroma ? JpegColorType.YCbCrRatio420 : JpegColorType.YCbCrRatio444,
                 };
             case OutputFormat.Bmp:
                 return new BmpEncoder { BitsPerPixel = alpha ? BmpBitsPerPixel.Pixel32 : BmpBitsPerPixel.Pixel24, SupportTransparency = alpha };

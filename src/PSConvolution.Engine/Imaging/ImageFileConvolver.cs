@@ -5,6 +5,7 @@ using System.Threading;
 using System.Runtime.CompilerServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.PixelFormats;
 using PSConvolution.Engine.Convolution;
 
@@ -95,7 +96,7 @@ public static class ImageFileConvolver
     private static ConversionReport Run(Stream stream, string sourcePath, ConvolutionRequest request, Action<Action<Stream>> write, CancellationToken cancellationToken)
     {
         (IImageInfo info, IImageFormat sourceFormat) = SourceProbe.Identify(stream, sourcePath, request.MaxPixels);
-        SourceShape shape = SourceProbe.ShapeFromHeader(info, sourceFormat) with { Width = info.Width, Height = info.Height };
+        SourceShape shape = SourceProbe.ShapeFromHeader(info, sourceFormat) with { Width = info.Width, Height = info.Height, HalvedChroma = sourceFormat is not JpegFormat || SourceProbe.JpegChromaHalved(stream) };
         OutputFormat format = request.Format != OutputFormat.Auto ? request.Format : ImageFormats.FormatOf(sourceFormat);
 
         // Known from the header, so an image its output format cannot hold is refused before it is decoded (found
@@ -192,7 +193,7 @@ public static class ImageFileConvolver
         }
 
         // TIFF and Netpbm have writers of their own; every other format goes through ImageSharp's encoder.
-        IImageEncoder? encoder = ImageFormats.HasOwnWriter(format) ? null : ImageEncoding.CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat);
+        IImageEncoder? encoder = ImageFormats.HasOwnWriter(format) ? null : ImageEncoding.CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat, shape.HalvedChroma);
         write(output => ImageEncoding.Encode(image, format, written, shape.BitDepth, encoder, output));
         return report;
     }

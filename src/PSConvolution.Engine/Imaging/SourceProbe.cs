@@ -142,6 +142,97 @@ internal static class SourceProbe
         }
     }
 
+    /// <summary>
+    /// True when a JPEG's chroma components are sampled at most half as finely as its luma both across and down
+    /// (4:2:0, 4:1:0), so writing it again at 4:2:0 drops no chroma detail; false for finer chroma (4:4:4, 4:2:2,
+    /// 4:4:0, 4:1:1). ImageSharp's metadata calls 4:2:2 and 4:4:0 files 4:2:0, so the frame header is read here. A
+    /// grey JPEG, or a header this cannot read, gives true. Leaves the stream at its start.
+    /// </summary>
+    public static bool JpegChromaHalved(Stream stream)
+    {
+        try
+        {
+            stream.Position = 0;
+            using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            if (reader.ReadByte() != 0xFF || reader.ReadByte() != 0xD8)
+            {
+                return true;
+            }
+
+            while (stream.Position + 4 <= stream.Length)
+            {
+                if (reader.ReadByte() != 0xFF)
+                {
+                    return true;
+                }
+
+                byte marker = reader.ReadByte();
+                if (marker == 0xFF)
+                {
+                    // Fill bytes before a marker.
+                    stream.Position--;
+                    continue;
+                }
+
+                if (marker is 0x01 or (>= 0xD0 and <= 0xD8))
+                {
+                    // Markers without a segment.
+                    continue;
+                }
+
+                int length = (reader.ReadByte() << 8) | reader.ReadByte();
+                bool frame = marker is >= 0xC0 and <= 0xCF and not (0xC4 or 0xC8 or 0xCC);
+                if (!frame)
+                {
+                    if (marker == 0xDA || length < 2)
+                    {
+                        return true;
+                    }
+
+                    stream.Position += length - 2;
+                    continue;
+                }
+
+                // Precision, height and width, then each component: its id, its factors (H << 4 | V), its table.
+                stream.Position += 5;
+                int components = reader.ReadByte();
+                if (components < 3)
+                {
+                    return true;
+                }
+
+                var factors = new (int H, int V)[components];
+                for (int c = 0; c < components; c++)
+                {
+                    reader.ReadByte();
+                    byte hv = reader.ReadByte();
+                    reader.ReadByte();
+                    factors[c] = (hv >> 4, hv & 15);
+                }
+
+                for (int c = 1; c < components; c++)
+                {
+                    if (factors[c].H * 2 > factors[0].H || factors[c].V * 2 > factors[0].V)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+
+            return true;
+        }
+        catch (EndOfStreamException)
+        {
+            return true;
+        }
+        finally
+        {
+            stream.Position = 0;
+        }
+    }
+
     // The pixel type is chosen from the header, before decoding, so the image is held once in its own depth.
     public static SourceShape ShapeFromHeader(IImageInfo info, IImageFormat format)
     {
