@@ -178,6 +178,51 @@ public sealed class ImageFileConvolverTests : IDisposable
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void JpegCommentsAreKeptInOrderAfterTheApplicationSegments(bool grayscale)
+    {
+        // ImageSharp writes no comment segment, so the source gets two put in by hand, after its APP0 segment.
+        string source = Path.Combine(folder, "commented.jpg");
+        using (var image = new Image<Rgb24>(12, 10, new Rgb24(90, 120, 30)))
+        {
+            using var encoded = new MemoryStream();
+            image.Save(encoded, new JpegEncoder { Quality = 90 });
+            byte[] bytes = encoded.ToArray();
+            int app0 = 4 + ((bytes[4] << 8) | bytes[5]);
+            byte[] Segment(string text) => new byte[] { 0xFF, 0xFE, 0, (byte)(text.Length + 2) }.Concat(System.Text.Encoding.ASCII.GetBytes(text)).ToArray();
+            File.WriteAllBytes(source, bytes.Take(app0).Concat(Segment("first comment")).Concat(Segment("(c) second")).Concat(bytes.Skip(app0)).ToArray());
+        }
+
+        string output = Path.Combine(folder, grayscale ? "commented_grey.jpg" : "commented_out.jpg");
+        var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, new ConvolutionOptions { Grayscale = grayscale });
+        ImageFileConvolver.Convert(source, output, request, overwrite: false);
+
+        // The output's segments before the scan, read here byte by byte.
+        byte[] written = File.ReadAllBytes(output);
+        var markers = new System.Collections.Generic.List<byte>();
+        var texts = new System.Collections.Generic.List<string>();
+        for (int i = 2; written[i + 1] != 0xDA; i += 2 + ((written[i + 2] << 8) | written[i + 3]))
+        {
+            Assert.Equal(0xFF, written[i]);
+            markers.Add(written[i + 1]);
+            if (written[i + 1] == 0xFE)
+            {
+                texts.Add(System.Text.Encoding.ASCII.GetString(written, i + 4, ((written[i + 2] << 8) | written[i + 3]) - 2));
+            }
+        }
+
+        Assert.Equal(new[] { "first comment", "(c) second" }, texts);
+        // JFIF's APP0 first, as it requires; the comments after every APPn segment, together.
+        int firstComment = markers.IndexOf(0xFE);
+        Assert.Equal(0xE0, markers[0]);
+        Assert.All(markers.Take(firstComment), m => Assert.InRange(m, (byte)0xE0, (byte)0xEF));
+        Assert.DoesNotContain(markers.Skip(firstComment + 2), m => m == 0xFE);
+        using var result = Image.Load<Rgb24>(output);
+        Assert.Equal(grayscale ? JpegColorType.Luminance : JpegColorType.YCbCrRatio420, result.Metadata.GetJpegMetadata().ColorType);
+    }
+
+    [Theory]
     [InlineData("empty.png", new byte[0], ConvolutionErrorKind.NotAnImage)]
     [InlineData("text.jpg", new byte[] { 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x0a }, ConvolutionErrorKind.NotAnImage)]
     public void NonImagesAreRefusedAndNothingIsWritten(string name, byte[] content, ConvolutionErrorKind kind)

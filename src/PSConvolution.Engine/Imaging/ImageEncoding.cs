@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Metadata;
@@ -16,8 +17,9 @@ namespace PSConvolution.Engine.Imaging;
 /// <summary>Chooses and runs the encoder of each output format, putting back what ImageSharp's encoders leave out.</summary>
 internal static class ImageEncoding
 {
-    // ImageSharp's encoders, with what they leave out put back (see MetadataFidelity); TIFF has its own writer.
-    public static void Encode<TPixel>(Image<TPixel> image, OutputFormat format, PixelLayout layout, int bitDepth, IImageEncoder? encoder, Stream output)
+    // ImageSharp's encoders, with what they leave out put back (see MetadataFidelity), a JPEG source's comments
+    // included; TIFF has its own writer.
+    public static void Encode<TPixel>(Image<TPixel> image, OutputFormat format, PixelLayout layout, int bitDepth, IImageEncoder? encoder, IReadOnlyList<byte[]> jpegComments, Stream output)
         where TPixel : unmanaged, IPixel<TPixel>
     {
         switch (format)
@@ -51,7 +53,7 @@ internal static class ImageEncoding
                     }
                     else
                     {
-                        MetadataFidelity.WriteJpegWithoutInvalidTables(bytes.Array!, bytes.Count, output);
+                        MetadataFidelity.WriteJpeg(bytes.Array!, bytes.Count, jpegComments, output);
                     }
                 }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Threading;
@@ -174,6 +175,7 @@ public static class ImageFileConvolver
         }
 
         MetadataFidelity.Gather(image, stream, sourceFormat);
+        IReadOnlyList<byte[]> comments = sourceFormat is JpegFormat ? MetadataFidelity.ReadJpegComments(stream) : Array.Empty<byte[]>();
         if (image.Width != shape.Width || image.Height != shape.Height)
         {
             MetadataFidelity.UpdateExifSize(image);
@@ -194,7 +196,7 @@ public static class ImageFileConvolver
 
         // TIFF and Netpbm have writers of their own; every other format goes through ImageSharp's encoder.
         IImageEncoder? encoder = ImageFormats.HasOwnWriter(format) ? null : ImageEncoding.CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat, shape.HalvedChroma);
-        write(output => ImageEncoding.Encode(image, format, written, shape.BitDepth, encoder, output));
+        write(output => ImageEncoding.Encode(image, format, written, shape.BitDepth, encoder, comments, output));
         return report;
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Text;
@@ -13,9 +14,9 @@ using SixLabors.ImageSharp.Metadata.Profiles.Icc;
 namespace PSConvolution.Engine.Imaging;
 
 /// <summary>
-/// Keeps a file's colour profile, XMP packet and EXIF sizes across ImageSharp 2.1, which reads an ICC profile
-/// from neither PNG (iCCP) nor WebP (ICCP), writes it to neither, and keeps TIFF's profile and packet on the
-/// first frame rather than the image. Profiles are gathered at image level before encoding, and the encoded
+/// Keeps a file's colour profile, XMP packet, EXIF sizes and JPEG comments across ImageSharp 2.1, which reads an
+/// ICC profile from neither PNG (iCCP) nor WebP (ICCP), writes it to neither, keeps TIFF's profile and packet on
+/// the first frame rather than the image, and drops a JPEG's comment segments. Profiles are gathered at image level before encoding, and the encoded
 /// bytes of PNG and WebP get the chunk the encoder left out.
 /// </summary>
 internal static class MetadataFidelity
@@ -139,13 +140,29 @@ internal static class MetadataFidelity
         output.Write(webp, rest, count - rest);
     }
 
+    /// <summary>The payloads of a JPEG's comment segments (COM), in order; ImageSharp 2.1 neither reads nor writes them.</summary>
+    public static IReadOnlyList<byte[]> ReadJpegComments(Stream source)
+    {
+        var comments = new List<byte[]>();
+        foreach ((byte marker, int length) in JpegHeader.Segments(source))
+        {
+            if (marker == JpegHeader.Comment)
+            {
+                comments.Add(JpegHeader.Read(source, length));
+            }
+        }
+
+        source.Position = 0;
+        return comments;
+    }
+
     /// <summary>
     /// Writes an encoded JPEG file (the first <paramref name="count"/> bytes of <paramref name="jpeg"/>) to
-    /// <paramref name="output"/> without the quantisation tables that no frame component uses and that hold a zero
-    /// (ITU T.81 requires every entry to be at least 1): ImageSharp 2.1 writes an all-zero chrominance table into
-    /// grey JPEGs.
+    /// <paramref name="output"/> with the source's <paramref name="comments"/> (COM segments, after the APPn ones) and
+    /// without the quantisation tables that no frame component uses and that hold a zero (ITU T.81 requires every
+    /// entry to be at least 1): ImageSharp 2.1 writes an all-zero chrominance table into grey JPEGs.
     /// </summary>
-    public static void WriteJpegWithoutInvalidTables(byte[] jpeg, int count, Stream output)
+    public static void WriteJpeg(byte[] jpeg, int count, IReadOnlyList<byte[]> comments, Stream output)
     {
         // Which tables the frame header's components use.
         int used = 0;
@@ -180,9 +197,16 @@ internal static class MetadataFidelity
         using var header = new MemoryStream();
         int p = 2;
         header.Write(jpeg, 0, 2);
+        bool commented = comments.Count == 0;
         while (p + 4 < count && jpeg[p] == 0xFF && jpeg[p + 1] != 0xDA)
         {
             int length = (jpeg[p + 2] << 8) | jpeg[p + 3];
+            if (!commented && jpeg[p + 1] is < 0xE0 or > 0xEF)
+            {
+                WriteComments(header, comments);
+                commented = true;
+            }
+
             if (jpeg[p + 1] != 0xDB)
             {
                 header.Write(jpeg, p, 2 + length);
@@ -222,8 +246,25 @@ internal static class MetadataFidelity
             p += 2 + length;
         }
 
+        if (!commented)
+        {
+            WriteComments(header, comments);
+        }
+
         header.WriteTo(output);
         output.Write(jpeg, p, count - p);
+    }
+
+    private static void WriteComments(Stream header, IReadOnlyList<byte[]> comments)
+    {
+        foreach (byte[] comment in comments)
+        {
+            header.WriteByte(0xFF);
+            header.WriteByte(JpegHeader.Comment);
+            header.WriteByte((byte)((comment.Length + 2) >> 8));
+            header.WriteByte((byte)(comment.Length + 2));
+            header.Write(comment, 0, comment.Length);
+        }
     }
 
     private static byte[]? ReadPngIcc(Stream stream)

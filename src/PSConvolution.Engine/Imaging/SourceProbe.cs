@@ -152,67 +152,26 @@ internal static class SourceProbe
     {
         try
         {
-            stream.Position = 0;
-            using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-            if (reader.ReadByte() != 0xFF || reader.ReadByte() != 0xD8)
+            foreach ((byte marker, int length) in JpegHeader.Segments(stream))
             {
-                return true;
-            }
+                if (marker is < 0xC0 or > 0xCF or 0xC4 or 0xC8 or 0xCC)
+                {
+                    continue;
+                }
 
-            while (stream.Position + 4 <= stream.Length)
-            {
-                if (reader.ReadByte() != 0xFF)
+                // A frame header: precision, height and width, then each component: its id, its factors (H << 4 | V), its table.
+                byte[] frame = JpegHeader.Read(stream, length);
+                int components = frame.Length > 5 ? frame[5] : 0;
+                if (components < 3 || frame.Length < 6 + (3 * components))
                 {
                     return true;
                 }
 
-                byte marker = reader.ReadByte();
-                if (marker == 0xFF)
-                {
-                    // Fill bytes before a marker.
-                    stream.Position--;
-                    continue;
-                }
-
-                if (marker is 0x01 or (>= 0xD0 and <= 0xD8))
-                {
-                    // Markers without a segment.
-                    continue;
-                }
-
-                int length = (reader.ReadByte() << 8) | reader.ReadByte();
-                bool frame = marker is >= 0xC0 and <= 0xCF and not (0xC4 or 0xC8 or 0xCC);
-                if (!frame)
-                {
-                    if (marker == 0xDA || length < 2)
-                    {
-                        return true;
-                    }
-
-                    stream.Position += length - 2;
-                    continue;
-                }
-
-                // Precision, height and width, then each component: its id, its factors (H << 4 | V), its table.
-                stream.Position += 5;
-                int components = reader.ReadByte();
-                if (components < 3)
-                {
-                    return true;
-                }
-
-                var factors = new (int H, int V)[components];
-                for (int c = 0; c < components; c++)
-                {
-                    reader.ReadByte();
-                    byte hv = reader.ReadByte();
-                    reader.ReadByte();
-                    factors[c] = (hv >> 4, hv & 15);
-                }
-
+                int lumaH = frame[7] >> 4, lumaV = frame[7] & 15;
                 for (int c = 1; c < components; c++)
                 {
-                    if (factors[c].H * 2 > factors[0].H || factors[c].V * 2 > factors[0].V)
+                    byte hv = frame[7 + (3 * c)];
+                    if ((hv >> 4) * 2 > lumaH || (hv & 15) * 2 > lumaV)
                     {
                         return false;
                     }
@@ -221,10 +180,6 @@ internal static class SourceProbe
                 return true;
             }
 
-            return true;
-        }
-        catch (EndOfStreamException)
-        {
             return true;
         }
         finally
