@@ -47,4 +47,7 @@ public enum ConvolutionErrorKind
 
     /// <summary>The result is larger than the output format can hold (JPEG 65,534 pixels a side as written here, GIF 65,535, TGA 32,767, WebP 16,383).</summary>
     OutputTooLarge,
+
+    /// <summary>The file is well formed but uses a feature the decoder does not have (a CMYK or CIELab TIFF, LZMA compression).</summary>
+    UnsupportedImage,
 }

@@ -70,6 +70,7 @@ internal static class ErrorRecords
         ConvolutionErrorKind.DestinationCollision => ErrorCategory.ResourceExists,
         ConvolutionErrorKind.NotUnderRelativeBasePath => ErrorCategory.InvalidArgument,
         ConvolutionErrorKind.OutputTooLarge => ErrorCategory.LimitsExceeded,
+        ConvolutionErrorKind.UnsupportedImage => ErrorCategory.NotImplemented,
         _ => ErrorCategory.NotSpecified,
     };
 }

@@ -223,6 +223,22 @@ public sealed class ImageFileConvolverTests : IDisposable
     }
 
     [Theory]
+    [InlineData("cmyk.tif", "Separated")]
+    [InlineData("cielab.tif", "CieLab")]
+    [InlineData("lzma.tif", "34925")]
+    public void WellFormedFilesTheDecoderCannotReadAreUnsupportedNotCorrupt(string name, string feature)
+    {
+        string source = Path.Combine(folder, name);
+        File.Copy(Path.Combine(RepositoryPaths.Find("tests", "corpus", "unsupported"), name), source);
+        var error = Assert.Throws<ConvolutionException>(() => ImageFileConvolver.Convert(source, Path.Combine(folder, "out.png"), Request("Box3"), overwrite: false));
+        Assert.Equal(ConvolutionErrorKind.UnsupportedImage, error.Kind);
+        Assert.Contains(source, error.Message);
+        Assert.Contains(feature, error.Message);
+        Assert.DoesNotContain("damaged", error.Message);
+        Assert.Equal(new[] { name }, Directory.GetFiles(folder).Select(Path.GetFileName).ToArray());
+    }
+
+    [Theory]
     [InlineData("empty.png", new byte[0], ConvolutionErrorKind.NotAnImage)]
     [InlineData("text.jpg", new byte[] { 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x0a }, ConvolutionErrorKind.NotAnImage)]
     public void NonImagesAreRefusedAndNothingIsWritten(string name, byte[] content, ConvolutionErrorKind kind)

@@ -30,6 +30,12 @@ internal static class DecodeErrors
         {
             throw Error(ConvolutionErrorKind.ImageTooLarge, path, "'{0}' is too large to decode in the memory available.", e);
         }
+        catch (NotSupportedException e)
+        {
+            // ImageSharp's way of saying a file is well formed as far as it read, but uses what its decoder does
+            // not have: a CMYK or CIELab TIFF, LZMA compression, a floating-point predictor.
+            throw Error(ConvolutionErrorKind.UnsupportedImage, path, "'{0}' uses a feature of its format that the decoder (ImageSharp 2.1) does not support: " + e.Message, e);
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Whatever else a decoder throws on crafted or damaged data (ImageFormatException, but also
