@@ -226,6 +226,7 @@ public sealed class ImageFileConvolverTests : IDisposable
     [InlineData("cmyk.tif", "Separated")]
     [InlineData("cielab.tif", "CieLab")]
     [InlineData("lzma.tif", "34925")]
+    [InlineData("animated.webp", "Animated webp")]
     public void WellFormedFilesTheDecoderCannotReadAreUnsupportedNotCorrupt(string name, string feature)
     {
         string source = Path.Combine(folder, name);
