@@ -369,6 +369,8 @@ Describe 'Invoke-ImageConvolution' {
             $valid.Height | Should -Be 1
             Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel (New-ConvolutionKernel -Name Box -Size 7) -Padding Valid -Suffix _x -ErrorVariable errs -ErrorAction SilentlyContinue
             $errs[0].FullyQualifiedErrorId | Should -Be "ImageSmallerThanKernel,$CommandType"
+            # The message names the file too, as in a batch the console shows only the message.
+            $errs[0].Exception.Message | Should -BeLike "*$($src.FullName)*smaller than the kernel*"
             Test-Path (Join-Path $dir 'grid_x.png') | Should -BeFalse
         }
 

@@ -102,7 +102,17 @@ public static class ImageFileConvolver
 
         // Known from the header, so an image its output format cannot hold is refused before it is decoded (found
         // by fuzzing: a 1x65535 JPEG decodes, and ImageSharp's encoder then refuses to write it back).
-        (int outWidth, int outHeight, _) = ImageConvolver.GetOutputShape(shape.Width, shape.Height, shape.Layout, request.Kernels, request.Options);
+        int outWidth, outHeight;
+        try
+        {
+            (outWidth, outHeight, _) = ImageConvolver.GetOutputShape(shape.Width, shape.Height, shape.Layout, request.Kernels, request.Options);
+        }
+        catch (ConvolutionException e) when (e.Path is null)
+        {
+            // An image smaller than the kernel with Valid padding is known here, from the header: named like the rest.
+            throw Named(e, sourcePath);
+        }
+
         int maxSide = ImageFormats.MaxSide(format);
         if (outWidth > maxSide || outHeight > maxSide)
         {
@@ -122,6 +132,10 @@ public static class ImageFileConvolver
             _ => Process<Rgba64>(job),
         };
     }
+
+    // The engine's errors say what is wrong with the pixels; a batch's also say which file.
+    private static ConvolutionException Named(ConvolutionException e, string sourcePath)
+        => new(e.Kind, sourcePath, string.Format(CultureInfo.InvariantCulture, "'{0}': {1}", sourcePath, e.Message), e);
 
     /// <summary>One file's conversion, from an open and identified source to whatever <c>Write</c> encodes into.</summary>
     private sealed record FileConversion(Stream Stream, string SourcePath, SourceShape Shape, IImageFormat SourceFormat, OutputFormat Format, ConvolutionRequest Request, Action<Action<Stream>> Write, CancellationToken Cancellation);
@@ -165,7 +179,7 @@ public static class ImageFileConvolver
         }
         catch (ConvolutionException e) when (e.Path is null)
         {
-            throw new ConvolutionException(e.Kind, sourcePath, string.Format(CultureInfo.InvariantCulture, "'{0}': {1}", sourcePath, e.Message), e);
+            throw Named(e, sourcePath);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
