@@ -33,7 +33,8 @@ namespace PSConvolution.Benchmarks;
 ///   bench --scaling --samples DIR --out DIR [--quick] [--workload K2,...] [--tier NAME]
 ///                                               the engine with one thread and with two, alternating (scaling.md);
 ///   bench --make-batch SAMPLES OUT [COUNT]      writes COUNT (40) JPEGs of 2-6 MP made from the sample photos
-///   bench --opencv-batch IN OUT THREADS         decode, GaussianBlur 5x5, encode (quality 90) every JPEG with OpenCV
+///   bench --opencv-batch IN OUT THREADS         decode, GaussianBlur 5x5, encode (quality 90, the source's chroma
+///                                               subsampling kept as the module keeps it) every JPEG with OpenCV
 ///   bench --make-large PATH SIZE                writes a SIZE x SIZE RGB JPEG for the large-image measurement
 /// </summary>
 public static class Program
@@ -353,7 +354,16 @@ public static class Program
             using Mat image = Cv2.ImRead(file, ImreadModes.Color);
             using var blurred = new Mat();
             Cv2.GaussianBlur(image, blurred, new OpenCvSharp.Size(5, 5), 0, 0, BorderTypes.Replicate);
-            Cv2.ImWrite(Path.Combine(output, Path.GetFileName(file)), blurred, new ImageEncodingParam(ImwriteFlags.JpegQuality, 90));
+
+            // The same job as the module's: a 4:2:0 source written 4:2:0 again, a finer one 4:4:4
+            // (IMWRITE_JPEG_SAMPLING_FACTOR, 7, which OpenCvSharp's enum does not name; OpenCV's default is 4:2:0).
+            bool halved;
+            using (FileStream source = File.OpenRead(file))
+            {
+                halved = PSConvolution.Engine.Imaging.SourceProbe.JpegChromaHalved(source);
+            }
+
+            Cv2.ImWrite(Path.Combine(output, Path.GetFileName(file)), blurred, new ImageEncodingParam(ImwriteFlags.JpegQuality, 90), new ImageEncodingParam((ImwriteFlags)7, halved ? 0x221111 : 0x111111));
         });
         watch.Stop();
         Console.WriteLine(watch.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture));
