@@ -240,6 +240,73 @@ public sealed class ImageFileConvolverTests : IDisposable
     }
 
     [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void ATransparentColourKeyBecomesAlphaAndIsNotWrittenAgain(bool colour, bool sixteen)
+    {
+        // A grey or RGB PNG whose tRNS chunk makes one colour transparent: decoded with alpha, written with an alpha
+        // channel, and (PNG 11.3.2.1) without tRNS, which ImageSharp 2.1 copied from the source's metadata.
+        string source = Path.Combine(folder, "keyed.png");
+        using (var image = new Image<Rgb48>(10, 6, new Rgb48(20000, 20000, 20000)))
+        {
+            image[3, 2] = new Rgb48(5140, 5140, 5140);
+            using var encoded = new MemoryStream();
+            image.Save(encoded, new PngEncoder { ColorType = colour ? PngColorType.Rgb : PngColorType.Grayscale, BitDepth = sixteen ? PngBitDepth.Bit16 : PngBitDepth.Bit8 });
+
+            // The key after IHDR (8 + 25 bytes): 5140 (20 in 8 bits) for grey, or for each of R, G and B, 16 bits each.
+            byte[] sample = { (byte)(sixteen ? 0x14 : 0), 0x14 };
+            byte[] key = colour ? sample.Concat(sample).Concat(sample).ToArray() : sample;
+            byte[] bytes = encoded.ToArray();
+            File.WriteAllBytes(source, bytes.Take(33).Concat(PngChunk("tRNS", key)).Concat(bytes.Skip(33)).ToArray());
+        }
+
+        Assert.Contains("tRNS", PngChunks(source));
+        string output = Path.Combine(folder, "keyed_out.png");
+        ImageFileConvolver.Convert(source, output, Request("Identity"), overwrite: false);
+        Assert.DoesNotContain("tRNS", PngChunks(output));
+        using var result = Image.Load<Rgba64>(output);
+        PngMetadata png = result.Metadata.GetPngMetadata();
+        Assert.Equal(colour ? PngColorType.RgbWithAlpha : PngColorType.GrayscaleWithAlpha, png.ColorType);
+        Assert.Equal(sixteen ? PngBitDepth.Bit16 : PngBitDepth.Bit8, png.BitDepth);
+        Assert.Equal(0, result[3, 2].A);
+        Assert.Equal(ushort.MaxValue, result[4, 2].A);
+    }
+
+    // A PNG chunk: length, type, data, and the CRC-32 of type and data.
+    private static byte[] PngChunk(string type, byte[] data)
+    {
+        byte[] body = System.Text.Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in body)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++)
+            {
+                crc = (crc >> 1) ^ (0xEDB88320 & (0 - (crc & 1)));
+            }
+        }
+
+        crc = ~crc;
+        byte[] BigEndian(uint v) => new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v };
+        return BigEndian((uint)data.Length).Concat(body).Concat(BigEndian(crc)).ToArray();
+    }
+
+    // The chunk types of a PNG file, in order.
+    private static string[] PngChunks(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        var types = new System.Collections.Generic.List<string>();
+        for (int i = 8; i + 8 <= bytes.Length; i += 12 + ((bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3]))
+        {
+            types.Add(System.Text.Encoding.ASCII.GetString(bytes, i + 4, 4));
+        }
+
+        return types.ToArray();
+    }
+
+    [Theory]
     [InlineData("empty.png", new byte[0], ConvolutionErrorKind.NotAnImage)]
     [InlineData("text.jpg", new byte[] { 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x0a }, ConvolutionErrorKind.NotAnImage)]
     public void NonImagesAreRefusedAndNothingIsWritten(string name, byte[] content, ConvolutionErrorKind kind)

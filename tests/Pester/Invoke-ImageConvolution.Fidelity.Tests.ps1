@@ -185,6 +185,23 @@ Describe 'Invoke-ImageConvolution keeps a JPEG''s chroma resolution' -Skip:(-not
     }
 }
 
+Describe 'Invoke-ImageConvolution turns a PNG colour key into alpha' -Skip:(-not $haveReaders) {
+    It 'writes <Source> with an alpha channel and no tRNS chunk, which pngcheck accepts' -ForEach @(
+        @{ Source = 'keyed-grey8.png'; Header = '8 x 6 image, 16-bit grayscale\+alpha' }
+        @{ Source = 'keyed-rgb16.png'; Header = '8 x 6 image, 64-bit RGB\+alpha' }
+    ) {
+        $corpus = [IO.Path]::Combine($PSScriptRoot, '..', 'corpus', 'png')
+        $out = Invoke-ImageConvolution -LiteralPath (Join-Path $corpus $Source) -Kernel Identity -Destination (Join-Path $dir 'keyed')
+        $report = (& pngcheck -v $out.FullName 2>&1) -join "`n"
+        $LASTEXITCODE | Should -Be 0 -Because $report
+        $report | Should -Match $Header
+        $report | Should -Not -Match 'tRNS'
+        $px = Get-TestPixels $out.FullName
+        $px.Rows[2][3][3] | Should -Be 0 -Because 'the keyed colour is transparent'
+        $px.Rows[2][5][3] | Should -Be 255
+    }
+}
+
 Describe 'Every written file passes a strict reader of its format' -Skip:(-not $haveReaders) {
     It 'writes a valid <Format> from a 16-bit RGBA PNG and from a JPEG with profiles' -ForEach @(
         @{ Format = 'Png' }, @{ Format = 'Jpeg' }, @{ Format = 'Tiff' }, @{ Format = 'Webp' }, @{ Format = 'Bmp' }, @{ Format = 'Gif' }, @{ Format = 'Tga' }, @{ Format = 'Pbm' }

@@ -37,6 +37,15 @@ internal static class ImageEncoding
                 NetpbmWriter.Write<TPixel, ushort>(output, image, layout);
                 break;
             case OutputFormat.Png:
+                // A source's tRNS colour key was decoded into alpha, which is written as the alpha channel (or, with no
+                // alpha left to write, as nothing). ImageSharp 2.1 would write the key again, and a PNG that has both
+                // an alpha channel and tRNS breaks the specification (pngcheck: "tRNS not allowed").
+                PngMetadata png = image.Metadata.GetPngMetadata();
+                png.HasTransparency = false;
+                png.TransparentL8 = null;
+                png.TransparentL16 = null;
+                png.TransparentRgb24 = null;
+                png.TransparentRgb48 = null;
                 image.Save(new InsertingStream(output, MetadataFidelity.PngIccOffset, MetadataFidelity.PngIccChunk(image.Metadata.IccProfile)), encoder!);
                 break;
             case OutputFormat.Webp:
