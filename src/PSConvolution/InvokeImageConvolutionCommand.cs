@@ -38,6 +38,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     private bool inputComplete;
     private int composited;
     private int reduced;
+    private int thresholded;
 
     /// <summary>Image files; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -309,6 +310,11 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had transparency, which JPEG and Netpbm cannot hold: it was composited over white. Use -Format Png or Tiff to keep it.", composited));
         }
 
+        if (thresholded > 0)
+        {
+            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had partial transparency, which GIF cannot hold: alpha from half up was made opaque and below half transparent. Use -Format Png to keep it.", thresholded));
+        }
+
         if (reduced > 0)
         {
             WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had 16 bits per channel, which {1} cannot hold: they were written with 8. Use -Format Png or Tiff to keep 16 bits.", reduced, Format == OutputFormat.Auto ? "their format" : Format.ToString().ToUpperInvariant()));
@@ -429,6 +435,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             case null:
                 composited += job.Report?.TransparencyComposited == true ? 1 : 0;
                 reduced += job.Report?.DepthReduced == true ? 1 : 0;
+                thresholded += job.Report?.AlphaThresholded == true ? 1 : 0;
                 foreach (PSObject item in InvokeProvider.Item.Get(new[] { job.Output }, force: true, literalPath: true))
                 {
                     WriteObject(item);

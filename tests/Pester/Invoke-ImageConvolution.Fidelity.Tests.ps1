@@ -151,6 +151,24 @@ Describe 'Invoke-ImageConvolution converts what the format cannot hold, and says
         $px.Rows[9][3][2] | Should -BeLessThan 200
     }
 
+    It 'makes partial transparency all or nothing for GIF, with one warning for the whole call' {
+        $second = Copy-Item -LiteralPath $deep.FullName -Destination (Join-Path $dir 'deep3.png') -PassThru
+        $written = Invoke-ImageConvolution -LiteralPath $deep.FullName, $second.FullName -Kernel Gaussian5 -Format Gif -Destination (Join-Path $dir 'gif') -WarningVariable warned -WarningAction SilentlyContinue
+        $written | Should -HaveCount 2
+        $partial = @($warned | Where-Object { "$_" -like '*partial transparency*' })
+        $partial | Should -HaveCount 1
+        "$($partial[0])" | Should -BeLike '2 image(s)*GIF cannot hold*'
+        (Test-StrictRead $written[0].FullName).Ok | Should -BeTrue
+        # Columns 0-11 opaque and 12 on transparent, blurred across the edge: no alpha in between is left, and the
+        # edge is where the blurred alpha crosses half.
+        $px = Get-TestPixels $written[0].FullName
+        foreach ($row in $px.Rows) { foreach ($p in $row) { $p[3] | Should -BeIn @(0, 255) } }
+        $px.Rows[9][11][3] | Should -Be 255
+        $px.Rows[9][12][3] | Should -Be 0
+        $px.Rows[9][2][3] | Should -Be 255
+        $px.Rows[9][20][3] | Should -Be 0
+    }
+
     It 'writes grey JPEGs whose quantisation tables are all valid' {
         $grey = Invoke-ImageConvolution -LiteralPath $profiled.FullName -Kernel Sobel -Grayscale -Suffix _edges
         $bytes = [IO.File]::ReadAllBytes($grey.FullName)

@@ -8,4 +8,7 @@ public sealed class ConversionReport
 
     /// <summary>16-bit samples were written as 8-bit (the format has no 16-bit samples).</summary>
     public bool DepthReduced { get; internal set; }
+
+    /// <summary>Partial transparency was made all or nothing, at half (GIF keys one colour transparent, nothing between).</summary>
+    public bool AlphaThresholded { get; internal set; }
 }

@@ -9,7 +9,10 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace PSConvolution.Engine.Imaging;
 
-/// <summary>What a decoded image holds (transparency, colour) and compositing it over white for formats without alpha.</summary>
+/// <summary>
+/// What a decoded image holds (transparency, colour), compositing it over white for formats without alpha, and
+/// making it all or nothing for GIF.
+/// </summary>
 internal static class ImageContent
 {
     public static bool HasTransparency<TPixel>(Image<TPixel> image, int bitDepth)
@@ -17,6 +20,13 @@ internal static class ImageContent
         => bitDepth == 8
             ? FramePixels.AnyRow<TPixel, byte>(image, row => AnyAlphaBelow(row, byte.MaxValue))
             : FramePixels.AnyRow<TPixel, ushort>(image, row => AnyAlphaBelow(row, ushort.MaxValue));
+
+    /// <summary>True when some alpha is neither 0 nor full.</summary>
+    public static bool HasPartialTransparency<TPixel>(Image<TPixel> image, int bitDepth)
+        where TPixel : unmanaged, IPixel<TPixel>
+        => bitDepth == 8
+            ? FramePixels.AnyRow<TPixel, byte>(image, row => AnyAlphaBetween(row, byte.MaxValue))
+            : FramePixels.AnyRow<TPixel, ushort>(image, row => AnyAlphaBetween(row, ushort.MaxValue));
 
     public static bool IsNeutral<TPixel>(Image<TPixel> image, int bitDepth)
         where TPixel : unmanaged, IPixel<TPixel>
@@ -52,8 +62,57 @@ internal static class ImageContent
         return false;
     }
 
+    private static bool AnyAlphaBetween<TSample>(ReadOnlySpan<TSample> rgba, TSample opaque)
+        where TSample : unmanaged, IEquatable<TSample>
+    {
+        for (int i = 3; i < rgba.Length; i += 4)
+        {
+            if (!rgba[i].Equals(opaque) && !rgba[i].Equals(default))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Alpha from half up made full, and below half 0 with the colour 0 too, every frame in place: what a format
+    /// that keys one colour transparent (GIF) can hold. Done before the encoder's quantizer sees the image, whose
+    /// dithering otherwise spreads alpha errors and leaves opaque specks in transparent areas and holes in opaque
+    /// ones.
+    /// </summary>
+    public static void ThresholdAlpha<TPixel>(Image<TPixel> image, int bitDepth)
+        where TPixel : unmanaged, IPixel<TPixel>
+        => EachRow(image, bitDepth, Threshold, Threshold);
+
+    private static void Threshold<TSample>(Span<TSample> row, int channels, ulong max)
+        where TSample : unmanaged
+    {
+        for (int i = 0; i < row.Length; i += channels)
+        {
+            bool opaque = 2 * ToUInt64(row[i + channels - 1]) >= max + 1;
+            if (opaque)
+            {
+                row[i + channels - 1] = FromUInt64<TSample>(max);
+            }
+            else
+            {
+                row.Slice(i, channels).Clear();
+            }
+        }
+    }
+
     // C' = C·A/max + max·(1 − A/max), A' = max, rounded to nearest: every frame, in place.
     public static void CompositeOverWhite<TPixel>(Image<TPixel> image, int bitDepth)
+        where TPixel : unmanaged, IPixel<TPixel>
+        => EachRow(image, bitDepth, Composite, Composite);
+
+    private delegate void RowAction<TSample>(Span<TSample> row, int channels, ulong max)
+        where TSample : unmanaged;
+
+    // Every row of every frame, in place, as 8-bit or 16-bit samples with the pixel's channel count and full value.
+    private static void EachRow<TPixel>(Image<TPixel> image, int bitDepth, RowAction<byte> eight, RowAction<ushort> sixteen)
         where TPixel : unmanaged, IPixel<TPixel>
     {
         int channels = Unsafe.SizeOf<TPixel>() / (bitDepth / 8);
@@ -65,11 +124,11 @@ internal static class ImageContent
                 {
                     if (bitDepth == 8)
                     {
-                        Composite(MemoryMarshal.Cast<TPixel, byte>(accessor.GetRowSpan(y)), channels, 255u);
+                        eight(MemoryMarshal.Cast<TPixel, byte>(accessor.GetRowSpan(y)), channels, byte.MaxValue);
                     }
                     else
                     {
-                        Composite(MemoryMarshal.Cast<TPixel, ushort>(accessor.GetRowSpan(y)), channels, 65535u);
+                        sixteen(MemoryMarshal.Cast<TPixel, ushort>(accessor.GetRowSpan(y)), channels, ushort.MaxValue);
                     }
                 }
             });

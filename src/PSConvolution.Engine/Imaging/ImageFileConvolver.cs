@@ -207,6 +207,12 @@ public static class ImageFileConvolver
 
             written = written == PixelLayout.Rgba ? PixelLayout.Rgb : PixelLayout.Gray;
         }
+        else if (format == OutputFormat.Gif && written.HasAlpha() && ImageContent.HasPartialTransparency(image, shape.BitDepth))
+        {
+            // GIF keys one palette colour transparent: alpha is all or nothing.
+            ImageContent.ThresholdAlpha(image, shape.BitDepth);
+            report.AlphaThresholded = true;
+        }
 
         // TIFF and Netpbm have writers of their own; every other format goes through ImageSharp's encoder.
         IImageEncoder? encoder = ImageFormats.HasOwnWriter(format) ? null : ImageEncoding.CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat, shape.HalvedChroma);
