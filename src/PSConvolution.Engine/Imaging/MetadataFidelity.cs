@@ -16,8 +16,8 @@ namespace PSConvolution.Engine.Imaging;
 /// <summary>
 /// Keeps a file's colour profile, XMP packet, EXIF sizes and JPEG comments across ImageSharp 2.1, which reads an
 /// ICC profile from neither PNG (iCCP) nor WebP (ICCP), writes it to neither, keeps TIFF's profile and packet on
-/// the first frame rather than the image, and drops a JPEG's comment segments. Profiles are gathered at image level before encoding, and the encoded
-/// bytes of PNG and WebP get the chunk the encoder left out.
+/// the first frame rather than the image, and drops a JPEG's comment segments. Profiles are gathered at image
+/// level before encoding, and the encoded bytes of PNG and WebP get the chunk the encoder left out.
 /// </summary>
 internal static class MetadataFidelity
 {
