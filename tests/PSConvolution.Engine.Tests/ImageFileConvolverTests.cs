@@ -227,6 +227,7 @@ public sealed class ImageFileConvolverTests : IDisposable
     [InlineData("cielab.tif", "CieLab")]
     [InlineData("lzma.tif", "34925")]
     [InlineData("animated.webp", "Animated webp")]
+    [InlineData("animated.png", "APNG) of 3 frames")]
     public void WellFormedFilesTheDecoderCannotReadAreUnsupportedNotCorrupt(string name, string feature)
     {
         string source = Path.Combine(folder, name);

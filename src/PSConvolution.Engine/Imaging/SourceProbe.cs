@@ -84,6 +84,13 @@ internal static class SourceProbe
             throw DecodeErrors.Error(ConvolutionErrorKind.CorruptImage, path, "'{0}' is a truncated JPEG: its image data ends before the end-of-image marker.");
         }
 
+        if (detected is PngFormat && PngAnimationFrames(stream) is long frames and > 1)
+        {
+            // ImageSharp 2.1 decodes an APNG's default image only: written back, the animation would be lost (with
+            // -InPlace, for good), so it is refused as animated WebP is.
+            throw DecodeErrors.Error(ConvolutionErrorKind.UnsupportedImage, path, string.Format(CultureInfo.InvariantCulture, "'{{0}}' is an animated PNG (APNG) of {0} frames, and the decoder (ImageSharp 2.1) reads only the first, so it was not processed rather than written as a still image.", frames));
+        }
+
         if (detected is WebpFormat)
         {
             // ImageSharp reads on past such damage and can size tables for gigabytes from a few bytes.
@@ -96,6 +103,41 @@ internal static class SourceProbe
         }
 
         return (info, detected);
+    }
+
+    // The frame count of a PNG's animation control chunk (acTL, which APNG puts before the first IDAT), or null
+    // when there is none. Leaves the stream at its start.
+    private static long? PngAnimationFrames(Stream stream)
+    {
+        try
+        {
+            stream.Position = 8;
+            byte[] header = new byte[12];
+            while (stream.Read(header, 0, 12) == 12)
+            {
+                long length = ((long)header[0] << 24) | ((long)header[1] << 16) | ((long)header[2] << 8) | header[3];
+                string type = System.Text.Encoding.ASCII.GetString(header, 4, 4);
+                if (type is "IDAT" or "IEND" || length > stream.Length - stream.Position)
+                {
+                    return null;
+                }
+
+                if (type == "acTL" && length >= 8)
+                {
+                    // The chunk's data starts with the number of frames, the 4 bytes read after the type.
+                    return ((long)header[8] << 24) | ((long)header[9] << 16) | ((long)header[10] << 8) | header[11];
+                }
+
+                // Past the data and its CRC: 4 bytes of the one were read, the other's 4 are left.
+                stream.Position += length;
+            }
+
+            return null;
+        }
+        finally
+        {
+            stream.Position = 0;
+        }
     }
 
     // Inside entropy-coded data 0xFF is always followed by 0x00 or a restart marker, so the markers
