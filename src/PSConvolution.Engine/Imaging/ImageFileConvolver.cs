@@ -97,7 +97,7 @@ public static class ImageFileConvolver
     private static ConversionReport Run(Stream stream, string sourcePath, ConvolutionRequest request, Action<Action<Stream>> write, CancellationToken cancellationToken)
     {
         (IImageInfo info, IImageFormat sourceFormat) = SourceProbe.Identify(stream, sourcePath, request.MaxPixels);
-        SourceShape shape = SourceProbe.ShapeFromHeader(info, sourceFormat) with { Width = info.Width, Height = info.Height, HalvedChroma = sourceFormat is not JpegFormat || SourceProbe.JpegChromaHalved(stream) };
+        SourceShape shape = SourceProbe.ShapeFromHeader(info, sourceFormat) with { Width = info.Width, Height = info.Height };
         OutputFormat format = request.Format != OutputFormat.Auto ? request.Format : ImageFormats.FormatOf(sourceFormat);
 
         // Known from the header, so an image its output format cannot hold is refused before it is decoded (found
@@ -189,7 +189,10 @@ public static class ImageFileConvolver
         }
 
         MetadataFidelity.Gather(image, stream, sourceFormat);
-        IReadOnlyList<byte[]> comments = sourceFormat is JpegFormat ? MetadataFidelity.ReadJpegComments(stream) : Array.Empty<byte[]>();
+        // A JPEG written from a JPEG keeps its comments, and its chroma resolution where finer than 4:2:0.
+        bool jpegToJpeg = sourceFormat is JpegFormat && format == OutputFormat.Jpeg;
+        IReadOnlyList<byte[]> comments = jpegToJpeg ? MetadataFidelity.ReadJpegComments(stream) : Array.Empty<byte[]>();
+        bool halvedChroma = !jpegToJpeg || SourceProbe.JpegChromaHalved(stream);
         if (image.Width != shape.Width || image.Height != shape.Height)
         {
             MetadataFidelity.UpdateExifSize(image);
@@ -215,7 +218,7 @@ public static class ImageFileConvolver
         }
 
         // TIFF and Netpbm have writers of their own; every other format goes through ImageSharp's encoder.
-        IImageEncoder? encoder = ImageFormats.HasOwnWriter(format) ? null : ImageEncoding.CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat, shape.HalvedChroma);
+        IImageEncoder? encoder = ImageFormats.HasOwnWriter(format) ? null : ImageEncoding.CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat, halvedChroma);
         write(output => ImageEncoding.Encode(image, format, written, shape.BitDepth, encoder, comments, output));
         return report;
     }

@@ -269,6 +269,32 @@ internal static class MetadataFidelity
 
     private static byte[]? ReadPngIcc(Stream stream)
     {
+        byte[]? data = ReadPngChunk(stream, "iCCP");
+        int name = data is null ? -1 : Array.IndexOf(data, (byte)0);
+        if (data is null || name < 0 || name + 2 > data.Length)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var z = new ZLibStream(new MemoryStream(data, name + 2, data.Length - name - 2), CompressionMode.Decompress);
+            using var profile = new MemoryStream();
+            z.CopyTo(profile);
+            return profile.ToArray();
+        }
+        catch (InvalidDataException)
+        {
+            return null; // A damaged profile is dropped, as a reader that ignores iCCP would.
+        }
+    }
+
+    /// <summary>
+    /// The data of a PNG's first chunk of type <paramref name="wanted"/> before its image data (IDAT), or null when
+    /// there is none or the chunks are cut or damaged before it. Leaves the stream where it stopped.
+    /// </summary>
+    public static byte[]? ReadPngChunk(Stream stream, string wanted)
+    {
         stream.Position = 8;
         Span<byte> header = stackalloc byte[8];
         while (stream.Read(header) == 8)
@@ -280,31 +306,14 @@ internal static class MetadataFidelity
                 return null;
             }
 
-            if (type != "iCCP")
+            if (type == wanted)
             {
-                stream.Position += length + 4;
-                continue;
+                var data = new byte[length];
+                stream.ReadExactly(data);
+                return data;
             }
 
-            var data = new byte[length];
-            stream.ReadExactly(data);
-            int name = Array.IndexOf(data, (byte)0);
-            if (name < 0 || name + 2 > data.Length)
-            {
-                return null;
-            }
-
-            try
-            {
-                using var z = new ZLibStream(new MemoryStream(data, name + 2, data.Length - name - 2), CompressionMode.Decompress);
-                using var profile = new MemoryStream();
-                z.CopyTo(profile);
-                return profile.ToArray();
-            }
-            catch (InvalidDataException)
-            {
-                return null; // A damaged profile is dropped, as a reader that ignores iCCP would.
-            }
+            stream.Position += length + 4;
         }
 
         return null;

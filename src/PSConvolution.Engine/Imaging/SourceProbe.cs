@@ -109,35 +109,9 @@ internal static class SourceProbe
     // when there is none. Leaves the stream at its start.
     private static long? PngAnimationFrames(Stream stream)
     {
-        try
-        {
-            stream.Position = 8;
-            byte[] header = new byte[12];
-            while (stream.Read(header, 0, 12) == 12)
-            {
-                long length = ((long)header[0] << 24) | ((long)header[1] << 16) | ((long)header[2] << 8) | header[3];
-                string type = System.Text.Encoding.ASCII.GetString(header, 4, 4);
-                if (type is "IDAT" or "IEND" || length > stream.Length - stream.Position)
-                {
-                    return null;
-                }
-
-                if (type == "acTL" && length >= 8)
-                {
-                    // The chunk's data starts with the number of frames, the 4 bytes read after the type.
-                    return ((long)header[8] << 24) | ((long)header[9] << 16) | ((long)header[10] << 8) | header[11];
-                }
-
-                // Past the data and its CRC: 4 bytes of the one were read, the other's 4 are left.
-                stream.Position += length;
-            }
-
-            return null;
-        }
-        finally
-        {
-            stream.Position = 0;
-        }
+        byte[]? control = MetadataFidelity.ReadPngChunk(stream, "acTL");
+        stream.Position = 0;
+        return control is { Length: >= 8 } ? ((long)control[0] << 24) | ((long)control[1] << 16) | ((long)control[2] << 8) | control[3] : null;
     }
 
     // Inside entropy-coded data 0xFF is always followed by 0x00 or a restart marker, so the markers

@@ -6,10 +6,4 @@ internal readonly record struct SourceShape(PixelLayout Layout, int BitDepth, bo
     public int Width { get; init; }
 
     public int Height { get; init; }
-
-    /// <summary>
-    /// True unless the source is a JPEG whose chroma is sampled more finely than 4:2:0 (4:4:4, 4:2:2, 4:4:0, 4:1:1):
-    /// a JPEG output is then written 4:4:4, so its chroma is not halved again.
-    /// </summary>
-    public bool HalvedChroma { get; init; } = true;
 }
