@@ -124,6 +124,43 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Equal((ushort)6, result.Metadata.ExifProfile?.GetValue(ExifTag.Orientation)?.Value);
     }
 
+    /// <summary>
+    /// ImageSharp reads a TIFF's tags onto its first frame, mixed with those that lay out its strips; the image's own
+    /// (orientation, artist, description) reach every format written, and the layout tags none.
+    /// </summary>
+    [Theory]
+    [InlineData(OutputFormat.Jpeg)]
+    [InlineData(OutputFormat.Png)]
+    [InlineData(OutputFormat.Webp)]
+    [InlineData(OutputFormat.Tiff)]
+    public void ATiffsOwnTagsAreKeptInEveryFormat(OutputFormat format)
+    {
+        string source = Path.Combine(folder, "tagged.tiff");
+        using (var image = new Image<Rgb24>(12, 10, new Rgb24(90, 120, 150)))
+        {
+            var tags = new ExifProfile();
+            tags.SetValue(ExifTag.Orientation, (ushort)8);
+            tags.SetValue(ExifTag.Artist, "Convolution Tester");
+            tags.SetValue(ExifTag.ImageDescription, "a grey card");
+            image.Frames.RootFrame.Metadata.ExifProfile = tags;
+            image.Save(source, new SixLabors.ImageSharp.Formats.Tiff.TiffEncoder());
+        }
+
+        string output = Path.Combine(folder, "tagged_out." + format.ToString().ToLowerInvariant());
+        ImageFileConvolver.Convert(source, output, new ConvolutionRequest(new[] { KernelLibrary.Get("Gaussian3") }, ConvolutionOptions.Default) { Format = format }, overwrite: false);
+        using var result = Image.Load<Rgb24>(output);
+        ExifProfile? written = result.Metadata.ExifProfile ?? result.Frames.RootFrame.Metadata.ExifProfile;
+        Assert.NotNull(written);
+        Assert.Equal((ushort)8, written!.GetValue(ExifTag.Orientation)?.Value);
+        Assert.Equal("Convolution Tester", written.GetValue(ExifTag.Artist)?.Value);
+        Assert.Equal("a grey card", written.GetValue(ExifTag.ImageDescription)?.Value);
+        if (format != OutputFormat.Tiff)
+        {
+            Assert.Null(written.GetValue(ExifTag.StripOffsets));
+            Assert.Null(written.GetValue(ExifTag.ImageWidth));
+        }
+    }
+
     [Theory]
     [InlineData("chroma444.jpg", false)]
     [InlineData("chroma422.jpg", false)]

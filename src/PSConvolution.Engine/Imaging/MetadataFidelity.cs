@@ -15,18 +15,34 @@ namespace PSConvolution.Engine.Imaging;
 
 /// <summary>
 /// Keeps a file's colour profile, XMP packet, EXIF sizes and JPEG comments across ImageSharp 2.1, which reads an
-/// ICC profile from neither PNG (iCCP) nor WebP (ICCP), writes it to neither, keeps TIFF's profile and packet on
-/// the first frame rather than the image, and drops a JPEG's comment segments. Profiles are gathered at image
+/// ICC profile from neither PNG (iCCP) nor WebP (ICCP), writes it to neither, keeps TIFF's profile, packet and tags
+/// on the first frame rather than the image, and drops a JPEG's comment segments. Profiles are gathered at image
 /// level before encoding, and the encoded bytes of PNG and WebP get the chunk the encoder left out.
 /// </summary>
 internal static class MetadataFidelity
 {
-    /// <summary>One ICC profile and one XMP packet at image level, from wherever the source kept them.</summary>
+    /// <summary>One ICC profile, one XMP packet and one EXIF profile at image level, from wherever the source kept them.</summary>
     public static void Gather(Image image, Stream source, IImageFormat format)
     {
         SixLabors.ImageSharp.Metadata.ImageFrameMetadata root = image.Frames.RootFrame.Metadata;
         image.Metadata.IccProfile ??= root.IccProfile;
         image.Metadata.XmpProfile ??= root.XmpProfile;
+
+        // A TIFF's own tags (Orientation, Artist, Copyright, ImageDescription, DateTime ...) and its EXIF directory
+        // are read onto the first frame too, mixed with the tags that describe its strips, which no output keeps.
+        if (image.Metadata.ExifProfile is null && root.ExifProfile is { } tags && format is SixLabors.ImageSharp.Formats.Tiff.TiffFormat)
+        {
+            ExifProfile kept = tags.DeepClone();
+            foreach (IExifValue value in tags.Values)
+            {
+                if (TiffLayoutTags.Contains((ushort)value.Tag))
+                {
+                    kept.RemoveValue(value.Tag);
+                }
+            }
+
+            image.Metadata.ExifProfile = kept.Values.Count > 0 ? kept : null;
+        }
         if (image.Metadata.IccProfile is null)
         {
             byte[]? icc = format switch
@@ -41,6 +57,15 @@ internal static class MetadataFidelity
             }
         }
     }
+
+    // TIFF tags that say how a TIFF's pixels are laid out in that file (size, strips, tiles, samples, compression,
+    // pages), and the profiles kept on their own (XMP 700, IPTC 33723, Photoshop 34377, ICC 34675).
+    private static readonly HashSet<ushort> TiffLayoutTags = new()
+    {
+        254, 255, 256, 257, 258, 259, 262, 263, 266, 273, 277, 278, 279, 280, 281, 284, 285, 292, 293, 297, 317, 320, 321,
+        322, 323, 324, 325, 330, 338, 339, 340, 341, 347, 512, 513, 514, 515, 517, 518, 519, 520, 521, 529, 530, 531,
+        532, 700, 33723, 34377, 34675,
+    };
 
     /// <summary>The EXIF pixel dimensions, where present, say the size the image now has.</summary>
     public static void UpdateExifSize(Image image)
