@@ -57,6 +57,13 @@ public sealed record ConvolutionOptions
     /// </summary>
     internal KernelDecomposition Decomposition { get; init; }
 
+    /// <summary>
+    /// How the image's stored pixels are shown (its EXIF orientation): kernels, padding and the stride grid act on the
+    /// image as shown, and the result is given in stored order, to be shown the same way. Default
+    /// <see cref="DisplayOrientation.TopLeft"/> (as stored).
+    /// </summary>
+    public DisplayOrientation Orientation { get; init; } = DisplayOrientation.TopLeft;
+
     /// <summary>Largest number of threads used for one image; -1 for all processors.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
@@ -86,6 +93,11 @@ public sealed record ConvolutionOptions
         if (Grayscale && Channels is ColorChannel c && (c & ColorChannel.Gray) == 0 && (c & (ColorChannel.Red | ColorChannel.Green | ColorChannel.Blue)) != 0)
         {
             throw new ArgumentException("A grayscale conversion leaves one grey channel (and alpha): select Gray, Alpha or All, not red, green or blue.", nameof(Channels));
+        }
+
+        if (!Orientation.IsDefined())
+        {
+            throw new ArgumentOutOfRangeException(nameof(Orientation), Orientation, "EXIF orientations are 1 to 8.");
         }
 
         if (MaxDegreeOfParallelism == 0 || MaxDegreeOfParallelism < -1)

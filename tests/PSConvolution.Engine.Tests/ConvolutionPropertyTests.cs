@@ -56,7 +56,31 @@ public sealed class ConvolutionPropertyTests
         CheckAgainstReference(seed, random, matrix, width, height);
     }
 
-    private static void CheckAgainstReference(int seed, Random random, KernelMatrix matrix, int width, int height)
+    /// <summary>
+    /// An image shown turned or mirrored (its EXIF orientation): the engine on the stored pixels gives, in stored
+    /// order, the reference's result on the image as shown, whatever the kernel's shape, anchor, padding or stride.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(OrientationSeeds))]
+    public void MatchesReferenceOnTheImageAsShown(int seed)
+    {
+        var random = new Random(seed);
+        var orientation = (DisplayOrientation)((seed % 8) + 1);
+        int kh = (random.Next(0, 3) * 2) + 1;
+        int kw = (random.Next(0, 3) * 2) + 1;
+        double[][] rows = RandomMatrix(random, kw, kh, out _, out _).ToRows();
+
+        // Anchors off centre, where turning the kernel moves them, in every other case.
+        bool odd = rows.Length % 2 == 1 && rows[0].Length % 2 == 1;
+        KernelMatrix matrix = odd && random.Next(2) == 0 ? KernelMatrix.Create(rows) : KernelMatrix.Create(rows, random.Next(rows[0].Length), random.Next(rows.Length));
+        int width = random.Next(3) == 0 ? random.Next(1, 4) : random.Next(1, 24);
+        int height = random.Next(3) == 0 ? random.Next(1, 4) : random.Next(1, 24);
+        CheckAgainstReference(seed, random, matrix, width, height, orientation);
+    }
+
+    public static IEnumerable<object[]> OrientationSeeds => Enumerable.Range(1, 160).Select(s => new object[] { s });
+
+    private static void CheckAgainstReference(int seed, Random random, KernelMatrix matrix, int width, int height, DisplayOrientation orientation = DisplayOrientation.TopLeft)
     {
         var layout = (PixelLayout)random.Next(4);
         int bitDepth = random.Next(4) == 0 ? 16 : 8;
@@ -75,14 +99,16 @@ public sealed class ConvolutionPropertyTests
 
             // Independent channels: alpha weighting has its own reference (AlphaWeightingTests).
             AlphaWeighted = false,
+            Orientation = orientation,
         };
         var kernel = new ConvolutionKernel("Random", "Custom", "random", new[] { matrix });
+        bool swap = orientation >= DisplayOrientation.LeftTop;
 
         using PlanarImage image = TestImages.Random(random, width, height, layout, bitDepth);
         KernelMatrix applied = options.FlipKernel ? matrix.Rotate180() : matrix;
         int kw = matrix.Width;
         int kh = matrix.Height;
-        bool tooSmall = options.Padding == PaddingMode.Valid && (width < kw || height < kh);
+        bool tooSmall = options.Padding == PaddingMode.Valid && ((swap ? height : width) < kw || (swap ? width : height) < kh);
         if (tooSmall)
         {
             var error = Assert.Throws<ConvolutionException>(() => PlanarConvolution.Convolve(image, new[] { kernel }, options));
@@ -99,8 +125,8 @@ public sealed class ConvolutionPropertyTests
         double tolerance = 1 + (absoluteWeights * image.MaxValue / Math.Abs(divisor) * 2e-7);
         for (int c = 0; c < image.Channels; c++)
         {
-            double[,] source = TestImages.ChannelAsArray(image, c);
-            double[,] actual = TestImages.ChannelAsArray(result, c);
+            double[,] source = Shown(TestImages.ChannelAsArray(image, c), orientation);
+            double[,] actual = Shown(TestImages.ChannelAsArray(result, c), orientation);
             bool selected = ImageConvolver.IsSelected(layout, c, options.Channels);
             double[,] expected = ReferenceConvolution.Convolve(
                 source,
@@ -113,21 +139,39 @@ public sealed class ConvolutionPropertyTests
                 selected ? (options.Bias ?? 0) * scale : 0,
                 applied.AnchorY,
                 applied.AnchorX);
-            Assert.Equal(expected.GetLength(0), result.Height);
-            Assert.Equal(expected.GetLength(1), result.Width);
-            for (int y = 0; y < result.Height; y++)
+            Assert.Equal(expected.GetLength(0), actual.GetLength(0));
+            Assert.Equal(expected.GetLength(1), actual.GetLength(1));
+            for (int y = 0; y < actual.GetLength(0); y++)
             {
-                for (int x = 0; x < result.Width; x++)
+                for (int x = 0; x < actual.GetLength(1); x++)
                 {
                     double want = selected ? ReferenceConvolution.Quantize(expected[y, x], image.MaxValue, options.OutputRange!.Value) : expected[y, x];
                     double got = actual[y, x];
                     if (Math.Abs(want - got) > (selected ? tolerance : 0))
                     {
-                        Assert.Fail($"seed {seed}: channel {c} at ({y},{x}) expected {want} got {got}; kernel {kw}x{kh} [{matrix}] image {width}x{height} {layout} {bitDepth}-bit border {options.BorderMode} padding {options.Padding} stride {options.Stride} flip {options.FlipKernel}");
+                        Assert.Fail($"seed {seed}: channel {c} at ({y},{x}) expected {want} got {got}; kernel {kw}x{kh} [{matrix}] image {width}x{height} {layout} {bitDepth}-bit border {options.BorderMode} padding {options.Padding} stride {options.Stride} flip {options.FlipKernel} shown {orientation} (coordinates as shown)");
                     }
                 }
             }
         }
+    }
+
+    // Stored samples as a viewer shows them under an EXIF orientation.
+    private static double[,] Shown(double[,] stored, DisplayOrientation orientation)
+    {
+        int h = stored.GetLength(0), w = stored.GetLength(1);
+        bool swap = orientation >= DisplayOrientation.LeftTop;
+        var shown = new double[swap ? w : h, swap ? h : w];
+        for (int y = 0; y < shown.GetLength(0); y++)
+        {
+            for (int x = 0; x < shown.GetLength(1); x++)
+            {
+                (int sx, int sy) = TestImages.StoredAt(orientation, w, h, x, y);
+                shown[y, x] = stored[sy, sx];
+            }
+        }
+
+        return shown;
     }
 
     [Theory]

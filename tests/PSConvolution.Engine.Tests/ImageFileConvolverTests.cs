@@ -7,6 +7,7 @@ using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 using Xunit;
 using PSConvolution.Engine.Imaging;
 using PSConvolution.Engine.Kernels;
@@ -159,6 +160,76 @@ public sealed class ImageFileConvolverTests : IDisposable
             Assert.Null(written.GetValue(ExifTag.StripOffsets));
             Assert.Null(written.GetValue(ExifTag.ImageWidth));
         }
+    }
+
+    /// <summary>
+    /// A phone's portrait photo is stored on its side and tagged to be turned: the emboss is lit from the top left of
+    /// the picture as shown, and the result keeps the stored order and the tag. ImageSharp's AutoOrient, which reads
+    /// the tag on its own, turns both for the comparison.
+    /// </summary>
+    [Theory]
+    [InlineData(".jpg", 6)]
+    [InlineData(".png", 8)]
+    [InlineData(".tiff", 3)]
+    [InlineData(".webp", 5)]
+    public void ATaggedOrientationIsHowTheKernelSeesThePicture(string extension, ushort orientation)
+    {
+        string source = Path.Combine(folder, "turned" + extension);
+        using (var image = new Image<Rgb24>(40, 26))
+        {
+            var random = new Random(orientation);
+            for (int y = 0; y < image.Height; y++)
+            {
+                for (int x = 0; x < image.Width; x++)
+                {
+                    image[x, y] = new Rgb24((byte)(x * 6), (byte)(y * 9), (byte)random.Next(256));
+                }
+            }
+
+            image.Metadata.ExifProfile = new ExifProfile();
+            image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, orientation);
+            image.Frames.RootFrame.Metadata.ExifProfile = image.Metadata.ExifProfile.DeepClone();
+            image.Save(source, extension switch
+            {
+                ".jpg" => new JpegEncoder { Quality = 90 },
+                ".png" => new PngEncoder(),
+                ".tiff" => new SixLabors.ImageSharp.Formats.Tiff.TiffEncoder(),
+                _ => new SixLabors.ImageSharp.Formats.Webp.WebpEncoder { FileFormat = SixLabors.ImageSharp.Formats.Webp.WebpFileFormatType.Lossless },
+            });
+        }
+
+        // The same decoded pixels, turned upright and untagged.
+        string upright = Path.Combine(folder, "upright.png");
+        using (var image = Image.Load<Rgb24>(source))
+        {
+            // ImageSharp keeps a TIFF's tags with its frame, where AutoOrient does not look.
+            image.Metadata.ExifProfile ??= image.Frames.RootFrame.Metadata.ExifProfile;
+            Assert.Equal(orientation, image.Metadata.ExifProfile?.GetValue(ExifTag.Orientation)?.Value);
+            image.Mutate(x => x.AutoOrient());
+            image.Metadata.ExifProfile = null;
+            image.Save(upright, new PngEncoder());
+        }
+
+        var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Emboss"), KernelLibrary.Get("MotionBlur") }, new ConvolutionOptions { Stride = 3 }) { Format = OutputFormat.Png };
+        string turnedOut = Path.Combine(folder, "turned_out.png"), uprightOut = Path.Combine(folder, "upright_out.png");
+        ImageFileConvolver.Convert(source, turnedOut, request, overwrite: false);
+        ImageFileConvolver.Convert(upright, uprightOut, request, overwrite: false);
+
+        using var expected = Image.Load<Rgb24>(uprightOut);
+        using var actual = Image.Load<Rgb24>(turnedOut);
+        Assert.Equal(orientation, actual.Metadata.ExifProfile?.GetValue(ExifTag.Orientation)?.Value);
+        actual.Mutate(x => x.AutoOrient());
+        Assert.Equal((expected.Width, expected.Height), (actual.Width, actual.Height));
+        int differing = 0;
+        for (int y = 0; y < expected.Height; y++)
+        {
+            for (int x = 0; x < expected.Width; x++)
+            {
+                differing += expected[x, y].Equals(actual[x, y]) ? 0 : 1;
+            }
+        }
+
+        Assert.Equal(0, differing);
     }
 
     [Theory]

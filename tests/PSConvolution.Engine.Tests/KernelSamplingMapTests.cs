@@ -54,4 +54,24 @@ public sealed class KernelSamplingMapTests
         Assert.Equal(ConvolutionErrorKind.ImageSmallerThanKernel, error.Kind);
         Assert.Contains("smaller than the kernel", error.Message);
     }
+
+    /// <summary>
+    /// An axis shown reversed (EXIF orientation) lays the stride grid from its far end: the last output sits on the
+    /// last position the padding allows, and the count is unchanged.
+    /// </summary>
+    [Theory]
+    [InlineData(8, 3, 3, PaddingMode.Same, new[] { 0, 3, 6 }, new[] { 1, 4, 7 })]
+    [InlineData(10, 3, 3, PaddingMode.Same, new[] { 0, 3, 6, 9 }, new[] { 0, 3, 6, 9 })]
+    [InlineData(10, 3, 4, PaddingMode.Valid, new[] { 1, 5 }, new[] { 4, 8 })]
+    [InlineData(9, 5, 1, PaddingMode.Valid, new[] { 2, 3, 4, 5, 6 }, new[] { 2, 3, 4, 5, 6 })]
+    public void AReversedAxisLaysTheGridFromItsEnd(int length, int taps, int stride, PaddingMode padding, int[] fromStart, int[] fromEnd)
+    {
+        foreach ((bool reversed, int[] centres) in new[] { (false, fromStart), (true, fromEnd) })
+        {
+            KernelSamplingMap map = KernelSamplingMap.Create(length, taps, taps / 2, stride, padding, BorderMode.Reflect, reversed);
+            Assert.Equal(centres.Length, map.OutputLength);
+            Assert.Equal(centres, Enumerable.Range(0, map.OutputLength).Select(o => (o * map.Stride) + map.CentreOffset));
+            Assert.Equal(centres, Enumerable.Range(0, map.OutputLength).Select(o => map.Indices[(o * map.Stride) + (taps / 2)]));
+        }
+    }
 }

@@ -87,4 +87,21 @@ internal static class TestImages
 
         return image;
     }
+
+    /// <summary>
+    /// The stored pixel a viewer shows at (x, y) under an EXIF orientation, for stored pixels w wide and h high; written
+    /// out case by case from the tag's definition (where stored row 0 and column 0 end up), apart from the engine's
+    /// own mapping.
+    /// </summary>
+    public static (int X, int Y) StoredAt(DisplayOrientation orientation, int w, int h, int x, int y) => orientation switch
+    {
+        DisplayOrientation.TopLeft => (x, y),
+        DisplayOrientation.TopRight => (w - 1 - x, y),
+        DisplayOrientation.BottomRight => (w - 1 - x, h - 1 - y),
+        DisplayOrientation.BottomLeft => (x, h - 1 - y),
+        DisplayOrientation.LeftTop => (y, x),
+        DisplayOrientation.RightTop => (y, h - 1 - x),
+        DisplayOrientation.RightBottom => (w - 1 - y, h - 1 - x),
+        _ => (w - 1 - y, x),
+    };
 }

@@ -249,3 +249,33 @@ Describe 'Netpbm as other programs write it' -Skip:(-not $haveReaders) {
         (& identify -format '%m %z %wx%h' $ppm.FullName) | Should -Be 'PPM 8 24x18'
     }
 }
+
+Describe 'Invoke-ImageConvolution convolves a photo as its EXIF orientation shows it' -Skip:(-not $haveReaders) {
+    BeforeAll {
+        $script:portrait = [IO.Path]::Combine($PSScriptRoot, '..', 'corpus', 'orientation', 'portrait6.jpg')
+        $script:turned = Join-Path $dir 'turned'
+        # The decoded stored pixels, losslessly, then turned upright by ImageMagick (which does not read PNG's eXIf,
+        # so it turns exactly as told) and written without the tag.
+        $stored = Invoke-ImageConvolution -LiteralPath $portrait -Kernel Identity -Format Png -Destination (Join-Path $turned 'stored')
+        $script:upright = Join-Path $turned 'upright.png'
+        & convert $stored.FullName -rotate 90 -strip $upright
+    }
+
+    It 'gives <Kernel> with stride <Stride> on the picture as shown, in stored order with the tag kept' -ForEach @(
+        @{ Kernel = 'Emboss'; Stride = 1 }
+        @{ Kernel = 'MotionBlur'; Stride = 1 }
+        @{ Kernel = 'SobelX'; Stride = 3 }
+    ) {
+        $a = Invoke-ImageConvolution -LiteralPath $portrait -Kernel $Kernel -Stride $Stride -Format Png -Destination (Join-Path $turned "a$Kernel")
+        $b = Invoke-ImageConvolution -LiteralPath $upright -Kernel $Kernel -Stride $Stride -Destination (Join-Path $turned "b$Kernel")
+        $shown = Join-Path $turned "shown-$Kernel.png"
+        & convert $a.FullName -rotate 90 $shown
+        (& identify -format '%wx%h' $shown) | Should -Be (& identify -format '%wx%h' $b.FullName)
+        (& compare -metric AE $shown $b.FullName null: 2>&1) -join '' | Should -Be '0'
+
+        # Written as JPEG, the result keeps the stored order and the tag, so a viewer turns it once.
+        $jpeg = Invoke-ImageConvolution -LiteralPath $portrait -Kernel $Kernel -Stride $Stride -Destination (Join-Path $turned "j$Kernel")
+        (& identify -format '%[orientation] %wx%h' $jpeg.FullName) | Should -Be ('RightTop {0}x{1}' -f [math]::Ceiling(60 / $Stride), [math]::Ceiling(40 / $Stride))
+        (Test-StrictRead $jpeg.FullName).Ok | Should -BeTrue
+    }
+}

@@ -31,9 +31,11 @@ public static class ImageConvolver
             throw new ArgumentException("Give at least one kernel.", nameof(kernels));
         }
 
+        // The last kernel as it meets the stored pixels: turned with the image, a 5x3 kernel spans 3 stored columns.
         KernelMatrix last = kernels[^1].Matrices[0];
-        int w = KernelSamplingMap.OutputLengthOf(width, last.Width, options.Stride, options.Padding);
-        int h = KernelSamplingMap.OutputLengthOf(height, last.Height, options.Stride, options.Padding);
+        bool swap = options.Orientation.SwapsAxes();
+        int w = KernelSamplingMap.OutputLengthOf(width, swap ? last.Height : last.Width, options.Stride, options.Padding);
+        int h = KernelSamplingMap.OutputLengthOf(height, swap ? last.Width : last.Height, options.Stride, options.Padding);
         return (w, h, OutputLayout(layout, options));
     }
 
@@ -53,6 +55,20 @@ public static class ImageConvolver
         if (overlaps)
         {
             throw new ArgumentException("The destination must not share memory with the source: every output pixel reads source pixels around it.", nameof(destination));
+        }
+
+        // The image is shown turned or mirrored: each kernel is turned the same way back, so it meets the stored pixels
+        // as it would meet the image as shown.
+        if (options.Orientation != DisplayOrientation.TopLeft)
+        {
+            (bool transpose, bool mirrorX, bool mirrorY) = options.Orientation.KernelTurn();
+            var turned = new ConvolutionKernel[kernels.Count];
+            for (int k = 0; k < turned.Length; k++)
+            {
+                turned[k] = kernels[k].Turned(transpose, mirrorX, mirrorY);
+            }
+
+            kernels = turned;
         }
 
         if (source.BitDepth == 8)
@@ -207,8 +223,9 @@ public static class ImageConvolver
         }
 
         KernelMatrix shape = kernel.Matrices[0];
-        KernelSamplingMap rows = KernelSamplingMap.Create(height, shape.Height, shape.AnchorY, stride, padding, options.BorderMode);
-        KernelSamplingMap columns = KernelSamplingMap.Create(width, shape.Width, shape.AnchorX, stride, padding, options.BorderMode);
+        // The stride grid starts at the top-left pixel as shown: on a stored axis that is shown reversed, at its far end.
+        KernelSamplingMap rows = KernelSamplingMap.Create(height, shape.Height, shape.AnchorY, stride, padding, options.BorderMode, options.Orientation.ReversesStoredY());
+        KernelSamplingMap columns = KernelSamplingMap.Create(width, shape.Width, shape.AnchorX, stride, padding, options.BorderMode, options.Orientation.ReversesStoredX());
 
         // Bias and border value are written in 8-bit levels; a 16-bit image gets them scaled to its own levels.
         float levelScale = max / 255f;

@@ -40,6 +40,10 @@ public sealed class ConvolutionRequest
     /// <summary>Largest number of pixels per frame, by the declared size, before anything is decoded.</summary>
     public long MaxPixels { get; init; } = DefaultMaxPixels;
 
+    /// <summary>The same request for an image shown under <paramref name="orientation"/> (its EXIF orientation).</summary>
+    public ConvolutionRequest WithOrientation(DisplayOrientation orientation)
+        => orientation == Options.Orientation ? this : new(Kernels, Options with { Orientation = orientation }) { Format = Format, Quality = Quality, MaxPixels = MaxPixels };
+
     /// <summary>The same request with each image convolved on at most <paramref name="threads"/> threads.</summary>
     public ConvolutionRequest WithParallelism(int threads)
         => new(Kernels, Options with { MaxDegreeOfParallelism = threads }) { Format = Format, Quality = Quality, MaxPixels = MaxPixels };

@@ -133,6 +133,51 @@ internal static class HeaderChecks
         }
     }
 
+    /// <summary>
+    /// The Orientation tag (274) of a TIFF's first directory, or 0 without one. ImageSharp 2.1 keeps a TIFF's tags
+    /// with each frame, not with the image, so its header read does not show it.
+    /// </summary>
+    public static ushort TiffOrientation(Stream stream)
+    {
+        Span<byte> header = stackalloc byte[2];
+        stream.Position = 0;
+        int read = stream.ReadAtLeast(header, 2, throwOnEndOfStream: false);
+        try
+        {
+            if (read < 2 || (header[0], header[1]) is not (((byte)'I', (byte)'I') or ((byte)'M', (byte)'M')))
+            {
+                return 0;
+            }
+
+            var reader = new TiffReader(stream, header[0] == (byte)'I');
+            ushort magic = reader.U16(2);
+            bool big = magic == 43;
+            if (magic != 42 && !big)
+            {
+                return 0;
+            }
+
+            long directory = big ? (long)reader.U64(8) : reader.U32(4);
+            long count = big ? (long)reader.U64(directory) : reader.U16(directory);
+            int entrySize = big ? 20 : 12;
+            long first = directory + (big ? 8 : 2);
+            for (long e = 0; e < count && first + ((e + 1) * entrySize) <= stream.Length; e++)
+            {
+                long at = first + (e * entrySize);
+                if (reader.U16(at) == 274 && reader.U16(at + 2) == 3)
+                {
+                    return reader.U16(at + (big ? 12 : 8));
+                }
+            }
+
+            return 0;
+        }
+        finally
+        {
+            stream.Position = 0;
+        }
+    }
+
     private static ConvolutionException Damaged(string path, string format, string what)
         => new(ConvolutionErrorKind.CorruptImage, path, string.Format(CultureInfo.InvariantCulture, "'{0}' is a damaged {1}: {2}.", path, format, what));
 

@@ -97,6 +97,9 @@ public static class ImageFileConvolver
     private static ConversionReport Run(Stream stream, string sourcePath, ConvolutionRequest request, Action<Action<Stream>> write, CancellationToken cancellationToken)
     {
         (IImageInfo info, IImageFormat sourceFormat) = SourceProbe.Identify(stream, sourcePath, request.MaxPixels);
+
+        // Kernels act on the image as it is shown: a phone's portrait photo is stored on its side, tagged to be turned.
+        request = request.WithOrientation(SourceProbe.OrientationOf(info, sourceFormat, stream));
         SourceShape shape = SourceProbe.ShapeFromHeader(info, sourceFormat) with { Width = info.Width, Height = info.Height };
         OutputFormat format = request.Format != OutputFormat.Auto ? request.Format : ImageFormats.FormatOf(sourceFormat);
 

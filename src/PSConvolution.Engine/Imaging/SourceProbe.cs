@@ -6,7 +6,9 @@ using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 
 namespace PSConvolution.Engine.Imaging;
 
@@ -205,6 +207,17 @@ internal static class SourceProbe
     }
 
     // The pixel type is chosen from the header, before decoding, so the image is held once in its own depth.
+    /// <summary>
+    /// How the image is shown, from its EXIF Orientation tag, or for a TIFF its first page's; as stored when it has
+    /// none, or a value outside 1-8, which viewers ignore too.
+    /// </summary>
+    public static DisplayOrientation OrientationOf(IImageInfo info, IImageFormat format, Stream stream)
+    {
+        ushort? tag = format is TiffFormat ? HeaderChecks.TiffOrientation(stream) : info.Metadata?.ExifProfile?.GetValue(ExifTag.Orientation)?.Value;
+        var orientation = (DisplayOrientation)(tag ?? 1);
+        return orientation.IsDefined() ? orientation : DisplayOrientation.TopLeft;
+    }
+
     public static SourceShape ShapeFromHeader(IImageInfo info, IImageFormat format)
     {
         if (format is PngFormat)

@@ -205,6 +205,23 @@ public sealed class ConvolutionKernel
         return new ConvolutionKernel(Name, Category, Description, flipped, Combination, ExplicitDivisor, Bias, OutputRange);
     }
 
+    /// <summary>
+    /// The kernel with every matrix turned or mirrored (<see cref="KernelMatrix.Turned"/>); this kernel where no
+    /// matrix changes. The name and every other setting stay.
+    /// </summary>
+    internal ConvolutionKernel Turned(bool transpose, bool mirrorX, bool mirrorY)
+    {
+        var moved = new KernelMatrix[matrices.Length];
+        bool same = true;
+        for (int i = 0; i < matrices.Length; i++)
+        {
+            moved[i] = matrices[i].Turned(transpose, mirrorX, mirrorY);
+            same &= ReferenceEquals(moved[i], matrices[i]);
+        }
+
+        return same ? this : new ConvolutionKernel(Name, Category, Description, moved, Combination, ExplicitDivisor, Bias, OutputRange);
+    }
+
     /// <summary>The kernel's name.</summary>
     public override string ToString() => Name;
 

@@ -14,6 +14,7 @@ public sealed class KernelMatrix
     private readonly double[] weights;
     private SingularValues? singularValues;
     private KernelMatrix? rotated;
+    private KernelMatrix?[]? turned;
 
     private KernelMatrix(double[] weights, int width, int height, int anchorX, int anchorY)
     {
@@ -176,6 +177,64 @@ public sealed class KernelMatrix
 
         // Two threads may both make one; both are right, and the first kept is returned from then on.
         return Interlocked.CompareExchange(ref rotated, result, null) ?? result;
+    }
+
+    /// <summary>
+    /// The matrix turned or mirrored (one of the eight symmetries of a rectangle): the weight <c>(dx, dy)</c> from the
+    /// anchor moves to <c>(dy, dx)</c> when <paramref name="transpose"/>, then has its x negated when
+    /// <paramref name="mirrorX"/> and its y when <paramref name="mirrorY"/>; the anchor stays on its weight. Used to
+    /// meet an image's stored pixels as a kernel meets the image as shown (its EXIF orientation). This matrix itself
+    /// where that changes nothing (a symmetric blur), and each other made once and kept, so a batch of photos plans
+    /// it once, as it does this one.
+    /// </summary>
+    internal KernelMatrix Turned(bool transpose, bool mirrorX, bool mirrorY)
+    {
+        int index = (transpose ? 4 : 0) | (mirrorX ? 2 : 0) | (mirrorY ? 1 : 0);
+        if (index == 0)
+        {
+            return this;
+        }
+
+        KernelMatrix?[]? made = Volatile.Read(ref turned);
+        if (made is null)
+        {
+            var fresh = new KernelMatrix?[8];
+            made = Interlocked.CompareExchange(ref turned, fresh, null) ?? fresh;
+        }
+
+        if (Volatile.Read(ref made[index]) is KernelMatrix kept)
+        {
+            return kept;
+        }
+
+        int width = transpose ? Height : Width;
+        int height = transpose ? Width : Height;
+        (int X, int Y) Move(int dx, int dy)
+        {
+            (int x, int y) = transpose ? (dy, dx) : (dx, dy);
+            return (mirrorX ? -x : x, mirrorY ? -y : y);
+        }
+
+        // The least offset on each axis after the move fixes the new anchor: it is the new top-left weight's.
+        (int left, int top) = Move(-AnchorX, -AnchorY);
+        (int right, int bottom) = Move(Width - 1 - AnchorX, Height - 1 - AnchorY);
+        int anchorX = -Math.Min(left, right), anchorY = -Math.Min(top, bottom);
+        var moved = new double[weights.Length];
+        for (int r = 0; r < Height; r++)
+        {
+            for (int c = 0; c < Width; c++)
+            {
+                (int x, int y) = Move(c - AnchorX, r - AnchorY);
+                moved[((y + anchorY) * width) + x + anchorX] = weights[(r * Width) + c];
+            }
+        }
+
+        KernelMatrix result = width == Width && anchorX == AnchorX && anchorY == AnchorY && moved.AsSpan().SequenceEqual(weights)
+            ? this
+            : new KernelMatrix(moved, width, height, anchorX, anchorY);
+
+        // Two threads may both make one; both are right, and the first kept is returned from then on.
+        return Interlocked.CompareExchange(ref made[index], result, null) ?? result;
     }
 
     /// <summary>The matrix with every weight multiplied by a factor.</summary>

@@ -53,7 +53,17 @@ internal sealed class KernelSamplingMap
     public int ComputedLength => ((OutputLength - 1) * Stride) + 1;
 
     /// <summary>Builds the map for one axis.</summary>
-    public static KernelSamplingMap Create(int sourceLength, int taps, int anchor, int stride, PaddingMode padding, BorderMode border)
+    /// <param name="sourceLength">Samples along the axis.</param>
+    /// <param name="taps">Kernel size along the axis.</param>
+    /// <param name="anchor">The kernel's anchor along the axis.</param>
+    /// <param name="stride">Step between output samples.</param>
+    /// <param name="padding">Same or Valid.</param>
+    /// <param name="border">How samples beyond the edge are produced.</param>
+    /// <param name="fromEnd">
+    /// The stride grid is laid from the axis's far end (the axis is shown reversed): its last position is the last
+    /// the padding allows, rather than its first the first. The number of outputs is the same.
+    /// </param>
+    public static KernelSamplingMap Create(int sourceLength, int taps, int anchor, int stride, PaddingMode padding, BorderMode border, bool fromEnd = false)
     {
         if (sourceLength < 1)
         {
@@ -62,6 +72,12 @@ internal sealed class KernelSamplingMap
 
         int outputLength = OutputLengthOf(sourceLength, taps, stride, padding);
         int start = padding == PaddingMode.Valid ? 0 : -anchor;
+        if (fromEnd)
+        {
+            // Positions the padding allows: n (Same) or n - taps + 1 (Valid); the grid's slack moves to the start.
+            int positions = padding == PaddingMode.Valid ? sourceLength - taps + 1 : sourceLength;
+            start += (positions - 1) % stride;
+        }
 
         var indices = new int[((outputLength - 1) * stride) + taps];
         for (int p = 0; p < indices.Length; p++)
