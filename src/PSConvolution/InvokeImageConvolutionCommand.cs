@@ -227,7 +227,15 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             }
         }
 
-        naming = new OutputNaming(destinationFolder, relativeBase, Suffix, Format, InPlace, Kernel.Select(k => k.Name));
+        try
+        {
+            naming = new OutputNaming(destinationFolder, relativeBase, Suffix, Format, InPlace, Kernel.Select(k => k.Name));
+        }
+        catch (ArgumentException e) when (e.ParamName == "suffix")
+        {
+            ThrowTerminatingError(ErrorRecords.InvalidParameter("InvalidSuffix", e.Message, Suffix));
+        }
+
         ledger = new OutputLedger(InPlace);
         watch.Start();
     }

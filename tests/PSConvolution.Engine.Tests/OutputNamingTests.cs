@@ -104,4 +104,17 @@ public sealed class OutputNamingTests : IDisposable
         Assert.Equal(ConvolutionErrorKind.DestinationCollision, error.Kind);
         Assert.Null(error.OtherSource);
     }
+
+    /// <summary>A suffix is part of a file name: one with a folder separator would put outputs in other folders.</summary>
+    [Theory]
+    [InlineData("/x")]
+    [InlineData("_a/../../b")]
+    [InlineData("\\x")]
+    public void ASuffixThatIsNoPartOfAFileNameIsRefused(string suffix)
+    {
+        ArgumentException error = Assert.Throws<ArgumentException>(() => new OutputNaming(null, null, suffix, OutputFormat.Auto, inPlace: false, new[] { "Box3" }));
+        Assert.Equal("suffix", error.ParamName);
+        Assert.Contains(suffix, error.Message);
+        Assert.Equal(Path.Combine(root, "p_x.jpg"), new OutputNaming(null, null, "_x", OutputFormat.Auto, inPlace: false, new[] { "Box3" }).OutputOf(Path.Combine(root, "p.jpg")));
+    }
 }

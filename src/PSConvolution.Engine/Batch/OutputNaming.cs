@@ -33,6 +33,12 @@ public sealed class OutputNaming
             throw new ArgumentException("A relative base folder needs a destination folder to recreate its layout in.", nameof(relativeBase));
         }
 
+        // A suffix is part of each output's file name: a separator in it would send outputs into other folders.
+        if (suffix is not null && suffix.IndexOfAny(Path.GetInvalidFileNameChars().Concat(new[] { '/', '\\' }).ToArray()) is int bad and >= 0)
+        {
+            throw new ArgumentException($"The suffix '{suffix}' holds '{suffix[bad]}', which a file name cannot: it is added to each output's name, so it names no folder. Give a destination folder for that.", nameof(suffix));
+        }
+
         this.destinationFolder = destinationFolder;
         this.relativeBase = relativeBase is null ? null : Path.TrimEndingDirectorySeparator(relativeBase);
         this.suffix = suffix ?? (destinationFolder is null ? "_" + string.Join("_", kernelNames.Select(SafeName)) : string.Empty);
