@@ -385,7 +385,8 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     // At most this many files are held between input and output: enough to keep every worker busy.
     private int MaxPending => 4 * ThrottleLimit;
 
-    private OrderedBatch<FileJob> Batch => batch ??= new OrderedBatch<FileJob>(ThrottleLimit, Convert, cancellation.Token);
+    // A job the call never reports (it stopped first) leaves nothing: its written file is deleted, not put in place.
+    private OrderedBatch<FileJob> Batch => batch ??= new OrderedBatch<FileJob>(ThrottleLimit, Convert, cancellation.Token, abandon: job => job.Written?.Dispose());
 
     // Writes every finished job at the head of the queue; waits while more than untilPending are held.
     private void Drain(int untilPending)
@@ -433,7 +434,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         int threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, batch!.Running));
         ConvolutionRequest perImage = request!.WithParallelism(threads);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(job.Output)!);
-        job.Report = ImageFileConvolver.Convert(job.Source, job.Output, perImage, overwrite: job.Overwrite, token);
+        job.Written = ImageFileConvolver.Prepare(job.Source, job.Output, perImage, overwrite: job.Overwrite, token);
     }
 
     private void Emit(FileJob job, Exception? failure)
@@ -441,9 +442,26 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         switch (failure)
         {
             case null:
-                composited += job.Report?.TransparencyComposited == true ? 1 : 0;
-                reduced += job.Report?.DepthReduced == true ? 1 : 0;
-                thresholded += job.Report?.AlphaThresholded == true ? 1 : 0;
+                // Put in place now, as it is reported: a call stopped before this (an earlier error with -ErrorAction
+                // Stop, Ctrl+C, Select-Object -First downstream) leaves no file it did not report.
+                PreparedOutput written = job.Written!;
+                using (written)
+                {
+                    try
+                    {
+                        written.Commit();
+                    }
+                    catch (ConvolutionException e)
+                    {
+                        WriteError(ErrorRecords.From(e, job.Source));
+                        break;
+                    }
+                }
+
+                ConversionReport report = written.Report;
+                composited += report.TransparencyComposited ? 1 : 0;
+                reduced += report.DepthReduced ? 1 : 0;
+                thresholded += report.AlphaThresholded ? 1 : 0;
                 foreach (PSObject item in InvokeProvider.Item.Get(new[] { job.Output }, force: true, literalPath: true))
                 {
                     WriteObject(item);
@@ -479,7 +497,8 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
 
         public bool Overwrite { get; set; }
 
-        public ConversionReport? Report { get; set; }
+        // The converted image, written and waiting to be put in place when it is reported.
+        public PreparedOutput? Written { get; set; }
     }
 
     // The inputs a path names, each a file to process or the error that names why it cannot be.

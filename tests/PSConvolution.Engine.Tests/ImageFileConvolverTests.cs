@@ -540,6 +540,47 @@ public sealed class ImageFileConvolverTests : IDisposable
     }
 
     [Fact]
+    public void APreparedOutputTakesItsPlaceOnlyWhenCommitted()
+    {
+        string source = Path.Combine(folder, "prepared.png");
+        using (var image = new Image<Rgb24>(8, 6, new Rgb24(40, 80, 120)))
+        {
+            image.Save(source, new PngEncoder());
+        }
+
+        string output = Path.Combine(folder, "out", "prepared.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        using (PreparedOutput abandoned = ImageFileConvolver.Prepare(source, output, Request("Box3"), overwrite: false))
+        {
+            // Written, beside its target, and not in place.
+            Assert.False(File.Exists(output));
+            Assert.Single(Directory.GetFiles(Path.GetDirectoryName(output)!));
+        }
+
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(output)!));
+
+        using (PreparedOutput kept = ImageFileConvolver.Prepare(source, output, Request("Box3"), overwrite: false))
+        {
+            kept.Commit();
+            Assert.Equal(output, kept.Path);
+            Assert.Throws<InvalidOperationException>(() => kept.Commit());
+        }
+
+        Assert.Equal(new[] { output }, Directory.GetFiles(Path.GetDirectoryName(output)!));
+
+        // A file that took the name after the content was written is kept, and the written one goes.
+        File.Delete(output);
+        using (PreparedOutput late = ImageFileConvolver.Prepare(source, output, Request("Box3"), overwrite: false))
+        {
+            File.WriteAllText(output, "someone else's");
+            Assert.Equal(ConvolutionErrorKind.DestinationExists, Assert.Throws<ConvolutionException>(() => late.Commit()).Kind);
+        }
+
+        Assert.Equal("someone else's", File.ReadAllText(output));
+        Assert.Equal(new[] { output }, Directory.GetFiles(Path.GetDirectoryName(output)!));
+    }
+
+    [Fact]
     public void AnExistingOutputIsKeptWithoutOverwrite()
     {
         string source = Path.Combine(folder, "a.png");

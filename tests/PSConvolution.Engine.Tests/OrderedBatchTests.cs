@@ -88,4 +88,24 @@ public sealed class OrderedBatchTests
         Assert.InRange(ran, 0, 1);
         Assert.InRange(taken, 0, 1);
     }
+
+    [Fact]
+    public void JobsNeverTakenBackAreAbandonedInOrderOnceTheWorkersStop()
+    {
+        var abandoned = new List<string>();
+        var batch = new OrderedBatch<string>(2, (job, _) => Thread.Sleep(job == "slow" ? 200 : 0), CancellationToken.None, abandon: abandoned.Add);
+        foreach (string job in new[] { "first", "slow", "quick", "last" })
+        {
+            batch.Add(job);
+        }
+
+        Assert.True(batch.TryTake(wait: true, out string taken, out _));
+        Assert.Equal("first", taken);
+        batch.Dispose();
+
+        // Done or not, every job added and not taken comes back once, after the workers have stopped.
+        Assert.Equal(new[] { "slow", "quick", "last" }, abandoned);
+        batch.Dispose();
+        Assert.Equal(3, abandoned.Count);
+    }
 }

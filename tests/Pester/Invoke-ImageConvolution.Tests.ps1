@@ -174,7 +174,7 @@ Describe 'Invoke-ImageConvolution' {
         It 'writes results in input order whatever finishes first' {
             $big = Join-Path $dir 'a-big.jpg'
             $image = [SixLabors.ImageSharp.Image]::Load[SixLabors.ImageSharp.PixelFormats.Rgb24]((Join-Path $dir 'coffee.jpg'))
-            [SixLabors.ImageSharp.Processing.ProcessingExtensions]::Mutate($image, [Action[SixLabors.ImageSharp.Processing.IImageProcessingContext]] { param($c) $null = [SixLabors.ImageSharp.Processing.ResizeExtensions]::Resize($c, 2400, 1600) })
+            [SixLabors.ImageSharp.Processing.ProcessingExtensions]::Mutate($image, [Action[SixLabors.ImageSharp.Processing.IImageProcessingContext]] { param($c) $null = [SixLabors.ImageSharp.Processing.ResizeExtensions]::Resize($c, 1200, 800) })
             [SixLabors.ImageSharp.ImageExtensions]::SaveAsJpeg($image, $big)
             $image.Dispose()
             $inputs = @($big) + @(Get-ChildItem -LiteralPath $dir -Filter *.jpg | Where-Object Name -NE 'a-big.jpg' | Sort-Object Name | ForEach-Object FullName)
@@ -274,6 +274,37 @@ Describe 'Invoke-ImageConvolution' {
                 $ps.Dispose()
             }
             Get-ChildItem -LiteralPath $dir -Force | Where-Object { $_.Name -like '*.tmp' -or $_.Name -like 'huge_slow*' } | Should -BeNullOrEmpty
+        }
+
+        It 'puts each result in place only as it reports it, so a call that stops leaves nothing it did not report' {
+            # A slow image first, then a bad file and small images that finish long before the slow one: their results
+            # wait, written, until their turn, and go when the call stops before it (-ErrorAction Stop at the bad file,
+            # Select-Object -First downstream).
+            $stop = Join-Path $dir 'stop'
+            New-Item -ItemType Directory -Path $stop | Out-Null
+            $slow = Join-Path $stop 'slow.png'
+            $image = [SixLabors.ImageSharp.Image]::Load[SixLabors.ImageSharp.PixelFormats.Rgb24]((Join-Path $dir 'rocket.jpg'))
+            [SixLabors.ImageSharp.Processing.ProcessingExtensions]::Mutate($image, [Action[SixLabors.ImageSharp.Processing.IImageProcessingContext]] { param($c) $null = [SixLabors.ImageSharp.Processing.ResizeExtensions]::Resize($c, 1200, 800) })
+            [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, $slow)
+            $image.Dispose()
+            $bad = Join-Path $stop 'bad.png'
+            Set-Content -LiteralPath $bad -Value 'not an image'
+            $small = 1..4 | ForEach-Object { (New-TestImage -Path (Join-Path $stop "small$_.png") -Width 16 -Height 16 -Pixel { param($x, $y) @((16 * $x), (16 * $y), 99, 255) }).FullName }
+
+            { $slow, $bad + $small | Invoke-ImageConvolution -Kernel Gaussian5 -Destination (Join-Path $stop 'out') -ThrottleLimit 4 -ErrorAction Stop } | Should -Throw -ErrorId "NotAnImage,$CommandType"
+            (Get-ChildItem -LiteralPath (Join-Path $stop 'out') -Force).Name | Should -Be 'slow.png'
+
+            $first = $slow, $small | ForEach-Object { $_ } | Invoke-ImageConvolution -Kernel Gaussian5 -Destination (Join-Path $stop 'first') -ThrottleLimit 4 | Select-Object -First 1
+            $first.Name | Should -Be 'slow.png'
+            (Get-ChildItem -LiteralPath (Join-Path $stop 'first') -Force).Name | Should -Be 'slow.png'
+
+            # -InPlace: the files after the error keep their content.
+            $before = $small | ForEach-Object { (Get-FileHash -LiteralPath $_).Hash }
+            $slowBefore = (Get-FileHash -LiteralPath $slow).Hash
+            { $slow, $bad + $small | Invoke-ImageConvolution -Kernel Gaussian5 -InPlace -ThrottleLimit 4 -ErrorAction Stop } | Should -Throw -ErrorId "NotAnImage,$CommandType"
+            $small | ForEach-Object { (Get-FileHash -LiteralPath $_).Hash } | Should -Be $before
+            (Get-FileHash -LiteralPath $slow).Hash | Should -Not -Be $slowBefore
+            Get-ChildItem -LiteralPath $stop -Recurse -Force -Filter '*.tmp' | Should -BeNullOrEmpty
         }
     }
 

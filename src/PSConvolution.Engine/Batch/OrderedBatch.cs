@@ -21,6 +21,7 @@ public sealed class OrderedBatch<TJob> : IDisposable
     private readonly SemaphoreSlim finished = new(0);
     private readonly CancellationTokenSource cancellation;
     private readonly Action<TJob, CancellationToken> run;
+    private readonly Action<TJob>? abandon;
     private readonly List<Task> workers = new();
     private readonly int maxWorkers;
     private int running;
@@ -30,7 +31,11 @@ public sealed class OrderedBatch<TJob> : IDisposable
     /// <param name="maxWorkers">Most jobs run at once; workers start as jobs arrive.</param>
     /// <param name="run">Does one job on a worker thread; an exception it throws is the job's failure.</param>
     /// <param name="cancellationToken">Stops the work: jobs not started are not run.</param>
-    public OrderedBatch(int maxWorkers, Action<TJob, CancellationToken> run, CancellationToken cancellationToken)
+    /// <param name="abandon">
+    /// Called by <see cref="Dispose"/>, once the workers have stopped, for every job added and never taken back, done or
+    /// not, so whatever a done job holds for its caller (a file not yet put in place) is released.
+    /// </param>
+    public OrderedBatch(int maxWorkers, Action<TJob, CancellationToken> run, CancellationToken cancellationToken, Action<TJob>? abandon = null)
     {
         if (maxWorkers < 1)
         {
@@ -39,6 +44,7 @@ public sealed class OrderedBatch<TJob> : IDisposable
 
         this.maxWorkers = maxWorkers;
         this.run = run ?? throw new ArgumentNullException(nameof(run));
+        this.abandon = abandon;
         cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
 
@@ -103,7 +109,10 @@ public sealed class OrderedBatch<TJob> : IDisposable
     /// <summary>No more jobs will be added; workers finish the queued ones and stop.</summary>
     public void Complete() => work.CompleteAdding();
 
-    /// <summary>Cancels what has not finished and waits for the workers, so nothing runs after the caller is gone.</summary>
+    /// <summary>
+    /// Cancels what has not finished and waits for the workers, so nothing runs after the caller is gone; then
+    /// abandons every job not taken back.
+    /// </summary>
     public void Dispose()
     {
         if (disposed)
@@ -120,6 +129,13 @@ public sealed class OrderedBatch<TJob> : IDisposable
         }
         catch (AggregateException)
         {
+        }
+
+        while (order.Count > 0)
+        {
+            // Dequeued first: with no callback, a?.Invoke(...) would not evaluate its argument.
+            Entry left = order.Dequeue();
+            abandon?.Invoke(left.Job);
         }
 
         work.Dispose();

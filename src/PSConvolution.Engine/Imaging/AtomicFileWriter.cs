@@ -7,18 +7,21 @@ namespace PSConvolution.Engine.Imaging;
 /// <summary>
 /// Writes a file so that a failure leaves nothing behind and a replaced file keeps its identity: the content goes
 /// into a temporary file beside the final target, created no wider than the file it replaces, which then takes
-/// over the old file's owner and mode and is renamed over it. A symbolic link stays a link: its target is
-/// rewritten.
+/// over the old file's owner and mode and is renamed over it when the caller commits it. A symbolic link stays a
+/// link: its target is rewritten.
 /// </summary>
 internal static partial class AtomicFileWriter
 {
-    /// <summary>Writes <paramref name="destinationPath"/> through <paramref name="write"/>.</summary>
+    /// <summary>
+    /// Writes the content of <paramref name="destinationPath"/> into its temporary file and stops there: the target is
+    /// untouched until <see cref="PendingFile.Commit"/>, and disposing the pending file uncommitted deletes it.
+    /// </summary>
     /// <param name="destinationPath">The file to write (full path); its folder must exist.</param>
     /// <param name="modeSource">A file whose read and write permission bits a new file takes (the source image), or null.</param>
     /// <param name="overwrite">Replace an existing file.</param>
     /// <param name="write">Writes the content.</param>
-    /// <param name="cancellationToken">Checked once the content is written, before the target is touched.</param>
-    public static void Write(string destinationPath, string? modeSource, bool overwrite, Action<Stream> write, CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Checked once the content is written.</param>
+    public static PendingFile Prepare(string destinationPath, string? modeSource, bool overwrite, Action<Stream> write, CancellationToken cancellationToken)
     {
         string target = FinalTarget(destinationPath);
         if (!overwrite && File.Exists(target))
@@ -41,41 +44,101 @@ internal static partial class AtomicFileWriter
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            if (!overwrite && File.Exists(target))
-            {
-                throw DestinationExists(destinationPath, null);
-            }
-
-            replaced?.ApplyTo(temporary);
-            if (OperatingSystem.IsWindows() && overwrite && File.Exists(target))
-            {
-                // ReplaceFile keeps the replaced file's ACL, attributes and creation time.
-                File.Replace(temporary, target, null, ignoreMetadataErrors: true);
-            }
-            else
-            {
-                MoveOver(temporary, target, overwrite);
-            }
+            return new PendingFile(destinationPath, target, temporary, overwrite);
         }
         catch (Exception e)
         {
             TryDelete(temporary);
-            if (e is ConvolutionException or OperationCanceledException)
+            throw Translate(e, destinationPath, target, overwrite);
+        }
+    }
+
+    // What a failed write is reported as: the engine's own errors and a stop as they are, file-system and encoder
+    // failures as the output's WriteFailed (or DestinationExists, when a file took the name meanwhile).
+    private static Exception Translate(Exception e, string destinationPath, string target, bool overwrite)
+    {
+        if (e is ConvolutionException or OperationCanceledException)
+        {
+            return e;
+        }
+
+        if (e is IOException && !overwrite && File.Exists(target))
+        {
+            return DestinationExists(destinationPath, e);
+        }
+
+        if (e is IOException or UnauthorizedAccessException or SixLabors.ImageSharp.ImageFormatException or NotSupportedException)
+        {
+            return new ConvolutionException(ConvolutionErrorKind.WriteFailed, destinationPath, $"The output file '{destinationPath}' could not be written: {e.Message}", e);
+        }
+
+        return e;
+    }
+
+    /// <summary>
+    /// A file whose content is written, in a temporary file beside its target, and not yet in place: <see cref="Commit"/>
+    /// renames it over the target (taking over a replaced file's owner and mode); disposing it uncommitted deletes it.
+    /// </summary>
+    public sealed class PendingFile : IDisposable
+    {
+        private readonly string destinationPath;
+        private readonly string target;
+        private readonly string temporary;
+        private readonly bool overwrite;
+        private bool closed;
+
+        internal PendingFile(string destinationPath, string target, string temporary, bool overwrite)
+        {
+            this.destinationPath = destinationPath;
+            this.target = target;
+            this.temporary = temporary;
+            this.overwrite = overwrite;
+        }
+
+        /// <summary>Puts the file in place; on failure the temporary file is deleted and the target left as it was.</summary>
+        public void Commit()
+        {
+            if (closed)
             {
-                throw;
+                throw new InvalidOperationException("The file was already committed or discarded.");
             }
 
-            if (e is IOException && !overwrite && File.Exists(target))
+            closed = true;
+            try
             {
-                throw DestinationExists(destinationPath, e);
-            }
+                if (!overwrite && File.Exists(target))
+                {
+                    throw DestinationExists(destinationPath, null);
+                }
 
-            if (e is IOException or UnauthorizedAccessException or SixLabors.ImageSharp.ImageFormatException or NotSupportedException)
+                // The identity of the file replaced now, which may have changed since the content was written.
+                FileIdentity? replaced = File.Exists(target) ? FileIdentity.Of(target) : null;
+                replaced?.ApplyTo(temporary);
+                if (OperatingSystem.IsWindows() && overwrite && File.Exists(target))
+                {
+                    // ReplaceFile keeps the replaced file's ACL, attributes and creation time.
+                    File.Replace(temporary, target, null, ignoreMetadataErrors: true);
+                }
+                else
+                {
+                    MoveOver(temporary, target, overwrite);
+                }
+            }
+            catch (Exception e)
             {
-                throw new ConvolutionException(ConvolutionErrorKind.WriteFailed, destinationPath, $"The output file '{destinationPath}' could not be written: {e.Message}", e);
+                TryDelete(temporary);
+                throw Translate(e, destinationPath, target, overwrite);
             }
+        }
 
-            throw;
+        /// <summary>Deletes the temporary file unless it was committed.</summary>
+        public void Dispose()
+        {
+            if (!closed)
+            {
+                closed = true;
+                TryDelete(temporary);
+            }
         }
     }
 

@@ -31,6 +31,25 @@ public static class ImageFileConvolver
     /// <exception cref="ConvolutionException">The file could not be processed; <see cref="ConvolutionException.Kind"/> says why.</exception>
     public static ConversionReport Convert(string sourcePath, string destinationPath, ConvolutionRequest request, bool overwrite, CancellationToken cancellationToken = default)
     {
+        using PreparedOutput output = Prepare(sourcePath, destinationPath, request, overwrite, cancellationToken);
+        output.Commit();
+        return output.Report;
+    }
+
+    /// <summary>
+    /// Convolves one file as <see cref="Convert(string, string, ConvolutionRequest, bool, CancellationToken)"/> does, but
+    /// leaves the output in a temporary file beside <paramref name="destinationPath"/> until the caller commits it: a
+    /// batch puts each result in place as it reports it, in input order, so one that stops early (at an error its
+    /// caller treats as fatal, or when stopped) keeps only what it reported.
+    /// </summary>
+    /// <param name="sourcePath">The image to read.</param>
+    /// <param name="destinationPath">The file to write; its folder must exist.</param>
+    /// <param name="request">Kernels, options and output settings.</param>
+    /// <param name="overwrite">Replace an existing destination.</param>
+    /// <param name="cancellationToken">Stops the work; nothing is left behind.</param>
+    /// <exception cref="ConvolutionException">The file could not be processed; <see cref="ConvolutionException.Kind"/> says why.</exception>
+    public static PreparedOutput Prepare(string sourcePath, string destinationPath, ConvolutionRequest request, bool overwrite, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(sourcePath);
         ArgumentNullException.ThrowIfNull(destinationPath);
         ArgumentNullException.ThrowIfNull(request);
@@ -42,8 +61,22 @@ public static class ImageFileConvolver
             throw AtomicFileWriter.DestinationExists(destinationPath, null);
         }
 
-        using FileStream stream = SourceProbe.OpenSource(sourcePath);
-        return Run(stream, sourcePath, request, write => AtomicFileWriter.Write(destinationPath, sourcePath, overwrite, write, cancellationToken), cancellationToken);
+        AtomicFileWriter.PendingFile? pending = null;
+        try
+        {
+            ConversionReport report;
+            using (FileStream stream = SourceProbe.OpenSource(sourcePath))
+            {
+                report = Run(stream, sourcePath, request, write => pending = AtomicFileWriter.Prepare(destinationPath, sourcePath, overwrite, write, cancellationToken), cancellationToken);
+            }
+
+            return new PreparedOutput(destinationPath, report, pending!);
+        }
+        catch
+        {
+            pending?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
