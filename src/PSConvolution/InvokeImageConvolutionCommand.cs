@@ -37,6 +37,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     private int finished;
     private bool inputComplete;
     private int composited;
+    private int turned;
     private int reduced;
     private int thresholded;
 
@@ -318,6 +319,11 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had transparency, which JPEG and Netpbm cannot hold: it was composited over white. Use -Format Png or Tiff to keep it.", composited));
         }
 
+        if (turned > 0)
+        {
+            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had an EXIF orientation, which {1} cannot hold: they were turned upright, as a viewer shows them. Use -Format Jpeg, Png, Tiff or Webp to keep the stored order and the tag.", turned, Format.ToString().ToUpperInvariant()));
+        }
+
         if (thresholded > 0)
         {
             WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had partial transparency, which GIF cannot hold: alpha from half up was made opaque and below half transparent. Use -Format Png to keep it.", thresholded));
@@ -460,6 +466,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
 
                 ConversionReport report = written.Report;
                 composited += report.TransparencyComposited ? 1 : 0;
+                turned += report.TurnedUpright ? 1 : 0;
                 reduced += report.DepthReduced ? 1 : 0;
                 thresholded += report.AlphaThresholded ? 1 : 0;
                 foreach (PSObject item in InvokeProvider.Item.Get(new[] { job.Output }, force: true, literalPath: true))

@@ -232,6 +232,60 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Equal(0, differing);
     }
 
+    /// <summary>
+    /// BMP, TGA and Netpbm keep no EXIF: a picture stored on its side is written upright, as it was shown, and the
+    /// report says so; formats that keep the tag keep the stored order.
+    /// </summary>
+    [Theory]
+    [InlineData(OutputFormat.Bmp, true)]
+    [InlineData(OutputFormat.Tga, true)]
+    [InlineData(OutputFormat.Pbm, true)]
+    [InlineData(OutputFormat.Png, false)]
+    public void AFormatWithoutExifGetsThePictureUpright(OutputFormat format, bool turned)
+    {
+        string source = Path.Combine(folder, "side.png"), upright = Path.Combine(folder, "up.png");
+        using (var image = new Image<Rgb24>(30, 20))
+        {
+            for (int y = 0; y < image.Height; y++)
+            {
+                for (int x = 0; x < image.Width; x++)
+                {
+                    image[x, y] = new Rgb24((byte)(x * 8), (byte)(y * 12), (byte)((x * y) % 256));
+                }
+            }
+
+            image.Metadata.ExifProfile = new ExifProfile();
+            image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
+            image.Save(source, new PngEncoder());
+            image.Mutate(x => x.AutoOrient());
+            image.Metadata.ExifProfile = null;
+            image.Save(upright, new PngEncoder());
+        }
+
+        var options = new ConvolutionOptions { Stride = 2 };
+        string written = Path.Combine(folder, "side_out." + ImageFormats.GetExtension(format).TrimStart('.'));
+        ConversionReport report = ImageFileConvolver.Convert(source, written, new ConvolutionRequest(new[] { KernelLibrary.Get("Emboss") }, options) { Format = format }, overwrite: false);
+        string expectedPath = Path.Combine(folder, "up_out.png");
+        ImageFileConvolver.Convert(upright, expectedPath, new ConvolutionRequest(new[] { KernelLibrary.Get("Emboss") }, options), overwrite: false);
+        Assert.Equal(turned, report.TurnedUpright);
+
+        using var expected = Image.Load<Rgb24>(expectedPath);
+        using var actual = Image.Load<Rgb24>(written);
+        if (!turned)
+        {
+            actual.Mutate(x => x.AutoOrient());
+        }
+
+        Assert.Equal((expected.Width, expected.Height), (actual.Width, actual.Height));
+        for (int y = 0; y < expected.Height; y++)
+        {
+            for (int x = 0; x < expected.Width; x++)
+            {
+                Assert.Equal(expected[x, y], actual[x, y]);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("chroma444.jpg", false)]
     [InlineData("chroma422.jpg", false)]

@@ -278,4 +278,20 @@ Describe 'Invoke-ImageConvolution convolves a photo as its EXIF orientation show
         (& identify -format '%[orientation] %wx%h' $jpeg.FullName) | Should -Be ('RightTop {0}x{1}' -f [math]::Ceiling(60 / $Stride), [math]::Ceiling(40 / $Stride))
         (Test-StrictRead $jpeg.FullName).Ok | Should -BeTrue
     }
+
+    It 'writes the picture upright to a format that keeps no EXIF, with one warning for the call' {
+        $second = Join-Path $turned 'second.jpg'
+        Copy-Item -LiteralPath $portrait -Destination $second
+        $written = Invoke-ImageConvolution -LiteralPath $portrait, $second -Kernel Emboss -Format Bmp -Destination (Join-Path $turned 'noexif') -WarningVariable warnings -WarningAction SilentlyContinue
+        $b = Invoke-ImageConvolution -LiteralPath $upright -Kernel Emboss -Destination (Join-Path $turned 'bEmboss') -Force
+        @($written).Count | Should -Be 2
+        foreach ($file in $written) {
+            (& identify -format '%wx%h' $file.FullName) | Should -Be '40x60'
+            (& compare -metric AE $file.FullName $b.FullName null: 2>&1) -join '' | Should -Be '0'
+            (Test-StrictRead $file.FullName).Ok | Should -BeTrue
+        }
+
+        @($warnings).Count | Should -Be 1
+        "$warnings" | Should -BeLike '2 image(s) had an EXIF orientation, which BMP cannot hold: they were turned upright*'
+    }
 }

@@ -9,6 +9,12 @@ public sealed class ConversionReport
     /// <summary>16-bit samples were written as 8-bit (the format has no 16-bit samples).</summary>
     public bool DepthReduced { get; internal set; }
 
+    /// <summary>
+    /// The pixels were turned upright as their EXIF orientation says a viewer shows them (the format keeps no EXIF:
+    /// GIF, BMP, TGA, Netpbm), so the picture is not shown on its side.
+    /// </summary>
+    public bool TurnedUpright { get; internal set; }
+
     /// <summary>Partial transparency was made all or nothing, at half (GIF keys one colour transparent, nothing between).</summary>
     public bool AlphaThresholded { get; internal set; }
 }

@@ -5,7 +5,9 @@ using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Pbm;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace PSConvolution.Engine.Imaging;
 
@@ -163,6 +165,17 @@ internal static class ImageContent
     /// ImageSharp 2.1.13 reads the 16-bit samples of binary PGM and PPM least significant byte first; the format
     /// stores them most significant byte first (as ImageMagick and netpbm write them). Swaps them back in place.
     /// </summary>
+    /// <summary>
+    /// Turns every frame upright as <paramref name="orientation"/> says a viewer shows it (ImageSharp's AutoOrient),
+    /// and sets the EXIF orientation to 1, for a format that cannot keep the tag.
+    /// </summary>
+    public static void TurnUpright(Image image, DisplayOrientation orientation)
+    {
+        image.Metadata.ExifProfile ??= new ExifProfile();
+        image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)orientation);
+        image.Mutate(x => x.AutoOrient());
+    }
+
     public static void FixNetpbmByteOrder<TPixel>(Image<TPixel> image, IImageFormat format)
         where TPixel : unmanaged, IPixel<TPixel>
     {

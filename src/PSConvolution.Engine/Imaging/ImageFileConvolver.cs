@@ -235,6 +235,13 @@ public static class ImageFileConvolver
         }
 
         var report = new ConversionReport { DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format) };
+        if (request.Options.Orientation != DisplayOrientation.TopLeft && !ImageFormats.HoldsOrientation(format))
+        {
+            // GIF, BMP, TGA and Netpbm keep no EXIF: stored on its side, the picture would be shown so.
+            ImageContent.TurnUpright(image, request.Options.Orientation);
+            report.TurnedUpright = true;
+        }
+
         if (!ImageFormats.HoldsAlpha(format) && written.HasAlpha())
         {
             // JPEG and Netpbm have no alpha: what was transparent is shown over white, as a viewer shows it on a page.
