@@ -210,6 +210,20 @@ public sealed class LargeKernelTests
     }
 
     [Fact]
+    public void ADecompositionStopsWhenItsCallIsCancelled()
+    {
+        // Planning a 241x241 kernel takes about half a second of sweeps; a stopped call does not sit through them,
+        // and nothing half-made is kept for the next call to use.
+        double[][] rows = Enumerable.Range(0, 41).Select(i => Enumerable.Range(0, 41).Select(j => (double)(((i * 7) + (j * 3)) % 11)).ToArray()).ToArray();
+        KernelMatrix matrix = KernelMatrix.Create(rows);
+        using var cancelled = new System.Threading.CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => SingularValues.Decompose(matrix.ToArray(), 41, 41, cancelled.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => matrix.ApproximateBySeparableTerms(1e-3, 41, cancelled.Token));
+        Assert.NotNull(matrix.ApproximateBySeparableTerms(1e9, 41));
+    }
+
+    [Fact]
     public void TheDecompositionRebuildsAMatrix()
     {
         var random = new Random(7);

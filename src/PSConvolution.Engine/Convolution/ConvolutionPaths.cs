@@ -56,7 +56,7 @@ internal static class ConvolutionPaths
             }
         }
 
-        var plan = new FloatPlan(step, rows, columns, channels) { Cancellation = parallel.CancellationToken };
+        var plan = new FloatPlan(step, rows, columns, channels, parallel.CancellationToken);
         SampleWidener<T, float> widen = FloatPath.Widener<T>(step, channels);
         if (FourierPlan.TryCreate(step, rows, columns, channels) is FourierPlan fourier
             && (step.Decomposition == KernelDecomposition.Fourier || (!plan.Separable && fourier.Cost < plan.Cost)))
@@ -72,7 +72,7 @@ internal static class ConvolutionPaths
     private static Action<int, int> FloatRows<T>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, in ConvolutionStep step, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel)
         where T : unmanaged
     {
-        var plan = new FloatPlan(step, rows, columns, channels) { Cancellation = parallel.CancellationToken };
+        var plan = new FloatPlan(step, rows, columns, channels, parallel.CancellationToken);
         SampleWidener<T, float> widen = FloatPath.Widener<T>(step, channels);
         return (start, end) => FloatPath.ConvolveBand(source, width, height, channels, destination, plan, widen, start, end);
     }

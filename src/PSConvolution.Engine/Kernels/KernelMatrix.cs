@@ -361,7 +361,7 @@ public sealed class KernelMatrix
     /// rebuild the kernel to within <paramref name="tolerance"/> in the sum of absolute residual weights, or null
     /// when more terms would be needed, or the kernel is too large to decompose.
     /// </summary>
-    internal SeparableTerms? ApproximateBySeparableTerms(double tolerance, int maximumTerms)
+    internal SeparableTerms? ApproximateBySeparableTerms(double tolerance, int maximumTerms, CancellationToken cancellationToken = default)
     {
         if (maximumTerms < 1 || Math.Min(Width, Height) > MaximumDecomposedSide)
         {
@@ -369,7 +369,7 @@ public sealed class KernelMatrix
         }
 
         // Computed once per matrix (a batch applies one kernel to every file); a race computes it twice, harmlessly.
-        SingularValues svd = singularValues ??= SingularValues.Decompose(weights, Width, Height);
+        SingularValues svd = singularValues ??= SingularValues.Decompose(weights, Width, Height, cancellationToken);
         bool centrallySymmetric = IsCentrallySymmetric();
         var residual = (double[])weights.Clone();
         int limit = Math.Min(maximumTerms, svd.Values.Length);

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 
 namespace PSConvolution.Engine.Kernels;
 
@@ -35,7 +36,7 @@ internal sealed class SingularValues
     public double[][] Right { get; }
 
     /// <summary>Decomposes a row-major <paramref name="height"/> x <paramref name="width"/> matrix.</summary>
-    public static SingularValues Decompose(ReadOnlySpan<double> weights, int width, int height)
+    public static SingularValues Decompose(ReadOnlySpan<double> weights, int width, int height, CancellationToken cancellationToken = default)
     {
         // Rotate the shorter side's vectors: with rows >= columns the columns are rotated; otherwise the transpose is.
         bool transpose = width > height;
@@ -68,6 +69,8 @@ internal sealed class SingularValues
         int sweeps = 0;
         while (sweeps < MaximumSweeps)
         {
+            // A sweep of a 241x241 kernel takes tens of milliseconds: a stopped call does not wait for the rest.
+            cancellationToken.ThrowIfCancellationRequested();
             sweeps++;
             bool rotated = false;
             for (int p = 0; p < n - 1; p++)

@@ -9,9 +9,10 @@ namespace PSConvolution.Engine.Convolution.Float;
 /// <summary>Everything about one step that does not change from row to row, computed once per image.</summary>
 internal sealed class FloatPlan
 {
-    public FloatPlan(in ConvolutionStep step, KernelSamplingMap rows, KernelSamplingMap columns, int channels)
+    public FloatPlan(in ConvolutionStep step, KernelSamplingMap rows, KernelSamplingMap columns, int channels, System.Threading.CancellationToken cancellation = default)
     {
         Step = step;
+        Cancellation = cancellation;
         Rows = rows;
         Columns = columns;
         KernelMatrix first = step.Matrices[0];
@@ -39,7 +40,7 @@ internal sealed class FloatPlan
             (TapWeights[m], TapPositions[m]) = NonZeroTaps(Weights[m]);
         }
 
-        Terms = SeparablePlanning.Choose(step, TapWeights[0].Length);
+        Terms = SeparablePlanning.Choose(step, TapWeights[0].Length, cancellation);
         if (Terms is { Count: > 1 } decomposed)
         {
             // Several terms run vertical pass first, on the padded rows the cache holds as for a 2-D kernel, a tile
@@ -210,8 +211,8 @@ internal sealed class FloatPlan
 
     public ConvolutionStep Step { get; }
 
-    /// <summary>Checked every block of rows, so a large image stops within milliseconds.</summary>
-    public System.Threading.CancellationToken Cancellation { get; init; }
+    /// <summary>Checked while a large kernel is decomposed (every sweep) and every block of rows, so a large image stops within milliseconds.</summary>
+    public System.Threading.CancellationToken Cancellation { get; }
 
     public KernelSamplingMap Rows { get; }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using PSConvolution.Engine.Convolution.Planning;
 using PSConvolution.Engine.Kernels;
 
@@ -39,7 +40,7 @@ internal static class SeparablePlanning
     public const double CostFraction = 0.6;
 
     /// <summary>The terms the step runs as, or null for a direct 2-D kernel.</summary>
-    public static SeparableTerms? Choose(in ConvolutionStep step, int nonZeroTaps)
+    public static SeparableTerms? Choose(in ConvolutionStep step, int nonZeroTaps, CancellationToken cancellationToken = default)
     {
         if (step.Matrices.Length != 1)
         {
@@ -73,7 +74,7 @@ internal static class SeparablePlanning
             return null;
         }
 
-        return m.ApproximateBySeparableTerms(Tolerance(step), maximumTerms);
+        return m.ApproximateBySeparableTerms(Tolerance(step), maximumTerms, cancellationToken);
     }
 
     /// <summary>The largest Σ|residual weight| that keeps the step within its error bound.</summary>
