@@ -286,6 +286,67 @@ public sealed class ImageFileConvolverTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A colour profile describes one colour model: an RGB one is left out of a grey result (-Grayscale), a grey one
+    /// out of an RGB result (WebP is always RGB), and a profile that fits stays.
+    /// </summary>
+    [Theory]
+    [InlineData(false, true, OutputFormat.Png, false)]
+    [InlineData(false, true, OutputFormat.Jpeg, false)]
+    [InlineData(false, true, OutputFormat.Tiff, false)]
+    [InlineData(false, true, OutputFormat.Webp, true)]
+    [InlineData(false, false, OutputFormat.Png, true)]
+    [InlineData(true, false, OutputFormat.Webp, false)]
+    [InlineData(true, false, OutputFormat.Png, true)]
+    [InlineData(true, false, OutputFormat.Jpeg, true)]
+    public void AColourProfileStaysOnlyOnTheColourModelItDescribes(bool greySource, bool grayscale, OutputFormat format, bool kept)
+    {
+        // The header of a display profile: size, class, data colour space, connection space XYZ, signature.
+        var profile = new byte[132];
+        profile[3] = 132;
+        System.Text.Encoding.ASCII.GetBytes("mntr" + (greySource ? "GRAY" : "RGB ") + "XYZ ").CopyTo(profile, 12);
+        System.Text.Encoding.ASCII.GetBytes("acsp").CopyTo(profile, 36);
+        string source = Path.Combine(folder, "profiled.jpg");
+        using (var image = new Image<Rgb24>(12, 8, new Rgb24(200, 120, 40)))
+        {
+            image.Metadata.IccProfile = new SixLabors.ImageSharp.Metadata.Profiles.Icc.IccProfile(profile);
+            image.Save(source, new JpegEncoder { Quality = 90, ColorType = greySource ? JpegColorType.Luminance : JpegColorType.YCbCrRatio444 });
+        }
+
+        string output = Path.Combine(folder, "profiled_out" + ImageFormats.GetExtension(format));
+        var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, new ConvolutionOptions { Grayscale = grayscale }) { Format = format };
+        ConversionReport report = ImageFileConvolver.Convert(source, output, request, overwrite: false);
+        Assert.Equal(!kept, report.ProfileLeftOut);
+
+        // Read back from the bytes written: ImageSharp 2.1 reads no profile from PNG or WebP.
+        byte[] written = File.ReadAllBytes(output);
+        bool hasProfile = format switch
+        {
+            OutputFormat.Png => PngChunks(output).Contains("iCCP"),
+            OutputFormat.Webp => System.Text.Encoding.ASCII.GetString(written).Contains("ICCP"),
+            _ => System.Text.Encoding.ASCII.GetString(written).Contains("acsp"),
+        };
+        Assert.Equal(kept, hasProfile);
+    }
+
+    [Theory]
+    [InlineData("RGB ", false, true)]
+    [InlineData("RGB ", true, false)]
+    [InlineData("GRAY", true, true)]
+    [InlineData("GRAY", false, false)]
+    [InlineData("CMYK", false, false)]
+    [InlineData("Lab ", false, false)]
+    public void AProfileFitsTheColourModelItsHeaderNames(string space, bool grey, bool fits)
+    {
+        // A CMYK JPEG's print profile does not describe the RGB it is decoded to.
+        var profile = new byte[132];
+        profile[3] = 132;
+        System.Text.Encoding.ASCII.GetBytes("prtr" + space + "Lab ").CopyTo(profile, 12);
+        System.Text.Encoding.ASCII.GetBytes("acsp").CopyTo(profile, 36);
+        Assert.Equal(fits, MetadataFidelity.ProfileFits(new SixLabors.ImageSharp.Metadata.Profiles.Icc.IccProfile(profile), grey));
+        Assert.False(MetadataFidelity.ProfileFits(new SixLabors.ImageSharp.Metadata.Profiles.Icc.IccProfile(new byte[12]), grey));
+    }
+
     [Theory]
     [InlineData("chroma444.jpg", false)]
     [InlineData("chroma422.jpg", false)]

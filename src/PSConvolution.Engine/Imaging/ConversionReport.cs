@@ -15,6 +15,12 @@ public sealed class ConversionReport
     /// </summary>
     public bool TurnedUpright { get; internal set; }
 
+    /// <summary>
+    /// The colour profile was left out: it describes another colour model than the one written (an RGB profile on a
+    /// grey result, a grey or CMYK one on an RGB result).
+    /// </summary>
+    public bool ProfileLeftOut { get; internal set; }
+
     /// <summary>Partial transparency was made all or nothing, at half (GIF keys one colour transparent, nothing between).</summary>
     public bool AlphaThresholded { get; internal set; }
 }

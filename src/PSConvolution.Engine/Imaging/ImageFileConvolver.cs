@@ -260,6 +260,14 @@ public static class ImageFileConvolver
             report.AlphaThresholded = true;
         }
 
+        // A profile describes one colour model: an RGB one cannot stay on a grey result (-Grayscale), nor a grey or CMYK
+        // one on an RGB result (a grey image as WebP, which is always RGB; a CMYK JPEG, decoded to RGB).
+        if (image.Metadata.IccProfile is { } profile && !MetadataFidelity.ProfileFits(profile, grey: written.IsGray() && format != OutputFormat.Webp))
+        {
+            image.Metadata.IccProfile = null;
+            report.ProfileLeftOut = true;
+        }
+
         // TIFF and Netpbm have writers of their own; every other format goes through ImageSharp's encoder.
         IImageEncoder? encoder = ImageFormats.HasOwnWriter(format) ? null : ImageEncoding.CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat, halvedChroma);
         write(output => ImageEncoding.Encode(image, format, written, shape.BitDepth, encoder, comments, output));

@@ -67,6 +67,17 @@ internal static class MetadataFidelity
         532, 700, 33723, 34377, 34675,
     };
 
+    /// <summary>
+    /// True when a colour profile describes the colour model written: its data colour space (header bytes 16-19) is
+    /// GRAY for grey samples, RGB for colour ones. An RGB profile on a grey result, or a grey or CMYK one on an RGB
+    /// result, would be misread by colour-managed readers (libpng refuses it outright: PNG 11.3.3.3).
+    /// </summary>
+    public static bool ProfileFits(IccProfile profile, bool grey)
+    {
+        byte[] data = profile.ToByteArray();
+        return data.Length >= 20 && Encoding.ASCII.GetString(data, 16, 4) == (grey ? "GRAY" : "RGB ");
+    }
+
     /// <summary>The EXIF pixel dimensions, where present, say the size the image now has.</summary>
     public static void UpdateExifSize(Image image)
     {
