@@ -57,6 +57,40 @@ Describe 'Invoke-ImageConvolution keeps a rewritten file''s identity' -Skip:$IsW
         Get-ChildItem -LiteralPath $dir -Force | ForEach-Object Name | Sort-Object | Should -Be @('link.jpg', 'priv.jpg')
     }
 
+    It 'rewrites a file once when it is named through two symbolic links with -InPlace' {
+        $target = Join-Path $dir 'priv.jpg'
+        $a = Join-Path $dir 'a.jpg'
+        $b = Join-Path $dir 'b.jpg'
+        New-Item -ItemType SymbolicLink -Path $a -Target $target | Out-Null
+        New-Item -ItemType SymbolicLink -Path $b -Target $target | Out-Null
+        $once = Invoke-ImageConvolution -LiteralPath $target -Kernel Box3 -Destination (Join-Path $dir 'once')
+        # One file named twice is processed once, as when it is named twice by one name; before, both links were
+        # rewritten, each from whatever the other had left.
+        $out = Invoke-ImageConvolution -LiteralPath $a, $b, $target -Kernel Box3 -InPlace -ErrorVariable errs
+        $out.Name | Should -Be 'a.jpg'
+        $errs.Count | Should -Be 0
+        (Get-FileHash $target).Hash | Should -Be (Get-FileHash $once.FullName).Hash
+        (Get-Item -LiteralPath $a).LinkType | Should -Be 'SymbolicLink'
+        (Get-Item -LiteralPath $b).LinkType | Should -Be 'SymbolicLink'
+    }
+
+    It 'does not let two outputs that are links to one file both write it' {
+        # out/a.jpg and out/b.jpg lead to one file: with -Force the first output rewrites it, the second is refused.
+        $out = Join-Path $dir 'out'
+        $shared = Join-Path $dir 'shared.jpg'
+        New-Item -ItemType Directory -Path $out, (Join-Path $dir 'b') | Out-Null
+        Copy-Item -LiteralPath (Join-Path $dir 'priv.jpg') -Destination $shared
+        Copy-Item -LiteralPath (Join-Path $dir 'priv.jpg') -Destination (Join-Path $dir 'a.jpg')
+        Copy-Item -LiteralPath (Join-Path $dir 'priv.jpg') -Destination (Join-Path $dir 'b' 'b.jpg')
+        New-Item -ItemType SymbolicLink -Path (Join-Path $out 'a.jpg') -Target $shared | Out-Null
+        New-Item -ItemType SymbolicLink -Path (Join-Path $out 'b.jpg') -Target $shared | Out-Null
+        $written = Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'a.jpg'), (Join-Path $dir 'b' 'b.jpg') -Kernel Box3 -Destination $out -Force -ErrorVariable errs -ErrorAction SilentlyContinue
+        $written.Name | Should -Be 'a.jpg'
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Be 'DestinationCollision,PSConvolution.Commands.InvokeImageConvolutionCommand'
+        $errs[0].Exception.Message | Should -BeLike "*b.jpg' would be written to '*b.jpg' (a link to '$shared'), which '*a.jpg' writes*"
+    }
+
     It 'creates a new output no more readable than its source' {
         $file = Join-Path $dir 'priv.jpg'
         & chmod 600 $file

@@ -7,12 +7,18 @@ namespace PSConvolution.Engine.Batch;
 /// <summary>
 /// Every input a batch has taken and every output it has claimed, with the input that claimed it, decided in input
 /// order as inputs arrive: two inputs never write one output (the first keeps it), an output never replaces an
-/// input of the same batch, and a file the batch writes is not read back. Paths are kept as 128-bit
+/// input of the same batch, and a file the batch writes is not read back. Symbolic links count as the file they lead
+/// to: two links to one file rewritten in place are one file, rewritten once, and an output that is a link to a file
+/// another output or an input of the batch is, collides with it. Paths are kept as 128-bit
 /// <see cref="PathKey"/>s; a claimed output keeps its input's path, to name it in the collision error.
 /// </summary>
 public sealed class OutputLedger
 {
     private readonly HashSet<PathKey> inputs = new();
+
+    // The files the inputs are, and the files the outputs land in, after symbolic links: two links to one file are
+    // one file to write.
+    private readonly HashSet<PathKey> inputFiles = new();
     private readonly Dictionary<PathKey, string> outputs = new();
     private readonly bool inPlace;
 
@@ -27,13 +33,21 @@ public sealed class OutputLedger
     /// <param name="writer">For <see cref="InputAdmission.OwnOutput"/>, the input whose output it is.</param>
     public InputAdmission TakeInput(string source, out string? writer)
     {
-        PathKey key = PathKey.Of(source);
-        if (outputs.TryGetValue(key, out writer))
+        PathKey file = PathKey.Of(WrittenFile(source));
+        if (outputs.TryGetValue(file, out writer))
         {
-            return InputAdmission.OwnOutput;
+            // In place each output is its input: a file reached again, by its name or through another link, is a
+            // repeat, rewritten once.
+            return inPlace ? InputAdmission.Repeated : InputAdmission.OwnOutput;
         }
 
-        return inputs.Add(key) ? InputAdmission.Taken : InputAdmission.Repeated;
+        if (!inputs.Add(PathKey.Of(source)))
+        {
+            return InputAdmission.Repeated;
+        }
+
+        inputFiles.Add(file);
+        return InputAdmission.Taken;
     }
 
     /// <summary>Claims <paramref name="output"/> for a taken <paramref name="source"/>.</summary>
@@ -43,20 +57,23 @@ public sealed class OutputLedger
     /// </exception>
     public void Claim(string source, string output)
     {
-        PathKey key = PathKey.Of(output);
-        if (!inPlace && PathKey.Comparer.Equals(WrittenFile(output), WrittenFile(source)))
+        string written = WrittenFile(output);
+        PathKey key = PathKey.Of(written);
+        if (!inPlace && PathKey.Comparer.Equals(written, WrittenFile(source)))
         {
             throw new ConvolutionException(ConvolutionErrorKind.DestinationIsSource, source, $"The output for '{source}' would replace the source file.");
         }
 
+        // A symbolic link is named with the file it leads to, which is what would be written twice.
+        string target = PathKey.Comparer.Equals(written, Path.GetFullPath(output)) ? $"'{output}'" : $"'{output}' (a link to '{written}')";
         if (outputs.TryGetValue(key, out string? first))
         {
-            throw new ConvolutionException(ConvolutionErrorKind.DestinationCollision, source, $"'{source}' would be written to '{output}', which '{first}' writes in this batch, so it was not processed.") { OtherSource = first };
+            throw new ConvolutionException(ConvolutionErrorKind.DestinationCollision, source, $"'{source}' would be written to {target}, which '{first}' writes in this batch, so it was not processed.") { OtherSource = first };
         }
 
-        if (!inPlace && inputs.Contains(key))
+        if (!inPlace && inputFiles.Contains(key))
         {
-            throw new ConvolutionException(ConvolutionErrorKind.DestinationCollision, source, $"'{source}' would be written to '{output}', which is an input of this batch, so it was not processed.");
+            throw new ConvolutionException(ConvolutionErrorKind.DestinationCollision, source, $"'{source}' would be written to {target}, which is an input of this batch, so it was not processed.");
         }
 
         outputs[key] = source;
