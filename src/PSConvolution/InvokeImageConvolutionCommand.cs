@@ -39,6 +39,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     private int composited;
     private int turned;
     private int profilesLeftOut;
+    private int framesDropped;
     private int reduced;
     private int thresholded;
 
@@ -325,6 +326,11 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had an EXIF orientation, which {1} cannot hold: they were turned upright, as a viewer shows them. Use -Format Jpeg, Png, Tiff or Webp to keep the stored order and the tag.", turned, Format.ToString().ToUpperInvariant()));
         }
 
+        if (framesDropped > 0)
+        {
+            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had several frames (an animation or pages), which {1} cannot hold: only the first was convolved and written. Use -Format Gif or Tiff to keep every frame.", framesDropped, Format.ToString().ToUpperInvariant()));
+        }
+
         if (profilesLeftOut > 0)
         {
             WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had a colour profile for another colour model than the one written (an RGB profile on a grey result, a grey or CMYK one on an RGB result): it was left out, as readers would misread it.", profilesLeftOut));
@@ -474,6 +480,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
                 composited += report.TransparencyComposited ? 1 : 0;
                 turned += report.TurnedUpright ? 1 : 0;
                 profilesLeftOut += report.ProfileLeftOut ? 1 : 0;
+                framesDropped += report.FramesDropped ? 1 : 0;
                 reduced += report.DepthReduced ? 1 : 0;
                 thresholded += report.AlphaThresholded ? 1 : 0;
                 foreach (PSObject item in InvokeProvider.Item.Get(new[] { job.Output }, force: true, literalPath: true))

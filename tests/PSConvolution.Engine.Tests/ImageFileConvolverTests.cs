@@ -106,6 +106,37 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Equal(255, result.Frames[1][2, 2].B);
     }
 
+    /// <summary>
+    /// PNG, JPEG, WebP, BMP, TGA and Netpbm hold one picture: an animation written to one keeps its first frame, and the
+    /// report says the rest were left out; GIF and TIFF keep every frame.
+    /// </summary>
+    [Theory]
+    [InlineData(OutputFormat.Png, 1)]
+    [InlineData(OutputFormat.Jpeg, 1)]
+    [InlineData(OutputFormat.Webp, 1)]
+    [InlineData(OutputFormat.Bmp, 1)]
+    [InlineData(OutputFormat.Tiff, 3)]
+    [InlineData(OutputFormat.Gif, 3)]
+    public void AFormatOfOnePictureGetsTheFirstFrameAndSaysSo(OutputFormat format, int frames)
+    {
+        string source = Path.Combine(folder, "three.gif");
+        using (var image = new Image<Rgba32>(10, 10, new Rgba32(255, 0, 0)))
+        {
+            using var green = new Image<Rgba32>(10, 10, new Rgba32(0, 255, 0));
+            using var blue = new Image<Rgba32>(10, 10, new Rgba32(0, 0, 255));
+            image.Frames.AddFrame(green.Frames.RootFrame);
+            image.Frames.AddFrame(blue.Frames.RootFrame);
+            image.Save(source, new GifEncoder());
+        }
+
+        string output = Path.Combine(folder, "three_out" + ImageFormats.GetExtension(format));
+        ConversionReport report = ImageFileConvolver.Convert(source, output, new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = format }, overwrite: false);
+        Assert.Equal(frames == 1, report.FramesDropped);
+        using var result = Image.Load<Rgba32>(output);
+        Assert.Equal(frames, result.Frames.Count);
+        Assert.True(result.Frames[0][5, 5].R > 200 && result.Frames[0][5, 5].B < 50, "the first frame is the one written");
+    }
+
     [Fact]
     public void ExifMetadataIsKept()
     {

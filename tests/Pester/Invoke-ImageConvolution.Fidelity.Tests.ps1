@@ -250,6 +250,28 @@ Describe 'Netpbm as other programs write it' -Skip:(-not $haveReaders) {
     }
 }
 
+Describe 'Invoke-ImageConvolution writes an animation to a format of one picture' -Skip:(-not $haveReaders) {
+    It 'writes the first frame only, with one warning for the call' {
+        $anim = Join-Path $dir 'anim'
+        New-Item -ItemType Directory -Path $anim | Out-Null
+        $gif = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgba32]]::new(12, 8, [SixLabors.ImageSharp.PixelFormats.Rgba32]::new(250, 10, 10, 255))
+        $second = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgba32]]::new(12, 8, [SixLabors.ImageSharp.PixelFormats.Rgba32]::new(10, 10, 250, 255))
+        $null = $gif.Frames.AddFrame($second.Frames.RootFrame)
+        foreach ($name in 'one.gif', 'two.gif') { [SixLabors.ImageSharp.ImageExtensions]::Save($gif, (Join-Path $anim $name), [SixLabors.ImageSharp.Formats.Gif.GifEncoder]::new()) }
+        $gif.Dispose(); $second.Dispose()
+        $out = Get-ChildItem -LiteralPath $anim -Filter *.gif | Invoke-ImageConvolution -Kernel Box3 -Format Png -Destination (Join-Path $anim 'png') -WarningVariable warnings -WarningAction SilentlyContinue
+        @($out).Count | Should -Be 2
+        @($warnings).Count | Should -Be 1
+        "$warnings" | Should -BeLike '2 image(s) had several frames (an animation or pages), which PNG cannot hold: only the first was convolved and written*'
+        foreach ($file in $out) { (Test-StrictRead $file.FullName).Ok | Should -BeTrue }
+
+        # GIF keeps the animation, and says nothing.
+        $kept = Invoke-ImageConvolution -LiteralPath (Join-Path $anim 'one.gif') -Kernel Box3 -Destination (Join-Path $anim 'gif') -WarningVariable none -WarningAction SilentlyContinue
+        @($none).Count | Should -Be 0
+        @(& identify $kept.FullName).Count | Should -Be 2
+    }
+}
+
 Describe 'Invoke-ImageConvolution convolves a photo as its EXIF orientation shows it' -Skip:(-not $haveReaders) {
     BeforeAll {
         $script:portrait = [IO.Path]::Combine($PSScriptRoot, '..', 'corpus', 'orientation', 'portrait6.jpg')

@@ -10,6 +10,12 @@ public sealed class ConversionReport
     public bool DepthReduced { get; internal set; }
 
     /// <summary>
+    /// Only the first frame was written (and convolved): the image had several (an animated GIF, a multi-page TIFF) and
+    /// the format holds one.
+    /// </summary>
+    public bool FramesDropped { get; internal set; }
+
+    /// <summary>
     /// The pixels were turned upright as their EXIF orientation says a viewer shows them (the format keeps no EXIF:
     /// GIF, BMP, TGA, Netpbm), so the picture is not shown on its side.
     /// </summary>

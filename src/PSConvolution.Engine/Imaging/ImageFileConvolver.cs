@@ -189,6 +189,14 @@ public static class ImageFileConvolver
         cancellationToken.ThrowIfCancellationRequested();
         ImageContent.FixNetpbmByteOrder(image, sourceFormat);
 
+        // PNG, JPEG, WebP, BMP, TGA and Netpbm hold one picture: the first frame is the one written, and so the only
+        // one convolved.
+        bool framesDropped = image.Frames.Count > 1 && !ImageFormats.HoldsFrames(format);
+        while (framesDropped && image.Frames.Count > 1)
+        {
+            image.Frames.RemoveFrame(image.Frames.Count - 1);
+        }
+
         // Palette images and formats without colour metadata decode with alpha; it is written only when used.
         PixelLayout written = shape.Layout;
         if (shape.AlphaOnlyIfUsed && !ImageContent.HasTransparency(image, shape.BitDepth))
@@ -234,7 +242,7 @@ public static class ImageFileConvolver
             MetadataFidelity.UpdateExifSize(image);
         }
 
-        var report = new ConversionReport { DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format) };
+        var report = new ConversionReport { DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped };
         if (request.Options.Orientation != DisplayOrientation.TopLeft && !ImageFormats.HoldsOrientation(format))
         {
             // GIF, BMP, TGA and Netpbm keep no EXIF: stored on its side, the picture would be shown so.

@@ -34,6 +34,9 @@ public static class ImageFormats
     /// <summary>True when a format holds alpha; the others get transparency composited over white.</summary>
     internal static bool HoldsAlpha(OutputFormat format) => format is not (OutputFormat.Jpeg or OutputFormat.Pbm);
 
+    /// <summary>The format holds several frames as the module writes it: GIF's animation, TIFF's pages (ImageSharp 2.1 writes no animated PNG or WebP).</summary>
+    internal static bool HoldsFrames(OutputFormat format) => format is OutputFormat.Gif or OutputFormat.Tiff;
+
     /// <summary>The format keeps EXIF, and with it an orientation (JPEG APP1, PNG eXIf, WebP EXIF, TIFF's own tags).</summary>
     internal static bool HoldsOrientation(OutputFormat format) => format is OutputFormat.Jpeg or OutputFormat.Png or OutputFormat.Webp or OutputFormat.Tiff;
 
