@@ -323,12 +323,12 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
 
         if (turned > 0)
         {
-            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had an EXIF orientation, which {1} cannot hold: they were turned upright, as a viewer shows them. Use -Format Jpeg, Png, Tiff or Webp to keep the stored order and the tag.", turned, Format.ToString().ToUpperInvariant()));
+            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had an EXIF orientation, which {1} cannot hold: they were turned upright, as a viewer shows them. Use -Format Jpeg, Png, Tiff or Webp to keep the stored order and the tag.", turned, FormatName));
         }
 
         if (framesDropped > 0)
         {
-            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had several frames (an animation or pages), which {1} cannot hold: only the first was convolved and written. Use -Format Gif or Tiff to keep every frame.", framesDropped, Format.ToString().ToUpperInvariant()));
+            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had several frames (an animation or pages), which {1} cannot hold: only the first was convolved and written. Use -Format Gif or Tiff to keep every frame.", framesDropped, FormatName));
         }
 
         if (profilesLeftOut > 0)
@@ -343,12 +343,15 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
 
         if (reduced > 0)
         {
-            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had 16 bits per channel, which {1} cannot hold: they were written with 8. Use -Format Png or Tiff to keep 16 bits.", reduced, Format == OutputFormat.Auto ? "their format" : Format.ToString().ToUpperInvariant()));
+            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had 16 bits per channel, which {1} cannot hold: they were written with 8. Use -Format Png or Tiff to keep 16 bits.", reduced, FormatName));
         }
     }
 
     /// <inheritdoc/>
     protected override void StopProcessing() => cancellation.Cancel();
+
+    // The written format as warnings name it.
+    private string FormatName => Format == OutputFormat.Auto ? "their format" : Format.ToString().ToUpperInvariant();
 
     // One input, as it arrives: its output is decided and claimed here, on the pipeline thread, before any
     // later input is looked at, so which input keeps a contested name never depends on which worker is faster.
