@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Management.Automation;
 using PSConvolution.Engine.Kernels;
 
@@ -72,6 +73,10 @@ public sealed class NewConvolutionKernelCommand : PSCmdlet
     [Parameter]
     public OutputRange? OutputRange { get; set; }
 
+    // Kernels made from pipeline input, and the width of each when every one so far has a single row (else -1).
+    private int piped;
+    private int singleRowWidth;
+
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
@@ -83,11 +88,32 @@ public sealed class NewConvolutionKernelCommand : PSCmdlet
                 MatrixSet => FromRows(KernelConverter.ToRows(Matrix)),
                 _ => FromRows(KernelParser.ParseRows(Text)),
             };
+            if (ParameterSetName == MatrixSet && MyInvocation.ExpectingInput)
+            {
+                singleRowWidth = kernel.Height == 1 && (piped == 0 || singleRowWidth == kernel.Width) ? kernel.Width : -1;
+                piped++;
+            }
+
             WriteObject(kernel.With(Divisor, Bias, Normalize, OutputRange));
         }
         catch (InvalidKernelException e)
         {
             ThrowTerminatingError(ErrorRecords.InvalidKernel(e, ParameterSetName == TextSet ? Text : ParameterSetName == MatrixSet ? Matrix : Name));
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void EndProcessing()
+    {
+        // PowerShell sends an array down the pipeline one element at a time, and Get-Content a file one line at a
+        // time: the rows of one kernel arrive as that many one-row kernels, which a chain would apply in turn.
+        if (piped > 1 && singleRowWidth > 0)
+        {
+            WriteWarning(string.Format(
+                CultureInfo.CurrentCulture,
+                "{0} rows of {1} weights came through the pipeline one at a time, so {0} one-row kernels were made. If they are the rows of one kernel, pass it whole: New-ConvolutionKernel -Matrix $m, ,$m | New-ConvolutionKernel (the comma keeps the array together), or Get-Content -Raw for a file.",
+                piped,
+                singleRowWidth));
         }
     }
 

@@ -77,6 +77,25 @@ Describe 'New-ConvolutionKernel' {
         $log.Divisor | Should -Be 1
     }
 
+    It 'warns when the rows of one kernel arrive through the pipeline one at a time' {
+        # Get-Content sends a file line by line and PowerShell unrolls an array: each row became a one-row kernel,
+        # and a chain of them would have been applied in turn without a word.
+        $file = Join-Path $TestDrive 'k.txt'
+        Set-Content -LiteralPath $file -Value '1 2 1', '2 4 2', '1 2 1'
+        $lines = Get-Content -LiteralPath $file | New-ConvolutionKernel -WarningVariable w1 -WarningAction SilentlyContinue
+        @($lines).Count | Should -Be 3
+        "$w1" | Should -BeLike '3 rows of 3 weights came through the pipeline one at a time*Get-Content -Raw*'
+        $m = @(@(1, 2, 1), @(2, 4, 2), @(1, 2, 1))
+        $null = $m | New-ConvolutionKernel -WarningVariable w2 -WarningAction SilentlyContinue
+        @($w2).Count | Should -Be 1
+
+        # Whole, they make one kernel and no warning; so do separate kernels piped on purpose.
+        (Get-Content -LiteralPath $file -Raw | New-ConvolutionKernel -WarningVariable w3).Size | Should -Be '3x3'
+        (, $m | New-ConvolutionKernel -WarningVariable w4).Size | Should -Be '3x3'
+        @('0 1 0; 1 -4 1; 0 1 0', '1 2 1; 2 4 2; 1 2 1' | New-ConvolutionKernel -WarningVariable w5).Count | Should -Be 2
+        @($w3) + @($w4) + @($w5) | Should -BeNullOrEmpty
+    }
+
     It 'accepts an even size with an explicit anchor' {
         $k = New-ConvolutionKernel -Matrix @(@(1, 0), @(0, -1)) -Anchor 0, 0
         $k.Width | Should -Be 2
