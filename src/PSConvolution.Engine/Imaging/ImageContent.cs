@@ -162,10 +162,6 @@ internal static class ImageContent
         => typeof(TSample) == typeof(byte) ? (TSample)(object)(byte)value : (TSample)(object)(ushort)value;
 
     /// <summary>
-    /// ImageSharp 2.1.13 reads the 16-bit samples of binary PGM and PPM least significant byte first; the format
-    /// stores them most significant byte first (as ImageMagick and netpbm write them). Swaps them back in place.
-    /// </summary>
-    /// <summary>
     /// Turns every frame upright as <paramref name="orientation"/> says a viewer shows it (ImageSharp's AutoOrient),
     /// and sets the EXIF orientation to 1, for a format that cannot keep the tag.
     /// </summary>
@@ -176,6 +172,10 @@ internal static class ImageContent
         image.Mutate(x => x.AutoOrient());
     }
 
+    /// <summary>
+    /// ImageSharp 2.1.13 reads the 16-bit samples of binary PGM and PPM least significant byte first; the format
+    /// stores them most significant byte first (as ImageMagick and netpbm write them). Swaps them back in place.
+    /// </summary>
     public static void FixNetpbmByteOrder<TPixel>(Image<TPixel> image, IImageFormat format)
         where TPixel : unmanaged, IPixel<TPixel>
     {

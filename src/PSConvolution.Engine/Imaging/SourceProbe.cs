@@ -206,7 +206,6 @@ internal static class SourceProbe
         }
     }
 
-    // The pixel type is chosen from the header, before decoding, so the image is held once in its own depth.
     /// <summary>
     /// How the image is shown, from its EXIF Orientation tag, or for a TIFF its first page's; as stored when it has
     /// none, or a value outside 1-8, which viewers ignore too.
@@ -218,6 +217,7 @@ internal static class SourceProbe
         return orientation.IsDefined() ? orientation : DisplayOrientation.TopLeft;
     }
 
+    // The pixel type is chosen from the header, before decoding, so the image is held once in its own depth.
     public static SourceShape ShapeFromHeader(IImageInfo info, IImageFormat format)
     {
         if (format is PngFormat)
