@@ -68,15 +68,11 @@ internal static class HeaderChecks
     // directory that breaks that rule is damaged. Classic TIFF and BigTIFF, every directory of the chain.
     private static void CheckTiffPalettes(Stream stream, bool little, string path)
     {
-        var reader = new TiffReader(stream, little);
-        ushort magic = reader.U16(2);
-        bool big = magic == 43;
-        if (magic != 42 && !(big && reader.U16(4) == 8))
+        if (OpenTiff(stream, little) is not (TiffReader reader, bool big, long next))
         {
             return;
         }
 
-        long next = big ? (long)reader.U64(8) : reader.U32(4);
         var visited = new HashSet<long>();
         for (int page = 0; page < MaxDirectories && next > 0 && next < stream.Length; page++)
         {
@@ -100,13 +96,8 @@ internal static class HeaderChecks
             int photometric = -1;
             long bits = 1;
             long colorMapCount = -1;
-            for (long e = 0; e < count; e++)
+            foreach ((ushort tag, ushort type, long values, long value) in Entries(reader, big, first, count))
             {
-                long at = first + (e * entrySize);
-                ushort tag = reader.U16(at);
-                ushort type = reader.U16(at + 2);
-                long values = big ? (long)reader.U64(at + 4) : reader.U32(at + 4);
-                long value = at + (big ? 12 : 8);
                 switch (tag)
                 {
                     case 262:
@@ -144,29 +135,17 @@ internal static class HeaderChecks
         int read = stream.ReadAtLeast(header, 2, throwOnEndOfStream: false);
         try
         {
-            if (read < 2 || (header[0], header[1]) is not (((byte)'I', (byte)'I') or ((byte)'M', (byte)'M')))
+            if (read < 2 || (header[0], header[1]) is not (((byte)'I', (byte)'I') or ((byte)'M', (byte)'M')) || OpenTiff(stream, header[0] == (byte)'I') is not (TiffReader reader, bool big, long directory))
             {
                 return 0;
             }
 
-            var reader = new TiffReader(stream, header[0] == (byte)'I');
-            ushort magic = reader.U16(2);
-            bool big = magic == 43;
-            if (magic != 42 && !big)
-            {
-                return 0;
-            }
-
-            long directory = big ? (long)reader.U64(8) : reader.U32(4);
             long count = big ? (long)reader.U64(directory) : reader.U16(directory);
-            int entrySize = big ? 20 : 12;
-            long first = directory + (big ? 8 : 2);
-            for (long e = 0; e < count && first + ((e + 1) * entrySize) <= stream.Length; e++)
+            foreach ((ushort tag, ushort type, _, long value) in Entries(reader, big, directory + (big ? 8 : 2), count))
             {
-                long at = first + (e * entrySize);
-                if (reader.U16(at) == 274 && reader.U16(at + 2) == 3)
+                if (tag == 274 && type == 3)
                 {
-                    return reader.U16(at + (big ? 12 : 8));
+                    return reader.U16(value);
                 }
             }
 
@@ -175,6 +154,33 @@ internal static class HeaderChecks
         finally
         {
             stream.Position = 0;
+        }
+    }
+
+    // The reader, kind (BigTIFF or classic) and first directory of a TIFF stream in the given byte order; null when
+    // its magic number is neither TIFF's nor BigTIFF's.
+    private static (TiffReader Reader, bool Big, long Directory)? OpenTiff(Stream stream, bool little)
+    {
+        var reader = new TiffReader(stream, little);
+        ushort magic = reader.U16(2);
+        bool big = magic == 43;
+        if (magic != 42 && !(big && reader.U16(4) == 8))
+        {
+            return null;
+        }
+
+        return (reader, big, big ? (long)reader.U64(8) : reader.U32(4));
+    }
+
+    // A directory's entries from its first (at `first`): tag, type, number of values, and where the value is held (or
+    // the offset of the values, when they do not fit). Stops at the end of the stream.
+    private static IEnumerable<(ushort Tag, ushort Type, long Values, long Value)> Entries(TiffReader reader, bool big, long first, long count)
+    {
+        int entrySize = big ? 20 : 12;
+        for (long e = 0; e < count && first + ((e + 1) * entrySize) <= reader.Length; e++)
+        {
+            long at = first + (e * entrySize);
+            yield return (reader.U16(at), reader.U16(at + 2), big ? (long)reader.U64(at + 4) : reader.U32(at + 4), at + (big ? 12 : 8));
         }
     }
 
@@ -193,6 +199,8 @@ internal static class HeaderChecks
             this.stream = stream;
             this.little = little;
         }
+
+        public long Length => stream.Length;
 
         public ushort U16(long at) => Read(at, 2) ? (little ? BinaryPrimitives.ReadUInt16LittleEndian(buffer) : BinaryPrimitives.ReadUInt16BigEndian(buffer)) : (ushort)0;
 
