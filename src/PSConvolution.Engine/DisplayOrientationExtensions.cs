@@ -8,9 +8,6 @@ internal static class DisplayOrientationExtensions
     /// <summary>True for orientations 1-8.</summary>
     public static bool IsDefined(this DisplayOrientation orientation) => orientation is >= DisplayOrientation.TopLeft and <= DisplayOrientation.LeftBottom;
 
-    /// <summary>Stored rows are shown as columns (orientations 5-8).</summary>
-    public static bool SwapsAxes(this DisplayOrientation orientation) => orientation >= DisplayOrientation.LeftTop;
-
     /// <summary>Stored columns, left to right, are shown right to left or bottom to top.</summary>
     public static bool ReversesStoredX(this DisplayOrientation orientation)
         => orientation is DisplayOrientation.TopRight or DisplayOrientation.BottomRight or DisplayOrientation.RightBottom or DisplayOrientation.LeftBottom;

@@ -36,12 +36,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     private int submitted;
     private int finished;
     private bool inputComplete;
-    private int composited;
-    private int turned;
-    private int profilesLeftOut;
-    private int framesDropped;
-    private int reduced;
-    private int thresholded;
+    private readonly int[] converted = new int[Conversions.Length];
 
     /// <summary>Image files; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -316,39 +311,29 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         }
 
         // One warning per kind of loss for the whole call, not one per file.
-        if (composited > 0)
+        for (int i = 0; i < Conversions.Length; i++)
         {
-            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had transparency, which JPEG and Netpbm cannot hold: it was composited over white. Use -Format Png or Tiff to keep it.", composited));
-        }
-
-        if (turned > 0)
-        {
-            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had an EXIF orientation, which {1} cannot hold: they were turned upright, as a viewer shows them. Use -Format Jpeg, Png, Tiff or Webp to keep the stored order and the tag.", turned, FormatName));
-        }
-
-        if (framesDropped > 0)
-        {
-            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had several frames (an animation or pages), which {1} cannot hold: only the first was convolved and written. Use -Format Gif or Tiff to keep every frame.", framesDropped, FormatName));
-        }
-
-        if (profilesLeftOut > 0)
-        {
-            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had a colour profile for another colour model than the one written (an RGB profile on a grey result, a grey or CMYK one on an RGB result): it was left out, as readers would misread it.", profilesLeftOut));
-        }
-
-        if (thresholded > 0)
-        {
-            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had partial transparency, which GIF cannot hold: alpha from half up was made opaque and below half transparent. Use -Format Png to keep it.", thresholded));
-        }
-
-        if (reduced > 0)
-        {
-            WriteWarning(string.Format(CultureInfo.CurrentCulture, "{0} image(s) had 16 bits per channel, which {1} cannot hold: they were written with 8. Use -Format Png or Tiff to keep 16 bits.", reduced, FormatName));
+            if (converted[i] > 0)
+            {
+                WriteWarning(string.Format(CultureInfo.CurrentCulture, Conversions[i].Warning, converted[i], FormatName));
+            }
         }
     }
 
     /// <inheritdoc/>
     protected override void StopProcessing() => cancellation.Cancel();
+
+    // What a format could not hold, and the warning the call gives once for every file so converted ({0} how many,
+    // {1} the format written), in the order the warnings come.
+    private static readonly (Func<ConversionReport, bool> Applies, string Warning)[] Conversions =
+    {
+        (r => r.TransparencyComposited, "{0} image(s) had transparency, which JPEG and Netpbm cannot hold: it was composited over white. Use -Format Png or Tiff to keep it."),
+        (r => r.TurnedUpright, "{0} image(s) had an EXIF orientation, which {1} cannot hold: they were turned upright, as a viewer shows them. Use -Format Jpeg, Png, Tiff or Webp to keep the stored order and the tag."),
+        (r => r.FramesDropped, "{0} image(s) had several frames (an animation or pages), which {1} cannot hold: only the first was convolved and written. Use -Format Gif or Tiff to keep every frame."),
+        (r => r.ProfileLeftOut, "{0} image(s) had a colour profile for another colour model than the one written (an RGB profile on a grey result, a grey or CMYK one on an RGB result): it was left out, as readers would misread it."),
+        (r => r.AlphaThresholded, "{0} image(s) had partial transparency, which GIF cannot hold: alpha from half up was made opaque and below half transparent. Use -Format Png to keep it."),
+        (r => r.DepthReduced, "{0} image(s) had 16 bits per channel, which {1} cannot hold: they were written with 8. Use -Format Png or Tiff to keep 16 bits."),
+    };
 
     // The written format as warnings name it.
     private string FormatName => Format == OutputFormat.Auto ? "their format" : Format.ToString().ToUpperInvariant();
@@ -479,13 +464,11 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
                     }
                 }
 
-                ConversionReport report = written.Report;
-                composited += report.TransparencyComposited ? 1 : 0;
-                turned += report.TurnedUpright ? 1 : 0;
-                profilesLeftOut += report.ProfileLeftOut ? 1 : 0;
-                framesDropped += report.FramesDropped ? 1 : 0;
-                reduced += report.DepthReduced ? 1 : 0;
-                thresholded += report.AlphaThresholded ? 1 : 0;
+                for (int i = 0; i < Conversions.Length; i++)
+                {
+                    converted[i] += Conversions[i].Applies(written.Report) ? 1 : 0;
+                }
+
                 foreach (PSObject item in InvokeProvider.Item.Get(new[] { job.Output }, force: true, literalPath: true))
                 {
                     WriteObject(item);

@@ -32,10 +32,9 @@ public static class ImageConvolver
         }
 
         // The last kernel as it meets the stored pixels: turned with the image, a 5x3 kernel spans 3 stored columns.
-        KernelMatrix last = kernels[^1].Matrices[0];
-        bool swap = options.Orientation.SwapsAxes();
-        int w = KernelSamplingMap.OutputLengthOf(width, swap ? last.Height : last.Width, options.Stride, options.Padding);
-        int h = KernelSamplingMap.OutputLengthOf(height, swap ? last.Width : last.Height, options.Stride, options.Padding);
+        KernelMatrix last = AsStored(kernels[^1], options.Orientation).Matrices[0];
+        int w = KernelSamplingMap.OutputLengthOf(width, last.Width, options.Stride, options.Padding);
+        int h = KernelSamplingMap.OutputLengthOf(height, last.Height, options.Stride, options.Padding);
         return (w, h, OutputLayout(layout, options));
     }
 
@@ -61,11 +60,10 @@ public static class ImageConvolver
         // as it would meet the image as shown.
         if (options.Orientation != DisplayOrientation.TopLeft)
         {
-            (bool transpose, bool mirrorX, bool mirrorY) = options.Orientation.KernelTurn();
             var turned = new ConvolutionKernel[kernels.Count];
             for (int k = 0; k < turned.Length; k++)
             {
-                turned[k] = kernels[k].Turned(transpose, mirrorX, mirrorY);
+                turned[k] = AsStored(kernels[k], options.Orientation);
             }
 
             kernels = turned;
@@ -81,6 +79,13 @@ public static class ImageConvolver
         }
     }
 
+
+    // A kernel turned back to meet the stored pixels of an image shown under an orientation (itself when shown as stored).
+    private static ConvolutionKernel AsStored(ConvolutionKernel kernel, DisplayOrientation orientation)
+    {
+        (bool transpose, bool mirrorX, bool mirrorY) = orientation.KernelTurn();
+        return kernel.Turned(transpose, mirrorX, mirrorY);
+    }
 
     /// <summary>True when a channel of a layout is convolved under a channel selection.</summary>
     public static bool IsSelected(PixelLayout layout, int channel, ColorChannel? channels)

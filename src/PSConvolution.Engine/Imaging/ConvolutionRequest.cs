@@ -42,9 +42,12 @@ public sealed class ConvolutionRequest
 
     /// <summary>The same request for an image shown under <paramref name="orientation"/> (its EXIF orientation).</summary>
     public ConvolutionRequest WithOrientation(DisplayOrientation orientation)
-        => orientation == Options.Orientation ? this : new(Kernels, Options with { Orientation = orientation }) { Format = Format, Quality = Quality, MaxPixels = MaxPixels };
+        => orientation == Options.Orientation ? this : With(Options with { Orientation = orientation });
 
     /// <summary>The same request with each image convolved on at most <paramref name="threads"/> threads.</summary>
     public ConvolutionRequest WithParallelism(int threads)
-        => new(Kernels, Options with { MaxDegreeOfParallelism = threads }) { Format = Format, Quality = Quality, MaxPixels = MaxPixels };
+        => With(Options with { MaxDegreeOfParallelism = threads });
+
+    // The same request with other options.
+    private ConvolutionRequest With(ConvolutionOptions options) => new(Kernels, options) { Format = Format, Quality = Quality, MaxPixels = MaxPixels };
 }
