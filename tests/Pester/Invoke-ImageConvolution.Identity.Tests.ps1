@@ -74,6 +74,16 @@ Describe 'Invoke-ImageConvolution keeps a rewritten file''s identity' -Skip:$IsW
         (Get-Item -LiteralPath $b).LinkType | Should -Be 'SymbolicLink'
     }
 
+    It 'replaces a hard-linked file by a new file, whose other names keep the old image, as the README says' {
+        $file = Join-Path $dir 'priv.jpg'
+        $other = Join-Path $dir 'other.jpg'
+        New-Item -ItemType HardLink -Path $other -Target $file | Out-Null
+        $before = (Get-FileHash $file).Hash
+        Invoke-ImageConvolution -LiteralPath $file -Kernel Box3 -InPlace | Out-Null
+        (Get-FileHash $file).Hash | Should -Not -Be $before
+        (Get-FileHash $other).Hash | Should -Be $before
+    }
+
     It 'does not let two outputs that are links to one file both write it' {
         # out/a.jpg and out/b.jpg lead to one file: with -Force the first output rewrites it, the second is refused.
         $out = Join-Path $dir 'out'
