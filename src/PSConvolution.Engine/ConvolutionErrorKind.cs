@@ -50,4 +50,10 @@ public enum ConvolutionErrorKind
 
     /// <summary>The file is well formed but uses a feature the decoder does not have (a CMYK or CIELab TIFF, LZMA compression).</summary>
     UnsupportedImage,
+
+    /// <summary>
+    /// The output would replace a read-only file (one the process may not write by its permissions, or with the
+    /// ReadOnly attribute on Windows), and replacing read-only files was not asked for.
+    /// </summary>
+    DestinationReadOnly,
 }

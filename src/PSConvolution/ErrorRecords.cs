@@ -14,6 +14,7 @@ internal static class ErrorRecords
         string? hint = exception switch
         {
             { Kind: ConvolutionErrorKind.DestinationExists } => "Use -Force to overwrite it.",
+            { Kind: ConvolutionErrorKind.DestinationReadOnly } => "Use -Force to replace it; it stays read-only.",
             { PixelLimit: not null } => "Raise -MaxPixels to allow it.",
             { Kind: ConvolutionErrorKind.DestinationIsSource } => "Use -Suffix, -Destination, or -InPlace to replace it on purpose.",
             { OtherSource: not null } => "Use -RelativeBasePath with -Destination to keep the sources' folders apart, or -Suffix.",
@@ -71,6 +72,7 @@ internal static class ErrorRecords
         ConvolutionErrorKind.NotUnderRelativeBasePath => ErrorCategory.InvalidArgument,
         ConvolutionErrorKind.OutputTooLarge => ErrorCategory.LimitsExceeded,
         ConvolutionErrorKind.UnsupportedImage => ErrorCategory.NotImplemented,
+        ConvolutionErrorKind.DestinationReadOnly => ErrorCategory.PermissionDenied,
         _ => ErrorCategory.NotSpecified,
     };
 }

@@ -370,6 +370,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         }
 
         job.Overwrite = Force || InPlace;
+        job.ReplaceReadOnly = Force;
         Batch.Add(job);
         Submitted();
     }
@@ -440,7 +441,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         int threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, batch!.Running));
         ConvolutionRequest perImage = request!.WithParallelism(threads);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(job.Output)!);
-        job.Written = ImageFileConvolver.Prepare(job.Source, job.Output, perImage, overwrite: job.Overwrite, token);
+        job.Written = ImageFileConvolver.Prepare(job.Source, job.Output, perImage, overwrite: job.Overwrite, replaceReadOnly: job.ReplaceReadOnly, token);
     }
 
     private void Emit(FileJob job, Exception? failure)
@@ -503,6 +504,9 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         public string Output { get; }
 
         public bool Overwrite { get; set; }
+
+        // -Force: a read-only file is replaced too (it stays read-only), as Copy-Item -Force and Set-Content -Force do.
+        public bool ReplaceReadOnly { get; set; }
 
         // The converted image, written and waiting to be put in place when it is reported.
         public PreparedOutput? Written { get; set; }

@@ -125,7 +125,8 @@ Describe 'Invoke-ImageConvolution keeps a rewritten file''s identity' -Skip:$IsW
         & chown 1234:1234 $theirs
         & chmod 644 $theirs
         $before = (Get-FileHash $theirs).Hash
-        $script = "Import-Module '$ModulePath'; Invoke-ImageConvolution -LiteralPath '$mine', '$theirs' -Kernel Box3 -InPlace -ErrorAction Continue | ForEach-Object Name"
+        # theirs.jpg is read-only to this process (others may not write it): replaced only with -Force.
+        $script = "Import-Module '$ModulePath'; Invoke-ImageConvolution -LiteralPath '$mine', '$theirs' -Kernel Box3 -InPlace -Force -ErrorAction Continue | ForEach-Object Name"
         $pwsh = @(Get-PwshCommand)
         $caps = '-chown,-fowner,-dac_override'
         $output = & setpriv --bounding-set $caps --inh-caps $caps @pwsh -NoProfile -NonInteractive -Command $script 2>&1
@@ -134,5 +135,47 @@ Describe 'Invoke-ImageConvolution keeps a rewritten file''s identity' -Skip:$IsW
         Get-Mode $mine | Should -Be '600'
         Get-Mode $theirs | Should -Be '644'
         (Get-FileHash $theirs).Hash | Should -Not -Be $before
+    }
+
+    It 'as a user: replaces a read-only file only with -Force, as Copy-Item and Set-Content do, and it stays read-only' -Skip:(-not $canDropCaps) {
+        $mine = Join-Path $dir 'priv.jpg'
+        $theirs = Join-Path $dir 'theirs.jpg'
+        $out = New-Item -ItemType Directory -Path (Join-Path $dir 'out')
+        $old = Join-Path $out 'priv.jpg'
+        Copy-Item -LiteralPath $mine -Destination $theirs
+        Copy-Item -LiteralPath $mine -Destination $old
+        & chmod 444 $mine $old
+        & chown 1234:1234 $theirs
+        & chmod 644 $theirs
+        $hashes = @($mine, $theirs, $old | ForEach-Object { (Get-FileHash -LiteralPath $_).Hash })
+        $script = @"
+Import-Module '$ModulePath'
+`$written = @(Invoke-ImageConvolution -LiteralPath '$mine', '$theirs' -Kernel Box3 -InPlace -ErrorVariable refused -ErrorAction SilentlyContinue)
+`$written += @(Invoke-ImageConvolution -LiteralPath '$mine' -Kernel Box3 -Destination '$out' -Force -ErrorVariable more -ErrorAction SilentlyContinue)
+'written:' + ((`$written | ForEach-Object FullName) -join ',')
+@(`$refused) + @(`$more) | ForEach-Object { 'error:' + `$_.FullyQualifiedErrorId + '|' + `$_.CategoryInfo.Category + '|' + `$_.TargetObject + '|' + `$_ }
+"@
+        $pwsh = @(Get-PwshCommand)
+        $caps = '-chown,-fowner,-dac_override'
+        $output = @(& setpriv --bounding-set $caps --inh-caps $caps @pwsh -NoProfile -NonInteractive -Command $script 2>&1 | ForEach-Object { "$_" })
+        $LASTEXITCODE | Should -Be 0
+        $errors = @($output | Where-Object { $_ -like 'error:*' })
+        $errors | Should -HaveCount 2
+        $errors[0] | Should -BeLike "error:DestinationReadOnly,*|PermissionDenied|$mine|*'$mine' is read-only. Use -Force*"
+        $errors[1] | Should -BeLike "error:DestinationReadOnly,*|PermissionDenied|$theirs|*"
+        $output | Should -Contain "written:$old"
+        # Refused: both sources as they were, nothing left beside them.
+        (Get-FileHash -LiteralPath $mine).Hash | Should -Be $hashes[0]
+        (Get-FileHash -LiteralPath $theirs).Hash | Should -Be $hashes[1]
+        Get-ChildItem -LiteralPath $dir -Force -Filter '*.tmp' -Recurse | Should -BeNullOrEmpty
+        # -Force replaced the read-only output, which kept its mode.
+        (Get-FileHash -LiteralPath $old).Hash | Should -Not -Be $hashes[2]
+        Get-Mode $old | Should -Be '444'
+
+        $again = @(& setpriv --bounding-set $caps --inh-caps $caps @pwsh -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; Invoke-ImageConvolution -LiteralPath '$mine' -Kernel Box3 -InPlace -Force | ForEach-Object Name" 2>&1)
+        $LASTEXITCODE | Should -Be 0
+        @($again) | Should -Be @('priv.jpg')
+        (Get-FileHash -LiteralPath $mine).Hash | Should -Not -Be $hashes[0]
+        Get-Mode $mine | Should -Be '444'
     }
 }

@@ -19,15 +19,13 @@ internal static partial class AtomicFileWriter
     /// <param name="destinationPath">The file to write (full path); its folder must exist.</param>
     /// <param name="modeSource">A file whose read and write permission bits a new file takes (the source image), or null.</param>
     /// <param name="overwrite">Replace an existing file.</param>
+    /// <param name="replaceReadOnly">Replace it even when it is read-only (<see cref="IsReadOnly"/>); it stays read-only.</param>
     /// <param name="write">Writes the content.</param>
     /// <param name="cancellationToken">Checked once the content is written.</param>
-    public static PendingFile Prepare(string destinationPath, string? modeSource, bool overwrite, Action<Stream> write, CancellationToken cancellationToken)
+    public static PendingFile Prepare(string destinationPath, string? modeSource, bool overwrite, bool replaceReadOnly, Action<Stream> write, CancellationToken cancellationToken)
     {
         string target = FinalTarget(destinationPath);
-        if (!overwrite && File.Exists(target))
-        {
-            throw DestinationExists(destinationPath, null);
-        }
+        CheckReplaceable(destinationPath, target, overwrite, replaceReadOnly);
 
         // A replaced file keeps its own identity; a new one is no more readable than the image it came from
         // (the process's umask narrows it further, as for any new file).
@@ -44,7 +42,7 @@ internal static partial class AtomicFileWriter
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            return new PendingFile(destinationPath, target, temporary, overwrite);
+            return new PendingFile(destinationPath, target, temporary, overwrite, replaceReadOnly);
         }
         catch (Exception e)
         {
@@ -52,6 +50,38 @@ internal static partial class AtomicFileWriter
             throw Translate(e, destinationPath, target, overwrite);
         }
     }
+
+    /// <summary>
+    /// Refuses to replace the file at <paramref name="target"/> (the final target of <paramref name="destinationPath"/>)
+    /// when it exists and <paramref name="overwrite"/> is false (DestinationExists), or when it is read-only and
+    /// <paramref name="replaceReadOnly"/> is false (DestinationReadOnly). Renaming over a file needs only the
+    /// folder's permission, so without this check a file its owner made read-only would be replaced all the same.
+    /// </summary>
+    internal static void CheckReplaceable(string destinationPath, string target, bool overwrite, bool replaceReadOnly)
+    {
+        if (!File.Exists(target))
+        {
+            return;
+        }
+
+        if (!overwrite)
+        {
+            throw DestinationExists(destinationPath, null);
+        }
+
+        if (!replaceReadOnly && IsReadOnly(target))
+        {
+            throw new ConvolutionException(ConvolutionErrorKind.DestinationReadOnly, destinationPath, $"The file '{destinationPath}' is read-only.");
+        }
+    }
+
+    /// <summary>
+    /// True for a file the process may not write: on Windows one with the ReadOnly attribute; on Unix one whose mode
+    /// gives the process's class (owner, group or others) no write permission, unless a privilege overrides it
+    /// (root may write any file, as it may with any other command). What the file system's own write checks say.
+    /// </summary>
+    internal static bool IsReadOnly(string path)
+        => OperatingSystem.IsWindows() ? (File.GetAttributes(path) & FileAttributes.ReadOnly) != 0 : Libc.MayNotWrite(path);
 
     // What a failed write is reported as: the engine's own errors and a stop as they are, file-system and encoder
     // failures as the output's WriteFailed (or DestinationExists, when a file took the name meanwhile).
@@ -85,14 +115,16 @@ internal static partial class AtomicFileWriter
         private readonly string target;
         private readonly string temporary;
         private readonly bool overwrite;
+        private readonly bool replaceReadOnly;
         private bool closed;
 
-        internal PendingFile(string destinationPath, string target, string temporary, bool overwrite)
+        internal PendingFile(string destinationPath, string target, string temporary, bool overwrite, bool replaceReadOnly)
         {
             this.destinationPath = destinationPath;
             this.target = target;
             this.temporary = temporary;
             this.overwrite = overwrite;
+            this.replaceReadOnly = replaceReadOnly;
         }
 
         /// <summary>Puts the file in place; on failure the temporary file is deleted and the target left as it was.</summary>
@@ -106,18 +138,15 @@ internal static partial class AtomicFileWriter
             closed = true;
             try
             {
-                if (!overwrite && File.Exists(target))
-                {
-                    throw DestinationExists(destinationPath, null);
-                }
+                // Asked again: the file may have been made, or made read-only, since the content was written.
+                CheckReplaceable(destinationPath, target, overwrite, replaceReadOnly);
 
                 // The identity of the file replaced now, which may have changed since the content was written.
                 FileIdentity? replaced = File.Exists(target) ? FileIdentity.Of(target) : null;
                 replaced?.ApplyTo(temporary);
                 if (OperatingSystem.IsWindows() && overwrite && File.Exists(target))
                 {
-                    // ReplaceFile keeps the replaced file's ACL, attributes and creation time.
-                    File.Replace(temporary, target, null, ignoreMetadataErrors: true);
+                    ReplaceOnWindows(temporary, target);
                 }
                 else
                 {
@@ -138,6 +167,30 @@ internal static partial class AtomicFileWriter
             {
                 closed = true;
                 TryDelete(temporary);
+            }
+        }
+    }
+
+    // ReplaceFile keeps the replaced file's ACL, attributes and creation time, but refuses a read-only file: the
+    // ReadOnly attribute comes off for the replace and goes back on the file in place, new or old.
+    private static void ReplaceOnWindows(string temporary, string target)
+    {
+        FileAttributes attributes = File.GetAttributes(target);
+        bool readOnly = (attributes & FileAttributes.ReadOnly) != 0;
+        if (readOnly)
+        {
+            File.SetAttributes(target, attributes & ~FileAttributes.ReadOnly);
+        }
+
+        try
+        {
+            File.Replace(temporary, target, null, ignoreMetadataErrors: true);
+        }
+        finally
+        {
+            if (readOnly)
+            {
+                File.SetAttributes(target, File.GetAttributes(target) | FileAttributes.ReadOnly);
             }
         }
     }

@@ -26,18 +26,22 @@ public static class ImageFileConvolver
     /// <param name="destinationPath">The file to write; its folder must exist.</param>
     /// <param name="request">Kernels, options and output settings.</param>
     /// <param name="overwrite">Replace an existing destination.</param>
+    /// <param name="replaceReadOnly">
+    /// Replace it even when it is read-only (no write permission for the process, or the ReadOnly attribute on
+    /// Windows); it stays read-only. Without it such a destination is a <see cref="ConvolutionErrorKind.DestinationReadOnly"/> error.
+    /// </param>
     /// <param name="cancellationToken">Stops the work; nothing is left behind.</param>
     /// <returns>What the output format could not hold and was converted.</returns>
     /// <exception cref="ConvolutionException">The file could not be processed; <see cref="ConvolutionException.Kind"/> says why.</exception>
-    public static ConversionReport Convert(string sourcePath, string destinationPath, ConvolutionRequest request, bool overwrite, CancellationToken cancellationToken = default)
+    public static ConversionReport Convert(string sourcePath, string destinationPath, ConvolutionRequest request, bool overwrite, bool replaceReadOnly = false, CancellationToken cancellationToken = default)
     {
-        using PreparedOutput output = Prepare(sourcePath, destinationPath, request, overwrite, cancellationToken);
+        using PreparedOutput output = Prepare(sourcePath, destinationPath, request, overwrite, replaceReadOnly, cancellationToken);
         output.Commit();
         return output.Report;
     }
 
     /// <summary>
-    /// Convolves one file as <see cref="Convert(string, string, ConvolutionRequest, bool, CancellationToken)"/> does, but
+    /// Convolves one file as <see cref="Convert(string, string, ConvolutionRequest, bool, bool, CancellationToken)"/> does, but
     /// leaves the output in a temporary file beside <paramref name="destinationPath"/> until the caller commits it: a
     /// batch puts each result in place as it reports it, in input order, so one that stops early (at an error its
     /// caller treats as fatal, or when stopped) keeps only what it reported.
@@ -46,9 +50,10 @@ public static class ImageFileConvolver
     /// <param name="destinationPath">The file to write; its folder must exist.</param>
     /// <param name="request">Kernels, options and output settings.</param>
     /// <param name="overwrite">Replace an existing destination.</param>
+    /// <param name="replaceReadOnly">Replace it even when it is read-only; it stays read-only.</param>
     /// <param name="cancellationToken">Stops the work; nothing is left behind.</param>
     /// <exception cref="ConvolutionException">The file could not be processed; <see cref="ConvolutionException.Kind"/> says why.</exception>
-    public static PreparedOutput Prepare(string sourcePath, string destinationPath, ConvolutionRequest request, bool overwrite, CancellationToken cancellationToken = default)
+    public static PreparedOutput Prepare(string sourcePath, string destinationPath, ConvolutionRequest request, bool overwrite, bool replaceReadOnly = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sourcePath);
         ArgumentNullException.ThrowIfNull(destinationPath);
@@ -56,10 +61,8 @@ public static class ImageFileConvolver
         sourcePath = Path.GetFullPath(sourcePath);
         destinationPath = Path.GetFullPath(destinationPath);
         SourceProbe.CheckSource(sourcePath);
-        if (!overwrite && File.Exists(destinationPath))
-        {
-            throw AtomicFileWriter.DestinationExists(destinationPath, null);
-        }
+        // Known before the image is read, so a file that may not be replaced costs no decoding.
+        AtomicFileWriter.CheckReplaceable(destinationPath, AtomicFileWriter.FinalTarget(destinationPath), overwrite, replaceReadOnly);
 
         AtomicFileWriter.PendingFile? pending = null;
         try
@@ -67,7 +70,7 @@ public static class ImageFileConvolver
             ConversionReport report;
             using (FileStream stream = SourceProbe.OpenSource(sourcePath))
             {
-                report = Run(stream, sourcePath, request, write => pending = AtomicFileWriter.Prepare(destinationPath, sourcePath, overwrite, write, cancellationToken), cancellationToken);
+                report = Run(stream, sourcePath, request, write => pending = AtomicFileWriter.Prepare(destinationPath, sourcePath, overwrite, replaceReadOnly, write, cancellationToken), cancellationToken);
             }
 
             return new PreparedOutput(destinationPath, report, pending!);

@@ -27,6 +27,19 @@ internal static class Libc
 
     public static int Rename(string from, string to) => NativeMethods.rename(Bytes(from), Bytes(to));
 
+    // access(2) mode and errors, the same on Linux and macOS.
+    private const int WriteAccess = 2;
+    private const int NotPermitted = 1;
+    private const int PermissionDenied = 13;
+
+    /// <summary>
+    /// True when the process may not write the file at <paramref name="path"/> by its permissions (access(2) refuses
+    /// W_OK with EACCES or EPERM): no write bit for the process's class, and no privilege that overrides it. Any other
+    /// failure (the file gone, a read-only file system) is false: the write itself reports it.
+    /// </summary>
+    public static bool MayNotWrite(string path)
+        => NativeMethods.access(Bytes(path), WriteAccess) != 0 && Marshal.GetLastWin32Error() is PermissionDenied or NotPermitted;
+
     /// <summary>The canonical path with every symbolic link resolved, or null when it cannot be resolved.</summary>
     public static unsafe string? RealPath(string path)
     {
@@ -104,6 +117,9 @@ internal static class Libc
 
         [DllImport("libc", SetLastError = true)]
         public static extern int rename(byte[] from, byte[] to);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int access(byte[] path, int mode);
 
         [DllImport("libc")]
         public static extern int madvise(IntPtr address, UIntPtr length, int advice);
