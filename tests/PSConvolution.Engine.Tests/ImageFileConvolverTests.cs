@@ -726,6 +726,54 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Equal(new[] { output }, Directory.GetFiles(Path.GetDirectoryName(output)!));
     }
 
+    [Theory]
+    [InlineData(250, "a")]
+    [InlineData(83, "\u5199")] // 83 characters of 3 bytes: 249 bytes of UTF-8, 253 with ".png"
+    [InlineData(62, "\U0001F5BC")] // 62 pictures of 4 bytes (surrogate pairs): 248 bytes, 252 with ".png"
+    public void AFileWhoseNameIsNearTheLongestIsWrittenAndReplaced(int count, string character)
+    {
+        // A temporary name of "." + name + ".12345678.tmp" passed the 255 bytes a Linux file name may hold, so such a
+        // file could be neither written nor rewritten in place, though its own name is valid.
+        string name = string.Concat(Enumerable.Repeat(character, count)) + ".png";
+        string path = Path.Combine(folder, "in", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using (var image = new Image<Rgb24>(8, 6, new Rgb24(40, 80, 120)))
+        {
+            image.Save(path, new PngEncoder());
+        }
+
+        string output = Path.Combine(folder, "out", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        ImageFileConvolver.Convert(path, output, Request("Box3"), overwrite: false);
+        ImageFileConvolver.Convert(path, path, Request("Box3"), overwrite: true);
+        Assert.Equal(new[] { output }, Directory.GetFiles(Path.GetDirectoryName(output)!));
+        Assert.Equal(new[] { path }, Directory.GetFiles(Path.GetDirectoryName(path)!));
+        Assert.Equal(File.ReadAllBytes(output), File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void TemporaryNamesStayWithinTheLongestNameAndCutNoCharacter()
+    {
+        Assert.Equal(".photo.jpg.0123abcd.tmp", AtomicFileWriter.TemporaryName("photo.jpg", "0123abcd"));
+        foreach (string character in new[] { "a", "\u00e9", "\u5199", "\U0001F5BC" })
+        {
+            for (int count = 1; count < 260; count += 7)
+            {
+                string name = string.Concat(Enumerable.Repeat(character, count));
+                string temporary = AtomicFileWriter.TemporaryName(name, "0123abcd");
+                Assert.True(System.Text.Encoding.UTF8.GetByteCount(temporary) <= 255, temporary);
+                Assert.EndsWith(".0123abcd.tmp", temporary, StringComparison.Ordinal);
+                string kept = temporary.Substring(1, temporary.Length - ".0123abcd.tmp".Length - 1);
+                Assert.StartsWith(kept, name, StringComparison.Ordinal);
+                Assert.Equal(0, kept.Length % character.Length);
+                if (System.Text.Encoding.UTF8.GetByteCount(name) <= 255 - 14)
+                {
+                    Assert.Equal(name, kept);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void AnExistingOutputIsKeptWithoutOverwrite()
     {

@@ -32,7 +32,7 @@ internal static partial class AtomicFileWriter
         FileIdentity? replaced = File.Exists(target) ? FileIdentity.Of(target) : null;
         FileIdentity? template = replaced ?? (modeSource is null ? null : FileIdentity.Of(modeSource));
         string folder = Path.GetDirectoryName(target)!;
-        string temporary = Path.Combine(folder, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
+        string temporary = Path.Combine(folder, TemporaryName(Path.GetFileName(target), Guid.NewGuid().ToString("N").Substring(0, 8)));
         try
         {
             using (FileStream stream = CreateTemporary(temporary, template))
@@ -49,6 +49,34 @@ internal static partial class AtomicFileWriter
             TryDelete(temporary);
             throw Translate(e, destinationPath, target, overwrite);
         }
+    }
+
+    /// <summary>
+    /// The hidden temporary name of a file named <paramref name="fileName"/>: "." + the name + "." + <paramref name="tag"/>
+    /// + ".tmp", the name cut short where the whole would pass 255 bytes of UTF-8, the longest name Linux and macOS
+    /// file systems take (NTFS takes 255 UTF-16 units, which 255 bytes of UTF-8 never pass). A file whose own name is
+    /// near that length (85 Chinese or Japanese characters are 255 bytes) is then written like any other.
+    /// </summary>
+    internal static string TemporaryName(string fileName, string tag)
+    {
+        const int Longest = 255;
+        int room = Longest - (1 + 1 + tag.Length + 4);
+        int end = 0, bytes = 0;
+        while (end < fileName.Length)
+        {
+            bool pair = char.IsSurrogatePair(fileName, end);
+            int c = fileName[end];
+            int size = pair ? 4 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+            if (bytes + size > room)
+            {
+                break;
+            }
+
+            bytes += size;
+            end += pair ? 2 : 1;
+        }
+
+        return "." + fileName.Substring(0, end) + "." + tag + ".tmp";
     }
 
     /// <summary>
