@@ -209,6 +209,14 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             {
                 ThrowTerminatingError(ErrorRecords.InvalidParameter("DestinationNotFolder", $"-Destination '{destinationFolder}' is a file; give a folder.", Destination));
             }
+
+            // Copy-Item's habit, -Destination out.jpg for one file, would make a folder named out.jpg to write into.
+            if (!Directory.Exists(destinationFolder) && ImageFormats.HasImageExtension(destinationFolder))
+            {
+                string message = $"-Destination names the folder to write into, and '{destinationFolder}' does not exist and is named like an image file. "
+                    + "To name the output file, convolve into a folder and rename it, or use -Suffix and -Format; for a folder of that name, create it first (New-Item -ItemType Directory).";
+                ThrowTerminatingError(ErrorRecords.InvalidParameter("DestinationNotFolder", message, Destination));
+            }
         }
 
         if (RelativeBasePath is not null)

@@ -39,6 +39,23 @@ Describe 'Invoke-ImageConvolution with folders' {
         }
     }
 
+    It 'refuses a -Destination named like an image file that does not exist, as a folder was meant to be given' {
+        $source = Join-Path $coll 'a/p.jpg'
+        $before = Get-FolderState $dir
+        foreach ($name in 'blurred.jpg', 'Blurred.PNG', 'out.tiff') {
+            $e = { Invoke-ImageConvolution -LiteralPath $source -Kernel Box3 -Destination (Join-Path $dir $name) } | Should -Throw -PassThru
+            $e.FullyQualifiedErrorId | Should -Be "DestinationNotFolder,$CommandType"
+            $e.Exception.Message | Should -BeLike "*$name' does not exist and is named like an image file*New-Item -ItemType Directory*"
+            Join-Path $dir $name | Should -Not -Exist
+        }
+
+        Get-FolderState $dir | Should -Be $before
+        # A folder of such a name that exists is a folder like any other, and so is a name with another extension.
+        $made = New-Item -ItemType Directory -Path (Join-Path $dir 'set.jpg')
+        (Invoke-ImageConvolution -LiteralPath $source -Kernel Box3 -Destination $made).FullName | Should -Be (Join-Path $made 'p.jpg')
+        (Invoke-ImageConvolution -LiteralPath $source -Kernel Box3 -Destination (Join-Path $dir 'photos.2024')).FullName | Should -Be (Join-Path $dir 'photos.2024/p.jpg')
+    }
+
     It 'keeps the sources'' folders under -Destination with -RelativeBasePath' {
         $written = Get-ChildItem -LiteralPath $coll -Recurse -File | Invoke-ImageConvolution -Kernel Box3 -Destination $out -RelativeBasePath $coll -ErrorVariable errs
         $errs | Should -HaveCount 0

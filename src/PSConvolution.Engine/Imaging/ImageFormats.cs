@@ -28,6 +28,32 @@ public static class ImageFormats
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Auto has no extension of its own."),
     };
 
+    /// <summary>
+    /// True when <paramref name="path"/> ends with an extension of a format the module reads (".jpg", ".png", ".tiff",
+    /// ".pnm" ...), in any case: a name given for a folder that looks like an image file's.
+    /// </summary>
+    public static bool HasImageExtension(string path)
+    {
+        string extension = System.IO.Path.GetExtension(path);
+        if (extension.Length < 2)
+        {
+            return false;
+        }
+
+        foreach (IImageFormat format in SixLabors.ImageSharp.Configuration.Default.ImageFormats)
+        {
+            foreach (string known in format.FileExtensions)
+            {
+                if (string.Equals(known, extension.Substring(1), StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>True when a format holds 16 bits per sample as the module writes it.</summary>
     internal static bool HoldsSixteenBits(OutputFormat format) => format is OutputFormat.Png or OutputFormat.Tiff or OutputFormat.Pbm;
 
