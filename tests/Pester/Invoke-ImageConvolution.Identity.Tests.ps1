@@ -142,6 +142,7 @@ Describe 'Invoke-ImageConvolution keeps a rewritten file''s identity' -Skip:$IsW
         $theirs = Join-Path $dir 'theirs.jpg'
         $out = New-Item -ItemType Directory -Path (Join-Path $dir 'out')
         $old = Join-Path $out 'priv.jpg'
+        $fresh = Join-Path $dir 'fresh'
         Copy-Item -LiteralPath $mine -Destination $theirs
         Copy-Item -LiteralPath $mine -Destination $old
         & chmod 444 $mine $old
@@ -152,8 +153,9 @@ Describe 'Invoke-ImageConvolution keeps a rewritten file''s identity' -Skip:$IsW
 Import-Module '$ModulePath'
 `$written = @(Invoke-ImageConvolution -LiteralPath '$mine', '$theirs' -Kernel Box3 -InPlace -ErrorVariable refused -ErrorAction SilentlyContinue)
 `$written += @(Invoke-ImageConvolution -LiteralPath '$mine' -Kernel Box3 -Destination '$out' -Force -ErrorVariable more -ErrorAction SilentlyContinue)
+`$written += @(Invoke-ImageConvolution -LiteralPath '$mine' -Kernel Box3 -Destination '$fresh' -ErrorVariable new -ErrorAction SilentlyContinue)
 'written:' + ((`$written | ForEach-Object FullName) -join ',')
-@(`$refused) + @(`$more) | ForEach-Object { 'error:' + `$_.FullyQualifiedErrorId + '|' + `$_.CategoryInfo.Category + '|' + `$_.TargetObject + '|' + `$_ }
+@(`$refused) + @(`$more) + @(`$new) | ForEach-Object { 'error:' + `$_.FullyQualifiedErrorId + '|' + `$_.CategoryInfo.Category + '|' + `$_.TargetObject + '|' + `$_ }
 "@
         $pwsh = @(Get-PwshCommand)
         $caps = '-chown,-fowner,-dac_override'
@@ -163,7 +165,7 @@ Import-Module '$ModulePath'
         $errors | Should -HaveCount 2
         $errors[0] | Should -BeLike "error:DestinationReadOnly,*|PermissionDenied|$mine|*'$mine' is read-only. Use -Force*"
         $errors[1] | Should -BeLike "error:DestinationReadOnly,*|PermissionDenied|$theirs|*"
-        $output | Should -Contain "written:$old"
+        $output | Should -Contain "written:$old,$(Join-Path $fresh 'priv.jpg')"
         # Refused: both sources as they were, nothing left beside them.
         (Get-FileHash -LiteralPath $mine).Hash | Should -Be $hashes[0]
         (Get-FileHash -LiteralPath $theirs).Hash | Should -Be $hashes[1]
@@ -171,6 +173,9 @@ Import-Module '$ModulePath'
         # -Force replaced the read-only output, which kept its mode.
         (Get-FileHash -LiteralPath $old).Hash | Should -Not -Be $hashes[2]
         Get-Mode $old | Should -Be '444'
+        # A new output from the read-only source is as read-only as it, and was written (the file made for it is
+        # opened again by name in the netstandard2.0 build, which needed the write bit its mode lacks).
+        Get-Mode (Join-Path $fresh 'priv.jpg') | Should -Be '444'
 
         $again = @(& setpriv --bounding-set $caps --inh-caps $caps @pwsh -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; Invoke-ImageConvolution -LiteralPath '$mine' -Kernel Box3 -InPlace -Force | ForEach-Object Name" 2>&1)
         $LASTEXITCODE | Should -Be 0

@@ -35,15 +35,32 @@ internal static partial class AtomicFileWriter
         }
 
         // Created empty with its final mode, then opened by name: Mono's FileStream cannot take a C library
-        // descriptor, and the empty file under a fresh random name is the one just made.
-        int fd = Libc.Open(path, Libc.OpenWriteOnly | Libc.OpenCreate | Libc.OpenExclusive | Libc.OpenCloseOnExec, (int)t.ReadWriteMode);
+        // descriptor, and the empty file under a fresh random name is the one just made. Opening it by name needs
+        // the owner's write bit, which a read-only template (0444) lacks: the file is made with it, and it comes off
+        // once the file is open, where writing stays allowed.
+        UnixFileMode mode = t.ReadWriteMode;
+        int fd = Libc.Open(path, Libc.OpenWriteOnly | Libc.OpenCreate | Libc.OpenExclusive | Libc.OpenCloseOnExec, (int)(mode | UnixFileMode.UserWrite));
         if (fd < 0)
         {
             throw new IOException($"The file '{path}' could not be created (error {Marshal.GetLastWin32Error()}).");
         }
 
         Libc.Close(fd);
-        return new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None, 1 << 16);
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None, 1 << 16);
+        if ((mode & UnixFileMode.UserWrite) == 0)
+        {
+            try
+            {
+                File.SetUnixFileMode(path, File.GetUnixFileMode(path) & ~UnixFileMode.UserWrite);
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+        }
+
+        return stream;
     }
 
     private static void MoveOver(string temporary, string target, bool overwrite)
