@@ -74,6 +74,30 @@ Describe 'Invoke-ImageConvolution keeps a rewritten file''s identity' -Skip:$IsW
         (Get-Item -LiteralPath $b).LinkType | Should -Be 'SymbolicLink'
     }
 
+    It 'counts a file reached through a linked folder as that file: rewritten once, and never replaced as an output' {
+        $real = New-Item -ItemType Directory -Path (Join-Path $dir 'real')
+        $file = Join-Path $real 'p.jpg'
+        Move-Item -LiteralPath (Join-Path $dir 'priv.jpg') -Destination $file
+        $link = New-Item -ItemType SymbolicLink -Path (Join-Path $dir 'link') -Target $real
+        $once = Invoke-ImageConvolution -LiteralPath $file -Kernel Box3 -Destination (Join-Path $dir 'once')
+        $before = (Get-FileHash $file).Hash
+
+        # -Destination a link to the source's own folder: the output would be the source, -Force or not.
+        $errs = $null
+        $written = Invoke-ImageConvolution -LiteralPath $file -Kernel Box3 -Destination $link.FullName -Force -ErrorVariable errs -ErrorAction SilentlyContinue
+        $written | Should -BeNullOrEmpty
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -Be 'DestinationIsSource,PSConvolution.Commands.InvokeImageConvolutionCommand'
+        (Get-FileHash $file).Hash | Should -Be $before
+
+        # In place, one file by its name and through the linked folder: rewritten once, as one name given twice.
+        $out = @(Invoke-ImageConvolution -LiteralPath $file, (Join-Path $link 'p.jpg') -Kernel Box3 -InPlace -ErrorVariable errs)
+        $out | Should -HaveCount 1
+        $errs.Count | Should -Be 0
+        (Get-FileHash $file).Hash | Should -Be (Get-FileHash $once.FullName).Hash
+        (Get-Item -LiteralPath $link.FullName).LinkType | Should -Be 'SymbolicLink'
+    }
+
     It 'replaces a hard-linked file by a new file, whose other names keep the old image, as the README says' {
         $file = Join-Path $dir 'priv.jpg'
         $other = Join-Path $dir 'other.jpg'
@@ -98,7 +122,7 @@ Describe 'Invoke-ImageConvolution keeps a rewritten file''s identity' -Skip:$IsW
         $written.Name | Should -Be 'a.jpg'
         $errs.Count | Should -Be 1
         $errs[0].FullyQualifiedErrorId | Should -Be 'DestinationCollision,PSConvolution.Commands.InvokeImageConvolutionCommand'
-        $errs[0].Exception.Message | Should -BeLike "*b.jpg' would be written to '*b.jpg' (a link to '$shared'), which '*a.jpg' writes*"
+        $errs[0].Exception.Message | Should -BeLike "*b.jpg' would be written to '*b.jpg' (that is, '$shared'), which '*a.jpg' writes*"
     }
 
     It 'creates a new output no more readable than its source' {

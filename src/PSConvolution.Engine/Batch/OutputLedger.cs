@@ -64,8 +64,8 @@ public sealed class OutputLedger
             throw new ConvolutionException(ConvolutionErrorKind.DestinationIsSource, source, $"The output for '{source}' would replace the source file.");
         }
 
-        // A symbolic link is named with the file it leads to, which is what would be written twice.
-        string target = PathKey.Comparer.Equals(written, Path.GetFullPath(output)) ? $"'{output}'" : $"'{output}' (a link to '{written}')";
+        // A path through a link is named with the file it leads to, which is what would be written twice.
+        string target = PathKey.Comparer.Equals(written, Path.GetFullPath(output)) ? $"'{output}'" : $"'{output}' (that is, '{written}')";
         if (outputs.TryGetValue(key, out string? first))
         {
             throw new ConvolutionException(ConvolutionErrorKind.DestinationCollision, source, $"'{source}' would be written to {target}, which '{first}' writes in this batch, so it was not processed.") { OtherSource = first };
@@ -79,14 +79,14 @@ public sealed class OutputLedger
         outputs[key] = source;
     }
 
-    // The file a write to the path lands in: a symbolic link's final target (so a link to the source counts as the
-    // source), else the full path itself, also when the link cannot be followed.
+    // The file a write to the path lands in, every link on the way resolved: a link to the source, or the source
+    // reached through a linked folder, counts as the source. The full path itself where a link cannot be followed.
     private static string WrittenFile(string path)
     {
         string full = Path.GetFullPath(path);
         try
         {
-            return AtomicFileWriter.FinalTarget(full);
+            return AtomicFileWriter.ResolvedPath(full);
         }
         catch (IOException)
         {

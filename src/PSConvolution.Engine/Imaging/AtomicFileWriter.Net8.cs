@@ -20,6 +20,42 @@ internal static partial class AtomicFileWriter
         return final?.FullName ?? path;
     }
 
+    /// <summary>
+    /// <paramref name="fullPath"/> with every symbolic link (or junction) in it resolved, folders included, as far as
+    /// it exists; what does not exist yet is kept as given. Two paths to one file, through a linked folder or not,
+    /// come out the same. On Unix the C library's <c>realpath</c> of the longest existing part; on Windows each
+    /// existing part's link target in turn.
+    /// </summary>
+    public static string ResolvedPath(string fullPath)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            return RealPathOfExistingPart(fullPath);
+        }
+
+        string? root = Path.GetPathRoot(fullPath);
+        if (string.IsNullOrEmpty(root))
+        {
+            return fullPath;
+        }
+
+        string current = root;
+        string[] parts = fullPath.Substring(root.Length).Split(new[] { Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar }, StringSplitOptions.RemoveEmptyEntries);
+        for (int i = 0; i < parts.Length; i++)
+        {
+            string next = Path.Combine(current, parts[i]);
+            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            if (!info.Exists)
+            {
+                return Path.Combine(next, string.Join(Path.DirectorySeparatorChar.ToString(), parts, i + 1, parts.Length - i - 1));
+            }
+
+            current = info.LinkTarget is null ? next : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? next;
+        }
+
+        return current;
+    }
+
     // A new file, created with no more than the template's read and write bits from the first moment.
     private static FileStream CreateTemporary(string path, FileIdentity? template)
     {

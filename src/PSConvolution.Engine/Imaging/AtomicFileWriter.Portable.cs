@@ -26,6 +26,14 @@ internal static partial class AtomicFileWriter
         return Libc.RealPath(path) ?? path;
     }
 
+    /// <summary>
+    /// <paramref name="fullPath"/> with every symbolic link in it resolved, folders included, as far as it exists; on
+    /// Unix the C library's <c>realpath</c> of the longest existing part. On Windows the path itself (.NET Framework
+    /// cannot read a link's target).
+    /// </summary>
+    public static string ResolvedPath(string fullPath)
+        => OperatingSystem.IsWindows() ? fullPath : RealPathOfExistingPart(fullPath);
+
     // A new file, created with no more than the template's read and write bits from the first moment.
     private static FileStream CreateTemporary(string path, FileIdentity? template)
     {

@@ -199,6 +199,37 @@ internal static partial class AtomicFileWriter
         }
     }
 
+    // realpath(3) of the longest part of a full Unix path that exists (following links, so a dangling link does not
+    // count), with the rest appended as given; the path itself where realpath fails.
+    private static string RealPathOfExistingPart(string fullPath)
+    {
+        string existing = fullPath;
+        string rest = string.Empty;
+        while (!File.Exists(existing) && !Directory.Exists(existing))
+        {
+            string? parent = Path.GetDirectoryName(existing);
+            if (parent is null)
+            {
+                return fullPath;
+            }
+
+            rest = rest.Length == 0 ? Path.GetFileName(existing) : Path.Combine(Path.GetFileName(existing), rest);
+            existing = parent;
+        }
+
+        string? real;
+        try
+        {
+            real = Libc.RealPath(existing);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            real = null;
+        }
+
+        return real is null ? fullPath : rest.Length == 0 ? real : Path.Combine(real, rest);
+    }
+
     // ReplaceFile keeps the replaced file's ACL, attributes and creation time, but refuses a read-only file: the
     // ReadOnly attribute comes off for the replace and goes back on the file in place, new or old.
     private static void ReplaceOnWindows(string temporary, string target)
