@@ -7,24 +7,12 @@ namespace PSConvolution.Engine.Imaging;
 /// <summary>The file-system calls of <see cref="AtomicFileWriter"/> that .NET 8 has built in.</summary>
 internal static partial class AtomicFileWriter
 {
-    /// <summary>The file a write to <paramref name="path"/> lands in: the final target of a symbolic link, else the path itself.</summary>
-    public static string FinalTarget(string path)
-    {
-        var info = new FileInfo(path);
-        if (info.LinkTarget is null)
-        {
-            return path;
-        }
-
-        FileSystemInfo? final = info.ResolveLinkTarget(returnFinalTarget: true);
-        return final?.FullName ?? path;
-    }
-
     /// <summary>
     /// <paramref name="fullPath"/> with every symbolic link (or junction) in it resolved, folders included, as far as
-    /// it exists; what does not exist yet is kept as given. Two paths to one file, through a linked folder or not,
-    /// come out the same. On Unix the C library's <c>realpath</c> of the longest existing part; on Windows each
-    /// existing part's link target in turn.
+    /// it exists; what does not exist yet is kept as given: the file a write to the path lands in (a link to a file
+    /// stays a link, and its target is written). Two paths to one file, through a linked folder or not, come out the
+    /// same. On Unix the C library's <c>realpath</c> of the longest existing part; on Windows each existing part's
+    /// link target in turn.
     /// </summary>
     public static string ResolvedPath(string fullPath)
     {

@@ -7,29 +7,15 @@ namespace PSConvolution.Engine.Imaging;
 
 /// <summary>
 /// The file-system calls of <see cref="AtomicFileWriter"/> for netstandard2.0, which lacks symbolic-link APIs,
-/// creation modes and overwriting moves: on Windows (Windows PowerShell 5.1) the framework's calls; on Linux
+/// creation modes and overwriting moves: on Windows (Windows PowerShell 5.1) the framework's calls; on Unix
 /// (PowerShell 7 loading this build) the C library's <c>realpath</c>, <c>open</c> and <c>rename</c>.
 /// </summary>
 internal static partial class AtomicFileWriter
 {
     /// <summary>
-    /// The file a write to <paramref name="path"/> lands in: on Linux the final target of a symbolic link; elsewhere
-    /// the path itself (.NET Framework cannot read a link's target; a link is then replaced by a file).
-    /// </summary>
-    public static string FinalTarget(string path)
-    {
-        if (!OperatingSystem.IsLinux() || !File.Exists(path) || (File.GetAttributes(path) & FileAttributes.ReparsePoint) == 0)
-        {
-            return path;
-        }
-
-        return Libc.RealPath(path) ?? path;
-    }
-
-    /// <summary>
-    /// <paramref name="fullPath"/> with every symbolic link in it resolved, folders included, as far as it exists; on
-    /// Unix the C library's <c>realpath</c> of the longest existing part. On Windows the path itself (.NET Framework
-    /// cannot read a link's target).
+    /// <paramref name="fullPath"/> with every symbolic link in it resolved, folders included, as far as it exists:
+    /// the file a write to the path lands in. On Unix the C library's <c>realpath</c> of the longest existing part; on
+    /// Windows the path itself (.NET Framework cannot read a link's target; a link is then replaced by a file).
     /// </summary>
     public static string ResolvedPath(string fullPath)
         => OperatingSystem.IsWindows() ? fullPath : RealPathOfExistingPart(fullPath);

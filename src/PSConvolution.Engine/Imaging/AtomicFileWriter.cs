@@ -24,7 +24,7 @@ internal static partial class AtomicFileWriter
     /// <param name="cancellationToken">Checked once the content is written.</param>
     public static PendingFile Prepare(string destinationPath, string? modeSource, bool overwrite, bool replaceReadOnly, Action<Stream> write, CancellationToken cancellationToken)
     {
-        string target = FinalTarget(destinationPath);
+        string target = ResolvedPath(destinationPath);
         CheckReplaceable(destinationPath, target, overwrite, replaceReadOnly);
 
         // A replaced file keeps its own identity; a new one is no more readable than the image it came from
@@ -80,7 +80,7 @@ internal static partial class AtomicFileWriter
     }
 
     /// <summary>
-    /// Refuses to replace the file at <paramref name="target"/> (the final target of <paramref name="destinationPath"/>)
+    /// Refuses to replace the file at <paramref name="target"/> (<paramref name="destinationPath"/> resolved)
     /// when it exists and <paramref name="overwrite"/> is false (DestinationExists), or when it is read-only and
     /// <paramref name="replaceReadOnly"/> is false (DestinationReadOnly). Renaming over a file needs only the
     /// folder's permission, so without this check a file its owner made read-only would be replaced all the same.

@@ -62,7 +62,7 @@ public static class ImageFileConvolver
         destinationPath = Path.GetFullPath(destinationPath);
         SourceProbe.CheckSource(sourcePath);
         // Known before the image is read, so a file that may not be replaced costs no decoding.
-        AtomicFileWriter.CheckReplaceable(destinationPath, AtomicFileWriter.FinalTarget(destinationPath), overwrite, replaceReadOnly);
+        AtomicFileWriter.CheckReplaceable(destinationPath, AtomicFileWriter.ResolvedPath(destinationPath), overwrite, replaceReadOnly);
 
         AtomicFileWriter.PendingFile? pending = null;
         try
