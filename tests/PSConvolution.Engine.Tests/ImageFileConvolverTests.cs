@@ -774,6 +774,148 @@ public sealed class ImageFileConvolverTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("png")]
+    [InlineData("gif")]
+    [InlineData("tga")]
+    [InlineData("bmp")]
+    [InlineData("tif")]
+    public void ASourceThatStatesNoResolutionIsNotWrittenAsNinetySixDpi(string extension)
+    {
+        // ImageSharp decodes such a source with its default, 96 pixels an inch, and every encoder wrote that as if
+        // the source had stated it. Each output now says "not stated" in its own way.
+        string source = Path.Combine(folder, "plain." + extension);
+        using (var image = new Image<Rgb24>(8, 6, new Rgb24(40, 80, 120)))
+        {
+            image.Save(source, extension switch
+            {
+                "png" => new PngEncoder { ChunkFilter = PngChunkFilter.ExcludePhysicalChunk },
+                "gif" => new GifEncoder(),
+                "tga" => new SixLabors.ImageSharp.Formats.Tga.TgaEncoder(),
+                "bmp" => new SixLabors.ImageSharp.Formats.Bmp.BmpEncoder(),
+                _ => (SixLabors.ImageSharp.Formats.IImageEncoder)new SixLabors.ImageSharp.Formats.Tiff.TiffEncoder(),
+            });
+        }
+
+        if (extension == "bmp")
+        {
+            // ImageSharp writes its default as 3780 pixels a metre: make it the 0 that states none.
+            byte[] bytes = File.ReadAllBytes(source);
+            Array.Clear(bytes, 38, 8);
+            File.WriteAllBytes(source, bytes);
+        }
+        else if (extension == "tif")
+        {
+            // ImageSharp always writes XResolution, YResolution and ResolutionUnit: a TIFF without them, by hand.
+            File.WriteAllBytes(source, TiffWithoutResolution(8, 6));
+        }
+
+        var outputs = new[] { OutputFormat.Png, OutputFormat.Jpeg, OutputFormat.Tiff, OutputFormat.Bmp }.ToDictionary(
+            f => f,
+            f =>
+            {
+                string output = Path.Combine(folder, "out", f.ToString(), "plain" + ImageFormats.GetExtension(f));
+                Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+                ImageFileConvolver.Convert(source, output, new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = f }, overwrite: false);
+                return File.ReadAllBytes(output);
+            });
+
+        using (var png = new MemoryStream(outputs[OutputFormat.Png]))
+        {
+            Assert.Null(MetadataFidelity.ReadPngChunk(png, "pHYs"));
+        }
+
+        // JFIF APP0 right after SOI: "JFIF\0", version, then the density unit, 0 for none, and a 1:1 density.
+        byte[] jpeg = outputs[OutputFormat.Jpeg];
+        Assert.Equal("JFIF", System.Text.Encoding.ASCII.GetString(jpeg, 6, 4));
+        Assert.Equal(new byte[] { 0, 0, 1, 0, 1 }, jpeg.AsSpan(13, 5).ToArray());
+
+        // BMP: 0 pixels a metre both ways.
+        Assert.Equal(new byte[8], outputs[OutputFormat.Bmp].AsSpan(38, 8).ToArray());
+
+        // TIFF: the baseline's required tags, as a ratio without a unit (ResolutionUnit 1).
+        using (Image tiff = Image.Load(outputs[OutputFormat.Tiff]))
+        {
+            Assert.Equal(SixLabors.ImageSharp.Metadata.PixelResolutionUnit.AspectRatio, tiff.Metadata.ResolutionUnits);
+        }
+    }
+
+    // An uncompressed 8-bit RGB TIFF with only the tags it needs to be read: no resolution tags.
+    private static byte[] TiffWithoutResolution(int width, int height)
+    {
+        (ushort Tag, ushort Type, uint Value)[] entries =
+        {
+            (256, 3, (uint)width), (257, 3, (uint)height), (258, 3, 0), (259, 3, 1), (262, 3, 2),
+            (273, 4, 0), (277, 3, 3), (278, 3, (uint)height), (279, 4, (uint)(width * height * 3)),
+        };
+        int bitsAt = 8 + 2 + (entries.Length * 12) + 4;
+        int pixelsAt = bitsAt + 6;
+        var bytes = new byte[pixelsAt + (width * height * 3)];
+        bytes[0] = bytes[1] = (byte)'I';
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2), 42);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), 8);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), (ushort)entries.Length);
+        for (int i = 0; i < entries.Length; i++)
+        {
+            (ushort tag, ushort type, uint value) = entries[i];
+            Span<byte> entry = bytes.AsSpan(10 + (i * 12), 12);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(entry, tag);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(entry.Slice(2), type);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(entry.Slice(4), tag == 258 ? 3u : 1u);
+            uint held = tag switch { 258 => (uint)bitsAt, 273 => (uint)pixelsAt, _ => value };
+            if (type == 3 && tag != 258)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(entry.Slice(8), (ushort)held);
+            }
+            else
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(entry.Slice(8), held);
+            }
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            bytes[bitsAt + (2 * i)] = 8;
+        }
+
+        for (int i = pixelsAt; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)(i * 7);
+        }
+
+        return bytes;
+    }
+
+    [Fact]
+    public void AStatedResolutionIsKeptInEveryFormat()
+    {
+        string source = Path.Combine(folder, "printed.png");
+        using (var image = new Image<Rgb24>(8, 6, new Rgb24(40, 80, 120)))
+        {
+            image.Metadata.ResolutionUnits = SixLabors.ImageSharp.Metadata.PixelResolutionUnit.PixelsPerInch;
+            image.Metadata.HorizontalResolution = 300;
+            image.Metadata.VerticalResolution = 300;
+            image.Save(source, new PngEncoder());
+        }
+
+        foreach (OutputFormat format in new[] { OutputFormat.Png, OutputFormat.Jpeg, OutputFormat.Tiff, OutputFormat.Bmp })
+        {
+            string output = Path.Combine(folder, "out", "printed" + ImageFormats.GetExtension(format));
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+            ImageFileConvolver.Convert(source, output, new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = format }, overwrite: false);
+            using Image written = Image.Load(output);
+            SixLabors.ImageSharp.Metadata.ImageMetadata m = written.Metadata;
+            double perInch = m.ResolutionUnits switch
+            {
+                SixLabors.ImageSharp.Metadata.PixelResolutionUnit.PixelsPerCentimeter => m.HorizontalResolution * 2.54,
+                SixLabors.ImageSharp.Metadata.PixelResolutionUnit.PixelsPerMeter => m.HorizontalResolution * 0.0254,
+                SixLabors.ImageSharp.Metadata.PixelResolutionUnit.PixelsPerInch => m.HorizontalResolution,
+                _ => 0,
+            };
+            Assert.InRange(perInch, 299.5, 300.5);
+        }
+    }
+
     [Fact]
     public void AnExistingOutputIsKeptWithoutOverwrite()
     {

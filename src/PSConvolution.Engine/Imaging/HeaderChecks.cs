@@ -129,7 +129,15 @@ internal static class HeaderChecks
     /// with each frame, not with the image, so its header read does not show it.
     /// </summary>
     public static ushort TiffOrientation(Stream stream)
+        => TiffShortTag(stream, 274, out ushort value) ? value : (ushort)0;
+
+    /// <summary>True when a TIFF's first directory holds <paramref name="tag"/>, of any type.</summary>
+    public static bool TiffHasTag(Stream stream, ushort tag) => TiffShortTag(stream, tag, out _);
+
+    // Whether the first directory holds the tag, and its value where it is one SHORT (type 3); the stream is left at 0.
+    private static bool TiffShortTag(Stream stream, ushort wanted, out ushort value)
     {
+        value = 0;
         Span<byte> header = stackalloc byte[2];
         stream.Position = 0;
         int read = stream.ReadAtLeast(header, 2, throwOnEndOfStream: false);
@@ -137,19 +145,20 @@ internal static class HeaderChecks
         {
             if (read < 2 || (header[0], header[1]) is not (((byte)'I', (byte)'I') or ((byte)'M', (byte)'M')) || OpenTiff(stream, header[0] == (byte)'I') is not (TiffReader reader, bool big, long directory))
             {
-                return 0;
+                return false;
             }
 
             long count = big ? (long)reader.U64(directory) : reader.U16(directory);
-            foreach ((ushort tag, ushort type, _, long value) in Entries(reader, big, directory + (big ? 8 : 2), count))
+            foreach ((ushort tag, ushort type, _, long at) in Entries(reader, big, directory + (big ? 8 : 2), count))
             {
-                if (tag == 274 && type == 3)
+                if (tag == wanted)
                 {
-                    return reader.U16(value);
+                    value = type == 3 ? reader.U16(at) : (ushort)0;
+                    return true;
                 }
             }
 
-            return 0;
+            return false;
         }
         finally
         {

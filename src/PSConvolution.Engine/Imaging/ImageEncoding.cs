@@ -95,6 +95,9 @@ internal static class ImageEncoding
                         _ => PngColorType.RgbWithAlpha,
                     },
                     BitDepth = bitDepth == 16 ? PngBitDepth.Bit16 : PngBitDepth.Bit8,
+
+                    // No resolution stated (an aspect ratio of 1:1, see MetadataFidelity.Gather): no pHYs, as in the source.
+                    ChunkFilter = metadata.ResolutionUnits == PixelResolutionUnit.AspectRatio && metadata.HorizontalResolution == metadata.VerticalResolution ? PngChunkFilter.ExcludePhysicalChunk : null,
                 };
             case OutputFormat.Jpeg:
                 return new JpegEncoder

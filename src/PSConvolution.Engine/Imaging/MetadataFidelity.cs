@@ -8,6 +8,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.Metadata.Profiles.Icc;
 
@@ -43,6 +44,17 @@ internal static class MetadataFidelity
 
             image.Metadata.ExifProfile = kept.Values.Count > 0 ? kept : null;
         }
+        // A source that states no resolution is decoded with ImageSharp's default, 96 pixels an inch, which every
+        // encoder would then write as if the source had stated it: a PNG without pHYs came out claiming 96 dpi. It is
+        // marked an aspect ratio of 1:1 instead, what each format writes for "not stated": JPEG's JFIF density in no
+        // unit, TIFF's ResolutionUnit 1 (none), BMP's 0 pixels a metre, and no pHYs in PNG.
+        if (!StatesResolution(image, source, format))
+        {
+            image.Metadata.ResolutionUnits = PixelResolutionUnit.AspectRatio;
+            image.Metadata.HorizontalResolution = 1;
+            image.Metadata.VerticalResolution = 1;
+        }
+
         if (image.Metadata.IccProfile is null)
         {
             byte[]? icc = format switch
@@ -55,6 +67,53 @@ internal static class MetadataFidelity
             {
                 image.Metadata.IccProfile = new IccProfile(icc);
             }
+        }
+    }
+
+    /// <summary>
+    /// True when the decoded resolution was read from the source: an aspect ratio (never ImageSharp's default), PNG's
+    /// pHYs, TIFF's XResolution, BMP's pixels a metre, JPEG's JFIF segment or EXIF XResolution (ImageSharp reads
+    /// either). GIF, TGA, Netpbm and WebP have no resolution of their own beyond GIF's aspect ratio.
+    /// </summary>
+    internal static bool StatesResolution(Image image, Stream source, IImageFormat format)
+    {
+        if (image.Metadata.ResolutionUnits == PixelResolutionUnit.AspectRatio)
+        {
+            return true;
+        }
+
+        switch (format)
+        {
+            case PngFormat:
+                return ReadPngChunk(source, "pHYs") is not null;
+            case SixLabors.ImageSharp.Formats.Tiff.TiffFormat:
+                return HeaderChecks.TiffHasTag(source, 282);
+            case SixLabors.ImageSharp.Formats.Bmp.BmpFormat:
+                // BITMAPINFOHEADER and its successors (40 bytes or more, after the 14-byte file header) hold
+                // biXPelsPerMeter and biYPelsPerMeter at file offsets 38 and 42; the 12-byte OS/2 header none.
+                Span<byte> bmp = stackalloc byte[32];
+                source.Position = 14;
+                int read = source.ReadAtLeast(bmp, 32, throwOnEndOfStream: false);
+                return read == 32 && BinaryPrimitives.ReadUInt32LittleEndian(bmp) >= 40
+                    && (BinaryPrimitives.ReadInt32LittleEndian(bmp.Slice(24)) > 0 || BinaryPrimitives.ReadInt32LittleEndian(bmp.Slice(28)) > 0);
+            case SixLabors.ImageSharp.Formats.Jpeg.JpegFormat:
+                if (image.Metadata.ExifProfile?.GetValue(ExifTag.XResolution) is not null)
+                {
+                    return true;
+                }
+
+                Span<byte> identifier = stackalloc byte[5];
+                foreach ((byte marker, int length) in JpegHeader.Segments(source))
+                {
+                    if (marker == 0xE0 && length >= 5 && source.ReadAtLeast(identifier, 5, throwOnEndOfStream: false) == 5 && identifier.SequenceEqual("JFIF\0"u8))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
         }
     }
 
