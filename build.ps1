@@ -228,7 +228,7 @@ $run = Invoke-Pester -Configuration $config
     $skipped = ($suites | Measure-Object Skipped -Sum).Sum
     if ($skipped -gt 0) {
         # Tests skip themselves only where the machine lacks what they need: sshd (remoting), ImageMagick (CMYK),
-        # the strict format readers (fidelity), a way to confine the process (file system faults), a second user
+        # the strict format readers (fidelity), a way to confine the process or bindfs (file system faults), a second user
         # or root (identity), Unix (modes and links), or Mono (the net472 engine run). .ci/run installs what it can.
         Write-Host "$passed passed, $failed failed, $skipped skipped"
     }

@@ -3,6 +3,8 @@
 # (unshare), so permissions and ENOSPC apply to it as they would to any user.
 BeforeDiscovery {
     $script:canConfine = $IsLinux -and (Get-Command setpriv, unshare -ErrorAction SilentlyContinue).Count -eq 2 -and ((& id -u) -eq '0')
+    # bindfs (FUSE) mounts a folder whose chmod always fails, as FAT, exFAT and SMB mounts refuse it.
+    $script:canMountFuse = $IsLinux -and ((& id -u) -eq '0') -and (Test-Path /dev/fuse) -and [bool](Get-Command bindfs -ErrorAction SilentlyContinue)
 }
 
 BeforeAll {
@@ -71,5 +73,39 @@ $report | ConvertTo-Json -Depth 5
     It 'leaves every source as it was' {
         Get-FolderState $sources | Should -Be $before
         (Get-FileHash (Join-Path $sources 'secret.jpg')).Hash | Should -Be (Get-FileHash (Join-Path $SamplesPath 'coffee.jpg')).Hash
+    }
+}
+
+Describe 'Invoke-ImageConvolution on a file system that refuses chmod' -Skip:(-not $canMountFuse) {
+    BeforeAll {
+        $script:backing = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'card-backing')
+        $script:card = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'card')
+        Copy-Item (Join-Path $SamplesPath 'coffee.jpg') (Join-Path $backing 'a.jpg')
+        Copy-Item (Join-Path $SamplesPath 'coffee.jpg') (Join-Path $backing 'b.jpg')
+        & bindfs --chmod-deny --chown-ignore $backing $card
+        if ($LASTEXITCODE -ne 0) { throw 'bindfs could not mount the folder.' }
+    }
+
+    AfterAll {
+        & umount $card
+    }
+
+    It 'rewrites in place and replaces with -Force where the mode cannot be set but the file would be no wider' {
+        # A memory card's FAT: every file shows the mount's mode, and chmod fails with EPERM. Every file failed with
+        # "Access to the path ... is denied" before.
+        & chmod 600 (Join-Path $card 'a.jpg') 2>$null
+        $LASTEXITCODE | Should -Not -Be 0
+        $before = (Get-FileHash (Join-Path $card 'a.jpg')).Hash
+        $written = Invoke-ImageConvolution -LiteralPath (Join-Path $card 'a.jpg') -Kernel Box3 -InPlace -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs | Should -BeNullOrEmpty
+        $written.FullName | Should -Be (Join-Path $card 'a.jpg')
+        (Get-FileHash (Join-Path $card 'a.jpg')).Hash | Should -Not -Be $before
+
+        $out = Join-Path $card 'out'
+        Invoke-ImageConvolution -LiteralPath (Join-Path $card 'b.jpg') -Kernel Box3 -Destination $out | Out-Null
+        $again = Invoke-ImageConvolution -LiteralPath (Join-Path $card 'b.jpg') -Kernel Gaussian5 -Destination $out -Force -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs | Should -BeNullOrEmpty
+        $again.Name | Should -Be 'b.jpg'
+        Get-ChildItem -LiteralPath $card -Recurse -Force -Filter '*.tmp' | Should -BeNullOrEmpty
     }
 }

@@ -64,9 +64,27 @@ internal readonly struct FileIdentity
             _ = Libc.Chown(path, user, group);
         }
 
-        // After chown, which clears the set-id bits.
-        File.SetUnixFileMode(path, Mode);
+        // After chown, which clears the set-id bits. A file system that keeps no Unix modes (FAT or exFAT, SMB, some
+        // FUSE file systems, mounted so) refuses chmod outright; its files all show the mount's mode. The new file is
+        // then taken as it is where that mode is no wider than this one, and refused where it is wider.
+        try
+        {
+            File.SetUnixFileMode(path, Mode);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            UnixFileMode actual = File.GetUnixFileMode(path);
+            if ((actual & ~Mode & Permissions) != 0)
+            {
+                throw new IOException($"The file system refused to give '{path}' the mode {Octal(Mode)} of the file it replaces, and its own mode, {Octal(actual)}, is wider.", e);
+            }
+        }
     }
+
+    // Read, write and execute for owner, group and others.
+    private const UnixFileMode Permissions = (UnixFileMode)0x1FF;
+
+    private static string Octal(UnixFileMode mode) => System.Convert.ToString((int)mode & 0xFFF, 8);
 
     private static unsafe (uint? User, uint? Group) ReadOwner(string path)
     {
