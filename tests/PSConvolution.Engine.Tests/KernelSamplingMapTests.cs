@@ -53,6 +53,9 @@ public sealed class KernelSamplingMapTests
         var error = Assert.Throws<ConvolutionException>(() => KernelSamplingMap.Create(2, 5, 2, 1, PaddingMode.Valid, BorderMode.Replicate));
         Assert.Equal(ConvolutionErrorKind.ImageSmallerThanKernel, error.Kind);
         Assert.Contains("smaller than the kernel", error.Message);
+        Assert.Contains("2 pixels along a side where the kernel has 5 taps", error.Message);
+        var one = Assert.Throws<ConvolutionException>(() => KernelSamplingMap.Create(1, 3, 1, 1, PaddingMode.Valid, BorderMode.Replicate));
+        Assert.Contains("1 pixel along a side", one.Message);
     }
 
     /// <summary>

@@ -104,7 +104,7 @@ internal sealed class KernelSamplingMap
             throw new ConvolutionException(
                 ConvolutionErrorKind.ImageSmallerThanKernel,
                 null,
-                string.Format(CultureInfo.InvariantCulture, "The image ({0} pixels) is smaller than the kernel ({1} taps), so Valid padding leaves no output pixel.", sourceLength, taps));
+                string.Format(CultureInfo.InvariantCulture, "The image is smaller than the kernel: {0} pixel{1} along a side where the kernel has {2} taps, so Valid padding leaves no output pixel.", sourceLength, sourceLength == 1 ? string.Empty : "s", taps));
         }
 
         return ((sourceLength - taps) / stride) + 1;
