@@ -887,6 +887,51 @@ public sealed class ImageFileConvolverTests : IDisposable
     }
 
     [Fact]
+    public void XmpPixelSizesFollowTheStrideAndAnUnchangedSizeLeavesThePacketAsItWas()
+    {
+        // Lightroom and cameras write the size into XMP too, as attributes or as elements; after -Stride 2 an XMP
+        // packet said 40x30 of a 20x15 picture.
+        const string Packet = "<?xpacket begin=\"\ufeff\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>"
+            + "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
+            + "<rdf:Description rdf:about=\"\" xmlns:exif=\"http://ns.adobe.com/exif/1.0/\" xmlns:tiff=\"http://ns.adobe.com/tiff/1.0/\""
+            + " xmlns:dc=\"http://purl.org/dc/elements/1.1/\" exif:PixelXDimension=\"40\" exif:PixelYDimension=\"30\">"
+            + "<tiff:ImageWidth>40</tiff:ImageWidth><tiff:ImageLength>30</tiff:ImageLength>"
+            + "<dc:creator><rdf:Seq><rdf:li>Jane</rdf:li></rdf:Seq></dc:creator>"
+            + "</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>";
+        string source = Path.Combine(folder, "tagged.jpg");
+        using (var image = new Image<Rgb24>(40, 30, new Rgb24(40, 80, 120)))
+        {
+            image.Metadata.XmpProfile = new SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile(System.Text.Encoding.UTF8.GetBytes(Packet));
+            image.Save(source, new JpegEncoder());
+        }
+
+        string strided = Path.Combine(folder, "strided.jpg");
+        var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, new ConvolutionOptions { Stride = 2 });
+        ImageFileConvolver.Convert(source, strided, request, overwrite: false);
+        using (Image written = Image.Load(strided))
+        {
+            Assert.Equal((20, 15), (written.Width, written.Height));
+            System.Xml.Linq.XDocument xmp = written.Metadata.XmpProfile!.GetDocument()!;
+            System.Xml.Linq.XNamespace exif = "http://ns.adobe.com/exif/1.0/";
+            System.Xml.Linq.XNamespace tiff = "http://ns.adobe.com/tiff/1.0/";
+            System.Xml.Linq.XElement description = xmp.Descendants().Single(e => e.Name.LocalName == "Description");
+            Assert.Equal("20", (string?)description.Attribute(exif + "PixelXDimension"));
+            Assert.Equal("15", (string?)description.Attribute(exif + "PixelYDimension"));
+            Assert.Equal("20", (string?)description.Element(tiff + "ImageWidth"));
+            Assert.Equal("15", (string?)description.Element(tiff + "ImageLength"));
+            Assert.Contains("Jane", xmp.ToString(), StringComparison.Ordinal);
+            Assert.Contains(xmp.Nodes(), n => n is System.Xml.Linq.XProcessingInstruction { Target: "xpacket" });
+        }
+
+        string same = Path.Combine(folder, "same.jpg");
+        ImageFileConvolver.Convert(source, same, Request("Box3"), overwrite: false);
+        using (Image written = Image.Load(same))
+        {
+            Assert.Equal(System.Text.Encoding.UTF8.GetBytes(Packet), written.Metadata.XmpProfile!.ToByteArray());
+        }
+    }
+
+    [Fact]
     public void AStatedResolutionIsKeptInEveryFormat()
     {
         string source = Path.Combine(folder, "printed.png");

@@ -243,6 +243,7 @@ public static class ImageFileConvolver
         if (image.Width != shape.Width || image.Height != shape.Height)
         {
             MetadataFidelity.UpdateExifSize(image);
+            MetadataFidelity.UpdateXmpSize(image);
         }
 
         var report = new ConversionReport { DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped };

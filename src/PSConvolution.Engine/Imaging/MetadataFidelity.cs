@@ -157,6 +157,79 @@ internal static class MetadataFidelity
         }
     }
 
+    /// <summary>
+    /// The same for an XMP packet: its exif:PixelXDimension, exif:PixelYDimension, tiff:ImageWidth and
+    /// tiff:ImageLength, written as attributes of an rdf:Description or as elements, become the new size. The packet
+    /// is rewritten only where one of them changes, and left as it is where it cannot be parsed.
+    /// </summary>
+    public static void UpdateXmpSize(Image image)
+    {
+        if (image.Metadata.XmpProfile is not { } xmp)
+        {
+            return;
+        }
+
+        System.Xml.Linq.XDocument? document;
+        try
+        {
+            document = xmp.GetDocument();
+        }
+        catch (System.Xml.XmlException)
+        {
+            return;
+        }
+
+        if (document?.Root is null)
+        {
+            return;
+        }
+
+        System.Xml.Linq.XNamespace exifNs = "http://ns.adobe.com/exif/1.0/";
+        System.Xml.Linq.XNamespace tiffNs = "http://ns.adobe.com/tiff/1.0/";
+        var sizes = new Dictionary<System.Xml.Linq.XName, int>
+        {
+            [exifNs + "PixelXDimension"] = image.Width,
+            [exifNs + "PixelYDimension"] = image.Height,
+            [tiffNs + "ImageWidth"] = image.Width,
+            [tiffNs + "ImageLength"] = image.Height,
+        };
+        bool changed = false;
+        foreach (System.Xml.Linq.XElement element in document.Root.DescendantsAndSelf())
+        {
+            foreach (System.Xml.Linq.XAttribute attribute in element.Attributes())
+            {
+                changed |= Resize(attribute.Name, attribute.Value, v => attribute.Value = v);
+            }
+
+            if (!element.HasElements)
+            {
+                changed |= Resize(element.Name, element.Value, v => element.Value = v);
+            }
+        }
+
+        if (changed)
+        {
+            using var bytes = new MemoryStream();
+            using (var writer = System.Xml.XmlWriter.Create(bytes, new System.Xml.XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = true }))
+            {
+                document.Save(writer);
+            }
+
+            image.Metadata.XmpProfile = new SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile(bytes.ToArray());
+        }
+
+        bool Resize(System.Xml.Linq.XName name, string value, Action<string> set)
+        {
+            if (!sizes.TryGetValue(name, out int size) || value.Trim() == size.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                return false;
+            }
+
+            set(size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return true;
+        }
+    }
+
     /// <summary>Where a PNG's iCCP chunk goes: right after the signature and the IHDR chunk.</summary>
     public const int PngIccOffset = 8 + 8 + 13 + 4;
 
