@@ -318,6 +318,73 @@ public sealed class ImageFileConvolverTests : IDisposable
     }
 
     /// <summary>
+    /// Browsers show a WebP in stored order whatever its EXIF orientation (Chromium showed a phone's portrait written as
+    /// WebP on its side), so a WebP gets the picture upright, and its EXIF and XMP say upright and the turned size.
+    /// </summary>
+    [Fact]
+    public void WebpGetsThePictureUprightAndItsMetadataSaysSo()
+    {
+        string source = Path.Combine(folder, "side.png"), upright = Path.Combine(folder, "up.png");
+        const string Xmp = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
+            + "<rdf:Description rdf:about=\"\" xmlns:tiff=\"http://ns.adobe.com/tiff/1.0/\" tiff:Orientation=\"6\" tiff:ImageWidth=\"30\" tiff:ImageLength=\"20\"/>"
+            + "</rdf:RDF></x:xmpmeta>";
+        using (var image = new Image<Rgb24>(30, 20))
+        {
+            for (int y = 0; y < image.Height; y++)
+            {
+                for (int x = 0; x < image.Width; x++)
+                {
+                    image[x, y] = new Rgb24((byte)(x * 8), (byte)(y * 12), (byte)((x * y) % 256));
+                }
+            }
+
+            image.Metadata.ExifProfile = new ExifProfile();
+            image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
+            image.Metadata.ExifProfile.SetValue(ExifTag.PixelXDimension, 30);
+            image.Metadata.ExifProfile.SetValue(ExifTag.PixelYDimension, 20);
+            image.Metadata.XmpProfile = new SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile(System.Text.Encoding.UTF8.GetBytes(Xmp));
+            image.Save(source, new PngEncoder());
+            image.Mutate(x => x.AutoOrient());
+            image.Metadata.ExifProfile = null;
+            image.Metadata.XmpProfile = null;
+            image.Save(upright, new PngEncoder());
+        }
+
+        var options = new ConvolutionOptions { Stride = 2 };
+        string written = Path.Combine(folder, "side_out.webp");
+        ConversionReport report = ImageFileConvolver.Convert(source, written, new ConvolutionRequest(new[] { KernelLibrary.Get("Emboss") }, options) { Format = OutputFormat.Webp, Quality = 100 }, overwrite: false);
+        string expectedPath = Path.Combine(folder, "up_out.png");
+        ImageFileConvolver.Convert(upright, expectedPath, new ConvolutionRequest(new[] { KernelLibrary.Get("Emboss") }, options), overwrite: false);
+        Assert.True(report.TurnedUpright);
+
+        using var expected = Image.Load<Rgb24>(expectedPath);
+        using var actual = Image.Load<Rgb24>(written);
+        Assert.Equal((10, 15), (actual.Width, actual.Height));
+        Assert.Equal((expected.Width, expected.Height), (actual.Width, actual.Height));
+        long difference = 0;
+        for (int y = 0; y < expected.Height; y++)
+        {
+            for (int x = 0; x < expected.Width; x++)
+            {
+                difference += Math.Abs(expected[x, y].R - actual[x, y].R) + Math.Abs(expected[x, y].G - actual[x, y].G) + Math.Abs(expected[x, y].B - actual[x, y].B);
+            }
+        }
+
+        // Lossy WebP at quality 100: within a few levels on average; the picture on its side would differ by far more.
+        Assert.True(difference < 8L * 3 * expected.Width * expected.Height, $"mean difference {difference / (3.0 * expected.Width * expected.Height):F1} levels");
+
+        ExifProfile exif = actual.Metadata.ExifProfile!;
+        Assert.Equal((ushort)1, exif.GetValue(ExifTag.Orientation)!.Value);
+        Assert.Equal(10, (int)exif.GetValue(ExifTag.PixelXDimension)!.Value);
+        Assert.Equal(15, (int)exif.GetValue(ExifTag.PixelYDimension)!.Value);
+        System.Xml.Linq.XElement description = actual.Metadata.XmpProfile!.GetDocument()!.Descendants().Single(e => e.Name.LocalName == "Description");
+        System.Xml.Linq.XNamespace tiff = "http://ns.adobe.com/tiff/1.0/";
+        Assert.Equal("1", (string?)description.Attribute(tiff + "Orientation"));
+        Assert.Equal("10", (string?)description.Attribute(tiff + "ImageWidth"));
+        Assert.Equal("15", (string?)description.Attribute(tiff + "ImageLength"));
+    }
+
+    /// <summary>
     /// A colour profile describes one colour model: an RGB one is left out of a grey result (-Grayscale), a grey one
     /// out of an RGB result (WebP is always RGB), and a profile that fits stays.
     /// </summary>

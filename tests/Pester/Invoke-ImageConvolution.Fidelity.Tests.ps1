@@ -314,6 +314,6 @@ Describe 'Invoke-ImageConvolution convolves a photo as its EXIF orientation show
         }
 
         @($warnings).Count | Should -Be 1
-        "$warnings" | Should -BeLike '2 image(s) had an EXIF orientation, which BMP cannot hold: they were turned upright*'
+        "$warnings" | Should -BeLike '2 image(s) had an EXIF orientation, which viewers do not apply in BMP: they were turned upright*'
     }
 }

@@ -243,14 +243,17 @@ public static class ImageFileConvolver
         if (image.Width != shape.Width || image.Height != shape.Height)
         {
             MetadataFidelity.UpdateExifSize(image);
-            MetadataFidelity.UpdateXmpSize(image);
+            MetadataFidelity.UpdateXmp(image, upright: false);
         }
 
         var report = new ConversionReport { DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped };
         if (request.Options.Orientation != DisplayOrientation.TopLeft && !ImageFormats.HoldsOrientation(format))
         {
-            // GIF, BMP, TGA and Netpbm keep no EXIF: stored on its side, the picture would be shown so.
+            // GIF, BMP, TGA and Netpbm keep no EXIF, and browsers ignore WebP's: stored on its side, the picture would
+            // be shown so. WebP keeps the EXIF and XMP, now saying upright and the turned size.
             ImageContent.TurnUpright(image, request.Options.Orientation);
+            MetadataFidelity.UpdateExifSize(image);
+            MetadataFidelity.UpdateXmp(image, upright: true);
             report.TurnedUpright = true;
         }
 

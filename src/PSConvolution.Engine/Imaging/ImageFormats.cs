@@ -63,8 +63,12 @@ public static class ImageFormats
     /// <summary>The format holds several frames as the module writes it: GIF's animation, TIFF's pages (ImageSharp 2.1 writes no animated PNG or WebP).</summary>
     internal static bool HoldsFrames(OutputFormat format) => format is OutputFormat.Gif or OutputFormat.Tiff;
 
-    /// <summary>The format keeps EXIF, and with it an orientation (JPEG APP1, PNG eXIf, WebP EXIF, TIFF's own tags).</summary>
-    internal static bool HoldsOrientation(OutputFormat format) => format is OutputFormat.Jpeg or OutputFormat.Png or OutputFormat.Webp or OutputFormat.Tiff;
+    /// <summary>
+    /// The format keeps an EXIF orientation that viewers apply (JPEG APP1, PNG eXIf, TIFF's own tags). WebP keeps EXIF
+    /// too, but browsers show a WebP in stored order whatever its orientation (Chromium showed a phone's portrait
+    /// written as WebP on its side), so a WebP gets the picture upright like the formats without EXIF.
+    /// </summary>
+    internal static bool HoldsOrientation(OutputFormat format) => format is OutputFormat.Jpeg or OutputFormat.Png or OutputFormat.Tiff;
 
     /// <summary>True when the module writes a format with a writer of its own rather than ImageSharp's encoder.</summary>
     internal static bool HasOwnWriter(OutputFormat format) => format is OutputFormat.Tiff or OutputFormat.Pbm;

@@ -159,10 +159,11 @@ internal static class MetadataFidelity
 
     /// <summary>
     /// The same for an XMP packet: its exif:PixelXDimension, exif:PixelYDimension, tiff:ImageWidth and
-    /// tiff:ImageLength, written as attributes of an rdf:Description or as elements, become the new size. The packet
-    /// is rewritten only where one of them changes, and left as it is where it cannot be parsed.
+    /// tiff:ImageLength, written as attributes of an rdf:Description or as elements, become the new size, and where
+    /// the picture was turned <paramref name="upright"/>, its tiff:Orientation becomes 1. The packet is rewritten only
+    /// where one of them changes, and left as it is where it cannot be parsed.
     /// </summary>
-    public static void UpdateXmpSize(Image image)
+    public static void UpdateXmp(Image image, bool upright)
     {
         if (image.Metadata.XmpProfile is not { } xmp)
         {
@@ -186,13 +187,18 @@ internal static class MetadataFidelity
 
         System.Xml.Linq.XNamespace exifNs = "http://ns.adobe.com/exif/1.0/";
         System.Xml.Linq.XNamespace tiffNs = "http://ns.adobe.com/tiff/1.0/";
-        var sizes = new Dictionary<System.Xml.Linq.XName, int>
+        var values = new Dictionary<System.Xml.Linq.XName, int>
         {
             [exifNs + "PixelXDimension"] = image.Width,
             [exifNs + "PixelYDimension"] = image.Height,
             [tiffNs + "ImageWidth"] = image.Width,
             [tiffNs + "ImageLength"] = image.Height,
         };
+        if (upright)
+        {
+            values[tiffNs + "Orientation"] = 1;
+        }
+
         bool changed = false;
         foreach (System.Xml.Linq.XElement element in document.Root.DescendantsAndSelf())
         {
@@ -220,12 +226,12 @@ internal static class MetadataFidelity
 
         bool Resize(System.Xml.Linq.XName name, string value, Action<string> set)
         {
-            if (!sizes.TryGetValue(name, out int size) || value.Trim() == size.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            if (!values.TryGetValue(name, out int wanted) || value.Trim() == wanted.ToString(System.Globalization.CultureInfo.InvariantCulture))
             {
                 return false;
             }
 
-            set(size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            set(wanted.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return true;
         }
     }
