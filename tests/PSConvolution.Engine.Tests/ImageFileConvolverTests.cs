@@ -158,7 +158,8 @@ public sealed class ImageFileConvolverTests : IDisposable
 
     /// <summary>
     /// ImageSharp reads a TIFF's tags onto its first frame, mixed with those that lay out its strips; the image's own
-    /// (orientation, artist, description) reach every format written, and the layout tags none.
+    /// (orientation, artist, description) reach every format written, and the layout tags none. A WebP is written
+    /// upright (see <see cref="WebpGetsThePictureUprightAndItsMetadataSaysSo"/>), its orientation then 1.
     /// </summary>
     [Theory]
     [InlineData(OutputFormat.Jpeg)]
@@ -183,7 +184,10 @@ public sealed class ImageFileConvolverTests : IDisposable
         using var result = Image.Load<Rgb24>(output);
         ExifProfile? written = result.Metadata.ExifProfile ?? result.Frames.RootFrame.Metadata.ExifProfile;
         Assert.NotNull(written);
-        Assert.Equal((ushort)8, written!.GetValue(ExifTag.Orientation)?.Value);
+
+        // WebP gets the picture turned upright, since browsers ignore its orientation: the tag then says so.
+        Assert.Equal(format == OutputFormat.Webp ? (ushort)1 : (ushort)8, written!.GetValue(ExifTag.Orientation)?.Value);
+        Assert.Equal(format == OutputFormat.Webp ? (10, 12) : (12, 10), (result.Width, result.Height));
         Assert.Equal("Convolution Tester", written.GetValue(ExifTag.Artist)?.Value);
         Assert.Equal("a grey card", written.GetValue(ExifTag.ImageDescription)?.Value);
         if (format != OutputFormat.Tiff)
@@ -274,25 +278,7 @@ public sealed class ImageFileConvolverTests : IDisposable
     [InlineData(OutputFormat.Png, false)]
     public void AFormatWithoutExifGetsThePictureUpright(OutputFormat format, bool turned)
     {
-        string source = Path.Combine(folder, "side.png"), upright = Path.Combine(folder, "up.png");
-        using (var image = new Image<Rgb24>(30, 20))
-        {
-            for (int y = 0; y < image.Height; y++)
-            {
-                for (int x = 0; x < image.Width; x++)
-                {
-                    image[x, y] = new Rgb24((byte)(x * 8), (byte)(y * 12), (byte)((x * y) % 256));
-                }
-            }
-
-            image.Metadata.ExifProfile = new ExifProfile();
-            image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
-            image.Save(source, new PngEncoder());
-            image.Mutate(x => x.AutoOrient());
-            image.Metadata.ExifProfile = null;
-            image.Save(upright, new PngEncoder());
-        }
-
+        (string source, string upright) = SidewaysPicture(null);
         var options = new ConvolutionOptions { Stride = 2 };
         string written = Path.Combine(folder, "side_out." + ImageFormats.GetExtension(format).TrimStart('.'));
         ConversionReport report = ImageFileConvolver.Convert(source, written, new ConvolutionRequest(new[] { KernelLibrary.Get("Emboss") }, options) { Format = format }, overwrite: false);
@@ -317,6 +303,31 @@ public sealed class ImageFileConvolverTests : IDisposable
         }
     }
 
+    // A 30x20 PNG tagged orientation 6 (side.png, with what `tag` adds to its metadata), and the same pixels turned
+    // upright and untagged (up.png).
+    private (string Source, string Upright) SidewaysPicture(Action<Image>? tag)
+    {
+        string source = Path.Combine(folder, "side.png"), upright = Path.Combine(folder, "up.png");
+        using var image = new Image<Rgb24>(30, 20);
+        for (int y = 0; y < image.Height; y++)
+        {
+            for (int x = 0; x < image.Width; x++)
+            {
+                image[x, y] = new Rgb24((byte)(x * 8), (byte)(y * 12), (byte)((x * y) % 256));
+            }
+        }
+
+        image.Metadata.ExifProfile = new ExifProfile();
+        image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
+        tag?.Invoke(image);
+        image.Save(source, new PngEncoder());
+        image.Mutate(x => x.AutoOrient());
+        image.Metadata.ExifProfile = null;
+        image.Metadata.XmpProfile = null;
+        image.Save(upright, new PngEncoder());
+        return (source, upright);
+    }
+
     /// <summary>
     /// Browsers show a WebP in stored order whatever its EXIF orientation (Chromium showed a phone's portrait written as
     /// WebP on its side), so a WebP gets the picture upright, and its EXIF and XMP say upright and the turned size.
@@ -324,32 +335,15 @@ public sealed class ImageFileConvolverTests : IDisposable
     [Fact]
     public void WebpGetsThePictureUprightAndItsMetadataSaysSo()
     {
-        string source = Path.Combine(folder, "side.png"), upright = Path.Combine(folder, "up.png");
         const string Xmp = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
             + "<rdf:Description rdf:about=\"\" xmlns:tiff=\"http://ns.adobe.com/tiff/1.0/\" tiff:Orientation=\"6\" tiff:ImageWidth=\"30\" tiff:ImageLength=\"20\"/>"
             + "</rdf:RDF></x:xmpmeta>";
-        using (var image = new Image<Rgb24>(30, 20))
+        (string source, string upright) = SidewaysPicture(image =>
         {
-            for (int y = 0; y < image.Height; y++)
-            {
-                for (int x = 0; x < image.Width; x++)
-                {
-                    image[x, y] = new Rgb24((byte)(x * 8), (byte)(y * 12), (byte)((x * y) % 256));
-                }
-            }
-
-            image.Metadata.ExifProfile = new ExifProfile();
-            image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
-            image.Metadata.ExifProfile.SetValue(ExifTag.PixelXDimension, 30);
+            image.Metadata.ExifProfile!.SetValue(ExifTag.PixelXDimension, 30);
             image.Metadata.ExifProfile.SetValue(ExifTag.PixelYDimension, 20);
             image.Metadata.XmpProfile = new SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile(System.Text.Encoding.UTF8.GetBytes(Xmp));
-            image.Save(source, new PngEncoder());
-            image.Mutate(x => x.AutoOrient());
-            image.Metadata.ExifProfile = null;
-            image.Metadata.XmpProfile = null;
-            image.Save(upright, new PngEncoder());
-        }
-
+        });
         var options = new ConvolutionOptions { Stride = 2 };
         string written = Path.Combine(folder, "side_out.webp");
         ConversionReport report = ImageFileConvolver.Convert(source, written, new ConvolutionRequest(new[] { KernelLibrary.Get("Emboss") }, options) { Format = OutputFormat.Webp, Quality = 100 }, overwrite: false);
