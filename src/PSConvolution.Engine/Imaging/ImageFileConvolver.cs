@@ -240,22 +240,22 @@ public static class ImageFileConvolver
         bool jpegToJpeg = sourceFormat is JpegFormat && format == OutputFormat.Jpeg;
         IReadOnlyList<byte[]> comments = jpegToJpeg ? MetadataFidelity.ReadJpegComments(stream) : Array.Empty<byte[]>();
         bool halvedChroma = !jpegToJpeg || SourceProbe.JpegChromaHalved(stream);
-        if (image.Width != shape.Width || image.Height != shape.Height)
+        // GIF, BMP, TGA and Netpbm keep no EXIF, and browsers ignore WebP's: stored on its side, the picture would be
+        // shown so. WebP keeps the EXIF and XMP, which then say upright.
+        bool turned = request.Options.Orientation != DisplayOrientation.TopLeft && !ImageFormats.HoldsOrientation(format);
+        if (turned)
         {
-            MetadataFidelity.UpdateExifSize(image);
-            MetadataFidelity.UpdateXmp(image, upright: false);
+            ImageContent.TurnUpright(image, request.Options.Orientation);
         }
 
-        var report = new ConversionReport { DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped };
-        if (request.Options.Orientation != DisplayOrientation.TopLeft && !ImageFormats.HoldsOrientation(format))
+        // The metadata's sizes follow a stride, Valid padding or the turn.
+        if (turned || image.Width != shape.Width || image.Height != shape.Height)
         {
-            // GIF, BMP, TGA and Netpbm keep no EXIF, and browsers ignore WebP's: stored on its side, the picture would
-            // be shown so. WebP keeps the EXIF and XMP, now saying upright and the turned size.
-            ImageContent.TurnUpright(image, request.Options.Orientation);
             MetadataFidelity.UpdateExifSize(image);
-            MetadataFidelity.UpdateXmp(image, upright: true);
-            report.TurnedUpright = true;
+            MetadataFidelity.UpdateXmp(image, upright: turned);
         }
+
+        var report = new ConversionReport { DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned };
 
         if (!ImageFormats.HoldsAlpha(format) && written.HasAlpha())
         {
