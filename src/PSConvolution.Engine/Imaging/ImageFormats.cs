@@ -35,23 +35,7 @@ public static class ImageFormats
     public static bool HasImageExtension(string path)
     {
         string extension = System.IO.Path.GetExtension(path);
-        if (extension.Length < 2)
-        {
-            return false;
-        }
-
-        foreach (IImageFormat format in SixLabors.ImageSharp.Configuration.Default.ImageFormats)
-        {
-            foreach (string known in format.FileExtensions)
-            {
-                if (string.Equals(known, extension.Substring(1), StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
+        return extension.Length > 1 && SixLabors.ImageSharp.Configuration.Default.ImageFormatsManager.FindFormatByFileExtension(extension) is not null;
     }
 
     /// <summary>True when a format holds 16 bits per sample as the module writes it.</summary>
