@@ -7,18 +7,22 @@ namespace PSConvolution.Engine.Batch;
 /// <summary>
 /// Every input a batch has taken and every output it has claimed, with the input that claimed it, decided in input
 /// order as inputs arrive: two inputs never write one output (the first keeps it), an output never replaces an
-/// input of the same batch, and a file the batch writes is not read back. Symbolic links count as the file they lead
-/// to: two links to one file rewritten in place are one file, rewritten once, and an output that is a link to a file
-/// another output or an input of the batch is, collides with it. Paths are kept as 128-bit
+/// input of the same batch, and a file the batch writes is not read back. Paths count as the file they lead to, every
+/// symbolic link on the way (a linked folder too) resolved: two names of one file rewritten in place are one file,
+/// rewritten once, and an output that leads to a file another output or an input of the batch is, collides with it.
+/// Paths are kept as 128-bit
 /// <see cref="PathKey"/>s; a claimed output keeps its input's path, to name it in the collision error.
 /// </summary>
 public sealed class OutputLedger
 {
     private readonly HashSet<PathKey> inputs = new();
 
-    // The files the inputs are, and the files the outputs land in, after symbolic links: two links to one file are
+    // The files the inputs are, and the files the outputs land in, after symbolic links: two names of one file are
     // one file to write.
     private readonly HashSet<PathKey> inputFiles = new();
+
+    // The last input taken and the file it is: Claim follows TakeInput for the same input, and need not resolve it again.
+    private (string Source, string File) lastTaken = (string.Empty, string.Empty);
     private readonly Dictionary<PathKey, string> outputs = new();
     private readonly bool inPlace;
 
@@ -33,7 +37,9 @@ public sealed class OutputLedger
     /// <param name="writer">For <see cref="InputAdmission.OwnOutput"/>, the input whose output it is.</param>
     public InputAdmission TakeInput(string source, out string? writer)
     {
-        PathKey file = PathKey.Of(WrittenFile(source));
+        string resolved = WrittenFile(source);
+        lastTaken = (source, resolved);
+        PathKey file = PathKey.Of(resolved);
         if (outputs.TryGetValue(file, out writer))
         {
             // In place each output is its input: a file reached again, by its name or through another link, is a
@@ -59,7 +65,8 @@ public sealed class OutputLedger
     {
         string written = WrittenFile(output);
         PathKey key = PathKey.Of(written);
-        if (!inPlace && PathKey.Comparer.Equals(written, WrittenFile(source)))
+        string sourceFile = source == lastTaken.Source ? lastTaken.File : WrittenFile(source);
+        if (!inPlace && PathKey.Comparer.Equals(written, sourceFile))
         {
             throw new ConvolutionException(ConvolutionErrorKind.DestinationIsSource, source, $"The output for '{source}' would replace the source file.");
         }
