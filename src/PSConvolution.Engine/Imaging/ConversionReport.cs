@@ -16,8 +16,8 @@ public sealed class ConversionReport
     public bool FramesDropped { get; internal set; }
 
     /// <summary>
-    /// The pixels were turned upright as their EXIF orientation says a viewer shows them (the format keeps no EXIF:
-    /// GIF, BMP, TGA, Netpbm), so the picture is not shown on its side.
+    /// The pixels were turned upright as their EXIF orientation says a viewer shows them, so the picture is not shown
+    /// on its side: GIF, BMP, TGA and Netpbm keep no EXIF, and browsers ignore a WebP's (its EXIF then says upright).
     /// </summary>
     public bool TurnedUpright { get; internal set; }
 

@@ -162,8 +162,8 @@ internal static class ImageContent
         => typeof(TSample) == typeof(byte) ? (TSample)(object)(byte)value : (TSample)(object)(ushort)value;
 
     /// <summary>
-    /// Turns every frame upright as <paramref name="orientation"/> says a viewer shows it (ImageSharp's AutoOrient),
-    /// and sets the EXIF orientation to 1, for a format that cannot keep the tag.
+    /// Turns every frame upright as <paramref name="orientation"/> says a viewer shows it (ImageSharp's AutoOrient,
+    /// which leaves the EXIF orientation at 1), for a format whose viewers would not apply the tag.
     /// </summary>
     public static void TurnUpright(Image image, DisplayOrientation orientation)
     {
