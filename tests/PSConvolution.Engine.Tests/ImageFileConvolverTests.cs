@@ -841,6 +841,8 @@ public sealed class ImageFileConvolverTests : IDisposable
     [InlineData("tga")]
     [InlineData("bmp")]
     [InlineData("tif")]
+    [InlineData("ppm")]
+    [InlineData("webp")]
     public void ASourceThatStatesNoResolutionIsNotWrittenAsNinetySixDpi(string extension)
     {
         // ImageSharp decodes such a source with its default, 96 pixels an inch, and every encoder wrote that as if
@@ -854,6 +856,8 @@ public sealed class ImageFileConvolverTests : IDisposable
                 "gif" => new GifEncoder(),
                 "tga" => new SixLabors.ImageSharp.Formats.Tga.TgaEncoder(),
                 "bmp" => new SixLabors.ImageSharp.Formats.Bmp.BmpEncoder(),
+                "ppm" => new SixLabors.ImageSharp.Formats.Pbm.PbmEncoder(),
+                "webp" => new SixLabors.ImageSharp.Formats.Webp.WebpEncoder { FileFormat = SixLabors.ImageSharp.Formats.Webp.WebpFileFormatType.Lossless },
                 _ => (SixLabors.ImageSharp.Formats.IImageEncoder)new SixLabors.ImageSharp.Formats.Tiff.TiffEncoder(),
             });
         }
