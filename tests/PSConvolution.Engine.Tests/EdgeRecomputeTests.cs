@@ -81,6 +81,72 @@ public sealed class EdgeRecomputeTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void BlocksOfRowsAreCorrectedAsEachRowIsInDouble(string column, string row)
+    {
+        // CorrectRows recomputes a block's listed pixels at once (in ints, four columns and two pixels at a time where
+        // it can); each row's pixels in double precision, alone, must give the same bytes, and no other byte moves.
+        double[] c = KernelParser.ParseRows(column)[0];
+        double[] r = KernelParser.ParseRows(row)[0];
+        var matrix = KernelMatrix.Create(c.Select(a => r.Select(b => a * b).ToArray()).ToArray(), r.Length % 2 == 0 ? 0 : null, c.Length % 2 == 0 ? 0 : null);
+        var taps = new KernelTaps(matrix);
+        var random = new Random((column.Length * 17) + row.Length);
+        for (int round = 0; round < 30; round++)
+        {
+            int width = random.Next(1, 70);
+            int height = random.Next(1, 20);
+            var source = new byte[width * height * 4];
+            random.NextBytes(source);
+            for (int p = 0; p < width * height; p++)
+            {
+                // Runs of full and of no alpha as a cut-out has, between pixels of any alpha.
+                int kind = random.Next(4);
+                if (kind < 2)
+                {
+                    source[(p * 4) + 3] = kind == 0 ? (byte)0 : (byte)255;
+                }
+            }
+
+            var border = (BorderMode)random.Next(5);
+            int stride = random.Next(3) == 0 ? random.Next(2, 4) : 1;
+            PaddingMode padding = random.Next(3) == 0 && width >= matrix.Width && height >= matrix.Height ? PaddingMode.Valid : PaddingMode.Same;
+            float borderValue = border == BorderMode.Constant ? random.Next(256) : 0;
+            var rows = KernelSamplingMap.Create(height, matrix.Height, matrix.AnchorY, stride, padding, border);
+            var columns = KernelSamplingMap.Create(width, matrix.Width, matrix.AnchorX, stride, padding, border);
+            bool convolveAlpha = random.Next(4) > 0;
+            bool[] selected = Enumerable.Range(0, 4).Select(k => k == 3 ? convolveAlpha : random.Next(4) > 0).ToArray();
+            var step = new ConvolutionStep(new[] { matrix }, KernelCombination.Magnitude, new[] { (float)matrix.Sum }, 0, borderValue, 255, OutputRange.Clamp, selected);
+            var alpha = new AlphaWeighting(4, convolveAlpha, divideByConvolvedAlpha: true, 0, borderValue, 255, linearLight: false);
+            Assert.True(EdgeRecompute.IsExact(step, alpha, taps));
+
+            int outWidth = columns.OutputLength;
+            int outHeight = rows.OutputLength;
+            using var edges = new EdgePixels(outHeight, outWidth, 4);
+            edges.StartBlock(0, long.MaxValue, 255);
+            for (int y = 0; y < outHeight; y++)
+            {
+                // Lone pixels, pairs and long runs.
+                int density = random.Next(4);
+                int[] listed = Enumerable.Range(0, outWidth).Where(_ => random.Next(4) < density).ToArray();
+                listed.CopyTo(edges.Room(y));
+                edges.SetCount(y, listed.Length);
+            }
+
+            var start = new byte[outWidth * outHeight * 4];
+            random.NextBytes(start);
+            byte[] inDouble = (byte[])start.Clone();
+            for (int y = 0; y < outHeight; y++)
+            {
+                EdgeRecompute.CorrectEdges(source, width, height, 4, inDouble.AsSpan(y * outWidth * 4, outWidth * 4), step, alpha, taps, rows, columns, y, edges.Row(y), exact: false);
+            }
+
+            byte[] block = (byte[])start.Clone();
+            EdgeRecompute.CorrectRows(source, width, height, 4, block, step, alpha, taps, rows, columns, edges, 0, outHeight);
+            Assert.True(inDouble.AsSpan().SequenceEqual(block), $"{column} x {row}, {width}x{height}, {border} {borderValue}, stride {stride}, {padding}, alpha {convolveAlpha}: {string.Join(",", inDouble)} against {string.Join(",", block)}");
+        }
+    }
+
     [Fact]
     public void OnlyBlursDividedByTheirOwnPowerOfTwoSumAreExact()
     {

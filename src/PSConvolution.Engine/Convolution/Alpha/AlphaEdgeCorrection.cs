@@ -80,7 +80,7 @@ internal static class AlphaEdgeCorrection
                         listing(y0, y1, single, edges);
                         if (!edges.Overflowed)
                         {
-                            Correct(source, width, height, channels, destination, step, alpha, taps, rows, columns, edges, y0, y1);
+                            EdgeRecompute.CorrectRows(source.Span, width, height, channels, destination.Span, step, alpha, taps, rows, columns, edges, y0, y1);
                             continue;
                         }
 
@@ -121,7 +121,7 @@ internal static class AlphaEdgeCorrection
                         continue;
                     }
 
-                    Correct(source, width, height, channels, destination, step, alpha, taps, rows, columns, edges, y0, y1);
+                    EdgeRecompute.CorrectRows(source.Span, width, height, channels, destination.Span, step, alpha, taps, rows, columns, edges, y0, y1);
                 }
             }
             finally
@@ -206,20 +206,6 @@ internal static class AlphaEdgeCorrection
         }
 
         public void Dispose() => ArrayPool<int>.Shared.Return(rowLevels);
-    }
-
-    // Recomputes the listed pixels of rows [y0, y1).
-    private static void Correct(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, in ConvolutionStep step, AlphaWeighting alpha, KernelTaps taps, KernelSamplingMap rows, KernelSamplingMap columns, EdgePixels edges, int y0, int y1)
-    {
-        int outWidth = columns.OutputLength;
-        for (int y = y0; y < y1; y++)
-        {
-            ReadOnlySpan<int> listed = edges.Row(y);
-            if (listed.Length > 0)
-            {
-                EdgeRecompute.CorrectEdges(source.Span, width, height, channels, destination.Span.Slice(y * outWidth * channels, outWidth * channels), step, alpha, taps, rows, columns, y, listed);
-            }
-        }
     }
 
     private static void ReturnTo<T>(ArrayPool<T> pool, T[]? array)

@@ -16,7 +16,8 @@ namespace PSConvolution.Engine.Convolution.Alpha;
 /// The AVX2 forms of <see cref="EdgeRecompute"/> for RGBA and a separable kernel: a pixel's four premultiplied sums
 /// (each colour times alpha, then alpha) are the four lanes of one vector. In doubles every lane is added,
 /// multiplied and divided in the order the scalar code uses, so the two agree to the bit; where
-/// <see cref="IsExact"/>, in ints, exact, whose quotient rounds alike.
+/// <see cref="IsExact"/>, in ints, exact, whose quotient rounds alike. The int form sums four neighbouring columns
+/// down at once in 16-bit lanes, and two neighbouring pixels across in one 256-bit vector.
 /// </summary>
 internal static partial class EdgeRecompute
 {
@@ -30,7 +31,9 @@ internal static partial class EdgeRecompute
 
         done = true;
         var form = new DoubleSums(width, step, alpha, column, row, rows, columns, y);
-        CorrectRuns<Vector256<double>, DoubleSums>(source, dst, columns, rowStarts, edges, row.Length, ref form);
+        Vector256<double>[] vertical = ArrayPool<Vector256<double>>.Shared.Rent(columns.PaddedLength);
+        CorrectRuns<Vector256<double>, DoubleSums>(source, dst, columns, rowStarts, edges, row.Length, ref form, vertical);
+        ArrayPool<Vector256<double>>.Shared.Return(vertical);
     }
 
     /// <summary>
@@ -47,7 +50,39 @@ internal static partial class EdgeRecompute
 
         done = true;
         var form = new IntegerSums(width, step, alpha, column, row);
-        CorrectRuns<Vector128<int>, IntegerSums>(source, dst, columns, rowStarts, edges, row.Length, ref form);
+        Vector128<int>[] vertical = ArrayPool<Vector128<int>>.Shared.Rent(columns.PaddedLength);
+        CorrectRuns<Vector128<int>, IntegerSums>(source, dst, columns, rowStarts, edges, row.Length, ref form, vertical);
+        ArrayPool<Vector128<int>>.Shared.Return(vertical);
+    }
+
+    /// <summary>
+    /// <see cref="CorrectRgbaEdgesExact"/> for every listed pixel of output rows [y0, y1): the form and the column sums'
+    /// buffer made once for all of them: a cut-out's rim lists a few pixels in each of thousands of rows.
+    /// </summary>
+    [MethodImpl(Jit.HotLoop)]
+    static partial void CorrectRgbaRowsExact(ReadOnlySpan<byte> source, int width, int height, Span<byte> destination, in ConvolutionStep step, AlphaWeighting alpha, int[] column, int[] row, KernelSamplingMap rows, KernelSamplingMap columns, EdgePixels edges, int y0, int y1, ref bool done)
+    {
+        if (!Avx2.IsSupported)
+        {
+            return;
+        }
+
+        done = true;
+        var form = new IntegerSums(width, step, alpha, column, row);
+        int rowLength = columns.OutputLength * 4;
+        Span<int> rowStarts = stackalloc int[rows.Taps];
+        Vector128<int>[] vertical = ArrayPool<Vector128<int>>.Shared.Rent(columns.PaddedLength);
+        for (int y = y0; y < y1; y++)
+        {
+            ReadOnlySpan<int> listed = edges.Row(y);
+            if (listed.Length > 0)
+            {
+                RowStarts(rows, y, width * 4, height, rowStarts);
+                CorrectRuns<Vector128<int>, IntegerSums>(source, destination.Slice(y * rowLength, rowLength), columns, rowStarts, listed, row.Length, ref form, vertical);
+            }
+        }
+
+        ArrayPool<Vector128<int>>.Shared.Return(vertical);
     }
 
     /// <summary>One form's arithmetic: a padded column's vertical sums, a pixel's sum of kw of them, the pixel stored.</summary>
@@ -63,51 +98,69 @@ internal static partial class EdgeRecompute
         /// </summary>
         bool Pair(ref byte pixels, ReadOnlySpan<int> rowStarts, int col, ref TSums target);
 
+        /// <summary>
+        /// Columns <paramref name="col"/> to <paramref name="col"/> + 3 into <paramref name="target"/> and the three
+        /// elements after it, at once where the form can (all four in the image); false, with nothing written, where it
+        /// cannot.
+        /// </summary>
+        bool Quad(ref byte pixels, ReadOnlySpan<int> rowStarts, int col, ref TSums target);
+
         /// <summary>The kw vertical sums from <paramref name="first"/> on, weighted by the row factor.</summary>
         TSums Row(ref TSums first);
 
         void Store(ReadOnlySpan<byte> source, Span<byte> dst, int x, TSums sums);
+
+        /// <summary>
+        /// Pixels <paramref name="x"/> and x + 1 (no column stride) from the vertical sums from <paramref name="first"/>
+        /// on, summed and stored at once where the form can; false, with nothing written, where it cannot.
+        /// </summary>
+        bool StoreTwo(Span<byte> dst, int x, ref TSums first);
     }
 
     // Each run of edge pixels close enough to share padded columns: the columns summed down once, then each pixel.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CorrectRuns<TSums, TForm>(ReadOnlySpan<byte> source, Span<byte> dst, KernelSamplingMap columns, ReadOnlySpan<int> rowStarts, ReadOnlySpan<int> edges, int kw, ref TForm form)
+    private static void CorrectRuns<TSums, TForm>(ReadOnlySpan<byte> source, Span<byte> dst, KernelSamplingMap columns, ReadOnlySpan<int> rowStarts, ReadOnlySpan<int> edges, int kw, ref TForm form, TSums[] vertical)
         where TSums : unmanaged
         where TForm : struct, IRgbaSums<TSums>
     {
         int stride = columns.Stride;
-        TSums[] vertical = ArrayPool<TSums>.Shared.Rent(columns.PaddedLength);
-        try
+        ref byte pixels = ref MemoryMarshal.GetReference(source);
+        for (int e = 0; e < edges.Length;)
         {
-            ref byte pixels = ref MemoryMarshal.GetReference(source);
-            for (int e = 0; e < edges.Length;)
+            int last = RunEnd(edges, e, stride, kw);
+            int end = (edges[last] * stride) + kw;
+            for (int p = edges[e] * stride; p < end;)
             {
-                int last = RunEnd(edges, e, stride, kw);
-                int end = (edges[last] * stride) + kw;
-                for (int p = edges[e] * stride; p < end;)
+                int col = columns.Indices[p];
+                if (p + 3 < end && columns.Indices[p + 1] == col + 1 && columns.Indices[p + 2] == col + 2 && columns.Indices[p + 3] == col + 3
+                    && form.Quad(ref pixels, rowStarts, col, ref vertical[p]))
                 {
-                    int col = columns.Indices[p];
-                    if (p + 1 < end && columns.Indices[p + 1] == col + 1 && form.Pair(ref pixels, rowStarts, col, ref vertical[p]))
-                    {
-                        p += 2;
-                        continue;
-                    }
-
-                    vertical[p++] = form.Column(ref pixels, rowStarts, col);
+                    p += 4;
+                    continue;
                 }
 
-                for (int k = e; k <= last; k++)
+                if (p + 1 < end && columns.Indices[p + 1] == col + 1 && form.Pair(ref pixels, rowStarts, col, ref vertical[p]))
                 {
-                    int x = edges[k];
-                    form.Store(source, dst, x, form.Row(ref vertical[x * stride]));
+                    p += 2;
+                    continue;
                 }
 
-                e = last + 1;
+                vertical[p++] = form.Column(ref pixels, rowStarts, col);
             }
-        }
-        finally
-        {
-            ArrayPool<TSums>.Shared.Return(vertical);
+
+            for (int k = e; k <= last; k++)
+            {
+                int x = edges[k];
+                if (stride == 1 && k < last && edges[k + 1] == x + 1 && form.StoreTwo(dst, x, ref vertical[x]))
+                {
+                    k++;
+                    continue;
+                }
+
+                form.Store(source, dst, x, form.Row(ref vertical[x * stride]));
+            }
+
+            e = last + 1;
         }
     }
 
@@ -158,6 +211,10 @@ internal static partial class EdgeRecompute
 
         public bool Pair(ref byte pixels, ReadOnlySpan<int> rowStarts, int col, ref Vector256<double> target) => false;
 
+        public bool Quad(ref byte pixels, ReadOnlySpan<int> rowStarts, int col, ref Vector256<double> target) => false;
+
+        public bool StoreTwo(Span<byte> dst, int x, ref Vector256<double> first) => false;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<double> Row(ref Vector256<double> first)
         {
@@ -190,6 +247,7 @@ internal static partial class EdgeRecompute
         private readonly int shift;
         private readonly SelectedColours colours;
         private readonly bool convolveAlpha;
+        private readonly ulong writtenTwo;
 
         public IntegerSums(int width, in ConvolutionStep step, AlphaWeighting alpha, int[] column, int[] row)
         {
@@ -204,6 +262,10 @@ internal static partial class EdgeRecompute
             shift = BitOperations.Log2((uint)step.Divisors[0]);
             colours = new SelectedColours(step);
             convolveAlpha = alpha.ConvolveAlpha;
+
+            // The bytes of a pixel the step writes: the selected colours, and alpha where it is convolved.
+            uint written = (step.Selected[0] ? 0xFFu : 0) | (step.Selected[1] ? 0xFF00u : 0) | (step.Selected[2] ? 0xFF0000u : 0) | (alpha.ConvolveAlpha ? 0xFF000000u : 0);
+            writtenTwo = written | ((ulong)written << 32);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -255,6 +317,46 @@ internal static partial class EdgeRecompute
             return true;
         }
 
+        // Four neighbouring columns in 16-bit lanes: each row's four pixels widened to words, colour times alpha (at most
+        // 255 · 255, exact in 16 bits; alpha's lane times 1), then times the weight into 32 bits from the low and high
+        // halves of the products. A quarter of Pair's instructions a column, where all four are in the image.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Quad(ref byte pixels, ReadOnlySpan<int> rowStarts, int col, ref Vector128<int> target)
+        {
+            if (col + 3 >= width)
+            {
+                return false;
+            }
+
+            // Within each 128-bit lane two pixels of four words: alpha is word 3 of each, bytes 6-7 and 14-15.
+            Vector256<byte> alphaWords = Vector256.Create((byte)6, 7, 6, 7, 6, 7, 6, 7, 14, 15, 14, 15, 14, 15, 14, 15, 6, 7, 6, 7, 6, 7, 6, 7, 14, 15, 14, 15, 14, 15, 14, 15);
+            Vector256<ushort> ones = Vector256.Create((ushort)1);
+            Vector256<int> even = Vector256<int>.Zero, odd = Vector256<int>.Zero; // pixels 0 and 2, pixels 1 and 3
+            for (int i = 0; i < column.Length; i++)
+            {
+                int w = column[i];
+                if (rowStarts[i] < 0)
+                {
+                    even += borderPair * w;
+                    odd += borderPair * w;
+                    continue;
+                }
+
+                Vector256<ushort> words = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref pixels, (nuint)(rowStarts[i] + (col * 4)))).AsUInt16();
+                Vector256<ushort> products = Avx2.Blend(words, ones, 0b1000_1000) * Avx2.Shuffle(words.AsByte(), alphaWords).AsUInt16();
+                Vector256<ushort> weight = Vector256.Create((ushort)w);
+                Vector256<ushort> low = products * weight;
+                Vector256<ushort> high = Avx2.MultiplyHigh(products, weight);
+                even += Avx2.UnpackLow(low, high).AsInt32();
+                odd += Avx2.UnpackHigh(low, high).AsInt32();
+            }
+
+            ref Vector256<int> pairs = ref Unsafe.As<Vector128<int>, Vector256<int>>(ref target);
+            pairs = Avx2.Permute2x128(even, odd, 0x20);
+            Unsafe.Add(ref pairs, 1) = Avx2.Permute2x128(even, odd, 0x31);
+            return true;
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector128<int> Row(ref Vector128<int> first)
         {
@@ -265,6 +367,46 @@ internal static partial class EdgeRecompute
             }
 
             return sums;
+        }
+
+        // Two neighbouring pixels in one 256-bit vector: the vector at column j holds column j of pixel x and column j
+        // of x + 1, so one multiply-add a tap sums both; then Store's arithmetic in lanes (a divisor of 1 where Σ K·A is
+        // 0, whose colour sums are 0 too), the two pixels' bytes merged with those the step does not write in one word.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool StoreTwo(Span<byte> dst, int x, ref Vector128<int> first)
+        {
+            Vector256<int> sums = Vector256<int>.Zero;
+            for (int j = 0; j < row.Length; j++)
+            {
+                sums += Unsafe.As<Vector128<int>, Vector256<int>>(ref Unsafe.Add(ref first, j)) * row[j];
+            }
+
+            Vector256<double> one = Vector256.Create(1.0);
+            Vector256<double> low = Avx.ConvertToVector256Double(sums.GetLower());
+            Vector256<double> high = Avx.ConvertToVector256Double(sums.GetUpper());
+            low = Avx.RoundToNearestInteger(low / Vector256.Max(Avx2.Permute4x64(low, 0b11_11_11_11), one));
+            high = Avx.RoundToNearestInteger(high / Vector256.Max(Avx2.Permute4x64(high, 0b11_11_11_11), one));
+            Vector256<int> levels = Vector256.Create(Avx.ConvertToVector128Int32WithTruncation(low), Avx.ConvertToVector128Int32WithTruncation(high));
+
+            // Alpha as the integer path rounds it (ShiftRounding.Divide), in lanes 3 and 7.
+            Vector256<int> alphaLevels = sums;
+            if (shift > 0)
+            {
+                alphaLevels = Vector256.ShiftRightLogical(sums + Vector256.Create(ShiftRounding.HalfLessOne(shift)) + (Vector256.ShiftRightLogical(sums, shift) & Vector256<int>.One), shift);
+            }
+
+            levels = Avx2.Blend(levels, alphaLevels, 0b1000_1000);
+
+            // Saturated to 16 then 8 bits within each 128-bit lane: pixel x in the low lane's first four bytes, x + 1 in
+            // the high lane's.
+            Vector256<short> words = Avx2.PackSignedSaturate(levels, levels);
+            Vector256<uint> bytes = Avx2.PackUnsignedSaturate(words, words).AsUInt32();
+            ulong value = bytes.ToScalar() | ((ulong)bytes.GetElement(4) << 32);
+            ref byte target = ref dst[x * 4];
+            _ = dst[(x * 4) + 7];
+            ulong old = Unsafe.ReadUnaligned<ulong>(ref target);
+            Unsafe.WriteUnaligned(ref target, (value & writtenTwo) | (old & ~writtenTwo));
+            return true;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

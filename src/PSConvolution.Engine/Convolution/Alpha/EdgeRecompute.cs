@@ -19,13 +19,8 @@ internal static partial class EdgeRecompute
     [MethodImpl(Jit.HotLoop)]
     public static void CorrectEdges(ReadOnlySpan<byte> source, int width, int height, int n, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, KernelTaps taps, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges, bool exact = true)
     {
-        // Where each kernel row starts in the source for this output row; -1 for the constant border row.
         Span<int> rowStarts = stackalloc int[rows.Taps];
-        for (int i = 0; i < rows.Taps; i++)
-        {
-            int r = rows.Indices[(y * rows.Stride) + i];
-            rowStarts[i] = r == height ? -1 : r * width * n;
-        }
+        RowStarts(rows, y, width * n, height, rowStarts);
 
         double border = step.BorderValue;
         if (taps.Column is null || taps.Row is null)
@@ -109,6 +104,44 @@ internal static partial class EdgeRecompute
         }
     }
 
+    /// <summary>
+    /// Recomputes the listed pixels of output rows [<paramref name="y0"/>, <paramref name="y1"/>) of
+    /// <paramref name="destination"/> (the whole output), as <see cref="CorrectEdges"/> does each row's.
+    /// </summary>
+    public static void CorrectRows(ReadOnlySpan<byte> source, int width, int height, int n, Span<byte> destination, in ConvolutionStep step, AlphaWeighting alpha, KernelTaps taps, KernelSamplingMap rows, KernelSamplingMap columns, EdgePixels edges, int y0, int y1)
+    {
+        bool done = false;
+        if (n == 4 && IsExact(step, alpha, taps))
+        {
+            CorrectRgbaRowsExact(source, width, height, destination, step, alpha, taps.IntegerColumn!, taps.IntegerRow!, rows, columns, edges, y0, y1, ref done);
+            if (done)
+            {
+                return;
+            }
+        }
+
+        int rowLength = columns.OutputLength * n;
+        for (int y = y0; y < y1; y++)
+        {
+            ReadOnlySpan<int> listed = edges.Row(y);
+            if (listed.Length > 0)
+            {
+                CorrectEdges(source, width, height, n, destination.Slice(y * rowLength, rowLength), step, alpha, taps, rows, columns, y, listed);
+            }
+        }
+    }
+
+    // Where each kernel row of output row y starts in the source (rows of rowLength samples); -1 for the constant
+    // border's row.
+    private static void RowStarts(KernelSamplingMap rows, int y, int rowLength, int height, Span<int> starts)
+    {
+        for (int i = 0; i < rows.Taps; i++)
+        {
+            int r = rows.Indices[(y * rows.Stride) + i];
+            starts[i] = r == height ? -1 : r * rowLength;
+        }
+    }
+
     // Divides the premultiplied sums by the dividing alpha and writes the pixel. Called for every edge pixel, so
     // compiled optimised from the start: as a tier-0 method it stayed one through whole runs, with Quantize and the
     // getters it calls left as calls.
@@ -166,6 +199,9 @@ internal static partial class EdgeRecompute
             && step.BorderValue == Math.Round(step.BorderValue) && step.BorderValue is >= 0 and <= 255;
 
     // The exact integer form of the vector loops, where the machine has them (they set done).
+    static partial void CorrectRgbaRowsExact(ReadOnlySpan<byte> source, int width, int height, Span<byte> destination, in ConvolutionStep step, AlphaWeighting alpha, int[] column, int[] row, KernelSamplingMap rows, KernelSamplingMap columns, EdgePixels edges, int y0, int y1, ref bool done);
+
+    // The same for one row's listed pixels.
     static partial void CorrectRgbaEdgesExact(ReadOnlySpan<byte> source, int width, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, int[] column, int[] row, ReadOnlySpan<int> rowStarts, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges, ref bool done);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
