@@ -270,6 +270,8 @@ function Invoke-BenchTiers([string] $Bench, [string] $Exe) {
             # Two threads against one, alternating in one process: the table's two-thread rows are timed minutes
             # after the one-thread rows, on a machine whose cores are shared.
             Invoke-Native dotnet ($benchArgs + '--scaling')
+            # The same for K2a and K2h against K2: an alpha-weighted blur's cost, alternating with the RGB blur.
+            Invoke-Native dotnet ($benchArgs + '--alpha-cost')
         }
         finally {
             if ($tier.Variable) { Remove-Item "env:$($tier.Variable)" -ErrorAction Ignore }
@@ -303,8 +305,10 @@ function Merge-BenchResults([string] $Bench) {
         $results += @(Get-Content (Join-Path $folder.FullName 'results.json') -Raw | ConvertFrom-Json)
         if ($folder.Name -ne 'tier-netstandard2.0') {
             $tables += Get-Content (Join-Path $folder.FullName 'results.md') -Raw
-            $scaling = Join-Path $folder.FullName 'scaling.md'
-            if (Test-Path $scaling) { $tables += Get-Content $scaling -Raw }
+            foreach ($name in 'scaling.md', 'alpha-cost.md') {
+                $extra = Join-Path $folder.FullName $name
+                if (Test-Path $extra) { $tables += Get-Content $extra -Raw }
+            }
         }
     }
 

@@ -32,6 +32,8 @@ namespace PSConvolution.Benchmarks;
 ///                                               --tier: the label of the rows (default: avx512, avx2 or portable, as detected)
 ///   bench --scaling --samples DIR --out DIR [--quick] [--workload K2,...] [--tier NAME]
 ///                                               the engine with one thread and with two, alternating (scaling.md);
+///   bench --alpha-cost --samples DIR --out DIR [--quick] [--tier NAME]
+///                                               K2a and K2h against K2, one thread, alternating (alpha-cost.md);
 ///   bench --make-batch SAMPLES OUT [COUNT]      writes COUNT (40) JPEGs of 2-6 MP made from the sample photos
 ///   bench --opencv-batch IN OUT THREADS         decode, GaussianBlur 5x5, encode (quality 90, the source's chroma
 ///                                               subsampling kept as the module keeps it) every JPEG with OpenCV
@@ -77,6 +79,14 @@ public static class Program
             string scaling = Scaling(input, (only ?? "K2,K3,K4,K5,K6").Split(','), tier, quick ? 20 : 40);
             Console.WriteLine(scaling);
             File.WriteAllText(Path.Combine(output, "scaling.md"), scaling);
+            return 0;
+        }
+
+        if (args.Contains("--alpha-cost"))
+        {
+            string cost = AlphaCostPaired(input, tier, quick ? 20 : 40);
+            Console.WriteLine(cost);
+            File.WriteAllText(Path.Combine(output, "alpha-cost.md"), cost);
             return 0;
         }
 
@@ -248,44 +258,79 @@ public static class Program
         {
             Contestant one = engine.First(c => c.Workload == workload && c.Threads == 1);
             Contestant two = engine.First(c => c.Workload == workload && c.Threads == 2);
-            var watch = Stopwatch.StartNew();
-            one.Run();
-            two.Run();
-            watch.Restart();
-            one.Run();
-            int repeat = (int)Math.Clamp(Math.Ceiling(0.06 / Math.Max(watch.Elapsed.TotalSeconds, 1e-6)), 1, 50);
-            double Time(Contestant c)
-            {
-                watch.Restart();
-                for (int i = 0; i < repeat; i++)
-                {
-                    c.Run();
-                }
-
-                return watch.Elapsed.TotalSeconds / repeat;
-            }
-
-            var single = new List<double>();
-            var both = new List<double>();
-            var ratios = new List<double>();
-            for (int p = 0; p < pairs; p++)
-            {
-                double a = Time(one);
-                double b = Time(two);
-                single.Add(a);
-                both.Add(b);
-                ratios.Add(a / b);
-            }
-
-            single.Sort();
-            both.Sort();
-            ratios.Sort();
-            double Median(List<double> v) => v.Count % 2 == 1 ? v[v.Count / 2] : (v[(v.Count / 2) - 1] + v[v.Count / 2]) / 2;
+            (List<double> single, List<double> both, List<double> ratios) = Alternate(one, two, pairs);
             text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(single):F0} | {input.Megapixels / Median(both):F0} | {Median(ratios):F2}x ({ratios[ratios.Count / 4]:F2}-{ratios[(3 * ratios.Count) / 4]:F2}) |");
         }
 
         return text.ToString();
     }
+
+    /// <summary>
+    /// What alpha weighting costs: K2a (the cut-out) and K2h (at half opacity) against K2, the RGB blur of the same
+    /// photo, one thread, in <paramref name="pairs"/> alternating pairs of runs, as <see cref="Scaling"/> times one
+    /// thread against two. The table's K2 and K2a rows are separate cases timed seconds apart on a shared machine,
+    /// whose load changes between them more than the code does. Prints the median of the pairs' time ratios with the
+    /// middle half of them, and each workload's median rate.
+    /// </summary>
+    private static string AlphaCostPaired(BenchInput input, string tier, int pairs)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Tier {tier}. The alpha-weighted RGBA blur against the RGB blur of the same photo, the engine alone, one thread, {pairs} alternating pairs of runs: the median ratio of their times (the middle half of the pairs), and each one's median Mpx/s.");
+        text.AppendLine();
+        text.AppendLine("| workload | Mpx/s | K2 (RGB) Mpx/s | time / K2's time |");
+        text.AppendLine("| --- | ---: | ---: | ---: |");
+        List<Contestant> engine = Contestants.Create(input, quick: true).Where(c => c.IsEngine && c.Threads == 1).ToList();
+        Contestant rgb = engine.First(c => c.Workload == "K2");
+        foreach (string workload in new[] { "K2a", "K2h" })
+        {
+            Contestant rgba = engine.First(c => c.Workload == workload);
+            (List<double> weighted, List<double> plain, List<double> ratios) = Alternate(rgba, rgb, pairs);
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(weighted):F0} | {input.Megapixels / Median(plain):F0} | {Median(ratios):F2}x ({ratios[ratios.Count / 4]:F2}-{ratios[(3 * ratios.Count) / 4]:F2}) |");
+        }
+
+        return text.ToString();
+    }
+
+    // Runs a and b in turns, each repeated to fill about 60 ms, pairs times: each one's seconds a call, and each pair's
+    // a's time over b's, all sorted.
+    private static (List<double> A, List<double> B, List<double> Ratios) Alternate(Contestant a, Contestant b, int pairs)
+    {
+        var watch = Stopwatch.StartNew();
+        a.Run();
+        b.Run();
+        watch.Restart();
+        a.Run();
+        int repeat = (int)Math.Clamp(Math.Ceiling(0.06 / Math.Max(watch.Elapsed.TotalSeconds, 1e-6)), 1, 50);
+        double Time(Contestant c)
+        {
+            watch.Restart();
+            for (int i = 0; i < repeat; i++)
+            {
+                c.Run();
+            }
+
+            return watch.Elapsed.TotalSeconds / repeat;
+        }
+
+        var first = new List<double>();
+        var second = new List<double>();
+        var ratios = new List<double>();
+        for (int p = 0; p < pairs; p++)
+        {
+            double ta = Time(a);
+            double tb = Time(b);
+            first.Add(ta);
+            second.Add(tb);
+            ratios.Add(ta / tb);
+        }
+
+        first.Sort();
+        second.Sort();
+        ratios.Sort();
+        return (first, second, ratios);
+    }
+
+    private static double Median(List<double> v) => v.Count % 2 == 1 ? v[v.Count / 2] : (v[(v.Count / 2) - 1] + v[v.Count / 2]) / 2;
 
     // The largest difference from the reference in levels, and the share of samples that differ at all.
     private static (int Max, double Share) Difference(byte[] expected, byte[] actual)
