@@ -24,6 +24,11 @@ public sealed class OutputNamingTests : IDisposable
     {
         var naming = new OutputNaming(null, null, null, OutputFormat.Auto, inPlace: false, new[] { "Gaussian5", "Unsharp Mask [2]" });
         Assert.Equal(Path.Combine(root, "a", "p_Gaussian5_UnsharpMask2.jpg"), naming.OutputOf(Path.Combine(root, "a", "p.jpg")));
+
+        // The characters Windows refuses in a name are left out on every system, so a script names its outputs alike
+        // everywhere (a colon, say, would make an alternate data stream of the name on NTFS).
+        var portable = new OutputNaming(null, null, null, OutputFormat.Auto, inPlace: false, new[] { "Edge: left/right \\ <v2> | \"x\"\t" });
+        Assert.Equal(Path.Combine(root, "p_Edgeleftrightv2x.jpg"), portable.OutputOf(Path.Combine(root, "p.jpg")));
     }
 
     [Fact]

@@ -73,10 +73,10 @@ public sealed class OutputNaming
         return Path.Combine(folder, Path.GetFileNameWithoutExtension(source) + suffix + extension);
     }
 
-    // A kernel name as it may stand in a file name that PowerShell's -Path would not read as a wildcard.
+    // A kernel name as it may stand in a file name on any system, and that PowerShell's -Path would not read as a
+    // wildcard. The characters Windows refuses are left out everywhere, not only where the module runs: a script gives
+    // the same names on Linux as on Windows, and the files can go to a memory card, a Windows share or a synchronised
+    // folder (a kernel named "Edge: left" gave "p_Edge:left.jpg" on Linux, which Windows cannot name).
     private static string SafeName(string name)
-    {
-        char[] invalid = Path.GetInvalidFileNameChars();
-        return new string(name.Where(c => !invalid.Contains(c) && !char.IsWhiteSpace(c) && c is not '[' and not ']' and not '*' and not '?').ToArray());
-    }
+        => new string(name.Where(c => !char.IsControl(c) && !char.IsWhiteSpace(c) && c is not ('[' or ']' or '*' or '?' or '"' or '<' or '>' or '|' or ':' or '/' or '\\')).ToArray());
 }
