@@ -683,6 +683,32 @@ public sealed class ImageFileConvolverTests : IDisposable
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task ANamedPipeIsRefusedWithoutWaitingForAWriter()
+    {
+        string pipe = Path.Combine(folder, "pipe.jpg");
+        using (var make = System.Diagnostics.Process.Start("mkfifo", "\"" + pipe + "\""))
+        {
+            make.WaitForExit();
+            Assert.Equal(0, make.ExitCode);
+        }
+
+        string output = Path.Combine(folder, "out.jpg");
+        var run = System.Threading.Tasks.Task.Run(() => ImageFileConvolver.Convert(pipe, output, Request("Box3"), overwrite: false));
+        bool answered = await System.Threading.Tasks.Task.WhenAny(run, System.Threading.Tasks.Task.Delay(20_000)) == run;
+        if (!answered)
+        {
+            // Opening the pipe to write lets a reader waiting on it go on, so a failing test does not hang the run.
+            File.OpenWrite(pipe).Dispose();
+        }
+
+        Assert.True(answered, "The conversion waited for something to write to the pipe.");
+        var error = Assert.IsType<ConvolutionException>(run.Exception?.InnerException);
+        Assert.Equal(ConvolutionErrorKind.NotAnImage, error.Kind);
+        Assert.Contains(pipe, error.Message);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public void TruncatedPngIsCorruptAndLeavesNoOutput()
     {
         string whole = Path.Combine(folder, "whole.png");
