@@ -1118,5 +1118,88 @@ public sealed class ImageFileConvolverTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(OutputFormat.Jpeg)]
+    [InlineData(OutputFormat.Png)]
+    [InlineData(OutputFormat.Tiff)]
+    [InlineData(OutputFormat.Webp)]
+    public void ADamagedExifBlockIsLeftOutAndThePixelsAreWritten(OutputFormat format)
+    {
+        // An EXIF entry (Orientation) that counts two billion values: viewers show the photo, and ImageSharp throws
+        // when the block is first read.
+        string plain = Path.Combine(folder, "plain.jpg");
+        using (var image = new Image<Rgb24>(32, 24))
+        {
+            for (int y = 0; y < 24; y++)
+            {
+                for (int x = 0; x < 32; x++)
+                {
+                    image[x, y] = new Rgb24((byte)(x * 8), (byte)(y * 10), (byte)((x + y) * 4));
+                }
+            }
+
+            image.SaveAsJpeg(plain);
+        }
+
+        byte[] jpeg = File.ReadAllBytes(plain);
+        byte[] exif =
+        {
+            (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0, (byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0,
+            1, 0, 0x12, 0x01, 3, 0, 0xFF, 0xFF, 0xFF, 0x7F, 8, 0, 0, 0, 0, 0, 0, 0,
+        };
+        string damaged = Path.Combine(folder, "damaged.jpg");
+        File.WriteAllBytes(damaged, jpeg.Take(2).Concat(new byte[] { 0xFF, 0xE1, 0, (byte)(exif.Length + 2) }).Concat(exif).Concat(jpeg.Skip(2)).ToArray());
+
+        var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = format };
+        string output = Path.Combine(folder, "damaged_out" + ImageFormats.GetExtension(format));
+        string expected = Path.Combine(folder, "plain_out" + ImageFormats.GetExtension(format));
+        Assert.True(ImageFileConvolver.Convert(damaged, output, request, overwrite: false).ExifLeftOut);
+        Assert.False(ImageFileConvolver.Convert(plain, expected, request, overwrite: false).ExifLeftOut);
+        using Image<Rgb24> written = Image.Load<Rgb24>(output);
+        using Image<Rgb24> reference = Image.Load<Rgb24>(expected);
+        for (int y = 0; y < 24; y++)
+        {
+            for (int x = 0; x < 32; x++)
+            {
+                Assert.Equal(reference[x, y], written[x, y]);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(OutputFormat.Jpeg)]
+    [InlineData(OutputFormat.Tiff)]
+    public void AnOrientationOutsideOneToEightIsWrittenAsOne(OutputFormat format)
+    {
+        // Viewers ignore Orientation 9 and show the picture as stored, as the engine reads it; TIFF allows only 1-8.
+        string source = Path.Combine(folder, "nine.jpg");
+        using (var image = new Image<Rgb24>(30, 20, new Rgb24(10, 200, 90)))
+        {
+            // Red in the left third: mirrored or turned, the top-left corner would be green.
+            for (int y = 0; y < 20; y++)
+            {
+                for (int x = 0; x < 10; x++)
+                {
+                    image[x, y] = new Rgb24(255, 0, 0);
+                }
+            }
+
+            image.Metadata.ExifProfile = new ExifProfile();
+            image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)9);
+            image.SaveAsJpeg(source);
+        }
+
+        string output = Path.Combine(folder, "nine_out" + ImageFormats.GetExtension(format));
+        var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Identity") }, ConvolutionOptions.Default) { Format = format };
+        ImageFileConvolver.Convert(source, output, request, overwrite: false);
+        using FileStream stream = File.OpenRead(output);
+        ushort orientation = format == OutputFormat.Tiff ? HeaderChecks.TiffOrientation(stream) : Image.Identify(stream).Metadata.ExifProfile!.GetValue(ExifTag.Orientation)!.Value;
+        Assert.Equal(1, orientation);
+        stream.Position = 0;
+        using Image<Rgb24> written = Image.Load<Rgb24>(stream);
+        Assert.Equal((30, 20), (written.Width, written.Height));
+        Assert.True(written[0, 0].R > 200, "The picture is written as stored, not turned.");
+    }
+
     private static ConvolutionRequest Request(string kernel) => new(new[] { KernelLibrary.Get(kernel) }, ConvolutionOptions.Default);
 }

@@ -27,6 +27,9 @@ public sealed class ConversionReport
     /// </summary>
     public bool ProfileLeftOut { get; internal set; }
 
+    /// <summary>The source's EXIF block was damaged, so it could not be read, and was left out (the pixels were written).</summary>
+    public bool ExifLeftOut { get; internal set; }
+
     /// <summary>Partial transparency was made all or nothing, at half (GIF keys one colour transparent, nothing between).</summary>
     public bool AlphaThresholded { get; internal set; }
 }

@@ -191,6 +191,7 @@ public static class ImageFileConvolver
         using Image<TPixel> image = DecodeErrors.Guard(sourcePath, () => Image.Load<TPixel>(configuration, stream));
         cancellationToken.ThrowIfCancellationRequested();
         ImageContent.FixNetpbmByteOrder(image, sourceFormat);
+        bool exifLeftOut = MetadataFidelity.LeaveOutDamagedExif(image);
 
         // PNG, JPEG, WebP, BMP, TGA and Netpbm hold one picture: the first frame is the one written, and so the only
         // one convolved.
@@ -236,6 +237,7 @@ public static class ImageFileConvolver
         }
 
         MetadataFidelity.Gather(image, stream, sourceFormat);
+        MetadataFidelity.NormaliseOrientation(image);
         // A JPEG written from a JPEG keeps its comments, and its chroma resolution where finer than 4:2:0.
         bool jpegToJpeg = sourceFormat is JpegFormat && format == OutputFormat.Jpeg;
         IReadOnlyList<byte[]> comments = jpegToJpeg ? MetadataFidelity.ReadJpegComments(stream) : Array.Empty<byte[]>();
@@ -255,7 +257,7 @@ public static class ImageFileConvolver
             MetadataFidelity.UpdateXmp(image, upright: turned);
         }
 
-        var report = new ConversionReport { DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned };
+        var report = new ConversionReport { DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut };
 
         if (!ImageFormats.HoldsAlpha(format) && written.HasAlpha())
         {

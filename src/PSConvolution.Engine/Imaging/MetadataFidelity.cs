@@ -22,6 +22,59 @@ namespace PSConvolution.Engine.Imaging;
 /// </summary>
 internal static class MetadataFidelity
 {
+    /// <summary>
+    /// Leaves out EXIF that cannot be read. ImageSharp parses an EXIF block the first time a value is asked of it, and a
+    /// damaged one throws then, from wherever it was asked (an entry counting two billion values threw "Specified
+    /// argument was out of the range of valid values" from the orientation lookup). Viewers show such a photo, so its
+    /// pixels are convolved and written, without the block. True when one was left out.
+    /// </summary>
+    public static bool LeaveOutDamagedExif(Image image)
+    {
+        bool damaged = !Readable(image.Metadata.ExifProfile);
+        if (damaged)
+        {
+            image.Metadata.ExifProfile = null;
+        }
+
+        foreach (ImageFrame frame in image.Frames)
+        {
+            if (!Readable(frame.Metadata.ExifProfile))
+            {
+                frame.Metadata.ExifProfile = null;
+                damaged = true;
+            }
+        }
+
+        return damaged;
+    }
+
+    /// <summary>True when every value of <paramref name="exif"/> can be read (or there is none).</summary>
+    public static bool Readable(ExifProfile? exif)
+    {
+        try
+        {
+            _ = exif?.Values;
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException or OverflowException or NotSupportedException or EndOfStreamException or ImageFormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// An EXIF Orientation outside 1-8 becomes 1: viewers ignore such a value and show the picture as stored, as the
+    /// engine reads it, and TIFF, which holds the tag among its own, allows only 1-8 (libtiff: "Bad value 9 for
+    /// Orientation tag").
+    /// </summary>
+    public static void NormaliseOrientation(Image image)
+    {
+        if (image.Metadata.ExifProfile?.GetValue(ExifTag.Orientation) is { Value: < 1 or > 8 })
+        {
+            image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)1);
+        }
+    }
+
     /// <summary>One ICC profile, one XMP packet and one EXIF profile at image level, from wherever the source kept them.</summary>
     public static void Gather(Image image, Stream source, IImageFormat format)
     {

@@ -215,11 +215,12 @@ internal static class SourceProbe
 
     /// <summary>
     /// How the image is shown, from its EXIF Orientation tag, or for a TIFF its first page's; as stored when it has
-    /// none, or a value outside 1-8, which viewers ignore too.
+    /// none, a value outside 1-8, which viewers ignore too, or EXIF that cannot be read.
     /// </summary>
     public static DisplayOrientation OrientationOf(IImageInfo info, IImageFormat format, Stream stream)
     {
-        ushort? tag = format is TiffFormat ? HeaderChecks.TiffOrientation(stream) : info.Metadata?.ExifProfile?.GetValue(ExifTag.Orientation)?.Value;
+        ExifProfile? exif = info.Metadata?.ExifProfile;
+        ushort? tag = format is TiffFormat ? HeaderChecks.TiffOrientation(stream) : MetadataFidelity.Readable(exif) ? exif?.GetValue(ExifTag.Orientation)?.Value : null;
         var orientation = (DisplayOrientation)(tag ?? 1);
         return orientation.IsDefined() ? orientation : DisplayOrientation.TopLeft;
     }
