@@ -272,6 +272,25 @@ Describe 'Invoke-ImageConvolution writes an animation to a format of one picture
     }
 }
 
+Describe 'Invoke-ImageConvolution reads a photo whose EXIF block is damaged' -Skip:(-not $haveReaders) {
+    It 'writes its pixels without the block, with one warning for the call' {
+        # An Orientation entry that counts two billion values: djpeg and ImageMagick read the photo, and viewers show it.
+        $bad = Join-Path $dir 'badexif'
+        New-Item -ItemType Directory -Path $bad | Out-Null
+        $jpeg = [IO.File]::ReadAllBytes((Join-Path $SamplesPath 'coffee.jpg'))
+        [byte[]] $exif = @(0x45, 0x78, 0x69, 0x66, 0, 0, 0x49, 0x49, 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 0xFF, 0xFF, 0xFF, 0x7F, 8, 0, 0, 0, 0, 0, 0, 0)
+        [byte[]] $damaged = @($jpeg[0], $jpeg[1], 0xFF, 0xE1, 0, ($exif.Length + 2)) + $exif + $jpeg[2..($jpeg.Length - 1)]
+        foreach ($name in 'a.jpg', 'b.jpg') { [IO.File]::WriteAllBytes((Join-Path $bad $name), $damaged) }
+        & identify (Join-Path $bad 'a.jpg') | Should -Match '600x400'
+        $out = Get-ChildItem -LiteralPath $bad -Filter *.jpg | Invoke-ImageConvolution -Kernel Box3 -Destination (Join-Path $bad 'out') -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable failed -ErrorAction SilentlyContinue
+        @($failed).Count | Should -Be 0
+        @($out).Count | Should -Be 2
+        @($warnings).Count | Should -Be 1
+        "$warnings" | Should -BeLike '2 image(s) had a damaged EXIF block, which could not be read: it was left out*'
+        foreach ($file in $out) { (Test-StrictRead $file.FullName).Ok | Should -BeTrue }
+    }
+}
+
 Describe 'Invoke-ImageConvolution convolves a photo as its EXIF orientation shows it' -Skip:(-not $haveReaders) {
     BeforeAll {
         $script:portrait = [IO.Path]::Combine($PSScriptRoot, '..', 'corpus', 'orientation', 'portrait6.jpg')
