@@ -1,6 +1,8 @@
 using System;
+using System.IO;
 using System.Management.Automation;
 using PSConvolution.Engine;
+using PSConvolution.Engine.Batch;
 using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Commands;
@@ -17,6 +19,9 @@ internal static class ErrorRecords
             { Kind: ConvolutionErrorKind.DestinationReadOnly } => "Use -Force to replace it; it stays read-only.",
             { PixelLimit: not null } => "Raise -MaxPixels to allow it.",
             { Kind: ConvolutionErrorKind.DestinationIsSource } => "Use -Suffix, -Destination, or -InPlace to replace it on purpose.",
+            // Two sources of one folder meet only under -Format: the same name with another extension.
+            { OtherSource: string other } when exception.Path is not null && PathKey.Comparer.Equals(Path.GetDirectoryName(other), Path.GetDirectoryName(exception.Path))
+                => "Leave out -Format to keep each file's own format and extension, or convert one of them in a call of its own with another -Suffix.",
             { OtherSource: not null } => "Use -RelativeBasePath with -Destination to keep the sources' folders apart, or -Suffix.",
             { Kind: ConvolutionErrorKind.NotUnderRelativeBasePath } => "Give a -RelativeBasePath that holds every source.",
             { Kind: ConvolutionErrorKind.OutputTooLarge } => "Use -Format Png or Tiff, which hold larger images.",

@@ -39,6 +39,19 @@ Describe 'Invoke-ImageConvolution with folders' {
         }
     }
 
+    It 'says to leave out -Format when two files of one folder differ only in their extension' {
+        $folder = Join-Path $coll 'a'
+        Copy-Item -LiteralPath (Join-Path $SamplesPath 'rocket.jpg') -Destination (Join-Path $folder 'p.jpeg')
+        foreach ($where in @{}, @{ Destination = $out }) {
+            $written = @(Get-ChildItem -LiteralPath $folder -File -Filter 'p.jp*' | Sort-Object Name | Invoke-ImageConvolution -Kernel Box3 -Format Png @where -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $written | Should -HaveCount 1
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -Be "DestinationCollision,$CommandType"
+            # -RelativeBasePath would not part them, and one -Suffix names both alike.
+            $errs[0].ErrorDetails.Message | Should -BeLike '*so it was not processed. Leave out -Format to keep each file''s own format and extension*'
+        }
+    }
+
     It 'refuses a -Destination named like an image file that does not exist, as a folder was meant to be given' {
         $source = Join-Path $coll 'a/p.jpg'
         $before = Get-FolderState $dir
