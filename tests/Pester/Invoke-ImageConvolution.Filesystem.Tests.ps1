@@ -57,6 +57,7 @@ $report | ConvertTo-Json -Depth 5
     It 'reports a read-only destination as WriteFailed for every file and writes nothing' {
         @($report.readonly.Errors) | Should -HaveCount 4
         $report.readonly.Errors | ForEach-Object { $_.Id | Should -Be "WriteFailed,$CommandType" }
+        $report.readonly.Errors | ForEach-Object { $_.Message | Should -BeLike "The output file '*' could not be written: access was denied." }
         @($report.readonly.Written) | Should -HaveCount 0
         Get-ChildItem -LiteralPath (Join-Path $work 'readonly') -Force | Should -BeNullOrEmpty
     }
@@ -68,6 +69,8 @@ $report | ConvertTo-Json -Depth 5
         ($errors.Count + @($report.full.Written).Count) | Should -Be 4
         # The tmpfs lived in the child's mount namespace; what it held went with it, so check what it reported.
         $errors | ForEach-Object { $_.Message | Should -Match 'space|full' }
+        # The output is named; the hidden temporary file beside it, which .NET's message named, is not.
+        $errors | ForEach-Object { $_.Message | Should -Not -Match '\.tmp' }
     }
 
     It 'leaves every source as it was' {

@@ -127,10 +127,25 @@ internal static partial class AtomicFileWriter
 
         if (e is IOException or UnauthorizedAccessException or SixLabors.ImageSharp.ImageFormatException or NotSupportedException)
         {
-            return new ConvolutionException(ConvolutionErrorKind.WriteFailed, destinationPath, $"The output file '{destinationPath}' could not be written: {e.Message}", e);
+            return new ConvolutionException(ConvolutionErrorKind.WriteFailed, destinationPath, $"The output file '{destinationPath}' could not be written: {Reason(e)}", e);
         }
 
         return e;
+    }
+
+    // What went wrong, without the file .NET names, which is the hidden temporary file beside the output (the message
+    // names the output already): "Read-only file system : '/photos/.a_Box3.jpg.1a2b3c4d.tmp'" becomes "Read-only file
+    // system.", and "Access to the path '...' is denied." "access was denied."
+    internal static string Reason(Exception e)
+    {
+        if (e is UnauthorizedAccessException)
+        {
+            return "access was denied.";
+        }
+
+        string message = e.Message;
+        int named = message.LastIndexOf(" : '", StringComparison.Ordinal);
+        return named > 0 && message.EndsWith("'", StringComparison.Ordinal) ? message.Substring(0, named) + "." : message;
     }
 
     /// <summary>
