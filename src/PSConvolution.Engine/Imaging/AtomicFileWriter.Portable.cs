@@ -1,7 +1,6 @@
 #if !NET8_0_OR_GREATER
 using System;
 using System.IO;
-using System.Runtime.InteropServices;
 
 namespace PSConvolution.Engine.Imaging;
 
@@ -36,7 +35,7 @@ internal static partial class AtomicFileWriter
         int fd = Libc.Open(path, Libc.OpenWriteOnly | Libc.OpenCreate | Libc.OpenExclusive | Libc.OpenCloseOnExec, (int)(mode | UnixFileMode.UserWrite));
         if (fd < 0)
         {
-            throw new IOException($"The file '{path}' could not be created (error {Marshal.GetLastWin32Error()}).");
+            throw Libc.LastError(path);
         }
 
         Libc.Close(fd);
@@ -68,7 +67,7 @@ internal static partial class AtomicFileWriter
         // rename(2) replaces the target in one step, as File.Move(..., overwrite: true) does on .NET 8.
         if (Libc.Rename(temporary, target) != 0)
         {
-            throw new IOException($"The file '{temporary}' could not be renamed to '{target}' (error {Marshal.GetLastWin32Error()}).");
+            throw Libc.LastError(target);
         }
     }
 }

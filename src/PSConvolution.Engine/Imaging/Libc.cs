@@ -40,6 +40,23 @@ internal static class Libc
     public static bool MayNotWrite(string path)
         => NativeMethods.access(Bytes(path), WriteAccess) != 0 && Marshal.GetLastWin32Error() is PermissionDenied or NotPermitted;
 
+    /// <summary>
+    /// The exception .NET throws for the C library's last error on <paramref name="path"/>: access refused (EACCES,
+    /// EPERM) as <see cref="UnauthorizedAccessException"/>, anything else as an <see cref="System.IO.IOException"/>
+    /// worded as .NET words it ("No space left on device : 'path'"), so callers report both builds' failures alike.
+    /// </summary>
+    public static Exception LastError(string path)
+    {
+        int error = Marshal.GetLastWin32Error();
+        if (error is PermissionDenied or NotPermitted)
+        {
+            return new UnauthorizedAccessException($"Access to the path '{path}' is denied.");
+        }
+
+        string? text = Marshal.PtrToStringAnsi(NativeMethods.strerror(error));
+        return new System.IO.IOException($"{text ?? "Error " + error} : '{path}'");
+    }
+
     /// <summary>The canonical path with every symbolic link resolved, or null when it cannot be resolved.</summary>
     public static unsafe string? RealPath(string path)
     {
@@ -120,6 +137,9 @@ internal static class Libc
 
         [DllImport("libc", SetLastError = true)]
         public static extern int access(byte[] path, int mode);
+
+        [DllImport("libc")]
+        public static extern IntPtr strerror(int error);
 
         [DllImport("libc")]
         public static extern int madvise(IntPtr address, UIntPtr length, int advice);
