@@ -32,9 +32,7 @@ public sealed class EdgeRecomputeTests
     [MemberData(nameof(Kernels))]
     public void IntegerEdgesAreTheDoubleEdgesToTheBit(string column, string row)
     {
-        double[] c = KernelParser.ParseRows(column)[0];
-        double[] r = KernelParser.ParseRows(row)[0];
-        var matrix = KernelMatrix.Create(c.Select(a => r.Select(b => a * b).ToArray()).ToArray(), r.Length % 2 == 0 ? 0 : null, c.Length % 2 == 0 ? 0 : null);
+        KernelMatrix matrix = Outer(column, row);
         var taps = new KernelTaps(matrix);
         var random = new Random(column.Length * 31 + row.Length);
         for (int round = 0; round < 40; round++)
@@ -87,9 +85,7 @@ public sealed class EdgeRecomputeTests
     {
         // CorrectRows recomputes a block's listed pixels at once (in ints, four columns and two pixels at a time where
         // it can); each row's pixels in double precision, alone, must give the same bytes, and no other byte moves.
-        double[] c = KernelParser.ParseRows(column)[0];
-        double[] r = KernelParser.ParseRows(row)[0];
-        var matrix = KernelMatrix.Create(c.Select(a => r.Select(b => a * b).ToArray()).ToArray(), r.Length % 2 == 0 ? 0 : null, c.Length % 2 == 0 ? 0 : null);
+        KernelMatrix matrix = Outer(column, row);
         var taps = new KernelTaps(matrix);
         var random = new Random((column.Length * 17) + row.Length);
         for (int round = 0; round < 30; round++)
@@ -145,6 +141,14 @@ public sealed class EdgeRecomputeTests
             EdgeRecompute.CorrectRows(source, width, height, 4, block, step, alpha, taps, rows, columns, edges, 0, outHeight);
             Assert.True(inDouble.AsSpan().SequenceEqual(block), $"{column} x {row}, {width}x{height}, {border} {borderValue}, stride {stride}, {padding}, alpha {convolveAlpha}: {string.Join(",", inDouble)} against {string.Join(",", block)}");
         }
+    }
+
+    // The matrix column x row, anchored at the top or left where a factor has an even length.
+    private static KernelMatrix Outer(string column, string row)
+    {
+        double[] c = KernelParser.ParseRows(column)[0];
+        double[] r = KernelParser.ParseRows(row)[0];
+        return KernelMatrix.Create(c.Select(a => r.Select(b => a * b).ToArray()).ToArray(), r.Length % 2 == 0 ? 0 : null, c.Length % 2 == 0 ? 0 : null);
     }
 
     [Fact]
