@@ -190,7 +190,25 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         }
         catch (ArgumentException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "InvalidOption", ErrorCategory.InvalidArgument, null));
+            // .NET adds the parameter's name and the value, " (Parameter 'Divisor')" and "Actual value was 0." on a line
+            // of its own (.NET Framework: "Parameter name: Divisor" on the next line); the parameter is named first instead.
+            var record = new ErrorRecord(e, "InvalidOption", ErrorCategory.InvalidArgument, null);
+            string reason = e.Message.Split('\r', '\n')[0];
+            int added = reason.IndexOf(" (Parameter '", StringComparison.Ordinal);
+            string? parameter = e.ParamName switch
+            {
+                "Stride" or "BorderValue" or "Divisor" or "Bias" => e.ParamName,
+                "Channels" => "Channel",
+                "MaxDegreeOfParallelism" => "ThrottleLimit",
+                "kernels" => "Kernel",
+                _ => null,
+            };
+            if (parameter is not null)
+            {
+                record.ErrorDetails = new ErrorDetails($"-{parameter}: {(added > 0 ? reason.Substring(0, added) : reason)}");
+            }
+
+            ThrowTerminatingError(record);
         }
 
         if (Divisor is null)

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
@@ -54,6 +55,10 @@ internal static class KernelConverter
                 return kernel;
             case string text when KernelParser.LooksLikeMatrix(text):
                 return Custom(KernelParser.Parse(text));
+            case string name when !KernelLibrary.TryGet(name.Trim(), out _) && name.Split(',') is { Length: > 1 } parts && parts.All(p => KernelLibrary.TryGet(p.Trim(), out _)):
+                // "Gaussian5,Sharpen" in quotes (from a file, or typed so) is one string, where the names unquoted
+                // are a list.
+                throw new InvalidKernelException($"'{name}' is not a built-in kernel, but a list of them in one string. To apply them in turn, give them as a list: -Kernel {string.Join(", ", parts.Select(p => p.Trim()))} (unquoted), or -Kernel ('{name}' -split ',').");
             case string name:
                 return KernelLibrary.Get(name.Trim());
             default:

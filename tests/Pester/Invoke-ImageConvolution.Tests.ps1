@@ -126,6 +126,10 @@ Describe 'Invoke-ImageConvolution' {
             $before = Get-FolderState $dir
             { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel '1 2; 3' } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PSConvolution.Commands.InvokeImageConvolutionCommand'
             { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel NoSuchKernel } | Should -Throw '*not a built-in kernel*'
+            # Names in one quoted string are one string: the error shows the list they were meant as.
+            { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel 'Gaussian5, Sharpen' } | Should -Throw "*a list of them in one string. To apply them in turn, give them as a list: -Kernel Gaussian5, Sharpen (unquoted)*"
+            $e = { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -Divisor 0 } | Should -Throw -ErrorId "InvalidOption,$CommandType" -PassThru
+            $e.ErrorDetails.Message | Should -Be '-Divisor: The divisor must be a finite number other than 0.'
             { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel @(@(1, 1), @(1, 1)) } | Should -Throw '*even*'
             { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -InPlace -Format Png } | Should -Throw -ErrorId "InPlaceWithFormat,$CommandType"
             { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -InPlace -Destination (Join-Path $dir 'x') } | Should -Throw -ErrorId "InPlaceWithDestination,$CommandType"
@@ -370,7 +374,9 @@ Describe 'Invoke-ImageConvolution' {
             $errs[0].Exception.Message | Should -BeLike '*rgb.jpg*alpha*'
             Test-Path (Join-Path $dir 'rgb_Box3.jpg') | Should -BeFalse
             { Invoke-ImageConvolution -LiteralPath $rgb.FullName -Kernel Box3 -Channel None } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,PSConvolution.Commands.InvokeImageConvolutionCommand'
-            { Invoke-ImageConvolution -LiteralPath $rgb.FullName -Kernel Box3 -Channel Red -Grayscale } | Should -Throw -ErrorId "InvalidOption,$CommandType"
+            $e = { Invoke-ImageConvolution -LiteralPath $rgb.FullName -Kernel Box3 -Channel Red -Grayscale } | Should -Throw -ErrorId "InvalidOption,$CommandType" -PassThru
+            $e.ErrorDetails.Message | Should -BeLike '-Channel: A grayscale conversion leaves one grey channel*'
+            $e.ErrorDetails.Message | Should -Not -Match 'Parameter'
         }
 
         It 'writes two different custom kernels to two different files' {
