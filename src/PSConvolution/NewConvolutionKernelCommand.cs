@@ -77,6 +77,10 @@ public sealed class NewConvolutionKernelCommand : PSCmdlet
     private int piped;
     private int singleRowWidth;
 
+    // A built-in kernel or a parametric family.
+    private static bool IsKernelName(string text)
+        => KernelLibrary.TryGet(text, out _) || text.ToUpperInvariant() is "GAUSSIAN" or "BOX" or "MOTIONBLUR" or "UNSHARPMASK";
+
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
@@ -98,7 +102,16 @@ public sealed class NewConvolutionKernelCommand : PSCmdlet
         }
         catch (InvalidKernelException e)
         {
-            ThrowTerminatingError(ErrorRecords.InvalidKernel(e, ParameterSetName == TextSet ? Text : ParameterSetName == MatrixSet ? Matrix : Name));
+            ErrorRecord record = ErrorRecords.InvalidKernel(e, ParameterSetName == TextSet ? Text : ParameterSetName == MatrixSet ? Matrix : Name);
+
+            // A name given as weights: 'Gaussian5' | New-ConvolutionKernel binds the string to -Matrix, as rows of text.
+            object? given = ParameterSetName == TextSet ? Text : ParameterSetName == MatrixSet ? (Matrix is PSObject ps ? ps.BaseObject : Matrix) : null;
+            if (given is string text && IsKernelName(text.Trim()))
+            {
+                record.ErrorDetails = new ErrorDetails($"'{text.Trim()}' is the name of a kernel, not its weights. Use New-ConvolutionKernel -Name {text.Trim()}, or Get-ConvolutionKernel for the built-in ones.");
+            }
+
+            ThrowTerminatingError(record);
         }
     }
 

@@ -123,6 +123,14 @@ Describe 'New-ConvolutionKernel' {
         $e.ErrorDetails.Message | Should -BeLike '*cannot be normalised; give a divisor instead. Give -Divisor, or leave out -Normalize.'
     }
 
+    It 'says a name given as weights is a name: <Case>' -ForEach @(
+        @{ Case = 'piped'; Make = { 'Gaussian5' | New-ConvolutionKernel }; Name = 'Gaussian5' }
+        @{ Case = '-Text'; Make = { New-ConvolutionKernel -Text ' MotionBlur ' }; Name = 'MotionBlur' }
+    ) {
+        $e = $Make | Should -Throw -ErrorId "InvalidKernel,$CommandType" -PassThru
+        $e.ErrorDetails.Message | Should -Be "'$Name' is the name of a kernel, not its weights. Use New-ConvolutionKernel -Name $Name, or Get-ConvolutionKernel for the built-in ones."
+    }
+
     It 'creates kernels that Invoke-ImageConvolution uses' {
         $dir = Join-Path $TestDrive 'use'
         New-Item -ItemType Directory -Path $dir | Out-Null
