@@ -30,57 +30,6 @@ public sealed class EdgeRecomputeTests
 
     [Theory]
     [MemberData(nameof(Kernels))]
-    public void IntegerEdgesAreTheDoubleEdgesToTheBit(string column, string row)
-    {
-        KernelMatrix matrix = Outer(column, row);
-        var taps = new KernelTaps(matrix);
-        var random = new Random(column.Length * 31 + row.Length);
-        for (int round = 0; round < 40; round++)
-        {
-            int width = random.Next(1, 40);
-            int height = random.Next(1, 12);
-            var source = new byte[width * height * 4];
-            for (int p = 0; p < width * height; p++)
-            {
-                // Alpha 0 (with or without colour), full, or anything; colours anything.
-                int kind = random.Next(4);
-                byte level = kind switch { 0 => 0, 1 => 255, _ => (byte)random.Next(256) };
-                for (int k = 0; k < 3; k++)
-                {
-                    source[(p * 4) + k] = kind == 0 && random.Next(2) == 0 ? (byte)0 : (byte)random.Next(256);
-                }
-
-                source[(p * 4) + 3] = level;
-            }
-
-            var border = (BorderMode)random.Next(5);
-            int stride = random.Next(1, 4);
-            PaddingMode padding = random.Next(3) == 0 && width >= matrix.Width && height >= matrix.Height ? PaddingMode.Valid : PaddingMode.Same;
-            float borderValue = border == BorderMode.Constant ? random.Next(256) : 0;
-            var rows = KernelSamplingMap.Create(height, matrix.Height, matrix.AnchorY, stride, padding, border);
-            var columns = KernelSamplingMap.Create(width, matrix.Width, matrix.AnchorX, stride, padding, border);
-            bool[] selected = Enumerable.Range(0, 4).Select(k => k == 3 || random.Next(4) > 0).ToArray();
-            var step = new ConvolutionStep(new[] { matrix }, KernelCombination.Magnitude, new[] { (float)matrix.Sum }, 0, borderValue, 255, OutputRange.Clamp, selected);
-            var alpha = new AlphaWeighting(4, convolveAlpha: true, divideByConvolvedAlpha: true, 0, borderValue, 255, linearLight: false);
-            Assert.True(EdgeRecompute.IsExact(step, alpha, taps));
-
-            int outWidth = columns.OutputLength;
-            var start = new byte[outWidth * 4];
-            for (int y = 0; y < rows.OutputLength; y++)
-            {
-                random.NextBytes(start);
-                int[] edges = Enumerable.Range(0, outWidth).Where(_ => random.Next(3) > 0).ToArray();
-                byte[] exact = (byte[])start.Clone();
-                byte[] inDouble = (byte[])start.Clone();
-                EdgeRecompute.CorrectEdges(source, width, height, 4, exact, step, alpha, taps, rows, columns, y, edges);
-                EdgeRecompute.CorrectEdges(source, width, height, 4, inDouble, step, alpha, taps, rows, columns, y, edges, exact: false);
-                Assert.True(inDouble.AsSpan().SequenceEqual(exact), $"{column} x {row}, {width}x{height}, {border} {borderValue}, stride {stride}, {padding}, row {y}: {string.Join(",", inDouble)} against {string.Join(",", exact)}");
-            }
-        }
-    }
-
-    [Theory]
-    [MemberData(nameof(Kernels))]
     public void BlocksOfRowsAreCorrectedAsEachRowIsInDouble(string column, string row)
     {
         // CorrectRows recomputes a block's listed pixels at once (in ints, four columns and two pixels at a time where
@@ -88,7 +37,7 @@ public sealed class EdgeRecomputeTests
         KernelMatrix matrix = Outer(column, row);
         var taps = new KernelTaps(matrix);
         var random = new Random((column.Length * 17) + row.Length);
-        for (int round = 0; round < 30; round++)
+        for (int round = 0; round < 40; round++)
         {
             int width = random.Next(1, 70);
             int height = random.Next(1, 20);
@@ -101,6 +50,12 @@ public sealed class EdgeRecomputeTests
                 if (kind < 2)
                 {
                     source[(p * 4) + 3] = kind == 0 ? (byte)0 : (byte)255;
+                }
+
+                // Invisible pixels stored as 0, 0, 0, 0 as most files do, or with colour.
+                if (kind == 0 && random.Next(2) == 0)
+                {
+                    source[p * 4] = source[(p * 4) + 1] = source[(p * 4) + 2] = 0;
                 }
             }
 
@@ -134,7 +89,7 @@ public sealed class EdgeRecomputeTests
             byte[] inDouble = (byte[])start.Clone();
             for (int y = 0; y < outHeight; y++)
             {
-                EdgeRecompute.CorrectEdges(source, width, height, 4, inDouble.AsSpan(y * outWidth * 4, outWidth * 4), step, alpha, taps, rows, columns, y, edges.Row(y), exact: false);
+                EdgeRecompute.CorrectEdges(source, width, height, 4, inDouble.AsSpan(y * outWidth * 4, outWidth * 4), step, alpha, taps, rows, columns, y, edges.Row(y));
             }
 
             byte[] block = (byte[])start.Clone();

@@ -37,27 +37,10 @@ internal static partial class EdgeRecompute
     }
 
     /// <summary>
-    /// <see cref="CorrectRgbaEdges"/> in ints, where <see cref="IsExact"/>: no conversions and one multiply for weight
-    /// and alpha a column, one division a pixel instead of two.
-    /// </summary>
-    [MethodImpl(Jit.HotLoop)]
-    static partial void CorrectRgbaEdgesExact(ReadOnlySpan<byte> source, int width, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, int[] column, int[] row, ReadOnlySpan<int> rowStarts, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges, ref bool done)
-    {
-        if (!Avx2.IsSupported)
-        {
-            return;
-        }
-
-        done = true;
-        var form = new IntegerSums(width, step, alpha, column, row);
-        Vector128<int>[] vertical = ArrayPool<Vector128<int>>.Shared.Rent(columns.PaddedLength);
-        CorrectRuns<Vector128<int>, IntegerSums>(source, dst, columns, rowStarts, edges, row.Length, ref form, vertical);
-        ArrayPool<Vector128<int>>.Shared.Return(vertical);
-    }
-
-    /// <summary>
-    /// <see cref="CorrectRgbaEdgesExact"/> for every listed pixel of output rows [y0, y1): the form and the column sums'
-    /// buffer made once for all of them: a cut-out's rim lists a few pixels in each of thousands of rows.
+    /// <see cref="CorrectRgbaEdges"/> in ints, where <see cref="IsExact"/> (no conversions, one multiply for weight and
+    /// alpha a column, one division a pixel instead of two), for every listed pixel of output rows [y0, y1): the form
+    /// and the column sums' buffer made once for all of them, as a cut-out's rim lists a few pixels in each of
+    /// thousands of rows.
     /// </summary>
     [MethodImpl(Jit.HotLoop)]
     static partial void CorrectRgbaRowsExact(ReadOnlySpan<byte> source, int width, int height, Span<byte> destination, in ConvolutionStep step, AlphaWeighting alpha, int[] column, int[] row, KernelSamplingMap rows, KernelSamplingMap columns, EdgePixels edges, int y0, int y1, ref bool done)

@@ -15,9 +15,9 @@ internal static partial class EdgeRecompute
 {
     // Premultiplied sums over each edge pixel's window. A separable kernel sums each padded column of the window
     // once for a run of nearby edge pixels, then the runs horizontally: kh + kw products a pixel instead of kh x kw.
-    // exact: false keeps to the double-precision loops where the integer ones would run (tests compare the two).
+    // Always in double precision: the integer form of the common blurs runs a block of rows at once (CorrectRows).
     [MethodImpl(Jit.HotLoop)]
-    public static void CorrectEdges(ReadOnlySpan<byte> source, int width, int height, int n, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, KernelTaps taps, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges, bool exact = true)
+    public static void CorrectEdges(ReadOnlySpan<byte> source, int width, int height, int n, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, KernelTaps taps, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges)
     {
         Span<int> rowStarts = stackalloc int[rows.Taps];
         RowStarts(rows, y, width * n, height, rowStarts);
@@ -45,15 +45,6 @@ internal static partial class EdgeRecompute
         if (n == 4)
         {
             bool done = false;
-            if (exact && IsExact(step, alpha, taps))
-            {
-                CorrectRgbaEdgesExact(source, width, dst, step, alpha, taps.IntegerColumn!, taps.IntegerRow!, rowStarts, rows, columns, y, edges, ref done);
-                if (done)
-                {
-                    return;
-                }
-            }
-
             CorrectRgbaEdges(source, width, dst, step, alpha, column, row, rowStarts, rows, columns, y, edges, ref done);
             if (done)
             {
@@ -198,11 +189,8 @@ internal static partial class EdgeRecompute
             && step.Divisors[0] == taps.IntegerSum && (taps.IntegerSum & (taps.IntegerSum - 1)) == 0
             && step.BorderValue == Math.Round(step.BorderValue) && step.BorderValue is >= 0 and <= 255;
 
-    // The exact integer form of the vector loops, where the machine has them (they set done).
+    // The exact integer form of the vector loops for a block of rows, where the machine has them (they set done).
     static partial void CorrectRgbaRowsExact(ReadOnlySpan<byte> source, int width, int height, Span<byte> destination, in ConvolutionStep step, AlphaWeighting alpha, int[] column, int[] row, KernelSamplingMap rows, KernelSamplingMap columns, EdgePixels edges, int y0, int y1, ref bool done);
-
-    // The same for one row's listed pixels.
-    static partial void CorrectRgbaEdgesExact(ReadOnlySpan<byte> source, int width, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, int[] column, int[] row, ReadOnlySpan<int> rowStarts, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges, ref bool done);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte Quantize(double v, bool absolute)
