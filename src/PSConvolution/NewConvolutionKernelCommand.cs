@@ -1,4 +1,6 @@
+using System;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using PSConvolution.Engine.Kernels;
 
@@ -79,7 +81,7 @@ public sealed class NewConvolutionKernelCommand : PSCmdlet
 
     // A built-in kernel or a parametric family.
     private static bool IsKernelName(string text)
-        => KernelLibrary.TryGet(text, out _) || text.ToUpperInvariant() is "GAUSSIAN" or "BOX" or "MOTIONBLUR" or "UNSHARPMASK";
+        => KernelLibrary.TryGet(text, out _) || KernelLibrary.Families.Contains(text, StringComparer.OrdinalIgnoreCase);
 
     /// <inheritdoc/>
     protected override void ProcessRecord()

@@ -136,7 +136,7 @@ internal static partial class AtomicFileWriter
     // What went wrong, without the file .NET names, which is the hidden temporary file beside the output (the message
     // names the output already): "Read-only file system : '/photos/.a_Box3.jpg.1a2b3c4d.tmp'" becomes "Read-only file
     // system.", and "Access to the path '...' is denied." "access was denied."
-    internal static string Reason(Exception e)
+    private static string Reason(Exception e)
     {
         if (e is UnauthorizedAccessException)
         {

@@ -34,14 +34,15 @@ internal static class SourceProbe
             throw DecodeErrors.Error(ConvolutionErrorKind.PathIsDirectory, sourcePath, "'{0}' is a directory, not an image file.");
         }
 
-        if (!File.Exists(sourcePath))
+        var file = new FileInfo(sourcePath);
+        if (!file.Exists)
         {
             throw DecodeErrors.Error(ConvolutionErrorKind.FileNotFound, sourcePath, "The image file '{0}' does not exist.");
         }
 
         // Before it is opened: a named pipe has no bytes to count, and opening one waits, for ever, until something
         // writes to it (a folder holding one stopped a whole Get-ChildItem -Recurse batch). Devices count none too.
-        if (new FileInfo(sourcePath).Length == 0)
+        if (file.Length == 0)
         {
             throw DecodeErrors.Error(ConvolutionErrorKind.NotAnImage, sourcePath, "'{0}' holds no bytes to read (an empty file, a named pipe or a device), so it is not an image.");
         }
