@@ -25,15 +25,38 @@ internal partial struct UniformAlphaSums
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Vectors(Vector256<ushort> a0, Vector256<ushort> a1, int x)
+    public void Vectors(Vector256<ushort> a0, Vector256<ushort> a1, int x)
     {
         // 32 samples, half a mask word, a0's pixels below a1's. Most vectors lie inside a cut-out or outside it, where
         // one AND and one test pass them all: no alpha sum is above the full one, so one that has all of its bits
         // set is the full one, and an AND of sums has them all only where every sum has. Outside, one OR and one
-        // test: every sum 0. The rest (rims) take the pixel by pixel comparisons below.
-        if (Avx.TestC(a0 & a1, fullAlpha) || Avx.TestZ(a0 | a1, a0 | a1))
+        // test: every sum 0. Vectors come in long runs of one kind, so the kind the last vector was is tried first.
+        // The rest (rims) take the pixel by pixel comparisons below.
+        if (outside)
         {
-            return;
+            if (Avx.TestZ(a0 | a1, a0 | a1))
+            {
+                return;
+            }
+
+            if (Avx.TestC(a0 & a1, fullAlpha))
+            {
+                outside = false;
+                return;
+            }
+        }
+        else
+        {
+            if (Avx.TestC(a0 & a1, fullAlpha))
+            {
+                return;
+            }
+
+            if (Avx.TestZ(a0 | a1, a0 | a1))
+            {
+                outside = true;
+                return;
+            }
         }
 
         if (channels == 4)
@@ -59,12 +82,34 @@ internal partial struct UniformAlphaSums
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Vectors(Vector512<ushort> a0, Vector512<ushort> a1, int x)
+    public void Vectors(Vector512<ushort> a0, Vector512<ushort> a1, int x)
     {
-        // 64 samples: one mask word. The same AND and OR first as for AVX2.
-        if (((a0 & a1 & fullAlpha512) == fullAlpha512) || (a0 | a1) == Vector512<ushort>.Zero)
+        // 64 samples: one mask word. The same AND and OR first as for AVX2, the last vector's kind first.
+        if (outside)
         {
-            return;
+            if ((a0 | a1) == Vector512<ushort>.Zero)
+            {
+                return;
+            }
+
+            if ((a0 & a1 & fullAlpha512) == fullAlpha512)
+            {
+                outside = false;
+                return;
+            }
+        }
+        else
+        {
+            if ((a0 & a1 & fullAlpha512) == fullAlpha512)
+            {
+                return;
+            }
+
+            if ((a0 | a1) == Vector512<ushort>.Zero)
+            {
+                outside = true;
+                return;
+            }
         }
 
         if (channels == 4)

@@ -32,6 +32,9 @@ internal partial struct UniformAlphaSums : ISumCheck
     private readonly int stride;
     private bool zero;
 
+    // True after a vector passed as all 0 (outside a cut-out), so the next tries that shortcut first.
+    private bool outside;
+
     // The portable loop's form of the same test (see below): Vector<T> compares signed lanes only, so both sides are
     // offset by 2^63 (RGBA) or 2^31 (grey and alpha).
     private readonly Vector<long> portableBelow;
@@ -81,6 +84,7 @@ internal partial struct UniformAlphaSums : ISumCheck
         full = level == 0 ? ushort.MaxValue : (ushort)(level << shift);
         this.stride = stride;
         zero = false;
+        outside = false;
         portableBelow = new Vector<long>((long)((((ulong)full << 48) - 1) ^ (1UL << 63)));
         portableBelow2 = new Vector<int>((int)((((uint)full << 16) - 1) ^ (1U << 31)));
         portableFullAlpha = channels == 4 ? Vector.AsVectorUInt16(new Vector<ulong>((ulong)full << 48)) : Vector.AsVectorUInt16(new Vector<uint>((uint)full << 16));
