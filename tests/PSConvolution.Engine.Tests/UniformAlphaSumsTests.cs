@@ -78,12 +78,45 @@ public sealed class UniformAlphaSumsTests
     [Fact]
     public void AMaskLeftFromAnotherRowIsCleared()
     {
-        var masks = Enumerable.Repeat(uint.MaxValue, 4).ToArray();
+        var masks = Enumerable.Repeat(uint.MaxValue, UniformAlphaSums.MaskWords(64 * 4)).ToArray();
         var listed = new int[64];
         var check = new UniformAlphaSums(listed, 0, masks, 64 * 4, 4, 8, 1);
         var row = new ushort[64 * 4];
         SeparableBytePasses.HorizontalStore(row, new ushort[] { 1 }, new[] { 0 }, 8, new byte[64 * 4], ref check);
         Assert.Equal(0, check.Finish(64 * 4, 0));
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(2)]
+    public void TheNextRowListsOnlyItsOwnPixels(int channels)
+    {
+        // The check clears only the words the last one wrote (from its summary): rows that fail in different places,
+        // one after another on one mask, each list exactly their own pixels, wide rows (several summary words) included.
+        var random = new Random(channels);
+        int pixels = 3000;
+        int samples = pixels * channels;
+        var masks = new uint[UniformAlphaSums.MaskWords(samples)];
+        var listed = new int[pixels];
+        ushort full = 255 << 8;
+        for (int round = 0; round < 30; round++)
+        {
+            var row = new ushort[samples];
+            var expected = new List<int>();
+            for (int p = 0; p < pixels; p++)
+            {
+                bool fails = random.Next(round % 3 == 0 ? 50 : 400) == 0;
+                row[(p * channels) + channels - 1] = fails ? (ushort)random.Next(1, full) : full;
+                if (fails)
+                {
+                    expected.Add(p);
+                }
+            }
+
+            var check = new UniformAlphaSums(listed, 0, masks, samples, channels, 8, 1);
+            SeparableBytePasses.HorizontalStore(row, new ushort[] { 1 }, new[] { 0 }, 8, new byte[samples], ref check);
+            Assert.Equal(expected, listed.Take(check.Finish(samples, int.MaxValue)));
+        }
     }
 
     [Theory]

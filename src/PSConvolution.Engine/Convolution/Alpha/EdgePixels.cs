@@ -10,6 +10,7 @@ internal sealed class EdgePixels : IRowSumChecks<UniformAlphaSums>, IDisposable
     private readonly int[] pixels;
     private readonly int[] counts;
     private uint[]? masks;
+    private int maskSamples = -1;
     private long limit;
     private long listed;
 
@@ -59,10 +60,19 @@ internal sealed class EdgePixels : IRowSumChecks<UniformAlphaSums>, IDisposable
     /// <summary>A check that lists row <paramref name="y"/>'s pixels from the integer path's sums (<see cref="UniformAlphaSums"/>).</summary>
     public UniformAlphaSums Begin(int y, int samples, int shift, int stride)
     {
+        // The check clears what the last one over as many samples wrote; a rented array, or one laid out for another
+        // length, is cleared here.
         if (masks is null || masks.Length < UniformAlphaSums.MaskWords(samples))
         {
             ReturnMasks();
             masks = ArrayPool<uint>.Shared.Rent(UniformAlphaSums.MaskWords(samples));
+            maskSamples = -1;
+        }
+
+        if (maskSamples != samples)
+        {
+            Array.Clear(masks, 0, masks.Length);
+            maskSamples = samples;
         }
 
         return new UniformAlphaSums(pixels, (y - FirstRow) * Width, masks, samples, Channels, shift, stride, Level);

@@ -367,8 +367,8 @@ internal static partial class EdgeRecompute
             Vector256<double> one = Vector256.Create(1.0);
             Vector256<double> low = Avx.ConvertToVector256Double(sums.GetLower());
             Vector256<double> high = Avx.ConvertToVector256Double(sums.GetUpper());
-            low = Avx.RoundToNearestInteger(low / Vector256.Max(Avx2.Permute4x64(low, 0b11_11_11_11), one));
-            high = Avx.RoundToNearestInteger(high / Vector256.Max(Avx2.Permute4x64(high, 0b11_11_11_11), one));
+            low = Avx.RoundToNearestInteger(low / Avx.Max(Avx2.Permute4x64(low, 0b11_11_11_11), one));
+            high = Avx.RoundToNearestInteger(high / Avx.Max(Avx2.Permute4x64(high, 0b11_11_11_11), one));
             Vector256<int> levels = Vector256.Create(Avx.ConvertToVector128Int32WithTruncation(low), Avx.ConvertToVector128Int32WithTruncation(high));
 
             // Alpha as the integer path rounds it (ShiftRounding.Divide), in lanes 3 and 7.
@@ -450,7 +450,7 @@ internal static partial class EdgeRecompute
             }
 
             // Clamped to [0, 255], rounded to nearest with ties to even, as Quantize does.
-            Vector128<int> levels = Avx.ConvertToVector128Int32WithTruncation(Avx.RoundToNearestInteger(Vector256.Min(Vector256.Max(colour, Vector256<double>.Zero), Vector256.Create(255.0))));
+            Vector128<int> levels = Avx.ConvertToVector128Int32WithTruncation(Avx.RoundToNearestInteger(Avx.Min(Avx.Max(colour, Vector256<double>.Zero), Vector256.Create(255.0))));
             Span<byte> pixel = dst.Slice(x * 4, 4);
             colours.Store(pixel, levels);
 

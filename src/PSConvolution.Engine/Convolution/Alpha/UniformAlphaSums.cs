@@ -19,13 +19,15 @@ namespace PSConvolution.Engine.Convolution.Alpha;
 /// caller's limit and stops, and the caller judges windows instead.
 /// The pass shows the sums 64 or 32 samples at a time. A vector's failing pixels leave one bit each in the mask
 /// word of their 64 samples, written only for a vector that has one and never through a call (a call in the loop
-/// would spill its vector registers); <see cref="Finish"/> lists them once the row is done.
+/// would spill its vector registers), and each word written leaves a bit in a summary after the words, so that
+/// <see cref="Finish"/> lists them once the row is done, and the next row clears them, without reading the rest.
 /// </summary>
 internal partial struct UniformAlphaSums : ISumCheck
 {
     private readonly int[] pixels;
     private readonly int offset;
     private readonly uint[] masks;
+    private readonly int words;
     private readonly int channels;
     private readonly int channelBits;
     private readonly ushort full;
@@ -59,7 +61,10 @@ internal partial struct UniformAlphaSums : ISumCheck
 
     /// <param name="pixels">Where the listed output pixels go, from <paramref name="offset"/> on.</param>
     /// <param name="offset">Where in <paramref name="pixels"/> the first goes.</param>
-    /// <param name="masks">One word for each 64 samples of the row as computed, cleared here.</param>
+    /// <param name="masks">
+    /// <see cref="MaskWords"/> words: all 0, or as the last check of a row of as many samples left them. The words that
+    /// check wrote are cleared here.
+    /// </param>
     /// <param name="samples">Samples in the row as computed (at stride 1).</param>
     /// <param name="channels">2 (grey and alpha) or 4 (RGBA): alpha is the last sample of each pixel.</param>
     /// <param name="shift">The pass divides by 2^shift.</param>
@@ -88,9 +93,23 @@ internal partial struct UniformAlphaSums : ISumCheck
         portableBelow = new Vector<long>((long)((((ulong)full << 48) - 1) ^ (1UL << 63)));
         portableBelow2 = new Vector<int>((int)((((uint)full << 16) - 1) ^ (1U << 31)));
         portableFullAlpha = channels == 4 ? Vector.AsVectorUInt16(new Vector<ulong>((ulong)full << 48)) : Vector.AsVectorUInt16(new Vector<uint>((uint)full << 16));
-        Array.Clear(masks, 0, MaskWords(samples));
+        words = (samples + 63) / 64;
+        Span<uint> summary = masks.AsSpan(words, MaskWords(samples) - words);
+        for (int i = 0; i < summary.Length; i++)
+        {
+            for (uint bits = summary[i] & WordsIn(i); bits != 0; bits &= bits - 1)
+            {
+                masks[(i * 32) + BitOperations.TrailingZeroCount(bits)] = 0;
+            }
+
+            summary[i] = 0;
+        }
+
         PrepareVectors();
     }
+
+    // The bits of summary word i that stand for mask words of the row.
+    private readonly uint WordsIn(int i) => words - (i * 32) >= 32 ? uint.MaxValue : (1u << (words - (i * 32))) - 1;
 
     // Sets the vector checks' thresholds, once for a row, so the loops read them as operands.
     partial void PrepareVectors();
@@ -102,8 +121,8 @@ internal partial struct UniformAlphaSums : ISumCheck
     /// </summary>
     public static bool Vectorised => Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian;
 
-    /// <summary>Mask words for a row of <paramref name="samples"/> samples.</summary>
-    public static int MaskWords(int samples) => (samples + 63) / 64;
+    /// <summary>Mask words for a row of <paramref name="samples"/> samples: one for each 64, then one bit for each of those.</summary>
+    public static int MaskWords(int samples) => ((samples + 63) / 64) + ((((samples + 63) / 64) + 31) / 32);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Sample(int x, int sum)
@@ -121,6 +140,7 @@ internal partial struct UniformAlphaSums : ISumCheck
         else if (!(sum == full || (zero && sum == 0)))
         {
             masks[x >> 6] |= 1u << ((x & 63) >> channelBits);
+            masks[words + (x >> 11)] |= 1u << (x >> 6);
         }
     }
 
@@ -188,9 +208,11 @@ internal partial struct UniformAlphaSums : ISumCheck
         ulong bits = (ulong)failed << (pixel & ((1 << wordBits) - 1));
         int word = pixel >> wordBits;
         masks[word] |= (uint)bits;
+        masks[words + (word >> 5)] |= 1u << word;
         if ((bits >> 32) != 0)
         {
             masks[word + 1] |= (uint)(bits >> 32);
+            masks[words + ((word + 1) >> 5)] |= 1u << (word + 1);
         }
     }
 
@@ -201,30 +223,39 @@ internal partial struct UniformAlphaSums : ISumCheck
     [MethodImpl(Jit.HotLoop)]
     public readonly int Finish(int samples, int limit)
     {
+        if ((samples + 63) / 64 != words)
+        {
+            throw new ArgumentOutOfRangeException(nameof(samples));
+        }
+
         int count = 0;
         int perWord = 64 / channels;
-        ReadOnlySpan<uint> words = masks.AsSpan(0, MaskWords(samples));
-        for (int w = words.IndexOfAnyExcept(0u); w >= 0; w = words.Slice(w + 1).IndexOfAnyExcept(0u) is int next and >= 0 ? w + 1 + next : -1)
+        ReadOnlySpan<uint> summary = masks.AsSpan(words, MaskWords(samples) - words);
+        for (int i = 0; i < summary.Length; i++)
         {
-            for (uint mask = words[w]; mask != 0; mask &= mask - 1)
+            for (uint written = summary[i] & WordsIn(i); written != 0; written &= written - 1)
             {
-                int p = (w * perWord) + BitOperations.TrailingZeroCount(mask);
-                if (stride > 1)
+                int w = (i * 32) + BitOperations.TrailingZeroCount(written);
+                for (uint mask = masks[w]; mask != 0; mask &= mask - 1)
                 {
-                    if (p % stride != 0)
+                    int p = (w * perWord) + BitOperations.TrailingZeroCount(mask);
+                    if (stride > 1)
                     {
-                        continue;
+                        if (p % stride != 0)
+                        {
+                            continue;
+                        }
+
+                        p /= stride;
                     }
 
-                    p /= stride;
-                }
+                    if (count == limit)
+                    {
+                        return -1;
+                    }
 
-                if (count == limit)
-                {
-                    return -1;
+                    pixels[offset + count++] = p;
                 }
-
-                pixels[offset + count++] = p;
             }
         }
 
