@@ -152,10 +152,33 @@ internal partial struct UniformAlphaSums : ISumCheck
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Vectors(Vector<ushort> a0, Vector<ushort> a1, int x)
     {
-        // Inside a cut-out, or outside it, every pixel passes (see the AVX2 check).
-        if (Vector.EqualsAll(a0 & a1 & portableFullAlpha, portableFullAlpha) || Vector.EqualsAll(a0 | a1, Vector<ushort>.Zero))
+        // Inside a cut-out, or outside it, every pixel passes; the kind the last vector was is tried first (see the
+        // AVX2 check).
+        if (outside)
         {
-            return;
+            if (Vector.EqualsAll(a0 | a1, Vector<ushort>.Zero))
+            {
+                return;
+            }
+
+            if (Vector.EqualsAll(a0 & a1 & portableFullAlpha, portableFullAlpha))
+            {
+                outside = false;
+                return;
+            }
+        }
+        else
+        {
+            if (Vector.EqualsAll(a0 & a1 & portableFullAlpha, portableFullAlpha))
+            {
+                return;
+            }
+
+            if (Vector.EqualsAll(a0 | a1, Vector<ushort>.Zero))
+            {
+                outside = true;
+                return;
+            }
         }
 
         if (channels == 4)
