@@ -838,6 +838,29 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Equal(File.ReadAllBytes(output), File.ReadAllBytes(path));
     }
 
+    [Theory]
+    [InlineData(256, "a")]
+    [InlineData(86, "\u5199")] // 258 bytes of UTF-8 in 86 characters
+    public void AnOutputNameLongerThanFileSystemsTakeIsRefusedBeforeTheImageIsRead(int count, string character)
+    {
+        // A long kernel name in the default suffix makes such a name. The write failed with "file name too long", but
+        // only after the image was decoded and convolved; the source here is cut off, so reading it would fail too.
+        string source = Path.Combine(folder, "cut.png");
+        using (var image = new Image<Rgb24>(64, 64, new Rgb24(40, 80, 120)))
+        {
+            image.Save(source);
+        }
+
+        byte[] bytes = File.ReadAllBytes(source);
+        File.WriteAllBytes(source, bytes.AsSpan(0, bytes.Length / 2).ToArray());
+        string output = Path.Combine(folder, string.Concat(Enumerable.Repeat(character, count)));
+        var e = Assert.Throws<ConvolutionException>(() => ImageFileConvolver.Convert(source, output, Request("Box3"), overwrite: false));
+        Assert.Equal(ConvolutionErrorKind.WriteFailed, e.Kind);
+        string expected = OperatingSystem.IsWindows() ? $"{count} characters" : $"{System.Text.Encoding.UTF8.GetByteCount(output.Substring(folder.Length + 1))} bytes of UTF-8";
+        Assert.EndsWith($"could not be written: its name is {expected} long, and file systems take at most 255.", e.Message, StringComparison.Ordinal);
+        Assert.Equal(new[] { source }, Directory.GetFiles(folder));
+    }
+
     [Fact]
     public void TemporaryNamesStayWithinTheLongestNameAndCutNoCharacter()
     {

@@ -22,6 +22,11 @@ Describe 'Invoke-ImageConvolution against the file system' -Skip:(-not $canConfi
         $readOnly = New-Item -ItemType Directory -Path (Join-Path $work 'readonly')
         & chmod 555 $readOnly
         $full = New-Item -ItemType Directory -Path (Join-Path $work 'full')
+        $rofs = New-Item -ItemType Directory -Path (Join-Path $work 'rofs')
+        # A JPEG cut off after its first kilobytes: decoding it would fail as CorruptImage.
+        $damaged = New-Item -ItemType Directory -Path (Join-Path $work 'damaged')
+        $bytes = [System.IO.File]::ReadAllBytes((Join-Path $SamplesPath 'coffee.jpg'))
+        [System.IO.File]::WriteAllBytes((Join-Path $damaged 'cut.jpg'), $bytes[0..2047])
         $script:before = Get-FolderState $sources
 
         $script = @'
@@ -36,12 +41,14 @@ $all = Get-ChildItem -LiteralPath $sources | Sort-Object Name
 Run 'unreadable' (Join-Path $work 'out') $all
 Run 'readonly' (Join-Path $work 'readonly') ($all | Where-Object Name -NE 'secret.jpg')
 Run 'full' (Join-Path $work 'full') ($all | Where-Object Name -NE 'secret.jpg')
+Run 'rofs' (Join-Path $work 'rofs') ($all | Where-Object Name -NE 'secret.jpg')
+Run 'damaged' (Join-Path $work 'readonly') (Get-ChildItem -LiteralPath (Join-Path $work 'damaged'))
 $report | ConvertTo-Json -Depth 5
 '@
         $scriptFile = Join-Path $work 'confined.ps1'
         Set-Content -LiteralPath $scriptFile -Value $script
         $pwsh = (Get-PwshCommand | ForEach-Object { "'$_'" }) -join ' '
-        $inner = "mount -t tmpfs -o size=160k tmpfs '$full' && exec setpriv --bounding-set -dac_override,-dac_read_search --inh-caps -dac_override,-dac_read_search $pwsh -NoProfile -NonInteractive -File '$scriptFile' '$ModulePath' '$sources' '$work'"
+        $inner = "mount -t tmpfs -o size=160k tmpfs '$full' && mount --bind '$rofs' '$rofs' && mount -o remount,bind,ro '$rofs' && exec setpriv --bounding-set -dac_override,-dac_read_search --inh-caps -dac_override,-dac_read_search $pwsh -NoProfile -NonInteractive -File '$scriptFile' '$ModulePath' '$sources' '$work'"
         $output = & unshare -m sh -c $inner 2>&1
         $script:report = ($output -join "`n") | ConvertFrom-Json
     }
@@ -60,6 +67,21 @@ $report | ConvertTo-Json -Depth 5
         $report.readonly.Errors | ForEach-Object { $_.Message | Should -BeLike "The output file '*' could not be written: access was denied." }
         @($report.readonly.Written) | Should -HaveCount 0
         Get-ChildItem -LiteralPath (Join-Path $work 'readonly') -Force | Should -BeNullOrEmpty
+    }
+
+    It 'reports a read-only file system as WriteFailed for every file, in its own words' {
+        @($report.rofs.Errors) | Should -HaveCount 4
+        $report.rofs.Errors | ForEach-Object { $_.Id | Should -Be "WriteFailed,$CommandType" }
+        $report.rofs.Errors | ForEach-Object { $_.Message | Should -BeLike "The output file '*' could not be written: Read-only file system." }
+        @($report.rofs.Written) | Should -HaveCount 0
+    }
+
+    It 'refuses a destination it cannot write before it reads the image' {
+        # The cut-off JPEG would be a CorruptImage once decoded; the folder's refusal comes first, so no file of a
+        # batch bound for a read-only folder is decoded and convolved only to fail.
+        @($report.damaged.Errors) | Should -HaveCount 1
+        $report.damaged.Errors[0].Id | Should -Be "WriteFailed,$CommandType"
+        $report.damaged.Errors[0].Message | Should -BeLike "The output file '*readonly?cut.jpg' could not be written: access was denied."
     }
 
     It 'reports a full disk as WriteFailed and leaves no partial or temporary file' {

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Text;
 using System.Threading;
 
 namespace PSConvolution.Engine.Imaging;
@@ -110,6 +111,30 @@ internal static partial class AtomicFileWriter
     /// </summary>
     internal static bool IsReadOnly(string path)
         => OperatingSystem.IsWindows() ? (File.GetAttributes(path) & FileAttributes.ReadOnly) != 0 : Libc.MayNotWrite(path);
+
+    /// <summary>
+    /// Refuses, before any image is read, an output at <paramref name="target"/> (<paramref name="destinationPath"/>
+    /// resolved) that could not be created: a name longer than file systems take (255 bytes of UTF-8 on Linux and
+    /// macOS, 255 UTF-16 units on Windows; a long kernel name in the suffix makes one), or, on Linux and macOS, a
+    /// folder the process may not create files in by its permissions or because it is on a read-only file system.
+    /// The write would fail the same way, but only after the image was decoded and convolved.
+    /// </summary>
+    internal static void CheckCreatable(string destinationPath, string target)
+    {
+        string name = Path.GetFileName(target);
+        bool windows = OperatingSystem.IsWindows();
+        int length = windows ? name.Length : Encoding.UTF8.GetByteCount(name);
+        if (length > 255)
+        {
+            string unit = windows ? "characters" : "bytes of UTF-8";
+            throw new ConvolutionException(ConvolutionErrorKind.WriteFailed, destinationPath, $"The output file '{destinationPath}' could not be written: its name is {length} {unit} long, and file systems take at most 255.");
+        }
+
+        if (!windows && Libc.CreationRefused(Path.GetDirectoryName(target)!) is Exception refused)
+        {
+            throw new ConvolutionException(ConvolutionErrorKind.WriteFailed, destinationPath, $"The output file '{destinationPath}' could not be written: {Reason(refused)}", refused);
+        }
+    }
 
     // What a failed write is reported as: the engine's own errors and a stop as they are, file-system and encoder
     // failures as the output's WriteFailed (or DestinationExists, when a file took the name meanwhile).

@@ -61,8 +61,10 @@ public static class ImageFileConvolver
         sourcePath = Path.GetFullPath(sourcePath);
         destinationPath = Path.GetFullPath(destinationPath);
         SourceProbe.CheckSource(sourcePath);
-        // Known before the image is read, so a file that may not be replaced costs no decoding.
-        AtomicFileWriter.CheckReplaceable(destinationPath, AtomicFileWriter.ResolvedPath(destinationPath), overwrite, replaceReadOnly);
+        // Known before the image is read, so a file that may not be replaced, or not be created, costs no decoding.
+        string target = AtomicFileWriter.ResolvedPath(destinationPath);
+        AtomicFileWriter.CheckReplaceable(destinationPath, target, overwrite, replaceReadOnly);
+        AtomicFileWriter.CheckCreatable(destinationPath, target);
 
         AtomicFileWriter.PendingFile? pending = null;
         try

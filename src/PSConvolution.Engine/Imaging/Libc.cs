@@ -27,10 +27,22 @@ internal static class Libc
 
     public static int Rename(string from, string to) => NativeMethods.rename(Bytes(from), Bytes(to));
 
-    // access(2) mode and errors, the same on Linux and macOS.
+    // access(2) modes and errors, the same on Linux and macOS.
     private const int WriteAccess = 2;
+    private const int SearchAccess = 1;
     private const int NotPermitted = 1;
     private const int PermissionDenied = 13;
+    private const int ReadOnlyFileSystem = 30;
+
+    /// <summary>
+    /// Why the process may not create a file in <paramref name="folder"/>, as <see cref="LastError"/> words it, or null:
+    /// access(2) refuses write and search with EACCES or EPERM (its permissions) or EROFS (a read-only file system).
+    /// Any other failure is null: the write itself reports it.
+    /// </summary>
+    public static Exception? CreationRefused(string folder)
+        => NativeMethods.access(Bytes(folder), WriteAccess | SearchAccess) != 0 && Marshal.GetLastWin32Error() is PermissionDenied or NotPermitted or ReadOnlyFileSystem
+            ? LastError(folder)
+            : null;
 
     /// <summary>
     /// True when the process may not write the file at <paramref name="path"/> by its permissions (access(2) refuses
