@@ -25,6 +25,7 @@ internal static class ErrorRecords
             { OtherSource: not null } => "Use -RelativeBasePath with -Destination to keep the sources' folders apart, or -Suffix.",
             { Kind: ConvolutionErrorKind.NotUnderRelativeBasePath } => "Give a -RelativeBasePath that holds every source.",
             { Kind: ConvolutionErrorKind.OutputTooLarge } => "Use -Format Png or Tiff, which hold larger images.",
+            { Kind: ConvolutionErrorKind.PathIsDirectory, Path: string folder } => $"To convert the images in it, send its files: Get-ChildItem -LiteralPath '{folder.Replace("'", "''")}' -File | Invoke-ImageConvolution ...",
             _ => null,
         };
         if (hint is not null)

@@ -358,6 +358,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         (r => r.FramesDropped, "{0} image(s) had several frames (an animation or pages), which {1} cannot hold: only the first was convolved and written. Use -Format Gif or Tiff to keep every frame."),
         (r => r.ProfileLeftOut, "{0} image(s) had a colour profile for another colour model than the one written (an RGB profile on a grey result, a grey or CMYK one on an RGB result): it was left out, as readers would misread it."),
         (r => r.ExifLeftOut, "{0} image(s) had a damaged EXIF block, which could not be read: it was left out, and the pixels were convolved and written."),
+        (r => r.QualityUnused, "{0} image(s) were written in a format without a quality setting (only JPEG and WebP have one): -Quality was not used for them."),
         (r => r.AlphaThresholded, "{0} image(s) had partial transparency, which GIF cannot hold: alpha from half up was made opaque and below half transparent. Use -Format Png to keep it."),
         (r => r.DepthReduced, "{0} image(s) had 16 bits per channel, which {1} cannot hold: they were written with 8. Use -Format Png or Tiff to keep 16 bits."),
     };

@@ -59,7 +59,21 @@ Describe 'Invoke-ImageConvolution' {
             $errs[0].FullyQualifiedErrorId | Should -Be "FileNotFound,$CommandType"
             $errs[0].Exception.Message | Should -BeLike '*missing.jpg*'
             $errs[1].FullyQualifiedErrorId | Should -Be "PathIsDirectory,$CommandType"
+            # A folder given where files go: the error shows how to send its files.
+            $errs[1].ToString() | Should -BeLike "*folder.jpg' is a directory, not an image file. To convert the images in it, send its files: Get-ChildItem -LiteralPath '*folder.jpg' -File | Invoke-ImageConvolution ..."
             $errs[2].FullyQualifiedErrorId | Should -Be "NotFileSystemPath,$CommandType"
+        }
+
+        It 'says once when -Quality was given for files written in a format without one' {
+            $coffee = Join-Path $dir 'coffee.jpg'
+            $out = Join-Path $dir 'quality'
+            Invoke-ImageConvolution -LiteralPath $coffee, (Join-Path $dir 'rocket.jpg') -Kernel Box3 -Format Png -Quality 80 -Destination $out -WarningVariable warnings -WarningAction SilentlyContinue | Should -HaveCount 2
+            @($warnings) | Should -HaveCount 1
+            "$warnings" | Should -Be '2 image(s) were written in a format without a quality setting (only JPEG and WebP have one): -Quality was not used for them.'
+            Invoke-ImageConvolution -LiteralPath $coffee -Kernel Box3 -Format Webp -Quality 80 -Destination $out -WarningVariable warnings -WarningAction SilentlyContinue | Should -HaveCount 1
+            Invoke-ImageConvolution -LiteralPath $coffee -Kernel Box3 -Quality 80 -Destination $out -WarningVariable more -WarningAction SilentlyContinue | Should -HaveCount 1
+            Invoke-ImageConvolution -LiteralPath $coffee -Kernel Box3 -Format Tiff -Destination $out -WarningVariable none -WarningAction SilentlyContinue | Should -HaveCount 1
+            @($warnings) + @($more) + @($none) | Should -BeNullOrEmpty
         }
     }
 

@@ -32,4 +32,7 @@ public sealed class ConversionReport
 
     /// <summary>Partial transparency was made all or nothing, at half (GIF keys one colour transparent, nothing between).</summary>
     public bool AlphaThresholded { get; internal set; }
+
+    /// <summary>A quality was asked for, and the format written has none to set (only JPEG and WebP have): it was not used.</summary>
+    public bool QualityUnused { get; internal set; }
 }

@@ -259,7 +259,7 @@ public static class ImageFileConvolver
             MetadataFidelity.UpdateXmp(image, upright: turned);
         }
 
-        var report = new ConversionReport { DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut };
+        var report = new ConversionReport { DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut, QualityUnused = request.Quality is not null && format is not (OutputFormat.Jpeg or OutputFormat.Webp) };
 
         if (!ImageFormats.HoldsAlpha(format) && written.HasAlpha())
         {
