@@ -48,10 +48,17 @@ public sealed class NewConvolutionKernelCommand : PSCmdlet
     [ValidateNotNull]
     public object Matrix { get; set; } = null!;
 
-    /// <summary>The weights as text: rows separated by ';' or new lines, weights by spaces or commas.</summary>
+    /// <summary>
+    /// The weights as text: rows separated by ';' or new lines, weights by spaces or commas, '#' to the end of a line a
+    /// comment. Several strings are rows in turn, so Get-Content's lines of a kernel file give one kernel.
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = TextSet)]
-    [ValidateNotNullOrEmpty]
-    public string Text { get; set; } = string.Empty;
+    [ValidateNotNull]
+    [AllowEmptyString]
+    public string[] Text { get; set; } = Array.Empty<string>();
+
+    // -Text as one text, a line for each string.
+    private string JoinedText => string.Join("\n", Text);
 
     /// <summary>Column and row of the weight over the output pixel; required for even sizes.</summary>
     [Parameter(ParameterSetName = MatrixSet)]
@@ -92,7 +99,7 @@ public sealed class NewConvolutionKernelCommand : PSCmdlet
             {
                 BuiltInSet => KernelLibrary.Create(Name, Size, Sigma, Angle, Amount),
                 MatrixSet => FromRows(KernelConverter.ToRows(Matrix)),
-                _ => FromRows(KernelParser.ParseRows(Text)),
+                _ => FromRows(KernelParser.ParseRows(JoinedText)),
             };
             if (ParameterSetName == MatrixSet && MyInvocation.ExpectingInput)
             {
@@ -104,10 +111,10 @@ public sealed class NewConvolutionKernelCommand : PSCmdlet
         }
         catch (InvalidKernelException e)
         {
-            ErrorRecord record = ErrorRecords.InvalidKernel(e, ParameterSetName == TextSet ? Text : ParameterSetName == MatrixSet ? Matrix : Name);
+            ErrorRecord record = ErrorRecords.InvalidKernel(e, ParameterSetName == TextSet ? JoinedText : ParameterSetName == MatrixSet ? Matrix : Name);
 
             // A name given as weights: 'Gaussian5' | New-ConvolutionKernel binds the string to -Matrix, as rows of text.
-            object? given = ParameterSetName == TextSet ? Text : ParameterSetName == MatrixSet ? (Matrix is PSObject ps ? ps.BaseObject : Matrix) : null;
+            object? given = ParameterSetName == TextSet ? JoinedText : ParameterSetName == MatrixSet ? (Matrix is PSObject ps ? ps.BaseObject : Matrix) : null;
             if (given is string text && IsKernelName(text.Trim()))
             {
                 record.ErrorDetails = new ErrorDetails($"'{text.Trim()}' is the name of a kernel, not its weights. Use New-ConvolutionKernel -Name {text.Trim()}, or Get-ConvolutionKernel for the built-in ones.");
@@ -126,7 +133,7 @@ public sealed class NewConvolutionKernelCommand : PSCmdlet
         {
             WriteWarning(string.Format(
                 CultureInfo.CurrentCulture,
-                "{0} rows of {1} weights came through the pipeline one at a time, so {0} one-row kernels were made. If they are the rows of one kernel, pass it whole: New-ConvolutionKernel -Matrix $m, ,$m | New-ConvolutionKernel (the comma keeps the array together), or Get-Content -Raw for a file.",
+                "{0} rows of {1} weights came through the pipeline one at a time, so {0} one-row kernels were made. If they are the rows of one kernel, pass it whole: New-ConvolutionKernel -Matrix $m, ,$m | New-ConvolutionKernel (the comma keeps the array together); for a file, Get-Content -Raw, or -Text (Get-Content $file).",
                 piped,
                 singleRowWidth));
         }

@@ -25,6 +25,18 @@ public sealed class KernelDefinitionTests
         Assert.Contains(expected, error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("# sharpen\n0 -1 0\n-1 5 -1 # centre\n\n0 -1 0", 3, 3)]
+    [InlineData("0 -1 0; -1 5 -1; 0 -1 0 # three rows", 3, 3)]
+    [InlineData("1 2 1 # the rest is a comment; 2 4 2", 3, 1)]
+    [InlineData("\r\n# header\r\n1,2,1\r\n", 3, 1)]
+    public void TextFromAHashToTheEndOfALineIsAComment(string text, int width, int height)
+    {
+        KernelMatrix m = KernelParser.Parse(text);
+        Assert.Equal((width, height), (m.Width, m.Height));
+        Assert.True(KernelParser.LooksLikeMatrix(text), text);
+    }
+
     [Fact]
     public void NormalizingAZeroSumKernelIsAnError()
     {

@@ -9,9 +9,11 @@ BeforeAll {
         Get-ChildItem -LiteralPath (Join-Path $Path 'samples') -Exclude *.jpg | Remove-Item
         Copy-Item -LiteralPath (Join-Path $SamplesPath 'coffee.jpg') -Destination (Join-Path $Path 'car.jpg')
         Copy-Item -LiteralPath (Join-Path $SamplesPath 'rocket.jpg') -Destination (Join-Path $Path 'photo.jpg')
-        foreach ($folder in 'photos/2024/beach', 'photos/2023', 'scans', 'logos') {
+        foreach ($folder in 'photos/2024/beach', 'photos/2023', 'scans', 'logos', 'kernels') {
             New-Item -ItemType Directory -Path (Join-Path $Path $folder) | Out-Null
         }
+
+        Set-Content -LiteralPath (Join-Path $Path 'kernels/sharpen.txt') -Value '# A 4-neighbour sharpen', '', ' 0 -1  0', '-1  5 -1   # centre row', ' 0 -1  0'
 
         Copy-Item -LiteralPath (Join-Path $SamplesPath 'coffee.jpg') -Destination (Join-Path $Path 'photos/a.jpg')
         Copy-Item -LiteralPath (Join-Path $SamplesPath 'coffee.jpg') -Destination (Join-Path $Path 'photos/2024/beach/a.jpg')

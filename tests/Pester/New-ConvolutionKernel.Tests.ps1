@@ -131,6 +131,27 @@ Describe 'New-ConvolutionKernel' {
         $e.ErrorDetails.Message | Should -Be "'$Name' is the name of a kernel, not its weights. Use New-ConvolutionKernel -Name $Name, or Get-ConvolutionKernel for the built-in ones."
     }
 
+    It 'reads a kernel file: its lines through -Text, comments and blank lines left out' {
+        # -Text (Get-Content k.txt) was "Cannot convert 'System.Object[]' to the type 'System.String'", and a line
+        # starting with '#' was "'#' in kernel row 0 is not a number".
+        $file = Join-Path $TestDrive 'sharpen.txt'
+        Set-Content -LiteralPath $file -Value '# Sharpen, 3x3', '', '0 -1 0   # top', '-1 5 -1', '0 -1 0'
+        $k = New-ConvolutionKernel -Text (Get-Content -LiteralPath $file) -Name Sharp
+        $k.Size | Should -Be '3x3'
+        $k.Sum | Should -Be 1
+        $k.Matrices[0][1, 1] | Should -Be 5
+        (Get-Content -LiteralPath $file -Raw | New-ConvolutionKernel).Size | Should -Be '3x3'
+        (New-ConvolutionKernel -Text '1 2 1 # row; 2 4 2').Size | Should -Be '3x1'
+
+        # Kernel text given to -Kernel may start with a comment too.
+        $dir = Join-Path $TestDrive 'commented'
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        $src = New-TestImage -Path (Join-Path $dir 'flat.png') -Width 4 -Height 4 -Pixel { param($x, $y) @(100, 100, 100, 255) }
+        $out = Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel "# identity`n0 0 0; 0 1 0; 0 0 0" -Destination (Join-Path $dir 'out')
+        (Get-TestPixels $out.FullName).Rows[1][1][0] | Should -Be 100
+        { New-ConvolutionKernel -Text '# nothing but a comment' } | Should -Throw '*holds no weights*'
+    }
+
     It 'creates kernels that Invoke-ImageConvolution uses' {
         $dir = Join-Path $TestDrive 'use'
         New-Item -ItemType Directory -Path $dir | Out-Null

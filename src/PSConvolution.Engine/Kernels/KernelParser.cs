@@ -4,10 +4,13 @@ using System.Globalization;
 
 namespace PSConvolution.Engine.Kernels;
 
-/// <summary>Reads kernels written as text: rows separated by ';' or new lines, weights by spaces or commas.</summary>
+/// <summary>
+/// Reads kernels written as text: rows separated by ';' or new lines, weights by spaces or commas, and anything
+/// from '#' to the end of a line a comment (kernel files often name and explain their weights).
+/// </summary>
 public static class KernelParser
 {
-    private static readonly char[] RowSeparators = { ';', '\n', '\r' };
+    private static readonly char[] LineSeparators = { '\n', '\r' };
     private static readonly char[] WeightSeparators = { ' ', '\t', ',' };
 
     /// <summary>Parses text such as <c>0 -1 0; -1 5 -1; 0 -1 0</c> into rows of weights.</summary>
@@ -15,7 +18,7 @@ public static class KernelParser
     {
         ArgumentNullException.ThrowIfNull(text);
         var rows = new List<double[]>();
-        foreach (string untrimmed in text.Split(RowSeparators, StringSplitOptions.RemoveEmptyEntries))
+        foreach (string untrimmed in WithoutComments(text).Split(';'))
         {
             string line = untrimmed.Trim();
             if (line.Length == 0)
@@ -75,6 +78,22 @@ public static class KernelParser
         }
     }
 
+    // The text with each line's comment left out, its lines joined by ';'.
+    private static string WithoutComments(string text)
+    {
+        string[] lines = text.Split(LineSeparators);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            int comment = lines[i].IndexOf('#');
+            if (comment >= 0)
+            {
+                lines[i] = lines[i].Substring(0, comment);
+            }
+        }
+
+        return string.Join(";", lines);
+    }
+
     /// <summary>Parses kernel text into a matrix with the anchor at the centre.</summary>
     public static KernelMatrix Parse(string text) => KernelMatrix.Create(ParseRows(text));
 
@@ -82,7 +101,7 @@ public static class KernelParser
     public static bool LooksLikeMatrix(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        string trimmed = text.Trim();
+        string trimmed = WithoutComments(text).Trim(' ', '\t', ';');
         return trimmed.Length > 0 && (char.IsDigit(trimmed[0]) || trimmed[0] is '-' or '+' or '.');
     }
 }
