@@ -23,6 +23,11 @@ Describe 'Invoke-ImageConvolution against the file system' -Skip:(-not $canConfi
         & chmod 555 $readOnly
         $full = New-Item -ItemType Directory -Path (Join-Path $work 'full')
         $rofs = New-Item -ItemType Directory -Path (Join-Path $work 'rofs')
+        # A file anyone may write, in a folder no one may add to: -InPlace writes a new file beside it.
+        $locked = New-Item -ItemType Directory -Path (Join-Path $work 'locked')
+        Copy-Item (Join-Path $SamplesPath 'coffee.jpg') (Join-Path $locked 'open.jpg')
+        & chmod 666 (Join-Path $locked 'open.jpg')
+        & chmod 555 $locked
         # A JPEG cut off after its first kilobytes: decoding it would fail as CorruptImage.
         $damaged = New-Item -ItemType Directory -Path (Join-Path $work 'damaged')
         $bytes = [System.IO.File]::ReadAllBytes((Join-Path $SamplesPath 'coffee.jpg'))
@@ -43,6 +48,8 @@ Run 'readonly' (Join-Path $work 'readonly') ($all | Where-Object Name -NE 'secre
 Run 'full' (Join-Path $work 'full') ($all | Where-Object Name -NE 'secret.jpg')
 Run 'rofs' (Join-Path $work 'rofs') ($all | Where-Object Name -NE 'secret.jpg')
 Run 'damaged' (Join-Path $work 'readonly') (Get-ChildItem -LiteralPath (Join-Path $work 'damaged'))
+$written = @(Get-ChildItem -LiteralPath (Join-Path $work 'locked') | Invoke-ImageConvolution -Kernel Gaussian5 -InPlace -ErrorVariable failures -ErrorAction SilentlyContinue)
+$report['inplace'] = @{ Written = @($written | ForEach-Object Name); Errors = @($failures | ForEach-Object { @{ Id = $_.FullyQualifiedErrorId; Target = "$($_.TargetObject)"; Message = $_.Exception.Message } }) }
 $report | ConvertTo-Json -Depth 5
 '@
         $scriptFile = Join-Path $work 'confined.ps1'
@@ -64,7 +71,7 @@ $report | ConvertTo-Json -Depth 5
     It 'reports a read-only destination as WriteFailed for every file and writes nothing' {
         @($report.readonly.Errors) | Should -HaveCount 4
         $report.readonly.Errors | ForEach-Object { $_.Id | Should -Be "WriteFailed,$CommandType" }
-        $report.readonly.Errors | ForEach-Object { $_.Message | Should -BeLike "The output file '*' could not be written: access was denied." }
+        $report.readonly.Errors | ForEach-Object { $_.Message | Should -BeLike "The output file '*' could not be written: no file can be created in its folder '*readonly': access was denied." }
         @($report.readonly.Written) | Should -HaveCount 0
         Get-ChildItem -LiteralPath (Join-Path $work 'readonly') -Force | Should -BeNullOrEmpty
     }
@@ -72,7 +79,7 @@ $report | ConvertTo-Json -Depth 5
     It 'reports a read-only file system as WriteFailed for every file, in its own words' {
         @($report.rofs.Errors) | Should -HaveCount 4
         $report.rofs.Errors | ForEach-Object { $_.Id | Should -Be "WriteFailed,$CommandType" }
-        $report.rofs.Errors | ForEach-Object { $_.Message | Should -BeLike "The output file '*' could not be written: Read-only file system." }
+        $report.rofs.Errors | ForEach-Object { $_.Message | Should -BeLike "The output file '*' could not be written: no file can be created in its folder '*rofs': Read-only file system." }
         @($report.rofs.Written) | Should -HaveCount 0
     }
 
@@ -81,7 +88,16 @@ $report | ConvertTo-Json -Depth 5
         # batch bound for a read-only folder is decoded and convolved only to fail.
         @($report.damaged.Errors) | Should -HaveCount 1
         $report.damaged.Errors[0].Id | Should -Be "WriteFailed,$CommandType"
-        $report.damaged.Errors[0].Message | Should -BeLike "The output file '*readonly?cut.jpg' could not be written: access was denied."
+        $report.damaged.Errors[0].Message | Should -BeLike "The output file '*readonly?cut.jpg' could not be written: no file can be created in its folder '*readonly': access was denied."
+    }
+
+    It 'names the folder when a writable file cannot be rewritten in place' {
+        # The file's own mode allows writing; the new content goes into a file created beside it, which the folder
+        # refuses. "access was denied" alone sent the user to the file's permissions.
+        @($report.inplace.Errors) | Should -HaveCount 1
+        $report.inplace.Errors[0].Id | Should -Be "WriteFailed,$CommandType"
+        $report.inplace.Errors[0].Message | Should -BeLike "The output file '*locked?open.jpg' could not be written: no file can be created in its folder '*locked': access was denied."
+        (Get-FileHash (Join-Path $work 'locked/open.jpg')).Hash | Should -Be (Get-FileHash (Join-Path $SamplesPath 'coffee.jpg')).Hash
     }
 
     It 'reports a full disk as WriteFailed and leaves no partial or temporary file' {

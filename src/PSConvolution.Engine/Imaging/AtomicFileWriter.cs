@@ -130,9 +130,11 @@ internal static partial class AtomicFileWriter
             throw new ConvolutionException(ConvolutionErrorKind.WriteFailed, destinationPath, $"The output file '{destinationPath}' could not be written: its name is {length} {unit} long, and file systems take at most 255.");
         }
 
-        if (!windows && Libc.CreationRefused(Path.GetDirectoryName(target)!) is Exception refused)
+        // Named, because the file itself may be writable: the content goes into a new file beside it, renamed over it.
+        string folder = Path.GetDirectoryName(target)!;
+        if (!windows && Libc.CreationRefused(folder) is Exception refused)
         {
-            throw new ConvolutionException(ConvolutionErrorKind.WriteFailed, destinationPath, $"The output file '{destinationPath}' could not be written: {Reason(refused)}", refused);
+            throw new ConvolutionException(ConvolutionErrorKind.WriteFailed, destinationPath, $"The output file '{destinationPath}' could not be written: no file can be created in its folder '{folder}': {Reason(refused)}", refused);
         }
     }
 
