@@ -18,11 +18,16 @@ internal static class ErrorRecords
             { Kind: ConvolutionErrorKind.DestinationExists } => "Use -Force to overwrite it.",
             { Kind: ConvolutionErrorKind.DestinationReadOnly } => "Use -Force to replace it; it stays read-only.",
             { PixelLimit: not null } => "Raise -MaxPixels to allow it.",
+            // Get-ChildItem -Exclude does not keep -Recurse out of a folder; a filter on the full name does.
+            { Kind: ConvolutionErrorKind.DestinationIsSource, SourceInDestination: true, Path: string source }
+                => $"It is in the -Destination folder, perhaps written by an earlier run: give a -Destination outside the folders read, or leave that folder out of the input (... | Where-Object FullName -NotLike '{Path.GetDirectoryName(source)!.Replace("'", "''")}{Path.DirectorySeparatorChar}*' | Invoke-ImageConvolution ...).",
             { Kind: ConvolutionErrorKind.DestinationIsSource } => "Use -Suffix, -Destination, or -InPlace to replace it on purpose.",
             // Two sources of one folder meet only under -Format: the same name with another extension.
             { OtherSource: string other } when exception.Path is not null && PathKey.Comparer.Equals(Path.GetDirectoryName(other), Path.GetDirectoryName(exception.Path))
                 => "Leave out -Format to keep each file's own format and extension, or convert one of them in a call of its own with another -Suffix.",
             { OtherSource: not null } => "Use -RelativeBasePath with -Destination to keep the sources' folders apart, or -Suffix.",
+            // An output never replaces a file the call reads, though -Force is given: the input may be a photo named on purpose.
+            { Kind: ConvolutionErrorKind.DestinationCollision } => "An output never replaces a file the same call reads. If that file is an output of an earlier run, give a -Destination outside the folders read, or leave it out of the input.",
             { Kind: ConvolutionErrorKind.NotUnderRelativeBasePath } => "Give a -RelativeBasePath that holds every source.",
             { Kind: ConvolutionErrorKind.OutputTooLarge } => "Use -Format Png or Tiff, which hold larger images.",
             { Kind: ConvolutionErrorKind.PathIsDirectory, Path: string folder } => $"To convert the images in it, send its files: Get-ChildItem -LiteralPath '{folder.Replace("'", "''")}' -File | Invoke-ImageConvolution ...",

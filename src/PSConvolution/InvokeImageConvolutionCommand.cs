@@ -387,7 +387,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         }
         catch (ConvolutionException e)
         {
-            Refuse(new FileJob(source, string.Empty), e);
+            Refuse(new FileJob(source, string.Empty), e.Kind == ConvolutionErrorKind.DestinationIsSource && Destination is not null ? new ConvolutionException(e.Kind, e.Path, e.Message, e.InnerException) { SourceInDestination = true } : e);
             return;
         }
 

@@ -97,6 +97,36 @@ Describe 'Invoke-ImageConvolution with folders' {
         (Get-FileHash $jpg.FullName).Hash | Should -Be $before
     }
 
+    It 'says what to do when a run reads its own -Destination folder again' {
+        # Get-ChildItem -Recurse over a tree that holds the -Destination folder lists the outputs of the last run as
+        # inputs: each is its own output, and the sources that would rewrite them would replace a file the call reads.
+        # Both stay refused (a file named as input is never replaced); the errors now say why and what to do.
+        $src = Join-Path $dir 'src'
+        New-Item -ItemType Directory -Path (Join-Path $src 'a'), (Join-Path $src 'b') | Out-Null
+        Copy-Item -LiteralPath (Join-Path $SamplesPath 'coffee.jpg') -Destination (Join-Path $src 'a/x.jpg')
+        Copy-Item -LiteralPath (Join-Path $SamplesPath 'rocket.jpg') -Destination (Join-Path $src 'b/y.jpg')
+        $dest = Join-Path $src 'out'
+        Get-ChildItem -LiteralPath $src -Recurse -File | Invoke-ImageConvolution -Kernel Box3 -Destination $dest | Should -HaveCount 2
+        $before = Get-FolderState $dest
+
+        # The earlier outputs first, as a listing that reaches the folder first sends them.
+        $inputs = @(Get-ChildItem -LiteralPath $dest -File) + @(Get-ChildItem -LiteralPath (Join-Path $src 'a'), (Join-Path $src 'b') -File)
+        $inputs | Invoke-ImageConvolution -Kernel Gaussian5 -Destination $dest -Force -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @($errs) | Should -HaveCount 4
+        $own = @($errs | Where-Object FullyQualifiedErrorId -EQ "DestinationIsSource,$CommandType")
+        $own | Should -HaveCount 2
+        $folder = [regex]::Escape((Join-Path $dest ''))
+        $own | ForEach-Object { $_.ToString() | Should -Match "It is in the -Destination folder, perhaps written by an earlier run: give a -Destination outside the folders read, or leave that folder out of the input \(\.\.\. \| Where-Object FullName -NotLike '$folder\*' \| Invoke-ImageConvolution \.\.\.\)\.$" }
+        $read = @($errs | Where-Object FullyQualifiedErrorId -EQ "DestinationCollision,$CommandType")
+        $read | Should -HaveCount 2
+        $read | ForEach-Object { $_.ToString() | Should -BeLike '*which is an input of this batch, so it was not processed. An output never replaces a file the same call reads. If that file is an output of an earlier run, give a -Destination outside the folders read, or leave it out of the input.' }
+        Get-FolderState $dest | Should -Be $before
+
+        # Left out as the hint says, the run rewrites both.
+        Get-ChildItem -LiteralPath $src -Recurse -File | Where-Object FullName -NotLike (Join-Path $dest '*') | Invoke-ImageConvolution -Kernel Gaussian5 -Destination $dest -Force | Should -HaveCount 2
+        Get-FolderState $dest | Should -Not -Be $before
+    }
+
     It 'refuses an output that is a symbolic link to its source' -Skip:$IsWindows {
         $source = Join-Path $coll 'a/p.jpg'
         New-Item -ItemType Directory -Path $out | Out-Null
