@@ -101,7 +101,9 @@ public static class Program
         ConvolutionBenchmark.All = contestants;
 
         Job job = Job.Dry
-            .WithToolchain(InProcessEmitToolchain.Instance)
+            // In process, with an hour for each case: the default five minutes end the whole run once a slow peer's
+            // case takes longer (NetVips convolves K6 in float at under 1 Mpx/s, up to a minute an iteration here).
+            .WithToolchain(new InProcessEmitToolchain(TimeSpan.FromHours(1), logOutput: true))
             .WithLaunchCount(1)
             .WithWarmupCount(quick ? 1 : 3)
             .WithIterationCount(quick ? 3 : 10)
