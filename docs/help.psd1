@@ -114,11 +114,11 @@
   'Get-ConvolutionKernel' = @{
     Synopsis    = 'Lists the built-in convolution kernels.'
     Description = @(
-      'Get-ConvolutionKernel returns the built-in kernels, each with its name, category (Identity, Blur, Sharpen, Edge, Emboss), size and a one-line description. -Name filters with wildcards against both the name and the category, so *blur* finds every blur; -Category filters on the category only.'
+      'Get-ConvolutionKernel returns the built-in kernels, each with its name, category (Identity, Blur, Sharpen, Edge, Emboss), size and a one-line description. -Name filters with wildcards against both the name and the category, so *blur* finds every blur and Edge every edge detector; a kernel''s exact name gives that kernel alone (Sharpen is the Sharpen kernel, not its category); -Category filters on the category only.'
       'Built-ins: Identity; Box3, Box5; Gaussian3 (1 2 1 outer product, /16), Gaussian5 (1 4 6 4 1 outer product, /256), Gaussian5x273; MotionBlur; Sharpen (0 -1 0; -1 5 -1; 0 -1 0), Sharpen8, UnsharpMask5; Laplacian4, Laplacian8, LaplacianOfGaussian5; SobelX, SobelY, Sobel; ScharrX, ScharrY, Scharr; PrewittX, PrewittY, Prewitt; RobertsCross; Kirsch, Robinson; Emboss (bias 128); Outline. Sobel, Scharr, Prewitt and RobertsCross give the gradient magnitude sqrt(gx^2 + gy^2); Kirsch and Robinson give the maximum over their 8 compass rotations. For every X/Y pair, X is positive where intensity rises to the right and Y where it rises downwards. Edge detectors default to Absolute output.'
     )
     Parameters  = @{
-      Name     = 'Wildcard patterns matched against each kernel''s name and category. Default * (all). An exact name that matches nothing is a KernelNotFound error; a wildcard that matches nothing is silent.'
+      Name     = 'Wildcard patterns matched against each kernel''s name and category. Default * (all). A kernel''s exact name matches that kernel alone. An exact name that matches nothing is a KernelNotFound error; a wildcard that matches nothing is silent.'
       Category = 'Wildcard patterns matched against the category only: Identity, Blur, Sharpen, Edge or Emboss.'
     }
     Examples    = @(

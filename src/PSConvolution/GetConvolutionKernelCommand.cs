@@ -35,10 +35,14 @@ public sealed class GetConvolutionKernelCommand : PSCmdlet
         foreach (string name in Name)
         {
             var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+
+            // A kernel's exact name gives that kernel alone: Sharpen is a kernel and a category too, and its two other
+            // members would otherwise come along, and be chained by -Kernel (Get-ConvolutionKernel Sharpen).
+            bool exact = !WildcardPattern.ContainsWildcardCharacters(name) && KernelLibrary.TryGet(name, out _);
             bool found = false;
             foreach (ConvolutionKernel kernel in KernelLibrary.All)
             {
-                if (!pattern.IsMatch(kernel.Name) && !pattern.IsMatch(kernel.Category))
+                if (exact ? !pattern.IsMatch(kernel.Name) : !pattern.IsMatch(kernel.Name) && !pattern.IsMatch(kernel.Category))
                 {
                     continue;
                 }

@@ -22,6 +22,22 @@ Describe 'Get-ConvolutionKernel' {
         (Get-ConvolutionKernel sobel*).Name | Should -Be @('SobelX', 'SobelY', 'Sobel')
         (Get-ConvolutionKernel -Category Edge).Name | Should -Contain 'Kirsch'
         (Get-ConvolutionKernel -Category Edge).Name | Should -Not -Contain 'Box3'
+        (Get-ConvolutionKernel Edge).Name | Should -Contain 'Kirsch'
+    }
+
+    It 'gives a kernel named exactly alone, though a category has its name' {
+        # Sharpen is a kernel and a category: Get-ConvolutionKernel Sharpen gave Sharpen, Sharpen8 and UnsharpMask5,
+        # and -Kernel (Get-ConvolutionKernel Sharpen) chained all three.
+        (Get-ConvolutionKernel Sharpen).Name | Should -Be 'Sharpen'
+        (Get-ConvolutionKernel sharpen).Name | Should -Be 'Sharpen'
+        # A wildcard still matches categories too.
+        (Get-ConvolutionKernel Sharpen*).Name | Should -Be @('Sharpen', 'Sharpen8', 'UnsharpMask5')
+        (Get-ConvolutionKernel -Category Sharpen).Name | Should -Be @('Sharpen', 'Sharpen8', 'UnsharpMask5')
+        (Get-ConvolutionKernel Sharpen -Category Blur) | Should -BeNullOrEmpty
+        $dir = Join-Path $TestDrive 'exact'
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        $src = New-TestImage -Path (Join-Path $dir 'flat.png') -Width 4 -Height 4 -Pixel { param($x, $y) @(100, 100, 100, 255) }
+        (Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel (Get-ConvolutionKernel Sharpen)).Name | Should -Be 'flat_Sharpen.png'
     }
 
     It 'formats the library as a table' {
