@@ -60,8 +60,12 @@ public sealed class GetConvolutionKernelCommand : PSCmdlet
 
             if (!found && !WildcardPattern.ContainsWildcardCharacters(name))
             {
+                // A kernel that -Category left out is there all the same: say which category it is in.
+                string message = exact && KernelLibrary.TryGet(name, out ConvolutionKernel? named)
+                    ? $"The kernel '{named.Name}' is in the {named.Category} category, which -Category does not match."
+                    : $"There is no built-in kernel named '{name}'. Run Get-ConvolutionKernel to list them.";
                 WriteError(new ErrorRecord(
-                    new ItemNotFoundException($"There is no built-in kernel named '{name}'. Run Get-ConvolutionKernel to list them."),
+                    new ItemNotFoundException(message),
                     "KernelNotFound",
                     ErrorCategory.ObjectNotFound,
                     name));

@@ -33,7 +33,8 @@ Describe 'Get-ConvolutionKernel' {
         # A wildcard still matches categories too.
         (Get-ConvolutionKernel Sharpen*).Name | Should -Be @('Sharpen', 'Sharpen8', 'UnsharpMask5')
         (Get-ConvolutionKernel -Category Sharpen).Name | Should -Be @('Sharpen', 'Sharpen8', 'UnsharpMask5')
-        (Get-ConvolutionKernel Sharpen -Category Blur) | Should -BeNullOrEmpty
+        Get-ConvolutionKernel Sharpen -Category Blur -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs[0].ToString() | Should -Be "The kernel 'Sharpen' is in the Sharpen category, which -Category does not match."
         $dir = Join-Path $TestDrive 'exact'
         New-Item -ItemType Directory -Path $dir | Out-Null
         $src = New-TestImage -Path (Join-Path $dir 'flat.png') -Width 4 -Height 4 -Pixel { param($x, $y) @(100, 100, 100, 255) }
