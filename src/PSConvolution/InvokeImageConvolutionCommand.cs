@@ -216,6 +216,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             WarnAboutSmallSums();
         }
 
+        WarnAboutRowsGivenApart();
         kernelNames = string.Join(", ", Kernel.Select(k => k.Name));
 
         string? destinationFolder = null;
@@ -262,6 +263,24 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
 
         ledger = new OutputLedger(InPlace);
         watch.Start();
+    }
+
+    // -Kernel (Get-Content k.txt) gives a kernel file's rows as that many one-row kernels, which run one after the
+    // other. Three or more one-row custom kernels of one width are hardly ever a chain on purpose (a separable pair
+    // is a row and a column), so the call says so and goes on.
+    private void WarnAboutRowsGivenApart()
+    {
+        int width = Kernel[0].Width;
+        if (Kernel.Length < 3 || Kernel.Any(k => k.Height != 1 || k.Width != width || k.Category != KernelLibrary.CustomCategory))
+        {
+            return;
+        }
+
+        WriteWarning(string.Format(
+            CultureInfo.CurrentCulture,
+            "{0} one-row kernels of {1} weights were given, and they run one after the other. If they are the rows of one kernel (Get-Content sends a file a line at a time), give it whole: -Kernel (Get-Content -Raw $file), or New-ConvolutionKernel -Text (Get-Content $file).",
+            Kernel.Length,
+            width));
     }
 
     // A sum far below the weights' magnitudes (weights meant to sum to 0, rounded in a script) would amplify

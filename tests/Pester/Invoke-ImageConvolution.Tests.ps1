@@ -413,6 +413,21 @@ Describe 'Invoke-ImageConvolution' {
             $quiet | Should -HaveCount 0
         }
 
+        It 'warns when a kernel file''s rows arrive as one-row kernels, and not for a separable pair' {
+            # -Kernel (Get-Content k.txt) chained the file's three rows as three one-row kernels without a word.
+            $src = Join-Path $dir 'coffee.jpg'
+            $file = Join-Path $TestDrive 'rows.txt'
+            Set-Content -LiteralPath $file -Value '0 -1 0', '-1 5 -1', '0 -1 0'
+            $out = Invoke-ImageConvolution -LiteralPath $src -Kernel (Get-Content -LiteralPath $file) -Suffix _rows -WarningVariable warned -WarningAction SilentlyContinue
+            $out.Name | Should -Be 'coffee_rows.jpg'
+            $warned | Should -HaveCount 1
+            "$($warned[0])" | Should -Be '3 one-row kernels of 3 weights were given, and they run one after the other. If they are the rows of one kernel (Get-Content sends a file a line at a time), give it whole: -Kernel (Get-Content -Raw $file), or New-ConvolutionKernel -Text (Get-Content $file).'
+            Invoke-ImageConvolution -LiteralPath $src -Kernel (Get-Content -LiteralPath $file -Raw) -Suffix _whole -WarningVariable whole -WarningAction SilentlyContinue | Out-Null
+            Invoke-ImageConvolution -LiteralPath $src -Kernel '1 2 1', '1;2;1' -Suffix _pair -WarningVariable pair -WarningAction SilentlyContinue | Out-Null
+            Invoke-ImageConvolution -LiteralPath $src -Kernel Box3, Box3, Box3 -Suffix _box -WarningVariable box -WarningAction SilentlyContinue | Out-Null
+            @($whole) + @($pair) + @($box) | Should -BeNullOrEmpty
+        }
+
         It 'shrinks the output with -Stride and -Padding Valid, and reports an image smaller than the kernel' {
             $src = New-TestImage -Path (Join-Path $dir 'grid.png') -Width 9 -Height 5 -Pixel { param($x, $y) @(($x * 20), ($y * 40), 0, 255) }
             $strided = Get-TestPixels (Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel Gaussian3 -Stride 2 -Suffix _s).FullName
