@@ -708,24 +708,26 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.False(File.Exists(output));
     }
 
+    // A 64x64 PNG cut off halfway, in the test's folder: decoding it fails as CorruptImage.
+    private string CutOffPng(string name)
+    {
+        using var image = new Image<Rgb24>(64, 64);
+        for (int i = 0; i < 64; i++)
+        {
+            image[i, i] = new Rgb24((byte)i, 100, 200);
+        }
+
+        using var whole = new MemoryStream();
+        image.SaveAsPng(whole);
+        string path = Path.Combine(folder, name);
+        File.WriteAllBytes(path, whole.ToArray().AsSpan(0, (int)whole.Length / 2).ToArray());
+        return path;
+    }
+
     [Fact]
     public void TruncatedPngIsCorruptAndLeavesNoOutput()
     {
-        string whole = Path.Combine(folder, "whole.png");
-        using (var image = new Image<Rgb24>(64, 64))
-        {
-            for (int i = 0; i < 64; i++)
-            {
-                image[i, i] = new Rgb24((byte)i, 100, 200);
-            }
-
-            image.Save(whole);
-        }
-
-        byte[] bytes = File.ReadAllBytes(whole);
-        string truncated = Path.Combine(folder, "cut.png");
-        File.WriteAllBytes(truncated, bytes.AsSpan(0, bytes.Length / 2).ToArray());
-        File.Delete(whole);
+        string truncated = CutOffPng("cut.png");
         var error = Assert.Throws<ConvolutionException>(() => ImageFileConvolver.Convert(truncated, Path.Combine(folder, "cut_out.png"), Request("Box3"), overwrite: false));
         Assert.Equal(ConvolutionErrorKind.CorruptImage, error.Kind);
         Assert.Equal(new[] { "cut.png" }, Directory.GetFiles(folder).Select(Path.GetFileName).ToArray());
@@ -845,14 +847,7 @@ public sealed class ImageFileConvolverTests : IDisposable
     {
         // A long kernel name in the default suffix makes such a name. The write failed with "file name too long", but
         // only after the image was decoded and convolved; the source here is cut off, so reading it would fail too.
-        string source = Path.Combine(folder, "cut.png");
-        using (var image = new Image<Rgb24>(64, 64, new Rgb24(40, 80, 120)))
-        {
-            image.Save(source);
-        }
-
-        byte[] bytes = File.ReadAllBytes(source);
-        File.WriteAllBytes(source, bytes.AsSpan(0, bytes.Length / 2).ToArray());
+        string source = CutOffPng("cut.png");
         string output = Path.Combine(folder, string.Concat(Enumerable.Repeat(character, count)));
         var e = Assert.Throws<ConvolutionException>(() => ImageFileConvolver.Convert(source, output, Request("Box3"), overwrite: false));
         Assert.Equal(ConvolutionErrorKind.WriteFailed, e.Kind);

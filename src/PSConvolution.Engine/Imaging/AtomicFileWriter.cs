@@ -52,6 +52,9 @@ internal static partial class AtomicFileWriter
         }
     }
 
+    // The longest file name Linux and macOS file systems take, in bytes of UTF-8 (NTFS: UTF-16 units).
+    private const int LongestName = 255;
+
     /// <summary>
     /// The hidden temporary name of a file named <paramref name="fileName"/>: "." + the name + "." + <paramref name="tag"/>
     /// + ".tmp", the name cut short where the whole would pass 255 bytes of UTF-8, the longest name Linux and macOS
@@ -60,8 +63,7 @@ internal static partial class AtomicFileWriter
     /// </summary>
     internal static string TemporaryName(string fileName, string tag)
     {
-        const int Longest = 255;
-        int room = Longest - (1 + 1 + tag.Length + 4);
+        int room = LongestName - (1 + 1 + tag.Length + 4);
         int end = 0, bytes = 0;
         while (end < fileName.Length)
         {
@@ -124,10 +126,10 @@ internal static partial class AtomicFileWriter
         string name = Path.GetFileName(target);
         bool windows = OperatingSystem.IsWindows();
         int length = windows ? name.Length : Encoding.UTF8.GetByteCount(name);
-        if (length > 255)
+        if (length > LongestName)
         {
             string unit = windows ? "characters" : "bytes of UTF-8";
-            throw new ConvolutionException(ConvolutionErrorKind.WriteFailed, destinationPath, $"The output file '{destinationPath}' could not be written: its name is {length} {unit} long, and file systems take at most 255.");
+            throw new ConvolutionException(ConvolutionErrorKind.WriteFailed, destinationPath, $"The output file '{destinationPath}' could not be written: its name is {length} {unit} long, and file systems take at most {LongestName}.");
         }
 
         // Named, because the file itself may be writable: the content goes into a new file beside it, renamed over it.

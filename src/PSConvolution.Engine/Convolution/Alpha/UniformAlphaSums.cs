@@ -93,7 +93,7 @@ internal partial struct UniformAlphaSums : ISumCheck
         portableBelow = new Vector<long>((long)((((ulong)full << 48) - 1) ^ (1UL << 63)));
         portableBelow2 = new Vector<int>((int)((((uint)full << 16) - 1) ^ (1U << 31)));
         portableFullAlpha = channels == 4 ? Vector.AsVectorUInt16(new Vector<ulong>((ulong)full << 48)) : Vector.AsVectorUInt16(new Vector<uint>((uint)full << 16));
-        words = (samples + 63) / 64;
+        words = WordsOf(samples);
         Span<uint> summary = masks.AsSpan(words, MaskWords(samples) - words);
         for (int i = 0; i < summary.Length; i++)
         {
@@ -122,7 +122,10 @@ internal partial struct UniformAlphaSums : ISumCheck
     public static bool Vectorised => Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian;
 
     /// <summary>Mask words for a row of <paramref name="samples"/> samples: one for each 64, then one bit for each of those.</summary>
-    public static int MaskWords(int samples) => ((samples + 63) / 64) + ((((samples + 63) / 64) + 31) / 32);
+    public static int MaskWords(int samples) => WordsOf(samples) + ((WordsOf(samples) + 31) / 32);
+
+    // The mask words for the row itself, one for each 64 samples.
+    private static int WordsOf(int samples) => (samples + 63) / 64;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Sample(int x, int sum)
@@ -246,7 +249,7 @@ internal partial struct UniformAlphaSums : ISumCheck
     [MethodImpl(Jit.HotLoop)]
     public readonly int Finish(int samples, int limit)
     {
-        if ((samples + 63) / 64 != words)
+        if (WordsOf(samples) != words)
         {
             throw new ArgumentOutOfRangeException(nameof(samples));
         }
