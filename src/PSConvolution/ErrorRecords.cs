@@ -62,6 +62,17 @@ internal static class ErrorRecords
         return record;
     }
 
+    /// <summary>
+    /// An argument exception's message without what .NET adds to it: " (Parameter 'suffix')" and "Actual value was 0."
+    /// on a line of its own (.NET Framework: "Parameter name: suffix" on the next line).
+    /// </summary>
+    public static string Reason(ArgumentException e)
+    {
+        string reason = e.Message.Split('\r', '\n')[0];
+        int added = reason.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return added > 0 ? reason.Substring(0, added) : reason;
+    }
+
     public static ErrorRecord InvalidParameter(string errorId, string message, object? target)
         => new(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, target);
 

@@ -190,11 +190,8 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         }
         catch (ArgumentException e)
         {
-            // .NET adds the parameter's name and the value, " (Parameter 'Divisor')" and "Actual value was 0." on a line
-            // of its own (.NET Framework: "Parameter name: Divisor" on the next line); the parameter is named first instead.
+            // The parameter is named first instead of where .NET names it (ErrorRecords.Reason).
             var record = new ErrorRecord(e, "InvalidOption", ErrorCategory.InvalidArgument, null);
-            string reason = e.Message.Split('\r', '\n')[0];
-            int added = reason.IndexOf(" (Parameter '", StringComparison.Ordinal);
             string? parameter = e.ParamName switch
             {
                 "Stride" or "BorderValue" or "Divisor" or "Bias" => e.ParamName,
@@ -205,7 +202,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             };
             if (parameter is not null)
             {
-                record.ErrorDetails = new ErrorDetails($"-{parameter}: {(added > 0 ? reason.Substring(0, added) : reason)}");
+                record.ErrorDetails = new ErrorDetails($"-{parameter}: {ErrorRecords.Reason(e)}");
             }
 
             ThrowTerminatingError(record);
@@ -223,7 +220,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         string? relativeBase = null;
         if (Destination is not null)
         {
-            destinationFolder = GetUnresolvedProviderPathFromPSPath(Destination);
+            destinationFolder = FileSystemFolder(Destination, nameof(Destination));
             if (File.Exists(destinationFolder))
             {
                 ThrowTerminatingError(ErrorRecords.InvalidParameter("DestinationNotFolder", $"-Destination '{destinationFolder}' is a file; give a folder.", Destination));
@@ -245,7 +242,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
                 ThrowTerminatingError(ErrorRecords.InvalidParameter("RelativeBasePathWithoutDestination", "-RelativeBasePath keeps the sources' folders below -Destination, so it needs -Destination.", RelativeBasePath));
             }
 
-            relativeBase = System.IO.Path.TrimEndingDirectorySeparator(GetUnresolvedProviderPathFromPSPath(RelativeBasePath));
+            relativeBase = System.IO.Path.TrimEndingDirectorySeparator(FileSystemFolder(RelativeBasePath, nameof(RelativeBasePath)));
             if (!Directory.Exists(relativeBase))
             {
                 ThrowTerminatingError(ErrorRecords.InvalidParameter("RelativeBasePathNotFolder", $"-RelativeBasePath '{relativeBase}' is not an existing folder.", RelativeBasePath));
@@ -258,7 +255,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         }
         catch (ArgumentException e) when (e.ParamName == "suffix")
         {
-            ThrowTerminatingError(ErrorRecords.InvalidParameter("InvalidSuffix", e.Message, Suffix));
+            ThrowTerminatingError(ErrorRecords.InvalidParameter("InvalidSuffix", ErrorRecords.Reason(e), Suffix));
         }
 
         ledger = new OutputLedger(InPlace);
@@ -559,6 +556,35 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         public PreparedOutput? Written { get; set; }
     }
 
+    // A folder parameter's path on the file system, or a terminating error saying why it is not one: a drive that does
+    // not exist, or a path on another provider (-Destination Env:/x), which would otherwise fail on every file.
+    private string FileSystemFolder(string path, string parameter)
+    {
+        string full = string.Empty;
+        ProviderInfo? provider = null;
+        string? problem = null;
+        try
+        {
+            full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+        }
+        catch (Exception e) when (e is ProviderNotFoundException or System.Management.Automation.DriveNotFoundException or NotSupportedException or ArgumentException)
+        {
+            problem = e is ArgumentException argument ? ErrorRecords.Reason(argument) : e.Message;
+        }
+
+        if (problem is null && !string.Equals(provider?.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+        {
+            problem = $"it is on the {provider?.Name} provider";
+        }
+
+        if (problem is not null)
+        {
+            ThrowTerminatingError(ErrorRecords.InvalidParameter($"{parameter}NotFileSystem", $"-{parameter} '{path}' is not a folder of the file system: {problem.TrimEnd('.')}.", path));
+        }
+
+        return full;
+    }
+
     // The inputs a path names, each a file to process or the error that names why it cannot be.
     private List<(string Path, ConvolutionException? Error)> ResolveSources(string path, bool literal)
     {
@@ -585,7 +611,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         }
         catch (Exception e) when (e is ProviderNotFoundException or System.Management.Automation.DriveNotFoundException or NotSupportedException or ArgumentException)
         {
-            result.Add((path, new ConvolutionException(ConvolutionErrorKind.NotFileSystemPath, path, $"'{path}' is not a file system path: {e.Message}")));
+            result.Add((path, new ConvolutionException(ConvolutionErrorKind.NotFileSystemPath, path, $"'{path}' is not a file system path: {(e is ArgumentException argument ? ErrorRecords.Reason(argument) : e.Message)}")));
             return result;
         }
 

@@ -69,6 +69,39 @@ Describe 'Invoke-ImageConvolution with folders' {
         (Invoke-ImageConvolution -LiteralPath $source -Kernel Box3 -Destination (Join-Path $dir 'photos.2024')).FullName | Should -Be (Join-Path $dir 'photos.2024/p.jpg')
     }
 
+    It 'refuses a -Destination or -RelativeBasePath that is not on the file system before it reads any file' {
+        $source = Join-Path $coll 'a/p.jpg'
+        # Such a path's provider path ('out') was taken as a folder relative to the process's working directory, which
+        # then got the output.
+        $workingDirectory = [Environment]::CurrentDirectory
+        [Environment]::CurrentDirectory = $dir
+        try {
+            $before = Get-FolderState $dir
+            $e = { Invoke-ImageConvolution -LiteralPath $source -Kernel Box3 -Destination Env:/out } | Should -Throw -PassThru
+            $e.FullyQualifiedErrorId | Should -Be "DestinationNotFileSystem,$CommandType"
+            $e.Exception.Message | Should -Be "-Destination 'Env:/out' is not a folder of the file system: it is on the Environment provider."
+            $e = { Invoke-ImageConvolution -LiteralPath $source -Kernel Box3 -Destination NoSuchDrive:/out } | Should -Throw -PassThru
+            $e.FullyQualifiedErrorId | Should -Be "DestinationNotFileSystem,$CommandType"
+            $e.Exception.Message | Should -BeLike "-Destination 'NoSuchDrive:/out' is not a folder of the file system: *NoSuchDrive*"
+            $e = { Invoke-ImageConvolution -LiteralPath $source -Kernel Box3 -Destination $out -RelativeBasePath Variable:/ } | Should -Throw -PassThru
+            $e.FullyQualifiedErrorId | Should -Be "RelativeBasePathNotFileSystem,$CommandType"
+            $e.Exception.Message | Should -Be "-RelativeBasePath 'Variable:/' is not a folder of the file system: it is on the Variable provider."
+        }
+        finally {
+            [Environment]::CurrentDirectory = $workingDirectory
+        }
+
+        Get-FolderState $dir | Should -Be $before
+        # A folder given through a file system drive of the session's own is a folder like any other.
+        New-PSDrive -Name PSConvolutionOut -PSProvider FileSystem -Root $dir | Out-Null
+        try {
+            (Invoke-ImageConvolution -LiteralPath $source -Kernel Box3 -Destination PSConvolutionOut:/drive).FullName | Should -Be (Join-Path $dir 'drive/p.jpg')
+        }
+        finally {
+            Remove-PSDrive -Name PSConvolutionOut
+        }
+    }
+
     It 'keeps the sources'' folders under -Destination with -RelativeBasePath' {
         $written = Get-ChildItem -LiteralPath $coll -Recurse -File | Invoke-ImageConvolution -Kernel Box3 -Destination $out -RelativeBasePath $coll -ErrorVariable errs
         $errs | Should -HaveCount 0

@@ -148,7 +148,9 @@ Describe 'Invoke-ImageConvolution' {
             { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -InPlace -Format Png } | Should -Throw -ErrorId "InPlaceWithFormat,$CommandType"
             { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -InPlace -Destination (Join-Path $dir 'x') } | Should -Throw -ErrorId "InPlaceWithDestination,$CommandType"
             # A suffix is part of a file name: with a separator it would have written into other folders.
-            { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -Suffix '/x' } | Should -Throw -ErrorId "InvalidSuffix,$CommandType"
+            $e = { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -Suffix '/x' } | Should -Throw -ErrorId "InvalidSuffix,$CommandType" -PassThru
+            # The message is the module's own, without .NET's " (Parameter 'suffix')".
+            $e.Exception.Message | Should -BeLike "The suffix '/x' holds '/'*Give a destination folder for that."
             { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -Suffix '_/../x' } | Should -Throw '*holds ''/''*'
             Get-FolderState $dir | Should -Be $before
         }
