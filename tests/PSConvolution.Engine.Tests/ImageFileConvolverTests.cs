@@ -590,6 +590,34 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Equal(ushort.MaxValue, result[4, 2].A);
     }
 
+    [Theory]
+    [InlineData(45455u)]
+    [InlineData(60000u)]
+    [InlineData(22000u)]
+    [InlineData(100000u)]
+    [InlineData(1u)]
+    public void APngKeepsItsGammaExactly(uint gamma)
+    {
+        // gAMA is an integer, the gamma times 100,000: it is written back as it was read, not one less.
+        string source = Path.Combine(folder, "gamma.png");
+        using (var image = new Image<Rgb24>(10, 6, new Rgb24(90, 120, 150)))
+        {
+            using var encoded = new MemoryStream();
+            image.Save(encoded, new PngEncoder { ColorType = PngColorType.Rgb });
+            byte[] value = new byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(value, gamma);
+            byte[] bytes = encoded.ToArray();
+            File.WriteAllBytes(source, bytes.Take(33).Concat(PngChunk("gAMA", value)).Concat(bytes.Skip(33)).ToArray());
+        }
+
+        string output = Path.Combine(folder, "gamma_out.png");
+        ImageFileConvolver.Convert(source, output, Request("Box3"), overwrite: false);
+        using var written = File.OpenRead(output);
+        byte[]? chunk = MetadataFidelity.ReadPngChunk(written, "gAMA");
+        Assert.NotNull(chunk);
+        Assert.Equal(gamma, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(chunk));
+    }
+
     // A PNG chunk: length, type, data, and the CRC-32 of type and data.
     private static byte[] PngChunk(string type, byte[] data)
     {

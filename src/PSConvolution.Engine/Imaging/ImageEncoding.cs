@@ -46,6 +46,15 @@ internal static class ImageEncoding
                 png.TransparentL16 = null;
                 png.TransparentRgb24 = null;
                 png.TransparentRgb48 = null;
+
+                // gAMA holds the gamma times 100,000 as an integer. ImageSharp 2.1 reads it as that integer times 1e-5f
+                // and writes (uint)(gamma * 100000), which truncates: 60000 (0.6) came back as 59999. Half a unit
+                // above the integer survives the truncation.
+                if (png.Gamma > 0)
+                {
+                    png.Gamma = (float)((Math.Round(png.Gamma * 100_000.0) + 0.5) / 100_000.0);
+                }
+
                 image.Save(new InsertingStream(output, MetadataFidelity.PngIccOffset, MetadataFidelity.PngIccChunk(image.Metadata.IccProfile)), encoder!);
                 break;
             case OutputFormat.Webp:
