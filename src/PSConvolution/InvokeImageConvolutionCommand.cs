@@ -357,7 +357,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         {
             if (converted[i] > 0)
             {
-                WriteWarning(string.Format(CultureInfo.CurrentCulture, Conversions[i].Warning, converted[i], FormatName));
+                WriteWarning(string.Format(CultureInfo.CurrentCulture, Conversions[i].Warning, converted[i], FormatName, WithoutAlpha));
             }
         }
     }
@@ -366,10 +366,10 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     protected override void StopProcessing() => cancellation.Cancel();
 
     // What a format could not hold, and the warning the call gives once for every file so converted ({0} how many,
-    // {1} the format written), in the order the warnings come.
+    // {1} the format written, {2} the formats without alpha the call may have written), in the order the warnings come.
     private static readonly (Func<ConversionReport, bool> Applies, string Warning)[] Conversions =
     {
-        (r => r.TransparencyComposited, "{0} image(s) had transparency, which JPEG and Netpbm cannot hold: it was composited over white. Use -Format Png or Tiff to keep it."),
+        (r => r.TransparencyComposited, "{0} image(s) had transparency, which {2} cannot hold: it was composited over white. Use -Format Png or Tiff to keep it."),
         (r => r.TurnedUpright, "{0} image(s) had an EXIF orientation, which viewers do not apply in {1}: they were turned upright, as a viewer shows them. Use -Format Jpeg, Png or Tiff to keep the stored order and the tag."),
         (r => r.FramesDropped, "{0} image(s) had several frames (an animation or pages), which {1} cannot hold: only the first was convolved and written. Use -Format Gif or Tiff to keep every frame."),
         (r => r.ProfileLeftOut, "{0} image(s) had a colour profile for another colour model than the one written (an RGB profile on a grey result, a grey or CMYK one on an RGB result): it was left out, as readers would misread it."),
@@ -377,6 +377,14 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         (r => r.QualityUnused, "{0} image(s) were written in a format without a quality setting (only JPEG and WebP have one): -Quality was not used for them."),
         (r => r.AlphaThresholded, "{0} image(s) had partial transparency, which GIF cannot hold: alpha from half up was made opaque and below half transparent. Use -Format Png to keep it."),
         (r => r.DepthReduced, "{0} image(s) had 16 bits per channel, which {1} cannot hold: they were written with 8. Use -Format Png or Tiff to keep 16 bits."),
+    };
+
+    // The formats without alpha that this call writes: the one -Format names, or both where each file keeps its own.
+    private string WithoutAlpha => Format switch
+    {
+        OutputFormat.Jpeg => "JPEG",
+        OutputFormat.Pbm => "Netpbm",
+        _ => "JPEG and Netpbm",
     };
 
     // The written format as warnings name it.

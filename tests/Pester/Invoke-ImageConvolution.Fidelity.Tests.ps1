@@ -143,12 +143,15 @@ Describe 'Invoke-ImageConvolution converts what the format cannot hold, and says
         $written | Should -HaveCount 2
         $transparency = @($warned | Where-Object { "$_" -like '*transparency*' })
         $transparency | Should -HaveCount 1
-        "$($transparency[0])" | Should -BeLike '2 image(s)*composited over white*'
+        "$($transparency[0])" | Should -Be '2 image(s) had transparency, which JPEG cannot hold: it was composited over white. Use -Format Png or Tiff to keep it.'
         @($warned | Where-Object { "$_" -like '*16 bits*' }) | Should -HaveCount 1
         $px = Get-TestPixels $written[0].FullName
         # Columns 12 and beyond were fully transparent: white now, not black.
         $px.Rows[9][20][0..2] | ForEach-Object { $_ | Should -BeGreaterOrEqual 250 }
         $px.Rows[9][3][2] | Should -BeLessThan 200
+        # The warning names the format written.
+        Invoke-ImageConvolution -LiteralPath $deep.FullName -Kernel Identity -Format Pbm -Destination (Join-Path $dir 'pnm-alpha') -WarningVariable warned -WarningAction SilentlyContinue | Should -HaveCount 1
+        @($warned | Where-Object { "$_" -like '*transparency*' }) -join '|' | Should -Be '1 image(s) had transparency, which Netpbm cannot hold: it was composited over white. Use -Format Png or Tiff to keep it.'
     }
 
     It 'makes partial transparency all or nothing for GIF, with one warning for the whole call' {
