@@ -19,6 +19,12 @@ public sealed class KernelDefinitionTests
     [InlineData("3e38 3e38 3e38", "beyond what can be computed")]
     [InlineData("0,5 1 0,5", "Write decimals with '.'")]
     [InlineData("1 2 1; 0,5 1 0,5", "row 1")]
+    [InlineData("[[1, 2, 1], [2, 4, 2]", "does not close")]
+    [InlineData("1, 2, 1]]", "did not open")]
+    [InlineData("[[[1, 2, 1]]]", "more than two deep")]
+    [InlineData("1/0 2 1", "'1/0' in kernel row 0 is not a number")]
+    [InlineData("1/2/3 2 1", "not a number")]
+    [InlineData("[[1, 2, 1], [2, 4]]", "differ in length")]
     public void InvalidKernelsAreClearErrors(string text, string expected)
     {
         var error = Assert.Throws<InvalidKernelException>(() => KernelParser.Parse(text));
@@ -81,6 +87,29 @@ public sealed class KernelDefinitionTests
         Assert.Same(m, original.Rotate180());
         Assert.Same(original, m.Rotate180());
         Assert.Equal((0, 1), (m.Rotate180().AnchorX, m.Rotate180().AnchorY));
+    }
+
+    [Theory]
+    [InlineData("[[0, -1, 0], [-1, 5, -1], [0, -1, 0]]")] // Python, NumPy, JSON
+    [InlineData("[[0,-1,0],[-1,5,-1],[0,-1,0]]")]
+    [InlineData("[\n  [0, -1, 0],\n  [-1, 5, -1],\n  [0, -1, 0],\n]")] // one row a line, a trailing comma
+    [InlineData("[0, -1, 0], [-1, 5, -1], [0, -1, 0]")] // rows without the outer list
+    [InlineData("[0 -1 0; -1 5 -1; 0 -1 0]")] // MATLAB
+    [InlineData("0 \u22121 0; \u22121 5 \u22121; 0 \u22121 0")] // typeset: the minus sign
+    [InlineData("0\u00A0-1\u00A00;\u2009-1 5 -1; 0 -1 0")] // no-break and thin spaces
+    [InlineData("0/4 -4/4 0; -1 20/4 -1; 0 -1 0/1")] // fractions
+    public void KernelsCopiedFromElsewhereReadAsWritten(string text)
+    {
+        Assert.True(KernelParser.LooksLikeMatrix(text), text);
+        Assert.Equal("0 -1 0; -1 5 -1; 0 -1 0", KernelParser.Parse(text).ToString());
+    }
+
+    [Fact]
+    public void AListOfOneRowIsOneRowAndFractionsAreExact()
+    {
+        Assert.Equal("1 4 6 4 1", KernelParser.Parse("[1, 4, 6, 4, 1]").ToString());
+        Assert.Equal(new[] { new[] { 1 / 16.0, 2 / 16.0, 1 / 16.0 } }, KernelParser.ParseRows("1/16 2/16 1/16"));
+        Assert.Equal(new[] { new[] { -0.25, 0.5 } }, KernelParser.ParseRows("-1/4 1/2"));
     }
 
     [Theory]

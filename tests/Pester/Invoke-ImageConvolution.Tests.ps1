@@ -405,6 +405,21 @@ Describe 'Invoke-ImageConvolution' {
             $a.Name | Should -Not -Be $b.Name
         }
 
+        It 'takes a kernel as Python, NumPy and MATLAB write it, the same kernel as the built-in' {
+            $src = Join-Path $dir 'coffee.jpg'
+            $builtIn = Invoke-ImageConvolution -LiteralPath $src -Kernel Sharpen
+            $hash = (Get-FileHash $builtIn.FullName).Hash
+            $names = foreach ($text in '[[0, -1, 0], [-1, 5, -1], [0, -1, 0]]', '[0 -1 0; -1 5 -1; 0 -1 0]') {
+                $written = Invoke-ImageConvolution -LiteralPath $src -Kernel $text -Force
+                (Get-FileHash $written.FullName).Hash | Should -Be $hash
+                $written.Name
+                (New-ConvolutionKernel -Text $text).Weights | Should -Be (Get-ConvolutionKernel Sharpen).Weights
+            }
+
+            # One kernel, so one name.
+            $names | Select-Object -Unique | Should -HaveCount 1
+        }
+
         It 'warns once when a small non-zero sum becomes the divisor, and not with -Divisor' {
             $src = Join-Path $dir 'coffee.jpg'
             $k = '-1 -1 -1; -1 8.01 -1; -1 -1 -1'

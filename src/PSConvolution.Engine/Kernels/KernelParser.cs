@@ -1,12 +1,16 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Text;
 
 namespace PSConvolution.Engine.Kernels;
 
 /// <summary>
 /// Reads kernels written as text: rows separated by ';' or new lines, weights by spaces or commas, and anything
-/// from '#' to the end of a line a comment (kernel files often name and explain their weights).
+/// from '#' to the end of a line a comment (kernel files often name and explain their weights). Kernels copied from
+/// elsewhere read as written there: nested lists as Python, NumPy and JSON write them (<c>[[0, -1, 0], [-1, 5, -1],
+/// [0, -1, 0]]</c>) and MATLAB's brackets (<c>[0 -1 0; -1 5 -1; 0 -1 0]</c>), a weight as a fraction (<c>1/16</c>),
+/// and typeset text's minus sign (U+2212) and non-breaking spaces.
 /// </summary>
 public static class KernelParser
 {
@@ -18,7 +22,7 @@ public static class KernelParser
     {
         ArgumentNullException.ThrowIfNull(text);
         var rows = new List<double[]>();
-        foreach (string untrimmed in WithoutComments(text).Split(';'))
+        foreach (string untrimmed in WithoutBrackets(Typed(WithoutComments(text))).Split(';'))
         {
             string line = untrimmed.Trim();
             if (line.Length == 0)
@@ -31,7 +35,7 @@ public static class KernelParser
             var row = new double[cells.Length];
             for (int i = 0; i < cells.Length; i++)
             {
-                if (!double.TryParse(cells[i], NumberStyles.Float, CultureInfo.InvariantCulture, out row[i]))
+                if (!TryParseWeight(cells[i], out row[i]))
                 {
                     throw new InvalidKernelException(string.Format(
                         CultureInfo.InvariantCulture,
@@ -50,6 +54,99 @@ public static class KernelParser
         }
 
         return rows.ToArray();
+    }
+
+    // A number, or a fraction of two (1/16) whose divisor is not 0.
+    private static bool TryParseWeight(string cell, out double weight)
+    {
+        int slash = cell.IndexOf('/');
+        if (slash < 0)
+        {
+            return double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out weight);
+        }
+
+        weight = 0;
+        if (!double.TryParse(cell.Substring(0, slash), NumberStyles.Float, CultureInfo.InvariantCulture, out double numerator)
+            || !double.TryParse(cell.Substring(slash + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out double denominator)
+            || denominator == 0)
+        {
+            return false;
+        }
+
+        weight = numerator / denominator;
+        return true;
+    }
+
+    // Typeset text as plain: the minus sign (U+2212) as '-', and every kind of space (no-break, thin) as a space.
+    private static string Typed(string text)
+    {
+        var plain = new StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            plain.Append(c == '\u2212' ? '-' : char.IsWhiteSpace(c) ? ' ' : c);
+        }
+
+        return plain.ToString();
+    }
+
+    // Brackets as lists are written: each innermost list is a row ([[a, b], [c, d]], or [a, b], [c, d]), and the
+    // commas between lists separate rows; within one (MATLAB's [0 -1 0; -1 5 -1]) ';' still ends a row. Deeper
+    // nesting than a list of rows, or unbalanced brackets, are refused.
+    private static string WithoutBrackets(string text)
+    {
+        if (text.IndexOf('[') < 0 && text.IndexOf(']') < 0)
+        {
+            return text;
+        }
+
+        int deepest = 0;
+        int depth = 0;
+        foreach (char c in text)
+        {
+            depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+            if (depth < 0)
+            {
+                throw new InvalidKernelException("The kernel text closes a bracket that it did not open. Write weights like '0 -1 0; -1 5 -1; 0 -1 0' or '[[0, -1, 0], [-1, 5, -1], [0, -1, 0]]'.");
+            }
+
+            deepest = Math.Max(deepest, depth);
+        }
+
+        if (depth != 0)
+        {
+            throw new InvalidKernelException("The kernel text opens a bracket that it does not close. Write weights like '0 -1 0; -1 5 -1; 0 -1 0' or '[[0, -1, 0], [-1, 5, -1], [0, -1, 0]]'.");
+        }
+
+        if (deepest > 2)
+        {
+            throw new InvalidKernelException("The kernel text nests lists more than two deep; a kernel is a list of rows. Write weights like '[[0, -1, 0], [-1, 5, -1], [0, -1, 0]]'.");
+        }
+
+        var rows = new StringBuilder(text.Length);
+        depth = 0;
+        foreach (char c in text)
+        {
+            if (c == '[')
+            {
+                depth++;
+                rows.Append(' ');
+            }
+            else if (c == ']')
+            {
+                depth--;
+                rows.Append(depth == deepest - 1 ? ';' : ' ');
+            }
+            else if (depth < deepest && (c == ',' || c == ';'))
+            {
+                rows.Append(' '); // between rows: the row's own ']' ended it
+            }
+            else
+            {
+                rows.Append(c);
+            }
+        }
+
+        return rows.ToString();
     }
 
     // '0,5 1 0,5' is three weights written with decimal commas, not five: a row whose weights are separated by
@@ -101,7 +198,7 @@ public static class KernelParser
     public static bool LooksLikeMatrix(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        string trimmed = WithoutComments(text).Trim(' ', '\t', ';');
-        return trimmed.Length > 0 && (char.IsDigit(trimmed[0]) || trimmed[0] is '-' or '+' or '.');
+        string trimmed = Typed(WithoutComments(text)).Trim(' ', '\t', ';');
+        return trimmed.Length > 0 && (char.IsDigit(trimmed[0]) || trimmed[0] is '-' or '+' or '.' or '[');
     }
 }
