@@ -29,7 +29,16 @@ internal static class KernelConverter
             var kernels = new List<ConvolutionKernel>(list.Count);
             foreach (object? item in list)
             {
-                kernels.Add(ToKernel(item));
+                try
+                {
+                    kernels.Add(ToKernel(item));
+                }
+                catch (InvalidKernelException e) when (IsOneKernelInLines(list))
+                {
+                    // -Kernel (Get-Content k.txt) gives a kernel file's lines, each a kernel of its own: a line such as
+                    // '[' or '[0, -1, 0],' is none.
+                    throw new InvalidKernelException($"{e.Message} The strings given to -Kernel are a kernel each, as Get-Content gives a file's lines; together they are one kernel: read the file whole with -Kernel (Get-Content -Raw <file>), or use New-ConvolutionKernel -Text (Get-Content <file>).");
+                }
             }
 
             if (kernels.Count == 0)
@@ -41,6 +50,31 @@ internal static class KernelConverter
         }
 
         return new[] { ToKernel(value) };
+    }
+
+    // True when every item is a string and the strings, one line each, are one kernel's text.
+    private static bool IsOneKernelInLines(IList list)
+    {
+        var lines = new List<string>(list.Count);
+        foreach (object? item in list)
+        {
+            if (Unwrap(item) is not string line)
+            {
+                return false;
+            }
+
+            lines.Add(line);
+        }
+
+        try
+        {
+            KernelParser.Parse(string.Join("\n", lines));
+            return true;
+        }
+        catch (InvalidKernelException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Converts one item to a kernel.</summary>

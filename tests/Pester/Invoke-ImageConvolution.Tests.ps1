@@ -445,6 +445,20 @@ Describe 'Invoke-ImageConvolution' {
             @($whole) + @($pair) + @($box) | Should -BeNullOrEmpty
         }
 
+        It 'says how to read a kernel file whose lines are not kernels one by one' {
+            # A kernel saved as a Python list, one row a line: line 1 is '[', which is no kernel.
+            $src = Join-Path $dir 'coffee.jpg'
+            $file = Join-Path $TestDrive 'sharpen.json'
+            Set-Content -LiteralPath $file -Value '[', '  [0, -1, 0],', '  [-1, 5, -1],', '  [0, -1, 0]', ']'
+            $e = { Invoke-ImageConvolution -LiteralPath $src -Kernel (Get-Content -LiteralPath $file) -Suffix _json } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PSConvolution.Commands.InvokeImageConvolutionCommand' -PassThru
+            $e.Exception.Message | Should -BeLike '*opens a bracket that it does not close.*The strings given to -Kernel are a kernel each*-Kernel (Get-Content -Raw <file>)*'
+            Join-Path $dir 'coffee_json.jpg' | Should -Not -Exist
+            (Invoke-ImageConvolution -LiteralPath $src -Kernel (Get-Content -LiteralPath $file -Raw) -Suffix _json).Name | Should -Be 'coffee_json.jpg'
+            # Strings that are not one kernel together get the error alone.
+            $e = { Invoke-ImageConvolution -LiteralPath $src -Kernel '[1, 2', 'Box3' } | Should -Throw -PassThru
+            $e.Exception.Message | Should -Not -BeLike '*Get-Content*'
+        }
+
         It 'shrinks the output with -Stride and -Padding Valid, and reports an image smaller than the kernel' {
             $src = New-TestImage -Path (Join-Path $dir 'grid.png') -Width 9 -Height 5 -Pixel { param($x, $y) @(($x * 20), ($y * 40), 0, 255) }
             $strided = Get-TestPixels (Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel Gaussian3 -Stride 2 -Suffix _s).FullName
