@@ -25,6 +25,10 @@ public sealed class KernelDefinitionTests
     [InlineData("1/0 2 1", "'1/0' in kernel row 0 is not a number")]
     [InlineData("1/2/3 2 1", "not a number")]
     [InlineData("[[1, 2, 1], [2, 4]]", "differ in length")]
+    [InlineData("np.array([[1, 2, 1]])", "'np.array(' before the kernel's brackets is not a factor")]
+    [InlineData("[[1, 2, 1]] / 0", "'/ 0' after the kernel's brackets is not a factor")]
+    [InlineData("[[1, 2, 1]] + 1", "after the kernel's brackets is not a factor")]
+    [InlineData("1/16 * [[1, 2, 1]] / x", "after the kernel's brackets")]
     public void InvalidKernelsAreClearErrors(string text, string expected)
     {
         var error = Assert.Throws<InvalidKernelException>(() => KernelParser.Parse(text));
@@ -102,6 +106,20 @@ public sealed class KernelDefinitionTests
     {
         Assert.True(KernelParser.LooksLikeMatrix(text), text);
         Assert.Equal("0 -1 0; -1 5 -1; 0 -1 0", KernelParser.Parse(text).ToString());
+    }
+
+    [Theory]
+    [InlineData("1/16 [1 2 1; 2 4 2; 1 2 1]")] // as books write it
+    [InlineData("1/16 * [[1, 2, 1], [2, 4, 2], [1, 2, 1]]")]
+    [InlineData("(1/16) \u00D7 [[1, 2, 1], [2, 4, 2], [1, 2, 1]]")]
+    [InlineData("[[1, 2, 1], [2, 4, 2], [1, 2, 1]] / 16")] // as NumPy scales an array
+    [InlineData("# binomial\n[[1, 2, 1],\n [2, 4, 2],\n [1, 2, 1]] * 0.0625")]
+    [InlineData("0.5 [[2, 4, 2], [4, 8, 4], [2, 4, 2]] / 16")]
+    public void AFactorOutsideTheBracketsScalesTheWeights(string text)
+    {
+        Assert.True(KernelParser.LooksLikeMatrix(text), text);
+        double[][] expected = { new[] { 1 / 16.0, 2 / 16.0, 1 / 16.0 }, new[] { 2 / 16.0, 4 / 16.0, 2 / 16.0 }, new[] { 1 / 16.0, 2 / 16.0, 1 / 16.0 } };
+        Assert.Equal(expected, KernelParser.ParseRows(text));
     }
 
     [Fact]

@@ -9,8 +9,9 @@ namespace PSConvolution.Engine.Kernels;
 /// Reads kernels written as text: rows separated by ';' or new lines, weights by spaces or commas, and anything
 /// from '#' to the end of a line a comment (kernel files often name and explain their weights). Kernels copied from
 /// elsewhere read as written there: nested lists as Python, NumPy and JSON write them (<c>[[0, -1, 0], [-1, 5, -1],
-/// [0, -1, 0]]</c>) and MATLAB's brackets (<c>[0 -1 0; -1 5 -1; 0 -1 0]</c>), a weight as a fraction (<c>1/16</c>),
-/// and typeset text's minus sign (U+2212) and non-breaking spaces.
+/// [0, -1, 0]]</c>) and MATLAB's brackets (<c>[0 -1 0; -1 5 -1; 0 -1 0]</c>), a factor outside the brackets as books
+/// write it (<c>1/16 [1 2 1; 2 4 2; 1 2 1]</c>, <c>[[...]] / 16</c>), a weight as a fraction (<c>1/16</c>), and typeset
+/// text's minus sign (U+2212) and non-breaking spaces.
 /// </summary>
 public static class KernelParser
 {
@@ -22,7 +23,8 @@ public static class KernelParser
     {
         ArgumentNullException.ThrowIfNull(text);
         var rows = new List<double[]>();
-        foreach (string untrimmed in WithoutBrackets(Typed(WithoutComments(text))).Split(';'))
+        string plain = WithoutFactor(Typed(WithoutComments(text)), out double factor);
+        foreach (string untrimmed in WithoutBrackets(plain).Split(';'))
         {
             string line = untrimmed.Trim();
             if (line.Length == 0)
@@ -43,6 +45,11 @@ public static class KernelParser
                         cells[i],
                         rows.Count));
                 }
+            }
+
+            for (int i = 0; i < row.Length; i++)
+            {
+                row[i] *= factor;
             }
 
             rows.Add(row);
@@ -75,6 +82,45 @@ public static class KernelParser
 
         weight = numerator / denominator;
         return true;
+    }
+
+    // A factor written outside the brackets, as books and NumPy scale a kernel: 1/16 [1 2 1; 2 4 2; 1 2 1] or
+    // 1/16 * [[...]] before them, [[...]] / 16 or [[...]] * 0.5 after them. The text is returned without it.
+    private static string WithoutFactor(string text, out double factor)
+    {
+        factor = 1;
+        int first = text.IndexOf('[');
+        int last = text.LastIndexOf(']');
+        if (first < 0 || last < first)
+        {
+            return text;
+        }
+
+        string before = text.Substring(0, first).Trim(' ', ';');
+        string after = text.Substring(last + 1).Trim(' ', ';');
+        if (before.Length > 0)
+        {
+            string number = before.TrimEnd('*', '\u00D7', '\u00B7', ' ').Trim('(', ')', ' ');
+            if (!TryParseWeight(number, out double scale))
+            {
+                throw new InvalidKernelException(string.Format(CultureInfo.InvariantCulture, "'{0}' before the kernel's brackets is not a factor. Write a factor as '1/16 [[1, 2, 1], [2, 4, 2], [1, 2, 1]]', or the weights alone.", before));
+            }
+
+            factor *= scale;
+        }
+
+        if (after.Length > 0)
+        {
+            bool divide = after[0] == '/';
+            if (!(divide || after[0] is '*' or '\u00D7') || !TryParseWeight(after.Substring(1).Trim().Trim('(', ')', ' '), out double scale) || (divide && scale == 0))
+            {
+                throw new InvalidKernelException(string.Format(CultureInfo.InvariantCulture, "'{0}' after the kernel's brackets is not a factor. Write a factor as '[[1, 2, 1], [2, 4, 2], [1, 2, 1]] / 16', or the weights alone.", after));
+            }
+
+            factor = divide ? factor / scale : factor * scale;
+        }
+
+        return text.Substring(first, last + 1 - first);
     }
 
     // Typeset text as plain: the minus sign (U+2212) as '-', and every kind of space (no-break, thin) as a space.
@@ -199,6 +245,6 @@ public static class KernelParser
     {
         ArgumentNullException.ThrowIfNull(text);
         string trimmed = Typed(WithoutComments(text)).Trim(' ', '\t', ';');
-        return trimmed.Length > 0 && (char.IsDigit(trimmed[0]) || trimmed[0] is '-' or '+' or '.' or '[');
+        return trimmed.Length > 0 && (char.IsDigit(trimmed[0]) || trimmed[0] is '-' or '+' or '.' or '[' or '(');
     }
 }
