@@ -138,4 +138,27 @@ public sealed class KernelLibraryTests
 
         return image;
     }
+
+    [Theory]
+    [InlineData("Gaussian7", "Gaussian is a family of kernels with parameters: New-ConvolutionKernel -Name Gaussian -Size 7 makes one")]
+    [InlineData("gaussian", "Gaussian is a family of kernels with parameters: New-ConvolutionKernel -Name Gaussian -Size 7 makes one")]
+    [InlineData("Box9", "New-ConvolutionKernel -Name Box -Size 9")]
+    [InlineData("MotionBlur15", "New-ConvolutionKernel -Name MotionBlur -Size 15")]
+    [InlineData("UnsharpMask", "New-ConvolutionKernel -Name UnsharpMask -Size 7")]
+    public void AFamilyNameSaysHowToMakeOne(string name, string expected)
+    {
+        var error = Assert.Throws<InvalidKernelException>(() => KernelLibrary.Get(name));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains("Built-in kernels: Identity", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Blur")]
+    [InlineData("Gaussian5x5")]
+    [InlineData("Boxes")]
+    public void OtherUnknownNamesGetTheListAlone(string name)
+    {
+        var error = Assert.Throws<InvalidKernelException>(() => KernelLibrary.Get(name));
+        Assert.DoesNotContain("family", error.Message, StringComparison.Ordinal);
+    }
 }

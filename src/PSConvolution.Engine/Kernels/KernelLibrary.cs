@@ -63,9 +63,30 @@ public static class KernelLibrary
 
         throw new InvalidKernelException(string.Format(
             CultureInfo.InvariantCulture,
-            "'{0}' is not a built-in kernel. Built-in kernels: {1}.",
+            "'{0}' is not a built-in kernel.{2} Built-in kernels: {1}.",
             name,
-            string.Join(", ", All.Select(k => k.Name))));
+            string.Join(", ", All.Select(k => k.Name)),
+            FamilyHint(name)));
+    }
+
+    // For a family's name, alone or with a size (Gaussian, Gaussian7, box9), how to make a kernel of it.
+    private static string FamilyHint(string name)
+    {
+        string trimmed = name.Trim();
+        foreach (string family in Families)
+        {
+            if (trimmed.StartsWith(family, StringComparison.OrdinalIgnoreCase)
+                && int.TryParse(trimmed.Length == family.Length ? "0" : trimmed.Substring(family.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int size))
+            {
+                return string.Format(
+                    CultureInfo.InvariantCulture,
+                    " {0} is a family of kernels with parameters: New-ConvolutionKernel -Name {0} -Size {1} makes one, to give to -Kernel.",
+                    family,
+                    size > 0 ? size : 7);
+            }
+        }
+
+        return string.Empty;
     }
 
     /// <summary>
