@@ -17,6 +17,11 @@ internal static class KernelConverter
     /// <summary>Converts a -Kernel argument to one or more kernels, in order.</summary>
     public static ConvolutionKernel[] ToKernels(object? argument)
     {
+        if (Saved(argument) is ConvolutionKernel saved)
+        {
+            return new[] { saved };
+        }
+
         object? value = Unwrap(argument);
         if (value is null)
         {
@@ -80,6 +85,11 @@ internal static class KernelConverter
     /// <summary>Converts one item to a kernel.</summary>
     public static ConvolutionKernel ToKernel(object? item)
     {
+        if (Saved(item) is ConvolutionKernel saved)
+        {
+            return saved;
+        }
+
         object? value = Unwrap(item);
         switch (value)
         {
@@ -152,6 +162,68 @@ internal static class KernelConverter
             CultureInfo.InvariantCulture,
             "A kernel of type {0} cannot be used. Give a built-in name, a kernel from New-ConvolutionKernel, or a matrix such as @(@(0,-1,0), @(-1,5,-1), @(0,-1,0)).",
             value?.GetType().Name ?? "null"));
+    }
+
+    /// <summary>
+    /// A kernel saved with Export-Clixml and read back with Import-Clixml (or received from a remote session): a
+    /// property bag whose type name starts with "Deserialized.", made a kernel again. Each matrix's text (its
+    /// ToString, written with every weight's round-trip digits) and anchor, and the kernel's name, divisor, bias,
+    /// combination and output range, come back as they were. Null for anything else.
+    /// </summary>
+    private static ConvolutionKernel? Saved(object? item)
+    {
+        if (item is not PSObject saved || !saved.TypeNames.Contains("Deserialized." + typeof(ConvolutionKernel).FullName))
+        {
+            return null;
+        }
+
+        string name = saved.Properties["Name"]?.Value as string ?? string.Empty;
+        try
+        {
+            var matrices = new List<KernelMatrix>();
+            if (Unwrap(saved.Properties["Matrices"]?.Value) is IEnumerable list)
+            {
+                foreach (object? matrix in list)
+                {
+                    if (matrix is not PSObject saveMatrix)
+                    {
+                        continue;
+                    }
+
+                    matrices.Add(KernelMatrix.Create(
+                        KernelParser.ParseRows(saveMatrix.ToString()),
+                        LanguagePrimitives.ConvertTo<int>(saveMatrix.Properties["AnchorX"]?.Value),
+                        LanguagePrimitives.ConvertTo<int>(saveMatrix.Properties["AnchorY"]?.Value)));
+                }
+            }
+
+            if (matrices.Count == 0)
+            {
+                throw new InvalidKernelException("it holds no weights");
+            }
+
+            object? divisor = Unwrap(saved.Properties["ExplicitDivisor"]?.Value);
+            var combination = (KernelCombination)LanguagePrimitives.ConvertTo<int>(Unwrap(saved.Properties["Combination"]?.Value));
+            var range = (OutputRange)LanguagePrimitives.ConvertTo<int>(Unwrap(saved.Properties["OutputRange"]?.Value));
+            if (!Enum.IsDefined(typeof(KernelCombination), combination) || !Enum.IsDefined(typeof(OutputRange), range))
+            {
+                throw new InvalidKernelException("its combination or output range is not one this module knows");
+            }
+
+            return new ConvolutionKernel(
+                LanguagePrimitives.ConvertTo<bool>(saved.Properties["IsNamed"]?.Value) ? name : string.Empty,
+                saved.Properties["Category"]?.Value as string ?? KernelLibrary.CustomCategory,
+                saved.Properties["Description"]?.Value as string ?? string.Empty,
+                matrices,
+                combination,
+                divisor is null ? null : LanguagePrimitives.ConvertTo<double>(divisor),
+                LanguagePrimitives.ConvertTo<double>(saved.Properties["Bias"]?.Value),
+                range);
+        }
+        catch (Exception e) when (e is InvalidKernelException or PSInvalidCastException or ArgumentException)
+        {
+            throw new InvalidKernelException($"The saved kernel '{name}' cannot be read: {e.Message.TrimEnd('.')}.");
+        }
     }
 
     private static ConvolutionKernel Custom(KernelMatrix matrix)

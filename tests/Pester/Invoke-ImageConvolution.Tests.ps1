@@ -445,6 +445,41 @@ Describe 'Invoke-ImageConvolution' {
             @($whole) + @($pair) + @($box) | Should -BeNullOrEmpty
         }
 
+        It 'takes kernels saved with Export-Clixml and read back with Import-Clixml, as they were' {
+            # A kernel read back is a property bag (Deserialized.*): -Kernel refused it as "a kernel of type PSCustomObject".
+            $src = Join-Path $dir 'coffee.jpg'
+            $kernels = @(
+                (Get-ConvolutionKernel Sobel), (Get-ConvolutionKernel Emboss),
+                (New-ConvolutionKernel -Name Gaussian -Size 7 -Sigma 1.3),
+                (New-ConvolutionKernel -Matrix @(@(1, 0), @(0, -1)) -Anchor 0, 0),
+                (New-ConvolutionKernel -Text '1 2 1; 2 4 2; 1 2 1' -Divisor 10 -Bias 5 -OutputRange Absolute -Name Mine)
+            )
+            $file = Join-Path $TestDrive 'kernels.xml'
+            $kernels | Export-Clixml -LiteralPath $file
+            $back = Import-Clixml -LiteralPath $file
+            $back[0].PSObject.TypeNames | Should -Contain 'Deserialized.PSConvolution.Engine.Kernels.ConvolutionKernel'
+            for ($i = 0; $i -lt $kernels.Count; $i++) {
+                $fromSaved = Invoke-ImageConvolution -LiteralPath $src -Kernel $back[$i] -Destination (Join-Path $dir "saved$i")
+                $fromLive = Invoke-ImageConvolution -LiteralPath $src -Kernel $kernels[$i] -Destination (Join-Path $dir "live$i")
+                $fromSaved.Name | Should -Be $fromLive.Name
+                (Get-FileHash $fromSaved.FullName).Hash | Should -Be (Get-FileHash $fromLive.FullName).Hash -Because $kernels[$i].Name
+            }
+
+            # The list read back is a chain, as the list saved.
+            $chain = Invoke-ImageConvolution -LiteralPath $src -Kernel $back[1], $back[2]
+            $chain.Name | Should -Be 'coffee_Emboss_Gaussian7s1.3.jpg'
+            $liveChain = Invoke-ImageConvolution -LiteralPath $src -Kernel $kernels[1], $kernels[2] -Destination (Join-Path $dir 'livechain')
+            (Get-FileHash $chain.FullName).Hash | Should -Be (Get-FileHash $liveChain.FullName).Hash
+
+            # A saved kernel that lost its weights is an error that names it.
+            $damaged = (Import-Clixml -LiteralPath $file)[0]
+            $damaged.Matrices = @()
+            { Invoke-ImageConvolution -LiteralPath $src -Kernel $damaged } | Should -Throw "*The saved kernel 'Sobel' cannot be read: it holds no weights.*"
+            $damaged = (Import-Clixml -LiteralPath $file)[0]
+            $damaged.Combination = 7
+            { Invoke-ImageConvolution -LiteralPath $src -Kernel $damaged } | Should -Throw "*The saved kernel 'Sobel' cannot be read: its combination or output range is not one this module knows.*"
+        }
+
         It 'says how to read a kernel file whose lines are not kernels one by one' {
             # A kernel saved as a Python list, one row a line: line 1 is '[', which is no kernel.
             $src = Join-Path $dir 'coffee.jpg'
