@@ -165,10 +165,11 @@ internal static class KernelConverter
     }
 
     /// <summary>
-    /// A kernel saved with Export-Clixml and read back with Import-Clixml (or received from a remote session): a
-    /// property bag whose type name starts with "Deserialized.", made a kernel again. Each matrix's text (its
-    /// ToString, written with every weight's round-trip digits) and anchor, and the kernel's name, divisor, bias,
-    /// combination and output range, come back as they were. Null for anything else.
+    /// A kernel saved with Export-Clixml and read back with Import-Clixml, or received from a job or a remote session:
+    /// a property bag whose type name starts with "Deserialized.", made a kernel again. Each matrix's text (its
+    /// ToString, written with every weight's round-trip digits, which is all a job's shallower serialization keeps of
+    /// it), the anchor, and the kernel's name, divisor, bias, combination and output range come back as they were.
+    /// Null for anything else.
     /// </summary>
     private static ConvolutionKernel? Saved(object? item)
     {
@@ -185,15 +186,15 @@ internal static class KernelConverter
             {
                 foreach (object? matrix in list)
                 {
-                    if (matrix is not PSObject saveMatrix)
+                    if (matrix is not null)
                     {
-                        continue;
+                        // The anchor is each matrix's (Import-Clixml) or the kernel's (a job keeps matrices as text only).
+                        PSObject? properties = matrix as PSObject;
+                        matrices.Add(KernelMatrix.Create(
+                            KernelParser.ParseRows(matrix.ToString()!),
+                            Anchor(properties?.Properties["AnchorX"]?.Value ?? saved.Properties["AnchorX"]?.Value),
+                            Anchor(properties?.Properties["AnchorY"]?.Value ?? saved.Properties["AnchorY"]?.Value)));
                     }
-
-                    matrices.Add(KernelMatrix.Create(
-                        KernelParser.ParseRows(saveMatrix.ToString()),
-                        LanguagePrimitives.ConvertTo<int>(saveMatrix.Properties["AnchorX"]?.Value),
-                        LanguagePrimitives.ConvertTo<int>(saveMatrix.Properties["AnchorY"]?.Value)));
                 }
             }
 
@@ -203,8 +204,9 @@ internal static class KernelConverter
             }
 
             object? divisor = Unwrap(saved.Properties["ExplicitDivisor"]?.Value);
-            var combination = (KernelCombination)LanguagePrimitives.ConvertTo<int>(Unwrap(saved.Properties["Combination"]?.Value));
-            var range = (OutputRange)LanguagePrimitives.ConvertTo<int>(Unwrap(saved.Properties["OutputRange"]?.Value));
+            // An enumeration comes back as its number (Import-Clixml) or its name (a job's serialization).
+            var combination = LanguagePrimitives.ConvertTo<KernelCombination>(Unwrap(saved.Properties["Combination"]?.Value));
+            var range = LanguagePrimitives.ConvertTo<OutputRange>(Unwrap(saved.Properties["OutputRange"]?.Value));
             if (!Enum.IsDefined(typeof(KernelCombination), combination) || !Enum.IsDefined(typeof(OutputRange), range))
             {
                 throw new InvalidKernelException("its combination or output range is not one this module knows");
@@ -225,6 +227,9 @@ internal static class KernelConverter
             throw new InvalidKernelException($"The saved kernel '{name}' cannot be read: {e.Message.TrimEnd('.')}.");
         }
     }
+
+    // A saved anchor, or null (the centre) where none was saved.
+    private static int? Anchor(object? value) => value is null ? null : LanguagePrimitives.ConvertTo<int>(value);
 
     private static ConvolutionKernel Custom(KernelMatrix matrix)
         => new(string.Empty, KernelLibrary.CustomCategory, "User-defined kernel", new[] { matrix });

@@ -471,13 +471,24 @@ Describe 'Invoke-ImageConvolution' {
             $liveChain = Invoke-ImageConvolution -LiteralPath $src -Kernel $kernels[1], $kernels[2] -Destination (Join-Path $dir 'livechain')
             (Get-FileHash $chain.FullName).Hash | Should -Be (Get-FileHash $liveChain.FullName).Hash
 
+            # A job sends objects one level deep: the matrices as their text, the anchor and enumerations as the kernel's.
+            $fromJob = Start-Job -ScriptBlock { param($module) Import-Module $module; New-ConvolutionKernel -Matrix @(@(1, 0), @(0, -1)) -Anchor 0, 0; Get-ConvolutionKernel Kirsch } -ArgumentList (Get-Module PSConvolution).Path | Receive-Job -Wait -AutoRemoveJob
+            $fromJob | Should -HaveCount 2
+            foreach ($pair in @(@($fromJob[0], $kernels[3]), @($fromJob[1], (Get-ConvolutionKernel Kirsch)))) {
+                $pair[0].PSObject.TypeNames | Should -Contain 'Deserialized.PSConvolution.Engine.Kernels.ConvolutionKernel'
+                $sent = Invoke-ImageConvolution -LiteralPath $src -Kernel $pair[0] -Destination (Join-Path $dir 'job')
+                $live = Invoke-ImageConvolution -LiteralPath $src -Kernel $pair[1] -Destination (Join-Path $dir 'jobLive')
+                (Get-FileHash $sent.FullName).Hash | Should -Be (Get-FileHash $live.FullName).Hash -Because $pair[1].Name
+                Remove-Item -LiteralPath $sent.FullName, $live.FullName
+            }
+
             # A saved kernel that lost its weights is an error that names it.
             $damaged = (Import-Clixml -LiteralPath $file)[0]
             $damaged.Matrices = @()
             { Invoke-ImageConvolution -LiteralPath $src -Kernel $damaged } | Should -Throw "*The saved kernel 'Sobel' cannot be read: it holds no weights.*"
             $damaged = (Import-Clixml -LiteralPath $file)[0]
             $damaged.Combination = 7
-            { Invoke-ImageConvolution -LiteralPath $src -Kernel $damaged } | Should -Throw "*The saved kernel 'Sobel' cannot be read: its combination or output range is not one this module knows.*"
+            { Invoke-ImageConvolution -LiteralPath $src -Kernel $damaged } | Should -Throw "*The saved kernel 'Sobel' cannot be read: *KernelCombination*"
         }
 
         It 'says how to read a kernel file whose lines are not kernels one by one' {

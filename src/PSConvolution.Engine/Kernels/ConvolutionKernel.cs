@@ -112,6 +112,12 @@ public sealed class ConvolutionKernel
     /// <summary>Height of the (first) matrix.</summary>
     public int Height => matrices[0].Height;
 
+    /// <summary>Column of the weight over the output pixel, from 0 (every matrix of an operator has the same anchor).</summary>
+    public int AnchorX => matrices[0].AnchorX;
+
+    /// <summary>Row of the weight over the output pixel, from 0.</summary>
+    public int AnchorY => matrices[0].AnchorY;
+
     /// <summary>The size as text, for example 5x5.</summary>
     public string Size => string.Format(CultureInfo.InvariantCulture, "{0}x{1}", Width, Height);
 
