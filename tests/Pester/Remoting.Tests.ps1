@@ -69,4 +69,26 @@ Describe 'Remoting' -Skip:(-not $haveSsh) {
         ($names | Sort-Object) | Should -Be ($files.Name | Sort-Object)
         (Get-ChildItem -LiteralPath $blurred).Count | Should -Be $files.Count
     }
+
+    It 'uses a custom kernel sent to the session as an argument, as the kernel it was' {
+        # The session receives a serialized copy, one level deep: the weights as text, the anchor and options as values.
+        $source = Join-Path $SamplesPath 'coffee.jpg'
+        $kernel = New-ConvolutionKernel -Text '1/3 [[0.1, 0.7, 0.2], [0.3, 0.1, 0.9]]' -Anchor 0, 1 -Bias 4 -Name Odd
+        $local = Invoke-ImageConvolution -LiteralPath $source -Kernel $kernel -Destination (Join-Path $TestDrive 'local')
+        $remote = Join-Path $TestDrive 'remote'
+        $session = New-PSSession @sessionOptions -ErrorAction Stop
+        try {
+            $name = Invoke-Command -Session $session -ArgumentList $ModulePath, $remote, $source, $kernel -ScriptBlock {
+                param($module, $destination, $path, $sent)
+                Import-Module $module
+                (Invoke-ImageConvolution -LiteralPath $path -Kernel $sent -Destination $destination).Name
+            }
+        }
+        finally {
+            $session | Remove-PSSession
+        }
+
+        $name | Should -Be 'coffee.jpg'
+        (Get-FileHash (Join-Path $remote 'coffee.jpg')).Hash | Should -Be (Get-FileHash $local.FullName).Hash
+    }
 }
