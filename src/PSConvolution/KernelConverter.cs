@@ -104,7 +104,7 @@ internal static class KernelConverter
                 // are a list.
                 throw new InvalidKernelException($"'{name}' is not a built-in kernel, but a list of them in one string. To apply them in turn, give them as a list: -Kernel {string.Join(", ", parts.Select(p => p.Trim()))} (unquoted), or -Kernel ('{name}' -split ',').");
             case string name:
-                return KernelLibrary.Get(name.Trim());
+                return BuiltIn(name.Trim());
             default:
                 return Custom(KernelMatrix.Create(ToRows(value)));
         }
@@ -226,6 +226,36 @@ internal static class KernelConverter
         {
             throw new InvalidKernelException($"The saved kernel '{name}' cannot be read: {e.Message.TrimEnd('.')}.");
         }
+    }
+
+    // A built-in kernel by name. A family's name (Gaussian, Gaussian7) is what users guess a kernel of any size is
+    // called: the error says how to make one.
+    private static ConvolutionKernel BuiltIn(string name)
+    {
+        try
+        {
+            return KernelLibrary.Get(name);
+        }
+        catch (InvalidKernelException e) when (FamilyHint(name, ", to give to -Kernel") is string hint)
+        {
+            throw new InvalidKernelException(WithHint(e.Message, hint));
+        }
+    }
+
+    /// <summary>
+    /// For a family's name, alone or with a size: how to make a kernel of it (the sentence ends with
+    /// <paramref name="purpose"/>); null for any other name.
+    /// </summary>
+    public static string? FamilyHint(string name, string purpose)
+        => KernelLibrary.TryFamily(name, out string family, out int? size)
+            ? string.Format(CultureInfo.InvariantCulture, "{0} is a family of kernels with parameters: New-ConvolutionKernel -Name {0} -Size {1} makes one{2}.", family, size ?? 7, purpose)
+            : null;
+
+    /// <summary>The message with the hint after its first sentence, before the list of built-in kernels.</summary>
+    public static string WithHint(string message, string hint)
+    {
+        int list = message.IndexOf(" Built-in kernels:", StringComparison.Ordinal);
+        return list < 0 ? $"{message} {hint}" : $"{message.Substring(0, list)} {hint}{message.Substring(list)}";
     }
 
     // A saved anchor, or null (the centre) where none was saved.

@@ -112,6 +112,11 @@ public sealed class NewConvolutionKernelCommand : PSCmdlet
         catch (InvalidKernelException e)
         {
             ErrorRecord record = ErrorRecords.InvalidKernel(e, ParameterSetName == TextSet ? JoinedText : ParameterSetName == MatrixSet ? Matrix : Name);
+            if (ParameterSetName == BuiltInSet && !IsKernelName(Name.Trim()) && KernelConverter.FamilyHint(Name, string.Empty) is string hint)
+            {
+                // -Name Gaussian7: the family is -Name Gaussian, its size -Size 7.
+                record.ErrorDetails = new ErrorDetails(KernelConverter.WithHint(e.Message, hint));
+            }
 
             // A name given as weights: 'Gaussian5' | New-ConvolutionKernel binds the string to -Matrix, as rows of text.
             object? given = ParameterSetName == TextSet ? JoinedText : ParameterSetName == MatrixSet ? (Matrix is PSObject ps ? ps.BaseObject : Matrix) : null;

@@ -123,6 +123,16 @@ Describe 'New-ConvolutionKernel' {
         $e.ErrorDetails.Message | Should -BeLike '*cannot be normalised; give a divisor instead. Give -Divisor, or leave out -Normalize.'
     }
 
+    It 'says how to make a kernel of a family when its name is given with a size' {
+        # -Name Gaussian7 listed the built-in names only, though Gaussian comes in any size.
+        $e = { New-ConvolutionKernel -Name Gaussian7 } | Should -Throw -ErrorId "InvalidKernel,$CommandType" -PassThru
+        $e.ErrorDetails.Message | Should -BeLike "'Gaussian7' is not a built-in kernel. Gaussian is a family of kernels with parameters: New-ConvolutionKernel -Name Gaussian -Size 7 makes one. Built-in kernels: Identity,*"
+        $e = { New-ConvolutionKernel -Name Blurry } | Should -Throw -PassThru
+        $e.ErrorDetails | Should -BeNullOrEmpty
+        $e = { Invoke-ImageConvolution -LiteralPath (Join-Path $SamplesPath 'coffee.jpg') -Kernel box9 } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PSConvolution.Commands.InvokeImageConvolutionCommand' -PassThru
+        $e.Exception.Message | Should -BeLike "*'box9' is not a built-in kernel. Box is a family of kernels with parameters: New-ConvolutionKernel -Name Box -Size 9 makes one, to give to -Kernel. Built-in kernels: Identity,*"
+    }
+
     It 'says a name given as weights is a name: <Case>' -ForEach @(
         @{ Case = 'piped'; Make = { 'Gaussian5' | New-ConvolutionKernel }; Name = 'Gaussian5' }
         @{ Case = '-Text'; Make = { New-ConvolutionKernel -Text ' MotionBlur ' }; Name = 'MotionBlur' }

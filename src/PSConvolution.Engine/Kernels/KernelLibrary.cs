@@ -63,30 +63,33 @@ public static class KernelLibrary
 
         throw new InvalidKernelException(string.Format(
             CultureInfo.InvariantCulture,
-            "'{0}' is not a built-in kernel.{2} Built-in kernels: {1}.",
+            "'{0}' is not a built-in kernel. Built-in kernels: {1}.",
             name,
-            string.Join(", ", All.Select(k => k.Name)),
-            FamilyHint(name)));
+            string.Join(", ", All.Select(k => k.Name))));
     }
 
-    // For a family's name, alone or with a size (Gaussian, Gaussian7, box9), how to make a kernel of it.
-    private static string FamilyHint(string name)
+    /// <summary>
+    /// True when <paramref name="name"/> names a parametric family, alone or followed by a size (Gaussian, Gaussian7,
+    /// box9), as users guess a kernel of a family is named; <paramref name="size"/> is that size, or null.
+    /// </summary>
+    public static bool TryFamily(string name, out string family, out int? size)
     {
+        ArgumentNullException.ThrowIfNull(name);
         string trimmed = name.Trim();
-        foreach (string family in Families)
+        foreach (string candidate in Families)
         {
-            if (trimmed.StartsWith(family, StringComparison.OrdinalIgnoreCase)
-                && int.TryParse(trimmed.Length == family.Length ? "0" : trimmed.Substring(family.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int size))
+            if (trimmed.StartsWith(candidate, StringComparison.OrdinalIgnoreCase)
+                && int.TryParse(trimmed.Length == candidate.Length ? "0" : trimmed.Substring(candidate.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int n))
             {
-                return string.Format(
-                    CultureInfo.InvariantCulture,
-                    " {0} is a family of kernels with parameters: New-ConvolutionKernel -Name {0} -Size {1} makes one, to give to -Kernel.",
-                    family,
-                    size > 0 ? size : 7);
+                family = candidate;
+                size = n > 0 ? n : null;
+                return true;
             }
         }
 
-        return string.Empty;
+        family = string.Empty;
+        size = null;
+        return false;
     }
 
     /// <summary>
