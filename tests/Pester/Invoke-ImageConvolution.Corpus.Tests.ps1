@@ -56,6 +56,7 @@ BeforeAll {
     [IO.File]::WriteAllBytes((Join-Path $corpus 'corrupted.jpg'), $corrupted)
     New-Item -ItemType Directory -Path (Join-Path $corpus 'folder.jpg') | Out-Null
     New-Item -ItemType SymbolicLink -Path (Join-Path $corpus 'loop.jpg') -Target (Join-Path $corpus 'loop.jpg') | Out-Null
+    New-Item -ItemType SymbolicLink -Path (Join-Path $corpus 'dangling.jpg') -Target (Join-Path $TestDrive 'moved-away.jpg') | Out-Null
     New-PngBomb (Join-Path $corpus 'bomb.png')
 
     # Unusual but valid files.
@@ -103,6 +104,7 @@ Describe 'Invoke-ImageConvolution on a corpus of hostile and unusual files' {
         @{ Name = 'corrupted.jpg'; Id = 'CorruptImage' }
         @{ Name = 'folder.jpg'; Id = 'PathIsDirectory' }
         @{ Name = 'loop.jpg'; Id = 'ReadFailed' }
+        @{ Name = 'dangling.jpg'; Id = 'FileNotFound' }
         @{ Name = 'bomb.png'; Id = 'ImageTooLarge' }
     ) {
         $errors = Get-Failure $Name
@@ -116,13 +118,21 @@ Describe 'Invoke-ImageConvolution on a corpus of hostile and unusual files' {
         (Get-Failure 'loop.jpg')[0].Exception.Message | Should -BeLike '*symbolic links*'
     }
 
+    It 'says a listed link whose target is gone is such a link, not a missing file' {
+        # The netstandard2.0 build (Windows PowerShell) cannot read a link's target, and says so without it.
+        (Get-Failure 'dangling.jpg')[0].Exception.Message | Should -Match "dangling\.jpg' is a (symbolic link to '.*moved-away\.jpg', which|link whose target) does not exist\.$"
+        if ($env:PSCONVOLUTION_LOAD_NETSTANDARD -ne '1' -and $PSVersionTable.PSEdition -eq 'Core') {
+            (Get-Failure 'dangling.jpg')[0].Exception.Message | Should -BeLike "*symbolic link to '$(Join-Path $TestDrive 'moved-away.jpg')'*"
+        }
+    }
+
     It 'refuses the decompression bomb from its header, naming its declared size' {
         (Get-Failure 'bomb.png')[0].Exception.Message | Should -BeLike '*100000x100000*'
     }
 
     It 'processes every valid file and leaves no temporary file' {
         ($written.Name | Sort-Object) | Should -Be @('anim.gif', 'deep.png', 'grey-alpha.png', 'one.png', 'palette.png', 'rotated.jpg')
-        $failures | Should -HaveCount 8
+        $failures | Should -HaveCount 9
         Get-ChildItem -LiteralPath $out -Force | Where-Object Name -Like '*.tmp' | Should -BeNullOrEmpty
     }
 

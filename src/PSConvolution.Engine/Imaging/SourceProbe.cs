@@ -56,12 +56,38 @@ internal static class SourceProbe
         }
         catch (FileNotFoundException e)
         {
-            throw DecodeErrors.Error(ConvolutionErrorKind.FileNotFound, path, "The image file '{0}' does not exist.", e);
+            throw new ConvolutionException(ConvolutionErrorKind.FileNotFound, path, Missing(path), e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw DecodeErrors.Error(ConvolutionErrorKind.ReadFailed, path, "'{0}' could not be read: " + e.Message, e);
         }
+    }
+
+    // Why a file that was listed cannot be opened: ls lists a symbolic link whose target is gone, and the user looks
+    // for the link's target rather than the link.
+    private static string Missing(string path)
+    {
+        try
+        {
+            var link = new FileInfo(path);
+            if (link.Exists && (link.Attributes & FileAttributes.ReparsePoint) != 0)
+            {
+#if NET8_0_OR_GREATER
+                if (link.LinkTarget is string target)
+                {
+                    return $"'{path}' is a symbolic link to '{target}', which does not exist.";
+                }
+#endif
+                return $"'{path}' is a link whose target does not exist.";
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Said as the file missing, below.
+        }
+
+        return $"The image file '{path}' does not exist.";
     }
 
     public static (IImageInfo Info, IImageFormat Format) Identify(Stream stream, string path, long maxPixels)
