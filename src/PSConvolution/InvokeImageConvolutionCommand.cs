@@ -226,6 +226,21 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
                 ThrowTerminatingError(ErrorRecords.InvalidParameter("DestinationNotFolder", $"-Destination '{destinationFolder}' is a file; give a folder.", Destination));
             }
 
+            // A folder that is made when the first output is written cannot be made below a file: every file would fail
+            // on "Could not find a part of the path", which names the folder and not the file in the way.
+            for (string? above = System.IO.Path.GetDirectoryName(destinationFolder); above is not null; above = System.IO.Path.GetDirectoryName(above))
+            {
+                if (File.Exists(above))
+                {
+                    ThrowTerminatingError(ErrorRecords.InvalidParameter("DestinationNotFolder", $"-Destination '{destinationFolder}' cannot be made a folder: '{above}' is a file.", Destination));
+                }
+
+                if (Directory.Exists(above))
+                {
+                    break;
+                }
+            }
+
             // Copy-Item's habit, -Destination out.jpg for one file, would make a folder named out.jpg to write into.
             if (!Directory.Exists(destinationFolder) && ImageFormats.HasImageExtension(destinationFolder))
             {

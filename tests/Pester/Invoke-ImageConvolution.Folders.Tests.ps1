@@ -102,6 +102,18 @@ Describe 'Invoke-ImageConvolution with folders' {
         }
     }
 
+    It 'refuses a -Destination below a file, naming the file in the way' {
+        # Every file failed on "Could not find a part of the path", which names the folder and not the file.
+        $source = Join-Path $coll 'a/p.jpg'
+        $blocker = Join-Path $dir 'blocker'
+        Set-Content -LiteralPath $blocker -Value 'a file, not a folder'
+        $before = Get-FolderState $dir
+        $e = { Invoke-ImageConvolution -LiteralPath $source -Kernel Box3 -Destination (Join-Path $blocker 'sub/deeper') } | Should -Throw -PassThru
+        $e.FullyQualifiedErrorId | Should -Be "DestinationNotFolder,$CommandType"
+        $e.Exception.Message | Should -Be "-Destination '$(Join-Path $blocker 'sub/deeper')' cannot be made a folder: '$blocker' is a file."
+        Get-FolderState $dir | Should -Be $before
+    }
+
     It 'keeps the sources'' folders under -Destination with -RelativeBasePath' {
         $written = Get-ChildItem -LiteralPath $coll -Recurse -File | Invoke-ImageConvolution -Kernel Box3 -Destination $out -RelativeBasePath $coll -ErrorVariable errs
         $errs | Should -HaveCount 0
