@@ -72,8 +72,10 @@ Describe 'Remoting' -Skip:(-not $haveSsh) {
 
     It 'uses a custom kernel sent to the session as an argument, as the kernel it was' {
         # The session receives a serialized copy, one level deep: the weights as text, the anchor and options as values.
-        $source = Join-Path $SamplesPath 'coffee.jpg'
-        $kernel = New-ConvolutionKernel -Text '1/3 [[0.1, 0.7, 0.2], [0.3, 0.1, 0.9]]' -Anchor 0, 1 -Bias 4 -Name Odd
+        # Integer weights on a PNG, so the pixels are exact whichever engine build each end loads (the netstandard2.0
+        # run's variable does not reach the session's own process, and the builds' JPEG codecs differ in rounding).
+        $source = (New-TestImage -Path (Join-Path $TestDrive 'grid.png') -Width 40 -Height 30 -Pixel { param($x, $y) @((6 * $x), (8 * $y), ((5 * $x + 3 * $y) % 256), 255) }).FullName
+        $kernel = New-ConvolutionKernel -Text '[[1, 2], [3, 4], [5, 6]]' -Anchor 0, 1 -Divisor 20 -Bias 4 -Name Odd
         $local = Invoke-ImageConvolution -LiteralPath $source -Kernel $kernel -Destination (Join-Path $TestDrive 'local')
         $remote = Join-Path $TestDrive 'remote'
         $session = New-PSSession @sessionOptions -ErrorAction Stop
@@ -88,7 +90,10 @@ Describe 'Remoting' -Skip:(-not $haveSsh) {
             $session | Remove-PSSession
         }
 
-        $name | Should -Be 'coffee.jpg'
-        (Get-FileHash (Join-Path $remote 'coffee.jpg')).Hash | Should -Be (Get-FileHash $local.FullName).Hash
+        $name | Should -Be 'grid.png'
+        $pixels = foreach ($file in (Join-Path $remote 'grid.png'), $local.FullName) { ((Get-TestPixels $file).Rows | ForEach-Object { $_ | ForEach-Object { $_ -join ',' } }) -join ';' }
+        $pixels[0] | Should -Be $pixels[1]
+        # Not the identity by accident: the kernel changed the image.
+        $pixels[1] | Should -Not -Be (((Get-TestPixels $source).Rows | ForEach-Object { $_ | ForEach-Object { $_ -join ',' } }) -join ';')
     }
 }
