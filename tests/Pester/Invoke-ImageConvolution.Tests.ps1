@@ -169,14 +169,14 @@ Describe 'Invoke-ImageConvolution' {
         }
 
         It 'reports a destination that cannot be created for each file and writes nothing' {
-            # A folder below a file cannot be created, whoever runs the test (root included).
-            $blocker = Join-Path $dir 'blocker'
-            Set-Content -LiteralPath $blocker -Value 'a file, not a folder'
+            # A folder whose name is longer than file systems take cannot be created, whoever runs the test (root
+            # included). A folder below a file is refused before any file is read (the Folders tests).
+            $tooLong = Join-Path $dir ('d' * 300)
             $before = Get-FolderState $dir
-            Get-ChildItem -LiteralPath $dir -Filter *.jpg | Invoke-ImageConvolution -Kernel Box3 -Destination (Join-Path $blocker 'out') -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Get-ChildItem -LiteralPath $dir -Filter *.jpg | Invoke-ImageConvolution -Kernel Box3 -Destination (Join-Path $tooLong 'out') -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $errs | Should -HaveCount 3
             $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -Be "WriteFailed,$CommandType" }
-            $errs[0].Exception.Message | Should -BeLike '*blocker*'
+            $errs[0].Exception.Message | Should -BeLike "*$tooLong*"
             Get-FolderState $dir | Should -Be $before
         }
 
