@@ -24,10 +24,4 @@ public sealed class ConvolutionException : Exception
 
     /// <summary>For a <see cref="ConvolutionErrorKind.DestinationCollision"/> with another output: the source that writes it.</summary>
     public string? OtherSource { get; init; }
-
-    /// <summary>
-    /// For a <see cref="ConvolutionErrorKind.DestinationIsSource"/>: the source lies in the folder the outputs are sent to,
-    /// as an output of an earlier run does when the call reads that folder again.
-    /// </summary>
-    public bool SourceInDestination { get; init; }
 }

@@ -10,7 +10,13 @@ namespace PSConvolution.Commands;
 /// <summary>One place that turns failures into error records: the error id is the stable <see cref="ConvolutionErrorKind"/> name.</summary>
 internal static class ErrorRecords
 {
-    public static ErrorRecord From(ConvolutionException exception, object? target)
+    /// <param name="exception">The failure.</param>
+    /// <param name="target">What the record names when the failure names no path.</param>
+    /// <param name="sentToDestination">
+    /// The outputs go to a -Destination folder: an output that would replace its source then means the source lies in
+    /// that folder, as an output of an earlier run does when the call reads the folder again.
+    /// </param>
+    public static ErrorRecord From(ConvolutionException exception, object? target, bool sentToDestination = false)
     {
         var record = new ErrorRecord(exception, exception.Kind.ToString(), CategoryOf(exception.Kind), exception.Path ?? target);
         string? hint = exception switch
@@ -19,7 +25,7 @@ internal static class ErrorRecords
             { Kind: ConvolutionErrorKind.DestinationReadOnly } => "Use -Force to replace it; it stays read-only.",
             { PixelLimit: not null } => "Raise -MaxPixels to allow it.",
             // Get-ChildItem -Exclude does not keep -Recurse out of a folder; a filter on the full name does.
-            { Kind: ConvolutionErrorKind.DestinationIsSource, SourceInDestination: true, Path: string source }
+            { Kind: ConvolutionErrorKind.DestinationIsSource, Path: string source } when sentToDestination
                 => $"It is in the -Destination folder, perhaps written by an earlier run: give a -Destination outside the folders read, or leave that folder out of the input (... | Where-Object FullName -NotLike '{Path.GetDirectoryName(source)!.Replace("'", "''")}{Path.DirectorySeparatorChar}*' | Invoke-ImageConvolution ...).",
             { Kind: ConvolutionErrorKind.DestinationIsSource } => "Use -Suffix, -Destination, or -InPlace to replace it on purpose.",
             // Two sources of one folder meet only under -Format: the same name with another extension.
@@ -63,11 +69,16 @@ internal static class ErrorRecords
     }
 
     /// <summary>
-    /// An argument exception's message without what .NET adds to it: " (Parameter 'suffix')" and "Actual value was 0."
+    /// An exception's message, an argument exception's without what .NET adds to it: " (Parameter 'suffix')" and "Actual value was 0."
     /// on a line of its own (.NET Framework: "Parameter name: suffix" on the next line).
     /// </summary>
-    public static string Reason(ArgumentException e)
+    public static string Reason(Exception e)
     {
+        if (e is not ArgumentException)
+        {
+            return e.Message;
+        }
+
         string reason = e.Message.Split('\r', '\n')[0];
         int added = reason.IndexOf(" (Parameter '", StringComparison.Ordinal);
         return added > 0 ? reason.Substring(0, added) : reason;

@@ -38,11 +38,11 @@ public sealed class GetConvolutionKernelCommand : PSCmdlet
 
             // A kernel's exact name gives that kernel alone: Sharpen is a kernel and a category too, and its two other
             // members would otherwise come along, and be chained by -Kernel (Get-ConvolutionKernel Sharpen).
-            bool exact = !WildcardPattern.ContainsWildcardCharacters(name) && KernelLibrary.TryGet(name, out _);
+            ConvolutionKernel? named = !WildcardPattern.ContainsWildcardCharacters(name) && KernelLibrary.TryGet(name, out ConvolutionKernel kernelNamed) ? kernelNamed : null;
             bool found = false;
             foreach (ConvolutionKernel kernel in KernelLibrary.All)
             {
-                if (exact ? !pattern.IsMatch(kernel.Name) : !pattern.IsMatch(kernel.Name) && !pattern.IsMatch(kernel.Category))
+                if (named is not null ? kernel != named : !pattern.IsMatch(kernel.Name) && !pattern.IsMatch(kernel.Category))
                 {
                     continue;
                 }
@@ -61,7 +61,7 @@ public sealed class GetConvolutionKernelCommand : PSCmdlet
             if (!found && !WildcardPattern.ContainsWildcardCharacters(name))
             {
                 // A kernel that -Category left out is there all the same: say which category it is in.
-                string message = exact && KernelLibrary.TryGet(name, out ConvolutionKernel? named)
+                string message = named is not null
                     ? $"The kernel '{named.Name}' is in the {named.Category} category, which -Category does not match."
                     : $"There is no built-in kernel named '{name}'. Run Get-ConvolutionKernel to list them.";
                 WriteError(new ErrorRecord(

@@ -426,7 +426,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         }
         catch (ConvolutionException e)
         {
-            Refuse(new FileJob(source, string.Empty), e.Kind == ConvolutionErrorKind.DestinationIsSource && Destination is not null ? new ConvolutionException(e.Kind, e.Path, e.Message, e.InnerException) { SourceInDestination = true } : e);
+            Refuse(new FileJob(source, string.Empty), e);
             return;
         }
 
@@ -527,7 +527,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
                     }
                     catch (ConvolutionException e)
                     {
-                        WriteError(ErrorRecords.From(e, job.Source));
+                        WriteError(ErrorRecords.From(e, job.Source, sentToDestination: Destination is not null));
                         break;
                     }
                 }
@@ -544,7 +544,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
 
                 break;
             case ConvolutionException e:
-                WriteError(ErrorRecords.From(e, job.Source));
+                WriteError(ErrorRecords.From(e, job.Source, sentToDestination: Destination is not null));
                 break;
             case IOException or UnauthorizedAccessException:
                 WriteError(ErrorRecords.From(ConvolutionErrorKind.WriteFailed, job.Output, $"The output file '{job.Output}' could not be written: {failure.Message}"));
@@ -592,7 +592,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         }
         catch (Exception e) when (e is ProviderNotFoundException or System.Management.Automation.DriveNotFoundException or NotSupportedException or ArgumentException)
         {
-            problem = e is ArgumentException argument ? ErrorRecords.Reason(argument) : e.Message;
+            problem = ErrorRecords.Reason(e);
         }
 
         if (problem is null && !string.Equals(provider?.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
@@ -634,7 +634,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         }
         catch (Exception e) when (e is ProviderNotFoundException or System.Management.Automation.DriveNotFoundException or NotSupportedException or ArgumentException)
         {
-            result.Add((path, new ConvolutionException(ConvolutionErrorKind.NotFileSystemPath, path, $"'{path}' is not a file system path: {(e is ArgumentException argument ? ErrorRecords.Reason(argument) : e.Message)}")));
+            result.Add((path, new ConvolutionException(ConvolutionErrorKind.NotFileSystemPath, path, $"'{path}' is not a file system path: {ErrorRecords.Reason(e)}")));
             return result;
         }
 

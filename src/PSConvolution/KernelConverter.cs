@@ -17,11 +17,6 @@ internal static class KernelConverter
     /// <summary>Converts a -Kernel argument to one or more kernels, in order.</summary>
     public static ConvolutionKernel[] ToKernels(object? argument)
     {
-        if (Saved(argument) is ConvolutionKernel saved)
-        {
-            return new[] { saved };
-        }
-
         object? value = Unwrap(argument);
         if (value is null)
         {
@@ -54,7 +49,8 @@ internal static class KernelConverter
             return kernels.ToArray();
         }
 
-        return new[] { ToKernel(value) };
+        // The argument itself, not its base object: a saved kernel is known by its wrapper's type names.
+        return new[] { ToKernel(argument) };
     }
 
     // True when every item is a string and the strings, one line each, are one kernel's text.
@@ -178,22 +174,22 @@ internal static class KernelConverter
             return null;
         }
 
-        string name = saved.Properties["Name"]?.Value as string ?? string.Empty;
+        string name = Property(saved, "Name") as string ?? string.Empty;
         try
         {
             var matrices = new List<KernelMatrix>();
-            if (Unwrap(saved.Properties["Matrices"]?.Value) is IEnumerable list)
+            if (Property(saved, "Matrices") is IEnumerable list)
             {
                 foreach (object? matrix in list)
                 {
                     if (matrix is not null)
                     {
                         // The anchor is each matrix's (Import-Clixml) or the kernel's (a job keeps matrices as text only).
-                        PSObject? properties = matrix as PSObject;
+                        var properties = matrix as PSObject;
                         matrices.Add(KernelMatrix.Create(
                             KernelParser.ParseRows(matrix.ToString()!),
-                            Anchor(properties?.Properties["AnchorX"]?.Value ?? saved.Properties["AnchorX"]?.Value),
-                            Anchor(properties?.Properties["AnchorY"]?.Value ?? saved.Properties["AnchorY"]?.Value)));
+                            Anchor(Property(properties, "AnchorX") ?? Property(saved, "AnchorX")),
+                            Anchor(Property(properties, "AnchorY") ?? Property(saved, "AnchorY"))));
                     }
                 }
             }
@@ -203,23 +199,23 @@ internal static class KernelConverter
                 throw new InvalidKernelException("it holds no weights");
             }
 
-            object? divisor = Unwrap(saved.Properties["ExplicitDivisor"]?.Value);
             // An enumeration comes back as its number (Import-Clixml) or its name (a job's serialization).
-            var combination = LanguagePrimitives.ConvertTo<KernelCombination>(Unwrap(saved.Properties["Combination"]?.Value));
-            var range = LanguagePrimitives.ConvertTo<OutputRange>(Unwrap(saved.Properties["OutputRange"]?.Value));
+            var combination = LanguagePrimitives.ConvertTo<KernelCombination>(Property(saved, "Combination"));
+            var range = LanguagePrimitives.ConvertTo<OutputRange>(Property(saved, "OutputRange"));
             if (!Enum.IsDefined(typeof(KernelCombination), combination) || !Enum.IsDefined(typeof(OutputRange), range))
             {
                 throw new InvalidKernelException("its combination or output range is not one this module knows");
             }
 
+            object? divisor = Property(saved, "ExplicitDivisor");
             return new ConvolutionKernel(
-                LanguagePrimitives.ConvertTo<bool>(saved.Properties["IsNamed"]?.Value) ? name : string.Empty,
-                saved.Properties["Category"]?.Value as string ?? KernelLibrary.CustomCategory,
-                saved.Properties["Description"]?.Value as string ?? string.Empty,
+                LanguagePrimitives.ConvertTo<bool>(Property(saved, "IsNamed")) ? name : string.Empty,
+                Property(saved, "Category") as string ?? KernelLibrary.CustomCategory,
+                Property(saved, "Description") as string ?? string.Empty,
                 matrices,
                 combination,
                 divisor is null ? null : LanguagePrimitives.ConvertTo<double>(divisor),
-                LanguagePrimitives.ConvertTo<double>(saved.Properties["Bias"]?.Value),
+                LanguagePrimitives.ConvertTo<double>(Property(saved, "Bias")),
                 range);
         }
         catch (Exception e) when (e is InvalidKernelException or PSInvalidCastException or ArgumentException)
@@ -227,6 +223,9 @@ internal static class KernelConverter
             throw new InvalidKernelException($"The saved kernel '{name}' cannot be read: {e.Message.TrimEnd('.')}.");
         }
     }
+
+    // A property's value, unwrapped; null where the object or the property is missing.
+    private static object? Property(PSObject? saved, string name) => Unwrap(saved?.Properties[name]?.Value);
 
     // A built-in kernel by name. A family's name (Gaussian, Gaussian7) is what users guess a kernel of any size is
     // called: the error says how to make one.
@@ -236,9 +235,9 @@ internal static class KernelConverter
         {
             return KernelLibrary.Get(name);
         }
-        catch (InvalidKernelException e) when (FamilyHint(name, ", to give to -Kernel") is string hint)
+        catch (InvalidKernelException) when (FamilyHint(name, ", to give to -Kernel") is string hint)
         {
-            throw new InvalidKernelException(WithHint(e.Message, hint));
+            throw KernelLibrary.UnknownName(name, hint);
         }
     }
 
@@ -250,13 +249,6 @@ internal static class KernelConverter
         => KernelLibrary.TryFamily(name, out string family, out int? size)
             ? string.Format(CultureInfo.InvariantCulture, "{0} is a family of kernels with parameters: New-ConvolutionKernel -Name {0} -Size {1} makes one{2}.", family, size ?? 7, purpose)
             : null;
-
-    /// <summary>The message with the hint after its first sentence, before the list of built-in kernels.</summary>
-    public static string WithHint(string message, string hint)
-    {
-        int list = message.IndexOf(" Built-in kernels:", StringComparison.Ordinal);
-        return list < 0 ? $"{message} {hint}" : $"{message.Substring(0, list)} {hint}{message.Substring(list)}";
-    }
 
     // A saved anchor, or null (the centre) where none was saved.
     private static int? Anchor(object? value) => value is null ? null : LanguagePrimitives.ConvertTo<int>(value);

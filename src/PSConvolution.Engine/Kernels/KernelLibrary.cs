@@ -61,12 +61,20 @@ public static class KernelLibrary
             return kernel;
         }
 
-        throw new InvalidKernelException(string.Format(
-            CultureInfo.InvariantCulture,
-            "'{0}' is not a built-in kernel. Built-in kernels: {1}.",
-            name,
-            string.Join(", ", All.Select(k => k.Name))));
+        throw UnknownName(name);
     }
+
+    /// <summary>
+    /// The error for a name no built-in kernel has, listing those there are; <paramref name="hint"/>, where given, is a
+    /// sentence put before the list (the cmdlets say there how to make a kernel of a family).
+    /// </summary>
+    public static InvalidKernelException UnknownName(string name, string? hint = null)
+        => new(string.Format(
+            CultureInfo.InvariantCulture,
+            "'{0}' is not a built-in kernel.{1} Built-in kernels: {2}.",
+            name,
+            hint is null ? string.Empty : " " + hint,
+            string.Join(", ", All.Select(k => k.Name))));
 
     /// <summary>
     /// True when <paramref name="name"/> names a parametric family, alone or followed by a size (Gaussian, Gaussian7,

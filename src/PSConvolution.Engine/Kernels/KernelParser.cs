@@ -45,10 +45,7 @@ public static class KernelParser
                         cells[i],
                         rows.Count));
                 }
-            }
 
-            for (int i = 0; i < row.Length; i++)
-            {
                 row[i] *= factor;
             }
 
