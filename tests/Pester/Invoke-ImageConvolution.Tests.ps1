@@ -418,6 +418,11 @@ Describe 'Invoke-ImageConvolution' {
 
             # One kernel, so one name.
             $names | Select-Object -Unique | Should -HaveCount 1
+
+            # A factor outside the brackets, as New-ConvolutionKernel's help example writes it: Gaussian3 exactly.
+            $gaussian = Invoke-ImageConvolution -LiteralPath $src -Kernel Gaussian3 -Destination (Join-Path $dir 'gaussian3')
+            $written = Invoke-ImageConvolution -LiteralPath $src -Kernel '1/16 [[1, 2, 1], [2, 4, 2], [1, 2, 1]]' -Destination (Join-Path $dir 'factor')
+            (Get-FileHash $written.FullName).Hash | Should -Be (Get-FileHash $gaussian.FullName).Hash
         }
 
         It 'warns once when a small non-zero sum becomes the divisor, and not with -Divisor' {
