@@ -33,6 +33,11 @@ internal static class KernelConverter
                 {
                     kernels.Add(ToKernel(item));
                 }
+                catch (InvalidKernelException) when (IsJsonObjectText(string.Concat(list.Cast<object?>().Select(line => Unwrap(line) as string))))
+                {
+                    // -Kernel (Get-Content k.json): a JSON kernel's lines.
+                    throw new InvalidKernelException(JsonObjectText);
+                }
                 catch (InvalidKernelException e) when (IsOneKernelInLines(list))
                 {
                     // -Kernel (Get-Content k.txt) gives a kernel file's lines, each a kernel of its own: a line such as
@@ -93,6 +98,9 @@ internal static class KernelConverter
                 throw new InvalidKernelException("A kernel in the list is empty ($null).");
             case ConvolutionKernel kernel:
                 return kernel;
+            case string json when IsJsonObjectText(json):
+                // -Kernel (Get-Content -Raw k.json), where the file holds a kernel written by ConvertTo-Json.
+                throw new InvalidKernelException(JsonObjectText);
             case string text when KernelParser.LooksLikeMatrix(text):
                 return Custom(KernelParser.Parse(text));
             case string name when !KernelLibrary.TryGet(name.Trim(), out _) && name.Split(',') is { Length: > 1 } parts && parts.All(p => KernelLibrary.TryGet(p.Trim(), out _)):
@@ -161,15 +169,22 @@ internal static class KernelConverter
     }
 
     /// <summary>
-    /// A kernel saved with Export-Clixml and read back with Import-Clixml, or received from a job or a remote session:
-    /// a property bag whose type name starts with "Deserialized.", made a kernel again. Each matrix's text (its
-    /// ToString, written with every weight's round-trip digits, which is all a job's shallower serialization keeps of
-    /// it), the anchor, and the kernel's name, divisor, bias, combination and output range come back as they were.
-    /// Null for anything else.
+    /// A kernel that was saved and read back as a property bag, made a kernel again: from Import-Clixml, a job or a
+    /// remote session (its type name starts with "Deserialized."), or from ConvertFrom-Json (a PSCustomObject with the
+    /// kernel's Matrices). Each matrix's text (its Text property, or its ToString, both written with every weight's
+    /// round-trip digits; a job's shallower serialization and ConvertTo-Json -Depth 1 keep only that of a matrix), the
+    /// anchor, and the kernel's name, divisor, bias, combination and output range come back as they were. Null for
+    /// anything else.
     /// </summary>
     private static ConvolutionKernel? Saved(object? item)
     {
-        if (item is not PSObject saved || !saved.TypeNames.Contains("Deserialized." + typeof(ConvolutionKernel).FullName))
+        if (item is not PSObject saved)
+        {
+            return null;
+        }
+
+        bool deserialized = saved.TypeNames.Contains("Deserialized." + typeof(ConvolutionKernel).FullName);
+        if (!deserialized && !(saved.BaseObject is PSCustomObject && saved.Properties["Matrices"] is not null))
         {
             return null;
         }
@@ -178,33 +193,47 @@ internal static class KernelConverter
         try
         {
             var matrices = new List<KernelMatrix>();
-            if (Property(saved, "Matrices") is IEnumerable list)
+            if (Property(saved, "Matrices") is IEnumerable list and not string)
             {
                 foreach (object? matrix in list)
                 {
                     if (matrix is not null)
                     {
-                        // The anchor is each matrix's (Import-Clixml) or the kernel's (a job keeps matrices as text only).
+                        // The anchor is each matrix's (Import-Clixml, JSON) or the kernel's (a job keeps matrices as
+                        // text only). A deserialized matrix's ToString is the one it was saved with; a JSON object's
+                        // is its property list.
                         var properties = matrix as PSObject;
+                        string text = Unwrap(matrix) as string
+                            ?? Property(properties, "Text") as string
+                            ?? (deserialized ? matrix.ToString() : null)
+                            ?? throw new InvalidKernelException("its matrices carry no weights (no Text property)");
                         matrices.Add(KernelMatrix.Create(
-                            KernelParser.ParseRows(matrix.ToString()!),
+                            KernelParser.ParseRows(text),
                             Anchor(Property(properties, "AnchorX") ?? Property(saved, "AnchorX")),
                             Anchor(Property(properties, "AnchorY") ?? Property(saved, "AnchorY"))));
                     }
                 }
             }
-
-            if (matrices.Count == 0)
-            {
-                throw new InvalidKernelException("it holds no weights");
-            }
-
-            // An enumeration comes back as its number (Import-Clixml) or its name (a job's serialization).
+            // An enumeration comes back as its number (Import-Clixml, JSON) or its name (a job's serialization,
+            // ConvertTo-Json -EnumsAsStrings).
             var combination = LanguagePrimitives.ConvertTo<KernelCombination>(Property(saved, "Combination"));
             var range = LanguagePrimitives.ConvertTo<OutputRange>(Property(saved, "OutputRange"));
             if (!Enum.IsDefined(typeof(KernelCombination), combination) || !Enum.IsDefined(typeof(OutputRange), range))
             {
                 throw new InvalidKernelException("its combination or output range is not one this module knows");
+            }
+
+            // ConvertTo-Json -Depth 1 of a list of kernels writes each kernel's matrices as one string, their texts
+            // joined by spaces: whole only where the kernel has one matrix.
+            // (Export-Csv writes the array's type name, which is no matrix.)
+            if (Property(saved, "Matrices") is string joined && combination == KernelCombination.Single && KernelParser.LooksLikeMatrix(joined))
+            {
+                matrices.Add(KernelMatrix.Create(KernelParser.ParseRows(joined), Anchor(Property(saved, "AnchorX")), Anchor(Property(saved, "AnchorY"))));
+            }
+
+            if (matrices.Count == 0)
+            {
+                throw new InvalidKernelException("it holds no weights");
             }
 
             object? divisor = Property(saved, "ExplicitDivisor");
@@ -222,6 +251,15 @@ internal static class KernelConverter
         {
             throw new InvalidKernelException($"The saved kernel '{name}' cannot be read: {e.Message.TrimEnd('.')}.");
         }
+    }
+
+    private const string JsonObjectText = "The kernel text is JSON of an object, not a kernel's name or weights. Read a kernel saved with ConvertTo-Json as an object: -Kernel (Get-Content -Raw <file> | ConvertFrom-Json).";
+
+    // True for the text of a JSON object or a JSON list of objects, as ConvertTo-Json writes kernels.
+    private static bool IsJsonObjectText(string text)
+    {
+        string trimmed = text.TrimStart();
+        return trimmed.StartsWith("{", StringComparison.Ordinal) || (trimmed.StartsWith("[", StringComparison.Ordinal) && trimmed.Substring(1).TrimStart().StartsWith("{", StringComparison.Ordinal));
     }
 
     // A property's value, unwrapped; null where the object or the property is missing.

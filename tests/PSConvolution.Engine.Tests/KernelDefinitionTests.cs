@@ -80,11 +80,22 @@ public sealed class KernelDefinitionTests
     }
 
     [Fact]
+    public void TextKeepsEveryWeightExactly()
+    {
+        // A matrix's Text is what ConvertTo-Json and a job keep of it: read back, the weights are the same doubles.
+        var rows = new[] { new[] { 1 / 3.0, Math.PI, -1e-7 }, new[] { 0.1 + 0.2, 2.0 / 7, 3e30 } };
+        KernelMatrix m = KernelMatrix.Create(rows, 2, 0);
+        double[][] back = KernelParser.ParseRows(m.Text);
+        Assert.Equal(rows, back);
+    }
+
+    [Fact]
     public void FlipRotatesByHalfATurn()
     {
         KernelMatrix original = KernelMatrix.Create(KernelParser.ParseRows("1 2 3; 4 5 6; 7 8 9"), 0, 1);
         KernelMatrix m = original.Rotate180();
         Assert.Equal("9 8 7; 6 5 4; 3 2 1", m.ToString());
+        Assert.Equal(m.ToString(), m.Text);
         Assert.Equal((2, 1), (m.AnchorX, m.AnchorY));
 
         // Made once and kept, both ways: a call over many files flips (and factors) the kernel once.

@@ -496,6 +496,48 @@ Describe 'Invoke-ImageConvolution' {
             { Invoke-ImageConvolution -LiteralPath $src -Kernel $damaged } | Should -Throw "*The saved kernel 'Sobel' cannot be read: *KernelCombination*"
         }
 
+        It 'takes kernels written with ConvertTo-Json and read back with ConvertFrom-Json, as they were' {
+            # At ConvertTo-Json's default depth a matrix is an object of properties: before each carried its Text, the
+            # file kept no weights but the kernel's rounded display grid, and -Kernel refused the object read back.
+            $src = Join-Path $dir 'coffee.jpg'
+            $kernels = @(
+                (Get-ConvolutionKernel Sobel),
+                (New-ConvolutionKernel -Name Gaussian -Size 7 -Sigma 1.3),
+                (New-ConvolutionKernel -Matrix @(@(1, 0), @(0, -1)) -Anchor 0, 0),
+                (New-ConvolutionKernel -Text '1 2 1; 2 4 2; 1 2 1' -Divisor 10 -Bias 5 -OutputRange Absolute -Name Mine)
+            )
+            $live = for ($i = 0; $i -lt $kernels.Count; $i++) {
+                (Get-FileHash (Invoke-ImageConvolution -LiteralPath $src -Kernel $kernels[$i] -Destination (Join-Path $dir "jsonLive$i")).FullName).Hash
+            }
+            $file = Join-Path $TestDrive 'kernels.json'
+            foreach ($form in @(@{}, @{ Depth = 5; EnumsAsStrings = $true })) {
+                $kernels | ConvertTo-Json @form | Set-Content -LiteralPath $file
+                $back = Get-Content -LiteralPath $file -Raw | ConvertFrom-Json
+                $back | Should -HaveCount $kernels.Count
+                for ($i = 0; $i -lt $kernels.Count; $i++) {
+                    $out = Invoke-ImageConvolution -LiteralPath $src -Kernel $back[$i] -Destination (Join-Path $dir "json$i") -Force
+                    (Get-FileHash $out.FullName).Hash | Should -Be $live[$i] -Because "$($kernels[$i].Name), ConvertTo-Json $($form.Keys)"
+                }
+            }
+
+            # One kernel at depth 1 keeps its matrices as their text.
+            $one = $kernels[1] | ConvertTo-Json -Depth 1 | ConvertFrom-Json
+            (Get-FileHash (Invoke-ImageConvolution -LiteralPath $src -Kernel $one -Destination (Join-Path $dir 'json1') -Force).FullName).Hash | Should -Be $live[1]
+
+            # The file's text itself is not a kernel: the error says how to read it.
+            foreach ($text in @((Get-Content -LiteralPath $file -Raw), ($kernels[0] | ConvertTo-Json))) {
+                { Invoke-ImageConvolution -LiteralPath $src -Kernel $text -Suffix _text } | Should -Throw '*is JSON of an object*-Kernel (Get-Content -Raw <file> | ConvertFrom-Json)*'
+            }
+
+            { Invoke-ImageConvolution -LiteralPath $src -Kernel (Get-Content -LiteralPath $file) -Suffix _text } | Should -Throw '*is JSON of an object*'
+            Join-Path $dir 'coffee_text.jpg' | Should -Not -Exist
+
+            # Export-Csv keeps no weights: an error that names the kernel, not a parse of the array's type name.
+            $csv = Join-Path $TestDrive 'kernel.csv'
+            Get-ConvolutionKernel Gaussian3 | Export-Csv -LiteralPath $csv
+            { Invoke-ImageConvolution -LiteralPath $src -Kernel (Import-Csv -LiteralPath $csv) } | Should -Throw "*The saved kernel 'Gaussian3' cannot be read: it holds no weights.*"
+        }
+
         It 'says how to read a kernel file whose lines are not kernels one by one' {
             # A kernel saved as a Python list, one row a line: line 1 is '[', which is no kernel.
             $src = Join-Path $dir 'coffee.jpg'

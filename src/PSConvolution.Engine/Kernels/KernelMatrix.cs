@@ -59,6 +59,13 @@ public sealed class KernelMatrix
     /// <summary>Row of the weight that lies over the output pixel.</summary>
     public int AnchorY { get; }
 
+    /// <summary>
+    /// The weights as one line of text in the form New-ConvolutionKernel -Text reads, with every weight's round-trip
+    /// digits (the same as <see cref="ToString"/>): what ConvertTo-Json keeps of a matrix, which it writes as an
+    /// object of properties at its default depth and would otherwise write without its weights.
+    /// </summary>
+    public string Text => ToString();
+
     /// <summary>Sum of the weights.</summary>
     public double Sum { get; }
 
