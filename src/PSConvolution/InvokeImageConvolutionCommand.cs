@@ -618,13 +618,21 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         {
             if (literal || !WildcardPattern.ContainsWildcardCharacters(path))
             {
-                string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+                // -Path 'photo `[1`].jpg' names the file 'photo [1].jpg', as it does for Get-Item: escaped wildcard
+                // characters are no wildcard, and lose their backticks.
+                string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal ? path : WildcardPattern.Unescape(path), out provider, out _);
                 resolved = new List<string> { full };
             }
             else
             {
-                // A wildcard that matches nothing is silent, as with Get-Item.
+                // A wildcard that matches nothing is silent, as with Get-Item, unless it is a file's own name: 'photo
+                // [1].jpg' as a wildcard matches 'photo 1.jpg' only, and silence would hide why the file was skipped.
                 resolved = GetResolvedProviderPathFromPSPath(path, out provider).ToList();
+                if (resolved.Count == 0 && provider.Name == "FileSystem" && SessionState.Path.GetUnresolvedProviderPathFromPSPath(path) is string named && File.Exists(named))
+                {
+                    result.Add((named, new ConvolutionException(ConvolutionErrorKind.FileNotFound, named, $"-Path '{path}' is a wildcard that matches no file ('[' and ']' enclose a set of characters), though a file of that name exists: give it with -LiteralPath, or escape the brackets (`[ `]).")));
+                    return result;
+                }
             }
         }
         catch (ItemNotFoundException)

@@ -32,6 +32,18 @@ Describe 'Invoke-ImageConvolution' {
             $literal = Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'photo [1].jpg') -Kernel Box3 -Suffix _l
             $literal.Name | Should -Be 'photo [1]_l.jpg'
             $literal.Exists | Should -BeTrue
+
+            # Escaped brackets are no wildcard, as for Get-Item: this was "'photo `[1`].jpg' does not exist".
+            $escaped = Invoke-ImageConvolution -Path (Join-Path $dir 'photo `[1`].jpg') -Kernel Box3 -Suffix _e
+            $escaped.Name | Should -Be 'photo [1]_e.jpg'
+
+            # Where the wildcard matches nothing but is a file's own name, the error says so; this was silent.
+            Remove-Item -LiteralPath (Join-Path $dir 'photo 1.jpg')
+            Invoke-ImageConvolution -Path (Join-Path $dir 'photo [1].jpg') -Kernel Box3 -Suffix _n -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -Be "FileNotFound,$CommandType"
+            $errs[0].Exception.Message | Should -BeLike "*photo ``[1``].jpg' is a wildcard that matches no file*-LiteralPath*"
+            Join-Path $dir 'photo [1]_n.jpg' | Should -Not -Exist
         }
 
         It 'expands wildcards and stays silent when a wildcard matches nothing' {
