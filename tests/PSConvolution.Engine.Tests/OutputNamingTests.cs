@@ -122,4 +122,12 @@ public sealed class OutputNamingTests : IDisposable
         Assert.Contains(suffix, error.Message);
         Assert.Equal(Path.Combine(root, "p_x.jpg"), new OutputNaming(null, null, "_x", OutputFormat.Auto, inPlace: false, new[] { "Box3" }).OutputOf(Path.Combine(root, "p.jpg")));
     }
+
+    /// <summary>A character no file name can hold is named visibly: a NUL printed as itself showed as "holds ' '".</summary>
+    [Fact]
+    public void AControlCharacterInASuffixIsNamedByItsCodePoint()
+    {
+        ArgumentException error = Assert.Throws<ArgumentException>(() => new OutputNaming(null, null, "_a\0b", OutputFormat.Auto, inPlace: false, new[] { "Box3" }));
+        Assert.Equal("The suffix '_a\\u0000b' holds the control character U+0000, which a file name cannot.", error.Message.Split(" (Parameter")[0]);
+    }
 }

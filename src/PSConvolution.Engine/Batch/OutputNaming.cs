@@ -36,7 +36,12 @@ public sealed class OutputNaming
         // A suffix is part of each output's file name: a separator in it would send outputs into other folders.
         if (suffix is not null && suffix.IndexOfAny(Path.GetInvalidFileNameChars().Concat(new[] { '/', '\\' }).ToArray()) is int bad and >= 0)
         {
-            throw new ArgumentException($"The suffix '{suffix}' holds '{suffix[bad]}', which a file name cannot: it is added to each output's name, so it names no folder. Give a destination folder for that.", nameof(suffix));
+            char c = suffix[bad];
+            throw new ArgumentException(
+                c is '/' or '\\'
+                    ? $"The suffix '{suffix}' holds '{c}', which a file name cannot: it is added to each output's name, so it names no folder. Give a destination folder for that."
+                    : $"The suffix '{Visible(suffix)}' holds {(char.IsControl(c) ? $"the control character U+{(int)c:X4}" : $"'{c}'")}, which a file name cannot.",
+                nameof(suffix));
         }
 
         this.destinationFolder = destinationFolder;
@@ -79,4 +84,8 @@ public sealed class OutputNaming
     // folder (a kernel named "Edge: left" gave "p_Edge:left.jpg" on Linux, which Windows cannot name).
     private static string SafeName(string name)
         => new string(name.Where(c => !char.IsControl(c) && !char.IsWhiteSpace(c) && c is not ('[' or ']' or '*' or '?' or '"' or '<' or '>' or '|' or ':' or '/' or '\\')).ToArray());
+
+    // Text with its control characters shown as code points, for a message.
+    private static string Visible(string text)
+        => string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
 }
