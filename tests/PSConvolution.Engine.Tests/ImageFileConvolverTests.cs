@@ -1118,6 +1118,32 @@ public sealed class ImageFileConvolverTests : IDisposable
     }
 
     [Fact]
+    public void AMoveWithoutReplacingKeepsAFileMadeSinceTheCheck()
+    {
+        // Without overwrite, a commit asks whether the output exists and then moves the new file into place, and
+        // File.Move on Unix renames over a file made in between: of two processes writing the same 40 names with
+        // different kernels, both wrote one of them. On Linux the move itself now refuses, in the same step.
+        string temporary = Path.Combine(folder, ".a.png.0123abcd.tmp");
+        string target = Path.Combine(folder, "a.png");
+        File.WriteAllText(temporary, "new");
+        File.WriteAllText(target, "made meanwhile");
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.False(Libc.MoveWithoutReplacing(temporary, target));
+            return;
+        }
+
+        IOException error = Assert.ThrowsAny<IOException>(() => Libc.MoveWithoutReplacing(temporary, target));
+        Assert.Contains(target, error.Message);
+        Assert.Equal("made meanwhile", File.ReadAllText(target));
+        Assert.Equal("new", File.ReadAllText(temporary));
+        File.Delete(target);
+        Assert.True(Libc.MoveWithoutReplacing(temporary, target));
+        Assert.Equal("new", File.ReadAllText(target));
+        Assert.False(File.Exists(temporary));
+    }
+
+    [Fact]
     public void SplitBuffersOfVeryLargeImagesGiveTheSameFiles()
     {
         // Images above ImageFileConvolver.ContiguousLimit decode into ImageSharp's split buffers and are copied

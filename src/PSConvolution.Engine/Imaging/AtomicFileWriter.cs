@@ -220,8 +220,11 @@ internal static partial class AtomicFileWriter
                 {
                     ReplaceOnWindows(temporary, target);
                 }
-                else
+                else if (overwrite || !Libc.MoveWithoutReplacing(temporary, target))
                 {
+                    // Without overwrite, File.Move on Unix asks whether the target exists and then renames over it: a
+                    // file made in between (another call writing the same name) would be replaced. Linux refuses
+                    // that in the same step (Libc.MoveWithoutReplacing); Windows' move never replaces.
                     MoveOver(temporary, target, overwrite);
                 }
             }

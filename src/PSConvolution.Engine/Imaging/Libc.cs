@@ -27,6 +27,56 @@ internal static class Libc
 
     public static int Rename(string from, string to) => NativeMethods.rename(Bytes(from), Bytes(to));
 
+    // renameat2(2) and link(2) on Linux: the current folder as a folder descriptor, the flag, and the errors that
+    // mean the file system cannot do it (EPERM, EXDEV, EINVAL, ENOSYS, EOPNOTSUPP).
+    private const int AtCurrentFolder = -100;
+    private const int RenameNoReplace = 1;
+    private const int CrossDevice = 18;
+    private const int InvalidArgument = 22;
+    private const int NotImplemented = 38;
+    private const int NotSupported = 95;
+
+    /// <summary>
+    /// Moves <paramref name="from"/> to <paramref name="to"/> on Linux unless a file of that name exists, in one step:
+    /// renameat2 with RENAME_NOREPLACE, or where the file system has no such rename, link(2) and then unlink(2). A file
+    /// that exists is an <see cref="System.IO.IOException"/> ("File exists"), and stays as it was. False where the file
+    /// system can do neither (FAT, some network shares), or off Linux: the caller moves the file its own way.
+    /// </summary>
+    public static bool MoveWithoutReplacing(string from, string to)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        byte[] source = Bytes(from);
+        byte[] target = Bytes(to);
+        try
+        {
+            if (NativeMethods.renameat2(AtCurrentFolder, source, AtCurrentFolder, target, RenameNoReplace) == 0)
+            {
+                return true;
+            }
+
+            if (Marshal.GetLastWin32Error() is not (InvalidArgument or NotImplemented or NotSupported))
+            {
+                throw LastError(to);
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // A C library without renameat2 (glibc before 2.28, musl): link and unlink below.
+        }
+
+        if (NativeMethods.link(source, target) != 0)
+        {
+            return Marshal.GetLastWin32Error() is NotPermitted or CrossDevice or NotSupported ? false : throw LastError(to);
+        }
+
+        _ = NativeMethods.unlink(source);
+        return true;
+    }
+
     // access(2) modes and errors, the same on Linux and macOS.
     private const int WriteAccess = 2;
     private const int SearchAccess = 1;
@@ -149,6 +199,15 @@ internal static class Libc
 
         [DllImport("libc", SetLastError = true)]
         public static extern int access(byte[] path, int mode);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int renameat2(int fromFolder, byte[] from, int toFolder, byte[] to, uint flags);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int link(byte[] existing, byte[] created);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int unlink(byte[] path);
 
         [DllImport("libc")]
         public static extern IntPtr strerror(int error);
