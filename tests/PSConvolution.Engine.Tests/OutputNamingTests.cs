@@ -41,6 +41,27 @@ public sealed class OutputNamingTests : IDisposable
         Assert.Equal(Path.Combine(destination, "p-blur.jpg"), suffixed.OutputOf(Path.Combine(root, "a", "p.jpg")));
     }
 
+    /// <summary>
+    /// -Format Jpeg gave 'x.jpeg' the name 'x.jpg' and 'P.JPG' the name 'P.jpg', so 'a.jpg' and 'a.jpeg' collided: an
+    /// extension that already names the format is kept. Netpbm's are each one kind of its files, and stay '.pnm'.
+    /// </summary>
+    [Theory]
+    [InlineData("x.jpeg", OutputFormat.Jpeg, "x.jpeg")]
+    [InlineData("P.JPG", OutputFormat.Jpeg, "P.JPG")]
+    [InlineData("p.jfif", OutputFormat.Jpeg, "p.jfif")]
+    [InlineData("x.jpeg", OutputFormat.Png, "x.png")]
+    [InlineData("s.TIFF", OutputFormat.Tiff, "s.TIFF")]
+    [InlineData("s.png", OutputFormat.Tiff, "s.tif")]
+    [InlineData("g.pgm", OutputFormat.Pbm, "g.pnm")]
+    [InlineData("noext", OutputFormat.Jpeg, "noext.jpg")]
+    [InlineData("x.jpeg.png", OutputFormat.Jpeg, "x.jpeg.jpg")]
+    public void AnExtensionThatNamesTheFormatIsKept(string name, OutputFormat format, string expected)
+    {
+        string destination = Path.Combine(root, "out");
+        var naming = new OutputNaming(destination, null, null, format, inPlace: false, new[] { "Box3" });
+        Assert.Equal(Path.Combine(destination, expected), naming.OutputOf(Path.Combine(root, name)));
+    }
+
     [Fact]
     public void ARelativeBaseKeepsTheSourcesFoldersAndRefusesSourcesOutsideIt()
     {

@@ -74,7 +74,10 @@ public sealed class OutputNaming
             folder = relative == "." ? folder : Path.Combine(folder, relative);
         }
 
-        string extension = format == OutputFormat.Auto ? Path.GetExtension(source) : ImageFormats.GetExtension(format);
+        // A source whose extension already names the format keeps it: -Format Jpeg leaves 'x.jpeg' and 'P.JPG' as they
+        // are named, as Auto does, rather than making them 'x.jpg' and 'P.jpg' (and 'a.jpg' and 'a.jpeg' one name).
+        string own = Path.GetExtension(source);
+        string extension = format == OutputFormat.Auto || ImageFormats.IsExtensionOf(own, format) ? own : ImageFormats.GetExtension(format);
         return Path.Combine(folder, Path.GetFileNameWithoutExtension(source) + suffix + extension);
     }
 

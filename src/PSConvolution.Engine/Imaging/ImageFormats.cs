@@ -38,6 +38,29 @@ public static class ImageFormats
         return extension.Length > 1 && SixLabors.ImageSharp.Configuration.Default.ImageFormatsManager.FindFormatByFileExtension(extension) is not null;
     }
 
+    /// <summary>
+    /// True when <paramref name="extension"/> (".jpeg", ".JPG", ".tiff") is one of <paramref name="format"/>'s, in any
+    /// case. Netpbm's are not: ".pbm", ".pgm" and ".ppm" each name one kind of its files, and the module writes the kind
+    /// the pixels need, as ".pnm".
+    /// </summary>
+    internal static bool IsExtensionOf(string extension, OutputFormat format)
+        => extension.Length > 1
+            && format is not (OutputFormat.Auto or OutputFormat.Pbm)
+            && SixLabors.ImageSharp.Configuration.Default.ImageFormatsManager.FindFormatByFileExtension(extension) is IImageFormat found
+            && found == ImageSharpFormat(format);
+
+    private static IImageFormat ImageSharpFormat(OutputFormat format) => format switch
+    {
+        OutputFormat.Png => PngFormat.Instance,
+        OutputFormat.Jpeg => JpegFormat.Instance,
+        OutputFormat.Bmp => BmpFormat.Instance,
+        OutputFormat.Gif => GifFormat.Instance,
+        OutputFormat.Tiff => TiffFormat.Instance,
+        OutputFormat.Webp => WebpFormat.Instance,
+        OutputFormat.Tga => TgaFormat.Instance,
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "No ImageSharp format is named by it."),
+    };
+
     /// <summary>True when a format holds 16 bits per sample as the module writes it.</summary>
     internal static bool HoldsSixteenBits(OutputFormat format) => format is OutputFormat.Png or OutputFormat.Tiff or OutputFormat.Pbm;
 
