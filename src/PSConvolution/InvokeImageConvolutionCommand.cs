@@ -367,12 +367,13 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
             }
         }
 
-        // One warning per kind of loss for the whole call, not one per file.
+        // One warning per kind of loss for the whole call, not one per file; -Verbose names each file as it is written.
+        string which = VerboseShown ? string.Empty : " Run with -Verbose to see which.";
         for (int i = 0; i < Conversions.Length; i++)
         {
             if (converted[i] > 0)
             {
-                WriteWarning(string.Format(CultureInfo.CurrentCulture, Conversions[i].Warning, converted[i], FormatName, WithoutAlpha));
+                WriteWarning(string.Format(CultureInfo.CurrentCulture, Conversions[i].Warning, converted[i], FormatName, WithoutAlpha) + which);
             }
         }
     }
@@ -380,19 +381,26 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     /// <inheritdoc/>
     protected override void StopProcessing() => cancellation.Cancel();
 
-    // What a format could not hold, and the warning the call gives once for every file so converted ({0} how many,
-    // {1} the format written, {2} the formats without alpha the call may have written), in the order the warnings come.
-    private static readonly (Func<ConversionReport, bool> Applies, string Warning)[] Conversions =
+    // What a format could not hold, the warning the call gives once for every file so converted ({0} how many, {1} the
+    // format written, {2} the formats without alpha the call may have written), in the order the warnings come, and
+    // what -Verbose says of each such file.
+    private static readonly (Func<ConversionReport, bool> Applies, string Warning, string Change)[] Conversions =
     {
-        (r => r.TransparencyComposited, "{0} image(s) had transparency, which {2} cannot hold: it was composited over white. Use -Format Png or Tiff to keep it."),
-        (r => r.TurnedUpright, "{0} image(s) had an EXIF orientation, which viewers do not apply in {1}: they were turned upright, as a viewer shows them. Use -Format Jpeg, Png or Tiff to keep the stored order and the tag."),
-        (r => r.FramesDropped, "{0} image(s) had several frames (an animation or pages), which {1} cannot hold: only the first was convolved and written. Use -Format Gif or Tiff to keep every frame."),
-        (r => r.ProfileLeftOut, "{0} image(s) had a colour profile for another colour model than the one written (an RGB profile on a grey result, a grey or CMYK one on an RGB result): it was left out, as readers would misread it."),
-        (r => r.ExifLeftOut, "{0} image(s) had a damaged EXIF block, which could not be read: it was left out, and the pixels were convolved and written."),
-        (r => r.QualityUnused, "{0} image(s) were written in a format without a quality setting (only JPEG and WebP have one): -Quality was not used for them."),
-        (r => r.AlphaThresholded, "{0} image(s) had partial transparency, which GIF cannot hold: alpha from half up was made opaque and below half transparent. Use -Format Png to keep it."),
-        (r => r.DepthReduced, "{0} image(s) had 16 bits per channel, which {1} cannot hold: they were written with 8. Use -Format Png or Tiff to keep 16 bits."),
+        (r => r.TransparencyComposited, "{0} image(s) had transparency, which {2} cannot hold: it was composited over white. Use -Format Png or Tiff to keep it.", "its transparency was composited over white"),
+        (r => r.TurnedUpright, "{0} image(s) had an EXIF orientation, which viewers do not apply in {1}: they were turned upright, as a viewer shows them. Use -Format Jpeg, Png or Tiff to keep the stored order and the tag.", "it was turned upright, as its EXIF orientation says a viewer shows it"),
+        (r => r.FramesDropped, "{0} image(s) had several frames (an animation or pages), which {1} cannot hold: only the first was convolved and written. Use -Format Gif or Tiff to keep every frame.", "only its first frame was convolved and written"),
+        (r => r.ProfileLeftOut, "{0} image(s) had a colour profile for another colour model than the one written (an RGB profile on a grey result, a grey or CMYK one on an RGB result): it was left out, as readers would misread it.", "its colour profile, for another colour model, was left out"),
+        (r => r.ExifLeftOut, "{0} image(s) had a damaged EXIF block, which could not be read: it was left out, and the pixels were convolved and written.", "its damaged EXIF block was left out"),
+        (r => r.QualityUnused, "{0} image(s) were written in a format without a quality setting (only JPEG and WebP have one): -Quality was not used for them.", "-Quality was not used: the format has no quality setting"),
+        (r => r.AlphaThresholded, "{0} image(s) had partial transparency, which GIF cannot hold: alpha from half up was made opaque and below half transparent. Use -Format Png to keep it.", "its partial transparency was made all or nothing"),
+        (r => r.DepthReduced, "{0} image(s) had 16 bits per channel, which {1} cannot hold: they were written with 8. Use -Format Png or Tiff to keep 16 bits.", "its 16 bits per channel were written as 8"),
     };
+
+    // True when this call's verbose messages are shown (-Verbose, or $VerbosePreference asks for them).
+    private bool VerboseShown
+        => MyInvocation.BoundParameters.TryGetValue("Verbose", out object? verbose)
+            ? verbose is SwitchParameter { IsPresent: true }
+            : GetVariableValue("VerbosePreference") is ActionPreference preference && preference is ActionPreference.Continue or ActionPreference.Inquire;
 
     // The formats without alpha that this call writes: the one -Format names, or both where each file keeps its own.
     private string WithoutAlpha => Format switch
@@ -532,9 +540,19 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
                     }
                 }
 
+                var changes = new List<string>();
                 for (int i = 0; i < Conversions.Length; i++)
                 {
-                    converted[i] += Conversions[i].Applies(written.Report) ? 1 : 0;
+                    if (Conversions[i].Applies(written.Report))
+                    {
+                        converted[i]++;
+                        changes.Add(Conversions[i].Change);
+                    }
+                }
+
+                if (changes.Count > 0)
+                {
+                    WriteVerbose($"'{job.Output}', from '{job.Source}': {string.Join("; ", changes)}.");
                 }
 
                 foreach (PSObject item in InvokeProvider.Item.Get(new[] { job.Output }, force: true, literalPath: true))

@@ -143,7 +143,7 @@ Describe 'Invoke-ImageConvolution converts what the format cannot hold, and says
         $written | Should -HaveCount 2
         $transparency = @($warned | Where-Object { "$_" -like '*transparency*' })
         $transparency | Should -HaveCount 1
-        "$($transparency[0])" | Should -Be '2 image(s) had transparency, which JPEG cannot hold: it was composited over white. Use -Format Png or Tiff to keep it.'
+        "$($transparency[0])" | Should -Be '2 image(s) had transparency, which JPEG cannot hold: it was composited over white. Use -Format Png or Tiff to keep it. Run with -Verbose to see which.'
         @($warned | Where-Object { "$_" -like '*16 bits*' }) | Should -HaveCount 1
         $px = Get-TestPixels $written[0].FullName
         # Columns 12 and beyond were fully transparent: white now, not black.
@@ -151,7 +151,13 @@ Describe 'Invoke-ImageConvolution converts what the format cannot hold, and says
         $px.Rows[9][3][2] | Should -BeLessThan 200
         # The warning names the format written.
         Invoke-ImageConvolution -LiteralPath $deep.FullName -Kernel Identity -Format Pbm -Destination (Join-Path $dir 'pnm-alpha') -WarningVariable warned -WarningAction SilentlyContinue | Should -HaveCount 1
-        @($warned | Where-Object { "$_" -like '*transparency*' }) -join '|' | Should -Be '1 image(s) had transparency, which Netpbm cannot hold: it was composited over white. Use -Format Png or Tiff to keep it.'
+        @($warned | Where-Object { "$_" -like '*transparency*' }) -join '|' | Should -Be '1 image(s) had transparency, which Netpbm cannot hold: it was composited over white. Use -Format Png or Tiff to keep it. Run with -Verbose to see which.'
+
+        # -Verbose names each file and what it lost, among files that lost nothing; the warning then needs no hint.
+        $verbose = Invoke-ImageConvolution -LiteralPath $profiled.FullName, $deep.FullName -Kernel Identity -Format Jpeg -Destination (Join-Path $dir 'named') -Verbose -WarningVariable warned -WarningAction SilentlyContinue 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and "$_" -notlike 'Performing the operation*' }
+        $verbose | Should -HaveCount 1
+        "$($verbose[0])" | Should -Be "'$(Join-Path $dir 'named' 'deep.jpg')', from '$($deep.FullName)': its transparency was composited over white; its 16 bits per channel were written as 8."
+        @($warned | Where-Object { "$_" -like '*transparency*' }) -join '|' | Should -Be '1 image(s) had transparency, which JPEG cannot hold: it was composited over white. Use -Format Png or Tiff to keep it.'
     }
 
     It 'makes partial transparency all or nothing for GIF, with one warning for the whole call' {

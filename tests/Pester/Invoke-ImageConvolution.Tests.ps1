@@ -81,7 +81,7 @@ Describe 'Invoke-ImageConvolution' {
             $out = Join-Path $dir 'quality'
             Invoke-ImageConvolution -LiteralPath $coffee, (Join-Path $dir 'rocket.jpg') -Kernel Box3 -Format Png -Quality 80 -Destination $out -WarningVariable warnings -WarningAction SilentlyContinue | Should -HaveCount 2
             @($warnings) | Should -HaveCount 1
-            "$warnings" | Should -Be '2 image(s) were written in a format without a quality setting (only JPEG and WebP have one): -Quality was not used for them.'
+            "$warnings" | Should -Be '2 image(s) were written in a format without a quality setting (only JPEG and WebP have one): -Quality was not used for them. Run with -Verbose to see which.'
             Invoke-ImageConvolution -LiteralPath $coffee -Kernel Box3 -Format Webp -Quality 80 -Destination $out -WarningVariable warnings -WarningAction SilentlyContinue | Should -HaveCount 1
             Invoke-ImageConvolution -LiteralPath $coffee -Kernel Box3 -Quality 80 -Destination $out -WarningVariable more -WarningAction SilentlyContinue | Should -HaveCount 1
             Invoke-ImageConvolution -LiteralPath $coffee -Kernel Box3 -Format Tiff -Destination $out -WarningVariable none -WarningAction SilentlyContinue | Should -HaveCount 1
