@@ -112,6 +112,7 @@ Describe 'New-ConvolutionKernel' {
         @{ Case = 'a zero-sum kernel with -Normalize'; Make = { New-ConvolutionKernel -Text '-1 0 1' -Normalize }; Message = '*sum to 0*' }
         @{ Case = 'an unknown name'; Make = { New-ConvolutionKernel -Name Blurry }; Message = '*not a built-in kernel*' }
         @{ Case = 'a parameter the kernel does not take'; Make = { New-ConvolutionKernel -Name Box -Sigma 2 }; Message = '*does not take a sigma*' }
+        @{ Case = 'an angle the kernel does not take'; Make = { New-ConvolutionKernel -Name Gaussian -Angle 30 }; Message = '*The Gaussian kernel does not take an angle*' }
     ) {
         $Make | Should -Throw -ExpectedMessage $Message -ErrorId "InvalidKernel,$CommandType"
     }

@@ -367,7 +367,9 @@ public static class KernelLibrary
         string? offending = first is not null ? firstName : second is not null ? secondName : null;
         if (offending is not null)
         {
-            throw new InvalidKernelException(string.Format(CultureInfo.InvariantCulture, "The {0} kernel does not take a {1}.", family, offending.ToLowerInvariant())) { UnusedParameter = offending };
+            string noun = offending.ToLowerInvariant();
+            string article = noun[0] is 'a' or 'e' or 'i' or 'o' or 'u' ? "an" : "a";
+            throw new InvalidKernelException(string.Format(CultureInfo.InvariantCulture, "The {0} kernel does not take {1} {2}.", family, article, noun)) { UnusedParameter = offending };
         }
     }
 }
