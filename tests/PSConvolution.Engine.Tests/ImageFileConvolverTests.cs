@@ -618,6 +618,68 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Equal(gamma, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(chunk));
     }
 
+    /// <summary>
+    /// A PNG's cHRM (primaries and white point) and sRGB (rendering intent) were dropped: ImageSharp 2.1 reads past
+    /// them. They are written back, ahead of the image data; sRGB not beside an iCCP chunk, as the specification asks,
+    /// and not from a chunk of the wrong size. -Grayscale keeps them (both apply to grey); other formats have neither.
+    /// </summary>
+    [Theory]
+    [InlineData(false, false, PngColorType.Rgb)]
+    [InlineData(true, false, PngColorType.Rgb)]
+    [InlineData(false, true, PngColorType.Rgb)]
+    [InlineData(false, false, PngColorType.Palette)]
+    public void APngKeepsItsChromaticitiesAndRenderingIntent(bool profiled, bool grayscale, PngColorType colorType)
+    {
+        byte[] chromaticities = new byte[32];
+        uint[] values = { 31270, 32900, 64000, 33000, 30000, 60000, 15000, 6000 };
+        for (int i = 0; i < 8; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(chromaticities.AsSpan(4 * i), values[i]);
+        }
+
+        string source = Path.Combine(folder, "colour.png");
+        using (var image = new Image<Rgb24>(10, 6, new Rgb24(90, 120, 150)))
+        {
+            using var encoded = new MemoryStream();
+            image.Save(encoded, new PngEncoder { ColorType = colorType });
+            byte[] bytes = encoded.ToArray();
+            var profile = new byte[132];
+            profile[3] = 132;
+            System.Text.Encoding.ASCII.GetBytes("mntrRGB XYZ ").CopyTo(profile, 12);
+            System.Text.Encoding.ASCII.GetBytes("acsp").CopyTo(profile, 36);
+            byte[] icc = profiled ? MetadataFidelity.PngIccChunk(new SixLabors.ImageSharp.Metadata.Profiles.Icc.IccProfile(profile))! : Array.Empty<byte>();
+            File.WriteAllBytes(source, bytes.Take(33).Concat(icc).Concat(PngChunk("cHRM", chromaticities)).Concat(PngChunk("sRGB", new byte[] { 1 })).Concat(PngChunk("sBIT", new byte[] { 8, 8, 8 })).Concat(bytes.Skip(33)).ToArray());
+        }
+
+        string output = Path.Combine(folder, "colour_out.png");
+        var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, new ConvolutionOptions { Grayscale = grayscale });
+        ImageFileConvolver.Convert(source, output, request, overwrite: false);
+        using (var written = File.OpenRead(output))
+        {
+            Assert.Equal(chromaticities, MetadataFidelity.ReadPngChunk(written, "cHRM"));
+            Assert.Equal(profiled ? null : new byte[] { 1 }, MetadataFidelity.ReadPngChunk(written, "sRGB"));
+            Assert.Equal(profiled, MetadataFidelity.ReadPngChunk(written, "iCCP") is not null);
+        }
+
+        string[] chunks = PngChunks(output);
+        Assert.True(Array.IndexOf(chunks, "cHRM") < Array.IndexOf(chunks, "IDAT"));
+        Assert.True(Array.IndexOf(chunks, "PLTE") < 0 || Array.IndexOf(chunks, "cHRM") < Array.IndexOf(chunks, "PLTE"));
+
+        // To another format, nothing of them; a damaged sRGB (two bytes) is left out.
+        string jpeg = Path.Combine(folder, "colour_out.jpg");
+        ImageFileConvolver.Convert(source, jpeg, new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, new ConvolutionOptions()) { Format = OutputFormat.Jpeg }, overwrite: false);
+        Assert.DoesNotContain("cHRM", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(jpeg)));
+        byte[] plain = File.ReadAllBytes(source);
+        int at = System.Text.Encoding.ASCII.GetString(plain).IndexOf("sRGB", StringComparison.Ordinal) - 4;
+        File.WriteAllBytes(source, plain.Take(at).Concat(PngChunk("sRGB", new byte[] { 1, 0 })).Concat(plain.Skip(at + 13)).ToArray());
+        ImageFileConvolver.Convert(source, output, request, overwrite: true);
+        using (var written = File.OpenRead(output))
+        {
+            Assert.Null(MetadataFidelity.ReadPngChunk(written, "sRGB"));
+            Assert.Equal(chromaticities, MetadataFidelity.ReadPngChunk(written, "cHRM"));
+        }
+    }
+
     // A PNG chunk: length, type, data, and the CRC-32 of type and data.
     private static byte[] PngChunk(string type, byte[] data)
     {

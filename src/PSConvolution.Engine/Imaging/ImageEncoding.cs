@@ -17,9 +17,9 @@ namespace PSConvolution.Engine.Imaging;
 /// <summary>Chooses and runs the encoder of each output format, putting back what ImageSharp's encoders leave out.</summary>
 internal static class ImageEncoding
 {
-    // ImageSharp's encoders, with what they leave out put back (see MetadataFidelity), a JPEG source's comments
-    // included; TIFF has its own writer.
-    public static void Encode<TPixel>(Image<TPixel> image, OutputFormat format, PixelLayout layout, int bitDepth, IImageEncoder? encoder, IReadOnlyList<byte[]> jpegComments, Stream output)
+    // ImageSharp's encoders, with what they leave out put back (see MetadataFidelity), a JPEG source's comments and a
+    // PNG source's colour space chunks included (sourceKept: the one or the other); TIFF has its own writer.
+    public static void Encode<TPixel>(Image<TPixel> image, OutputFormat format, PixelLayout layout, int bitDepth, IImageEncoder? encoder, IReadOnlyList<byte[]> sourceKept, Stream output)
         where TPixel : unmanaged, IPixel<TPixel>
     {
         switch (format)
@@ -55,7 +55,7 @@ internal static class ImageEncoding
                     png.Gamma = (float)((Math.Round(png.Gamma * 100_000.0) + 0.5) / 100_000.0);
                 }
 
-                image.Save(new InsertingStream(output, MetadataFidelity.PngIccOffset, MetadataFidelity.PngIccChunk(image.Metadata.IccProfile)), encoder!);
+                image.Save(new InsertingStream(output, MetadataFidelity.PngIccOffset, MetadataFidelity.PngColourChunks(MetadataFidelity.PngIccChunk(image.Metadata.IccProfile), sourceKept)), encoder!);
                 break;
             case OutputFormat.Webp:
             case OutputFormat.Jpeg:
@@ -71,7 +71,7 @@ internal static class ImageEncoding
                     }
                     else
                     {
-                        MetadataFidelity.WriteJpeg(bytes.Array!, bytes.Count, jpegComments, output);
+                        MetadataFidelity.WriteJpeg(bytes.Array!, bytes.Count, sourceKept, output);
                     }
                 }
 

@@ -7,6 +7,7 @@ using System.Runtime.CompilerServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using PSConvolution.Engine.Convolution;
 
@@ -240,9 +241,12 @@ public static class ImageFileConvolver
 
         MetadataFidelity.Gather(image, stream, sourceFormat);
         MetadataFidelity.NormaliseOrientation(image);
-        // A JPEG written from a JPEG keeps its comments, and its chroma resolution where finer than 4:2:0.
+        // A JPEG written from a JPEG keeps its comments, and its chroma resolution where finer than 4:2:0; a PNG written
+        // from a PNG keeps its colour space chunks (cHRM, sRGB), which ImageSharp reads past.
         bool jpegToJpeg = sourceFormat is JpegFormat && format == OutputFormat.Jpeg;
-        IReadOnlyList<byte[]> comments = jpegToJpeg ? MetadataFidelity.ReadJpegComments(stream) : Array.Empty<byte[]>();
+        IReadOnlyList<byte[]> sourceKept = jpegToJpeg ? MetadataFidelity.ReadJpegComments(stream)
+            : sourceFormat is PngFormat && format == OutputFormat.Png ? MetadataFidelity.ReadPngColourChunks(stream)
+            : Array.Empty<byte[]>();
         bool halvedChroma = !jpegToJpeg || SourceProbe.JpegChromaHalved(stream);
         // GIF, BMP, TGA and Netpbm keep no EXIF, and browsers ignore WebP's: stored on its side, the picture would be
         // shown so. WebP keeps the EXIF and XMP, which then say upright.
@@ -289,7 +293,7 @@ public static class ImageFileConvolver
 
         // TIFF and Netpbm have writers of their own; every other format goes through ImageSharp's encoder.
         IImageEncoder? encoder = ImageFormats.HasOwnWriter(format) ? null : ImageEncoding.CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat, halvedChroma);
-        write(output => ImageEncoding.Encode(image, format, written, shape.BitDepth, encoder, comments, output));
+        write(output => ImageEncoding.Encode(image, format, written, shape.BitDepth, encoder, sourceKept, output));
         return report;
     }
 }

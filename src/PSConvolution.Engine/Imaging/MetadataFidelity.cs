@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
+using System.Linq;
 using System.Text;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
@@ -310,6 +311,51 @@ internal static class MetadataFidelity
         }
 
         return PngChunk("iCCP", data.ToArray());
+    }
+
+    /// <summary>
+    /// A PNG source's cHRM and sRGB chunks, whole, where each is well formed (32 bytes; one byte from 0 to 3): the
+    /// primaries and white point, and the sRGB rendering intent, which ImageSharp 2.1 neither reads nor writes. Empty
+    /// when there are none. Only ahead of the image data, where the specification puts them.
+    /// </summary>
+    public static IReadOnlyList<byte[]> ReadPngColourChunks(Stream source)
+    {
+        var chunks = new List<byte[]>(2);
+        if (ReadPngChunk(source, "cHRM") is { Length: 32 } chromaticities)
+        {
+            chunks.Add(PngChunk("cHRM", chromaticities));
+        }
+
+        if (ReadPngChunk(source, "sRGB") is { Length: 1 } intent && intent[0] <= 3)
+        {
+            chunks.Add(PngChunk("sRGB", intent));
+        }
+
+        return chunks;
+    }
+
+    /// <summary>
+    /// The chunks that go right after a PNG's IHDR: the iCCP chunk, if any, and the source's colour space chunks
+    /// (<see cref="ReadPngColourChunks"/>), without sRGB where there is an iCCP (the specification allows one or the
+    /// other). Null when there are none.
+    /// </summary>
+    public static byte[]? PngColourChunks(byte[]? icc, IReadOnlyList<byte[]> colour)
+    {
+        var all = new List<byte[]>(3);
+        if (icc is not null)
+        {
+            all.Add(icc);
+        }
+
+        foreach (byte[] chunk in colour)
+        {
+            if (icc is null || Encoding.ASCII.GetString(chunk, 4, 4) != "sRGB")
+            {
+                all.Add(chunk);
+            }
+        }
+
+        return all.Count == 0 ? null : all.SelectMany(c => c).ToArray();
     }
 
     /// <summary>
