@@ -393,6 +393,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         (r => r.ExifLeftOut, "{0} image(s) had a damaged EXIF block, which could not be read: it was left out, and the pixels were convolved and written.", "its damaged EXIF block was left out"),
         (r => r.QualityUnused, "{0} image(s) were written in a format without a quality setting (only JPEG and WebP have one): -Quality was not used for them.", "-Quality was not used: the format has no quality setting"),
         (r => r.AlphaThresholded, "{0} image(s) had partial transparency, which GIF cannot hold: alpha from half up was made opaque and below half transparent. Use -Format Png to keep it.", "its partial transparency was made all or nothing"),
+        (r => r.SamplesNarrowed, "{0} image(s) had samples of more than 16 bits or in floating point, which the module reads, convolves and writes as 16-bit integers: floating-point values beyond 0-1 were clipped.", "its samples of more than 16 bits or in floating point were read and written as 16-bit integers"),
         (r => r.DepthReduced, "{0} image(s) had 16 bits per channel, which {1} cannot hold: they were written with 8. Use -Format Png or Tiff to keep 16 bits.", "its 16 bits per channel were written as 8"),
     };
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using SixLabors.ImageSharp;
@@ -53,6 +54,99 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Equal(PngBitDepth.Bit16, png.BitDepth);
         Assert.Equal(PngColorType.RgbWithAlpha, png.ColorType);
         Assert.Equal(new Rgba64(7001 * 3, 9001 * 2, 1234, 5000), result[3, 2]);
+    }
+
+    /// <summary>
+    /// A TIFF's depth was judged by its bits a pixel: a 16-bit grey TIFF (16 bits a pixel) was read and written in 8
+    /// bits, and a 32-bit floating-point grey one (32 a pixel) as 8-bit RGB, both without a word. The depth is read
+    /// from its tags: 16-bit grey stays 16-bit grey, sample for sample; floating point is written in 16 bits, grey,
+    /// with the values beyond 0-1 clipped, and the report says so.
+    /// </summary>
+    [Fact]
+    public void ATiffKeepsItsSixteenBitGreyAndFloatingPointIsWrittenInSixteenBitsAndSaidSo()
+    {
+        string png = Path.Combine(folder, "grey16.png");
+        using (var image = new Image<L16>(7, 5))
+        {
+            for (int y = 0; y < 5; y++)
+            {
+                for (int x = 0; x < 7; x++)
+                {
+                    image[x, y] = new L16((ushort)((9000 * x) + (1234 * y) + 1));
+                }
+            }
+
+            image.Save(png, new PngEncoder { ColorType = PngColorType.Grayscale, BitDepth = PngBitDepth.Bit16 });
+        }
+
+        string tiff = Path.Combine(folder, "grey16.tif");
+        ImageFileConvolver.Convert(png, tiff, new ConvolutionRequest(new[] { KernelLibrary.Get("Identity") }, ConvolutionOptions.Default) { Format = OutputFormat.Tiff }, overwrite: false);
+        using (var stream = File.OpenRead(tiff))
+        {
+            Assert.Equal((16, 1, 1), HeaderChecks.TiffSamples(stream));
+        }
+
+        string again = Path.Combine(folder, "grey16_out.tif");
+        ConversionReport report = ImageFileConvolver.Convert(tiff, again, Request("Identity"), overwrite: false);
+        Assert.False(report.SamplesNarrowed);
+        using (var stream = File.OpenRead(again))
+        {
+            Assert.Equal((16, 1, 1), HeaderChecks.TiffSamples(stream));
+        }
+
+        using (var expected = Image.Load<L16>(png))
+        using (var actual = Image.Load<L16>(again))
+        {
+            for (int y = 0; y < 5; y++)
+            {
+                for (int x = 0; x < 7; x++)
+                {
+                    Assert.Equal(expected[x, y].PackedValue, actual[x, y].PackedValue);
+                }
+            }
+        }
+
+        // A 4x1 grey TIFF of 32-bit floats, written by hand: 0, 0.5, 1.5 and -0.25.
+        float[] values = { 0f, 0.5f, 1.5f, -0.25f };
+        var file = new List<byte>();
+        void U16(int v) => file.AddRange(BitConverter.GetBytes((ushort)v));
+        void U32(int v) => file.AddRange(BitConverter.GetBytes(v));
+        void Entry(int tag, int type, int count, int value) { U16(tag); U16(type); U32(count); U32(value); }
+        file.AddRange(new byte[] { (byte)'I', (byte)'I', 42, 0 });
+        U32(8);
+        const int Entries = 10;
+        int data = 8 + 2 + (Entries * 12) + 4;
+        U16(Entries);
+        Entry(256, 3, 1, 4);
+        Entry(257, 3, 1, 1);
+        Entry(258, 3, 1, 32);
+        Entry(259, 3, 1, 1);
+        Entry(262, 3, 1, 1);
+        Entry(273, 4, 1, data);
+        Entry(277, 3, 1, 1);
+        Entry(278, 3, 1, 1);
+        Entry(279, 4, 1, 16);
+        Entry(339, 3, 1, 3);
+        U32(0);
+        foreach (float v in values)
+        {
+            file.AddRange(BitConverter.GetBytes(v));
+        }
+
+        string floating = Path.Combine(folder, "float.tif");
+        File.WriteAllBytes(floating, file.ToArray());
+        string narrowed = Path.Combine(folder, "float_out.tif");
+        report = ImageFileConvolver.Convert(floating, narrowed, Request("Identity"), overwrite: false);
+        Assert.True(report.SamplesNarrowed);
+        using (var stream = File.OpenRead(narrowed))
+        {
+            Assert.Equal((16, 1, 1), HeaderChecks.TiffSamples(stream));
+        }
+
+        using (var written = Image.Load<L16>(narrowed))
+        {
+            Assert.Equal(new ushort[] { 0, 32768, 65535, 0 }, Enumerable.Range(0, 4).Select(x => written[x, 0].PackedValue).ToArray());
+        }
     }
 
     [Fact]

@@ -6,6 +6,12 @@ public sealed class ConversionReport
     /// <summary>Transparency was composited over white (the format has no alpha: JPEG).</summary>
     public bool TransparencyComposited { get; internal set; }
 
+    /// <summary>
+    /// Samples of more than 16 bits or in floating point (a TIFF's) were decoded, convolved and written as 16-bit
+    /// integers (8-bit where the format has no 16): floating-point values beyond 0-1 were clipped.
+    /// </summary>
+    public bool SamplesNarrowed { get; internal set; }
+
     /// <summary>16-bit samples were written as 8-bit (the format has no 16-bit samples).</summary>
     public bool DepthReduced { get; internal set; }
 

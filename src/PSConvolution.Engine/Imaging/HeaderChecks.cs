@@ -134,6 +134,56 @@ internal static class HeaderChecks
     /// <summary>True when a TIFF's first directory holds <paramref name="tag"/>, of any type.</summary>
     public static bool TiffHasTag(Stream stream, ushort tag) => TiffShortTag(stream, tag, out _);
 
+    /// <summary>
+    /// A TIFF's samples as its first directory states them: bits of the first sample (BitsPerSample), samples a pixel
+    /// (SamplesPerPixel) and their kind (SampleFormat: 1 unsigned integer, 2 signed, 3 floating point), each as TIFF
+    /// defaults it where absent (1, 1, 1). Null where the stream is no TIFF. The stream is left at 0.
+    /// </summary>
+    public static (int Bits, int Samples, int Format)? TiffSamples(Stream stream)
+    {
+        Span<byte> header = stackalloc byte[2];
+        stream.Position = 0;
+        int read = stream.ReadAtLeast(header, 2, throwOnEndOfStream: false);
+        try
+        {
+            if (read < 2 || (header[0], header[1]) is not (((byte)'I', (byte)'I') or ((byte)'M', (byte)'M')) || OpenTiff(stream, header[0] == (byte)'I') is not (TiffReader reader, bool big, long directory))
+            {
+                return null;
+            }
+
+            int bits = 1, samples = 1, format = 1;
+            long count = big ? (long)reader.U64(directory) : reader.U16(directory);
+            foreach ((ushort tag, ushort type, long values, long at) in Entries(reader, big, directory + (big ? 8 : 2), count))
+            {
+                if (type != 3 || values < 1)
+                {
+                    continue;
+                }
+
+                // SHORT values that do not fit in the entry are held at the offset it gives.
+                long first = values * 2 <= (big ? 8 : 4) ? at : big ? (long)reader.U64(at) : reader.U32(at);
+                switch (tag)
+                {
+                    case 258:
+                        bits = reader.U16(first);
+                        break;
+                    case 277:
+                        samples = reader.U16(first);
+                        break;
+                    case 339:
+                        format = reader.U16(first);
+                        break;
+                }
+            }
+
+            return (bits, samples, format);
+        }
+        finally
+        {
+            stream.Position = 0;
+        }
+    }
+
     // Whether the first directory holds the tag, and its value where it is one SHORT (type 3); the stream is left at 0.
     private static bool TiffShortTag(Stream stream, ushort wanted, out ushort value)
     {

@@ -139,7 +139,7 @@ public static class ImageFileConvolver
 
         // Kernels act on the image as it is shown: a phone's portrait photo is stored on its side, tagged to be turned.
         request = request.WithOrientation(SourceProbe.OrientationOf(info, sourceFormat, stream));
-        SourceShape shape = SourceProbe.ShapeFromHeader(info, sourceFormat) with { Width = info.Width, Height = info.Height };
+        SourceShape shape = SourceProbe.ShapeFromHeader(info, sourceFormat, stream) with { Width = info.Width, Height = info.Height };
         OutputFormat format = request.Format != OutputFormat.Auto ? request.Format : ImageFormats.FormatOf(sourceFormat);
 
         // Known from the header, so an image its output format cannot hold is refused before it is decoded (found
@@ -263,7 +263,7 @@ public static class ImageFileConvolver
             MetadataFidelity.UpdateXmp(image, upright: turned);
         }
 
-        var report = new ConversionReport { DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut, QualityUnused = request.Quality is not null && format is not (OutputFormat.Jpeg or OutputFormat.Webp) };
+        var report = new ConversionReport { SamplesNarrowed = shape.Narrowed, DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut, QualityUnused = request.Quality is not null && format is not (OutputFormat.Jpeg or OutputFormat.Webp) };
 
         if (!ImageFormats.HoldsAlpha(format) && written.HasAlpha())
         {

@@ -253,7 +253,7 @@ internal static class SourceProbe
     }
 
     // The pixel type is chosen from the header, before decoding, so the image is held once in its own depth.
-    public static SourceShape ShapeFromHeader(IImageInfo info, IImageFormat format)
+    public static SourceShape ShapeFromHeader(IImageInfo info, IImageFormat format, Stream stream)
     {
         if (format is PngFormat)
         {
@@ -282,9 +282,16 @@ internal static class SourceProbe
             return new SourceShape(pbm.ColorType == PbmColorType.Rgb ? PixelLayout.Rgb : PixelLayout.Gray, pbm.ComponentType == PbmComponentType.Short ? 16 : 8, false);
         }
 
-        // Other formats (GIF, BMP, TIFF, WebP, TGA) carry palettes and grey in ways the header does not tell
-        // apart: decode as RGBA, write alpha only when some pixel uses it, and grey when every pixel is neutral
-        // in a file of 16 bits per pixel or fewer.
+        // A TIFF says its samples' depth and number in its tags. Judged by bits a pixel, as below, a 16-bit grey TIFF
+        // (16 bits a pixel) was decoded and written in 8 bits, and a 32-bit floating-point grey one as 8-bit RGB.
+        if (format is TiffFormat && HeaderChecks.TiffSamples(stream) is (int sampleBits, int samples, int sampleFormat))
+        {
+            return new SourceShape(PixelLayout.Rgba, sampleBits > 8 ? 16 : 8, AlphaOnlyIfUsed: true, GreyIfNeutral: samples <= 2) { Narrowed = sampleBits > 16 || sampleFormat == 3 };
+        }
+
+        // Other formats (GIF, BMP, WebP, TGA) carry palettes and grey in ways the header does not tell apart: decode
+        // as RGBA, write alpha only when some pixel uses it, and grey when every pixel is neutral in a file of 16 bits
+        // per pixel or fewer.
         int bits = info.PixelType.BitsPerPixel;
         return new SourceShape(PixelLayout.Rgba, bits > 32 ? 16 : 8, AlphaOnlyIfUsed: true, GreyIfNeutral: bits <= 16);
     }
