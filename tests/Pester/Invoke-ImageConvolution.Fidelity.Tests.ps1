@@ -156,7 +156,7 @@ Describe 'Invoke-ImageConvolution converts what the format cannot hold, and says
         # -Verbose names each file and what it lost, among files that lost nothing; the warning then needs no hint.
         $verbose = Invoke-ImageConvolution -LiteralPath $profiled.FullName, $deep.FullName -Kernel Identity -Format Jpeg -Destination (Join-Path $dir 'named') -Verbose -WarningVariable warned -WarningAction SilentlyContinue 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and "$_" -notlike 'Performing the operation*' }
         $verbose | Should -HaveCount 1
-        "$($verbose[0])" | Should -Be "'$(Join-Path $dir 'named' 'deep.jpg')', from '$($deep.FullName)': its transparency was composited over white; its 16 bits per channel were written as 8."
+        "$($verbose[0])" | Should -Be "'$(Join-Path (Join-Path $dir 'named') 'deep.jpg')', from '$($deep.FullName)': its transparency was composited over white; its 16 bits per channel were written as 8."
         @($warned | Where-Object { "$_" -like '*transparency*' }) -join '|' | Should -Be '1 image(s) had transparency, which JPEG cannot hold: it was composited over white. Use -Format Png or Tiff to keep it.'
     }
 

@@ -522,7 +522,10 @@ Describe 'Invoke-ImageConvolution' {
                 (Get-FileHash (Invoke-ImageConvolution -LiteralPath $src -Kernel $kernels[$i] -Destination (Join-Path $dir "jsonLive$i")).FullName).Hash
             }
             $file = Join-Path $TestDrive 'kernels.json'
-            foreach ($form in @(@{}, @{ Depth = 5; EnumsAsStrings = $true })) {
+            # Windows PowerShell 5.1's ConvertTo-Json writes enumerations as numbers and has no -EnumsAsStrings.
+            $forms = @(@{}, @{ Depth = 5 })
+            if ($PSVersionTable.PSVersion.Major -ge 6) { $forms[1].EnumsAsStrings = $true }
+            foreach ($form in $forms) {
                 $kernels | ConvertTo-Json @form | Set-Content -LiteralPath $file
                 $back = Get-Content -LiteralPath $file -Raw | ConvertFrom-Json
                 $back | Should -HaveCount $kernels.Count
