@@ -172,7 +172,7 @@ Describe 'Invoke-ImageConvolution with folders' {
         Get-FolderState $dest | Should -Not -Be $before
     }
 
-    It 'refuses an output that is a symbolic link to its source' -Skip:$IsWindows {
+    It 'refuses an output that is a symbolic link to its source' -Skip:(-not ($IsLinux -or $IsMacOS)) {
         $source = Join-Path $coll 'a/p.jpg'
         New-Item -ItemType Directory -Path $out | Out-Null
         New-Item -ItemType SymbolicLink -Path (Join-Path $out 'p.jpg') -Target $source | Out-Null

@@ -240,7 +240,7 @@ Describe 'Invoke-ImageConvolution' {
             @(Get-ChildItem -LiteralPath $dir -Recurse -Force -File | Where-Object Name -Like '*.tmp') | Should -HaveCount 0
         }
 
-        It 'works in ForEach-Object -Parallel and in a thread job, several runspaces at once' {
+        It 'works in ForEach-Object -Parallel and in a thread job, several runspaces at once' -Skip:($PSVersionTable.PSVersion.Major -lt 7) {
             $names = 'coffee.jpg', 'rocket.jpg', 'photo [1].jpg'
             $parallel = Join-Path $dir 'parallel'
             $results = $names | ForEach-Object -ThrottleLimit 3 -Parallel {

@@ -52,8 +52,10 @@ function Get-TestPixels {
 function Get-FolderState {
     # Names and hashes of every file below a folder, hidden ones included, to prove nothing else changed.
     param([string] $Path)
+    # Below the folder's own full path (.NET Framework, under Windows PowerShell 5.1, has no Path.GetRelativePath).
+    $root = (Get-Item -LiteralPath $Path -Force).FullName.TrimEnd([IO.Path]::DirectorySeparatorChar) + [IO.Path]::DirectorySeparatorChar
     Get-ChildItem -LiteralPath $Path -Recurse -File -Force | Sort-Object FullName | ForEach-Object {
-        $name = [IO.Path]::GetRelativePath($Path, $_.FullName)
+        $name = $_.FullName.Substring($root.Length)
         if ($_.LinkType) { '{0} -> {1}' -f $name, $_.LinkTarget }
         else { '{0} {1}' -f $name, (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash }
     }
