@@ -1224,6 +1224,62 @@ public sealed class ImageFileConvolverTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// ImageSharp 2.1 wrote an EXIF block or XMP packet larger than one JPEG segment over several, which no reader
+    /// joins (the first holds a cut TIFF structure or half an XML document). What fits one segment is written whole;
+    /// one byte more is left out, and the report says so. PNG keeps either, whatever its size.
+    /// </summary>
+    [Theory]
+    [InlineData(65500, 0, false, false)]
+    [InlineData(65501, 0, true, false)]
+    [InlineData(0, MetadataFidelity.JpegXmpRoom, false, false)]
+    [InlineData(0, MetadataFidelity.JpegXmpRoom + 1, false, true)]
+    public void ExifOrXmpLargerThanAJpegSegmentIsLeftOutOfAJpegAndSaidSo(int description, int xmpBytes, bool exifOut, bool xmpOut)
+    {
+        string source = Path.Combine(folder, "big.png");
+        using (var image = new Image<Rgb24>(8, 6, new Rgb24(10, 20, 30)))
+        {
+            if (description > 0)
+            {
+                var exif = new ExifProfile();
+                exif.SetValue(ExifTag.ImageDescription, new string('d', description));
+                image.Metadata.ExifProfile = exif;
+            }
+
+            if (xmpBytes > 0)
+            {
+                string head = "<?xpacket begin=\"\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?><x:xmpmeta xmlns:x=\"adobe:ns:meta/\"/>";
+                string tail = "<?xpacket end=\"w\"?>";
+                byte[] packet = System.Text.Encoding.UTF8.GetBytes(head + new string(' ', xmpBytes - head.Length - tail.Length) + tail);
+                image.Metadata.XmpProfile = new SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile(packet);
+            }
+
+            image.SaveAsPng(source);
+        }
+
+        string output = Path.Combine(folder, "big.jpg");
+        ConversionReport report = ImageFileConvolver.Convert(source, output, new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = OutputFormat.Jpeg }, overwrite: false);
+        Assert.Equal((exifOut, xmpOut), (report.ExifTooLarge, report.XmpTooLarge));
+
+        // The APP1 segments written: one for what was kept, none for what was left out.
+        byte[] bytes = File.ReadAllBytes(output);
+        int exifSegments = 0, xmpSegments = 0;
+        for (int i = 2; i + 4 <= bytes.Length && bytes[i] == 0xFF && bytes[i + 1] != 0xDA; i += 2 + ((bytes[i + 2] << 8) | bytes[i + 3]))
+        {
+            if (bytes[i + 1] == 0xE1)
+            {
+                string start = System.Text.Encoding.ASCII.GetString(bytes, i + 4, 6);
+                exifSegments += start == "Exif\0\0" ? 1 : 0;
+                xmpSegments += start == "http:/" ? 1 : 0;
+            }
+        }
+
+        Assert.Equal(description > 0 && !exifOut ? 1 : 0, exifSegments);
+        Assert.Equal(xmpBytes > 0 && !xmpOut ? 1 : 0, xmpSegments);
+        string png = Path.Combine(folder, "big_out.png");
+        Assert.False(ImageFileConvolver.Convert(source, png, Request("Box3"), overwrite: false) is { ExifTooLarge: true } or { XmpTooLarge: true });
+    }
+
     [Fact]
     public void AStatedResolutionIsKeptInEveryFormat()
     {

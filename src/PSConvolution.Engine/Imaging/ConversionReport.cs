@@ -36,6 +36,12 @@ public sealed class ConversionReport
     /// <summary>The source's EXIF block was damaged, so it could not be read, and was left out (the pixels were written).</summary>
     public bool ExifLeftOut { get; internal set; }
 
+    /// <summary>The EXIF block was larger than a JPEG segment holds (64 KB), and was left out of the JPEG written.</summary>
+    public bool ExifTooLarge { get; internal set; }
+
+    /// <summary>The XMP packet was larger than a JPEG segment holds (64 KB), and was left out of the JPEG written.</summary>
+    public bool XmpTooLarge { get; internal set; }
+
     /// <summary>Partial transparency was made all or nothing, at half (GIF keys one colour transparent, nothing between).</summary>
     public bool AlphaThresholded { get; internal set; }
 

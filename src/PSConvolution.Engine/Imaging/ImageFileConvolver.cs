@@ -291,6 +291,11 @@ public static class ImageFileConvolver
             report.ProfileLeftOut = true;
         }
 
+        if (format == OutputFormat.Jpeg)
+        {
+            (report.ExifTooLarge, report.XmpTooLarge) = MetadataFidelity.LeaveOutOversizedForJpeg(image);
+        }
+
         // TIFF and Netpbm have writers of their own; every other format goes through ImageSharp's encoder.
         IImageEncoder? encoder = ImageFormats.HasOwnWriter(format) ? null : ImageEncoding.CreateEncoder(format, written, shape.BitDepth, request.Quality, image.Metadata, sourceFormat, halvedChroma);
         write(output => ImageEncoding.Encode(image, format, written, shape.BitDepth, encoder, sourceKept, output));

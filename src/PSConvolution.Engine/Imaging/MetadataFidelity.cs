@@ -49,6 +49,35 @@ internal static class MetadataFidelity
         return damaged;
     }
 
+    /// <summary>The most bytes of EXIF (after "Exif\0\0") and of an XMP packet (after its namespace and NUL) one JPEG APP1 segment holds.</summary>
+    internal const int JpegExifRoom = 65533 - 6;
+
+    /// <inheritdoc cref="JpegExifRoom"/>
+    internal const int JpegXmpRoom = 65533 - 29;
+
+    /// <summary>
+    /// Leaves out of a JPEG an EXIF block or an XMP packet larger than one APP1 segment holds (64 KB). ImageSharp 2.1
+    /// splits such a one over several segments, which no reader joins: the first holds a cut TIFF structure or half an
+    /// XML document, and the rest are not EXIF or XMP at all. (Adobe's extended XMP, which splits a packet properly,
+    /// needs its properties divided between two packets.) Says which were left out.
+    /// </summary>
+    public static (bool Exif, bool Xmp) LeaveOutOversizedForJpeg(Image image)
+    {
+        bool exif = image.Metadata.ExifProfile is { } profile && profile.ToByteArray()?.Length > JpegExifRoom;
+        bool xmp = image.Metadata.XmpProfile?.ToByteArray()?.Length > JpegXmpRoom;
+        if (exif)
+        {
+            image.Metadata.ExifProfile = null;
+        }
+
+        if (xmp)
+        {
+            image.Metadata.XmpProfile = null;
+        }
+
+        return (exif, xmp);
+    }
+
     /// <summary>True when every value of <paramref name="exif"/> can be read (or there is none).</summary>
     public static bool Readable(ExifProfile? exif)
     {
