@@ -586,6 +586,67 @@ public sealed class ImageFileConvolverTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Photoshop and Lightroom write an XMP packet too large for one JPEG segment as a standard packet naming, by GUID,
+    /// an extended one split over APP1 segments of its own. ImageSharp 2.1 reads past those, so the history in them
+    /// was lost. A JPEG written from a JPEG keeps the parts its standard packet names, as they were, and not parts of
+    /// another GUID.
+    /// </summary>
+    [Fact]
+    public void AJpegKeepsTheExtendedXmpItsPacketNames()
+    {
+        byte[] extended = System.Text.Encoding.UTF8.GetBytes("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\"><photoshop:History>" + new string('h', 100_000) + "</photoshop:History></rdf:Description></rdf:RDF></x:xmpmeta>");
+        string guid;
+        using (var md5 = System.Security.Cryptography.MD5.Create())
+        {
+            guid = BitConverter.ToString(md5.ComputeHash(extended)).Replace("-", string.Empty);
+        }
+
+        string standard = "<?xpacket begin=\"\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?><x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:xmpNote=\"http://ns.adobe.com/xmp/note/\" xmpNote:HasExtendedXMP=\"" + guid + "\"/></rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>";
+        static byte[] App1(byte[] payload) => new byte[] { 0xFF, 0xE1, (byte)((payload.Length + 2) >> 8), (byte)(payload.Length + 2) }.Concat(payload).ToArray();
+        static byte[] Ascii(string text) => System.Text.Encoding.ASCII.GetBytes(text);
+        var parts = new List<byte[]>();
+        for (int offset = 0; offset < extended.Length; offset += 65000)
+        {
+            byte[] chunk = extended.Skip(offset).Take(65000).ToArray();
+            byte[] numbers = new byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(numbers, extended.Length);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(numbers.AsSpan(4), offset);
+            parts.Add(App1(Ascii("http://ns.adobe.com/xmp/extension/\0" + guid).Concat(numbers).Concat(chunk).ToArray()));
+        }
+
+        // A part of another packet, which the standard one does not name.
+        byte[] stray = App1(Ascii("http://ns.adobe.com/xmp/extension/\0" + new string('0', 32)).Concat(new byte[8]).Concat(Ascii("stray")).ToArray());
+        byte[] plain;
+        using (var image = new Image<Rgb24>(16, 8, new Rgb24(30, 60, 90)))
+        using (var encoded = new MemoryStream())
+        {
+            image.SaveAsJpeg(encoded);
+            plain = encoded.ToArray();
+        }
+
+        string source = Path.Combine(folder, "extended.jpg");
+        File.WriteAllBytes(source, plain.Take(2).Concat(App1(Ascii("http://ns.adobe.com/xap/1.0/\0" + standard))).Concat(parts.SelectMany(p => p)).Concat(stray).Concat(plain.Skip(2)).ToArray());
+        string output = Path.Combine(folder, "extended_out.jpg");
+        ImageFileConvolver.Convert(source, output, Request("Box3"), overwrite: false);
+        byte[] written = File.ReadAllBytes(output);
+        var app1 = new List<byte[]>();
+        for (int i = 2; i + 4 <= written.Length && written[i] == 0xFF && written[i + 1] != 0xDA; i += 2 + ((written[i + 2] << 8) | written[i + 3]))
+        {
+            if (written[i + 1] == 0xE1)
+            {
+                app1.Add(written.Skip(i).Take(2 + ((written[i + 2] << 8) | written[i + 3])).ToArray());
+            }
+        }
+
+        Assert.Equal(1 + parts.Count, app1.Count);
+        Assert.Contains(guid, System.Text.Encoding.UTF8.GetString(app1[0]));
+        for (int k = 0; k < parts.Count; k++)
+        {
+            Assert.Equal(parts[k], app1[1 + k]);
+        }
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

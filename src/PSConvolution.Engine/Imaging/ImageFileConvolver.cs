@@ -241,10 +241,10 @@ public static class ImageFileConvolver
 
         MetadataFidelity.Gather(image, stream, sourceFormat);
         MetadataFidelity.NormaliseOrientation(image);
-        // A JPEG written from a JPEG keeps its comments, and its chroma resolution where finer than 4:2:0; a PNG written
-        // from a PNG keeps its colour space chunks (cHRM, sRGB), which ImageSharp reads past.
+        // A JPEG written from a JPEG keeps its comments and extended XMP, and its chroma resolution where finer than
+        // 4:2:0; a PNG written from a PNG keeps its colour space chunks (cHRM, sRGB). ImageSharp reads past them all.
         bool jpegToJpeg = sourceFormat is JpegFormat && format == OutputFormat.Jpeg;
-        IReadOnlyList<byte[]> sourceKept = jpegToJpeg ? MetadataFidelity.ReadJpegComments(stream)
+        IReadOnlyList<byte[]> sourceKept = jpegToJpeg ? MetadataFidelity.ReadJpegKept(stream, image.Metadata.XmpProfile)
             : sourceFormat is PngFormat && format == OutputFormat.Png ? MetadataFidelity.ReadPngColourChunks(stream)
             : Array.Empty<byte[]>();
         bool halvedChroma = !jpegToJpeg || SourceProbe.JpegChromaHalved(stream);

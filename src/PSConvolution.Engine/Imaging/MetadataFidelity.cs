@@ -442,29 +442,68 @@ internal static class MetadataFidelity
         output.Write(webp, rest, count - rest);
     }
 
-    /// <summary>The payloads of a JPEG's comment segments (COM), in order; ImageSharp 2.1 neither reads nor writes them.</summary>
-    public static IReadOnlyList<byte[]> ReadJpegComments(Stream source)
+    /// <summary>
+    /// The segments of a JPEG source that a JPEG written from it keeps, whole (marker and length included), in the
+    /// source's order: its comments (COM), and the parts of an extended XMP packet (APP1 segments that start
+    /// "http://ns.adobe.com/xmp/extension/") whose GUID the standard packet <paramref name="xmp"/> names in
+    /// xmpNote:HasExtendedXMP. Photoshop and Lightroom move what does not fit one segment (a document's history) there;
+    /// ImageSharp 2.1 reads and writes neither.
+    /// </summary>
+    public static IReadOnlyList<byte[]> ReadJpegKept(Stream source, SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile? xmp)
     {
-        var comments = new List<byte[]>();
+        byte[]? guid = ExtendedXmpGuid(xmp);
+        var kept = new List<byte[]>();
         foreach ((byte marker, int length) in JpegHeader.Segments(source))
         {
-            if (marker == JpegHeader.Comment)
+            bool extension = marker == 0xE1 && guid is not null && length > ExtendedXmpHeader.Length + 32;
+            if (marker != JpegHeader.Comment && !extension)
             {
-                comments.Add(JpegHeader.Read(source, length));
+                continue;
             }
+
+            byte[] payload = JpegHeader.Read(source, length);
+            if (extension && !(payload.AsSpan().StartsWith(ExtendedXmpHeader) && payload.AsSpan(ExtendedXmpHeader.Length, 32).SequenceEqual(guid)))
+            {
+                continue;
+            }
+
+            var segment = new byte[4 + payload.Length];
+            segment[0] = 0xFF;
+            segment[1] = marker;
+            segment[2] = (byte)((payload.Length + 2) >> 8);
+            segment[3] = (byte)(payload.Length + 2);
+            payload.CopyTo(segment, 4);
+            kept.Add(segment);
         }
 
         source.Position = 0;
-        return comments;
+        return kept;
+    }
+
+    // The namespace that starts each APP1 segment of an extended XMP packet, with its NUL.
+    private static readonly byte[] ExtendedXmpHeader = Encoding.ASCII.GetBytes("http://ns.adobe.com/xmp/extension/\0");
+
+    // The GUID (32 hexadecimal digits, as ASCII) an XMP packet names as its extension, as an attribute or an element.
+    private static byte[]? ExtendedXmpGuid(SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile? xmp)
+    {
+        byte[]? bytes = xmp?.ToByteArray();
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        System.Text.RegularExpressions.Match named = System.Text.RegularExpressions.Regex.Match(Encoding.UTF8.GetString(bytes), "HasExtendedXMP(?:\\s*=\\s*[\"']|>)([0-9A-Fa-f]{32})[\"'<]");
+        return named.Success ? Encoding.ASCII.GetBytes(named.Groups[1].Value) : null;
     }
 
     /// <summary>
     /// Writes an encoded JPEG file (the first <paramref name="count"/> bytes of <paramref name="jpeg"/>) to
-    /// <paramref name="output"/> with the source's <paramref name="comments"/> (COM segments, after the APPn ones) and
+    /// <paramref name="output"/> with the source's <paramref name="segments"/> (<see cref="ReadJpegKept"/>, after
+    /// the APPn ones) and
     /// without the quantisation tables that no frame component uses and that hold a zero (ITU T.81 requires every
     /// entry to be at least 1): ImageSharp 2.1 writes an all-zero chrominance table into grey JPEGs.
     /// </summary>
-    public static void WriteJpeg(byte[] jpeg, int count, IReadOnlyList<byte[]> comments, Stream output)
+    public static void WriteJpeg(byte[] jpeg, int count, IReadOnlyList<byte[]> segments, Stream output)
     {
         // Which tables the frame header's components use.
         int used = 0;
@@ -499,13 +538,13 @@ internal static class MetadataFidelity
         using var header = new MemoryStream();
         int p = 2;
         header.Write(jpeg, 0, 2);
-        bool commented = comments.Count == 0;
+        bool commented = segments.Count == 0;
         while (p + 4 < count && jpeg[p] == 0xFF && jpeg[p + 1] != 0xDA)
         {
             int length = (jpeg[p + 2] << 8) | jpeg[p + 3];
             if (!commented && jpeg[p + 1] is < 0xE0 or > 0xEF)
             {
-                WriteComments(header, comments);
+                WriteSegments(header, segments);
                 commented = true;
             }
 
@@ -550,22 +589,18 @@ internal static class MetadataFidelity
 
         if (!commented)
         {
-            WriteComments(header, comments);
+            WriteSegments(header, segments);
         }
 
         header.WriteTo(output);
         output.Write(jpeg, p, count - p);
     }
 
-    private static void WriteComments(Stream header, IReadOnlyList<byte[]> comments)
+    private static void WriteSegments(Stream header, IReadOnlyList<byte[]> segments)
     {
-        foreach (byte[] comment in comments)
+        foreach (byte[] segment in segments)
         {
-            header.WriteByte(0xFF);
-            header.WriteByte(JpegHeader.Comment);
-            header.WriteByte((byte)((comment.Length + 2) >> 8));
-            header.WriteByte((byte)(comment.Length + 2));
-            header.Write(comment, 0, comment.Length);
+            header.Write(segment, 0, segment.Length);
         }
     }
 
