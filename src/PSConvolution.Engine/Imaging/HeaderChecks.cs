@@ -141,6 +141,32 @@ internal static class HeaderChecks
     /// </summary>
     public static (int Bits, int Samples, int Format)? TiffSamples(Stream stream)
     {
+        if (FirstDirectory(stream) is not { } entries)
+        {
+            return null;
+        }
+
+        int Short(ushort tag) => entries.Find(e => e.Tag == tag && e.Type == 3) is { Tag: > 0 } entry ? entry.FirstShort : 1;
+        return (Short(258), Short(277), Short(339));
+    }
+
+    // Whether the first directory holds the tag, and its value where it is SHORT (type 3); the stream is left at 0.
+    private static bool TiffShortTag(Stream stream, ushort wanted, out ushort value)
+    {
+        value = 0;
+        if (FirstDirectory(stream)?.Find(e => e.Tag == wanted) is not { Tag: > 0 } entry)
+        {
+            return false;
+        }
+
+        value = entry.Type == 3 ? entry.FirstShort : (ushort)0;
+        return true;
+    }
+
+    // The entries of a TIFF's first directory: tag, type, and the first value where they are SHORTs (following the
+    // offset where they do not fit in the entry), else 0. Null where the stream is no TIFF; the stream is left at 0.
+    private static List<(ushort Tag, ushort Type, ushort FirstShort)>? FirstDirectory(Stream stream)
+    {
         Span<byte> header = stackalloc byte[2];
         stream.Position = 0;
         int read = stream.ReadAtLeast(header, 2, throwOnEndOfStream: false);
@@ -151,64 +177,15 @@ internal static class HeaderChecks
                 return null;
             }
 
-            int bits = 1, samples = 1, format = 1;
+            var entries = new List<(ushort, ushort, ushort)>();
             long count = big ? (long)reader.U64(directory) : reader.U16(directory);
             foreach ((ushort tag, ushort type, long values, long at) in Entries(reader, big, directory + (big ? 8 : 2), count))
             {
-                if (type != 3 || values < 1)
-                {
-                    continue;
-                }
-
-                // SHORT values that do not fit in the entry are held at the offset it gives.
                 long first = values * 2 <= (big ? 8 : 4) ? at : big ? (long)reader.U64(at) : reader.U32(at);
-                switch (tag)
-                {
-                    case 258:
-                        bits = reader.U16(first);
-                        break;
-                    case 277:
-                        samples = reader.U16(first);
-                        break;
-                    case 339:
-                        format = reader.U16(first);
-                        break;
-                }
+                entries.Add((tag, type, type == 3 && values > 0 ? reader.U16(first) : (ushort)0));
             }
 
-            return (bits, samples, format);
-        }
-        finally
-        {
-            stream.Position = 0;
-        }
-    }
-
-    // Whether the first directory holds the tag, and its value where it is one SHORT (type 3); the stream is left at 0.
-    private static bool TiffShortTag(Stream stream, ushort wanted, out ushort value)
-    {
-        value = 0;
-        Span<byte> header = stackalloc byte[2];
-        stream.Position = 0;
-        int read = stream.ReadAtLeast(header, 2, throwOnEndOfStream: false);
-        try
-        {
-            if (read < 2 || (header[0], header[1]) is not (((byte)'I', (byte)'I') or ((byte)'M', (byte)'M')) || OpenTiff(stream, header[0] == (byte)'I') is not (TiffReader reader, bool big, long directory))
-            {
-                return false;
-            }
-
-            long count = big ? (long)reader.U64(directory) : reader.U16(directory);
-            foreach ((ushort tag, ushort type, _, long at) in Entries(reader, big, directory + (big ? 8 : 2), count))
-            {
-                if (tag == wanted)
-                {
-                    value = type == 3 ? reader.U16(at) : (ushort)0;
-                    return true;
-                }
-            }
-
-            return false;
+            return entries;
         }
         finally
         {
