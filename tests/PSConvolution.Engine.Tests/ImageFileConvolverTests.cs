@@ -587,6 +587,65 @@ public sealed class ImageFileConvolverTests : IDisposable
     }
 
     /// <summary>
+    /// Photoshop keeps clipping paths, slices and print settings as image resources in APP13, beside the IPTC record.
+    /// ImageSharp 2.1 writes back the IPTC record alone, so a product photo's clipping path was lost. A JPEG written
+    /// from a JPEG keeps the resources, without the thumbnail, which would show the old pixels; resources that do not
+    /// parse are left to ImageSharp's IPTC record, as before.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AJpegKeepsPhotoshopsResourcesButItsThumbnail(bool wellFormed)
+    {
+        static byte[] Resource(int id, byte[] data) => System.Text.Encoding.ASCII.GetBytes("8BIM").Concat(new[] { (byte)(id >> 8), (byte)id, (byte)0, (byte)0 })
+            .Concat(new[] { (byte)(data.Length >> 24), (byte)(data.Length >> 16), (byte)(data.Length >> 8), (byte)data.Length }).Concat(data).Concat(new byte[data.Length & 1]).ToArray();
+        byte[] iptc = { 0x1C, 0x02, 0x00, 0x00, 0x02, 0x00, 0x04, 0x1C, 0x02, 0x78, 0x00, 0x05, (byte)'h', (byte)'e', (byte)'l', (byte)'l', (byte)'o' };
+        byte[] resources = System.Text.Encoding.ASCII.GetBytes("Photoshop 3.0\0")
+            .Concat(Resource(0x0404, iptc)).Concat(Resource(0x07D0, new byte[78])).Concat(Resource(0x040C, new byte[31])).Concat(Resource(0x0BB7, new byte[] { 1, 2, 3 })).ToArray();
+        if (!wellFormed)
+        {
+            resources[resources.Length - 13] = (byte)'X'; // the last resource's signature, "8BIX"
+        }
+
+        byte[] plain;
+        using (var image = new Image<Rgb24>(16, 8, new Rgb24(30, 60, 90)))
+        using (var encoded = new MemoryStream())
+        {
+            image.SaveAsJpeg(encoded);
+            plain = encoded.ToArray();
+        }
+
+        byte[] app13 = new byte[] { 0xFF, 0xED, (byte)((resources.Length + 2) >> 8), (byte)(resources.Length + 2) }.Concat(resources).ToArray();
+        string source = Path.Combine(folder, "resources.jpg");
+        File.WriteAllBytes(source, plain.Take(2).Concat(app13).Concat(plain.Skip(2)).ToArray());
+        string output = Path.Combine(folder, "resources_out.jpg");
+        ImageFileConvolver.Convert(source, output, Request("Box3"), overwrite: false);
+
+        byte[] written = File.ReadAllBytes(output);
+        var ids = new List<int>();
+        int segments = 0;
+        for (int i = 2; i + 4 <= written.Length && written[i] == 0xFF && written[i + 1] != 0xDA; i += 2 + ((written[i + 2] << 8) | written[i + 3]))
+        {
+            if (written[i + 1] != 0xED)
+            {
+                continue;
+            }
+
+            segments++;
+            int end = i + 2 + ((written[i + 2] << 8) | written[i + 3]);
+            for (int r = i + 4 + 14; r + 12 <= end && System.Text.Encoding.ASCII.GetString(written, r, 4) == "8BIM";)
+            {
+                ids.Add((written[r + 4] << 8) | written[r + 5]);
+                int size = (written[r + 8] << 24) | (written[r + 9] << 16) | (written[r + 10] << 8) | written[r + 11];
+                r += 12 + size + (size & 1);
+            }
+        }
+
+        Assert.Equal(1, segments);
+        Assert.Equal(wellFormed ? new[] { 0x0404, 0x07D0, 0x0BB7 } : new[] { 0x0404 }, ids.ToArray());
+    }
+
+    /// <summary>
     /// Photoshop and Lightroom write an XMP packet too large for one JPEG segment as a standard packet naming, by GUID,
     /// an extended one split over APP1 segments of its own. ImageSharp 2.1 reads past those, so the history in them
     /// was lost. A JPEG written from a JPEG keeps the parts its standard packet names, as they were, and not parts of

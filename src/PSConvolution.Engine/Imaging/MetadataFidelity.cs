@@ -444,19 +444,23 @@ internal static class MetadataFidelity
 
     /// <summary>
     /// The segments of a JPEG source that a JPEG written from it keeps, whole (marker and length included), in the
-    /// source's order: its comments (COM), and the parts of an extended XMP packet (APP1 segments that start
+    /// source's order: its comments (COM); the parts of an extended XMP packet (APP1 segments that start
     /// "http://ns.adobe.com/xmp/extension/") whose GUID the standard packet <paramref name="xmp"/> names in
-    /// xmpNote:HasExtendedXMP. Photoshop and Lightroom move what does not fit one segment (a document's history) there;
-    /// ImageSharp 2.1 reads and writes neither.
+    /// xmpNote:HasExtendedXMP, where Photoshop and Lightroom move what does not fit one segment (a document's history);
+    /// and Photoshop's image resources (APP13 "Photoshop 3.0": clipping paths, slices, print settings, with the IPTC
+    /// record) without its thumbnails, which would show the old pixels. ImageSharp 2.1 reads and writes none of these
+    /// but the IPTC record; the resources are kept only where the source has them in one well-formed segment.
     /// </summary>
     public static IReadOnlyList<byte[]> ReadJpegKept(Stream source, SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile? xmp)
     {
         byte[]? guid = ExtendedXmpGuid(xmp);
         var kept = new List<byte[]>();
+        int photoshop = 0;
+        bool photoshopKept = false;
         foreach ((byte marker, int length) in JpegHeader.Segments(source))
         {
             bool extension = marker == 0xE1 && guid is not null && length > ExtendedXmpHeader.Length + 32;
-            if (marker != JpegHeader.Comment && !extension)
+            if (marker != JpegHeader.Comment && marker != PhotoshopMarker && !extension)
             {
                 continue;
             }
@@ -467,17 +471,96 @@ internal static class MetadataFidelity
                 continue;
             }
 
-            var segment = new byte[4 + payload.Length];
-            segment[0] = 0xFF;
-            segment[1] = marker;
-            segment[2] = (byte)((payload.Length + 2) >> 8);
-            segment[3] = (byte)(payload.Length + 2);
-            payload.CopyTo(segment, 4);
-            kept.Add(segment);
+            if (marker == PhotoshopMarker)
+            {
+                if (!payload.AsSpan().StartsWith(PhotoshopHeader))
+                {
+                    continue;
+                }
+
+                photoshop++;
+                if (WithoutThumbnails(payload) is not { } resources)
+                {
+                    continue;
+                }
+
+                payload = resources;
+                photoshopKept = true;
+            }
+
+            kept.Add(Segment(marker, payload));
         }
 
         source.Position = 0;
+
+        // Resources split over several segments (over 64 KB) may cut one in two: then the IPTC record ImageSharp
+        // writes is all that is kept, as before.
+        if (photoshopKept && photoshop > 1)
+        {
+            kept.RemoveAll(segment => segment[1] == PhotoshopMarker);
+        }
+
         return kept;
+    }
+
+    /// <summary>The APP13 marker, which holds Photoshop's image resources.</summary>
+    internal const byte PhotoshopMarker = 0xED;
+
+    private static readonly byte[] PhotoshopHeader = Encoding.ASCII.GetBytes("Photoshop 3.0\0");
+
+    // A segment: marker, length and payload.
+    private static byte[] Segment(byte marker, byte[] payload)
+    {
+        var segment = new byte[4 + payload.Length];
+        segment[0] = 0xFF;
+        segment[1] = marker;
+        segment[2] = (byte)((payload.Length + 2) >> 8);
+        segment[3] = (byte)(payload.Length + 2);
+        payload.CopyTo(segment, 4);
+        return segment;
+    }
+
+    // An APP13 payload with its thumbnail resources (0x0409, 0x040C) taken out; null where its resources do not parse
+    // to its end: each is "8BIM", a 16-bit id, a Pascal name padded to an even length, a 32-bit size and the data,
+    // padded to an even length.
+    private static byte[]? WithoutThumbnails(byte[] payload)
+    {
+        using var kept = new MemoryStream();
+        kept.Write(PhotoshopHeader, 0, PhotoshopHeader.Length);
+        int p = PhotoshopHeader.Length;
+        while (p < payload.Length)
+        {
+            if (p + 7 > payload.Length || Encoding.ASCII.GetString(payload, p, 4) != "8BIM")
+            {
+                return null;
+            }
+
+            int id = BinaryPrimitives.ReadUInt16BigEndian(payload.AsSpan(p + 4));
+            int name = 1 + payload[p + 6];
+            name += name & 1;
+            int sizeAt = p + 6 + name;
+            if (sizeAt + 4 > payload.Length)
+            {
+                return null;
+            }
+
+            long size = BinaryPrimitives.ReadUInt32BigEndian(payload.AsSpan(sizeAt));
+            long end = sizeAt + 4 + size + (size & 1);
+            if (end > payload.Length + (size & 1))
+            {
+                return null;
+            }
+
+            end = Math.Min(end, payload.Length);
+            if (id is not (0x0409 or 0x040C))
+            {
+                kept.Write(payload, p, (int)(end - p));
+            }
+
+            p = (int)end;
+        }
+
+        return kept.ToArray();
     }
 
     // The namespace that starts each APP1 segment of an extended XMP packet, with its NUL.
@@ -539,9 +622,17 @@ internal static class MetadataFidelity
         int p = 2;
         header.Write(jpeg, 0, 2);
         bool commented = segments.Count == 0;
+        bool ownResources = segments.Any(segment => segment[1] == PhotoshopMarker);
         while (p + 4 < count && jpeg[p] == 0xFF && jpeg[p + 1] != 0xDA)
         {
             int length = (jpeg[p + 2] << 8) | jpeg[p + 3];
+            if (ownResources && jpeg[p + 1] == PhotoshopMarker)
+            {
+                // The encoder's IPTC record: the source's resources, which hold it, take its place.
+                p += 2 + length;
+                continue;
+            }
+
             if (!commented && jpeg[p + 1] is < 0xE0 or > 0xEF)
             {
                 WriteSegments(header, segments);
