@@ -986,6 +986,31 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Equal(new[] { name }, Directory.GetFiles(folder).Select(Path.GetFileName).ToArray());
     }
 
+    /// <summary>
+    /// An iPhone's HEIC photo, an AVIF or JPEG XL image and a Photoshop document were "not an image in a supported
+    /// format", which leaves a user wondering what is wrong with the photo. The error names the format.
+    /// </summary>
+    [Theory]
+    [InlineData("IMG_0001.HEIC", "\0\0\0\u0018ftypheic\0\0\0\0mif1heic", "a HEIF image (HEIC)")]
+    [InlineData("photo.heic", "\0\0\0\u0018ftypmif1\0\0\0\0mif1heic", "a HEIF image (HEIC)")]
+    [InlineData("picture.avif", "\0\0\0\u001cftypavif\0\0\0\0avifmif1miaf", "an AVIF image")]
+    [InlineData("a.jxl", "\xff\x0a\xfa", "a JPEG XL image")]
+    [InlineData("b.jxl", "\0\0\0\x0cJXL \r\n\x87\n", "a JPEG XL image")]
+    [InlineData("layers.psd", "8BPS\0\x01", "a Photoshop document (PSD)")]
+    public void FormatsTheDecoderDoesNotReadAreNamed(string name, string start, string format)
+    {
+        string source = Path.Combine(folder, name);
+        File.WriteAllBytes(source, start.Select(c => (byte)c).Concat(new byte[200]).ToArray());
+        var error = Assert.Throws<ConvolutionException>(() => ImageFileConvolver.Convert(source, Path.Combine(folder, "out.png"), Request("Box3"), overwrite: false));
+        Assert.Equal(ConvolutionErrorKind.NotAnImage, error.Kind);
+        Assert.Equal($"'{source}' is {format}, a format the decoder (ImageSharp 2.1) does not read; convert it to one it does (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA, Netpbm) first.", error.Message);
+        Assert.Equal(new[] { name }, Directory.GetFiles(folder).Select(Path.GetFileName).ToArray());
+
+        // An ISO file of another kind (an MP4 video) is still just not an image.
+        File.WriteAllBytes(source, "\0\0\0\u0018ftypisom\0\0\0\0isomavc1".Select(c => (byte)c).Concat(new byte[200]).ToArray());
+        Assert.Contains("is not an image in a supported format", Assert.Throws<ConvolutionException>(() => ImageFileConvolver.Convert(source, Path.Combine(folder, "out.png"), Request("Box3"), overwrite: false)).Message);
+    }
+
     [Fact]
     public async System.Threading.Tasks.Task ANamedPipeIsRefusedWithoutWaitingForAWriter()
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using SixLabors.ImageSharp;
@@ -90,6 +91,55 @@ internal static class SourceProbe
         return $"The image file '{path}' does not exist.";
     }
 
+    /// <summary>
+    /// The name of an image format the decoder does not read, known by its first bytes, or null: HEIF (an iPhone's
+    /// HEIC photos) and AVIF by their ISO file-type box, JPEG XL by its codestream or container signature, and
+    /// Photoshop documents. Said by name, so "not an image" does not leave a user wondering what is wrong with a photo.
+    /// The stream is left at 0.
+    /// </summary>
+    internal static string? UnreadFormat(Stream stream)
+    {
+        var head = new byte[64];
+        stream.Position = 0;
+        int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        stream.Position = 0;
+        if (read >= 2 && head[0] == 0xFF && head[1] == 0x0A)
+        {
+            return "a JPEG XL image";
+        }
+
+        string ascii = System.Text.Encoding.ASCII.GetString(head, 0, read);
+        if (ascii.StartsWith("8BPS", StringComparison.Ordinal))
+        {
+            return "a Photoshop document (PSD)";
+        }
+
+        if (read >= 12 && ascii.Substring(4, 4) == "JXL " && head[3] == 0x0C)
+        {
+            return "a JPEG XL image";
+        }
+
+        if (read < 16 || ascii.Substring(4, 4) != "ftyp")
+        {
+            return null;
+        }
+
+        // The file-type box: size, "ftyp", the major brand, a version, then compatible brands to the box's end.
+        int size = (head[0] << 24) | (head[1] << 16) | (head[2] << 8) | head[3];
+        var brands = new List<string> { ascii.Substring(8, 4) };
+        for (int b = 16; b + 4 <= Math.Min(read, size); b += 4)
+        {
+            brands.Add(ascii.Substring(b, 4));
+        }
+
+        if (brands.Exists(b => b is "avif" or "avis"))
+        {
+            return "an AVIF image";
+        }
+
+        return brands.Exists(b => b is "heic" or "heix" or "hevc" or "hevx" or "heim" or "heis" or "hevm" or "hevs" or "mif1" or "msf1") ? "a HEIF image (HEIC)" : null;
+    }
+
     public static (IImageInfo Info, IImageFormat Format) Identify(Stream stream, string path, long maxPixels)
     {
         if (stream.Length == 0)
@@ -98,6 +148,11 @@ internal static class SourceProbe
         }
 
         HeaderChecks.Check(stream, path);
+        if (UnreadFormat(stream) is string unread)
+        {
+            throw DecodeErrors.Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is " + unread + ", a format the decoder (ImageSharp 2.1) does not read; convert it to one it does (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA, Netpbm) first.");
+        }
+
         IImageFormat? detected = null;
         IImageInfo? info = DecodeErrors.Guard(path, () => Image.Identify(Contiguous, stream, out detected));
         if (info is null || detected is null)
