@@ -1011,6 +1011,82 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Contains("is not an image in a supported format", Assert.Throws<ConvolutionException>(() => ImageFileConvolver.Convert(source, Path.Combine(folder, "out.png"), Request("Box3"), overwrite: false)).Message);
     }
 
+    /// <summary>
+    /// A camera's raw file is a TIFF whose first image is a small preview (NEF, most DNGs) or the sensor's data. Given
+    /// a NEF, the module convolved its 160x120 preview and wrote it under the raw file's name, without a word. Raw
+    /// files are refused; a TIFF that only looks like one in part (a reduced-resolution first image without
+    /// sub-images, pixel bytes "CR" where a CR2 has its signature) is processed as before.
+    /// </summary>
+    [Theory]
+    [InlineData("raw.NEF", 1, true, false, false, true)]
+    [InlineData("raw.dng", 0, false, true, false, true)]
+    [InlineData("raw.CR2", 0, false, false, true, true)]
+    [InlineData("preview.tif", 1, false, false, false, false)]
+    [InlineData("pixels.tif", 0, false, false, false, false)]
+    public void CameraRawFilesAreRefusedAndTiffsThatLookAlikeAreNot(string name, int subfileType, bool subImages, bool dng, bool canon, bool refused)
+    {
+        // An 8x6 grey TIFF, little-endian: its pixels right after the header (the first two "CR", version 2.0), its
+        // directory after them, or at 16 behind a CR2 signature.
+        const int W = 8, H = 6;
+        byte[] pixels = new byte[W * H];
+        pixels[0] = (byte)'C';
+        pixels[1] = (byte)'R';
+        pixels[2] = 2;
+        var entries = new List<(int Tag, int Type, int Value)> { (254, 4, subfileType), (256, 3, W), (257, 3, H), (258, 3, 8), (259, 3, 1), (262, 3, 1), (273, 4, 0), (277, 3, 1), (278, 3, H), (279, 4, pixels.Length) };
+        if (subImages)
+        {
+            entries.Add((330, 4, 0));
+        }
+
+        if (dng)
+        {
+            entries.Add((50706, 1, 0x00000401));
+        }
+
+        int directory = canon ? 16 : 8 + pixels.Length;
+        int data = canon ? 16 + 2 + (12 * entries.Count) + 4 : 8;
+        var file = new List<byte> { (byte)'I', (byte)'I', 42, 0 };
+        file.AddRange(BitConverter.GetBytes(directory));
+        var body = new List<byte>();
+        body.AddRange(BitConverter.GetBytes((ushort)entries.Count));
+        foreach ((int tag, int type, int value) in entries)
+        {
+            body.AddRange(BitConverter.GetBytes((ushort)tag));
+            body.AddRange(BitConverter.GetBytes((ushort)type));
+            body.AddRange(BitConverter.GetBytes(type == 1 ? 4 : 1));
+            body.AddRange(BitConverter.GetBytes(tag == 273 ? data : tag == 330 ? directory : value));
+        }
+
+        body.AddRange(BitConverter.GetBytes(0));
+        if (canon)
+        {
+            file.AddRange(new byte[] { (byte)'C', (byte)'R', 2, 0, 0, 0, 0, 0 });
+            file.AddRange(body);
+            file.AddRange(pixels);
+        }
+        else
+        {
+            file.AddRange(pixels);
+            file.AddRange(body);
+        }
+
+        string source = Path.Combine(folder, name);
+        File.WriteAllBytes(source, file.ToArray());
+        string output = Path.Combine(folder, "out.tif");
+        if (!refused)
+        {
+            ImageFileConvolver.Convert(source, output, Request("Box3"), overwrite: false);
+            using var written = Image.Load<Rgb24>(output);
+            Assert.Equal((W, H), (written.Width, written.Height));
+            return;
+        }
+
+        var error = Assert.Throws<ConvolutionException>(() => ImageFileConvolver.Convert(source, output, Request("Box3"), overwrite: false));
+        Assert.Equal(ConvolutionErrorKind.UnsupportedImage, error.Kind);
+        Assert.StartsWith($"'{source}' is a camera's raw file", error.Message);
+        Assert.Equal(new[] { name }, Directory.GetFiles(folder).Select(Path.GetFileName).ToArray());
+    }
+
     [Fact]
     public async System.Threading.Tasks.Task ANamedPipeIsRefusedWithoutWaitingForAWriter()
     {

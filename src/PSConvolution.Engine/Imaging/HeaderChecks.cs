@@ -146,8 +146,31 @@ internal static class HeaderChecks
             return null;
         }
 
-        int Short(ushort tag) => entries.Find(e => e.Tag == tag && e.Type == 3) is { Tag: > 0 } entry ? entry.FirstShort : 1;
+        int Short(ushort tag) => entries.Find(e => e.Tag == tag && e.Type == 3) is { Tag: > 0 } entry ? (int)entry.First : 1;
         return (Short(258), Short(277), Short(339));
+    }
+
+    /// <summary>
+    /// True when a TIFF is a camera's raw file, whose first image is not the picture: a DNG (DNGVersion), a Canon CR2
+    /// ("CR", version 2.0, after the header), or a first image marked reduced-resolution (NewSubfileType bit 0) with the picture in
+    /// sub-images (SubIFDs), as NEF, PEF and most DNGs are laid out. ImageSharp 2.1 would decode that preview, a few
+    /// hundred pixels wide, as if it were the photo. The stream is left at 0.
+    /// </summary>
+    public static bool TiffIsCameraRaw(Stream stream)
+    {
+        if (FirstDirectory(stream) is not { } entries)
+        {
+            return false;
+        }
+
+        // A CR2 is little-endian, with its first directory at 16 after "CR", version 2.0.
+        Span<byte> header = stackalloc byte[12];
+        stream.Position = 0;
+        bool canon = stream.ReadAtLeast(header, 12, throwOnEndOfStream: false) == 12 && header[0] == (byte)'I' && header[4] == 16 && header[5] == 0 && header[6] == 0 && header[7] == 0
+            && header[8] == (byte)'C' && header[9] == (byte)'R' && header[10] == 2 && header[11] == 0;
+        stream.Position = 0;
+        bool reduced = entries.Find(e => e.Tag == 254 && e.Type is 3 or 4) is { Tag: > 0 } subfile && (subfile.First & 1) != 0;
+        return canon || entries.Exists(e => e.Tag == 50706) || (reduced && entries.Exists(e => e.Tag == 330));
     }
 
     // Whether the first directory holds the tag, and its value where it is SHORT (type 3); the stream is left at 0.
@@ -159,13 +182,14 @@ internal static class HeaderChecks
             return false;
         }
 
-        value = entry.Type == 3 ? entry.FirstShort : (ushort)0;
+        value = entry.Type == 3 ? (ushort)entry.First : (ushort)0;
         return true;
     }
 
-    // The entries of a TIFF's first directory: tag, type, and the first value where they are SHORTs (following the
-    // offset where they do not fit in the entry), else 0. Null where the stream is no TIFF; the stream is left at 0.
-    private static List<(ushort Tag, ushort Type, ushort FirstShort)>? FirstDirectory(Stream stream)
+    // The entries of a TIFF's first directory: tag, type, and the first value where they are SHORTs or LONGs
+    // (following the offset where they do not fit in the entry), else 0. Null where the stream is no TIFF; the stream
+    // is left at 0.
+    private static List<(ushort Tag, ushort Type, uint First)>? FirstDirectory(Stream stream)
     {
         Span<byte> header = stackalloc byte[2];
         stream.Position = 0;
@@ -177,12 +201,13 @@ internal static class HeaderChecks
                 return null;
             }
 
-            var entries = new List<(ushort, ushort, ushort)>();
+            var entries = new List<(ushort, ushort, uint)>();
             long count = big ? (long)reader.U64(directory) : reader.U16(directory);
             foreach ((ushort tag, ushort type, long values, long at) in Entries(reader, big, directory + (big ? 8 : 2), count))
             {
-                long first = values * 2 <= (big ? 8 : 4) ? at : big ? (long)reader.U64(at) : reader.U32(at);
-                entries.Add((tag, type, type == 3 && values > 0 ? reader.U16(first) : (ushort)0));
+                int size = type == 3 ? 2 : 4;
+                long first = values * size <= (big ? 8 : 4) ? at : big ? (long)reader.U64(at) : reader.U32(at);
+                entries.Add((tag, type, values < 1 ? 0 : type == 3 ? reader.U16(first) : type == 4 ? reader.U32(first) : 0));
             }
 
             return entries;

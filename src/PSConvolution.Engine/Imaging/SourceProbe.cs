@@ -160,6 +160,11 @@ internal static class SourceProbe
             throw DecodeErrors.Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is not an image in a supported format (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA, Netpbm).");
         }
 
+        if (detected is TiffFormat && HeaderChecks.TiffIsCameraRaw(stream))
+        {
+            throw DecodeErrors.Error(ConvolutionErrorKind.UnsupportedImage, path, "'{0}' is a camera's raw file (DNG, NEF, CR2 and the like): its first image is a small preview or the sensor's data, not the photo, and the decoder (ImageSharp 2.1) reads no raw data. Convert it to TIFF or JPEG first.");
+        }
+
         if ((long)info.Width * info.Height > maxPixels)
         {
             throw new ConvolutionException(
