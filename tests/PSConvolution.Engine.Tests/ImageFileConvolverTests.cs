@@ -1501,6 +1501,40 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.False(ImageFileConvolver.Convert(source, png, Request("Box3"), overwrite: false) is { ExifTooLarge: true } or { XmpTooLarge: true });
     }
 
+    /// <summary>
+    /// A photo's IPTC record (caption, keywords, copyright) was dropped from every TIFF written, though TIFF keeps it in
+    /// tag 33723. It is written there, once, and read back from a TIFF source too.
+    /// </summary>
+    [Fact]
+    public void TheIptcRecordIsKeptInATiff()
+    {
+        string source = Path.Combine(folder, "captioned.jpg");
+        using (var image = new Image<Rgb24>(12, 8, new Rgb24(200, 120, 40)))
+        {
+            image.Metadata.IptcProfile = new SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcProfile();
+            image.Metadata.IptcProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.Caption, "a caption");
+            image.Metadata.IptcProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.CopyrightNotice, "someone");
+            image.SaveAsJpeg(source);
+        }
+
+        string tiff = Path.Combine(folder, "captioned.tif");
+        ImageFileConvolver.Convert(source, tiff, new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = OutputFormat.Tiff }, overwrite: false);
+        string again = Path.Combine(folder, "captioned_again.tif");
+        ImageFileConvolver.Convert(tiff, again, Request("Box3"), overwrite: false);
+        foreach (string written in new[] { tiff, again })
+        {
+            byte[] bytes = File.ReadAllBytes(written);
+            int directory = BitConverter.ToInt32(bytes, 4);
+            int count = BitConverter.ToUInt16(bytes, directory);
+            Assert.Equal(1, Enumerable.Range(0, count).Count(e => BitConverter.ToUInt16(bytes, directory + 2 + (12 * e)) == 33723));
+            using var read = Image.Load<Rgb24>(written);
+            var iptc = read.Frames.RootFrame.Metadata.IptcProfile ?? read.Metadata.IptcProfile;
+            Assert.NotNull(iptc);
+            Assert.Equal("a caption", iptc!.GetValues(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.Caption).Single().Value);
+            Assert.Equal("someone", iptc.GetValues(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.CopyrightNotice).Single().Value);
+        }
+    }
+
     [Fact]
     public void AStatedResolutionIsKeptInEveryFormat()
     {

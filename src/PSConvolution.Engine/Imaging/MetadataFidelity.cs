@@ -105,12 +105,13 @@ internal static class MetadataFidelity
         }
     }
 
-    /// <summary>One ICC profile, one XMP packet and one EXIF profile at image level, from wherever the source kept them.</summary>
+    /// <summary>One ICC profile, one XMP packet, one IPTC record and one EXIF profile at image level, from wherever the source kept them.</summary>
     public static void Gather(Image image, Stream source, IImageFormat format)
     {
         SixLabors.ImageSharp.Metadata.ImageFrameMetadata root = image.Frames.RootFrame.Metadata;
         image.Metadata.IccProfile ??= root.IccProfile;
         image.Metadata.XmpProfile ??= root.XmpProfile;
+        image.Metadata.IptcProfile ??= root.IptcProfile;
 
         // A TIFF's own tags (Orientation, Artist, Copyright, ImageDescription, DateTime ...) and its EXIF directory
         // are read onto the first frame too, mixed with the tags that describe its strips, which no output keeps.

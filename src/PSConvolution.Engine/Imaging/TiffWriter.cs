@@ -14,8 +14,8 @@ namespace PSConvolution.Engine.Imaging;
 /// <summary>
 /// Writes baseline TIFF (TIFF 6.0, little-endian) in the image's own depth and colour type: 8 or 16 bits per
 /// sample, grey or RGB, with unassociated alpha as an extra sample, Deflate-compressed with the horizontal
-/// predictor, one page per frame, the ICC profile (tag 34675), XMP packet (tag 700) and EXIF (its first-directory
-/// tags, and its EXIF and GPS directories) kept. ImageSharp 2.1's encoder writes 8-bit RGB or grey only and no
+/// predictor, one page per frame, the ICC profile (tag 34675), XMP packet (tag 700), IPTC record (tag 33723) and
+/// EXIF (its first-directory tags, and its EXIF and GPS directories) kept. ImageSharp 2.1's encoder writes 8-bit RGB or grey only and no
 /// EXIF, which would drop 16-bit depth, alpha and the camera's metadata.
 /// </summary>
 internal static class TiffWriter
@@ -178,6 +178,13 @@ internal static class TiffWriter
             entries.Add((34675, Undefined, (uint)icc.Length, icc));
         }
 
+        // The IPTC-NAA record (captions, keywords, copyright), where TIFF keeps it: tag 33723, as Photoshop and
+        // libtiff write it.
+        if (profiles?.IptcProfile?.Data is { Length: > 0 } iptc)
+        {
+            entries.Add((33723, Undefined, (uint)iptc.Length, iptc));
+        }
+
         // EXIF: the profile's first-directory tags (Orientation, Artist, ...) beside the image's own, and its EXIF
         // and GPS directories after this one, with pointers to them.
         List<Entry>? exifDirectory = null;
@@ -242,7 +249,7 @@ internal static class TiffWriter
     }
 
     // Tags the writer sets itself, and thumbnail pointers into data that is not carried over.
-    private static readonly HashSet<ushort> Owned = new() { 254, 255, 256, 257, 258, 259, 262, 273, 277, 278, 279, 282, 283, 284, 296, 317, 338, 339, 513, 514, 700, 34675, ExifPointer, GpsPointer, 40965 };
+    private static readonly HashSet<ushort> Owned = new() { 254, 255, 256, 257, 258, 259, 262, 273, 277, 278, 279, 282, 283, 284, 296, 317, 338, 339, 513, 514, 700, 33723, 34675, ExifPointer, GpsPointer, 40965 };
 
     private const ushort ExifPointer = 34665;
     private const ushort GpsPointer = 34853;
