@@ -192,28 +192,6 @@ internal static class KernelConverter
         string name = Property(saved, "Name") as string ?? string.Empty;
         try
         {
-            var matrices = new List<KernelMatrix>();
-            if (Property(saved, "Matrices") is IEnumerable list and not string)
-            {
-                foreach (object? matrix in list)
-                {
-                    if (matrix is not null)
-                    {
-                        // The anchor is each matrix's (Import-Clixml, JSON) or the kernel's (a job keeps matrices as
-                        // text only). A deserialized matrix's ToString is the one it was saved with; a JSON object's
-                        // is its property list.
-                        var properties = matrix as PSObject;
-                        string text = Unwrap(matrix) as string
-                            ?? Property(properties, "Text") as string
-                            ?? (deserialized ? matrix.ToString() : null)
-                            ?? throw new InvalidKernelException("its matrices carry no weights (no Text property)");
-                        matrices.Add(KernelMatrix.Create(
-                            KernelParser.ParseRows(text),
-                            Anchor(Property(properties, "AnchorX") ?? Property(saved, "AnchorX")),
-                            Anchor(Property(properties, "AnchorY") ?? Property(saved, "AnchorY"))));
-                    }
-                }
-            }
             // An enumeration comes back as its number (Import-Clixml, JSON) or its name (a job's serialization,
             // ConvertTo-Json -EnumsAsStrings).
             var combination = LanguagePrimitives.ConvertTo<KernelCombination>(Property(saved, "Combination"));
@@ -224,11 +202,34 @@ internal static class KernelConverter
             }
 
             // ConvertTo-Json -Depth 1 of a list of kernels writes each kernel's matrices as one string, their texts
-            // joined by spaces: whole only where the kernel has one matrix.
-            // (Export-Csv writes the array's type name, which is no matrix.)
-            if (Property(saved, "Matrices") is string joined && combination == KernelCombination.Single && KernelParser.LooksLikeMatrix(joined))
+            // joined by spaces: whole only where the kernel has one matrix. (Export-Csv writes the array's type name,
+            // which is no matrix.)
+            IEnumerable? stored = Property(saved, "Matrices") switch
             {
-                matrices.Add(KernelMatrix.Create(KernelParser.ParseRows(joined), Anchor(Property(saved, "AnchorX")), Anchor(Property(saved, "AnchorY"))));
+                string joined when combination == KernelCombination.Single && KernelParser.LooksLikeMatrix(joined) => new[] { joined },
+                string => null,
+                IEnumerable list => list,
+                _ => null,
+            };
+
+            var matrices = new List<KernelMatrix>();
+            foreach (object? matrix in stored ?? Array.Empty<object>())
+            {
+                if (matrix is not null)
+                {
+                    // The anchor is each matrix's (Import-Clixml, JSON) or the kernel's (a job keeps matrices as text
+                    // only). A deserialized matrix's ToString is the one it was saved with; a JSON object's is its
+                    // property list.
+                    var properties = matrix as PSObject;
+                    string text = Unwrap(matrix) as string
+                        ?? Property(properties, "Text") as string
+                        ?? (deserialized ? matrix.ToString() : null)
+                        ?? throw new InvalidKernelException("its matrices carry no weights (no Text property)");
+                    matrices.Add(KernelMatrix.Create(
+                        KernelParser.ParseRows(text),
+                        Anchor(Property(properties, "AnchorX") ?? Property(saved, "AnchorX")),
+                        Anchor(Property(properties, "AnchorY") ?? Property(saved, "AnchorY"))));
+                }
             }
 
             if (matrices.Count == 0)

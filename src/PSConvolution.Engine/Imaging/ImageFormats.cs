@@ -47,19 +47,7 @@ public static class ImageFormats
         => extension.Length > 1
             && format is not (OutputFormat.Auto or OutputFormat.Pbm)
             && SixLabors.ImageSharp.Configuration.Default.ImageFormatsManager.FindFormatByFileExtension(extension) is IImageFormat found
-            && found == ImageSharpFormat(format);
-
-    private static IImageFormat ImageSharpFormat(OutputFormat format) => format switch
-    {
-        OutputFormat.Png => PngFormat.Instance,
-        OutputFormat.Jpeg => JpegFormat.Instance,
-        OutputFormat.Bmp => BmpFormat.Instance,
-        OutputFormat.Gif => GifFormat.Instance,
-        OutputFormat.Tiff => TiffFormat.Instance,
-        OutputFormat.Webp => WebpFormat.Instance,
-        OutputFormat.Tga => TgaFormat.Instance,
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "No ImageSharp format is named by it."),
-    };
+            && FormatOf(found) == format;
 
     /// <summary>True when a format holds 16 bits per sample as the module writes it.</summary>
     internal static bool HoldsSixteenBits(OutputFormat format) => format is OutputFormat.Png or OutputFormat.Tiff or OutputFormat.Pbm;

@@ -457,7 +457,6 @@ internal static class MetadataFidelity
         byte[]? guid = ExtendedXmpGuid(xmp);
         var kept = new List<byte[]>();
         int photoshop = 0;
-        bool photoshopKept = false;
         foreach ((byte marker, int length) in JpegHeader.Segments(source))
         {
             bool extension = marker == 0xE1 && guid is not null && length > ExtendedXmpHeader.Length + 32;
@@ -486,7 +485,6 @@ internal static class MetadataFidelity
                 }
 
                 payload = resources;
-                photoshopKept = true;
             }
 
             kept.Add(Segment(marker, payload));
@@ -496,7 +494,7 @@ internal static class MetadataFidelity
 
         // Resources split over several segments (over 64 KB) may cut one in two: then the IPTC record ImageSharp
         // writes is all that is kept, as before.
-        if (photoshopKept && photoshop > 1)
+        if (photoshop > 1)
         {
             kept.RemoveAll(segment => segment[1] == PhotoshopMarker);
         }
@@ -622,7 +620,7 @@ internal static class MetadataFidelity
         using var header = new MemoryStream();
         int p = 2;
         header.Write(jpeg, 0, 2);
-        bool commented = segments.Count == 0;
+        bool inserted = segments.Count == 0;
         bool ownResources = segments.Any(segment => segment[1] == PhotoshopMarker);
         while (p + 4 < count && jpeg[p] == 0xFF && jpeg[p + 1] != 0xDA)
         {
@@ -634,10 +632,10 @@ internal static class MetadataFidelity
                 continue;
             }
 
-            if (!commented && jpeg[p + 1] is < 0xE0 or > 0xEF)
+            if (!inserted && jpeg[p + 1] is < 0xE0 or > 0xEF)
             {
                 WriteSegments(header, segments);
-                commented = true;
+                inserted = true;
             }
 
             if (jpeg[p + 1] != 0xDB)
@@ -679,7 +677,7 @@ internal static class MetadataFidelity
             p += 2 + length;
         }
 
-        if (!commented)
+        if (!inserted)
         {
             WriteSegments(header, segments);
         }
