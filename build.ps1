@@ -270,7 +270,7 @@ function Invoke-BenchTiers([string] $Bench, [string] $Exe) {
             # Two threads against one, alternating in one process: the table's two-thread rows are timed minutes
             # after the one-thread rows, on a machine whose cores are shared.
             Invoke-Native dotnet ($benchArgs + '--scaling')
-            # The same for K2a and K2h against K2: an alpha-weighted blur's cost, alternating with the RGB blur.
+            # The same for K2a, K2h and K2o against K2: an alpha-weighted blur's cost, alternating with the RGB blur.
             Invoke-Native dotnet ($benchArgs + '--alpha-cost')
         }
         finally {

@@ -60,6 +60,25 @@ internal sealed class BenchInput
 
     private byte[]? rgbaHalf;
 
+    /// <summary>The photo as RGBA with full alpha everywhere, as a PNG or TIFF saved with an alpha channel it does not use.</summary>
+    public byte[] RgbaOpaque => rgbaOpaque ??= Opaque();
+
+    private byte[]? rgbaOpaque;
+
+    private byte[] Opaque()
+    {
+        var result = new byte[Width * Height * 4];
+        for (int i = 0; i < Width * Height; i++)
+        {
+            result[(4 * i) + 0] = Rgb[(3 * i) + 0];
+            result[(4 * i) + 1] = Rgb[(3 * i) + 1];
+            result[(4 * i) + 2] = Rgb[(3 * i) + 2];
+            result[(4 * i) + 3] = byte.MaxValue;
+        }
+
+        return result;
+    }
+
     private static byte[] Halved(byte[] pixels)
     {
         var result = (byte[])pixels.Clone();

@@ -54,9 +54,13 @@ internal static class Contestants
 
             // RGBA against RGB: what alpha weighting costs. The same step with independent channels is the peer; the
             // cut-out at half opacity is a layer whose windows mostly hold one alpha, neither 0 nor full.
-            list.Add(EngineRgba(input, threads, weighted: true));
-            list.Add(EngineRgba(input, threads, weighted: false));
-            list.Add(EngineRgba(input, threads, weighted: true, half: true));
+            list.Add(EngineRgba(input, threads, "K2a", weighted: true));
+            list.Add(EngineRgba(input, threads, "K2a", weighted: false));
+            list.Add(EngineRgba(input, threads, "K2h", weighted: true));
+
+            // An image saved with an alpha channel it does not use: full alpha everywhere.
+            list.Add(EngineRgba(input, threads, "K2o", weighted: true));
+            list.Add(EngineRgba(input, threads, "K2o", weighted: false));
         }
 
         return list;
@@ -86,9 +90,9 @@ internal static class Contestants
         return new Contestant(Workloads.MemoryFloor, threads, "memory copy", () => { }, Run, () => { Run(); return (byte[])destination.Clone(); });
     }
 
-    private static Contestant EngineRgba(BenchInput input, int threads, bool weighted, bool half = false)
+    private static Contestant EngineRgba(BenchInput input, int threads, string workload, bool weighted)
     {
-        byte[] pixels = half ? input.RgbaHalf : input.Rgba;
+        byte[] pixels = workload switch { "K2h" => input.RgbaHalf, "K2o" => input.RgbaOpaque, _ => input.Rgba };
         var destination = new byte[pixels.Length];
         var kernels = new[] { Workloads.EngineKernel("K2") };
         var options = new ConvolutionOptions { BorderMode = BorderMode.Replicate, MaxDegreeOfParallelism = threads, AlphaWeighted = weighted };
@@ -96,7 +100,7 @@ internal static class Contestants
         var target = new PixelBuffer(destination, input.Width, input.Height, PixelLayout.Rgba);
         void Run() => ImageConvolver.Convolve(source, target, kernels, options);
         string tool = weighted ? "PSConvolution" : "independent channels (-AlphaWeighted:$false)";
-        return new Contestant(half ? "K2h" : "K2a", threads, tool, () => { }, Run, () => { Run(); return (byte[])destination.Clone(); });
+        return new Contestant(workload, threads, tool, () => { }, Run, () => { Run(); return (byte[])destination.Clone(); });
     }
 
     private static Contestant Engine(BenchInput input, string workload, int threads, KernelDecomposition decomposition = KernelDecomposition.Automatic)

@@ -33,7 +33,7 @@ namespace PSConvolution.Benchmarks;
 ///   bench --scaling --samples DIR --out DIR [--quick] [--workload K2,...] [--tier NAME]
 ///                                               the engine with one thread and with two, alternating (scaling.md);
 ///   bench --alpha-cost --samples DIR --out DIR [--quick] [--tier NAME]
-///                                               K2a and K2h against K2, one thread, alternating (alpha-cost.md);
+///                                               K2a, K2h and K2o against K2, one thread, alternating (alpha-cost.md);
 ///   bench --make-batch SAMPLES OUT [COUNT]      writes COUNT (40) JPEGs of 2-6 MP made from the sample photos
 ///   bench --opencv-batch IN OUT THREADS         decode, GaussianBlur 5x5, encode (quality 90, the source's chroma
 ///                                               subsampling kept as the module keeps it) every JPEG with OpenCV
@@ -229,7 +229,7 @@ public static class Program
         foreach (int threads in results.Select(r => r.Threads).Distinct().OrderBy(t => t))
         {
             Result? rgb = results.FirstOrDefault(r => r.Workload == "K2" && r.Threads == threads && r.Tool == "PSConvolution");
-            foreach ((string workload, string what) in new[] { ("K2a", "an alpha-weighted RGBA blur"), ("K2h", "the same at half opacity") })
+            foreach ((string workload, string what) in new[] { ("K2a", "an alpha-weighted RGBA blur"), ("K2h", "the same at half opacity"), ("K2o", "the same with full alpha everywhere") })
             {
                 Result? rgba = results.FirstOrDefault(r => r.Workload == workload && r.Threads == threads && r.Tool == "PSConvolution");
                 if (rgb is not null && rgba is not null)
@@ -268,9 +268,9 @@ public static class Program
     }
 
     /// <summary>
-    /// What alpha weighting costs: K2a (the cut-out) and K2h (at half opacity) against K2, the RGB blur of the same
-    /// photo, one thread, in <paramref name="pairs"/> alternating pairs of runs, as <see cref="Scaling"/> times one
-    /// thread against two. The table's K2 and K2a rows are separate cases timed seconds apart on a shared machine,
+    /// What alpha weighting costs: K2a (the cut-out), K2h (at half opacity) and K2o (full alpha everywhere) against
+    /// K2, the RGB blur of the same photo, one thread, in <paramref name="pairs"/> alternating pairs of runs, as
+    /// <see cref="Scaling"/> times one thread against two. The table's K2 and K2a rows are separate cases timed seconds apart on a shared machine,
     /// whose load changes between them more than the code does. Prints the median of the pairs' time ratios with the
     /// middle half of them, and each workload's median rate.
     /// </summary>
@@ -283,7 +283,7 @@ public static class Program
         text.AppendLine("| --- | ---: | ---: | ---: |");
         List<Contestant> engine = Contestants.Create(input, quick: true).Where(c => c.IsEngine && c.Threads == 1).ToList();
         Contestant rgb = engine.First(c => c.Workload == "K2");
-        foreach (string workload in new[] { "K2a", "K2h" })
+        foreach (string workload in new[] { "K2a", "K2h", "K2o" })
         {
             Contestant rgba = engine.First(c => c.Workload == workload);
             (List<double> weighted, List<double> plain, List<double> ratios) = Alternate(rgba, rgb, pairs);

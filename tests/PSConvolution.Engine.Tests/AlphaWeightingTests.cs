@@ -146,6 +146,56 @@ public sealed class AlphaWeightingTests
         }
     }
 
+    [Theory]
+    [InlineData(PixelLayout.Rgba, "Gaussian5")]
+    [InlineData(PixelLayout.Rgba, "Gaussian3")]
+    [InlineData(PixelLayout.GrayAlpha, "Gaussian5")]
+    [InlineData(PixelLayout.Rgba, "Box3")]
+    public void AnOpaqueImageBlurredComesOutUnweightedWhateverTheOptions(PixelLayout layout, string name)
+    {
+        // The common blurs run weighted on an opaque image, without reading it first, where the result is the same:
+        // the options that could tell them apart are the border (a constant border below full alpha is a transparent
+        // frame, which the unweighted result ignores), the bias (weighting adds it to alpha) and the channel selection
+        // (weighting convolves alpha). Rows of 150 pixels reach every vector loop and its tail.
+        var random = new Random(layout == PixelLayout.Rgba ? name.Length : 40 + name.Length);
+        using PlanarImage image = TestImages.Random(random, 150, 23, layout, 8);
+        image.GetChannel(layout.ChannelCount() - 1).Fill(255);
+        ConvolutionKernel kernel = KernelLibrary.Get(name);
+        var cases = new List<ConvolutionOptions>();
+        foreach (BorderMode border in (BorderMode[])Enum.GetValues(typeof(BorderMode)))
+        {
+            foreach (PaddingMode padding in (PaddingMode[])Enum.GetValues(typeof(PaddingMode)))
+            {
+                foreach (int stride in new[] { 1, 2, 3 })
+                {
+                    cases.Add(new ConvolutionOptions { BorderMode = border, Padding = padding, Stride = stride });
+                }
+            }
+        }
+
+        foreach (double value in new[] { 0.0, 128, 255 })
+        {
+            cases.Add(new ConvolutionOptions { BorderMode = BorderMode.Constant, BorderValue = value });
+        }
+
+        cases.Add(new ConvolutionOptions { Bias = 20 });
+        cases.Add(new ConvolutionOptions { Bias = -20 });
+        cases.Add(new ConvolutionOptions { Channels = ColorChannel.All });
+        cases.Add(new ConvolutionOptions { Channels = layout == PixelLayout.Rgba ? ColorChannel.Green : ColorChannel.Gray });
+        cases.Add(new ConvolutionOptions { Channels = ColorChannel.Alpha, BorderMode = BorderMode.Constant });
+        cases.Add(new ConvolutionOptions { FlipKernel = true, Stride = 2, Padding = PaddingMode.Valid });
+        foreach (ConvolutionOptions options in cases)
+        {
+            using PlanarImage weighted = PlanarConvolution.Convolve(image, new[] { kernel }, options);
+            using PlanarImage independent = PlanarConvolution.Convolve(image, new[] { kernel }, options with { AlphaWeighted = false });
+            Assert.Equal(independent.Width, weighted.Width);
+            for (int c = 0; c < layout.ChannelCount(); c++)
+            {
+                Assert.True(independent.GetChannel(c).SequenceEqual(weighted.GetChannel(c)), $"{options} channel {c}");
+            }
+        }
+    }
+
     [Fact]
     public void WideRowsReachEverySimdBlock()
     {

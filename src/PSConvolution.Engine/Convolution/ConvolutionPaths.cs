@@ -82,12 +82,29 @@ internal static class ConvolutionPaths
     // them a vector at a time.
     private static Action<int, int, ParallelOptions, EdgePixels>? ListingRows(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, KernelSamplingMap rows, KernelSamplingMap columns)
     {
-        if (!UniformAlphaSums.Vectorised || channels is not (2 or 4) || !SeparableIntegerPath.TryPlan(step, out SeparableIntegerPlan separable))
+        if (!CanList(step, channels, out SeparableIntegerPlan separable))
         {
             return null;
         }
 
         return (start, end, parallel, edges) => SeparableIntegerPath.Convolve(source, width, height, channels, destination, step, separable, rows, columns, parallel, start, end, edges);
+    }
+
+    /// <summary>
+    /// True where the alpha-weighted <paramref name="step"/> runs unweighted on the separable integer path, which lists
+    /// the pixels whose window may hold more than one alpha value from its exact sums as it goes: where alpha is
+    /// uniform it lists none, and the result is the unweighted one.
+    /// </summary>
+    public static bool ListsAlphaEdges<T>(in ConvolutionStep step, int channels)
+        where T : unmanaged
+        => typeof(T) == typeof(byte) && !step.LinearLight && step.Alpha is AlphaWeighting alpha && AlphaEdgeCorrection.Applies(step, alpha)
+            && CanList(step.With(null, alpha.Bias), channels, out _);
+
+    // The unweighted step runs on the separable integer path, listing the pixels that may need weighting a vector at a time.
+    private static bool CanList(in ConvolutionStep unweighted, int channels, out SeparableIntegerPlan plan)
+    {
+        plan = null!;
+        return UniformAlphaSums.Vectorised && channels is 2 or 4 && SeparableIntegerPath.TryPlan(unweighted, out plan);
     }
 
     // Output rows [start, end) of the step on one of the exact integer paths, or null when neither takes it.

@@ -251,17 +251,6 @@ public static class ImageConvolver
 
         float bias = (float)(options.Bias ?? kernel.Bias) * levelScale;
         float borderValue = (float)options.BorderValue * levelScale;
-        AlphaWeighting? alpha = null;
-        if (options.AlphaWeighted && layout.HasAlpha() && AlphaWeighting.HasVaryingAlpha(source.Span, channels))
-        {
-            // Blurs soften alpha with the colour; other kernels keep it. Alpha named in the selection is convolved in any case.
-            bool blur = IsBlur(kernel);
-            bool alphaNamed = selected[channels - 1];
-            alpha = new AlphaWeighting(channels, convolveAlpha: blur || alphaNamed, divideByConvolvedAlpha: blur, bias, borderValue, max, options.LinearLight);
-            selected[channels - 1] = blur || alphaNamed;
-            bias = 0;
-        }
-
         var step = new ConvolutionStep(
             matrices,
             kernel.Combination,
@@ -270,10 +259,38 @@ public static class ImageConvolver
             borderValue,
             max,
             options.OutputRange ?? kernel.OutputRange,
-            selected) { Alpha = alpha, LinearLight = options.LinearLight, Decomposition = options.Decomposition };
+            selected) { LinearLight = options.LinearLight, Decomposition = options.Decomposition };
+        if (options.AlphaWeighted && layout.HasAlpha())
+        {
+            // Blurs soften alpha with the colour; other kernels keep it. Alpha named in the selection is convolved in any case.
+            bool blur = IsBlur(kernel);
+            bool alphaNamed = selected[channels - 1];
+            var weightedSelection = (bool[])selected.Clone();
+            weightedSelection[channels - 1] = blur || alphaNamed;
+            var alpha = new AlphaWeighting(channels, convolveAlpha: blur || alphaNamed, divideByConvolvedAlpha: blur, bias, borderValue, max, options.LinearLight);
+            ConvolutionStep weighted = step.With(alpha, 0, weightedSelection);
+
+            // An opaque image is convolved without weighting. Finding out reads every pixel first, a fifth of an RGBA
+            // blur's time; a weighted step that lists the pixels whose window holds more than one alpha value from
+            // its exact sums lists none on an opaque image and comes out the same, so there it is not read first.
+            if (OpaqueComesOutUnweighted<T>(weighted, channels, options) || AlphaWeighting.HasVaryingAlpha(source.Span, channels))
+            {
+                step = weighted;
+            }
+        }
+
         ConvolutionPaths.Convolve(source, width, height, channels, destination, step, rows, columns, parallel);
         return (columns.OutputLength, rows.OutputLength);
     }
+
+    // True where the weighted step leaves an opaque image as the unweighted one does, at no extra cost: it runs on
+    // the separable integer path, which finds the pixels to weight from its own sums (none where alpha is uniform),
+    // and every sample it reads beside the image is opaque too. A constant border below full is a transparent frame:
+    // weighting would soften alpha at the image's edges, where an opaque image keeps it.
+    private static bool OpaqueComesOutUnweighted<T>(in ConvolutionStep weighted, int channels, ConvolutionOptions options)
+        where T : unmanaged
+        => (options.BorderMode != BorderMode.Constant || weighted.BorderValue == weighted.Max)
+            && ConvolutionPaths.ListsAlphaEdges<T>(weighted, channels);
 
     // A single matrix with no negative weight: a blur, which spreads alpha as it spreads colour.
     private static bool IsBlur(ConvolutionKernel kernel)

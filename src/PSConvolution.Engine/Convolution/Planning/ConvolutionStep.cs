@@ -48,5 +48,8 @@ internal readonly struct ConvolutionStep
     public KernelDecomposition Decomposition { get; init; }
 
     /// <summary>The same step with other alpha weighting and bias.</summary>
-    public ConvolutionStep With(AlphaWeighting? alpha, float bias) => new(Matrices, Combination, Divisors, bias, BorderValue, Max, Range, Selected) { Alpha = alpha, LinearLight = LinearLight, Decomposition = Decomposition };
+    public ConvolutionStep With(AlphaWeighting? alpha, float bias) => With(alpha, bias, Selected);
+
+    /// <summary>The same step with another alpha weighting, bias and channel selection.</summary>
+    public ConvolutionStep With(AlphaWeighting? alpha, float bias, bool[] selected) => new(Matrices, Combination, Divisors, bias, BorderValue, Max, Range, selected) { Alpha = alpha, LinearLight = LinearLight, Decomposition = Decomposition };
 }
