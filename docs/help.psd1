@@ -13,7 +13,7 @@
     )
     Parameters  = @{
       Path          = 'Image files to convolve. Wildcards are expanded (a wildcard that matches nothing is silent, unless it is the name of a file: ''photo [1].jpg'' matches ''photo 1.jpg'' only, and is an error where that does not exist but ''photo [1].jpg'' does); use -LiteralPath for names containing [ or ], or escape them with backticks (''photo `[1`].jpg''), as for Get-Item. Only FileSystem paths are accepted.'
-      LiteralPath   = 'Image files to convolve, taken exactly as written, so names such as "photo [1].jpg" work. Bound by property name from PSPath, so Get-ChildItem output pipes straight in.'
+      LiteralPath   = 'Image files to convolve, taken exactly as written, so names such as "photo [1].jpg" work. Bound by property name from PSPath, so Get-ChildItem output pipes straight in, and from FullName, so objects from Select-Object FullName or Import-Csv of such a list do too.'
       LinearLight   = 'Convolves in linear light: colour samples are decoded from sRGB (IEC 61966-2-1: v <= 0.04045 ? v/12.92 : ((v+0.055)/1.055)^2.4) before the kernel and encoded after (l <= 0.0031308 ? 12.92*l : 1.055*l^(1/2.4) - 0.055), so blurs and resampling keep the brightness the eye expects (GEGL and GIMP work this way). 8-bit samples go through tables of exact values, 16-bit samples through the exact function. The divisor applies as usual; -Bias and -BorderValue are then linear levels. Alpha is linear already and is not converted. With alpha weighting: linearise, premultiply, convolve, divide by alpha, encode. Off by default: the arithmetic then runs on the stored values, as OpenCV, scipy and Pillow do.'
       Kernel        = 'The kernels to apply, in order: built-in names (tab-completed; see Get-ConvolutionKernel), kernel objects from New-ConvolutionKernel or Get-ConvolutionKernel (also as saved with Export-Clixml or ConvertTo-Json and read back with Import-Clixml or ConvertFrom-Json, or received from a job or a remote session), kernel text such as ''0 -1 0; -1 5 -1; 0 -1 0'' or ''[[0, -1, 0], [-1, 5, -1], [0, -1, 0]]'' (as New-ConvolutionKernel -Text reads it), or a numeric matrix such as @(@(0,-1,0), @(-1,5,-1), @(0,-1,0)) (jagged or 2-D). Several kernels run one after the other on one decoded image; every kernel but the last uses Same padding and stride 1. Kernels meet the picture as it is shown: an image stored on its side with an EXIF orientation (a phone''s portrait photo) is convolved as a viewer shows it, so MotionBlur blurs across it and Emboss lights it from its top left; the result keeps the stored order and the tag.'
       BorderMode    = 'How samples beyond the edge of the image are produced: Replicate (default), Constant, Reflect, Mirror or Wrap. See the description for the table and the equivalent scipy and OpenCV names.'
@@ -62,6 +62,7 @@
     )
     Inputs      = @(
       @{ Type = 'System.String'; Description = 'Paths, by value or by the property Path.' }
+      @{ Type = 'System.Management.Automation.PSObject'; Description = 'Objects with a PSPath or FullName property (Select-Object FullName, Import-Csv), bound to -LiteralPath.' }
       @{ Type = 'System.IO.FileInfo'; Description = 'Files from Get-ChildItem or Get-Item, bound to -LiteralPath through their PSPath property.' }
     )
     Outputs     = @(

@@ -44,9 +44,12 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
 
-    /// <summary>Image files, taken exactly as written (no wildcards).</summary>
+    /// <summary>
+    /// Image files, taken exactly as written (no wildcards). Bound from the pipeline by PSPath, and by FullName, as
+    /// objects carry a file's path after <c>Select-Object FullName</c> or <c>Import-Csv</c> of such a list.
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
+    [Alias("PSPath", "LP", "FullName")]
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 

@@ -52,7 +52,20 @@ Describe 'Invoke-ImageConvolution' {
             $errs | Should -HaveCount 0
         }
 
-        It 'processes a file named twice only once' {
+        It 'binds objects that carry each file as FullName, as Select-Object and Import-Csv give them' {
+            # A list kept as CSV: this was "The image file '...@{FullName=...}' does not exist", the object bound as text.
+            $list = Join-Path $dir 'list.csv'
+            Get-ChildItem -LiteralPath $dir -Filter *.jpg | Select-Object FullName | Export-Csv -LiteralPath $list -NoTypeInformation
+            $out = Import-Csv -LiteralPath $list | Invoke-ImageConvolution -Kernel Box3 -Destination (Join-Path $dir 'csv') -ErrorVariable errs
+            $errs | Should -HaveCount 0
+            ($out.Name | Sort-Object) | Should -Be @('coffee.jpg', 'photo [1].jpg', 'rocket.jpg')
+
+            # Taken literally: the brackets are no wildcard.
+            $one = Get-Item -LiteralPath (Join-Path $dir 'photo [1].jpg') | Select-Object FullName | Invoke-ImageConvolution -Kernel Box3 -Suffix _fn
+            $one.Name | Should -Be 'photo [1]_fn.jpg'
+        }
+
+                It 'processes a file named twice only once' {
             $coffee = Join-Path $dir 'coffee.jpg'
             $out = Invoke-ImageConvolution -LiteralPath $coffee, $coffee -Kernel Box3 -InPlace -ErrorVariable errs
             $out | Should -HaveCount 1
