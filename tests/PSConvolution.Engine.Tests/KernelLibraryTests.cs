@@ -122,6 +122,23 @@ public sealed class KernelLibraryTests
         Assert.Throws<InvalidKernelException>(() => KernelLibrary.Create("NoSuchKernel"));
     }
 
+    [Theory]
+    [InlineData("Gaussian", 200, "1201")]
+    [InlineData("Gaussian", 1e9, "6000000001")]
+    [InlineData("Gaussian", 1e12, "6000000000001")]
+    [InlineData("UnsharpMask", 1e12, "6000000000001")]
+    public void ASigmaTooLargeForAnySizeSaysSo(string family, double sigma, string taps)
+    {
+        // The size a sigma needs overflowed an int: this was "The kernel size must be an odd number from 1 to 1023;
+        // -1 was given", though no size was given.
+        InvalidKernelException e = Assert.Throws<InvalidKernelException>(() => KernelLibrary.Create(family, sigma: sigma));
+        Assert.StartsWith($"Sigma {sigma.ToString(System.Globalization.CultureInfo.InvariantCulture)} needs a kernel of {taps} taps", e.Message);
+        Assert.Contains("at most 170.333", e.Message);
+
+        // The largest sigma it names is allowed, and gives the largest size.
+        Assert.Equal(1023, KernelLibrary.Create(family, sigma: 170.333).Width);
+    }
+
     private static PlanarImage Step(bool horizontal, bool rises)
     {
         var image = new PlanarImage(8, 8, PixelLayout.Gray, 8);

@@ -144,7 +144,7 @@ public static class KernelLibrary
             throw new InvalidKernelException(string.Format(CultureInfo.InvariantCulture, "Sigma must be a positive number; {0} was given.", s));
         }
 
-        int n = size ?? (sigma is double sg ? (2 * (int)Math.Ceiling(3 * sg)) + 1 : 5);
+        int n = size ?? (sigma is double sg ? SizeFor(sg) : 5);
         CheckSize(n);
         double sd = sigma ?? ((0.3 * (((n - 1) * 0.5) - 1)) + 0.8);
         double[] g = GaussianProfile(n, sd);
@@ -223,7 +223,7 @@ public static class KernelLibrary
             throw new InvalidKernelException("The amount must be a finite number.");
         }
 
-        int n = size ?? ((2 * (int)Math.Ceiling(3 * sigma)) + 1);
+        int n = size ?? SizeFor(sigma);
         CheckSize(n);
         double[] g = GaussianProfile(n, sigma);
         var weights = new double[n * n];
@@ -354,11 +354,26 @@ public static class KernelLibrary
         return KernelMatrix.Create(weights, row.Length, column.Length);
     }
 
+    // A Gaussian's size from its sigma: three sigmas on either side of the centre. Computed in double, so a sigma too
+    // large for any size says so, where the int it overflowed was reported as the size given.
+    private static int SizeFor(double sigma)
+    {
+        double size = (2 * Math.Ceiling(3 * sigma)) + 1;
+        if (size > MaxSize)
+        {
+            throw new InvalidKernelException(string.Format(CultureInfo.InvariantCulture, "Sigma {0} needs a kernel of {1} taps (three sigmas on either side of the centre), more than the {2} allowed: give a sigma of at most {3:0.###}, or a size, which cuts the Gaussian off.", sigma, size, MaxSize, (MaxSize / 2) / 3.0));
+        }
+
+        return (int)size;
+    }
+
+    private const int MaxSize = 1023;
+
     private static void CheckSize(int size)
     {
-        if (size < 1 || size % 2 == 0 || size > 1023)
+        if (size < 1 || size % 2 == 0 || size > MaxSize)
         {
-            throw new InvalidKernelException(string.Format(CultureInfo.InvariantCulture, "The kernel size must be an odd number from 1 to 1023; {0} was given.", size));
+            throw new InvalidKernelException(string.Format(CultureInfo.InvariantCulture, "The kernel size must be an odd number from 1 to {0}; {1} was given.", MaxSize, size));
         }
     }
 
