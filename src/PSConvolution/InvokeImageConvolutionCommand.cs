@@ -65,7 +65,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
 
     /// <summary>Sample value outside the image for -BorderMode Constant, in 8-bit levels.</summary>
     [Parameter]
-    [ValidateRange(0, 255)]
+    [ValidateRange(0.0, 255.0)]
     public double BorderValue { get; set; }
 
     /// <summary>Same or Valid.</summary>

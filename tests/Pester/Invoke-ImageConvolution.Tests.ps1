@@ -364,6 +364,19 @@ Describe 'Invoke-ImageConvolution' {
             $px.Rows[2][2][0] | Should -Be ([math]::Round((50 + 60 + 80 + 90) / 9))
         }
 
+        It 'refuses a border value outside 0-255, NaN included, naming the range' {
+            # NaN got PowerShell's "its type Double is not the same type (Int32) as the maximum and minimum limits".
+            $coffee = Join-Path $dir 'coffee.jpg'
+            foreach ($value in [double]::NaN, 255.5, -1) {
+                $e = { Invoke-ImageConvolution -LiteralPath $coffee -Kernel Box3 -BorderMode Constant -BorderValue $value -Suffix _bv } | Should -Throw -PassThru
+                $e.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError*'
+                $e.Exception.Message | Should -Match 'the (minimum|maximum) allowed range of (0|255)'
+            }
+
+            Join-Path $dir 'coffee_bv.jpg' | Should -Not -Exist
+            (Invoke-ImageConvolution -LiteralPath $coffee -Kernel Box3 -BorderMode Constant -BorderValue 254.5 -Suffix _ok).Name | Should -Be 'coffee_ok.jpg'
+        }
+
         It 'with -AlphaWeighted:$false keeps alpha unchanged and convolves it only when asked' {
             $src = New-TestImage -Path (Join-Path $dir 'alpha.png') -Width 6 -Height 6 -Pixel { param($x, $y) @((200 * ($x % 2)), 50, 100, (40 * $y)) }
             $plain = Get-TestPixels (Invoke-ImageConvolution -LiteralPath $src.FullName -Kernel Box3 -AlphaWeighted:$false -Suffix _p).FullName
