@@ -752,6 +752,127 @@ public sealed class ImageFileConvolverTests : IDisposable
     }
 
     [Theory]
+    [InlineData("jpg", OutputFormat.Png)]
+    [InlineData("jpg", OutputFormat.Gif)]
+    [InlineData("jpg", OutputFormat.Tiff)]
+    [InlineData("jpg", OutputFormat.Webp)]
+    [InlineData("png", OutputFormat.Jpeg)]
+    [InlineData("png", OutputFormat.Gif)]
+    [InlineData("png", OutputFormat.Bmp)]
+    [InlineData("gif", OutputFormat.Jpeg)]
+    [InlineData("gif", OutputFormat.Png)]
+    [InlineData("gif", OutputFormat.Tiff)]
+    public void CommentsCrossBetweenJpegPngAndGifAndWhatHasNoPlaceIsReported(string from, OutputFormat to)
+    {
+        // ImageSharp 2.1 keeps a JPEG's comment segments, a PNG's text and a GIF's comments only within one format:
+        // written to another, every one of them was lost without a word.
+        string source = Path.Combine(folder, "noted." + from);
+        using (var image = new Image<Rgb24>(12, 10, new Rgb24(90, 120, 30)))
+        {
+            using var encoded = new MemoryStream();
+            switch (from)
+            {
+                case "jpg":
+                    image.Save(encoded, new JpegEncoder { Quality = 90 });
+                    break;
+                case "png":
+                    image.Metadata.GetPngMetadata().TextData.Add(new PngTextData("Comment", "(c) Ana, Caf\u00e9", string.Empty, string.Empty));
+                    image.Metadata.GetPngMetadata().TextData.Add(new PngTextData("parameters", "a cat, Steps: 20", string.Empty, string.Empty));
+                    image.Save(encoded, new PngEncoder());
+                    break;
+                default:
+                    image.Metadata.GetGifMetadata().Comments.Add("(c) Ana");
+                    image.Save(encoded, new GifEncoder());
+                    break;
+            }
+
+            byte[] bytes = encoded.ToArray();
+            if (from == "jpg")
+            {
+                // Two comments after APP0: one in UTF-8, one in Latin-1 (older tools'), read as the characters they hold.
+                int app0 = 4 + ((bytes[4] << 8) | bytes[5]);
+                byte[] Segment(byte[] text) => new byte[] { 0xFF, 0xFE, 0, (byte)(text.Length + 2) }.Concat(text).ToArray();
+                bytes = bytes.Take(app0).Concat(Segment(System.Text.Encoding.UTF8.GetBytes("(c) Ana, Caf\u00e9"))).Concat(Segment(new byte[] { 0xC4, 0x72, 0x67, 0x65, 0x72 })).Concat(bytes.Skip(app0)).ToArray();
+            }
+
+            File.WriteAllBytes(source, bytes);
+        }
+
+        string output = Path.Combine(folder, "out." + to.ToString().ToLowerInvariant());
+        ConversionReport report = ImageFileConvolver.Convert(source, output, new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = to }, overwrite: false);
+
+        string[] expected = from switch
+        {
+            "jpg" => new[] { "(c) Ana, Caf\u00e9", "\u00c4rger" },
+            "png" => new[] { "(c) Ana, Caf\u00e9" },
+            _ => new[] { "(c) Ana" },
+        };
+        string[] written;
+        using (var result = Image.Load<Rgb24>(output))
+        {
+            written = to switch
+            {
+                OutputFormat.Png => result.Metadata.GetPngMetadata().TextData.Select(t => t.Keyword + ": " + t.Value).ToArray(),
+                OutputFormat.Gif => result.Metadata.GetGifMetadata().Comments.ToArray(),
+                OutputFormat.Jpeg => JpegComments(File.ReadAllBytes(output)),
+                _ => Array.Empty<string>(),
+            };
+        }
+
+        switch (to)
+        {
+            case OutputFormat.Png:
+                Assert.Equal(expected.Select(c => "Comment: " + c), written);
+                Assert.False(report.TextLeftOut);
+                break;
+            case OutputFormat.Jpeg:
+                // A comment, in UTF-8; a PNG's other text has no place in a JPEG.
+                Assert.Equal(expected, written);
+                Assert.Equal(from == "png", report.TextLeftOut);
+                break;
+            case OutputFormat.Gif:
+                // GIF's comments are ASCII: one with another character is left out, not garbled.
+                Assert.Equal(expected.Where(c => c.All(ch => ch < 0x80)), written);
+                Assert.True(report.TextLeftOut);
+                break;
+            default:
+                Assert.True(report.TextLeftOut);
+                break;
+        }
+    }
+
+    [Fact]
+    public void AFileWithoutTextReportsNoneLeftOut()
+    {
+        string source = Path.Combine(folder, "plain.png");
+        using (var image = new Image<Rgb24>(12, 10, new Rgb24(90, 120, 30)))
+        {
+            image.Save(source, new PngEncoder());
+        }
+
+        foreach (OutputFormat to in new[] { OutputFormat.Jpeg, OutputFormat.Tiff, OutputFormat.Webp })
+        {
+            ConversionReport report = ImageFileConvolver.Convert(source, Path.Combine(folder, "plain_out." + to), new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = to }, overwrite: false);
+            Assert.False(report.TextLeftOut);
+        }
+    }
+
+    // The texts of a JPEG's comment segments, as UTF-8.
+    private static string[] JpegComments(byte[] jpeg)
+    {
+        var texts = new System.Collections.Generic.List<string>();
+        for (int i = 2; jpeg[i + 1] != 0xDA; i += 2 + ((jpeg[i + 2] << 8) | jpeg[i + 3]))
+        {
+            if (jpeg[i + 1] == 0xFE)
+            {
+                texts.Add(System.Text.Encoding.UTF8.GetString(jpeg, i + 4, ((jpeg[i + 2] << 8) | jpeg[i + 3]) - 2));
+            }
+        }
+
+        return texts.ToArray();
+    }
+
+    [Theory]
     [InlineData("cmyk.tif", "Separated")]
     [InlineData("cielab.tif", "CieLab")]
     [InlineData("lzma.tif", "34925")]

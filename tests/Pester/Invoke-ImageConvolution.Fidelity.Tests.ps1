@@ -160,6 +160,32 @@ Describe 'Invoke-ImageConvolution converts what the format cannot hold, and says
         @($warned | Where-Object { "$_" -like '*transparency*' }) -join '|' | Should -Be '1 image(s) had transparency, which JPEG cannot hold: it was composited over white. Use -Format Png or Tiff to keep it.'
     }
 
+    It 'carries a comment to the formats that hold one, and says once when text has no place' {
+        # A GIF's comment was lost in every other format, without a word.
+        $gif = Join-Path $dir 'noted.gif'
+        $image = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgba32]]::new(8, 6)
+        try {
+            [SixLabors.ImageSharp.MetadataExtensions]::GetGifMetadata($image.Metadata).Comments.Add('(c) Ana')
+            [SixLabors.ImageSharp.ImageExtensions]::Save($image, $gif)
+        }
+        finally { $image.Dispose() }
+
+        $png = Invoke-ImageConvolution -LiteralPath $gif -Kernel Identity -Format Png -Destination (Join-Path $dir 'noted-png') -WarningVariable warned -WarningAction SilentlyContinue
+        @($warned | Where-Object { "$_" -like '*text*' }) | Should -HaveCount 0
+        $read = [SixLabors.ImageSharp.Image]::Load($png.FullName)
+        try {
+            $text = [SixLabors.ImageSharp.MetadataExtensions]::GetPngMetadata($read.Metadata).TextData
+            @($text | ForEach-Object { "$($_.Keyword): $($_.Value)" }) | Should -Be @('Comment: (c) Ana')
+        }
+        finally { $read.Dispose() }
+
+        $second = Copy-Item -LiteralPath $gif -Destination (Join-Path $dir 'noted2.gif') -PassThru
+        Invoke-ImageConvolution -LiteralPath $gif, $second.FullName -Kernel Identity -Format Tiff -Destination (Join-Path $dir 'noted-tiff') -WarningVariable warned -WarningAction SilentlyContinue | Should -HaveCount 2
+        $text = @($warned | Where-Object { "$_" -like '*text*' })
+        $text | Should -HaveCount 1
+        "$($text[0])" | Should -BeLike '2 image(s) had text that TIFF has no place for (comments*): it was left out. Use -Format Png to keep it.*'
+    }
+
     It 'makes partial transparency all or nothing for GIF, with one warning for the whole call' {
         $second = Copy-Item -LiteralPath $deep.FullName -Destination (Join-Path $dir 'deep3.png') -PassThru
         $written = Invoke-ImageConvolution -LiteralPath $deep.FullName, $second.FullName -Kernel Gaussian5 -Format Gif -Destination (Join-Path $dir 'gif') -WarningVariable warned -WarningAction SilentlyContinue

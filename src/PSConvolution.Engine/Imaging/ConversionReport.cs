@@ -45,6 +45,12 @@ public sealed class ConversionReport
     /// <summary>Partial transparency was made all or nothing, at half (GIF keys one colour transparent, nothing between).</summary>
     public bool AlphaThresholded { get; internal set; }
 
+    /// <summary>
+    /// Text had no place in the format written, and was left out: comments (a JPEG's, a PNG's or a GIF's) written to
+    /// TIFF, WebP, BMP, TGA or Netpbm, or a PNG's other text (a title, a tool's parameters) written to any other format.
+    /// </summary>
+    public bool TextLeftOut { get; internal set; }
+
     /// <summary>A quality was asked for, and the format written has none to set (only JPEG and WebP have): it was not used.</summary>
     public bool QualityUnused { get; internal set; }
 }

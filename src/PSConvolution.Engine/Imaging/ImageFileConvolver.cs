@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Runtime.CompilerServices;
 using SixLabors.ImageSharp;
@@ -247,6 +248,13 @@ public static class ImageFileConvolver
         IReadOnlyList<byte[]> sourceKept = jpegToJpeg ? MetadataFidelity.ReadJpegKept(stream, image.Metadata.XmpProfile)
             : sourceFormat is PngFormat && format == OutputFormat.Png ? MetadataFidelity.ReadPngColourChunks(stream)
             : Array.Empty<byte[]>();
+        // Comments cross from JPEG, PNG and GIF to whichever of them is written; other text stays only in PNG.
+        (IReadOnlyList<byte[]> comments, bool textLeftOut) = ImageText.Carry(image, stream, sourceFormat, format);
+        if (comments.Count > 0)
+        {
+            sourceKept = sourceKept.Concat(comments).ToArray();
+        }
+
         bool halvedChroma = !jpegToJpeg || SourceProbe.JpegChromaHalved(stream);
         // GIF, BMP, TGA and Netpbm keep no EXIF, and browsers ignore WebP's: stored on its side, the picture would be
         // shown so. WebP keeps the EXIF and XMP, which then say upright.
@@ -263,7 +271,7 @@ public static class ImageFileConvolver
             MetadataFidelity.UpdateXmp(image, upright: turned);
         }
 
-        var report = new ConversionReport { SamplesNarrowed = shape.Narrowed, DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut, QualityUnused = request.Quality is not null && format is not (OutputFormat.Jpeg or OutputFormat.Webp) };
+        var report = new ConversionReport { SamplesNarrowed = shape.Narrowed, DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut, QualityUnused = request.Quality is not null && format is not (OutputFormat.Jpeg or OutputFormat.Webp), TextLeftOut = textLeftOut };
 
         if (!ImageFormats.HoldsAlpha(format) && written.HasAlpha())
         {

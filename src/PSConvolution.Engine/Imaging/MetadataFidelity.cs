@@ -507,8 +507,8 @@ internal static class MetadataFidelity
 
     private static readonly byte[] PhotoshopHeader = Encoding.ASCII.GetBytes("Photoshop 3.0\0");
 
-    // A segment: marker, length and payload.
-    private static byte[] Segment(byte marker, byte[] payload)
+    /// <summary>A JPEG segment: marker, length and payload.</summary>
+    internal static byte[] Segment(byte marker, byte[] payload)
     {
         var segment = new byte[4 + payload.Length];
         segment[0] = 0xFF;
