@@ -759,6 +759,7 @@ public sealed class ImageFileConvolverTests : IDisposable
     [InlineData("png", OutputFormat.Jpeg)]
     [InlineData("png", OutputFormat.Gif)]
     [InlineData("png", OutputFormat.Bmp)]
+    [InlineData("png", OutputFormat.Tiff)]
     [InlineData("gif", OutputFormat.Jpeg)]
     [InlineData("gif", OutputFormat.Png)]
     [InlineData("gif", OutputFormat.Tiff)]
@@ -815,6 +816,8 @@ public sealed class ImageFileConvolverTests : IDisposable
                 OutputFormat.Png => result.Metadata.GetPngMetadata().TextData.Select(t => t.Keyword + ": " + t.Value).ToArray(),
                 OutputFormat.Gif => result.Metadata.GetGifMetadata().Comments.ToArray(),
                 OutputFormat.Jpeg => JpegComments(File.ReadAllBytes(output)),
+                // ImageSharp reads a TIFF's own tags onto its first frame.
+                OutputFormat.Tiff => result.Frames.RootFrame.Metadata.ExifProfile?.GetValue(ExifTag.ImageDescription)?.Value.Split('\n') ?? Array.Empty<string>(),
                 _ => Array.Empty<string>(),
             };
         }
@@ -830,6 +833,11 @@ public sealed class ImageFileConvolverTests : IDisposable
                 Assert.Equal(expected, written);
                 Assert.Equal(from == "png", report.TextLeftOut);
                 break;
+            case OutputFormat.Tiff:
+                // In ImageDescription, one comment a line, as ImageMagick writes them.
+                Assert.Equal(expected, written);
+                Assert.Equal(from == "png", report.TextLeftOut);
+                break;
             case OutputFormat.Gif:
                 // GIF's comments are ASCII: one with another character is left out, not garbled.
                 Assert.Equal(expected.Where(c => c.All(ch => ch < 0x80)), written);
@@ -839,6 +847,30 @@ public sealed class ImageFileConvolverTests : IDisposable
                 Assert.True(report.TextLeftOut);
                 break;
         }
+    }
+
+    [Fact]
+    public void ATiffKeepsTheDescriptionItsSourceHasAndReportsTheCommentLeftOut()
+    {
+        // EXIF's ImageDescription becomes the TIFF's: a JPEG's comment beside it has no place there.
+        string source = Path.Combine(folder, "described.jpg");
+        using (var image = new Image<Rgb24>(12, 10, new Rgb24(90, 120, 30)))
+        {
+            image.Metadata.ExifProfile = new ExifProfile();
+            image.Metadata.ExifProfile.SetValue(ExifTag.ImageDescription, "a field at dawn");
+            using var encoded = new MemoryStream();
+            image.Save(encoded, new JpegEncoder { Quality = 90 });
+            byte[] bytes = encoded.ToArray();
+            int app0 = 4 + ((bytes[4] << 8) | bytes[5]);
+            byte[] comment = System.Text.Encoding.ASCII.GetBytes("(c) Ana");
+            File.WriteAllBytes(source, bytes.Take(app0).Concat(new byte[] { 0xFF, 0xFE, 0, (byte)(comment.Length + 2) }).Concat(comment).Concat(bytes.Skip(app0)).ToArray());
+        }
+
+        string output = Path.Combine(folder, "described.tif");
+        ConversionReport report = ImageFileConvolver.Convert(source, output, new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = OutputFormat.Tiff }, overwrite: false);
+        Assert.True(report.TextLeftOut);
+        using var result = Image.Load<Rgb24>(output);
+        Assert.Equal("a field at dawn", result.Frames.RootFrame.Metadata.ExifProfile?.GetValue(ExifTag.ImageDescription)?.Value);
     }
 
     [Fact]

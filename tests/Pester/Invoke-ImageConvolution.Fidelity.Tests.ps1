@@ -180,10 +180,10 @@ Describe 'Invoke-ImageConvolution converts what the format cannot hold, and says
         finally { $read.Dispose() }
 
         $second = Copy-Item -LiteralPath $gif -Destination (Join-Path $dir 'noted2.gif') -PassThru
-        Invoke-ImageConvolution -LiteralPath $gif, $second.FullName -Kernel Identity -Format Tiff -Destination (Join-Path $dir 'noted-tiff') -WarningVariable warned -WarningAction SilentlyContinue | Should -HaveCount 2
+        Invoke-ImageConvolution -LiteralPath $gif, $second.FullName -Kernel Identity -Format Webp -Destination (Join-Path $dir 'noted-webp') -WarningVariable warned -WarningAction SilentlyContinue | Should -HaveCount 2
         $text = @($warned | Where-Object { "$_" -like '*text*' })
         $text | Should -HaveCount 1
-        "$($text[0])" | Should -BeLike '2 image(s) had text that TIFF has no place for (comments*): it was left out. Use -Format Png to keep it.*'
+        "$($text[0])" | Should -BeLike '2 image(s) had text that WEBP has no place for (comments*): it was left out. Use -Format Png to keep it.*'
     }
 
     It 'makes partial transparency all or nothing for GIF, with one warning for the whole call' {

@@ -47,7 +47,8 @@ public sealed class ConversionReport
 
     /// <summary>
     /// Text had no place in the format written, and was left out: comments (a JPEG's, a PNG's or a GIF's) written to
-    /// TIFF, WebP, BMP, TGA or Netpbm, or a PNG's other text (a title, a tool's parameters) written to any other format.
+    /// WebP, BMP, TGA or Netpbm, to GIF where not ASCII, or to TIFF beside an EXIF description, or a PNG's other text
+    /// (a title, a tool's parameters) written to any other format.
     /// </summary>
     public bool TextLeftOut { get; internal set; }
 

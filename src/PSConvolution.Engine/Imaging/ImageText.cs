@@ -7,15 +7,16 @@ using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 
 namespace PSConvolution.Engine.Imaging;
 
 /// <summary>
 /// Carries a file's comments between the three formats that have them: a JPEG's comment segments (COM), a PNG's
-/// text under the keyword Comment, and a GIF's comment extensions. ImageSharp 2.1 keeps each only within its own
-/// format. A PNG's other text (a title, an author, a tool's generation parameters) has no place outside PNG, GIF's
-/// comments are ASCII only, and TIFF, WebP, BMP, TGA and Netpbm as written here hold no comment: what has no place
-/// is left out and reported.
+/// text under the keyword Comment, and a GIF's comment extensions, and into a TIFF's ImageDescription, as
+/// ImageMagick writes them. ImageSharp 2.1 keeps each only within its own format. A PNG's other text (a title, an
+/// author, a tool's generation parameters) has no place outside PNG, GIF's comments are ASCII only, and WebP, BMP,
+/// TGA and Netpbm as written here hold no comment: what has no place is left out and reported.
 /// </summary>
 internal static class ImageText
 {
@@ -85,6 +86,17 @@ internal static class ImageText
                 }
 
                 return (segments, otherText || tooLong);
+            case OutputFormat.Tiff:
+                // TIFF's ImageDescription holds the comments, as ImageMagick writes them; a description the source's
+                // EXIF gives already stays, and the comments then have no place.
+                ExifProfile exif = image.Metadata.ExifProfile ??= new ExifProfile();
+                if (exif.GetValue(ExifTag.ImageDescription) is { Value.Length: > 0 })
+                {
+                    return (Array.Empty<byte[]>(), true);
+                }
+
+                exif.SetValue(ExifTag.ImageDescription, string.Join("\n", comments));
+                return (Array.Empty<byte[]>(), otherText);
             default:
                 return (Array.Empty<byte[]>(), true);
         }
