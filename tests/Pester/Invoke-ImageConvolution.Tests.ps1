@@ -579,6 +579,24 @@ Describe 'Invoke-ImageConvolution' {
             { Invoke-ImageConvolution -LiteralPath $src -Kernel (Import-Csv -LiteralPath $csv) } | Should -Throw "*The saved kernel 'Gaussian3' cannot be read: it holds no weights.*"
         }
 
+        It 'says a file''s name given to -Kernel is a file, and how to read it' {
+            # This was "'./sharpen.txt' in kernel row 0 is not a number", or "'sharpen.txt' is not a built-in kernel".
+            $src = Join-Path $dir 'coffee.jpg'
+            Set-Content -LiteralPath (Join-Path $dir 'sharpen.txt') -Value '0 -1 0', '-1 5 -1', '0 -1 0'
+            Push-Location -LiteralPath $dir
+            try {
+                foreach ($name in './sharpen.txt', 'sharpen.txt', (Join-Path $dir 'sharpen.txt')) {
+                    $e = { Invoke-ImageConvolution -LiteralPath $src -Kernel $name -Suffix _file } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PSConvolution.Commands.InvokeImageConvolutionCommand' -PassThru
+                    $e.Exception.Message | Should -BeLike "*'$name' is a file, not a kernel*-Kernel (Get-Content -Raw '$name')*"
+                }
+
+                # A name that is no file keeps the list of built-in kernels; the hint's command works.
+                { Invoke-ImageConvolution -LiteralPath $src -Kernel 'nothing.txt' -Suffix _file } | Should -Throw "*'nothing.txt' is not a built-in kernel*"
+                (Invoke-ImageConvolution -LiteralPath $src -Kernel (Get-Content -Raw 'sharpen.txt') -Suffix _file).Name | Should -Be 'coffee_file.jpg'
+            }
+            finally { Pop-Location }
+        }
+
         It 'says how to read a kernel file whose lines are not kernels one by one' {
             # A kernel saved as a Python list, one row a line: line 1 is '[', which is no kernel.
             $src = Join-Path $dir 'coffee.jpg'
