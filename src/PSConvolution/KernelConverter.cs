@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using PSConvolution.Engine.Kernels;
@@ -82,6 +83,37 @@ internal static class KernelConverter
             return false;
         }
     }
+
+    /// <summary>
+    /// The text of a single string given as a kernel where it is the path of an existing file, from the current
+    /// location (the name of a file of weights, where its text was meant); null otherwise.
+    /// </summary>
+    public static string? FileNamed(PathIntrinsics? path, object? inputData)
+    {
+        object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+        if (value is object[] { Length: 1 } single)
+        {
+            value = single[0] is PSObject item ? item.BaseObject : single[0];
+        }
+
+        if (path is null || value is not string text || text.Length is 0 or > 4096 || text.IndexOfAny(new[] { '\n', '\r', ';' }) >= 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            string full = path.GetUnresolvedProviderPathFromPSPath(text);
+            return File.Exists(full) ? text : null;
+        }
+        catch (Exception e) when (e is ItemNotFoundException or ProviderNotFoundException or System.Management.Automation.DriveNotFoundException or NotSupportedException or ArgumentException or PSInvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A path in single quotes, as PowerShell reads it back: its own single quotes doubled.</summary>
+    public static string Quoted(string path) => "'" + path.Replace("'", "''") + "'";
 
     /// <summary>Converts one item to a kernel.</summary>
     public static ConvolutionKernel ToKernel(object? item)

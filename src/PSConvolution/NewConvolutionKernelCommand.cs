@@ -125,6 +125,13 @@ public sealed class NewConvolutionKernelCommand : PSCmdlet
                 record.ErrorDetails = new ErrorDetails($"'{text.Trim()}' is the name of a kernel, not its weights. Use New-ConvolutionKernel -Name {text.Trim()}, or Get-ConvolutionKernel for the built-in ones.");
             }
 
+            if (ParameterSetName != BuiltInSet && KernelConverter.FileNamed(SessionState.Path, given) is string file)
+            {
+                // -Text ./sharpen.txt: the name of a file of weights, where its lines were meant.
+                string quoted = KernelConverter.Quoted(file);
+                record.ErrorDetails = new ErrorDetails($"{quoted} is a file, not a kernel's weights. Read its lines with New-ConvolutionKernel -Text (Get-Content {quoted}).");
+            }
+
             ThrowTerminatingError(record);
         }
     }

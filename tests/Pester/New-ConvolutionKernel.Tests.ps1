@@ -142,6 +142,25 @@ Describe 'New-ConvolutionKernel' {
         $e.ErrorDetails.Message | Should -Be "'$Name' is the name of a kernel, not its weights. Use New-ConvolutionKernel -Name $Name, or Get-ConvolutionKernel for the built-in ones."
     }
 
+    It 'says a file''s name given as weights is a file, and how to read it' {
+        # This was "'sharpen.txt' in kernel row 0 is not a number".
+        $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        Set-Content -LiteralPath (Join-Path $folder 'sharpen.txt') -Value '0 -1 0', '-1 5 -1', '0 -1 0'
+        Push-Location -LiteralPath $folder
+        try {
+            foreach ($make in { New-ConvolutionKernel -Text 'sharpen.txt' }, { New-ConvolutionKernel -Matrix './sharpen.txt' }) {
+                $e = $make | Should -Throw -ErrorId "InvalidKernel,$CommandType" -PassThru
+                $e.ErrorDetails.Message | Should -BeLike "'*sharpen.txt' is a file, not a kernel's weights. Read its lines with New-ConvolutionKernel -Text (Get-Content '*sharpen.txt')."
+            }
+
+            (New-ConvolutionKernel -Text (Get-Content 'sharpen.txt')).Sum | Should -Be 1
+            $e = { New-ConvolutionKernel -Text 'nothing.txt' } | Should -Throw -ErrorId "InvalidKernel,$CommandType" -PassThru
+            $e.Exception.Message | Should -BeLike "*'nothing.txt' in kernel row 0 is not a number*"
+        }
+        finally { Pop-Location }
+    }
+
     It 'reads a kernel file: its lines through -Text, comments and blank lines left out' {
         # -Text (Get-Content k.txt) was "Cannot convert 'System.Object[]' to the type 'System.String'", and a line
         # starting with '#' was "'#' in kernel row 0 is not a number".
