@@ -718,9 +718,7 @@ public sealed class ImageFileConvolverTests : IDisposable
             using var encoded = new MemoryStream();
             image.Save(encoded, new JpegEncoder { Quality = 90 });
             byte[] bytes = encoded.ToArray();
-            int app0 = 4 + ((bytes[4] << 8) | bytes[5]);
-            byte[] Segment(string text) => new byte[] { 0xFF, 0xFE, 0, (byte)(text.Length + 2) }.Concat(System.Text.Encoding.ASCII.GetBytes(text)).ToArray();
-            File.WriteAllBytes(source, bytes.Take(app0).Concat(Segment("first comment")).Concat(Segment("(c) second")).Concat(bytes.Skip(app0)).ToArray());
+            File.WriteAllBytes(source, WithComments(bytes, System.Text.Encoding.ASCII.GetBytes("first comment"), System.Text.Encoding.ASCII.GetBytes("(c) second")));
         }
 
         string output = Path.Combine(folder, grayscale ? "commented_grey.jpg" : "commented_out.jpg");
@@ -791,9 +789,7 @@ public sealed class ImageFileConvolverTests : IDisposable
             if (from == "jpg")
             {
                 // Two comments after APP0: one in UTF-8, one in Latin-1 (older tools'), read as the characters they hold.
-                int app0 = 4 + ((bytes[4] << 8) | bytes[5]);
-                byte[] Segment(byte[] text) => new byte[] { 0xFF, 0xFE, 0, (byte)(text.Length + 2) }.Concat(text).ToArray();
-                bytes = bytes.Take(app0).Concat(Segment(System.Text.Encoding.UTF8.GetBytes("(c) Ana, Caf\u00e9"))).Concat(Segment(new byte[] { 0xC4, 0x72, 0x67, 0x65, 0x72 })).Concat(bytes.Skip(app0)).ToArray();
+                bytes = WithComments(bytes, System.Text.Encoding.UTF8.GetBytes("(c) Ana, Caf\u00e9"), new byte[] { 0xC4, 0x72, 0x67, 0x65, 0x72 });
             }
 
             File.WriteAllBytes(source, bytes);
@@ -861,9 +857,7 @@ public sealed class ImageFileConvolverTests : IDisposable
             using var encoded = new MemoryStream();
             image.Save(encoded, new JpegEncoder { Quality = 90 });
             byte[] bytes = encoded.ToArray();
-            int app0 = 4 + ((bytes[4] << 8) | bytes[5]);
-            byte[] comment = System.Text.Encoding.ASCII.GetBytes("(c) Ana");
-            File.WriteAllBytes(source, bytes.Take(app0).Concat(new byte[] { 0xFF, 0xFE, 0, (byte)(comment.Length + 2) }).Concat(comment).Concat(bytes.Skip(app0)).ToArray());
+            File.WriteAllBytes(source, WithComments(bytes, System.Text.Encoding.ASCII.GetBytes("(c) Ana")));
         }
 
         string output = Path.Combine(folder, "described.tif");
@@ -887,6 +881,14 @@ public sealed class ImageFileConvolverTests : IDisposable
             ConversionReport report = ImageFileConvolver.Convert(source, Path.Combine(folder, "plain_out." + to), new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = to }, overwrite: false);
             Assert.False(report.TextLeftOut);
         }
+    }
+
+    // A JPEG with comment segments (COM) put in after its APP0 segment, as ImageSharp writes none.
+    private static byte[] WithComments(byte[] jpeg, params byte[][] texts)
+    {
+        int app0 = 4 + ((jpeg[4] << 8) | jpeg[5]);
+        IEnumerable<byte> segments = texts.SelectMany(text => new byte[] { 0xFF, 0xFE, (byte)((text.Length + 2) >> 8), (byte)(text.Length + 2) }.Concat(text));
+        return jpeg.Take(app0).Concat(segments).Concat(jpeg.Skip(app0)).ToArray();
     }
 
     // The texts of a JPEG's comment segments, as UTF-8.
