@@ -90,25 +90,62 @@ internal static class KernelConverter
     /// </summary>
     public static string? FileNamed(PathIntrinsics? path, object? inputData)
     {
-        object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
-        if (value is object[] { Length: 1 } single)
-        {
-            value = single[0] is PSObject item ? item.BaseObject : single[0];
-        }
-
-        if (path is null || value is not string text || text.Length is 0 or > 4096 || text.IndexOfAny(new[] { '\n', '\r', ';' }) >= 0)
+        object? value = Unwrap(inputData);
+        if (path is null)
         {
             return null;
+        }
+
+        if (value is object[] { Length: > 1 } list)
+        {
+            // -Kernel Sharpen, ./blur.txt: the item that names a file and is no kernel by itself.
+            foreach (object? item in list)
+            {
+                if (Unwrap(item) is string name && NamesFile(path, name) && !Converts(name))
+                {
+                    return name;
+                }
+            }
+
+            return null;
+        }
+
+        if (value is object[] { Length: 1 } single)
+        {
+            value = Unwrap(single[0]);
+        }
+
+        return value is string text && NamesFile(path, text) ? text : null;
+    }
+
+    // True when the text is a path, from the current location, of an existing file.
+    private static bool NamesFile(PathIntrinsics path, string text)
+    {
+        if (text.Length is 0 or > 4096 || text.IndexOfAny(new[] { '\n', '\r', ';' }) >= 0)
+        {
+            return false;
         }
 
         try
         {
-            string full = path.GetUnresolvedProviderPathFromPSPath(text);
-            return File.Exists(full) ? text : null;
+            return File.Exists(path.GetUnresolvedProviderPathFromPSPath(text));
         }
         catch (Exception e) when (e is ItemNotFoundException or ProviderNotFoundException or System.Management.Automation.DriveNotFoundException or NotSupportedException or ArgumentException or PSInvalidOperationException)
         {
-            return null;
+            return false;
+        }
+    }
+
+    private static bool Converts(string text)
+    {
+        try
+        {
+            ToKernel(text);
+            return true;
+        }
+        catch (InvalidKernelException)
+        {
+            return false;
         }
     }
 

@@ -590,6 +590,10 @@ Describe 'Invoke-ImageConvolution' {
                     $e.Exception.Message | Should -BeLike "*'$name' is a file, not a kernel*-Kernel (Get-Content -Raw '$name')*"
                 }
 
+                # In a list of kernels too.
+                $e = { Invoke-ImageConvolution -LiteralPath $src -Kernel Box3, './sharpen.txt' -Suffix _file } | Should -Throw -PassThru
+                $e.Exception.Message | Should -BeLike "*'./sharpen.txt' is a file, not a kernel*"
+
                 # A name that is no file keeps the list of built-in kernels; the hint's command works.
                 { Invoke-ImageConvolution -LiteralPath $src -Kernel 'nothing.txt' -Suffix _file } | Should -Throw "*'nothing.txt' is not a built-in kernel*"
                 (Invoke-ImageConvolution -LiteralPath $src -Kernel (Get-Content -Raw 'sharpen.txt') -Suffix _file).Name | Should -Be 'coffee_file.jpg'
