@@ -36,7 +36,7 @@ internal static class ErrorRecords
             { Kind: ConvolutionErrorKind.DestinationCollision } => "An output never replaces a file the same call reads. If that file is an output of an earlier run, give a -Destination outside the folders read, or leave it out of the input.",
             { Kind: ConvolutionErrorKind.NotUnderRelativeBasePath } => "Give a -RelativeBasePath that holds every source.",
             { Kind: ConvolutionErrorKind.OutputTooLarge } => "Use -Format Png or Tiff, which hold larger images.",
-            { Kind: ConvolutionErrorKind.PathIsDirectory, Path: string folder } => $"To convert the images in it, send its files: Get-ChildItem -LiteralPath '{folder.Replace("'", "''")}' -File | Invoke-ImageConvolution ...",
+            { Kind: ConvolutionErrorKind.PathIsDirectory, Path: string folder } => $"To convert the images in it, send its files: Get-ChildItem -LiteralPath {Quoted(folder)} -File | Invoke-ImageConvolution ...",
             _ => null,
         };
         if (hint is not null)
@@ -67,6 +67,9 @@ internal static class ErrorRecords
 
         return record;
     }
+
+    /// <summary>A path in single quotes, as PowerShell reads it back: its own single quotes doubled.</summary>
+    public static string Quoted(string path) => "'" + path.Replace("'", "''") + "'";
 
     /// <summary>
     /// An exception's message, an argument exception's without what .NET adds to it: " (Parameter 'suffix')" and "Actual value was 0."

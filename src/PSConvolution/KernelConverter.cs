@@ -85,8 +85,8 @@ internal static class KernelConverter
     }
 
     /// <summary>
-    /// The text of a single string given as a kernel where it is the path of an existing file, from the current
-    /// location (the name of a file of weights, where its text was meant); null otherwise.
+    /// The string given as a kernel, alone or in a list, that is the path of an existing file from the current location
+    /// and no kernel by itself (the name of a file of weights, where its text was meant); null where there is none.
     /// </summary>
     public static string? FileNamed(PathIntrinsics? path, object? inputData)
     {
@@ -96,26 +96,15 @@ internal static class KernelConverter
             return null;
         }
 
-        if (value is object[] { Length: > 1 } list)
+        foreach (object? item in value as object[] ?? new[] { value })
         {
-            // -Kernel Sharpen, ./blur.txt: the item that names a file and is no kernel by itself.
-            foreach (object? item in list)
+            if (Unwrap(item) is string name && NamesFile(path, name) && !Converts(name))
             {
-                if (Unwrap(item) is string name && NamesFile(path, name) && !Converts(name))
-                {
-                    return name;
-                }
+                return name;
             }
-
-            return null;
         }
 
-        if (value is object[] { Length: 1 } single)
-        {
-            value = Unwrap(single[0]);
-        }
-
-        return value is string text && NamesFile(path, text) ? text : null;
+        return null;
     }
 
     // True when the text is a path, from the current location, of an existing file.
@@ -148,9 +137,6 @@ internal static class KernelConverter
             return false;
         }
     }
-
-    /// <summary>A path in single quotes, as PowerShell reads it back: its own single quotes doubled.</summary>
-    public static string Quoted(string path) => "'" + path.Replace("'", "''") + "'";
 
     /// <summary>Converts one item to a kernel.</summary>
     public static ConvolutionKernel ToKernel(object? item)

@@ -18,7 +18,7 @@ public sealed class KernelTransformationAttribute : ArgumentTransformationAttrib
         catch (InvalidKernelException e) when (KernelConverter.FileNamed(engineIntrinsics?.SessionState.Path, inputData) is string path)
         {
             // -Kernel ./sharpen.txt: the name of a file of weights, where its text was meant.
-            string quoted = KernelConverter.Quoted(path);
+            string quoted = ErrorRecords.Quoted(path);
             throw new ArgumentTransformationMetadataException($"{quoted} is a file, not a kernel: -Kernel takes a kernel's name, weights or object. Read the file's text with -Kernel (Get-Content -Raw {quoted}), or a kernel saved with ConvertTo-Json with -Kernel (Get-Content -Raw {quoted} | ConvertFrom-Json).", e);
         }
         catch (InvalidKernelException e)

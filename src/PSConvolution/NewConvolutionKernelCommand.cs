@@ -128,7 +128,7 @@ public sealed class NewConvolutionKernelCommand : PSCmdlet
             if (ParameterSetName != BuiltInSet && KernelConverter.FileNamed(SessionState.Path, given) is string file)
             {
                 // -Text ./sharpen.txt: the name of a file of weights, where its lines were meant.
-                string quoted = KernelConverter.Quoted(file);
+                string quoted = ErrorRecords.Quoted(file);
                 record.ErrorDetails = new ErrorDetails($"{quoted} is a file, not a kernel's weights. Read its lines with New-ConvolutionKernel -Text (Get-Content {quoted}).");
             }
 

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Linq;
 using System.Threading;
 using System.Runtime.CompilerServices;
 using SixLabors.ImageSharp;
@@ -248,11 +247,12 @@ public static class ImageFileConvolver
         IReadOnlyList<byte[]> sourceKept = jpegToJpeg ? MetadataFidelity.ReadJpegKept(stream, image.Metadata.XmpProfile)
             : sourceFormat is PngFormat && format == OutputFormat.Png ? MetadataFidelity.ReadPngColourChunks(stream)
             : Array.Empty<byte[]>();
-        // Comments cross from JPEG, PNG and GIF to whichever of them is written; other text stays only in PNG.
+        // Comments cross from JPEG, PNG and GIF to whichever of them is written; other text stays only in PNG. Comment
+        // segments come back only for a JPEG written from another format, which keeps nothing else of its source.
         (IReadOnlyList<byte[]> comments, bool textLeftOut) = ImageText.Carry(image, stream, sourceFormat, format);
         if (comments.Count > 0)
         {
-            sourceKept = sourceKept.Concat(comments).ToArray();
+            sourceKept = comments;
         }
 
         bool halvedChroma = !jpegToJpeg || SourceProbe.JpegChromaHalved(stream);

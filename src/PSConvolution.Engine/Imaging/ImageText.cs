@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
@@ -47,29 +48,23 @@ internal static class ImageText
         switch (format)
         {
             case OutputFormat.Png:
+                IList<PngTextData> texts = image.Metadata.GetPngMetadata().TextData;
                 foreach (string comment in comments)
                 {
-                    image.Metadata.GetPngMetadata().TextData.Add(new PngTextData(CommentKeyword, comment, string.Empty, string.Empty));
+                    texts.Add(new PngTextData(CommentKeyword, comment, string.Empty, string.Empty));
                 }
 
                 return (Array.Empty<byte[]>(), otherText);
             case OutputFormat.Gif:
                 // GIF's comments are 7-bit ASCII, and the encoder writes any other character as '?': such a comment is
                 // left out rather than garbled.
-                bool notAscii = false;
-                foreach (string comment in comments)
+                List<string> ascii = comments.FindAll(comment => comment.All(c => c <= 0x7F));
+                foreach (string comment in ascii)
                 {
-                    if (IsAscii(comment))
-                    {
-                        image.Metadata.GetGifMetadata().Comments.Add(comment);
-                    }
-                    else
-                    {
-                        notAscii = true;
-                    }
+                    image.Metadata.GetGifMetadata().Comments.Add(comment);
                 }
 
-                return (Array.Empty<byte[]>(), otherText || notAscii);
+                return (Array.Empty<byte[]>(), otherText || ascii.Count < comments.Count);
             case OutputFormat.Jpeg:
                 var segments = new List<byte[]>();
                 bool tooLong = false;
@@ -143,19 +138,6 @@ internal static class ImageText
         return (comments, otherText);
     }
 
-    private static bool IsAscii(string text)
-    {
-        foreach (char c in text)
-        {
-            if (c > 0x7F)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     // A comment segment's bytes, which no standard gives an encoding: UTF-8 where they are valid UTF-8 (ASCII
     // included), as current tools write them, else Latin-1, as older ones did.
     private static string Decode(byte[] bytes)
@@ -166,13 +148,7 @@ internal static class ImageText
         }
         catch (DecoderFallbackException)
         {
-            var text = new StringBuilder(bytes.Length);
-            foreach (byte b in bytes)
-            {
-                text.Append((char)b);
-            }
-
-            return text.ToString().TrimEnd('\0');
+            return Encoding.GetEncoding(28591).GetString(bytes).TrimEnd('\0');
         }
     }
 }
