@@ -120,8 +120,8 @@
       'Built-ins: Identity; Box3, Box5; Gaussian3 (1 2 1 outer product, /16), Gaussian5 (1 4 6 4 1 outer product, /256), Gaussian5x273; MotionBlur; Sharpen (0 -1 0; -1 5 -1; 0 -1 0), Sharpen8, UnsharpMask5; Laplacian4, Laplacian8, LaplacianOfGaussian5; SobelX, SobelY, Sobel; ScharrX, ScharrY, Scharr; PrewittX, PrewittY, Prewitt; RobertsCross; Kirsch, Robinson; Emboss (bias 128); Outline. Sobel, Scharr, Prewitt and RobertsCross give the gradient magnitude sqrt(gx^2 + gy^2); Kirsch and Robinson give the maximum over their 8 compass rotations. For every X/Y pair, X is positive where intensity rises to the right and Y where it rises downwards. Edge detectors default to Absolute output.'
     )
     Parameters  = @{
-      Name     = 'Wildcard patterns matched against each kernel''s name and category. Default * (all). A kernel''s exact name matches that kernel alone. An exact name that matches nothing is a KernelNotFound error; a wildcard that matches nothing is silent.'
-      Category = 'Wildcard patterns matched against the category only: Identity, Blur, Sharpen, Edge or Emboss.'
+      Name     = 'Wildcard patterns matched against each kernel''s name and category. Default * (all). A kernel''s exact name matches that kernel alone. An exact name that matches nothing is a KernelNotFound error, which names the kernels a mistyped name is nearest to, or says how to make a kernel of a family (Gaussian, Box9); a wildcard that matches nothing is silent.'
+      Category = 'Wildcard patterns matched against the category only: Identity, Blur, Sharpen, Edge or Emboss. An exact category that no built-in kernel is in (Blurr, Edges) is a CategoryNotFound error, given once, and the others still filter.'
     }
     Examples    = @(
       @{ Code = 'Get-ConvolutionKernel'; Remarks = 'Lists every built-in kernel as a table.' }

@@ -29,6 +29,26 @@ public sealed class GetConvolutionKernelCommand : PSCmdlet
     public string[]? Category { get; set; }
 
     /// <inheritdoc/>
+    protected override void BeginProcessing()
+    {
+        // A category is one of a few words, and a mistyped one (Blurr, Edges) would otherwise leave the list empty
+        // without a word: said once, whatever the names piped in.
+        string[] known = KernelLibrary.All.Select(k => k.Category).Distinct().OrderBy(c => c, System.StringComparer.Ordinal).ToArray();
+        foreach (string category in Category ?? System.Array.Empty<string>())
+        {
+            if (!WildcardPattern.ContainsWildcardCharacters(category) && !known.Contains(category, System.StringComparer.OrdinalIgnoreCase))
+            {
+                string? meant = KernelLibrary.DidYouMean(KernelLibrary.Nearest(category, known));
+                WriteError(new ErrorRecord(
+                    new ItemNotFoundException($"No built-in kernel is in a category named '{category}'.{(meant is null ? string.Empty : " " + meant)} The categories are {string.Join(", ", known.Take(known.Length - 1))} and {known[known.Length - 1]}."),
+                    "CategoryNotFound",
+                    ErrorCategory.ObjectNotFound,
+                    category));
+            }
+        }
+    }
+
+    /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         WildcardPattern[]? categories = Category?.Select(c => new WildcardPattern(c, WildcardOptions.IgnoreCase)).ToArray();
@@ -63,7 +83,7 @@ public sealed class GetConvolutionKernelCommand : PSCmdlet
                 // A kernel that -Category left out is there all the same: say which category it is in.
                 string message = named is not null
                     ? $"The kernel '{named.Name}' is in the {named.Category} category, which -Category does not match."
-                    : $"There is no built-in kernel named '{name}'. Run Get-ConvolutionKernel to list them.";
+                    : $"There is no built-in kernel named '{name}'. {NotFoundHint(name)}Run Get-ConvolutionKernel to list them.";
                 WriteError(new ErrorRecord(
                     new ItemNotFoundException(message),
                     "KernelNotFound",
@@ -71,5 +91,18 @@ public sealed class GetConvolutionKernelCommand : PSCmdlet
                     name));
             }
         }
+    }
+
+    // How to make a family's kernel (Gaussian, Box9: what users guess a blur of their size is called), or the names a
+    // mistyped one is nearest to, names and categories alike, as -Name matches both; empty where neither applies.
+    private static string NotFoundHint(string name)
+    {
+        if (KernelConverter.FamilyHint(name, string.Empty) is string family)
+        {
+            return family + " ";
+        }
+
+        string? meant = KernelLibrary.DidYouMean(KernelLibrary.Nearest(name, KernelLibrary.All.Select(k => k.Name).Concat(KernelLibrary.All.Select(k => k.Category))));
+        return meant is null ? string.Empty : meant + " ";
     }
 }

@@ -17,7 +17,9 @@ public sealed class KernelNameCompleter : IArgumentCompleter
         IEnumerable<(string, string)> candidates = KernelLibrary.All.Select(k => (k.Name, k.Size + " " + k.Category + ": " + k.Description));
         if (families)
         {
-            candidates = KernelLibrary.Families.Select(f => (f, f + " (takes parameters)")).Concat(candidates);
+            // MotionBlur is a family and a built-in kernel (the family's defaults): offered once, as the family.
+            candidates = KernelLibrary.Families.Select(f => (f, f + " (takes parameters)"))
+                .Concat(candidates.Where(c => !KernelLibrary.Families.Contains(c.Item1, System.StringComparer.OrdinalIgnoreCase)));
         }
 
         return Completions.Matching(wordToComplete, candidates);

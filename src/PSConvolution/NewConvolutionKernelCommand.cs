@@ -115,7 +115,7 @@ public sealed class NewConvolutionKernelCommand : PSCmdlet
             if (ParameterSetName == BuiltInSet && !IsKernelName(Name.Trim()) && KernelConverter.FamilyHint(Name, string.Empty) is string hint)
             {
                 // -Name Gaussian7: the family is -Name Gaussian, its size -Size 7.
-                record.ErrorDetails = new ErrorDetails(KernelLibrary.UnknownName(Name, hint).Message);
+                record.ErrorDetails = new ErrorDetails(KernelLibrary.UnknownName(Name, hint, families: true).Message);
             }
 
             // A name given as weights: 'Gaussian5' | New-ConvolutionKernel binds the string to -Matrix, as rows of text.

@@ -177,4 +177,51 @@ public sealed class KernelLibraryTests
     {
         Assert.False(KernelLibrary.TryFamily(name, out _, out _));
     }
+
+    [Theory]
+    [InlineData("Gausian5", "Gaussian5")]
+    [InlineData("gaussain5", "Gaussian5")]
+    [InlineData("Kirch", "Kirsch")]
+    [InlineData("Sobl", "Sobel")]
+    [InlineData("sobelx2", "SobelX")]
+    [InlineData("Lapacian", "Laplacian4,Laplacian8")]
+    [InlineData("Gaussian4", "Gaussian3,Gaussian5")]
+    [InlineData("Motion", "MotionBlur")]
+    [InlineData("Sob", "SobelX,SobelY,Sobel")]
+    [InlineData("Robert", "RobertsCross")]
+    [InlineData("Blurry", "")]
+    [InlineData("Sh", "")]
+    public void OffersTheNamesAMistypedNameIsNearest(string given, string expected)
+        => Assert.Equal(expected, string.Join(",", KernelLibrary.Nearest(given, KernelLibrary.All.Select(k => k.Name))));
+
+    [Fact]
+    public void OffersTheNamesAShortenedNameBeginsOnlyWhereTheyAreFew()
+    {
+        // No name within two edits of "Gau": the four it begins are offered, each once; five would be no guess.
+        string[] names = { "Gaussian", "Gaussian3", "gaussian3", "Gaussian5", "Gaussian5x273", "Box" };
+        Assert.Equal(new[] { "Gaussian", "Gaussian3", "Gaussian5", "Gaussian5x273" }, KernelLibrary.Nearest("gau", names));
+        Assert.Empty(KernelLibrary.Nearest("Gau", names.Append("Gaussian7")));
+        Assert.Empty(KernelLibrary.Nearest("Ga", names));
+    }
+
+    [Fact]
+    public void SaysWhichNamesWereMeantAndListsTheFamiliesWhereTheyAreAccepted()
+    {
+        Assert.Null(KernelLibrary.DidYouMean(Array.Empty<string>()));
+        Assert.Equal("Did you mean 'A'?", KernelLibrary.DidYouMean(new[] { "A" }));
+        Assert.Equal("Did you mean 'A' or 'B'?", KernelLibrary.DidYouMean(new[] { "A", "B" }));
+        Assert.Equal("Did you mean 'A', 'B' or 'C'?", KernelLibrary.DidYouMean(new[] { "A", "B", "C" }));
+
+        Assert.StartsWith("'Gausian5' is not a built-in kernel. Did you mean 'Gaussian5'? Built-in kernels: Identity, ", KernelLibrary.UnknownName("Gausian5").Message);
+        Assert.StartsWith("'Blurry' is not a built-in kernel. Built-in kernels: Identity, ", KernelLibrary.UnknownName("Blurry").Message);
+
+        // A hint given (how to make a family's kernel) is said instead of a guess.
+        Assert.StartsWith("'Gaussian7' is not a built-in kernel. Make one. Built-in kernels: ", KernelLibrary.UnknownName("Gaussian7", "Make one.").Message);
+
+        // Create takes a family's name too: it is offered, and the families listed.
+        InvalidKernelException e = Assert.Throws<InvalidKernelException>(() => KernelLibrary.Create("Gausian", sigma: 2));
+        Assert.StartsWith("'Gausian' is not a built-in kernel. Did you mean 'Gaussian'? Built-in kernels: Identity, ", e.Message);
+        Assert.EndsWith(". Kernels with parameters: Gaussian, Box, MotionBlur, UnsharpMask.", e.Message);
+        Assert.DoesNotContain("Kernels with parameters", KernelLibrary.UnknownName("Gausian").Message);
+    }
 }

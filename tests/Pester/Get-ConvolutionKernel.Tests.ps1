@@ -54,6 +54,28 @@ Describe 'Get-ConvolutionKernel' {
         $none | Should -HaveCount 0
     }
 
+    It 'says which kernel a mistyped or family name meant' {
+        # These said only "There is no built-in kernel named ..." though the name was a letter off, or a family's.
+        Get-ConvolutionKernel Gausian5 -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs[0].ToString() | Should -Be "There is no built-in kernel named 'Gausian5'. Did you mean 'Gaussian5'? Run Get-ConvolutionKernel to list them."
+        Get-ConvolutionKernel Blurr -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs[0].ToString() | Should -BeLike "*'Blurr'. Did you mean 'Blur'? Run*"
+        Get-ConvolutionKernel Gaussian -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs[0].ToString() | Should -BeLike "*'Gaussian'. Gaussian is a family of kernels with parameters: New-ConvolutionKernel -Name Gaussian -Size 7 makes one. Run*"
+    }
+
+    It 'reports a category no kernel is in, once, and goes on with the others' {
+        # -Category Blurr listed nothing and said nothing.
+        $found = 'Box3', 'Sobel' | Get-ConvolutionKernel -Category Edges, Blur -ErrorVariable errs -ErrorAction SilentlyContinue
+        $found.Name | Should -Be 'Box3'
+        $categoryErrors = @($errs | Where-Object FullyQualifiedErrorId -EQ 'CategoryNotFound,PSConvolution.Commands.GetConvolutionKernelCommand')
+        $categoryErrors | Should -HaveCount 1
+        $categoryErrors[0].ToString() | Should -Be "No built-in kernel is in a category named 'Edges'. Did you mean 'Edge'? The categories are Blur, Edge, Emboss, Identity and Sharpen."
+        $categoryErrors[0].TargetObject | Should -Be 'Edges'
+        Get-ConvolutionKernel -Category Blu*, E* -ErrorVariable none | Should -Not -BeNullOrEmpty
+        $none | Should -HaveCount 0
+    }
+
     It 'returns kernels that Invoke-ImageConvolution accepts' {
         $dir = Join-Path $TestDrive 'lib'
         New-Item -ItemType Directory -Path $dir | Out-Null

@@ -134,6 +134,25 @@ Describe 'New-ConvolutionKernel' {
         $e.Exception.Message | Should -BeLike "*'box9' is not a built-in kernel. Box is a family of kernels with parameters: New-ConvolutionKernel -Name Box -Size 9 makes one, to give to -Kernel. Built-in kernels: Identity,*"
     }
 
+    It 'offers the name a mistyped one meant, families included' {
+        # -Name Gausian listed the built-in kernels only, without the families New-ConvolutionKernel takes.
+        $e = { New-ConvolutionKernel -Name Gausian -Sigma 2 } | Should -Throw -ErrorId "InvalidKernel,$CommandType" -PassThru
+        $e.Exception.Message | Should -BeLike "'Gausian' is not a built-in kernel. Did you mean 'Gaussian'? Built-in kernels: Identity,*, Outline. Kernels with parameters: Gaussian, Box, MotionBlur, UnsharpMask."
+        $e = { Invoke-ImageConvolution -LiteralPath (Join-Path $SamplesPath 'coffee.jpg') -Kernel Lapacian } | Should -Throw -PassThru
+        $e.Exception.Message | Should -BeLike "*'Lapacian' is not a built-in kernel. Did you mean 'Laplacian4' or 'Laplacian8'? Built-in kernels: Identity,*, Outline."
+    }
+
+    It 'completes -Name with each family and built-in kernel once' {
+        # MotionBlur, a family and a built-in kernel, was offered twice.
+        $line = 'New-ConvolutionKernel -Name Mot'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'MotionBlur'
+        $line = 'New-ConvolutionKernel '
+        $all = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $all | Select-Object -Unique | Should -HaveCount $all.Count
+        $all | Should -Contain 'Gaussian'
+        $all | Should -Contain 'Gaussian5'
+    }
+
     It 'says a name given as weights is a name: <Case>' -ForEach @(
         @{ Case = 'piped'; Make = { 'Gaussian5' | New-ConvolutionKernel }; Name = 'Gaussian5' }
         @{ Case = '-Text'; Make = { New-ConvolutionKernel -Text ' MotionBlur ' }; Name = 'MotionBlur' }

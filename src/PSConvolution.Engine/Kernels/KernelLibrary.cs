@@ -66,15 +66,119 @@ public static class KernelLibrary
 
     /// <summary>
     /// The error for a name no built-in kernel has, listing those there are; <paramref name="hint"/>, where given, is a
-    /// sentence put before the list (the cmdlets say there how to make a kernel of a family).
+    /// sentence put before the list (the cmdlets say there how to make a kernel of a family). Without a hint, the
+    /// nearest names (<see cref="Nearest"/>) are offered, as a mistyped name is the commonest cause. With
+    /// <paramref name="families"/>, where a family's name is accepted too (<see cref="Create"/>), the families are
+    /// offered and listed as well.
     /// </summary>
-    public static InvalidKernelException UnknownName(string name, string? hint = null)
-        => new(string.Format(
+    public static InvalidKernelException UnknownName(string name, string? hint = null, bool families = false)
+    {
+        IEnumerable<string> names = All.Select(k => k.Name);
+        hint ??= DidYouMean(Nearest(name, families ? Families.Concat(names) : names));
+        return new(string.Format(
             CultureInfo.InvariantCulture,
-            "'{0}' is not a built-in kernel.{1} Built-in kernels: {2}.",
+            "'{0}' is not a built-in kernel.{1} Built-in kernels: {2}.{3}",
             name,
             hint is null ? string.Empty : " " + hint,
-            string.Join(", ", All.Select(k => k.Name))));
+            string.Join(", ", names),
+            families ? " Kernels with parameters: " + string.Join(", ", Families) + "." : string.Empty));
+    }
+
+    /// <summary>
+    /// The names among <paramref name="candidates"/> nearest to <paramref name="name"/>, ignoring case, in their own
+    /// order: those fewest edits away (a letter added, left out or changed, or two neighbouring letters swapped), and
+    /// only where that is at most one edit for a name of up to four letters, two for a longer one. Where none is that
+    /// near, the names that begin with it (at least three letters, and at most four such names: Motion, Unsharp).
+    /// Empty where neither: a name so far from every candidate was not mistyped.
+    /// </summary>
+    public static IReadOnlyList<string> Nearest(string name, IEnumerable<string> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(candidates);
+        string given = name.Trim().ToUpperInvariant();
+        int limit = given.Length <= 4 ? 1 : 2;
+        string[] distinct = candidates.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var nearest = new List<string>();
+        int best = limit + 1;
+        foreach (string candidate in distinct)
+        {
+            // Names whose lengths differ by more than the limit are further apart than it: not measured (a whole
+            // file's text given as a name would otherwise cost a table of its length for each name).
+            int distance = Math.Abs(given.Length - candidate.Length) > limit ? int.MaxValue : EditDistance(given, candidate.ToUpperInvariant());
+            if (distance > limit)
+            {
+                continue;
+            }
+
+            if (distance < best)
+            {
+                best = distance;
+                nearest.Clear();
+            }
+
+            if (distance == best)
+            {
+                nearest.Add(candidate);
+            }
+        }
+
+        if (nearest.Count == 0 && given.Length >= 3)
+        {
+            nearest.AddRange(distinct.Where(c => c.StartsWith(given, StringComparison.OrdinalIgnoreCase)));
+            if (nearest.Count > 4)
+            {
+                nearest.Clear();
+            }
+        }
+
+        return nearest;
+    }
+
+    /// <summary>"Did you mean 'A'?", "... 'A' or 'B'?", "... 'A', 'B' or 'C'?" for the names given; null for none.</summary>
+    public static string? DidYouMean(IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        if (names.Count == 0)
+        {
+            return null;
+        }
+
+        IEnumerable<string> quoted = names.Select(n => "'" + n + "'");
+        return names.Count == 1
+            ? $"Did you mean {quoted.First()}?"
+            : $"Did you mean {string.Join(", ", quoted.Take(names.Count - 1))} or {quoted.Last()}?";
+    }
+
+    // Edits between a and b: insertions, deletions, substitutions and swaps of neighbouring letters, each one (the
+    // optimal string alignment distance).
+    private static int EditDistance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (int j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (int i = 1; i <= a.Length; i++)
+        {
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
+    }
 
     /// <summary>
     /// True when <paramref name="name"/> names a parametric family, alone or followed by a size (Gaussian, Gaussian7,
@@ -123,7 +227,7 @@ public static class KernelLibrary
                 return UnsharpMask(size, sigma ?? 1.0, amount ?? 1.0);
         }
 
-        ConvolutionKernel fixedKernel = Get(name);
+        ConvolutionKernel fixedKernel = TryGet(name, out ConvolutionKernel found) ? found : throw UnknownName(name, families: true);
         if (size is not null || sigma is not null || angle is not null || amount is not null)
         {
             throw new InvalidKernelException(string.Format(
