@@ -86,7 +86,8 @@ internal static class KernelConverter
 
     /// <summary>
     /// The string given as a kernel, alone or in a list, that is the path of an existing file from the current location
-    /// and no kernel by itself (the name of a file of weights, where its text was meant); null where there is none.
+    /// and no kernel by itself (the name of a file of weights, where its text was meant), or the full path of a file
+    /// given as its FileInfo (Get-Item); null where there is none.
     /// </summary>
     public static string? FileNamed(PathIntrinsics? path, object? inputData)
     {
@@ -101,6 +102,12 @@ internal static class KernelConverter
             if (Unwrap(item) is string name && NamesFile(path, name) && !Converts(name))
             {
                 return name;
+            }
+
+            if (Unwrap(item) is FileInfo { Exists: true } file)
+            {
+                // -Kernel (Get-Item ./sharpen.txt): the file itself.
+                return file.FullName;
             }
         }
 
@@ -147,6 +154,12 @@ internal static class KernelConverter
         }
 
         object? value = Unwrap(item);
+        if (value is string given)
+        {
+            // -Kernel (Get-Content -Raw photo.jpg): an image's bytes as text, said so rather than quoted whole.
+            KernelParser.CheckText(given);
+        }
+
         switch (value)
         {
             case null:
@@ -305,7 +318,7 @@ internal static class KernelConverter
         }
         catch (Exception e) when (e is InvalidKernelException or PSInvalidCastException or ArgumentException)
         {
-            throw new InvalidKernelException($"The saved kernel '{name}' cannot be read: {e.Message.TrimEnd('.')}.");
+            throw new InvalidKernelException($"The saved kernel '{KernelParser.Shown(name)}' cannot be read: {e.Message.TrimEnd('.')}.");
         }
     }
 
@@ -413,7 +426,7 @@ internal static class KernelConverter
             "The kernel weight at row {0}, column {1} ('{2}') is not a number.",
             row,
             column,
-            value ?? "$null"));
+            value is null ? "$null" : KernelParser.Shown(System.Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty)));
     }
 
     private static bool IsNumber(object? value) => value is byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal;

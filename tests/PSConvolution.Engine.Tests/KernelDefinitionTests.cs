@@ -35,6 +35,40 @@ public sealed class KernelDefinitionTests
         Assert.Contains(expected, error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public void ABinaryFilesBytesAreRefusedAsSuchAndQuotedShort()
+    {
+        // A JPEG's first bytes as Get-Content -Raw reads them, then a long run of text: the message was the whole
+        // file, raw bytes included.
+        string jpeg = "\u00FF\u00D8\u00FF\u00E0\u0000\u0010JFIF\u0000\u0001" + new string('x', 100_000);
+        var error = Assert.Throws<InvalidKernelException>(() => KernelParser.Parse(jpeg));
+        Assert.StartsWith("The kernel text '\u00FF\u00D8\u00FF\u00E0\\u0000\\u0010JFIF\\u0000\\u0001xxxxxxxx...' (100,012 characters) holds the control character U+0000", error.Message);
+        Assert.True(error.Message.Length < 400, error.Message);
+        Assert.DoesNotContain('\0', error.Message);
+
+        // Line breaks, tabs, form feeds and a byte order mark are text.
+        Assert.Equal(3, KernelParser.Parse("\uFEFF1\t2\f1\u200B\r\n").Width);
+        KernelParser.CheckText("0 -1 0\n-1 5 -1\r\n0 -1 0");
+        Assert.Throws<InvalidKernelException>(() => KernelParser.CheckText("Sharpen\u001B[2J"));
+    }
+
+    [Theory]
+    [InlineData("Gaussian5", "Gaussian5")]
+    [InlineData("a\tb", "a\\u0009b")]
+    [InlineData("123456789012345678901234567890123456789012345678901234567890", "123456789012345678901234567890123456789012345678901234567890")]
+    [InlineData("1234567890123456789012345678901234567890123456789012345678901", "1234567890123456789012345678901234567890...")]
+    [InlineData("123456789012345678901234567890123456789\u0000abcdefghijklmnopqrstuvwxyz", "123456789012345678901234567890123456789...")]
+    public void UserTextIsQuotedWithControlCharactersEscapedAndLongTextCut(string text, string shown)
+        => Assert.Equal(shown, KernelParser.Shown(text));
+
+    [Fact]
+    public void AMistypedLongTokenIsQuotedShort()
+    {
+        var error = Assert.Throws<InvalidKernelException>(() => KernelParser.Parse("1 " + new string('y', 10_000) + " 1"));
+        Assert.StartsWith("'yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy...' in kernel row 0 is not a number", error.Message);
+        Assert.StartsWith("'" + new string('z', 40) + "...' is not a built-in kernel.", KernelLibrary.UnknownName(new string('z', 5000)).Message);
+    }
+
     [Theory]
     [InlineData("# sharpen\n0 -1 0\n-1 5 -1 # centre\n\n0 -1 0", 3, 3)]
     [InlineData("0 -1 0; -1 5 -1; 0 -1 0 # three rows", 3, 3)]

@@ -594,11 +594,29 @@ Describe 'Invoke-ImageConvolution' {
                 $e = { Invoke-ImageConvolution -LiteralPath $src -Kernel Box3, './sharpen.txt' -Suffix _file } | Should -Throw -PassThru
                 $e.Exception.Message | Should -BeLike "*'./sharpen.txt' is a file, not a kernel*"
 
+                # The file itself (Get-Item), which said only "A kernel of type FileInfo cannot be used".
+                $file = Get-Item -LiteralPath 'sharpen.txt'
+                $e = { Invoke-ImageConvolution -LiteralPath $src -Kernel $file -Suffix _file } | Should -Throw -PassThru
+                $e.Exception.Message | Should -BeLike "*'$($file.FullName)' is a file, not a kernel*-Kernel (Get-Content -Raw '$($file.FullName)')*"
+
                 # A name that is no file keeps the list of built-in kernels; the hint's command works.
                 { Invoke-ImageConvolution -LiteralPath $src -Kernel 'nothing.txt' -Suffix _file } | Should -Throw "*'nothing.txt' is not a built-in kernel*"
                 (Invoke-ImageConvolution -LiteralPath $src -Kernel (Get-Content -Raw 'sharpen.txt') -Suffix _file).Name | Should -Be 'coffee_file.jpg'
             }
             finally { Pop-Location }
+        }
+
+        It 'says an image''s bytes given as a kernel are a binary file''s, and quotes only their start' {
+            # -Kernel (Get-Content -Raw coffee.jpg) put the whole file, raw bytes and all, into the message.
+            $src = Join-Path $dir 'coffee.jpg'
+            $bytes = Get-Content -Raw -LiteralPath $src
+            $e = { Invoke-ImageConvolution -LiteralPath $src -Kernel $bytes -Suffix _bytes } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PSConvolution.Commands.InvokeImageConvolutionCommand' -PassThru
+            $e.Exception.Message | Should -BeLike "*The kernel text '*...' ($('{0:N0}' -f $bytes.Length) characters) holds the control character U+*, as a binary file (an image's, say) read as text does*"
+            $e.Exception.Message.Length | Should -BeLessThan 600
+            $e.Exception.Message | Should -Not -Match '[\x00-\x08\x0E-\x1F]'
+            $e = { New-ConvolutionKernel -Text $bytes } | Should -Throw -ErrorId 'InvalidKernel,PSConvolution.Commands.NewConvolutionKernelCommand' -PassThru
+            $e.Exception.Message.Length | Should -BeLessThan 600
+            Test-Path -LiteralPath (Join-Path $dir 'coffee_bytes.jpg') | Should -BeFalse
         }
 
         It 'says how to read a kernel file whose lines are not kernels one by one' {

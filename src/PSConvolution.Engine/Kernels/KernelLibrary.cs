@@ -78,7 +78,7 @@ public static class KernelLibrary
         return new(string.Format(
             CultureInfo.InvariantCulture,
             "'{0}' is not a built-in kernel.{1} Built-in kernels: {2}.{3}",
-            name,
+            KernelParser.Shown(name),
             hint is null ? string.Empty : " " + hint,
             string.Join(", ", names),
             families ? " Kernels with parameters: " + string.Join(", ", Families) + "." : string.Empty));

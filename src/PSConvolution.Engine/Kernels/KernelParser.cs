@@ -22,6 +22,7 @@ public static class KernelParser
     public static double[][] ParseRows(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        CheckText(text);
         var rows = new List<double[]>();
         string plain = WithoutFactor(Typed(WithoutComments(text)), out double factor);
         foreach (string untrimmed in WithoutBrackets(plain).Split(';'))
@@ -42,7 +43,7 @@ public static class KernelParser
                     throw new InvalidKernelException(string.Format(
                         CultureInfo.InvariantCulture,
                         "'{0}' in kernel row {1} is not a number. Write weights like '0 -1 0; -1 5 -1; 0 -1 0'.",
-                        cells[i],
+                        Shown(cells[i]),
                         rows.Count));
                 }
 
@@ -100,7 +101,7 @@ public static class KernelParser
             string number = before.TrimEnd('*', '\u00D7', '\u00B7', ' ').Trim('(', ')', ' ');
             if (!TryParseWeight(number, out double scale))
             {
-                throw new InvalidKernelException(string.Format(CultureInfo.InvariantCulture, "'{0}' before the kernel's brackets is not a factor. Write a factor as '1/16 [[1, 2, 1], [2, 4, 2], [1, 2, 1]]', or the weights alone.", before));
+                throw new InvalidKernelException(string.Format(CultureInfo.InvariantCulture, "'{0}' before the kernel's brackets is not a factor. Write a factor as '1/16 [[1, 2, 1], [2, 4, 2], [1, 2, 1]]', or the weights alone.", Shown(before)));
             }
 
             factor *= scale;
@@ -111,7 +112,7 @@ public static class KernelParser
             bool divide = after[0] == '/';
             if (!(divide || after[0] is '*' or '\u00D7') || !TryParseWeight(after.Substring(1).Trim().Trim('(', ')', ' '), out double scale) || (divide && scale == 0))
             {
-                throw new InvalidKernelException(string.Format(CultureInfo.InvariantCulture, "'{0}' after the kernel's brackets is not a factor. Write a factor as '[[1, 2, 1], [2, 4, 2], [1, 2, 1]] / 16', or the weights alone.", after));
+                throw new InvalidKernelException(string.Format(CultureInfo.InvariantCulture, "'{0}' after the kernel's brackets is not a factor. Write a factor as '[[1, 2, 1], [2, 4, 2], [1, 2, 1]] / 16', or the weights alone.", Shown(after)));
             }
 
             factor = divide ? factor / scale : factor * scale;
@@ -120,13 +121,14 @@ public static class KernelParser
         return text.Substring(first, last + 1 - first);
     }
 
-    // Typeset text as plain: the minus sign (U+2212) as '-', and every kind of space (no-break, thin) as a space.
+    // Typeset text as plain: the minus sign (U+2212) as '-', and every kind of space (no-break, thin) as a space, the
+    // invisible ones of text read or copied whole (a byte order mark, a zero-width space) included.
     private static string Typed(string text)
     {
         var plain = new StringBuilder(text.Length);
         foreach (char c in text)
         {
-            plain.Append(c == '\u2212' ? '-' : char.IsWhiteSpace(c) ? ' ' : c);
+            plain.Append(c == '\u2212' ? '-' : char.IsWhiteSpace(c) || c is '\uFEFF' or '\u200B' ? ' ' : c);
         }
 
         return plain.ToString();
@@ -212,8 +214,8 @@ public static class KernelParser
                     CultureInfo.InvariantCulture,
                     "Kernel row {0} ('{1}') separates weights with spaces but also has a comma inside '{2}'. Write decimals with '.' (0.5, not 0,5), and separate weights with spaces or with commas.",
                     rowIndex,
-                    line,
-                    word));
+                    Shown(line),
+                    Shown(word)));
             }
         }
     }
@@ -236,6 +238,62 @@ public static class KernelParser
 
     /// <summary>Parses kernel text into a matrix with the anchor at the centre.</summary>
     public static KernelMatrix Parse(string text) => KernelMatrix.Create(ParseRows(text));
+
+    /// <summary>
+    /// Refuses text holding a control character other than a line break or tab: what a binary file's bytes (an
+    /// image's, read with Get-Content) look like as text, which is neither a kernel's name nor its weights.
+    /// </summary>
+    /// <exception cref="InvalidKernelException">The text holds such a character.</exception>
+    public static void CheckText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (char c in text)
+        {
+            if (char.IsControl(c) && !char.IsWhiteSpace(c))
+            {
+                throw new InvalidKernelException(string.Format(
+                    CultureInfo.InvariantCulture,
+                    "The kernel text '{0}' ({1:N0} characters) holds the control character U+{2:X4}, as a binary file (an image's, say) read as text does: it is neither a kernel's name nor its weights, which are text such as '0 -1 0; -1 5 -1; 0 -1 0'.",
+                    Shown(text),
+                    text.Length,
+                    (int)c));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Text a user gave, as an error message quotes it: control characters written as \uXXXX, and where that comes
+    /// to more than 60 characters, its first 40 or fewer (no character's escape split) and "...", so a mistaken
+    /// argument (a file's whole content) cannot flood the message or reach the terminal as raw bytes.
+    /// </summary>
+    public static string Shown(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        const int Longest = 60, Kept = 40;
+        var shown = new StringBuilder(Math.Min(text.Length, Longest) + 8);
+        int kept = 0;
+        foreach (char c in text)
+        {
+            if (char.IsControl(c))
+            {
+                shown.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                shown.Append(c);
+            }
+
+            if (shown.Length > Longest)
+            {
+                shown.Length = kept;
+                return shown.Append("...").ToString();
+            }
+
+            kept = shown.Length <= Kept ? shown.Length : kept;
+        }
+
+        return shown.ToString();
+    }
 
     /// <summary>True when the text looks like a matrix of numbers rather than a kernel name.</summary>
     public static bool LooksLikeMatrix(string text)
