@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using PSConvolution.Engine.Imaging;
 using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Commands;
@@ -17,9 +18,14 @@ public sealed class KernelTransformationAttribute : ArgumentTransformationAttrib
         }
         catch (InvalidKernelException e) when (KernelConverter.FileNamed(engineIntrinsics?.SessionState.Path, inputData) is string path)
         {
-            // -Kernel ./sharpen.txt: the name of a file of weights, where its text was meant.
+            // -Kernel ./sharpen.txt: the name of a file of weights, where its text was meant; or an image's name, the
+            // arguments swapped (Invoke-ImageConvolution Gaussian5 photo.jpg), where reading its text is no help.
             string quoted = ErrorRecords.Quoted(path);
-            throw new ArgumentTransformationMetadataException($"{quoted} is a file, not a kernel: -Kernel takes a kernel's name, weights or object. Read the file's text with -Kernel (Get-Content -Raw {quoted}), or a kernel saved with ConvertTo-Json with -Kernel (Get-Content -Raw {quoted} | ConvertFrom-Json).", e);
+            throw new ArgumentTransformationMetadataException(
+                ImageFormats.HasImageExtension(path)
+                    ? $"{quoted} is an image file, not a kernel: the images to convolve come first, or with -Path, and the kernel second, or with -Kernel, as in Invoke-ImageConvolution -Path {quoted} -Kernel Gaussian5."
+                    : $"{quoted} is a file, not a kernel: -Kernel takes a kernel's name, weights or object. Read the file's text with -Kernel (Get-Content -Raw {quoted}), or a kernel saved with ConvertTo-Json with -Kernel (Get-Content -Raw {quoted} | ConvertFrom-Json).",
+                e);
         }
         catch (InvalidKernelException e)
         {

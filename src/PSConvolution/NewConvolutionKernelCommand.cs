@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
+using PSConvolution.Engine.Imaging;
 using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Commands;
@@ -127,9 +128,12 @@ public sealed class NewConvolutionKernelCommand : PSCmdlet
 
             if (ParameterSetName != BuiltInSet && KernelConverter.FileNamed(SessionState.Path, given) is string file)
             {
-                // -Text ./sharpen.txt: the name of a file of weights, where its lines were meant.
+                // -Text ./sharpen.txt: the name of a file of weights, where its lines were meant (an image's, where
+                // reading its lines is no help).
                 string quoted = ErrorRecords.Quoted(file);
-                record.ErrorDetails = new ErrorDetails($"{quoted} is a file, not a kernel's weights. Read its lines with New-ConvolutionKernel -Text (Get-Content {quoted}).");
+                record.ErrorDetails = new ErrorDetails(ImageFormats.HasImageExtension(file)
+                    ? $"{quoted} is an image file, not a kernel's weights. Convolve it with Invoke-ImageConvolution -Path {quoted} -Kernel <the kernel>."
+                    : $"{quoted} is a file, not a kernel's weights. Read its lines with New-ConvolutionKernel -Text (Get-Content {quoted}).");
             }
 
             ThrowTerminatingError(record);

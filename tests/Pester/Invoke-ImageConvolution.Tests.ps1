@@ -579,7 +579,7 @@ Describe 'Invoke-ImageConvolution' {
             { Invoke-ImageConvolution -LiteralPath $src -Kernel (Import-Csv -LiteralPath $csv) } | Should -Throw "*The saved kernel 'Gaussian3' cannot be read: it holds no weights.*"
         }
 
-        It 'says a file''s name given to -Kernel is a file, and how to read it' {
+        It 'says a file''s name given to -Kernel is a file, and how to read it, or where an image goes' {
             # This was "'./sharpen.txt' in kernel row 0 is not a number", or "'sharpen.txt' is not a built-in kernel".
             $src = Join-Path $dir 'coffee.jpg'
             Set-Content -LiteralPath (Join-Path $dir 'sharpen.txt') -Value '0 -1 0', '-1 5 -1', '0 -1 0'
@@ -598,6 +598,13 @@ Describe 'Invoke-ImageConvolution' {
                 $file = Get-Item -LiteralPath 'sharpen.txt'
                 $e = { Invoke-ImageConvolution -LiteralPath $src -Kernel $file -Suffix _file } | Should -Throw -PassThru
                 $e.Exception.Message | Should -BeLike "*'$($file.FullName)' is a file, not a kernel*-Kernel (Get-Content -Raw '$($file.FullName)')*"
+
+                # An image's name where the kernel goes (the arguments swapped): reading its text was the advice.
+                $e = { Invoke-ImageConvolution Gaussian5 coffee.jpg } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PSConvolution.Commands.InvokeImageConvolutionCommand' -PassThru
+                $e.Exception.Message | Should -BeLike "*'coffee.jpg' is an image file, not a kernel: the images to convolve come first, or with -Path, and the kernel second*"
+                $e.Exception.Message | Should -Not -BeLike '*Get-Content*'
+                $e = { New-ConvolutionKernel -Text coffee.jpg } | Should -Throw -PassThru
+                $e.ErrorDetails.Message | Should -Be "'coffee.jpg' is an image file, not a kernel's weights. Convolve it with Invoke-ImageConvolution -Path 'coffee.jpg' -Kernel <the kernel>."
 
                 # A name that is no file keeps the list of built-in kernels; the hint's command works.
                 { Invoke-ImageConvolution -LiteralPath $src -Kernel 'nothing.txt' -Suffix _file } | Should -Throw "*'nothing.txt' is not a built-in kernel*"
