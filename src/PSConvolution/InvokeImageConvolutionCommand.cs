@@ -124,8 +124,9 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     [AllowEmptyString]
     public string? Suffix { get; set; }
 
-    /// <summary>Output file format.</summary>
+    /// <summary>Output file format: a format's name, or one of its extensions (jpg, .png, pgm).</summary>
     [Parameter]
+    [OutputFormatTransformation]
     public OutputFormat Format { get; set; } = OutputFormat.Auto;
 
     /// <summary>JPEG and WebP quality.</summary>

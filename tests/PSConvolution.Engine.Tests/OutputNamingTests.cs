@@ -151,4 +151,32 @@ public sealed class OutputNamingTests : IDisposable
         ArgumentException error = Assert.Throws<ArgumentException>(() => new OutputNaming(null, null, "_a\0b", OutputFormat.Auto, inPlace: false, new[] { "Box3" }));
         Assert.StartsWith("The suffix '_a\\u0000b' holds the control character U+0000, which a file name cannot.", error.Message);
     }
+
+    [Theory]
+    [InlineData("Jpeg", OutputFormat.Jpeg)]
+    [InlineData("png", OutputFormat.Png)]
+    [InlineData(" Tiff ", OutputFormat.Tiff)]
+    [InlineData("jpg", OutputFormat.Jpeg)]
+    [InlineData(".JPEG", OutputFormat.Jpeg)]
+    [InlineData("jfif", OutputFormat.Jpeg)]
+    [InlineData("tif", OutputFormat.Tiff)]
+    [InlineData(".webp", OutputFormat.Webp)]
+    [InlineData("pgm", OutputFormat.Pbm)]
+    [InlineData("ppm", OutputFormat.Pbm)]
+    [InlineData("pnm", OutputFormat.Pbm)]
+    [InlineData("auto", OutputFormat.Auto)]
+    public void AFormatIsReadFromItsNameOrAnyOfItsExtensions(string text, OutputFormat expected)
+    {
+        Assert.True(ImageFormats.TryParse(text, out OutputFormat format));
+        Assert.Equal(expected, format);
+    }
+
+    [Theory]
+    [InlineData("heic")]
+    [InlineData(".")]
+    [InlineData("")]
+    [InlineData("3")]
+    [InlineData("jpgx")]
+    public void TextThatNamesNoFormatIsNotReadAsOne(string text)
+        => Assert.False(ImageFormats.TryParse(text, out _));
 }

@@ -161,6 +161,24 @@ Describe 'Invoke-ImageConvolution' {
             (Get-ChildItem -LiteralPath (Join-Path $dir 'out') -Force).Name | Sort-Object | Should -Be @('coffee.jpg', 'photo [1].jpg', 'rocket.jpg')
         }
 
+        It 'takes a file extension as the format: <Given>' -ForEach @(
+            @{ Given = 'jpg'; Name = 'coffee.jpg'; Magic = 'FF-D8-FF' }
+            @{ Given = '.png'; Name = 'coffee.png'; Magic = '89-50-4E' }
+            @{ Given = 'TIF'; Name = 'coffee.tif'; Magic = '49-49-2A' }
+            @{ Given = 'pgm'; Name = 'coffee.pnm'; Magic = '50-36-0A' }
+            @{ Given = 'pnm'; Name = 'coffee.pnm'; Magic = '50-36-0A' }
+        ) {
+            # -Format jpg was "Cannot convert value "jpg" to type ...OutputFormat", though users name formats after files.
+            $out = Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -Format $Given -Destination (Join-Path $TestDrive "format $($Given.TrimStart('.')) out")
+            $out.Name | Should -Be $Name
+            [BitConverter]::ToString([IO.File]::ReadAllBytes($out.FullName), 0, 3) | Should -Be $Magic
+        }
+
+        It 'still refuses a format it does not know, with the list of formats' {
+            { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Box3 -Format heic -Destination (Join-Path $TestDrive 'format-heic') } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,PSConvolution.Commands.InvokeImageConvolutionCommand' -ExpectedMessage '*Auto, Png, Jpeg, Bmp, Gif, Tiff, Webp, Tga, Pbm*'
+            Test-Path -LiteralPath (Join-Path $TestDrive 'format-heic') | Should -BeFalse
+        }
+
         It 'stops before touching any file when the kernel is invalid' {
             $before = Get-FolderState $dir
             { Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel '1 2; 3' } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PSConvolution.Commands.InvokeImageConvolutionCommand'

@@ -39,6 +39,37 @@ public static class ImageFormats
     }
 
     /// <summary>
+    /// Reads a format's name (Jpeg, png) or, as users write formats after their files, one of its extensions, with or
+    /// without the dot (jpg, .jpe, tif, pgm, ppm, pnm): false where the text is neither.
+    /// </summary>
+    public static bool TryParse(string text, out OutputFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string name = text.Trim();
+        if (name.Length > 0 && char.IsLetter(name[0]) && Enum.TryParse(name, ignoreCase: true, out format) && Enum.IsDefined(typeof(OutputFormat), format))
+        {
+            return true;
+        }
+
+        string extension = name.StartsWith(".", StringComparison.Ordinal) ? name : "." + name;
+        if (string.Equals(extension, GetExtension(OutputFormat.Pbm), StringComparison.OrdinalIgnoreCase))
+        {
+            // .pnm, the extension the module writes Netpbm with, is not among ImageSharp's (.pbm, .pgm, .ppm).
+            format = OutputFormat.Pbm;
+            return true;
+        }
+
+        if (extension.Length > 1 && SixLabors.ImageSharp.Configuration.Default.ImageFormatsManager.FindFormatByFileExtension(extension) is IImageFormat found)
+        {
+            format = FormatOf(found);
+            return true;
+        }
+
+        format = OutputFormat.Auto;
+        return false;
+    }
+
+    /// <summary>
     /// True when <paramref name="extension"/> (".jpeg", ".JPG", ".tiff") is one of <paramref name="format"/>'s, in any
     /// case. Netpbm's are not: ".pbm", ".pgm" and ".ppm" each name one kind of its files, and the module writes the kind
     /// the pixels need, as ".pnm".
