@@ -342,10 +342,27 @@ internal static class KernelConverter
         {
             return KernelLibrary.Get(name);
         }
-        catch (InvalidKernelException) when (FamilyHint(name, ", to give to -Kernel") is string hint)
+        catch (InvalidKernelException) when ((FamilyHint(name, ", to give to -Kernel") ?? WildcardHint(name)) is string hint)
         {
             throw KernelLibrary.UnknownName(name, hint);
         }
+    }
+
+    // For a wildcard pattern (Gauss*, *edge*), as PowerShell users try wherever names are taken: the kernels
+    // Get-ConvolutionKernel gives for it, which matches names and categories alike; null for any other name.
+    private static string? WildcardHint(string name)
+    {
+        if (!WildcardPattern.ContainsWildcardCharacters(name))
+        {
+            return null;
+        }
+
+        var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+        string[] matched = KernelLibrary.All.Where(k => pattern.IsMatch(k.Name) || pattern.IsMatch(k.Category)).Select(k => k.Name).ToArray();
+        string quoted = "'" + name.Replace("'", "''") + "'";
+        return matched.Length == 0
+            ? $"-Kernel takes names, not wildcards, and {quoted} matches no built-in kernel."
+            : $"-Kernel takes names, not wildcards: Get-ConvolutionKernel {quoted} gives the kernels it matches ({string.Join(", ", matched)}), and -Kernel (Get-ConvolutionKernel {quoted}) applies them one after the other.";
     }
 
     /// <summary>

@@ -142,6 +142,15 @@ Describe 'New-ConvolutionKernel' {
         $e.Exception.Message | Should -BeLike "*'Lapacian' is not a built-in kernel. Did you mean 'Laplacian4' or 'Laplacian8'? Built-in kernels: Identity,*, Outline."
     }
 
+    It 'says -Kernel takes names, not wildcards, and what the pattern matches' {
+        # -Kernel Gauss* listed the built-in names without a word on the wildcard.
+        $e = { Invoke-ImageConvolution -LiteralPath (Join-Path $SamplesPath 'coffee.jpg') -Kernel 'Gauss*' -WhatIf } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PSConvolution.Commands.InvokeImageConvolutionCommand' -PassThru
+        $e.Exception.Message | Should -BeLike "*'Gauss*' is not a built-in kernel. -Kernel takes names, not wildcards: Get-ConvolutionKernel 'Gauss*' gives the kernels it matches (Gaussian3, Gaussian5, Gaussian5x273), and -Kernel (Get-ConvolutionKernel 'Gauss*') applies them one after the other. Built-in kernels:*"
+        (Get-ConvolutionKernel 'Gauss*').Name | Should -Be @('Gaussian3', 'Gaussian5', 'Gaussian5x273')
+        $e = { Invoke-ImageConvolution -LiteralPath (Join-Path $SamplesPath 'coffee.jpg') -Kernel 'Nothing*' -WhatIf } | Should -Throw -PassThru
+        $e.Exception.Message | Should -BeLike "*-Kernel takes names, not wildcards, and 'Nothing*' matches no built-in kernel.*"
+    }
+
     It 'completes -Name with each family and built-in kernel once' {
         # MotionBlur, a family and a built-in kernel, was offered twice.
         $line = 'New-ConvolutionKernel -Name Mot'
