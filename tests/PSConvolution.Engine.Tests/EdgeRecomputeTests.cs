@@ -74,7 +74,7 @@ public sealed class EdgeRecomputeTests
             int outWidth = columns.OutputLength;
             int outHeight = rows.OutputLength;
             using var edges = new EdgePixels(outHeight, outWidth, 4);
-            edges.StartBlock(0, long.MaxValue, 255);
+            edges.StartBlock(0, long.MaxValue);
             for (int y = 0; y < outHeight; y++)
             {
                 // Lone pixels, pairs and long runs.

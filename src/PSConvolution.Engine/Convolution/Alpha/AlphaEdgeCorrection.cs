@@ -74,7 +74,7 @@ internal static class AlphaEdgeCorrection
                     parallel.CancellationToken.ThrowIfCancellationRequested();
                     int y1 = Math.Min(end, y0 + blockRows);
                     long blockSamples = (long)(y1 - y0) * outWidth * channels;
-                    edges.StartBlock(y0, blockSamples * ListedCostPerSample / (taps.Count * channels), levels?.Of(y0, y1) ?? 255);
+                    edges.StartBlock(y0, blockSamples * ListedCostPerSample / (taps.Count * channels), levels);
                     if (listing is not null)
                     {
                         listing(y0, y1, single, edges);
@@ -135,10 +135,12 @@ internal static class AlphaEdgeCorrection
     }
 
     /// <summary>
-    /// The highest alpha that a block's rows read, for the listing's checks (<see cref="UniformAlphaSums"/>): 255
-    /// until some block's listing overflows at full alpha (a half-transparent layer), then found for every block
+    /// The highest alpha that output rows read, for the listing's checks (<see cref="UniformAlphaSums"/>): 255
+    /// until some block's listing overflows at full alpha (a half-transparent layer), then found for every row
     /// after it in any band, from each source row's highest alpha, found once, and the constant border's value where
-    /// the block reads it.
+    /// the row reads it. The checks ask for it row by row as each begins (<see cref="EdgePixels.Begin"/>), after the
+    /// vertical pass has loaded the rows: asked for a whole block before it was computed, it read those rows from
+    /// memory first, a fifth of a half-transparent layer's blur.
     /// </summary>
     internal sealed class BlockLevels : IDisposable
     {

@@ -37,19 +37,20 @@ internal sealed class EdgePixels : IRowSumChecks<UniformAlphaSums>, IDisposable
     /// <summary>True when the integer path's checks found more pixels than the block's limit, and listed no more.</summary>
     public bool Overflowed { get; private set; }
 
-    /// <summary>The highest alpha the block's rows read, as far as known: 255 unless the caller found it.</summary>
-    public int Level { get; private set; } = 255;
+    // The rows' highest alpha, where the caller finds it (null: 255, full alpha, for every row).
+    private AlphaEdgeCorrection.BlockLevels? levels;
 
     /// <summary>
     /// Starts a block at output row <paramref name="firstRow"/>. The checks of the integer path list at most
     /// <paramref name="checkLimit"/> pixels in all its rows; past that they stop listing and set <see cref="Overflowed"/>.
-    /// No alpha the block reads may be above <paramref name="level"/>.
+    /// Each row's check takes the highest alpha its row reads from <paramref name="levels"/>, when the row begins:
+    /// the vertical pass has then just loaded those rows, so finding it reads them from cache, not from memory.
     /// </summary>
-    public void StartBlock(int firstRow, long checkLimit, int level)
+    public void StartBlock(int firstRow, long checkLimit, AlphaEdgeCorrection.BlockLevels? levels = null)
     {
         FirstRow = firstRow;
         limit = checkLimit;
-        Level = level;
+        this.levels = levels;
         listed = 0;
         Overflowed = false;
     }
@@ -75,7 +76,7 @@ internal sealed class EdgePixels : IRowSumChecks<UniformAlphaSums>, IDisposable
             maskSamples = samples;
         }
 
-        return new UniformAlphaSums(pixels, (y - FirstRow) * Width, masks, samples, Channels, shift, stride, Level);
+        return new UniformAlphaSums(pixels, (y - FirstRow) * Width, masks, samples, Channels, shift, stride, levels?.Of(y, y + 1) ?? 255);
     }
 
     public void End(int y, in UniformAlphaSums check, int samples)
