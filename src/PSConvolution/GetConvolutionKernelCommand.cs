@@ -40,7 +40,7 @@ public sealed class GetConvolutionKernelCommand : PSCmdlet
             {
                 string? meant = KernelLibrary.DidYouMean(KernelLibrary.Nearest(category, known));
                 WriteError(new ErrorRecord(
-                    new ItemNotFoundException($"No built-in kernel is in a category named '{category}'.{(meant is null ? string.Empty : " " + meant)} The categories are {string.Join(", ", known.Take(known.Length - 1))} and {known[known.Length - 1]}."),
+                    new ItemNotFoundException($"No built-in kernel is in a category named '{KernelParser.Shown(category)}'.{(meant is null ? string.Empty : " " + meant)} The categories are {string.Join(", ", known.Take(known.Length - 1))} and {known[known.Length - 1]}."),
                     "CategoryNotFound",
                     ErrorCategory.ObjectNotFound,
                     category));
@@ -83,7 +83,7 @@ public sealed class GetConvolutionKernelCommand : PSCmdlet
                 // A kernel that -Category left out is there all the same: say which category it is in.
                 string message = named is not null
                     ? $"The kernel '{named.Name}' is in the {named.Category} category, which -Category does not match."
-                    : $"There is no built-in kernel named '{name}'. {NotFoundHint(name)}Run Get-ConvolutionKernel to list them.";
+                    : $"There is no built-in kernel named '{KernelParser.Shown(name)}'. {NotFoundHint(name)}Run Get-ConvolutionKernel to list them.";
                 WriteError(new ErrorRecord(
                     new ItemNotFoundException(message),
                     "KernelNotFound",

@@ -358,8 +358,18 @@ internal static class KernelConverter
         }
 
         var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-        string[] matched = KernelLibrary.All.Where(k => pattern.IsMatch(k.Name) || pattern.IsMatch(k.Category)).Select(k => k.Name).ToArray();
-        string quoted = "'" + name.Replace("'", "''") + "'";
+        string[] matched;
+        try
+        {
+            matched = KernelLibrary.All.Where(k => pattern.IsMatch(k.Name) || pattern.IsMatch(k.Category)).Select(k => k.Name).ToArray();
+        }
+        catch (WildcardPatternException)
+        {
+            // 'Box[' is no pattern either: the nearest names are offered instead.
+            return null;
+        }
+
+        string quoted = ErrorRecords.Quoted(name);
         return matched.Length == 0
             ? $"-Kernel takes names, not wildcards, and {quoted} matches no built-in kernel."
             : $"-Kernel takes names, not wildcards: Get-ConvolutionKernel {quoted} gives the kernels it matches ({string.Join(", ", matched)}), and -Kernel (Get-ConvolutionKernel {quoted}) applies them one after the other.";
