@@ -883,6 +883,39 @@ public sealed class ImageFileConvolverTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(1.0f, false, OutputFormat.Jpeg, true)]
+    [InlineData(1.0f, false, OutputFormat.Tiff, true)]
+    [InlineData(1.0f, false, OutputFormat.Webp, true)]
+    [InlineData(1.0f, false, OutputFormat.Png, false)]
+    [InlineData(1.0f, true, OutputFormat.Jpeg, false)]
+    [InlineData(0.45455f, false, OutputFormat.Jpeg, false)]
+    [InlineData(0f, false, OutputFormat.Jpeg, false)]
+    public void APngsOwnGammaLeftOutOfAnotherFormatIsReported(float gamma, bool srgbChunk, OutputFormat to, bool reported)
+    {
+        // A gAMA of 1.0 (linear) written as JPEG was left out without a word, and viewers then showed the picture
+        // darker in its midtones than the PNG; sRGB's own gamma (1/2.2), none, or an sRGB chunk (which viewers follow
+        // instead of gAMA) changes nothing.
+        string source = Path.Combine(folder, $"gamma{gamma}{srgbChunk}.png");
+        using (var image = new Image<Rgb24>(12, 10, new Rgb24(90, 120, 30)))
+        {
+            image.Metadata.GetPngMetadata().Gamma = gamma;
+            using var encoded = new MemoryStream();
+            image.Save(encoded, new PngEncoder());
+            byte[] bytes = encoded.ToArray();
+            File.WriteAllBytes(source, srgbChunk ? bytes.Take(33).Concat(PngChunk("sRGB", new byte[] { 0 })).Concat(bytes.Skip(33)).ToArray() : bytes);
+        }
+
+        string output = Path.Combine(folder, $"gamma{gamma}{srgbChunk}_out." + to);
+        ConversionReport report = ImageFileConvolver.Convert(source, output, new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = to }, overwrite: false);
+        Assert.Equal(reported, report.GammaLeftOut);
+        if (to == OutputFormat.Png)
+        {
+            using var result = Image.Load<Rgb24>(output);
+            Assert.Equal(gamma, result.Metadata.GetPngMetadata().Gamma, 4);
+        }
+    }
+
     // A JPEG with comment segments (COM) put in after its APP0 segment, as ImageSharp writes none.
     private static byte[] WithComments(byte[] jpeg, params byte[][] texts)
     {

@@ -186,6 +186,24 @@ Describe 'Invoke-ImageConvolution converts what the format cannot hold, and says
         "$($text[0])" | Should -BeLike '2 image(s) had text that WEBP has no place for (comments*): it was left out. Use -Format Png to keep it.*'
     }
 
+    It 'says once when a PNG''s own gamma has no place in the format written' {
+        # A PNG with gAMA 1.0 (linear light) written as JPEG lost its gamma without a word: viewers then show it darker.
+        $linear = Join-Path $dir 'linear.png'
+        $image = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgba32]]::new(8, 6)
+        try {
+            [SixLabors.ImageSharp.MetadataExtensions]::GetPngMetadata($image.Metadata).Gamma = 1.0
+            [SixLabors.ImageSharp.ImageExtensions]::Save($image, $linear)
+        }
+        finally { $image.Dispose() }
+
+        Invoke-ImageConvolution -LiteralPath $linear -Kernel Identity -Format Jpeg -Destination (Join-Path $dir 'linear-jpeg') -WarningVariable warned -WarningAction SilentlyContinue | Should -HaveCount 1
+        $gamma = @($warned | Where-Object { "$_" -like '*gamma*' })
+        $gamma | Should -HaveCount 1
+        "$($gamma[0])" | Should -BeLike "1 image(s) had a PNG gamma other than sRGB's (a gAMA chunk, with no colour profile), which JPEG has no place for: it was left out*Use -Format Png to keep it.*"
+        Invoke-ImageConvolution -LiteralPath $linear -Kernel Identity -Destination (Join-Path $dir 'linear-png') -WarningVariable none -WarningAction SilentlyContinue | Should -HaveCount 1
+        @($none | Where-Object { "$_" -like '*gamma*' }) | Should -HaveCount 0
+    }
+
     It 'makes partial transparency all or nothing for GIF, with one warning for the whole call' {
         $second = Copy-Item -LiteralPath $deep.FullName -Destination (Join-Path $dir 'deep3.png') -PassThru
         $written = Invoke-ImageConvolution -LiteralPath $deep.FullName, $second.FullName -Kernel Gaussian5 -Format Gif -Destination (Join-Path $dir 'gif') -WarningVariable warned -WarningAction SilentlyContinue

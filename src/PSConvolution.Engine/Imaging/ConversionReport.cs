@@ -52,6 +52,12 @@ public sealed class ConversionReport
     /// </summary>
     public bool TextLeftOut { get; internal set; }
 
+    /// <summary>
+    /// A PNG's own gamma (a gAMA chunk other than sRGB's, with no colour profile or sRGB chunk to overrule it) had no
+    /// place in the format written, and was left out: viewers show the result as sRGB, its midtones lighter or darker.
+    /// </summary>
+    public bool GammaLeftOut { get; internal set; }
+
     /// <summary>A quality was asked for, and the format written has none to set (only JPEG and WebP have): it was not used.</summary>
     public bool QualityUnused { get; internal set; }
 }

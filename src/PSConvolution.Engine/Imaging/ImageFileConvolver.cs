@@ -255,6 +255,7 @@ public static class ImageFileConvolver
             sourceKept = comments;
         }
 
+        bool gammaLeftOut = sourceFormat is PngFormat && format != OutputFormat.Png && MetadataFidelity.HasOwnPngGamma(image, stream);
         bool halvedChroma = !jpegToJpeg || SourceProbe.JpegChromaHalved(stream);
         // GIF, BMP, TGA and Netpbm keep no EXIF, and browsers ignore WebP's: stored on its side, the picture would be
         // shown so. WebP keeps the EXIF and XMP, which then say upright.
@@ -271,7 +272,7 @@ public static class ImageFileConvolver
             MetadataFidelity.UpdateXmp(image, upright: turned);
         }
 
-        var report = new ConversionReport { SamplesNarrowed = shape.Narrowed, DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut, QualityUnused = request.Quality is not null && format is not (OutputFormat.Jpeg or OutputFormat.Webp), TextLeftOut = textLeftOut };
+        var report = new ConversionReport { SamplesNarrowed = shape.Narrowed, DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut, QualityUnused = request.Quality is not null && format is not (OutputFormat.Jpeg or OutputFormat.Webp), TextLeftOut = textLeftOut, GammaLeftOut = gammaLeftOut };
 
         if (!ImageFormats.HoldsAlpha(format) && written.HasAlpha())
         {

@@ -365,6 +365,17 @@ internal static class MetadataFidelity
     }
 
     /// <summary>
+    /// True when a PNG source has a gamma of its own (a gAMA chunk other than sRGB's 1/2.2, as ImageSharp read it into
+    /// <paramref name="image"/>) that nothing overrules: no colour profile and no sRGB chunk, either of which viewers
+    /// follow instead. Another format has no place for it, and viewers would then show the midtones lighter or darker.
+    /// </summary>
+    public static bool HasOwnPngGamma(Image image, Stream source)
+    {
+        float gamma = image.Metadata.GetPngMetadata().Gamma;
+        return gamma > 0 && Math.Abs(gamma - (1 / 2.2)) > 0.005 && image.Metadata.IccProfile is null && ReadPngChunk(source, "sRGB") is null;
+    }
+
+    /// <summary>
     /// The chunks that go right after a PNG's IHDR: the iCCP chunk, if any, and the source's colour space chunks
     /// (<see cref="ReadPngColourChunks"/>), without sRGB where there is an iCCP (the specification allows one or the
     /// other). Null when there are none.
