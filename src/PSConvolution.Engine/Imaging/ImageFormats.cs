@@ -35,8 +35,12 @@ public static class ImageFormats
     public static bool HasImageExtension(string path)
     {
         string extension = System.IO.Path.GetExtension(path);
-        return extension.Length > 1 && SixLabors.ImageSharp.Configuration.Default.ImageFormatsManager.FindFormatByFileExtension(extension) is not null;
+        return ByExtension(extension) is not null;
     }
+
+    // The format ImageSharp reads with files of an extension (".jpg", with its dot), or null for none or a bare dot.
+    private static IImageFormat? ByExtension(string extension)
+        => extension.Length > 1 ? SixLabors.ImageSharp.Configuration.Default.ImageFormatsManager.FindFormatByFileExtension(extension) : null;
 
     /// <summary>
     /// Reads a format's name (Jpeg, png) or, as users write formats after their files, one of its extensions, with or
@@ -59,7 +63,7 @@ public static class ImageFormats
             return true;
         }
 
-        if (extension.Length > 1 && SixLabors.ImageSharp.Configuration.Default.ImageFormatsManager.FindFormatByFileExtension(extension) is IImageFormat found)
+        if (ByExtension(extension) is IImageFormat found)
         {
             format = FormatOf(found);
             return true;
@@ -75,9 +79,8 @@ public static class ImageFormats
     /// the pixels need, as ".pnm".
     /// </summary>
     internal static bool IsExtensionOf(string extension, OutputFormat format)
-        => extension.Length > 1
-            && format is not (OutputFormat.Auto or OutputFormat.Pbm)
-            && SixLabors.ImageSharp.Configuration.Default.ImageFormatsManager.FindFormatByFileExtension(extension) is IImageFormat found
+        => format is not (OutputFormat.Auto or OutputFormat.Pbm)
+            && ByExtension(extension) is IImageFormat found
             && FormatOf(found) == format;
 
     /// <summary>True when a format holds 16 bits per sample as the module writes it.</summary>
