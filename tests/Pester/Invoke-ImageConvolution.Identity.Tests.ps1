@@ -4,6 +4,8 @@
 BeforeDiscovery {
     $script:isRoot = -not $IsWindows -and ((& id -u) -eq '0')
     $script:canDropCaps = $isRoot -and $IsLinux -and [bool](Get-Command setpriv -ErrorAction SilentlyContinue)
+    # POSIX access control lists and extended attributes, set and read by Debian's acl and attr tools.
+    $script:hasAcl = $IsLinux -and @(Get-Command setfacl, getfacl, setfattr, getfattr -ErrorAction SilentlyContinue).Count -eq 4
 }
 
 BeforeAll {
@@ -131,6 +133,43 @@ Describe 'Invoke-ImageConvolution keeps a rewritten file''s identity' -Skip:(-no
         & chmod 600 $file
         $out = Invoke-ImageConvolution -LiteralPath $file -Kernel Box3
         Get-Mode $out.FullName | Should -Be '600'
+    }
+
+    It 'keeps the access control list and the extended attributes of a file rewritten with -InPlace' -Skip:(-not $hasAcl) {
+        # Shared with one user through its ACL, kept from its own group, and tagged by another program.
+        $file = Join-Path $dir 'priv.jpg'
+        & chmod 640 $file
+        & setfacl -m 'u:nobody:r,g::-,m::r' $file
+        & setfattr -n user.comment -v 'keep me' $file
+        $acl = & getfacl -c $file 2>$null
+        $acl | Should -Contain 'group::---'
+        $before = (Get-FileHash $file).Hash
+        Invoke-ImageConvolution -LiteralPath $file -Kernel Box3 -InPlace | Out-Null
+        (Get-FileHash $file).Hash | Should -Not -Be $before
+        # Before, the ACL was dropped: the user it named could no longer read the photo, and the group, which could
+        # not read it, now could (the mode's group bits, which were the ACL's mask, became the group's own).
+        & getfacl -c $file 2>$null | Should -Be $acl
+        & getfattr --only-values -n user.comment $file | Should -Be 'keep me'
+        Get-Mode $file | Should -Be '640'
+    }
+
+    It 'creates a new output no more readable than a source whose access control list keeps its group out' -Skip:(-not $hasAcl) {
+        $file = Join-Path $dir 'priv.jpg'
+        & chmod 640 $file
+        & setfacl -m 'u:nobody:r,g::-,m::r' $file
+        $out = Invoke-ImageConvolution -LiteralPath $file -Kernel Box3
+        # The mode shows group read (the mask), but the group may not read the source: nor may it read the output.
+        Get-Mode $out.FullName | Should -Be '600'
+    }
+
+    It 'does not give a rewritten file the access control list its folder gives new files' -Skip:(-not $hasAcl) {
+        $file = Join-Path $dir 'priv.jpg'
+        & chmod 600 $file
+        & setfacl -d -m 'u:nobody:rw' $dir
+        Invoke-ImageConvolution -LiteralPath $file -Kernel Box3 -InPlace | Out-Null
+        # The file had no ACL; before, it came back with the folder's, which a later chmod g+rw would have opened to nobody.
+        & getfacl -c $file 2>$null | Where-Object { $_ } | Should -Be @('user::rw-', 'group::---', 'other::---')
+        Get-Mode $file | Should -Be '600'
     }
 
     It 'keeps the mode of an existing output replaced with -Force' {

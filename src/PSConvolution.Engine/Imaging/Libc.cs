@@ -115,8 +115,7 @@ internal static class Libc
             return new UnauthorizedAccessException($"Access to the path '{path}' is denied.");
         }
 
-        string? text = Marshal.PtrToStringAnsi(NativeMethods.strerror(error));
-        return new System.IO.IOException($"{text ?? "Error " + error} : '{path}'");
+        return new System.IO.IOException($"{ErrorText(error)} : '{path}'");
     }
 
     /// <summary>The canonical path with every symbolic link resolved, or null when it cannot be resolved.</summary>
@@ -172,6 +171,90 @@ internal static class Libc
         }
     }
 
+    // errno values for extended attributes on Linux: the list or value outgrew the buffer (ERANGE), the file system
+    // keeps none (EOPNOTSUPP), the attribute is absent (ENODATA).
+    private const int OutOfRange = 34;
+    private const int NoAttribute = 61;
+
+    /// <summary>
+    /// The extended attributes of the file at <paramref name="path"/> (following links) on Linux, each name with its
+    /// value: user attributes, the POSIX access control list (<c>system.posix_acl_access</c>), security labels. Empty
+    /// where the file system keeps none; the attributes the process may not read are left out.
+    /// </summary>
+    public static (string Name, byte[] Value)[] ExtendedAttributes(string path)
+    {
+        byte[] file = Bytes(path);
+        byte[] names = Array.Empty<byte>();
+        long length;
+        while (true)
+        {
+            length = NativeMethods.listxattr(file, names, (UIntPtr)names.Length).ToInt64();
+            if (length >= 0 && (names.Length > 0 || length == 0))
+            {
+                break;
+            }
+
+            if (length < 0 && Marshal.GetLastWin32Error() != OutOfRange)
+            {
+                return Array.Empty<(string, byte[])>();
+            }
+
+            // Asked for the size first (an empty buffer), or the list grew since: ask with room for it.
+            names = new byte[Math.Max(length, 2 * names.Length) + 64];
+        }
+
+        var attributes = new System.Collections.Generic.List<(string, byte[])>();
+        for (int start = 0; start < length;)
+        {
+            int end = Array.IndexOf(names, (byte)0, start, (int)length - start);
+            end = end < 0 ? (int)length : end;
+            string name = Encoding.UTF8.GetString(names, start, end - start);
+            if (name.Length > 0 && Attribute(file, names, start, end) is byte[] value)
+            {
+                attributes.Add((name, value));
+            }
+
+            start = end + 1;
+        }
+
+        return attributes.ToArray();
+    }
+
+    // The value of the attribute named by names[start, end), or null where it cannot be read (gone since it was listed,
+    // or not for this process to read).
+    private static byte[]? Attribute(byte[] file, byte[] names, int start, int end)
+    {
+        byte[] name = new byte[end - start + 1];
+        Array.Copy(names, start, name, 0, end - start);
+        byte[] value = Array.Empty<byte>();
+        while (true)
+        {
+            long length = NativeMethods.getxattr(file, name, value, (UIntPtr)value.Length).ToInt64();
+            if (length >= 0 && (value.Length > 0 || length == 0))
+            {
+                return value.Length == length ? value : value.AsSpan(0, (int)length).ToArray();
+            }
+
+            if (length < 0 && Marshal.GetLastWin32Error() != OutOfRange)
+            {
+                return null;
+            }
+
+            value = new byte[Math.Max(length, 2 * value.Length) + 64];
+        }
+    }
+
+    /// <summary>Sets the extended attribute <paramref name="name"/> of <paramref name="path"/>; 0, or the C library's error number.</summary>
+    public static int SetExtendedAttribute(string path, string name, byte[] value)
+        => NativeMethods.setxattr(Bytes(path), Bytes(name), value, (UIntPtr)value.Length, 0) == 0 ? 0 : Marshal.GetLastWin32Error();
+
+    /// <summary>Removes the extended attribute <paramref name="name"/> of <paramref name="path"/>; true unless it was there and stayed.</summary>
+    public static bool RemoveExtendedAttribute(string path, string name)
+        => NativeMethods.removexattr(Bytes(path), Bytes(name)) == 0 || Marshal.GetLastWin32Error() is NoAttribute or NotSupported;
+
+    /// <summary>The C library's words for error number <paramref name="error"/>.</summary>
+    public static string ErrorText(int error) => Marshal.PtrToStringAnsi(NativeMethods.strerror(error)) ?? "Error " + error;
+
     private static byte[] Bytes(string path) => Encoding.UTF8.GetBytes(path + "\0");
 
     private static class NativeMethods
@@ -211,6 +294,18 @@ internal static class Libc
 
         [DllImport("libc")]
         public static extern IntPtr strerror(int error);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern IntPtr listxattr(byte[] path, byte[] list, UIntPtr size);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern IntPtr getxattr(byte[] path, byte[] name, byte[] value, UIntPtr size);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int setxattr(byte[] path, byte[] name, byte[] value, UIntPtr size, int flags);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int removexattr(byte[] path, byte[] name);
 
         [DllImport("libc")]
         public static extern int madvise(IntPtr address, UIntPtr length, int advice);
