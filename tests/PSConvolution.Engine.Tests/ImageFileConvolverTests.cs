@@ -1353,6 +1353,99 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.True(File.Exists(Path.Combine(folder, "whole_out.jpg")));
     }
 
+    // A noisy 160x120 image in each format and form the decoder reads, whole: big enough that PNG's data spans
+    // several IDAT chunks and a cut keeps some rows decodable, which ImageSharp then fills out in black.
+    private static byte[] Encoded(string form)
+    {
+        if (form == "tiff, directory first")
+        {
+            return TiffWithoutResolution(160, 120);
+        }
+
+        using var image = new Image<Rgb24>(160, 120);
+        var random = new Random(7);
+        for (int y = 0; y < 120; y++)
+        {
+            for (int x = 0; x < 160; x++)
+            {
+                image[x, y] = new Rgb24((byte)random.Next(256), (byte)(x + y), (byte)(x * 3));
+            }
+        }
+
+        SixLabors.ImageSharp.Formats.IImageEncoder encoder = form switch
+        {
+            "png" => new PngEncoder(),
+            "gif" => new GifEncoder(),
+            "webp, lossy" => new SixLabors.ImageSharp.Formats.Webp.WebpEncoder { FileFormat = SixLabors.ImageSharp.Formats.Webp.WebpFileFormatType.Lossy },
+            "webp, lossless" => new SixLabors.ImageSharp.Formats.Webp.WebpEncoder { FileFormat = SixLabors.ImageSharp.Formats.Webp.WebpFileFormatType.Lossless },
+            "bmp" => new SixLabors.ImageSharp.Formats.Bmp.BmpEncoder(),
+            "tga" => new SixLabors.ImageSharp.Formats.Tga.TgaEncoder { Compression = SixLabors.ImageSharp.Formats.Tga.TgaCompression.None },
+            "tga, run-length" => new SixLabors.ImageSharp.Formats.Tga.TgaEncoder { Compression = SixLabors.ImageSharp.Formats.Tga.TgaCompression.RunLength },
+            "ppm" => new SixLabors.ImageSharp.Formats.Pbm.PbmEncoder { Encoding = SixLabors.ImageSharp.Formats.Pbm.PbmEncoding.Binary, ColorType = SixLabors.ImageSharp.Formats.Pbm.PbmColorType.Rgb },
+            "ppm, plain" => new SixLabors.ImageSharp.Formats.Pbm.PbmEncoder { Encoding = SixLabors.ImageSharp.Formats.Pbm.PbmEncoding.Plain, ColorType = SixLabors.ImageSharp.Formats.Pbm.PbmColorType.Rgb },
+            "tiff" => new SixLabors.ImageSharp.Formats.Tiff.TiffEncoder(),
+            _ => throw new ArgumentOutOfRangeException(nameof(form)),
+        };
+        using var stream = new MemoryStream();
+        image.Save(stream, encoder);
+        return stream.ToArray();
+    }
+
+    [Theory]
+    [InlineData("png", 0.5)]
+    [InlineData("png", 0.9)]
+    [InlineData("png", -1)]
+    [InlineData("gif", 0.5)]
+    [InlineData("gif", -1)]
+    [InlineData("webp, lossy", 0.5)]
+    [InlineData("webp, lossy", -1)]
+    [InlineData("webp, lossless", 0.9)]
+    [InlineData("bmp", 0.5)]
+    [InlineData("bmp", -1)]
+    [InlineData("tga", 0.5)]
+    [InlineData("tga, run-length", 0.5)]
+    [InlineData("tga, run-length", 0.95)]
+    [InlineData("ppm", 0.5)]
+    [InlineData("ppm", -1)]
+    [InlineData("ppm, plain", 0.5)]
+    [InlineData("tiff", 0.5)]
+    [InlineData("tiff, directory first", 0.5)]
+    [InlineData("tiff, directory first", -1)]
+    public void AFileCutShortIsCorruptInEveryFormatThoughTheDecoderWouldFillItIn(string form, double keep)
+    {
+        // A download that stopped: before, every format but JPEG was decoded as far as it went and written with the
+        // rest black (or smeared, for lossy WebP), without a word. keep -1 cuts the last byte only.
+        byte[] whole = Encoded(form);
+        int length = keep < 0 ? whole.Length - 1 : (int)(whole.Length * keep);
+        string cut = Path.Combine(folder, "cut");
+        File.WriteAllBytes(cut, whole.AsSpan(0, length).ToArray());
+        var error = Assert.Throws<ConvolutionException>(() => ImageFileConvolver.Convert(cut, Path.Combine(folder, "cut_out.png"), Request("Box3"), overwrite: false));
+        Assert.Equal(ConvolutionErrorKind.CorruptImage, error.Kind);
+        Assert.Contains("is a truncated", error.Message);
+        Assert.Contains(cut, error.Message);
+        Assert.False(File.Exists(Path.Combine(folder, "cut_out.png")));
+
+        string complete = Path.Combine(folder, "whole");
+        File.WriteAllBytes(complete, whole);
+        ImageFileConvolver.Convert(complete, Path.Combine(folder, "whole_out.png"), Request("Box3"), overwrite: false);
+        Assert.True(File.Exists(Path.Combine(folder, "whole_out.png")));
+    }
+
+    [Theory]
+    [InlineData("png")]
+    [InlineData("gif")]
+    [InlineData("bmp")]
+    [InlineData("ppm")]
+    public void BytesAfterTheEndOfAnImageAreNotTakenForDamage(string form)
+    {
+        // What follows a whole image (a second copy's start, padding a tool left) is not the image's: it converts.
+        byte[] whole = Encoded(form);
+        string padded = Path.Combine(folder, "padded");
+        File.WriteAllBytes(padded, whole.Concat(new byte[100]).ToArray());
+        ImageFileConvolver.Convert(padded, Path.Combine(folder, "padded_out.png"), Request("Box3"), overwrite: false);
+        Assert.True(File.Exists(Path.Combine(folder, "padded_out.png")));
+    }
+
     [Fact]
     public void DeclaredSizeAboveTheLimitIsRefusedBeforeDecoding()
     {

@@ -161,6 +161,28 @@ Describe 'Invoke-ImageConvolution' {
             (Get-ChildItem -LiteralPath (Join-Path $dir 'out') -Force).Name | Sort-Object | Should -Be @('coffee.jpg', 'photo [1].jpg', 'rocket.jpg')
         }
 
+        It 'refuses a file cut short in any format, with -InPlace too, and writes the whole ones' {
+            # A download that stopped: before, a PNG, GIF or BMP cut short was written with its missing rows black,
+            # and -InPlace made that permanent.
+            $whole = foreach ($format in 'Png', 'Gif', 'Bmp') {
+                $made = Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Identity -Format $format -Destination (Join-Path $TestDrive "whole $format")
+                $bytes = [IO.File]::ReadAllBytes($made.FullName)
+                [IO.File]::WriteAllBytes((Join-Path $dir "cut.$($format.ToLowerInvariant())"), $bytes[0..([int]($bytes.Length * 0.7))])
+                $made
+            }
+
+            $before = Get-FolderState $dir
+            $out = @(Get-ChildItem -LiteralPath $dir -Filter 'cut.*' | Sort-Object Name | Invoke-ImageConvolution -Kernel Box3 -InPlace -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $out | Should -BeNullOrEmpty
+            $errs | Should -HaveCount 3
+            $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -Be "CorruptImage,$CommandType" }
+            $errs[0].Exception.Message | Should -BeLike "'$(Join-Path $dir 'cut.bmp')' is a truncated BMP: its pixel data needs * bytes, and the file holds *."
+            $errs[1].Exception.Message | Should -Be "'$(Join-Path $dir 'cut.gif')' is a truncated GIF: the file ends inside its image data."
+            $errs[2].Exception.Message | Should -Be "'$(Join-Path $dir 'cut.png')' is a truncated PNG: the file ends inside its image data (an IDAT chunk)."
+            Get-FolderState $dir | Should -Be $before
+            $whole | Invoke-ImageConvolution -Kernel Box3 | Should -HaveCount 3
+        }
+
         It 'takes a file extension as the format: <Given>' -ForEach @(
             @{ Given = 'jpg'; Name = 'coffee.jpg'; Magic = 'FF-D8-FF' }
             @{ Given = '.png'; Name = 'coffee.png'; Magic = '89-50-4E' }

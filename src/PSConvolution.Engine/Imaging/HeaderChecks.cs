@@ -31,7 +31,7 @@ internal static class HeaderChecks
         {
             try
             {
-                CheckTiffPalettes(stream, header[0] == (byte)'I', path);
+                CheckTiffDirectories(stream, header[0] == (byte)'I', path);
             }
             finally
             {
@@ -65,8 +65,9 @@ internal static class HeaderChecks
     // A palette TIFF's colour table has 2^BitsPerSample entries, and ImageSharp allocates that many colours before it
     // compares them with the ColorMap tag: 32 bits per sample in a 2 KB file ran out of a 1 GB heap. TIFF 6.0 says the
     // ColorMap holds exactly 3 x 2^BitsPerSample values, which bounds the table by the file's own size; a palette
-    // directory that breaks that rule is damaged. Classic TIFF and BigTIFF, every directory of the chain.
-    private static void CheckTiffPalettes(Stream stream, bool little, string path)
+    // directory that breaks that rule is damaged. A directory whose strips or tiles run past the end of the file is
+    // truncated. Classic TIFF and BigTIFF, every directory of the chain.
+    private static void CheckTiffDirectories(Stream stream, bool little, string path)
     {
         if (OpenTiff(stream, little) is not (TiffReader reader, bool big, long next))
         {
@@ -74,8 +75,15 @@ internal static class HeaderChecks
         }
 
         var visited = new HashSet<long>();
-        for (int page = 0; page < MaxDirectories && next > 0 && next < stream.Length; page++)
+        for (int page = 0; page < MaxDirectories && next > 0; page++)
         {
+            // A directory is at most a few hundred bytes and often written last: a file cut short loses it first.
+            if (next + (big ? 8 : 2) > stream.Length)
+            {
+                string which = page == 0 ? "its first directory" : string.Format(CultureInfo.InvariantCulture, "the directory of page {0}", page + 1);
+                throw new ConvolutionException(ConvolutionErrorKind.CorruptImage, path, string.Format(CultureInfo.InvariantCulture, "'{0}' is a truncated TIFF: {1} is at byte {2:N0}, and the file holds {3:N0}.", path, which, next, stream.Length));
+            }
+
             // ImageSharp 2.1.13 follows the directory chain without noticing a loop, and reads as many entries as a
             // directory declares: a 17-byte BigTIFF whose directory claims 2^56 entries kept Identify busy for good.
             if (!visited.Add(next))
@@ -96,10 +104,17 @@ internal static class HeaderChecks
             int photometric = -1;
             long bits = 1;
             long colorMapCount = -1;
+            (ushort Type, long Values, long Value) offsets = default, counts = default;
             foreach ((ushort tag, ushort type, long values, long value) in Entries(reader, big, first, count))
             {
                 switch (tag)
                 {
+                    case 273 or 324:
+                        offsets = (type, values, value);
+                        break;
+                    case 279 or 325:
+                        counts = (type, values, value);
+                        break;
                     case 262:
                         photometric = reader.U16(value);
                         break;
@@ -117,6 +132,15 @@ internal static class HeaderChecks
             if (photometric == 3 && (bits > 16 || colorMapCount != 3L << (int)bits))
             {
                 throw Damaged(path, "TIFF", string.Format(CultureInfo.InvariantCulture, "a palette page of {0} bits per sample needs a colour map of {1:N0} values and has {2:N0}", bits, bits > 16 ? "3 x 2^" + bits.ToString(CultureInfo.InvariantCulture) : (3L << (int)bits).ToString("N0", CultureInfo.InvariantCulture), Math.Max(colorMapCount, 0)));
+            }
+
+            // ImageSharp reads a strip or tile that runs past the end of the file as far as it goes and leaves the rest
+            // of the page black: a file cut short (a download that stopped) would give a silently wrong output.
+            if (DataEnd(reader, big, offsets, counts) is long end && end > stream.Length)
+            {
+                string where = page == 0 ? "its image data" : string.Format(CultureInfo.InvariantCulture, "the image data of page {0}", page + 1);
+                string runs = end == long.MaxValue ? "is listed past the end of the file" : string.Format(CultureInfo.InvariantCulture, "runs to byte {0:N0}, and the file holds {1:N0}", end, stream.Length);
+                throw new ConvolutionException(ConvolutionErrorKind.CorruptImage, path, string.Format(CultureInfo.InvariantCulture, "'{0}' is a truncated TIFF: {1} {2}.", path, where, runs));
             }
 
             long pointer = first + (count * entrySize);
@@ -217,6 +241,54 @@ internal static class HeaderChecks
             stream.Position = 0;
         }
     }
+
+    // Where a directory's strips or tiles end: the largest offset plus byte count of its StripOffsets and
+    // StripByteCounts (or TileOffsets and TileByteCounts), SHORT, LONG or LONG8 values held in the entry where they
+    // fit, else at the offset it holds; long.MaxValue where those lists themselves lie past the file's end. Null
+    // without them.
+    private static long? DataEnd(TiffReader reader, bool big, (ushort Type, long Values, long Value) offsets, (ushort Type, long Values, long Value) counts)
+    {
+        long n = Math.Min(offsets.Values, counts.Values);
+        if (n <= 0 || TiffArray(reader, big, offsets) is not (long offsetsAt, int offsetSize) || TiffArray(reader, big, counts) is not (long countsAt, int countSize))
+        {
+            return null;
+        }
+
+        if (offsetsAt + (n * offsetSize) > reader.Length || countsAt + (n * countSize) > reader.Length)
+        {
+            return long.MaxValue;
+        }
+
+        long end = 0;
+        for (long i = 0; i < n; i++)
+        {
+            long start = TiffValue(reader, offsetsAt + (i * offsetSize), offsetSize);
+            long length = TiffValue(reader, countsAt + (i * countSize), countSize);
+            end = Math.Max(end, start + length);
+        }
+
+        return end;
+    }
+
+    // Where an entry's values lie and the size of each: SHORT (3), LONG (4) or LONG8 (16); null for other types.
+    private static (long At, int Size)? TiffArray(TiffReader reader, bool big, (ushort Type, long Values, long Value) entry)
+    {
+        int size = entry.Type switch { 3 => 2, 4 => 4, 16 => 8, _ => 0 };
+        if (size == 0 || entry.Values > reader.Length)
+        {
+            return null;
+        }
+
+        long at = entry.Values * size <= (big ? 8 : 4) ? entry.Value : big ? (long)reader.U64(entry.Value) : reader.U32(entry.Value);
+        return (at, size);
+    }
+
+    private static long TiffValue(TiffReader reader, long at, int size) => size switch
+    {
+        2 => reader.U16(at),
+        4 => reader.U32(at),
+        _ => (long)Math.Min(reader.U64(at), long.MaxValue / 2),
+    };
 
     // The reader, kind (BigTIFF or classic) and first directory of a TIFF stream in the given byte order; null when
     // its magic number is neither TIFF's nor BigTIFF's.

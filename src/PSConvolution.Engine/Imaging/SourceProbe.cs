@@ -13,7 +13,7 @@ using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 
 namespace PSConvolution.Engine.Imaging;
 
-/// <summary>Checks a source before it is decoded: that it is a readable file, what its header declares, and that a JPEG is not cut short.</summary>
+/// <summary>Checks a source before it is decoded: that it is a readable file, what its header declares, and that it is not cut short.</summary>
 internal static class SourceProbe
 {
     // Contiguous frames let the engine read and write decoded pixels where they lie. Their buffers are kept for
@@ -178,6 +178,11 @@ internal static class SourceProbe
             // ImageSharp fills a truncated scan with grey instead of failing; a JPEG whose last scan is
             // not followed by its end-of-image marker is cut short, and its output would be silently wrong.
             throw DecodeErrors.Error(ConvolutionErrorKind.CorruptImage, path, "'{0}' is a truncated JPEG: its image data ends before the end-of-image marker.");
+        }
+
+        if (DecodeErrors.Guard(path, () => SourceTruncation.Find(stream, detected)) is (string format, string missing))
+        {
+            throw DecodeErrors.Error(ConvolutionErrorKind.CorruptImage, path, "'{0}' is a truncated " + format + ": " + missing + ".");
         }
 
         if (detected is PngFormat && PngAnimationFrames(stream) is long frames and > 1)
