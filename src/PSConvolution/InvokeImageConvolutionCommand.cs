@@ -403,6 +403,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         (r => r.AlphaThresholded, "{0} image(s) had partial transparency, which GIF cannot hold: alpha from half up was made opaque and below half transparent. Use -Format Png to keep it.", "its partial transparency was made all or nothing"),
         (r => r.SamplesNarrowed, "{0} image(s) had samples of more than 16 bits or in floating point, which the module reads, convolves and writes as 16-bit integers: floating-point values beyond 0-1 were clipped.", "its samples of more than 16 bits or in floating point were read and written as 16-bit integers"),
         (r => r.DepthReduced, "{0} image(s) had 16 bits per channel, which {1} cannot hold: they were written with 8. Use -Format Png or Tiff to keep 16 bits.", "its 16 bits per channel were written as 8"),
+        (r => r.ExtensionMismatch, "{0} image(s) were in another format than their extension names (a PNG named .jpg): each was written in its own format under its source's extension, and programs that go by the extension may refuse it. Use -Format to write the format the extension names, or rename the sources.", "it was written in its own format, which its extension does not name"),
     };
 
     // True when this call's verbose messages are shown (-Verbose, or $VerbosePreference asks for them).

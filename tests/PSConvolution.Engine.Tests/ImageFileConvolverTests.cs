@@ -1446,6 +1446,25 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.True(File.Exists(Path.Combine(folder, "padded_out.png")));
     }
 
+    [Theory]
+    [InlineData("png", "photo.jpg", true)]
+    [InlineData("png", "photo.png", false)]
+    [InlineData("png", "photo.dat", false)]
+    [InlineData("bmp", "photo.tif", true)]
+    [InlineData("ppm", "photo.pgm", false)]
+    [InlineData("ppm", "photo.pnm", false)]
+    public void AnOutputNamedAsAnotherFormatIsReported(string form, string name, bool reported)
+    {
+        // A PNG renamed photo.jpg keeps its format, and its output its name: said, since programs that go by the
+        // extension may refuse a PNG called .jpg. An extension of no image format, or another of the format's own
+        // (.pgm and .pnm for Netpbm), claims nothing else.
+        string source = Path.Combine(folder, "source");
+        File.WriteAllBytes(source, Encoded(form));
+        ConversionReport report = ImageFileConvolver.Convert(source, Path.Combine(folder, name), Request("Box3"), overwrite: false);
+        Assert.Equal(reported, report.ExtensionMismatch);
+        Assert.Equal(form switch { "png" => OutputFormat.Png, "bmp" => OutputFormat.Bmp, _ => OutputFormat.Pbm }, report.Format);
+    }
+
     [Fact]
     public void DeclaredSizeAboveTheLimitIsRefusedBeforeDecoding()
     {

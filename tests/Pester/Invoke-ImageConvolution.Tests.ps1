@@ -183,6 +183,18 @@ Describe 'Invoke-ImageConvolution' {
             $whole | Invoke-ImageConvolution -Kernel Box3 | Should -HaveCount 3
         }
 
+        It 'says when a source is in another format than its extension names, and writes it in its own' {
+            # A PNG renamed .jpg: its output is a PNG named .jpg, as its source is; before, without a word.
+            $png = Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'coffee.jpg') -Kernel Identity -Format Png -Destination (Join-Path $TestDrive 'renamed')
+            $renamed = Join-Path $TestDrive 'renamed' 'shot.jpg'
+            Move-Item -LiteralPath $png.FullName -Destination $renamed
+            $out = Invoke-ImageConvolution -LiteralPath $renamed, (Join-Path $dir 'coffee.jpg') -Kernel Box3 -Destination (Join-Path $TestDrive 'renamed out') -WarningVariable warnings -WarningAction SilentlyContinue
+            $out.Name | Should -Be @('shot.jpg', 'coffee.jpg')
+            [BitConverter]::ToString([IO.File]::ReadAllBytes($out[0].FullName), 0, 4) | Should -Be '89-50-4E-47'
+            $warnings | Should -HaveCount 1
+            "$($warnings[0])" | Should -BeLike '1 image(s) were in another format than their extension names (a PNG named .jpg)*Use -Format*'
+        }
+
         It 'takes a file extension as the format: <Given>' -ForEach @(
             @{ Given = 'jpg'; Name = 'coffee.jpg'; Magic = 'FF-D8-FF' }
             @{ Given = '.png'; Name = 'coffee.png'; Magic = '89-50-4E' }

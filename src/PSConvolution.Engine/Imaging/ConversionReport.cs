@@ -60,4 +60,14 @@ public sealed class ConversionReport
 
     /// <summary>A quality was asked for, and the format written has none to set (only JPEG and WebP have): it was not used.</summary>
     public bool QualityUnused { get; internal set; }
+
+    /// <summary>The format the output was written in.</summary>
+    public OutputFormat Format { get; internal set; }
+
+    /// <summary>
+    /// The output's extension names another format than the one written: a source in one format named as another (a
+    /// PNG called photo.jpg) keeps its own format, and its output the name, so programs that go by the extension may
+    /// misread it.
+    /// </summary>
+    public bool ExtensionMismatch { get; internal set; }
 }

@@ -76,6 +76,8 @@ public static class ImageFileConvolver
                 report = Run(stream, sourcePath, request, write => pending = AtomicFileWriter.Prepare(destinationPath, sourcePath, overwrite, replaceReadOnly, write, cancellationToken), cancellationToken);
             }
 
+            report.ExtensionMismatch = ImageFormats.NamesAnotherFormat(Path.GetExtension(destinationPath), report.Format);
+
             return new PreparedOutput(destinationPath, report, pending!);
         }
         catch
@@ -272,7 +274,7 @@ public static class ImageFileConvolver
             MetadataFidelity.UpdateXmp(image, upright: turned);
         }
 
-        var report = new ConversionReport { SamplesNarrowed = shape.Narrowed, DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut, QualityUnused = request.Quality is not null && format is not (OutputFormat.Jpeg or OutputFormat.Webp), TextLeftOut = textLeftOut, GammaLeftOut = gammaLeftOut };
+        var report = new ConversionReport { SamplesNarrowed = shape.Narrowed, DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut, QualityUnused = request.Quality is not null && format is not (OutputFormat.Jpeg or OutputFormat.Webp), TextLeftOut = textLeftOut, GammaLeftOut = gammaLeftOut, Format = format };
 
         if (!ImageFormats.HoldsAlpha(format) && written.HasAlpha())
         {

@@ -83,6 +83,13 @@ public static class ImageFormats
             && ByExtension(extension) is IImageFormat found
             && FormatOf(found) == format;
 
+    /// <summary>
+    /// True when <paramref name="extension"/> (with its dot) is one ImageSharp reads as another format than
+    /// <paramref name="format"/>: .jpg on a PNG. An extension of no image format (.dat, none) names none, so no other.
+    /// </summary>
+    internal static bool NamesAnotherFormat(string extension, OutputFormat format)
+        => format != OutputFormat.Auto && ByExtension(extension) is IImageFormat found && FormatOf(found) != format;
+
     /// <summary>True when a format holds 16 bits per sample as the module writes it.</summary>
     internal static bool HoldsSixteenBits(OutputFormat format) => format is OutputFormat.Png or OutputFormat.Tiff or OutputFormat.Pbm;
 
