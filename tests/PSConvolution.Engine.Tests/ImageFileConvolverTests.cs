@@ -1375,6 +1375,7 @@ public sealed class ImageFileConvolverTests : IDisposable
         SixLabors.ImageSharp.Formats.IImageEncoder encoder = form switch
         {
             "png" => new PngEncoder(),
+            "jpeg" => new JpegEncoder { Quality = 90 },
             "gif" => new GifEncoder(),
             "webp, lossy" => new SixLabors.ImageSharp.Formats.Webp.WebpEncoder { FileFormat = SixLabors.ImageSharp.Formats.Webp.WebpFileFormatType.Lossy },
             "webp, lossless" => new SixLabors.ImageSharp.Formats.Webp.WebpEncoder { FileFormat = SixLabors.ImageSharp.Formats.Webp.WebpFileFormatType.Lossless },
@@ -1392,6 +1393,8 @@ public sealed class ImageFileConvolverTests : IDisposable
     }
 
     [Theory]
+    [InlineData("jpeg", 0.5)]
+    [InlineData("jpeg", -1)]
     [InlineData("png", 0.5)]
     [InlineData("png", 0.9)]
     [InlineData("png", -1)]
@@ -1432,16 +1435,29 @@ public sealed class ImageFileConvolverTests : IDisposable
     }
 
     [Theory]
+    [InlineData("jpeg")]
     [InlineData("png")]
     [InlineData("gif")]
     [InlineData("bmp")]
     [InlineData("ppm")]
     public void BytesAfterTheEndOfAnImageAreNotTakenForDamage(string form)
     {
-        // What follows a whole image (a second copy's start, padding a tool left) is not the image's: it converts.
+        // What follows a whole image (a phone's motion photo appends its video to the JPEG, tools leave padding) is
+        // not the image's: it converts. The bytes hold a scan marker (FF DA) with no end-of-image marker after it,
+        // which a JPEG cut short would end with: the JPEG check once scanned the whole file for those two markers, and
+        // refused about half of all motion photos.
         byte[] whole = Encoded(form);
         string padded = Path.Combine(folder, "padded");
-        File.WriteAllBytes(padded, whole.Concat(new byte[100]).ToArray());
+        var video = new byte[5000];
+        new Random(3).NextBytes(video);
+        for (int i = 0; i < video.Length - 1; i++)
+        {
+            video[i] = video[i] == 0xFF && video[i + 1] == 0xD9 ? (byte)0 : video[i];
+        }
+
+        video[4000] = 0xFF;
+        video[4001] = 0xDA;
+        File.WriteAllBytes(padded, whole.Concat(video).ToArray());
         ImageFileConvolver.Convert(padded, Path.Combine(folder, "padded_out.png"), Request("Box3"), overwrite: false);
         Assert.True(File.Exists(Path.Combine(folder, "padded_out.png")));
     }

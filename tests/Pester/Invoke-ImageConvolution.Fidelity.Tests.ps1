@@ -303,6 +303,43 @@ Describe 'Netpbm as other programs write it' -Skip:(-not $haveReaders) {
     }
 }
 
+Describe 'JPEGs as cameras and phones write them' -Skip:(-not ($haveReaders -and (Get-Command cjpeg -ErrorAction SilentlyContinue))) {
+    BeforeAll {
+        $script:ppm = Join-Path $dir 'camera.ppm'
+        & convert (Join-Path $SamplesPath 'coffee.jpg') $ppm
+    }
+
+    It 'reads progressive and restart-marked JPEGs, and refuses a progressive one cut short' {
+        $progressive = Join-Path $dir 'progressive.jpg'
+        $restarts = Join-Path $dir 'restarts.jpg'
+        $cut = Join-Path $dir 'progressive-cut.jpg'
+        & cjpeg -progressive -outfile $progressive $ppm
+        & cjpeg -restart 1 -outfile $restarts $ppm
+        $bytes = [IO.File]::ReadAllBytes($progressive)
+        [IO.File]::WriteAllBytes($cut, $bytes[0..([int]($bytes.Length * 0.6))])
+        $out = @(Invoke-ImageConvolution -LiteralPath $progressive, $restarts, $cut -Kernel Box3 -Destination (Join-Path $dir 'jpeg kinds') -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $out.Name | Should -Be @('progressive.jpg', 'restarts.jpg')
+        $errs | Should -HaveCount 1
+        $errs[0].Exception.Message | Should -Be "'$cut' is a truncated JPEG: its image data ends before the end-of-image marker."
+    }
+
+    It 'reads a motion photo: a JPEG with its video appended' {
+        # Phones append the clip to the photo. Its bytes hold scan markers (FF DA) with no end-of-image marker after
+        # the last: the old check scanned the whole file for both and called about half of such photos truncated.
+        $photo = Join-Path $dir 'motion.jpg'
+        & cjpeg -outfile $photo $ppm
+        $video = [byte[]]::new(20000)
+        [Random]::new(5).NextBytes($video)
+        for ($i = 0; $i -lt $video.Length - 1; $i++) { if ($video[$i] -eq 0xFF -and $video[$i + 1] -eq 0xD9) { $video[$i] = 0 } }
+        $video[19000] = 0xFF; $video[19001] = 0xDA
+        [IO.File]::WriteAllBytes($photo, [IO.File]::ReadAllBytes($photo) + $video)
+        $out = Invoke-ImageConvolution -LiteralPath $photo -Kernel Box3 -Destination (Join-Path $dir 'motion out')
+        $out.Name | Should -Be 'motion.jpg'
+        & djpeg -strict $out.FullName | Out-Null
+        $LASTEXITCODE | Should -Be 0
+    }
+}
+
 Describe 'Invoke-ImageConvolution writes an animation to a format of one picture' -Skip:(-not $haveReaders) {
     It 'writes the first frame only, with one warning for the call' {
         $anim = Join-Path $dir 'anim'

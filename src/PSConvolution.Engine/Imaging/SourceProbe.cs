@@ -173,13 +173,6 @@ internal static class SourceProbe
                 string.Format(CultureInfo.InvariantCulture, "'{0}' declares {1}x{2} pixels ({3:N0}), more than the limit of {4:N0} pixels per frame.", path, info.Width, info.Height, (long)info.Width * info.Height, maxPixels)) { PixelLimit = maxPixels };
         }
 
-        if (detected is JpegFormat && !DecodeErrors.Guard(path, () => JpegHasEndOfImage(stream)))
-        {
-            // ImageSharp fills a truncated scan with grey instead of failing; a JPEG whose last scan is
-            // not followed by its end-of-image marker is cut short, and its output would be silently wrong.
-            throw DecodeErrors.Error(ConvolutionErrorKind.CorruptImage, path, "'{0}' is a truncated JPEG: its image data ends before the end-of-image marker.");
-        }
-
         if (DecodeErrors.Guard(path, () => SourceTruncation.Find(stream, detected)) is (string format, string missing))
         {
             throw DecodeErrors.Error(ConvolutionErrorKind.CorruptImage, path, "'{0}' is a truncated " + format + ": " + missing + ".");
@@ -213,50 +206,6 @@ internal static class SourceProbe
         byte[]? control = MetadataFidelity.ReadPngChunk(stream, "acTL");
         stream.Position = 0;
         return control is { Length: >= 8 } ? ((long)control[0] << 24) | ((long)control[1] << 16) | ((long)control[2] << 8) | control[3] : null;
-    }
-
-    // Inside entropy-coded data 0xFF is always followed by 0x00 or a restart marker, so the markers
-    // SOS (FF DA) and EOI (FF D9) can be found by a plain byte scan: a complete file has EOI after its last SOS.
-    private static bool JpegHasEndOfImage(Stream stream)
-    {
-        stream.Position = 0;
-        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
-        try
-        {
-            long lastScan = -1;
-            long lastEnd = -1;
-            long offset = 0;
-            bool previousWasFF = false;
-            int read;
-            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                for (int i = 0; i < read; i++)
-                {
-                    byte b = buffer[i];
-                    if (previousWasFF)
-                    {
-                        if (b == 0xDA)
-                        {
-                            lastScan = offset + i;
-                        }
-                        else if (b == 0xD9)
-                        {
-                            lastEnd = offset + i;
-                        }
-                    }
-
-                    previousWasFF = b == 0xFF;
-                }
-
-                offset += read;
-            }
-
-            return lastScan < 0 || lastEnd > lastScan;
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using System.IO;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tga;
@@ -14,12 +15,13 @@ namespace PSConvolution.Engine.Imaging;
 
 /// <summary>
 /// Finds a file cut short: a download that stopped, a copy off a full disk. ImageSharp 2.1 decodes what is there and
-/// fills the rest (black rows for PNG, GIF, BMP, TGA and Netpbm, smeared blocks for WebP) without a word, so the
-/// output would be silently wrong and, with -InPlace, the damage made permanent. Each format's structure says where
-/// the file must end: PNG's IEND chunk after whole chunks, GIF's trailer after whole blocks, WebP's RIFF size, and
-/// for BMP, TGA and Netpbm the pixel data their headers declare (for run-length TGA, the packets that cover every
-/// pixel). JPEG (its end-of-image marker) and TIFF (its strips and tiles) are checked where the rest of their
-/// headers are read (<see cref="SourceProbe"/>, <see cref="HeaderChecks"/>).
+/// fills the rest (grey for JPEG, black rows for PNG, GIF, BMP, TGA and Netpbm, smeared blocks for WebP) without a
+/// word, so the output would be silently wrong and, with -InPlace, the damage made permanent. Each format's structure
+/// says where the file must end: JPEG's end-of-image marker after whole segments and scans, PNG's IEND chunk after
+/// whole chunks, GIF's trailer after whole blocks, WebP's RIFF size, and for BMP, TGA and Netpbm the pixel data their
+/// headers declare (for run-length TGA, the packets that cover every pixel). Whatever follows that end (a phone's
+/// motion photo appends its video to the JPEG) is not the image's. TIFF's strips and tiles are checked where the
+/// rest of its directories are read (<see cref="HeaderChecks"/>).
 /// </summary>
 internal static class SourceTruncation
 {
@@ -35,6 +37,7 @@ internal static class SourceTruncation
         {
             return format switch
             {
+                JpegFormat => Named("JPEG", Jpeg(reader)),
                 PngFormat => Named("PNG", Png(reader)),
                 GifFormat => Named("GIF", Gif(reader)),
                 WebpFormat => Named("WebP", Webp(reader)),
@@ -51,6 +54,66 @@ internal static class SourceTruncation
     }
 
     private static (string, string)? Named(string format, string? missing) => missing is null ? null : (format, missing);
+
+    // After SOI, segments of a marker and a length, up to EOI; each scan's header (SOS) is followed by entropy-coded
+    // data, in which 0xFF is always followed by 0x00 (a stuffed byte) or a restart marker, to the next marker.
+    private static string? Jpeg(ForwardReader file)
+    {
+        const string Missing = "its image data ends before the end-of-image marker";
+        if (file.Byte() != 0xFF || file.Byte() != 0xD8)
+        {
+            return null;
+        }
+
+        while (true)
+        {
+            int b = file.Byte();
+            if (b != 0xFF)
+            {
+                // The end, or a byte where a marker belongs: damage the decoder judges as it does.
+                return b < 0 ? Missing : null;
+            }
+
+            int marker = file.Byte();
+            while (marker == 0xFF)
+            {
+                marker = file.Byte();
+            }
+
+            if (marker < 0)
+            {
+                return Missing;
+            }
+
+            if (marker == 0xD9)
+            {
+                return null;
+            }
+
+            if (marker is 0x01 or (>= 0xD0 and <= 0xD7))
+            {
+                continue;
+            }
+
+            int high = file.Byte(), low = file.Byte();
+            if (low < 0)
+            {
+                return Missing;
+            }
+
+            int length = (high << 8) | low;
+            if (length < 2)
+            {
+                return null;
+            }
+
+            file.Position += length - 2;
+            if (file.Position > file.Length || (marker == 0xDA && !file.ToNextMarker()))
+            {
+                return Missing;
+            }
+        }
+    }
 
     // After the 8-byte signature, chunks of a length, a type, the data and a CRC, up to IEND.
     private static string? Png(ForwardReader file)
@@ -408,6 +471,48 @@ internal static class SourceTruncation
             }
 
             return buffer[Position++ - bufferStart];
+        }
+
+        /// <summary>
+        /// Moves through JPEG entropy-coded data to the 0xFF of the next marker: past stuffed bytes (0xFF 0x00), restart
+        /// markers (0xFF 0xD0-0xD7) and fill bytes; false where the file ends first. Searched a buffer at a time.
+        /// </summary>
+        public bool ToNextMarker()
+        {
+            while (true)
+            {
+                if (Byte() < 0)
+                {
+                    return false;
+                }
+
+                Position--;
+                int found = buffer.AsSpan((int)(Position - bufferStart), buffered - (int)(Position - bufferStart)).IndexOf((byte)0xFF);
+                if (found < 0)
+                {
+                    Position = bufferStart + buffered;
+                    continue;
+                }
+
+                Position += found + 1;
+                int next = Byte();
+                while (next == 0xFF)
+                {
+                    next = Byte();
+                }
+
+                if (next < 0)
+                {
+                    return false;
+                }
+
+                if (next != 0x00 && next is not (>= 0xD0 and <= 0xD7))
+                {
+                    // Back to the 0xFF just before the marker.
+                    Position -= 2;
+                    return true;
+                }
+            }
         }
 
         /// <summary>Fills <paramref name="target"/> from <see cref="Position"/> on; false where the file ends first.</summary>
