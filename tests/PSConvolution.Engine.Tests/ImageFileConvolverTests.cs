@@ -1481,6 +1481,43 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Equal(form switch { "png" => OutputFormat.Png, "bmp" => OutputFormat.Bmp, _ => OutputFormat.Pbm }, report.Format);
     }
 
+    [Theory]
+    [InlineData("jpeg", true)]
+    [InlineData("jpeg", false)]
+    [InlineData("png", true)]
+    public void AMotionPhotosVideoAndItsDescriptionAreLeftOut(string to, bool motion)
+    {
+        // A phone's motion photo: its XMP says a video follows the picture (GCamera's MicroVideo properties, and
+        // Container:Directory's items). ImageSharp writes the picture alone; before, the output kept the description,
+        // which sent a viewer to the last 20,000 bytes of the new file for a video that is not there.
+        const string Motion = "<rdf:Description rdf:about=\"\" xmlns:GCamera=\"http://ns.google.com/photos/1.0/camera/\" xmlns:Container=\"http://ns.google.com/photos/1.0/container/\""
+            + " xmlns:Item=\"http://ns.google.com/photos/1.0/container/item/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\""
+            + " GCamera:MicroVideo=\"1\" GCamera:MicroVideoOffset=\"20000\" GCamera:MotionPhoto=\"1\" dc:format=\"image/jpeg\">"
+            + "<Container:Directory><rdf:Seq><rdf:li rdf:parseType=\"Resource\"><Container:Item Item:Mime=\"video/mp4\" Item:Semantic=\"MotionPhoto\" Item:Length=\"20000\"/></rdf:li></rdf:Seq></Container:Directory>"
+            + "</rdf:Description>";
+        const string Still = "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" dc:format=\"image/jpeg\"/>";
+        string packet = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">" + (motion ? Motion : Still) + "</rdf:RDF></x:xmpmeta>";
+        string source = Path.Combine(folder, "motion.jpg");
+        using (var image = new Image<Rgb24>(40, 30))
+        {
+            image.Metadata.XmpProfile = new SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile(System.Text.Encoding.UTF8.GetBytes(packet));
+            image.Save(source, new JpegEncoder());
+        }
+
+        File.WriteAllBytes(source, File.ReadAllBytes(source).Concat(new byte[20000]).ToArray());
+        string output = Path.Combine(folder, "motion_out." + (to == "png" ? "png" : "jpg"));
+        var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = to == "png" ? OutputFormat.Png : OutputFormat.Auto };
+        ConversionReport report = ImageFileConvolver.Convert(source, output, request, overwrite: false);
+        Assert.Equal(motion, report.MotionPhotoLeftOut);
+        using Image written = Image.Load(output);
+        System.Xml.Linq.XDocument xmp = written.Metadata.XmpProfile!.GetDocument()!;
+        string text = xmp.ToString();
+        Assert.DoesNotContain("MicroVideo", text);
+        Assert.DoesNotContain("MotionPhoto", text);
+        Assert.DoesNotContain("Directory", text);
+        Assert.Contains("image/jpeg", text);
+    }
+
     [Fact]
     public void DeclaredSizeAboveTheLimitIsRefusedBeforeDecoding()
     {

@@ -195,6 +195,25 @@ Describe 'Invoke-ImageConvolution' {
             "$($warnings[0])" | Should -BeLike '1 image(s) were in another format than their extension names (a PNG named .jpg)*Use -Format*'
         }
 
+        It 'writes a motion photo''s still without its video, and says so, and takes out the XMP that described it' {
+            # Before, the output kept GCamera:MicroVideoOffset: a viewer looked for a video in the last bytes of the
+            # new file, where there is none.
+            $packet = '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:GCamera="http://ns.google.com/photos/1.0/camera/" GCamera:MicroVideo="1" GCamera:MicroVideoVersion="1" GCamera:MicroVideoOffset="30000"/></rdf:RDF></x:xmpmeta>'
+            $image = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgb24]]::new(64, 48)
+            try {
+                $image.Metadata.XmpProfile = [SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile]::new([Text.Encoding]::UTF8.GetBytes($packet))
+                $photo = Join-Path $TestDrive 'PXL_motion.jpg'
+                [SixLabors.ImageSharp.ImageExtensions]::SaveAsJpeg($image, $photo)
+            } finally { $image.Dispose() }
+            [IO.File]::WriteAllBytes($photo, [IO.File]::ReadAllBytes($photo) + [byte[]]::new(30000))
+            $out = Invoke-ImageConvolution -LiteralPath $photo -Kernel Box3 -Destination (Join-Path $TestDrive 'motion out') -WarningVariable warnings -WarningAction SilentlyContinue
+            $warnings | Should -HaveCount 1
+            "$($warnings[0])" | Should -BeLike '1 image(s) were motion photos: the still was convolved and written without the video*'
+            $text = [Text.Encoding]::UTF8.GetString([IO.File]::ReadAllBytes($out.FullName))
+            $text | Should -Not -BeLike '*MicroVideo*'
+            $out.Length | Should -BeLessThan 30000
+        }
+
         It 'takes a file extension as the format: <Given>' -ForEach @(
             @{ Given = 'jpg'; Name = 'coffee.jpg'; Magic = 'FF-D8-FF' }
             @{ Given = '.png'; Name = 'coffee.png'; Magic = '89-50-4E' }

@@ -61,6 +61,12 @@ public sealed class ConversionReport
     /// <summary>A quality was asked for, and the format written has none to set (only JPEG and WebP have): it was not used.</summary>
     public bool QualityUnused { get; internal set; }
 
+    /// <summary>
+    /// The source was a motion photo: its appended video was not written, and the XMP properties that described it
+    /// were taken out.
+    /// </summary>
+    public bool MotionPhotoLeftOut { get; internal set; }
+
     /// <summary>The format the output was written in.</summary>
     public OutputFormat Format { get; internal set; }
 

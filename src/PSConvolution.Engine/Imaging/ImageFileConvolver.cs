@@ -197,6 +197,7 @@ public static class ImageFileConvolver
         cancellationToken.ThrowIfCancellationRequested();
         ImageContent.FixNetpbmByteOrder(image, sourceFormat);
         bool exifLeftOut = MetadataFidelity.LeaveOutDamagedExif(image);
+        bool motionLeftOut = MetadataFidelity.LeaveOutMotionPhoto(image);
 
         // PNG, JPEG, WebP, BMP, TGA and Netpbm hold one picture: the first frame is the one written, and so the only
         // one convolved.
@@ -274,7 +275,7 @@ public static class ImageFileConvolver
             MetadataFidelity.UpdateXmp(image, upright: turned);
         }
 
-        var report = new ConversionReport { SamplesNarrowed = shape.Narrowed, DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut, QualityUnused = request.Quality is not null && format is not (OutputFormat.Jpeg or OutputFormat.Webp), TextLeftOut = textLeftOut, GammaLeftOut = gammaLeftOut, Format = format };
+        var report = new ConversionReport { SamplesNarrowed = shape.Narrowed, DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut, QualityUnused = request.Quality is not null && format is not (OutputFormat.Jpeg or OutputFormat.Webp), TextLeftOut = textLeftOut, GammaLeftOut = gammaLeftOut, MotionPhotoLeftOut = motionLeftOut, Format = format };
 
         if (!ImageFormats.HoldsAlpha(format) && written.HasAlpha())
         {

@@ -320,6 +320,60 @@ internal static class MetadataFidelity
         }
     }
 
+    /// <summary>
+    /// Takes out of the XMP what says the file is a motion photo (Google's GCamera:MicroVideo and MotionPhoto
+    /// properties, and the Container:Directory of items appended after the picture), and returns true where there was
+    /// any. ImageSharp writes the picture alone, so the appended video is gone; left in, the description would send a
+    /// viewer to the last bytes of the new file for a video that is not there. Nor is the video carried: it would
+    /// show, unconvolved, what a blur may have been meant to hide.
+    /// </summary>
+    public static bool LeaveOutMotionPhoto(Image image)
+    {
+        if (image.Metadata.XmpProfile is not { } xmp)
+        {
+            return false;
+        }
+
+        System.Xml.Linq.XDocument? document;
+        try
+        {
+            document = xmp.GetDocument();
+        }
+        catch (System.Xml.XmlException)
+        {
+            return false;
+        }
+
+        if (document?.Root is null)
+        {
+            return false;
+        }
+
+        System.Xml.Linq.XNamespace camera = "http://ns.google.com/photos/1.0/camera/";
+        System.Xml.Linq.XNamespace container = "http://ns.google.com/photos/1.0/container/";
+        bool Motion(System.Xml.Linq.XName name)
+            => (name.Namespace == camera && (name.LocalName.StartsWith("MicroVideo", StringComparison.Ordinal) || name.LocalName.StartsWith("MotionPhoto", StringComparison.Ordinal)))
+                || name == container + "Directory";
+
+        var attributes = document.Root.DescendantsAndSelf().SelectMany(e => e.Attributes()).Where(a => Motion(a.Name)).ToList();
+        var elements = document.Root.Descendants().Where(e => Motion(e.Name)).ToList();
+        if (attributes.Count == 0 && elements.Count == 0)
+        {
+            return false;
+        }
+
+        attributes.ForEach(a => a.Remove());
+        elements.ForEach(e => e.Remove());
+        using var bytes = new MemoryStream();
+        using (var writer = System.Xml.XmlWriter.Create(bytes, new System.Xml.XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = true }))
+        {
+            document.Save(writer);
+        }
+
+        image.Metadata.XmpProfile = new SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile(bytes.ToArray());
+        return true;
+    }
+
     /// <summary>Where a PNG's iCCP chunk goes: right after the signature and the IHDR chunk.</summary>
     public const int PngIccOffset = 8 + 8 + 13 + 4;
 
