@@ -249,22 +249,7 @@ internal static class MetadataFidelity
     /// </summary>
     public static void UpdateXmp(Image image, bool upright)
     {
-        if (image.Metadata.XmpProfile is not { } xmp)
-        {
-            return;
-        }
-
-        System.Xml.Linq.XDocument? document;
-        try
-        {
-            document = xmp.GetDocument();
-        }
-        catch (System.Xml.XmlException)
-        {
-            return;
-        }
-
-        if (document?.Root is null)
+        if (XmpDocument(image) is not { Root: not null } document)
         {
             return;
         }
@@ -299,13 +284,7 @@ internal static class MetadataFidelity
 
         if (changed)
         {
-            using var bytes = new MemoryStream();
-            using (var writer = System.Xml.XmlWriter.Create(bytes, new System.Xml.XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = true }))
-            {
-                document.Save(writer);
-            }
-
-            image.Metadata.XmpProfile = new SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile(bytes.ToArray());
+            SetXmp(image, document);
         }
 
         bool Resize(System.Xml.Linq.XName name, string value, Action<string> set)
@@ -329,22 +308,7 @@ internal static class MetadataFidelity
     /// </summary>
     public static bool LeaveOutMotionPhoto(Image image)
     {
-        if (image.Metadata.XmpProfile is not { } xmp)
-        {
-            return false;
-        }
-
-        System.Xml.Linq.XDocument? document;
-        try
-        {
-            document = xmp.GetDocument();
-        }
-        catch (System.Xml.XmlException)
-        {
-            return false;
-        }
-
-        if (document?.Root is null)
+        if (XmpDocument(image) is not { Root: not null } document)
         {
             return false;
         }
@@ -364,6 +328,26 @@ internal static class MetadataFidelity
 
         attributes.ForEach(a => a.Remove());
         elements.ForEach(e => e.Remove());
+        SetXmp(image, document);
+        return true;
+    }
+
+    // The image's XMP packet as a document, or null without one or where it is not well-formed XML.
+    private static System.Xml.Linq.XDocument? XmpDocument(Image image)
+    {
+        try
+        {
+            return image.Metadata.XmpProfile?.GetDocument();
+        }
+        catch (System.Xml.XmlException)
+        {
+            return null;
+        }
+    }
+
+    // Gives the image the document as its XMP packet, UTF-8 without a declaration.
+    private static void SetXmp(Image image, System.Xml.Linq.XDocument document)
+    {
         using var bytes = new MemoryStream();
         using (var writer = System.Xml.XmlWriter.Create(bytes, new System.Xml.XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = true }))
         {
@@ -371,7 +355,6 @@ internal static class MetadataFidelity
         }
 
         image.Metadata.XmpProfile = new SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile(bytes.ToArray());
-        return true;
     }
 
     /// <summary>Where a PNG's iCCP chunk goes: right after the signature and the IHDR chunk.</summary>
