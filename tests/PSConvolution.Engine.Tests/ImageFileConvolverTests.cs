@@ -1482,10 +1482,11 @@ public sealed class ImageFileConvolverTests : IDisposable
     }
 
     [Theory]
-    [InlineData("jpeg", true)]
-    [InlineData("jpeg", false)]
-    [InlineData("png", true)]
-    public void AMotionPhotosVideoAndItsDescriptionAreLeftOut(string to, bool motion)
+    [InlineData("jpeg", "motion")]
+    [InlineData("jpeg", "still")]
+    [InlineData("png", "motion")]
+    [InlineData("jpeg", "gain map")]
+    public void AMotionPhotosVideoAndItsDescriptionAreLeftOut(string to, string kind)
     {
         // A phone's motion photo: its XMP says a video follows the picture (GCamera's MicroVideo properties, and
         // Container:Directory's items). ImageSharp writes the picture alone; before, the output kept the description,
@@ -1496,7 +1497,14 @@ public sealed class ImageFileConvolverTests : IDisposable
             + "<Container:Directory><rdf:Seq><rdf:li rdf:parseType=\"Resource\"><Container:Item Item:Mime=\"video/mp4\" Item:Semantic=\"MotionPhoto\" Item:Length=\"20000\"/></rdf:li></rdf:Seq></Container:Directory>"
             + "</rdf:Description>";
         const string Still = "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" dc:format=\"image/jpeg\"/>";
-        string packet = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">" + (motion ? Motion : Still) + "</rdf:RDF></x:xmpmeta>";
+        // An Ultra HDR JPEG lists its appended gain map the same way.
+        const string GainMap = "<rdf:Description rdf:about=\"\" xmlns:Container=\"http://ns.google.com/photos/1.0/container/\" xmlns:Item=\"http://ns.google.com/photos/1.0/container/item/\""
+            + " xmlns:dc=\"http://purl.org/dc/elements/1.1/\" dc:format=\"image/jpeg\"><Container:Directory><rdf:Seq>"
+            + "<rdf:li rdf:parseType=\"Resource\"><Container:Item Item:Semantic=\"Primary\" Item:Mime=\"image/jpeg\"/></rdf:li>"
+            + "<rdf:li rdf:parseType=\"Resource\"><Container:Item Item:Semantic=\"GainMap\" Item:Mime=\"image/jpeg\" Item:Length=\"20000\"/></rdf:li>"
+            + "</rdf:Seq></Container:Directory></rdf:Description>";
+        bool appended = kind != "still";
+        string packet = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">" + kind switch { "motion" => Motion, "gain map" => GainMap, _ => Still } + "</rdf:RDF></x:xmpmeta>";
         string source = Path.Combine(folder, "motion.jpg");
         using (var image = new Image<Rgb24>(40, 30))
         {
@@ -1508,13 +1516,14 @@ public sealed class ImageFileConvolverTests : IDisposable
         string output = Path.Combine(folder, "motion_out." + (to == "png" ? "png" : "jpg"));
         var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = to == "png" ? OutputFormat.Png : OutputFormat.Auto };
         ConversionReport report = ImageFileConvolver.Convert(source, output, request, overwrite: false);
-        Assert.Equal(motion, report.MotionPhotoLeftOut);
+        Assert.Equal(appended, report.MotionPhotoLeftOut);
         using Image written = Image.Load(output);
         System.Xml.Linq.XDocument xmp = written.Metadata.XmpProfile!.GetDocument()!;
         string text = xmp.ToString();
         Assert.DoesNotContain("MicroVideo", text);
         Assert.DoesNotContain("MotionPhoto", text);
         Assert.DoesNotContain("Directory", text);
+        Assert.DoesNotContain("GainMap", text);
         Assert.Contains("image/jpeg", text);
     }
 

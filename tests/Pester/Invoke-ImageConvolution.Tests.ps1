@@ -208,7 +208,7 @@ Describe 'Invoke-ImageConvolution' {
             [IO.File]::WriteAllBytes($photo, [IO.File]::ReadAllBytes($photo) + [byte[]]::new(30000))
             $out = Invoke-ImageConvolution -LiteralPath $photo -Kernel Box3 -Destination (Join-Path $TestDrive 'motion out') -WarningVariable warnings -WarningAction SilentlyContinue
             $warnings | Should -HaveCount 1
-            "$($warnings[0])" | Should -BeLike '1 image(s) were motion photos: the still was convolved and written without the video*'
+            "$($warnings[0])" | Should -BeLike '1 image(s) had a video or another image appended after the picture*a motion photo*written alone*'
             $text = [Text.Encoding]::UTF8.GetString([IO.File]::ReadAllBytes($out.FullName))
             $text | Should -Not -BeLike '*MicroVideo*'
             $out.Length | Should -BeLessThan 30000

@@ -62,8 +62,8 @@ public sealed class ConversionReport
     public bool QualityUnused { get; internal set; }
 
     /// <summary>
-    /// The source was a motion photo: its appended video was not written, and the XMP properties that described it
-    /// were taken out.
+    /// The source's XMP described a video or an image appended after the picture (a motion photo, an Ultra HDR gain
+    /// map): they were not written, and the XMP properties that described them were taken out.
     /// </summary>
     public bool MotionPhotoLeftOut { get; internal set; }
 

@@ -300,11 +300,12 @@ internal static class MetadataFidelity
     }
 
     /// <summary>
-    /// Takes out of the XMP what says the file is a motion photo (Google's GCamera:MicroVideo and MotionPhoto
-    /// properties, and the Container:Directory of items appended after the picture), and returns true where there was
-    /// any. ImageSharp writes the picture alone, so the appended video is gone; left in, the description would send a
-    /// viewer to the last bytes of the new file for a video that is not there. Nor is the video carried: it would
-    /// show, unconvolved, what a blur may have been meant to hide.
+    /// Takes out of the XMP what says a video or an image follows the picture (Google's GCamera:MicroVideo and
+    /// MotionPhoto properties, and the Container:Directory of items appended after the picture, as motion photos and
+    /// Ultra HDR gain maps have), and returns true where there was any. ImageSharp writes the picture alone, so what
+    /// followed it is gone; left in, the description would send a viewer to the last bytes of the new file for a video
+    /// or gain map that is not there. Nor is a video carried: it would show, unconvolved, what a blur may have been
+    /// meant to hide.
     /// </summary>
     public static bool LeaveOutMotionPhoto(Image image)
     {
