@@ -39,8 +39,10 @@ public static class ImageFormats
     }
 
     // The format ImageSharp reads with files of an extension (".jpg", with its dot), or null for none or a bare dot.
-    private static IImageFormat? ByExtension(string extension)
-        => extension.Length > 1 ? SixLabors.ImageSharp.Configuration.Default.ImageFormatsManager.FindFormatByFileExtension(extension) : null;
+    private static OutputFormat? ByExtension(string extension)
+        => extension.Length > 1 && SixLabors.ImageSharp.Configuration.Default.ImageFormatsManager.FindFormatByFileExtension(extension) is IImageFormat found
+            ? FormatOf(found)
+            : null;
 
     /// <summary>
     /// Reads a format's name (Jpeg, png) or, as users write formats after their files, one of its extensions, with or
@@ -63,14 +65,8 @@ public static class ImageFormats
             return true;
         }
 
-        if (ByExtension(extension) is IImageFormat found)
-        {
-            format = FormatOf(found);
-            return true;
-        }
-
-        format = OutputFormat.Auto;
-        return false;
+        format = ByExtension(extension) ?? OutputFormat.Auto;
+        return format != OutputFormat.Auto;
     }
 
     /// <summary>
@@ -79,16 +75,14 @@ public static class ImageFormats
     /// the pixels need, as ".pnm".
     /// </summary>
     internal static bool IsExtensionOf(string extension, OutputFormat format)
-        => format is not (OutputFormat.Auto or OutputFormat.Pbm)
-            && ByExtension(extension) is IImageFormat found
-            && FormatOf(found) == format;
+        => format is not (OutputFormat.Auto or OutputFormat.Pbm) && ByExtension(extension) == format;
 
     /// <summary>
     /// True when <paramref name="extension"/> (with its dot) is one ImageSharp reads as another format than
     /// <paramref name="format"/>: .jpg on a PNG. An extension of no image format (.dat, none) names none, so no other.
     /// </summary>
     internal static bool NamesAnotherFormat(string extension, OutputFormat format)
-        => format != OutputFormat.Auto && ByExtension(extension) is IImageFormat found && FormatOf(found) != format;
+        => format != OutputFormat.Auto && ByExtension(extension) is OutputFormat named && named != format;
 
     /// <summary>True when a format holds 16 bits per sample as the module writes it.</summary>
     internal static bool HoldsSixteenBits(OutputFormat format) => format is OutputFormat.Png or OutputFormat.Tiff or OutputFormat.Pbm;

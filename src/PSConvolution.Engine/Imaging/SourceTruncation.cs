@@ -133,7 +133,7 @@ internal static class SourceTruncation
             }
 
             long length = BinaryPrimitives.ReadUInt32BigEndian(head);
-            string type = System.Text.Encoding.ASCII.GetString(head.Slice(4).ToArray());
+            string type = System.Text.Encoding.ASCII.GetString(head.Slice(4));
             if (file.Position + length + 4 > file.Length)
             {
                 return type == "IDAT" ? "the file ends inside its image data (an IDAT chunk)" : $"the file ends inside its {type} chunk";
