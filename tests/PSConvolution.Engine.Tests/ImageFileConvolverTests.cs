@@ -1528,6 +1528,26 @@ public sealed class ImageFileConvolverTests : IDisposable
     }
 
     [Fact]
+    public void AGainMapDescribedOnlyByMpfIsLeftOutWithoutAWarning()
+    {
+        // As the README says: an iPhone's HDR photo lists its gain map, appended after the picture, in an MPF segment
+        // (APP2 "MPF"), not in XMP. The picture is written alone, the segment is not carried (so nothing points at the
+        // missing image), and no report flag is set.
+        byte[] primary = Encoded("jpeg");
+        byte[] gainMap = Encoded("jpeg");
+        byte[] mpf = { 0xFF, 0xE2, 0x00, 0x0C, (byte)'M', (byte)'P', (byte)'F', 0x00, (byte)'I', (byte)'I', 0x2A, 0x00, 0x08, 0x00 };
+        string source = Path.Combine(folder, "hdr.jpg");
+        File.WriteAllBytes(source, primary.Take(2).Concat(mpf).Concat(primary.Skip(2)).Concat(gainMap).ToArray());
+        string output = Path.Combine(folder, "hdr_out.jpg");
+        ConversionReport report = ImageFileConvolver.Convert(source, output, Request("Box3"), overwrite: false);
+        Assert.False(report.MotionPhotoLeftOut);
+        byte[] written = File.ReadAllBytes(output);
+        Assert.Equal(-1, written.AsSpan().IndexOf("MPF\0"u8));
+        Assert.Equal(new byte[] { 0xFF, 0xD9 }, written.Skip(written.Length - 2).ToArray());
+        Assert.Equal(-1, written.AsSpan(2).IndexOf(new byte[] { 0xFF, 0xD8, 0xFF }));
+    }
+
+    [Fact]
     public void DeclaredSizeAboveTheLimitIsRefusedBeforeDecoding()
     {
         string source = Path.Combine(folder, "big.png");

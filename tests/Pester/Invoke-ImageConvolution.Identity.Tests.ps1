@@ -153,6 +153,14 @@ Describe 'Invoke-ImageConvolution keeps a rewritten file''s identity' -Skip:(-no
         Get-Mode $file | Should -Be '640'
     }
 
+    It 'keeps a security label of a file rewritten with -InPlace when run as root' -Skip:(-not ($hasAcl -and $isRoot)) {
+        # security. attributes need privileges to set: root's are kept, as the README says.
+        $file = Join-Path $dir 'priv.jpg'
+        & setfattr -n security.psconvolution -v 'label' $file
+        Invoke-ImageConvolution -LiteralPath $file -Kernel Box3 -InPlace | Out-Null
+        & getfattr --only-values -n security.psconvolution $file | Should -Be 'label'
+    }
+
     It 'creates a new output no more readable than a source whose access control list keeps its group out' -Skip:(-not $hasAcl) {
         $file = Join-Path $dir 'priv.jpg'
         & chmod 640 $file
