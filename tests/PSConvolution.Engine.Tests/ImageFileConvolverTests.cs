@@ -1516,7 +1516,7 @@ public sealed class ImageFileConvolverTests : IDisposable
         string output = Path.Combine(folder, "motion_out." + (to == "png" ? "png" : "jpg"));
         var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = to == "png" ? OutputFormat.Png : OutputFormat.Auto };
         ConversionReport report = ImageFileConvolver.Convert(source, output, request, overwrite: false);
-        Assert.Equal(appended, report.MotionPhotoLeftOut);
+        Assert.Equal(appended, report.AppendedLeftOut);
         using Image written = Image.Load(output);
         System.Xml.Linq.XDocument xmp = written.Metadata.XmpProfile!.GetDocument()!;
         string text = xmp.ToString();
@@ -1527,24 +1527,53 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Contains("image/jpeg", text);
     }
 
-    [Fact]
-    public void AGainMapDescribedOnlyByMpfIsLeftOutWithoutAWarning()
+    [Theory]
+    [InlineData("gain map", true, 0x000000u, true)]
+    [InlineData("gain map, big-endian", false, 0x000000u, true)]
+    [InlineData("stereo pair's other view", true, 0x020002u, true)]
+    [InlineData("panorama frame", false, 0x020001u, true)]
+    [InlineData("camera's large thumbnail (VGA)", true, 0x010001u, false)]
+    [InlineData("camera's large thumbnail (full HD)", false, 0x010002u, false)]
+    [InlineData("segment with no index", true, null, false)]
+    public void AnImageListedByMpfIsLeftOutWithAWarningUnlessAPreview(string kind, bool littleEndian, uint? type, bool reported)
     {
-        // As the README says: an iPhone's HDR photo lists its gain map, appended after the picture, in an MPF segment
-        // (APP2 "MPF"), not in XMP. The picture is written alone, the segment is not carried (so nothing points at the
-        // missing image), and no report flag is set.
+        // An iPhone's HDR photo lists its gain map, appended after the picture, in an MPF segment (APP2 "MPF", CIPA
+        // DC-007), not in XMP; so do stereo cameras (MPO files) for the other view. Cameras list a large preview the
+        // same way. The picture is written alone and the segment is not carried, so nothing points at an image that is
+        // not there; the report says so where what was left out was more than a preview.
+        _ = kind;
         byte[] primary = Encoded("jpeg");
-        byte[] gainMap = Encoded("jpeg");
-        byte[] mpf = { 0xFF, 0xE2, 0x00, 0x0C, (byte)'M', (byte)'P', (byte)'F', 0x00, (byte)'I', (byte)'I', 0x2A, 0x00, 0x08, 0x00 };
-        string source = Path.Combine(folder, "hdr.jpg");
-        File.WriteAllBytes(source, primary.Take(2).Concat(mpf).Concat(primary.Skip(2)).Concat(gainMap).ToArray());
-        string output = Path.Combine(folder, "hdr_out.jpg");
+        byte[] appended = Encoded("jpeg");
+        byte[] mpf = type is uint t ? MpfSegment(littleEndian, primary.Length, appended.Length, t) : new byte[] { 0xFF, 0xE2, 0x00, 0x0E, (byte)'M', (byte)'P', (byte)'F', 0x00, (byte)'I', (byte)'I', 0x2A, 0x00, 0x08, 0x00, 0x00, 0x00 };
+        string source = Path.Combine(folder, "listed.jpg");
+        File.WriteAllBytes(source, primary.Take(2).Concat(mpf).Concat(primary.Skip(2)).Concat(appended).ToArray());
+        string output = Path.Combine(folder, "listed_out.jpg");
         ConversionReport report = ImageFileConvolver.Convert(source, output, Request("Box3"), overwrite: false);
-        Assert.False(report.MotionPhotoLeftOut);
+        Assert.Equal(reported, report.AppendedLeftOut);
         byte[] written = File.ReadAllBytes(output);
         Assert.Equal(-1, written.AsSpan().IndexOf("MPF\0"u8));
         Assert.Equal(new byte[] { 0xFF, 0xD9 }, written.Skip(written.Length - 2).ToArray());
         Assert.Equal(-1, written.AsSpan(2).IndexOf(new byte[] { 0xFF, 0xD8, 0xFF }));
+    }
+
+    // An APP2 MPF segment listing the picture (a baseline primary image) and one image of the given type after it:
+    // the MP Index IFD's version, number of images and MP entries, as CIPA DC-007 lays them out.
+    private static byte[] MpfSegment(bool littleEndian, int primaryLength, int appendedLength, uint type)
+    {
+        var tiff = new List<byte>();
+        void U16(int v) => tiff.AddRange(littleEndian ? new[] { (byte)v, (byte)(v >> 8) } : new[] { (byte)(v >> 8), (byte)v });
+        void U32(uint v) => tiff.AddRange(littleEndian ? new[] { (byte)v, (byte)(v >> 8), (byte)(v >> 16), (byte)(v >> 24) } : new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v });
+        tiff.AddRange(littleEndian ? "II*\0"u8.ToArray() : "MM\0*"u8.ToArray());
+        U32(8);
+        U16(3);
+        U16(0xB000); U16(7); U32(4); tiff.AddRange("0100"u8.ToArray());
+        U16(0xB001); U16(4); U32(1); U32(2);
+        U16(0xB002); U16(7); U32(32); U32(8 + 2 + (3 * 12) + 4);
+        U32(0);
+        U32(0x20030000); U32((uint)primaryLength); U32(0); U16(0); U16(0);
+        U32(type); U32((uint)appendedLength); U32((uint)primaryLength); U16(0); U16(0);
+        byte[] payload = "MPF\0"u8.ToArray().Concat(tiff).ToArray();
+        return new byte[] { 0xFF, 0xE2, (byte)((payload.Length + 2) >> 8), (byte)(payload.Length + 2) }.Concat(payload).ToArray();
     }
 
     [Fact]

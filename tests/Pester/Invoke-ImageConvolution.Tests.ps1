@@ -214,6 +214,39 @@ Describe 'Invoke-ImageConvolution' {
             $out.Length | Should -BeLessThan 30000
         }
 
+        It 'says when an image an MPF segment lists is left out, and not for a camera''s large thumbnail' {
+            # An iPhone's HDR photo lists its gain map after the picture in an APP2 "MPF" segment, as stereo cameras do
+            # the other view; cameras list a large preview the same way. Before, none of them was reported.
+            $picture = [IO.File]::ReadAllBytes((Join-Path $dir 'coffee.jpg'))
+            $appended = [IO.File]::ReadAllBytes((Join-Path $dir 'rocket.jpg'))
+            function MpfPhoto([string] $Name, [uint32] $Type) {
+                $be32 = { param([uint32] $v) [byte[]]@((($v -shr 24) -band 255), (($v -shr 16) -band 255), (($v -shr 8) -band 255), ($v -band 255)) }
+                $be16 = { param([int] $v) [byte[]]@((($v -shr 8) -band 255), ($v -band 255)) }
+                $tiff = [byte[]]@(0x4D, 0x4D, 0, 0x2A) + (& $be32 8) + (& $be16 3)
+                $tiff += (& $be16 0xB000) + (& $be16 7) + (& $be32 4) + [Text.Encoding]::ASCII.GetBytes('0100')
+                $tiff += (& $be16 0xB001) + (& $be16 4) + (& $be32 1) + (& $be32 2)
+                $tiff += (& $be16 0xB002) + (& $be16 7) + (& $be32 32) + (& $be32 50) + (& $be32 0)
+                $tiff += (& $be32 0x20030000) + (& $be32 $picture.Length) + (& $be32 0) + (& $be32 0)
+                $tiff += (& $be32 $Type) + (& $be32 $appended.Length) + (& $be32 $picture.Length) + (& $be32 0)
+                $payload = [Text.Encoding]::ASCII.GetBytes("MPF`0") + $tiff
+                $segment = [byte[]]@(0xFF, 0xE2) + (& $be16 ($payload.Length + 2)) + $payload
+                $path = Join-Path $TestDrive $Name
+                [IO.File]::WriteAllBytes($path, [byte[]]($picture[0..1] + $segment + $picture[2..($picture.Length - 1)] + $appended))
+                $path
+            }
+            $hdr = MpfPhoto 'IMG_hdr.jpg' 0
+            $camera = MpfPhoto 'DSC_preview.jpg' 0x010002
+            $out = Invoke-ImageConvolution -LiteralPath $camera -Kernel Box3 -Destination (Join-Path $TestDrive 'mpf out') -WarningVariable warnings -WarningAction SilentlyContinue
+            $warnings | Should -HaveCount 0
+            $out = Invoke-ImageConvolution -LiteralPath $hdr, $camera -Kernel Box3 -Destination (Join-Path $TestDrive 'mpf out') -Force -WarningVariable warnings -WarningAction SilentlyContinue
+            $out | Should -HaveCount 2
+            $warnings | Should -HaveCount 1
+            "$($warnings[0])" | Should -BeLike '1 image(s) had a video or another image appended after the picture*MPF*gain map*written alone*'
+            $text = [Text.Encoding]::ASCII.GetString([IO.File]::ReadAllBytes($out[0].FullName))
+            $text | Should -Not -BeLike "*MPF`0*"
+            $out[0].Length | Should -BeLessThan ($picture.Length + $appended.Length)
+        }
+
         It 'takes a file extension as the format: <Given>' -ForEach @(
             @{ Given = 'jpg'; Name = 'coffee.jpg'; Magic = 'FF-D8-FF' }
             @{ Given = '.png'; Name = 'coffee.png'; Magic = '89-50-4E' }

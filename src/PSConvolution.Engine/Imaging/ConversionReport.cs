@@ -62,10 +62,11 @@ public sealed class ConversionReport
     public bool QualityUnused { get; internal set; }
 
     /// <summary>
-    /// The source's XMP described a video or an image appended after the picture (a motion photo, an Ultra HDR gain
-    /// map): they were not written, and the XMP properties that described them were taken out.
+    /// The source described a video or an image appended after the picture, in its XMP (a motion photo, an Ultra HDR
+    /// gain map) or in a JPEG's MPF segment (an iPhone's gain map, a stereo photo's other view; not a camera's large
+    /// thumbnail): they were not written, nor the XMP properties or the segment that described them.
     /// </summary>
-    public bool MotionPhotoLeftOut { get; internal set; }
+    public bool AppendedLeftOut { get; internal set; }
 
     /// <summary>The format the output was written in.</summary>
     public OutputFormat Format { get; internal set; }

@@ -197,7 +197,9 @@ public static class ImageFileConvolver
         cancellationToken.ThrowIfCancellationRequested();
         ImageContent.FixNetpbmByteOrder(image, sourceFormat);
         bool exifLeftOut = MetadataFidelity.LeaveOutDamagedExif(image);
-        bool motionLeftOut = MetadataFidelity.LeaveOutMotionPhoto(image);
+        // What followed the picture (a motion photo's video, a gain map, a stereo photo's other view) is not written:
+        // described in XMP, the description is taken out; listed by MPF, the segment is not carried.
+        bool appendedLeftOut = MetadataFidelity.LeaveOutMotionPhoto(image) | (sourceFormat is JpegFormat && MetadataFidelity.ListsAppendedImages(stream));
 
         // PNG, JPEG, WebP, BMP, TGA and Netpbm hold one picture: the first frame is the one written, and so the only
         // one convolved.
@@ -275,7 +277,7 @@ public static class ImageFileConvolver
             MetadataFidelity.UpdateXmp(image, upright: turned);
         }
 
-        var report = new ConversionReport { SamplesNarrowed = shape.Narrowed, DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut, QualityUnused = request.Quality is not null && format is not (OutputFormat.Jpeg or OutputFormat.Webp), TextLeftOut = textLeftOut, GammaLeftOut = gammaLeftOut, MotionPhotoLeftOut = motionLeftOut, Format = format };
+        var report = new ConversionReport { SamplesNarrowed = shape.Narrowed, DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut, QualityUnused = request.Quality is not null && format is not (OutputFormat.Jpeg or OutputFormat.Webp), TextLeftOut = textLeftOut, GammaLeftOut = gammaLeftOut, AppendedLeftOut = appendedLeftOut, Format = format };
 
         if (!ImageFormats.HoldsAlpha(format) && written.HasAlpha())
         {

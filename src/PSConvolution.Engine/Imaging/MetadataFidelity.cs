@@ -333,6 +333,95 @@ internal static class MetadataFidelity
         return true;
     }
 
+    /// <summary>
+    /// True where the JPEG's Multi-Picture Format segment (APP2 "MPF", CIPA DC-007) lists an image after the picture
+    /// that is not a preview: an HDR gain map (an iPhone's, or an Ultra HDR one's), the other view of a stereo photo
+    /// (an MPO file), the other frames of a panorama or multi-angle set. ImageSharp writes the picture alone and not the
+    /// segment, so such an image is gone from the output. A camera's large thumbnail (type class 1), a smaller copy of
+    /// the picture as it was, is not counted: it would show the old pixels, and leaving it out loses nothing.
+    /// A segment that cannot be read lists nothing.
+    /// </summary>
+    public static bool ListsAppendedImages(Stream source)
+    {
+        foreach ((byte marker, int length) in JpegHeader.Segments(source))
+        {
+            if (marker != 0xE2 || length < 16)
+            {
+                continue;
+            }
+
+            byte[] payload = JpegHeader.Read(source, length);
+            if (payload.AsSpan().StartsWith("MPF\0"u8) && MpfListsAppendedImages(payload.AsSpan(4)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The MP Index IFD of an MPF segment's TIFF structure (offsets from its header): the MP Entry tag (0xB002) holds 16
+    // bytes an image, the first the picture's; each later one's attribute has its type in the low 24 bits. Without
+    // entries, a Number Of Images (0xB001) above one counts.
+    private static bool MpfListsAppendedImages(ReadOnlySpan<byte> tiff)
+    {
+        bool little;
+        if (tiff.StartsWith("II*\0"u8))
+        {
+            little = true;
+        }
+        else if (tiff.StartsWith("MM\0*"u8))
+        {
+            little = false;
+        }
+        else
+        {
+            return false;
+        }
+
+        uint U32(ReadOnlySpan<byte> b) => little ? BinaryPrimitives.ReadUInt32LittleEndian(b) : BinaryPrimitives.ReadUInt32BigEndian(b);
+        ushort U16(ReadOnlySpan<byte> b) => little ? BinaryPrimitives.ReadUInt16LittleEndian(b) : BinaryPrimitives.ReadUInt16BigEndian(b);
+        long ifd = U32(tiff.Slice(4));
+        if (ifd + 2 > tiff.Length)
+        {
+            return false;
+        }
+
+        int count = U16(tiff.Slice((int)ifd));
+        uint images = 0;
+        for (int i = 0; i < count && ifd + 2 + ((i + 1) * 12L) <= tiff.Length; i++)
+        {
+            ReadOnlySpan<byte> field = tiff.Slice((int)ifd + 2 + (i * 12), 12);
+            ushort tag = U16(field);
+            uint values = U32(field.Slice(4));
+            if (tag == 0xB001)
+            {
+                images = U32(field.Slice(8));
+            }
+            else if (tag == 0xB002 && values >= 32 && values % 16 == 0)
+            {
+                long at = U32(field.Slice(8));
+                if (at + values > tiff.Length)
+                {
+                    return images > 1;
+                }
+
+                for (long e = at + 16; e < at + values; e += 16)
+                {
+                    uint type = U32(tiff.Slice((int)e)) & 0xFFFFFF;
+                    if ((type & 0xFF0000) != 0x010000)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+
+        return images > 1;
+    }
+
     // The image's XMP packet as a document, or null without one or where it is not well-formed XML.
     private static System.Xml.Linq.XDocument? XmpDocument(Image image)
     {
