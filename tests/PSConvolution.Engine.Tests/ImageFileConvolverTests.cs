@@ -1497,8 +1497,9 @@ public sealed class ImageFileConvolverTests : IDisposable
             + "<Container:Directory><rdf:Seq><rdf:li rdf:parseType=\"Resource\"><Container:Item Item:Mime=\"video/mp4\" Item:Semantic=\"MotionPhoto\" Item:Length=\"20000\"/></rdf:li></rdf:Seq></Container:Directory>"
             + "</rdf:Description>";
         const string Still = "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" dc:format=\"image/jpeg\"/>";
-        // An Ultra HDR JPEG lists its appended gain map the same way.
+        // An Ultra HDR JPEG lists its appended gain map the same way, and says it has one (hdrgm:Version).
         const string GainMap = "<rdf:Description rdf:about=\"\" xmlns:Container=\"http://ns.google.com/photos/1.0/container/\" xmlns:Item=\"http://ns.google.com/photos/1.0/container/item/\""
+            + " xmlns:hdrgm=\"http://ns.adobe.com/hdr-gain-map/1.0/\" hdrgm:Version=\"1.0\""
             + " xmlns:dc=\"http://purl.org/dc/elements/1.1/\" dc:format=\"image/jpeg\"><Container:Directory><rdf:Seq>"
             + "<rdf:li rdf:parseType=\"Resource\"><Container:Item Item:Semantic=\"Primary\" Item:Mime=\"image/jpeg\"/></rdf:li>"
             + "<rdf:li rdf:parseType=\"Resource\"><Container:Item Item:Semantic=\"GainMap\" Item:Mime=\"image/jpeg\" Item:Length=\"20000\"/></rdf:li>"
@@ -1524,6 +1525,7 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.DoesNotContain("MotionPhoto", text);
         Assert.DoesNotContain("Directory", text);
         Assert.DoesNotContain("GainMap", text);
+        Assert.DoesNotContain("hdr-gain-map", text);
         Assert.Contains("image/jpeg", text);
     }
 

@@ -301,8 +301,9 @@ internal static class MetadataFidelity
 
     /// <summary>
     /// Takes out of the XMP what says a video or an image follows the picture (Google's GCamera:MicroVideo and
-    /// MotionPhoto properties, and the Container:Directory of items appended after the picture, as motion photos and
-    /// Ultra HDR gain maps have), and returns true where there was any. ImageSharp writes the picture alone, so what
+    /// MotionPhoto properties, the Container:Directory of items appended after the picture, as motion photos and
+    /// Ultra HDR gain maps have, and the hdrgm properties by which an Ultra HDR picture says it has a gain map), and
+    /// returns true where there was any. ImageSharp writes the picture alone, so what
     /// followed it is gone; left in, the description would send a viewer to the last bytes of the new file for a video
     /// or gain map that is not there. Nor is a video carried: it would show, unconvolved, what a blur may have been
     /// meant to hide.
@@ -316,9 +317,10 @@ internal static class MetadataFidelity
 
         System.Xml.Linq.XNamespace camera = "http://ns.google.com/photos/1.0/camera/";
         System.Xml.Linq.XNamespace container = "http://ns.google.com/photos/1.0/container/";
+        System.Xml.Linq.XNamespace gainMap = "http://ns.adobe.com/hdr-gain-map/1.0/";
         bool Motion(System.Xml.Linq.XName name)
             => (name.Namespace == camera && (name.LocalName.StartsWith("MicroVideo", StringComparison.Ordinal) || name.LocalName.StartsWith("MotionPhoto", StringComparison.Ordinal)))
-                || name == container + "Directory";
+                || name == container + "Directory" || name.Namespace == gainMap;
 
         var attributes = document.Root.DescendantsAndSelf().SelectMany(e => e.Attributes()).Where(a => Motion(a.Name)).ToList();
         var elements = document.Root.Descendants().Where(e => Motion(e.Name)).ToList();
@@ -329,6 +331,9 @@ internal static class MetadataFidelity
 
         attributes.ForEach(a => a.Remove());
         elements.ForEach(e => e.Remove());
+
+        // Nothing of the gain map's namespace is left, so its declaration goes too.
+        document.Root.DescendantsAndSelf().SelectMany(e => e.Attributes()).Where(a => a.IsNamespaceDeclaration && a.Value == gainMap.NamespaceName).ToList().ForEach(a => a.Remove());
         SetXmp(image, document);
         return true;
     }
