@@ -908,11 +908,57 @@ public sealed class ImageFileConvolverTests : IDisposable
 
         string output = Path.Combine(folder, $"gamma{gamma}{srgbChunk}_out." + to);
         ConversionReport report = ImageFileConvolver.Convert(source, output, new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = to }, overwrite: false);
-        Assert.Equal(reported, report.GammaLeftOut);
+        Assert.Equal(reported, report.ColourSpaceLeftOut);
         if (to == OutputFormat.Png)
         {
             using var result = Image.Load<Rgb24>(output);
             Assert.Equal(gamma, result.Metadata.GetPngMetadata().Gamma, 4);
+        }
+    }
+
+    [Theory]
+    [InlineData("adobe", false, OutputFormat.Jpeg, true)]
+    [InlineData("adobe", false, OutputFormat.Webp, true)]
+    [InlineData("wide white", false, OutputFormat.Tiff, true)]
+    [InlineData("srgb", false, OutputFormat.Jpeg, false)]
+    [InlineData("srgb rounded", false, OutputFormat.Jpeg, false)]
+    [InlineData("adobe", true, OutputFormat.Jpeg, false)]
+    [InlineData("adobe", false, OutputFormat.Png, false)]
+    public void APngsOwnPrimariesLeftOutOfAnotherFormatAreReported(string primaries, bool srgbChunk, OutputFormat to, bool reported)
+    {
+        // A wide-gamut PNG saved without a profile states its primaries in a cHRM chunk. Written as JPEG they were left
+        // out without a word, and colour-managed viewers then showed its colours duller; sRGB's own primaries (as
+        // ImageMagick writes them beside gAMA 0.45455), or an sRGB chunk, change nothing.
+        int[] values = primaries switch
+        {
+            "adobe" => new[] { 31270, 32900, 64000, 33000, 21000, 71000, 15000, 6000 },
+            "wide white" => new[] { 34567, 35850, 64000, 33000, 30000, 60000, 15000, 6000 },
+            "srgb rounded" => new[] { 31269, 32899, 64000, 33000, 30000, 60000, 15000, 6000 },
+            _ => new[] { 31270, 32900, 64000, 33000, 30000, 60000, 15000, 6000 },
+        };
+        byte[] chrm = values.SelectMany(v => new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v }).ToArray();
+        string source = Path.Combine(folder, $"primaries {primaries}{srgbChunk}.png");
+        using (var image = new Image<Rgb24>(12, 10, new Rgb24(90, 120, 30)))
+        {
+            using var encoded = new MemoryStream();
+            image.Save(encoded, new PngEncoder());
+            byte[] bytes = encoded.ToArray();
+            IEnumerable<byte> chunks = PngChunk("cHRM", chrm);
+            if (srgbChunk)
+            {
+                chunks = chunks.Concat(PngChunk("sRGB", new byte[] { 0 }));
+            }
+
+            File.WriteAllBytes(source, bytes.Take(33).Concat(chunks).Concat(bytes.Skip(33)).ToArray());
+        }
+
+        string output = Path.Combine(folder, $"primaries {primaries}{srgbChunk}_out." + to);
+        ConversionReport report = ImageFileConvolver.Convert(source, output, new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = to }, overwrite: false);
+        Assert.Equal(reported, report.ColourSpaceLeftOut);
+        if (to == OutputFormat.Png)
+        {
+            // Kept in a PNG, as they were.
+            Assert.True(File.ReadAllBytes(output).AsSpan().IndexOf(PngChunk("cHRM", chrm)) > 0);
         }
     }
 

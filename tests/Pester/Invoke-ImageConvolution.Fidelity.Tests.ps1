@@ -199,7 +199,7 @@ Describe 'Invoke-ImageConvolution converts what the format cannot hold, and says
         Invoke-ImageConvolution -LiteralPath $linear -Kernel Identity -Format Jpeg -Destination (Join-Path $dir 'linear-jpeg') -WarningVariable warned -WarningAction SilentlyContinue | Should -HaveCount 1
         $gamma = @($warned | Where-Object { "$_" -like '*gamma*' })
         $gamma | Should -HaveCount 1
-        "$($gamma[0])" | Should -BeLike "1 image(s) had a PNG gamma other than sRGB's (a gAMA chunk, with no colour profile), which JPEG has no place for: it was left out*Use -Format Png to keep it.*"
+        "$($gamma[0])" | Should -BeLike "1 image(s) had a PNG gamma or primaries other than sRGB's (a gAMA or cHRM chunk, with no colour profile), which JPEG has no place for: they were left out*Use -Format Png to keep them.*"
         Invoke-ImageConvolution -LiteralPath $linear -Kernel Identity -Destination (Join-Path $dir 'linear-png') -WarningVariable none -WarningAction SilentlyContinue | Should -HaveCount 1
         @($none | Where-Object { "$_" -like '*gamma*' }) | Should -HaveCount 0
     }

@@ -53,10 +53,11 @@ public sealed class ConversionReport
     public bool TextLeftOut { get; internal set; }
 
     /// <summary>
-    /// A PNG's own gamma (a gAMA chunk other than sRGB's, with no colour profile or sRGB chunk to overrule it) had no
-    /// place in the format written, and was left out: viewers show the result as sRGB, its midtones lighter or darker.
+    /// A PNG's own gamma or primaries (a gAMA or cHRM chunk other than sRGB's, with no colour profile or sRGB chunk to
+    /// overrule it) had no place in the format written, and were left out: viewers show the result as sRGB, its
+    /// midtones lighter or darker, or its colours duller or stronger.
     /// </summary>
-    public bool GammaLeftOut { get; internal set; }
+    public bool ColourSpaceLeftOut { get; internal set; }
 
     /// <summary>A quality was asked for, and the format written has none to set (only JPEG and WebP have): it was not used.</summary>
     public bool QualityUnused { get; internal set; }

@@ -260,7 +260,7 @@ public static class ImageFileConvolver
             sourceKept = comments;
         }
 
-        bool gammaLeftOut = sourceFormat is PngFormat && format != OutputFormat.Png && MetadataFidelity.HasOwnPngGamma(image, stream);
+        bool colourSpaceLeftOut = sourceFormat is PngFormat && format != OutputFormat.Png && MetadataFidelity.HasOwnPngColourSpace(image, stream);
         bool halvedChroma = !jpegToJpeg || SourceProbe.JpegChromaHalved(stream);
         // GIF, BMP, TGA and Netpbm keep no EXIF, and browsers ignore WebP's: stored on its side, the picture would be
         // shown so. WebP keeps the EXIF and XMP, which then say upright.
@@ -277,7 +277,7 @@ public static class ImageFileConvolver
             MetadataFidelity.UpdateXmp(image, upright: turned);
         }
 
-        var report = new ConversionReport { SamplesNarrowed = shape.Narrowed, DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut, QualityUnused = request.Quality is not null && format is not (OutputFormat.Jpeg or OutputFormat.Webp), TextLeftOut = textLeftOut, GammaLeftOut = gammaLeftOut, AppendedLeftOut = appendedLeftOut, Format = format };
+        var report = new ConversionReport { SamplesNarrowed = shape.Narrowed, DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut, QualityUnused = request.Quality is not null && format is not (OutputFormat.Jpeg or OutputFormat.Webp), TextLeftOut = textLeftOut, ColourSpaceLeftOut = colourSpaceLeftOut, AppendedLeftOut = appendedLeftOut, Format = format };
 
         if (!ImageFormats.HoldsAlpha(format) && written.HasAlpha())
         {

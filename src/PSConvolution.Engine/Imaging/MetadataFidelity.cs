@@ -497,14 +497,42 @@ internal static class MetadataFidelity
     }
 
     /// <summary>
-    /// True when a PNG source has a gamma of its own (a gAMA chunk other than sRGB's 1/2.2, as ImageSharp read it into
-    /// <paramref name="image"/>) that nothing overrules: no colour profile and no sRGB chunk, either of which viewers
-    /// follow instead. Another format has no place for it, and viewers would then show the midtones lighter or darker.
+    /// True when a PNG source has a colour space of its own that nothing overrules (no colour profile and no sRGB
+    /// chunk, either of which viewers follow instead): a gamma other than sRGB's 1/2.2 (a gAMA chunk, as ImageSharp read
+    /// it into <paramref name="image"/>), or primaries or a white point other than sRGB's (a cHRM chunk: a wide-gamut
+    /// picture saved without a profile). Another format has no place for either, and viewers would then show the
+    /// midtones lighter or darker, or the colours duller or stronger.
     /// </summary>
-    public static bool HasOwnPngGamma(Image image, Stream source)
+    public static bool HasOwnPngColourSpace(Image image, Stream source)
     {
+        if (image.Metadata.IccProfile is not null || ReadPngChunk(source, "sRGB") is not null)
+        {
+            return false;
+        }
+
         float gamma = image.Metadata.GetPngMetadata().Gamma;
-        return gamma > 0 && Math.Abs(gamma - (1 / 2.2)) > 0.005 && image.Metadata.IccProfile is null && ReadPngChunk(source, "sRGB") is null;
+        return (gamma > 0 && Math.Abs(gamma - (1 / 2.2)) > 0.005) || HasOwnPrimaries(ReadPngChunk(source, "cHRM"));
+    }
+
+    // A cHRM chunk's white point and red, green and blue primaries (x and y, times 100,000) away from sRGB's (D65, and
+    // BT.709's primaries) by more than writers' rounding.
+    private static bool HasOwnPrimaries(byte[]? chrm)
+    {
+        ReadOnlySpan<int> srgb = new[] { 31270, 32900, 64000, 33000, 30000, 60000, 15000, 6000 };
+        if (chrm is not { Length: 32 })
+        {
+            return false;
+        }
+
+        for (int i = 0; i < 8; i++)
+        {
+            if (Math.Abs(BinaryPrimitives.ReadInt32BigEndian(chrm.AsSpan(i * 4)) - srgb[i]) > 100)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
