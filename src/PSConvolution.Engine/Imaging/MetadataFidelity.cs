@@ -303,12 +303,11 @@ internal static class MetadataFidelity
     /// Takes out of the XMP what says a video or an image follows the picture (Google's GCamera:MicroVideo and
     /// MotionPhoto properties, the Container:Directory of items appended after the picture, as motion photos and
     /// Ultra HDR gain maps have, and the hdrgm properties by which an Ultra HDR picture says it has a gain map), and
-    /// returns true where there was any. ImageSharp writes the picture alone, so what
-    /// followed it is gone; left in, the description would send a viewer to the last bytes of the new file for a video
-    /// or gain map that is not there. Nor is a video carried: it would show, unconvolved, what a blur may have been
-    /// meant to hide.
+    /// returns true where there was any. ImageSharp writes the picture alone, so what followed it is gone; left in,
+    /// the description would send a viewer to the last bytes of the new file for a video or gain map that is not
+    /// there. Nor is a video carried: it would show, unconvolved, what a blur may have been meant to hide.
     /// </summary>
-    public static bool LeaveOutMotionPhoto(Image image)
+    public static bool LeaveOutAppended(Image image)
     {
         if (XmpDocument(image) is not { Root: not null } document)
         {
@@ -318,12 +317,12 @@ internal static class MetadataFidelity
         System.Xml.Linq.XNamespace camera = "http://ns.google.com/photos/1.0/camera/";
         System.Xml.Linq.XNamespace container = "http://ns.google.com/photos/1.0/container/";
         System.Xml.Linq.XNamespace gainMap = "http://ns.adobe.com/hdr-gain-map/1.0/";
-        bool Motion(System.Xml.Linq.XName name)
+        bool Describes(System.Xml.Linq.XName name)
             => (name.Namespace == camera && (name.LocalName.StartsWith("MicroVideo", StringComparison.Ordinal) || name.LocalName.StartsWith("MotionPhoto", StringComparison.Ordinal)))
                 || name == container + "Directory" || name.Namespace == gainMap;
 
-        var attributes = document.Root.DescendantsAndSelf().SelectMany(e => e.Attributes()).Where(a => Motion(a.Name)).ToList();
-        var elements = document.Root.Descendants().Where(e => Motion(e.Name)).ToList();
+        var attributes = document.Root.DescendantsAndSelf().SelectMany(e => e.Attributes()).Where(a => Describes(a.Name)).ToList();
+        var elements = document.Root.Descendants().Where(e => Describes(e.Name)).ToList();
         if (attributes.Count == 0 && elements.Count == 0)
         {
             return false;
@@ -348,6 +347,8 @@ internal static class MetadataFidelity
     /// </summary>
     public static bool ListsAppendedImages(Stream source)
     {
+        // APP2 also carries ICC profiles, up to 64 KB a segment: only an MPF segment is read whole.
+        Span<byte> identifier = stackalloc byte[4];
         foreach ((byte marker, int length) in JpegHeader.Segments(source))
         {
             if (marker != 0xE2 || length < 16)
@@ -355,8 +356,8 @@ internal static class MetadataFidelity
                 continue;
             }
 
-            byte[] payload = JpegHeader.Read(source, length);
-            if (payload.AsSpan().StartsWith("MPF\0"u8) && MpfListsAppendedImages(payload.AsSpan(4)))
+            if (source.ReadAtLeast(identifier, 4, throwOnEndOfStream: false) == 4 && identifier.SequenceEqual("MPF\0"u8)
+                && MpfListsAppendedImages(JpegHeader.Read(source, length - 4)))
             {
                 return true;
             }
