@@ -58,6 +58,7 @@ internal static class ErrorRecords
         {
             { CannotNormalize: true } => "Give -Divisor, or leave out -Normalize.",
             { UnusedParameter: string name } => $"Leave out -{name}.",
+            { NeedsAnchor: true } => "Give it with -Anchor <column>,<row>.",
             _ => null,
         };
         if (hint is not null)

@@ -29,7 +29,9 @@ public sealed class KernelTransformationAttribute : ArgumentTransformationAttrib
         }
         catch (InvalidKernelException e)
         {
-            throw new ArgumentTransformationMetadataException(e.Message, e);
+            // -Kernel takes no anchor: an even-sized matrix needs New-ConvolutionKernel's.
+            string message = e.NeedsAnchor ? e.Message + " Make the kernel with New-ConvolutionKernel -Matrix <weights> -Anchor <column>,<row>, and give that to -Kernel." : e.Message;
+            throw new ArgumentTransformationMetadataException(message, e);
         }
     }
 }

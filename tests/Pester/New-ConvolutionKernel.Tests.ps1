@@ -120,6 +120,12 @@ Describe 'New-ConvolutionKernel' {
     It 'adds the parameter to change to the message it shows' {
         $e = { New-ConvolutionKernel -Name Box -Sigma 2 } | Should -Throw -PassThru
         $e.ErrorDetails.Message | Should -BeLike '*does not take a sigma. Leave out -Sigma.'
+        # An even size: the anchor it needs, named as the parameter that takes it; -Kernel, which takes none, names
+        # New-ConvolutionKernel's. Before, both said only "give an explicit anchor".
+        $e = { New-ConvolutionKernel -Text '1 -1' } | Should -Throw -PassThru
+        $e.ErrorDetails.Message | Should -BeLike '*even, so it has no centre*column and row*Give it with -Anchor <column>,<row>.'
+        $e = { Invoke-ImageConvolution -LiteralPath (Join-Path $TestDrive 'none.png') -Kernel @(, @(1, -1)) } | Should -Throw -PassThru
+        $e.Exception.Message | Should -BeLike '*even, so it has no centre*New-ConvolutionKernel -Matrix <weights> -Anchor <column>,<row>, and give that to -Kernel.'
         $e = { New-ConvolutionKernel -Text '-1 0 1' -Normalize } | Should -Throw -PassThru
         $e.ErrorDetails.Message | Should -BeLike '*cannot be normalised; give a divisor instead. Give -Divisor, or leave out -Normalize.'
     }

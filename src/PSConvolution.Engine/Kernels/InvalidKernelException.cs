@@ -14,6 +14,9 @@ public sealed class InvalidKernelException : ArgumentException
     /// <summary>True when the kernel was asked to be normalised and its weights sum to 0.</summary>
     public bool CannotNormalize { get; init; }
 
+    /// <summary>True when the kernel has an even width or height and no anchor was given.</summary>
+    public bool NeedsAnchor { get; init; }
+
     /// <summary>The parameter of <see cref="KernelLibrary.Create"/> that the kernel does not take, when that is the problem.</summary>
     public string? UnusedParameter { get; init; }
 }

@@ -338,9 +338,12 @@ public sealed class KernelMatrix
             {
                 throw new InvalidKernelException(string.Format(
                     CultureInfo.InvariantCulture,
-                    "The kernel's {0} is {1}, which is even, so it has no centre. Use an odd {0}, or give an explicit anchor.",
+                    "The kernel's {0} is {1}, which is even, so it has no centre. Use an odd {0}, or give its anchor: the column and row (zero-based, 0,0 the top-left weight) of the weight that lies over the output pixel.",
                     dimension,
-                    size));
+                    size))
+                {
+                    NeedsAnchor = true,
+                };
             }
 
             return size / 2;
