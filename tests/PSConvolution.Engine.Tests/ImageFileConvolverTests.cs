@@ -1604,6 +1604,25 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Equal(-1, written.AsSpan(2).IndexOf(new byte[] { 0xFF, 0xD8, 0xFF }));
     }
 
+    [Fact]
+    public void AnUltraHdrJpegFromTheReferenceEncoderIsWrittenAsItsPictureWithAWarning()
+    {
+        // libultrahdr 2 lists the gain map in MPF only, with ISO 21496-1's version segment, and no XMP: before, the
+        // gain map was left out without a word.
+        string source = Path.Combine(RepositoryPaths.Find("tests", "corpus", "jpeg"), "ultrahdr.jpg");
+        string output = Path.Combine(folder, "ultrahdr_out.jpg");
+        ConversionReport report = ImageFileConvolver.Convert(source, output, Request("Box3"), overwrite: false);
+        Assert.True(report.AppendedLeftOut);
+        byte[] written = File.ReadAllBytes(output);
+        Assert.Equal(-1, written.AsSpan().IndexOf("MPF\0"u8));
+        Assert.Equal(-1, written.AsSpan().IndexOf("urn:iso:std:iso:ts:21496"u8));
+        Assert.Equal(-1, written.AsSpan(2).IndexOf(new byte[] { 0xFF, 0xD8, 0xFF }));
+        Assert.Equal(new byte[] { 0xFF, 0xD9 }, written.Skip(written.Length - 2).ToArray());
+        using Image image = Image.Load(output);
+        Assert.Equal((64, 48), (image.Width, image.Height));
+        Assert.NotNull(image.Metadata.IccProfile);
+    }
+
     // An APP2 MPF segment listing the picture (a baseline primary image) and one image of the given type after it:
     // the MP Index IFD's version, number of images and MP entries, as CIPA DC-007 lays them out.
     private static byte[] MpfSegment(bool littleEndian, int primaryLength, int appendedLength, uint type)
