@@ -1623,6 +1623,73 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.NotNull(image.Metadata.IccProfile);
     }
 
+    [Theory]
+    [InlineData("jpeg", "motion photo", true)]
+    [InlineData("jpeg", "timestamp only", false)]
+    [InlineData("png", "sound shot", true)]
+    [InlineData("jpeg", "dual camera image", true)]
+    [InlineData("jpeg", "damaged directory", false)]
+    [InlineData("jpeg", "no trailer", false)]
+    public void MediaASamsungTrailerListsAreReportedLeftOut(string form, string kind, bool reported)
+    {
+        // A Galaxy phone's motion photo before Google's XMP: the video in a Samsung trailer (SEF) after the picture,
+        // found only by the trailer's directory at the end of the file. Before, it was left out without a word. Blocks
+        // of timestamps and capture settings alone (as most Galaxy photos have) are not media.
+        byte[] video = new byte[] { 0, 0, 0, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'m', (byte)'p', (byte)'4', (byte)'2' }.Concat(new byte[3000]).ToArray();
+        byte[] timestamp = "1700000000000"u8.ToArray();
+        byte[] trailer = kind switch
+        {
+            "motion photo" => SamsungTrailer((0x0a30, "MotionPhoto_Data", video), (0x0a01, "Image_UTC_Data", timestamp)),
+            "timestamp only" => SamsungTrailer((0x0a01, "Image_UTC_Data", timestamp)),
+            "sound shot" => SamsungTrailer((0x0100, "SoundShot_000", new byte[2000])),
+            "dual camera image" => SamsungTrailer((0x0a20, "FlipPhoto_002", Encoded("jpeg"))),
+            "damaged directory" => SamsungTrailer((0x0a30, "MotionPhoto_Data", video)),
+            _ => Array.Empty<byte>(),
+        };
+        if (kind == "damaged directory")
+        {
+            // The directory's one entry (after its 12-byte head, before the length and "SEFT") points back further
+            // than the file goes: the trailer is not read, and nothing is reported.
+            int entry = trailer.Length - 8 - 24 + 12;
+            BitConverter.GetBytes(int.MaxValue).CopyTo(trailer, entry + 4);
+        }
+
+        string source = Path.Combine(folder, $"samsung {kind}.{(form == "png" ? "png" : "jpg")}");
+        File.WriteAllBytes(source, Encoded(form).Concat(trailer).ToArray());
+        string output = Path.Combine(folder, $"samsung {kind}_out.{(form == "png" ? "png" : "jpg")}");
+        ConversionReport report = ImageFileConvolver.Convert(source, output, Request("Box3"), overwrite: false);
+        Assert.Equal(reported, report.AppendedLeftOut);
+        Assert.Equal(-1, File.ReadAllBytes(output).AsSpan().IndexOf("SEFH"u8));
+    }
+
+    // A Samsung trailer as exiftool reads it: each block (two zero bytes, its type, its name's length, the name, the
+    // data), then the SEFH directory (version 101, the count, and for each block its type, its offset back from the
+    // directory and its size), the directory's length and "SEFT", all little-endian.
+    private static byte[] SamsungTrailer(params (int Type, string Name, byte[] Data)[] blocks)
+    {
+        var data = new List<byte>();
+        var entries = new List<(int Type, int Start, int Size)>();
+        foreach ((int type, string name, byte[] bytes) in blocks)
+        {
+            byte[] block = BitConverter.GetBytes((ushort)0).Concat(BitConverter.GetBytes((ushort)type)).Concat(BitConverter.GetBytes(name.Length)).Concat(System.Text.Encoding.ASCII.GetBytes(name)).Concat(bytes).ToArray();
+            entries.Add((type, data.Count, block.Length));
+            data.AddRange(block);
+        }
+
+        var directory = new List<byte>("SEFH"u8.ToArray());
+        directory.AddRange(BitConverter.GetBytes(101));
+        directory.AddRange(BitConverter.GetBytes(entries.Count));
+        foreach ((int type, int start, int size) in entries)
+        {
+            directory.AddRange(BitConverter.GetBytes((ushort)0));
+            directory.AddRange(BitConverter.GetBytes((ushort)type));
+            directory.AddRange(BitConverter.GetBytes(data.Count - start));
+            directory.AddRange(BitConverter.GetBytes(size));
+        }
+
+        return data.Concat(directory).Concat(BitConverter.GetBytes(directory.Count)).Concat("SEFT"u8.ToArray()).ToArray();
+    }
+
     // An APP2 MPF segment listing the picture (a baseline primary image) and one image of the given type after it:
     // the MP Index IFD's version, number of images and MP entries, as CIPA DC-007 lays them out.
     private static byte[] MpfSegment(bool littleEndian, int primaryLength, int appendedLength, uint type)

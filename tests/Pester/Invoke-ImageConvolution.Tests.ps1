@@ -208,7 +208,7 @@ Describe 'Invoke-ImageConvolution' {
             [IO.File]::WriteAllBytes($photo, [IO.File]::ReadAllBytes($photo) + [byte[]]::new(30000))
             $out = Invoke-ImageConvolution -LiteralPath $photo -Kernel Box3 -Destination (Join-Path $TestDrive 'motion out') -WarningVariable warnings -WarningAction SilentlyContinue
             $warnings | Should -HaveCount 1
-            "$($warnings[0])" | Should -BeLike '1 image(s) had a video or another image appended after the picture*a motion photo*written alone*'
+            "$($warnings[0])" | Should -BeLike '1 image(s) had a video, a sound or another image appended after the picture*a motion photo*written alone*'
             $text = [Text.Encoding]::UTF8.GetString([IO.File]::ReadAllBytes($out.FullName))
             $text | Should -Not -BeLike '*MicroVideo*'
             $out.Length | Should -BeLessThan 30000
@@ -241,7 +241,7 @@ Describe 'Invoke-ImageConvolution' {
             $out = Invoke-ImageConvolution -LiteralPath $hdr, $camera -Kernel Box3 -Destination (Join-Path $TestDrive 'mpf out') -Force -WarningVariable warnings -WarningAction SilentlyContinue
             $out | Should -HaveCount 2
             $warnings | Should -HaveCount 1
-            "$($warnings[0])" | Should -BeLike '1 image(s) had a video or another image appended after the picture*MPF*gain map*written alone*'
+            "$($warnings[0])" | Should -BeLike '1 image(s) had a video, a sound or another image appended after the picture*MPF*gain map*written alone*'
             $text = [Text.Encoding]::ASCII.GetString([IO.File]::ReadAllBytes($out[0].FullName))
             $text | Should -Not -BeLike "*MPF`0*"
             $out[0].Length | Should -BeLessThan ($picture.Length + $appended.Length)

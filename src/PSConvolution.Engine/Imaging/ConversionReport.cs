@@ -63,9 +63,10 @@ public sealed class ConversionReport
     public bool QualityUnused { get; internal set; }
 
     /// <summary>
-    /// The source described a video or an image appended after the picture, in its XMP (a motion photo, an Ultra HDR
-    /// gain map) or in a JPEG's MPF segment (an iPhone's gain map, a stereo photo's other view; not a camera's large
-    /// thumbnail): they were not written, nor the XMP properties or the segment that described them.
+    /// The source described a video, a sound or an image appended after the picture, in its XMP (a motion photo, an
+    /// Ultra HDR gain map), in a JPEG's MPF segment (an iPhone's gain map, a stereo photo's other view; not a camera's
+    /// large thumbnail) or in a Samsung trailer (a Galaxy motion photo's video, a sound shot's audio): they were not
+    /// written, nor the XMP properties, segment or trailer that described them.
     /// </summary>
     public bool AppendedLeftOut { get; internal set; }
 

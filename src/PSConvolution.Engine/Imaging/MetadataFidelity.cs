@@ -366,6 +366,63 @@ internal static class MetadataFidelity
         return false;
     }
 
+    /// <summary>
+    /// True where the file ends with a Samsung trailer (SEF: blocks after the picture, then an "SEFH" directory, its
+    /// length and "SEFT", little-endian, as exiftool reads it) that lists media: a motion photo's video
+    /// (MotionPhoto_Data, 0x0a30), a sound shot's audio (0x0100), a surround shot's video (0x0201), or another image
+    /// (0x0001, 0x0a20). Galaxy phones before Google's motion photo XMP wrote their videos only so. A trailer of
+    /// timestamps and capture settings alone lists none. ImageSharp writes the picture alone, so the trailer is gone.
+    /// </summary>
+    public static bool SamsungTrailerListsMedia(Stream source)
+    {
+        long length = source.Length;
+        Span<byte> tail = stackalloc byte[8];
+        if (length < 8 + 12)
+        {
+            return false;
+        }
+
+        source.Position = length - 8;
+        if (source.ReadAtLeast(tail, 8, throwOnEndOfStream: false) != 8 || !tail.Slice(4).SequenceEqual("SEFT"u8))
+        {
+            return false;
+        }
+
+        uint directoryLength = BinaryPrimitives.ReadUInt32LittleEndian(tail);
+        if (directoryLength < 12 || directoryLength >= 0x10000 || directoryLength + 8 > length)
+        {
+            return false;
+        }
+
+        long directoryStart = length - 8 - directoryLength;
+        source.Position = directoryStart;
+        byte[] directory = JpegHeader.Read(source, (int)directoryLength);
+        if (directory.Length == 0 || !directory.AsSpan().StartsWith("SEFH"u8))
+        {
+            return false;
+        }
+
+        uint count = BinaryPrimitives.ReadUInt32LittleEndian(directory.AsSpan(8));
+        for (int i = 0; i < count && 12 + (12L * (i + 1)) <= directory.Length; i++)
+        {
+            ReadOnlySpan<byte> entry = directory.AsSpan(12 + (12 * i), 12);
+            ushort type = BinaryPrimitives.ReadUInt16LittleEndian(entry.Slice(2));
+            uint back = BinaryPrimitives.ReadUInt32LittleEndian(entry.Slice(4));
+            uint size = BinaryPrimitives.ReadUInt32LittleEndian(entry.Slice(8));
+            if (back > directoryStart || size > back || size < 8)
+            {
+                return false;
+            }
+
+            if (type is 0x0a30 or 0x0100 or 0x0201 or 0x0001 or 0x0a20)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     // The MP Index IFD of an MPF segment's TIFF structure (offsets from its header): the MP Entry tag (0xB002) holds 16
     // bytes an image, the first the picture's; each later one's attribute has its type in the low 24 bits. Without
     // entries, a Number Of Images (0xB001) above one counts.
