@@ -199,9 +199,7 @@ public static class ImageFileConvolver
         bool exifLeftOut = MetadataFidelity.LeaveOutDamagedExif(image);
         // What followed the picture (a motion photo's video, a gain map, a stereo photo's other view) is not written:
         // described in XMP, the description is taken out; listed by MPF or a Samsung trailer, neither is carried.
-        bool appendedLeftOut = MetadataFidelity.LeaveOutAppended(image)
-            | (sourceFormat is JpegFormat && MetadataFidelity.ListsAppendedImages(stream))
-            | ((sourceFormat is JpegFormat or PngFormat) && MetadataFidelity.SamsungTrailerListsMedia(stream));
+        bool appendedLeftOut = MetadataFidelity.LeaveOutAppended(image, stream, sourceFormat);
 
         // PNG, JPEG, WebP, BMP, TGA and Netpbm hold one picture: the first frame is the one written, and so the only
         // one convolved.

@@ -300,6 +300,17 @@ internal static class MetadataFidelity
     }
 
     /// <summary>
+    /// True where the source described something after its picture that the output, the picture alone, leaves out: in
+    /// its XMP (taken out here, <see cref="LeaveOutAppendedXmp"/>), in a JPEG's MPF segment
+    /// (<see cref="ListsAppendedImages"/>) or in a Samsung trailer after a JPEG or PNG
+    /// (<see cref="SamsungTrailerListsMedia"/>). ImageSharp carries neither of the last two.
+    /// </summary>
+    public static bool LeaveOutAppended(Image image, Stream source, IImageFormat format)
+        => LeaveOutAppendedXmp(image)
+            | (format is SixLabors.ImageSharp.Formats.Jpeg.JpegFormat && ListsAppendedImages(source))
+            | ((format is SixLabors.ImageSharp.Formats.Jpeg.JpegFormat or PngFormat) && SamsungTrailerListsMedia(source));
+
+    /// <summary>
     /// Takes out of the XMP what says a video or an image follows the picture (Google's GCamera:MicroVideo and
     /// MotionPhoto properties, the Container:Directory of items appended after the picture, as motion photos and
     /// Ultra HDR gain maps have, and the hdrgm properties by which an Ultra HDR picture says it has a gain map), and
@@ -307,7 +318,7 @@ internal static class MetadataFidelity
     /// the description would send a viewer to the last bytes of the new file for a video or gain map that is not
     /// there. Nor is a video carried: it would show, unconvolved, what a blur may have been meant to hide.
     /// </summary>
-    public static bool LeaveOutAppended(Image image)
+    private static bool LeaveOutAppendedXmp(Image image)
     {
         if (XmpDocument(image) is not { Root: not null } document)
         {
@@ -345,7 +356,7 @@ internal static class MetadataFidelity
     /// the picture as it was, is not counted: it would show the old pixels, and leaving it out loses nothing.
     /// A segment that cannot be read lists nothing.
     /// </summary>
-    public static bool ListsAppendedImages(Stream source)
+    private static bool ListsAppendedImages(Stream source)
     {
         // APP2 also carries ICC profiles, up to 64 KB a segment: only an MPF segment is read whole.
         Span<byte> identifier = stackalloc byte[4];
@@ -373,7 +384,7 @@ internal static class MetadataFidelity
     /// (0x0001, 0x0a20). Galaxy phones before Google's motion photo XMP wrote their videos only so. A trailer of
     /// timestamps and capture settings alone lists none. ImageSharp writes the picture alone, so the trailer is gone.
     /// </summary>
-    public static bool SamsungTrailerListsMedia(Stream source)
+    private static bool SamsungTrailerListsMedia(Stream source)
     {
         long length = source.Length;
         Span<byte> tail = stackalloc byte[8];

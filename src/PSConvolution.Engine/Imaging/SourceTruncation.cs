@@ -32,7 +32,7 @@ internal static class SourceTruncation
     /// </summary>
     public static (string Format, string Missing)? Find(Stream stream, IImageFormat format)
     {
-        var reader = new ForwardReader(stream);
+        using var reader = new ForwardReader(stream);
         try
         {
             return format switch
@@ -133,13 +133,14 @@ internal static class SourceTruncation
             }
 
             long length = BinaryPrimitives.ReadUInt32BigEndian(head);
-            string type = System.Text.Encoding.ASCII.GetString(head.Slice(4));
+            ReadOnlySpan<byte> type = head.Slice(4);
             if (file.Position + length + 4 > file.Length)
             {
-                return type == "IDAT" ? "the file ends inside its image data (an IDAT chunk)" : $"the file ends inside its {type} chunk";
+                // The type's text only for the message: a large PNG has thousands of IDAT chunks.
+                return type.SequenceEqual("IDAT"u8) ? "the file ends inside its image data (an IDAT chunk)" : $"the file ends inside its {System.Text.Encoding.ASCII.GetString(type.ToArray())} chunk";
             }
 
-            if (type == "IEND")
+            if (type.SequenceEqual("IEND"u8))
             {
                 return null;
             }
@@ -432,11 +433,14 @@ internal static class SourceTruncation
     private static string Short(string what, long needed, long length)
         => string.Format(CultureInfo.InvariantCulture, "{0} {1:N0} bytes, and the file holds {2:N0}", what, needed, length);
 
-    /// <summary>Reads a stream forward a byte or a few at a time through a buffer, and skips by moving its position.</summary>
-    private sealed class ForwardReader
+    /// <summary>
+    /// Reads a stream forward a byte or a few at a time through a buffer (rented, as every source is walked), and
+    /// skips by moving its position.
+    /// </summary>
+    private sealed class ForwardReader : IDisposable
     {
         private readonly Stream stream;
-        private readonly byte[] buffer = new byte[1 << 16];
+        private readonly byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
         private long bufferStart;
         private int buffered;
 
@@ -445,6 +449,8 @@ internal static class SourceTruncation
             this.stream = stream;
             Length = stream.Length;
         }
+
+        public void Dispose() => System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
 
         public long Length { get; }
 
