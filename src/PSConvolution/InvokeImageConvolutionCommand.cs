@@ -388,24 +388,42 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     // What a format could not hold, the warning the call gives once for every file so converted ({0} how many, {1} the
     // format written, {2} the formats without alpha the call may have written), in the order the warnings come, and
     // what -Verbose says of each such file.
-    private static readonly (Func<ConversionReport, bool> Applies, string Warning, string Change)[] Conversions =
+    private static readonly (Func<ConversionReport, bool> Applies, string Warning, Func<ConversionReport, string> Change)[] Conversions =
     {
-        (r => r.TransparencyComposited, "{0} image(s) had transparency, which {2} cannot hold: it was composited over white. Use -Format Png or Tiff to keep it.", "its transparency was composited over white"),
-        (r => r.TurnedUpright, "{0} image(s) had an EXIF orientation, which viewers do not apply in {1}: they were turned upright, as a viewer shows them. Use -Format Jpeg, Png or Tiff to keep the stored order and the tag.", "it was turned upright, as its EXIF orientation says a viewer shows it"),
-        (r => r.FramesDropped, "{0} image(s) had several frames (an animation or pages), which {1} cannot hold: only the first was convolved and written. Use -Format Gif or Tiff to keep every frame.", "only its first frame was convolved and written"),
-        (r => r.ProfileLeftOut, "{0} image(s) had a colour profile for another colour model than the one written (an RGB profile on a grey result, a grey or CMYK one on an RGB result): it was left out, as readers would misread it.", "its colour profile, for another colour model, was left out"),
-        (r => r.ExifLeftOut, "{0} image(s) had a damaged EXIF block, which could not be read: it was left out, and the pixels were convolved and written.", "its damaged EXIF block was left out"),
-        (r => r.ExifTooLarge, "{0} image(s) had an EXIF block larger than a JPEG segment holds (64 KB): it was left out of the JPEG. Use -Format Png, Tiff or Webp to keep it.", "its EXIF block, larger than a JPEG segment holds, was left out"),
-        (r => r.XmpTooLarge, "{0} image(s) had an XMP packet larger than a JPEG segment holds (64 KB): it was left out of the JPEG. Use -Format Png, Tiff or Webp to keep it.", "its XMP packet, larger than a JPEG segment holds, was left out"),
-        (r => r.TextLeftOut, "{0} image(s) had text that {1} has no place for (comments, or PNG text such as a title or a tool's generation parameters): it was left out. Use -Format Png to keep it.", "its text, which the format has no place for, was left out"),
-        (r => r.ColourSpaceLeftOut, "{0} image(s) had a PNG gamma or primaries other than sRGB's (a gAMA or cHRM chunk, with no colour profile), which {1} has no place for: they were left out, and viewers will show the picture as sRGB, its midtones lighter or darker or its colours duller or stronger than the PNG. Use -Format Png to keep them.", "its PNG gamma or primaries, other than sRGB's, were left out"),
-        (r => r.QualityUnused, "{0} image(s) were written in a format without a quality setting (only JPEG and WebP have one): -Quality was not used for them.", "-Quality was not used: the format has no quality setting"),
-        (r => r.AlphaThresholded, "{0} image(s) had partial transparency, which GIF cannot hold: alpha from half up was made opaque and below half transparent. Use -Format Png to keep it.", "its partial transparency was made all or nothing"),
-        (r => r.SamplesNarrowed, "{0} image(s) had samples of more than 16 bits or in floating point, which the module reads, convolves and writes as 16-bit integers: floating-point values beyond 0-1 were clipped.", "its samples of more than 16 bits or in floating point were read and written as 16-bit integers"),
-        (r => r.DepthReduced, "{0} image(s) had 16 bits per channel, which {1} cannot hold: they were written with 8. Use -Format Png or Tiff to keep 16 bits.", "its 16 bits per channel were written as 8"),
-        (r => r.AppendedLeftOut, "{0} image(s) had a video, a sound or another image appended after the picture, as XMP, a JPEG's MPF segment or a Samsung trailer described it (a motion photo, an HDR gain map, a stereo photo's other view, a sound shot's audio): the picture was convolved and written alone, and what described the rest was taken out. A motion photo's video would show what the kernel was to change.", "what was appended after its picture (a motion photo's video, a gain map, a stereo photo's other view, a sound shot's audio) was left out, and so was what described it"),
-        (r => r.ExtensionMismatch, "{0} image(s) were in another format than their extension names (a PNG named .jpg): each was written in its own format under its source's extension, and programs that go by the extension may refuse it. Use -Format to write the format the extension names, or rename the sources.", "it was written in its own format, which its extension does not name"),
+        (r => r.TransparencyComposited, "{0} image(s) had transparency, which {2} cannot hold: it was composited over white. Use -Format Png or Tiff to keep it.", _ => "its transparency was composited over white"),
+        (r => r.TurnedUpright, "{0} image(s) had an EXIF orientation, which viewers do not apply in {1}: they were turned upright, as a viewer shows them. Use -Format Jpeg, Png or Tiff to keep the stored order and the tag.", _ => "it was turned upright, as its EXIF orientation says a viewer shows it"),
+        (r => r.FramesDropped, "{0} image(s) had several frames (an animation or pages), which {1} cannot hold: only the first was convolved and written. Use -Format Gif or Tiff to keep every frame.", _ => "only its first frame was convolved and written"),
+        (r => r.ProfileLeftOut, "{0} image(s) had a colour profile for another colour model than the one written (an RGB profile on a grey result, a grey or CMYK one on an RGB result): it was left out, as readers would misread it.", _ => "its colour profile, for another colour model, was left out"),
+        (r => r.ExifLeftOut, "{0} image(s) had a damaged EXIF block, which could not be read: it was left out, and the pixels were convolved and written.", _ => "its damaged EXIF block was left out"),
+        (r => r.ExifTooLarge, "{0} image(s) had an EXIF block larger than a JPEG segment holds (64 KB): it was left out of the JPEG. Use -Format Png, Tiff or Webp to keep it.", _ => "its EXIF block, larger than a JPEG segment holds, was left out"),
+        (r => r.XmpTooLarge, "{0} image(s) had an XMP packet larger than a JPEG segment holds (64 KB): it was left out of the JPEG. Use -Format Png, Tiff or Webp to keep it.", _ => "its XMP packet, larger than a JPEG segment holds, was left out"),
+        (r => r.TextLeftOut, "{0} image(s) had text that {1} has no place for (comments, or PNG text such as a title or a tool's generation parameters): it was left out. Use -Format Png to keep it.", _ => "its text, which the format has no place for, was left out"),
+        (r => r.MetadataLeftOut != MetadataKinds.None, "{0} image(s) had metadata that {1} has no place for (EXIF, such as the camera, the date and the place; a colour profile; XMP; an IPTC record of captions, keywords and credits): it was left out. Use -Format Jpeg or Tiff to keep all of it.", r => $"its {Listed(r.MetadataLeftOut)}, which the format has no place for, {(IsOne(r.MetadataLeftOut) ? "was" : "were")} left out"),
+        (r => r.ColourSpaceLeftOut, "{0} image(s) had a PNG gamma or primaries other than sRGB's (a gAMA or cHRM chunk, with no colour profile), which {1} has no place for: they were left out, and viewers will show the picture as sRGB, its midtones lighter or darker or its colours duller or stronger than the PNG. Use -Format Png to keep them.", _ => "its PNG gamma or primaries, other than sRGB's, were left out"),
+        (r => r.QualityUnused, "{0} image(s) were written in a format without a quality setting (only JPEG and WebP have one): -Quality was not used for them.", _ => "-Quality was not used: the format has no quality setting"),
+        (r => r.AlphaThresholded, "{0} image(s) had partial transparency, which GIF cannot hold: alpha from half up was made opaque and below half transparent. Use -Format Png to keep it.", _ => "its partial transparency was made all or nothing"),
+        (r => r.SamplesNarrowed, "{0} image(s) had samples of more than 16 bits or in floating point, which the module reads, convolves and writes as 16-bit integers: floating-point values beyond 0-1 were clipped.", _ => "its samples of more than 16 bits or in floating point were read and written as 16-bit integers"),
+        (r => r.DepthReduced, "{0} image(s) had 16 bits per channel, which {1} cannot hold: they were written with 8. Use -Format Png or Tiff to keep 16 bits.", _ => "its 16 bits per channel were written as 8"),
+        (r => r.AppendedLeftOut, "{0} image(s) had a video, a sound or another image appended after the picture, as XMP, a JPEG's MPF segment or a Samsung trailer described it (a motion photo, an HDR gain map, a stereo photo's other view, a sound shot's audio): the picture was convolved and written alone, and what described the rest was taken out. A motion photo's video would show what the kernel was to change.", _ => "what was appended after its picture (a motion photo's video, a gain map, a stereo photo's other view, a sound shot's audio) was left out, and so was what described it"),
+        (r => r.ExtensionMismatch, "{0} image(s) were in another format than their extension names (a PNG named .jpg): each was written in its own format under its source's extension, and programs that go by the extension may refuse it. Use -Format to write the format the extension names, or rename the sources.", _ => "it was written in its own format, which its extension does not name"),
     };
+
+    // The kinds of metadata left out, as -Verbose names them: "EXIF, colour profile and IPTC record".
+    private static string Listed(MetadataKinds kinds)
+    {
+        var names = new List<string>();
+        foreach ((MetadataKinds kind, string name) in new[] { (MetadataKinds.Exif, "EXIF"), (MetadataKinds.ColourProfile, "colour profile"), (MetadataKinds.Xmp, "XMP"), (MetadataKinds.Iptc, "IPTC record") })
+        {
+            if ((kinds & kind) != 0)
+            {
+                names.Add(name);
+            }
+        }
+
+        return names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " and " + names[^1];
+    }
+
+    private static bool IsOne(MetadataKinds kinds) => kinds != MetadataKinds.None && (kinds & (kinds - 1)) == 0;
 
     // True when this call's verbose messages are shown (-Verbose, or $VerbosePreference asks for them).
     private bool VerboseShown
@@ -557,7 +575,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
                     if (Conversions[i].Applies(written.Report))
                     {
                         converted[i]++;
-                        changes.Add(Conversions[i].Change);
+                        changes.Add(Conversions[i].Change(written.Report));
                     }
                 }
 

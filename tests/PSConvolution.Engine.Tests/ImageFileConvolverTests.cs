@@ -2105,6 +2105,121 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Equal("hello world", (whole.Frames.RootFrame.Metadata.IptcProfile ?? whole.Metadata.IptcProfile)!.GetValues(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.Caption).Single().Value);
     }
 
+    /// <summary>
+    /// A photo's EXIF (camera, place), colour profile, XMP and IPTC record went into formats that have no place for
+    /// them without a word: BMP, TGA and Netpbm kept none, GIF only the XMP, PNG and WebP all but the IPTC record. Each
+    /// format's report names exactly what it left out, and what it does not name is in the file written.
+    /// </summary>
+    [Theory]
+    [InlineData(OutputFormat.Jpeg, MetadataKinds.None)]
+    [InlineData(OutputFormat.Tiff, MetadataKinds.None)]
+    [InlineData(OutputFormat.Png, MetadataKinds.Iptc)]
+    [InlineData(OutputFormat.Webp, MetadataKinds.Iptc)]
+    [InlineData(OutputFormat.Gif, MetadataKinds.Exif | MetadataKinds.ColourProfile | MetadataKinds.Iptc)]
+    [InlineData(OutputFormat.Bmp, MetadataKinds.Exif | MetadataKinds.ColourProfile | MetadataKinds.Xmp | MetadataKinds.Iptc)]
+    [InlineData(OutputFormat.Tga, MetadataKinds.Exif | MetadataKinds.ColourProfile | MetadataKinds.Xmp | MetadataKinds.Iptc)]
+    [InlineData(OutputFormat.Pbm, MetadataKinds.Exif | MetadataKinds.ColourProfile | MetadataKinds.Xmp | MetadataKinds.Iptc)]
+    public void MetadataAFormatHasNoPlaceForIsReportedLeftOut(OutputFormat to, MetadataKinds leftOut)
+    {
+        var profile = new byte[132];
+        profile[3] = 132;
+        System.Text.Encoding.ASCII.GetBytes("mntrRGB XYZ ").CopyTo(profile, 12);
+        System.Text.Encoding.ASCII.GetBytes("acsp").CopyTo(profile, 36);
+        string source = Path.Combine(folder, $"described {to}.jpg");
+        using (var image = new Image<Rgb24>(12, 8, new Rgb24(200, 120, 40)))
+        {
+            image.Metadata.ExifProfile = new ExifProfile();
+            image.Metadata.ExifProfile.SetValue(ExifTag.Make, "TestCam");
+            image.Metadata.ExifProfile.SetValue(ExifTag.GPSLatitudeRef, "N");
+            image.Metadata.IccProfile = new SixLabors.ImageSharp.Metadata.Profiles.Icc.IccProfile(profile);
+            image.Metadata.XmpProfile = new SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile(System.Text.Encoding.UTF8.GetBytes("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:format>image/jpeg</dc:format></rdf:Description></rdf:RDF></x:xmpmeta>"));
+            image.Metadata.IptcProfile = new SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcProfile();
+            image.Metadata.IptcProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.Caption, "a caption");
+            image.SaveAsJpeg(source);
+        }
+
+        string output = Path.Combine(folder, $"described {to}_out." + to);
+        ConversionReport report = ImageFileConvolver.Convert(source, output, new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = to }, overwrite: false);
+        Assert.Equal(leftOut, report.MetadataLeftOut);
+
+        // What is not reported left out is in the file: read back, or found in its bytes where ImageSharp 2.1 reads
+        // past it (a PNG's iCCP and a WebP's ICCP chunk).
+        byte[] bytes = File.ReadAllBytes(output);
+        SixLabors.ImageSharp.Metadata.ImageMetadata? read = to == OutputFormat.Pbm ? null : Image.Identify(output).Metadata;
+        var frame = to == OutputFormat.Pbm ? null : Image.Load(output).Frames.RootFrame.Metadata;
+        Assert.Equal((leftOut & MetadataKinds.Exif) == 0, (read?.ExifProfile ?? frame?.ExifProfile)?.GetValue(ExifTag.Make)?.Value == "TestCam");
+        Assert.Equal((leftOut & MetadataKinds.Xmp) == 0, (read?.XmpProfile ?? frame?.XmpProfile) is not null);
+        Assert.Equal((leftOut & MetadataKinds.Iptc) == 0, (read?.IptcProfile ?? frame?.IptcProfile)?.GetValues(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.Caption).Any() == true);
+        static bool Contains(byte[] haystack, string needle) => System.Text.Encoding.Latin1.GetString(haystack).Contains(needle, StringComparison.Ordinal);
+        bool profileWritten = (read?.IccProfile ?? frame?.IccProfile) is not null || Contains(bytes, "iCCP") || Contains(bytes, "ICCP");
+        Assert.Equal((leftOut & MetadataKinds.ColourProfile) == 0, profileWritten);
+    }
+
+    [Fact]
+    public void MetadataThatOnlyDescribesTheStoredPixelsIsNotReportedLeftOut()
+    {
+        // An editor's EXIF of orientation, resolution, EXIF version and colour space, or a TIFF's own layout tags with
+        // sRGB's white point and primaries (as ImageMagick writes every TIFF), says nothing a BMP would lose.
+        string jpeg = Path.Combine(folder, "layout only.jpg");
+        using (var image = new Image<Rgb24>(12, 8, new Rgb24(200, 120, 40)))
+        {
+            image.Metadata.ExifProfile = new ExifProfile();
+            image.Metadata.ExifProfile.SetValue(ExifTag.XResolution, new Rational(300, 1));
+            image.Metadata.ExifProfile.SetValue(ExifTag.YResolution, new Rational(300, 1));
+            image.Metadata.ExifProfile.SetValue(ExifTag.ColorSpace, (ushort)1);
+            image.Metadata.ExifProfile.SetValue(ExifTag.PixelXDimension, 12);
+            image.SaveAsJpeg(jpeg);
+        }
+
+        string tiff = Path.Combine(folder, "layout tags.tif");
+        File.WriteAllBytes(tiff, GreyTiffWithPrimaries(0.30));
+
+        foreach (string source in new[] { jpeg, tiff })
+        {
+            string output = Path.ChangeExtension(source, null) + "_out.bmp";
+            Assert.Equal(MetadataKinds.None, ImageFileConvolver.Convert(source, output, new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = OutputFormat.Bmp }, overwrite: false).MetadataLeftOut);
+        }
+
+        // Primaries of another colour space (Adobe RGB's green) are more than layout: a BMP has no place for them.
+        string wide = Path.Combine(folder, "wide.tif");
+        File.WriteAllBytes(wide, GreyTiffWithPrimaries(0.21));
+
+        Assert.Equal(MetadataKinds.Exif, ImageFileConvolver.Convert(wide, Path.Combine(folder, "wide_out.bmp"), new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = OutputFormat.Bmp }, overwrite: false).MetadataLeftOut);
+    }
+
+    // An 8x6 grey TIFF stating sRGB's white point and primaries, as ImageMagick writes them, with green's x as given
+    // (sRGB's 0.30; Adobe RGB's 0.21).
+    private static byte[] GreyTiffWithPrimaries(double greenX)
+    {
+        const int W = 8, H = 6;
+        double[] white = { 0.3127, 0.3290 };
+        double[] primaries = { 0.64, 0.33, greenX, 0.60, 0.15, 0.06 };
+        int values = 8 + (W * H);
+        var rationals = new List<byte>();
+        foreach (double v in white.Concat(primaries))
+        {
+            rationals.AddRange(BitConverter.GetBytes((uint)Math.Round(v * 100000)));
+            rationals.AddRange(BitConverter.GetBytes(100000u));
+        }
+
+        var entries = new List<(int Tag, int Type, int Count, int Value)> { (256, 3, 1, W), (257, 3, 1, H), (258, 3, 1, 8), (259, 3, 1, 1), (262, 3, 1, 1), (273, 4, 1, 8), (277, 3, 1, 1), (278, 3, 1, H), (279, 4, 1, W * H), (318, 5, 2, values), (319, 5, 6, values + 16) };
+        var file = new List<byte> { (byte)'I', (byte)'I', 42, 0 };
+        file.AddRange(BitConverter.GetBytes(values + rationals.Count));
+        file.AddRange(Enumerable.Repeat((byte)100, W * H));
+        file.AddRange(rationals);
+        file.AddRange(BitConverter.GetBytes((ushort)entries.Count));
+        foreach ((int tag, int type, int count, int value) in entries)
+        {
+            file.AddRange(BitConverter.GetBytes((ushort)tag));
+            file.AddRange(BitConverter.GetBytes((ushort)type));
+            file.AddRange(BitConverter.GetBytes(count));
+            file.AddRange(BitConverter.GetBytes(value));
+        }
+
+        file.AddRange(BitConverter.GetBytes(0));
+        return file.ToArray();
+    }
+
     [Fact]
     public void AStatedResolutionIsKeptInEveryFormat()
     {

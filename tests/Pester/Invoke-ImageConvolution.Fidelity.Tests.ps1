@@ -204,6 +204,47 @@ Describe 'Invoke-ImageConvolution converts what the format cannot hold, and says
         @($none | Where-Object { "$_" -like '*gamma*' }) | Should -HaveCount 0
     }
 
+    It 'says once which metadata the format written has no place for, and -Verbose names it for each file' {
+        # A JPEG's colour profile, XMP and IPTC record went into BMP and PNG without a word: BMP keeps none of them, PNG
+        # no IPTC record. A JPEG with EXIF of its pixel dimensions alone loses nothing a reader would miss.
+        $captioned = Join-Path $dir 'captioned.jpg'
+        $image = [SixLabors.ImageSharp.Image]::Load($profiled.FullName)
+        try {
+            $iptc = [SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcProfile]::new()
+            $iptc.SetValue([SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag]::Caption, 'a caption')
+            $image.Metadata.IptcProfile = $iptc
+            [SixLabors.ImageSharp.ImageExtensions]::Save($image, $captioned, [SixLabors.ImageSharp.Formats.Jpeg.JpegEncoder]::new())
+        }
+        finally { $image.Dispose() }
+        $bare = Join-Path $dir 'bare.jpg'
+        $image = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgb24]]::new(8, 6)
+        try {
+            $exif = [SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifProfile]::new()
+            $set = $exif.GetType().GetMethod('SetValue').MakeGenericMethod([SixLabors.ImageSharp.Number])
+            $null = $set.Invoke($exif, @([SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag]::PixelXDimension, [SixLabors.ImageSharp.Number]::new([uint32]8)))
+            $image.Metadata.ExifProfile = $exif
+            [SixLabors.ImageSharp.ImageExtensions]::Save($image, $bare, [SixLabors.ImageSharp.Formats.Jpeg.JpegEncoder]::new())
+        }
+        finally { $image.Dispose() }
+
+        $bmp = Invoke-ImageConvolution -LiteralPath $profiled.FullName, $captioned, $bare -Kernel Box3 -Format Bmp -Destination (Join-Path $dir 'meta-bmp') -WarningVariable warned -WarningAction SilentlyContinue -Verbose 4>&1
+        $verbose = @($bmp | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        @($bmp | Where-Object { $_ -is [IO.FileInfo] }) | Should -HaveCount 3
+        $metadata = @($warned | Where-Object { "$_" -like '*metadata*' })
+        $metadata | Should -HaveCount 1
+        "$($metadata[0])" | Should -BeLike '2 image(s) had metadata that BMP has no place for (EXIF*a colour profile; XMP; an IPTC record*): it was left out. Use -Format Jpeg or Tiff to keep all of it.*'
+        @($verbose | Where-Object { $_ -like "*from '$($profiled.FullName)': its colour profile and XMP, which the format has no place for, were left out*" }) | Should -HaveCount 1
+        @($verbose | Where-Object { $_ -like "*from '$captioned': its colour profile, XMP and IPTC record, which the format has no place for, were left out*" }) | Should -HaveCount 1
+        @($verbose | Where-Object { $_ -like "*from '$bare'*" }) | Should -HaveCount 0
+
+        Invoke-ImageConvolution -LiteralPath $captioned -Kernel Box3 -Format Png -Destination (Join-Path $dir 'meta-png') -WarningVariable warned -WarningAction SilentlyContinue | Should -HaveCount 1
+        @($warned | Where-Object { "$_" -like '*metadata that PNG has no place for*' }) | Should -HaveCount 1
+        foreach ($format in 'Jpeg', 'Tiff') {
+            Invoke-ImageConvolution -LiteralPath $captioned -Kernel Box3 -Format $format -Destination (Join-Path $dir "meta-$format") -WarningVariable warned -WarningAction SilentlyContinue | Should -HaveCount 1
+            @($warned | Where-Object { "$_" -like '*metadata*' }) | Should -HaveCount 0 -Because "$format keeps all four kinds"
+        }
+    }
+
     It 'makes partial transparency all or nothing for GIF, with one warning for the whole call' {
         $second = Copy-Item -LiteralPath $deep.FullName -Destination (Join-Path $dir 'deep3.png') -PassThru
         $written = Invoke-ImageConvolution -LiteralPath $deep.FullName, $second.FullName -Kernel Gaussian5 -Format Gif -Destination (Join-Path $dir 'gif') -WarningVariable warned -WarningAction SilentlyContinue

@@ -59,6 +59,12 @@ public sealed class ConversionReport
     /// </summary>
     public bool ColourSpaceLeftOut { get; internal set; }
 
+    /// <summary>
+    /// Metadata the format written has no place for was left out: EXIF, the colour profile or XMP of a BMP, TGA or
+    /// Netpbm file, EXIF or the colour profile of a GIF, the IPTC record of anything but JPEG and TIFF.
+    /// </summary>
+    public MetadataKinds MetadataLeftOut { get; internal set; }
+
     /// <summary>A quality was asked for, and the format written has none to set (only JPEG and WebP have): it was not used.</summary>
     public bool QualityUnused { get; internal set; }
 

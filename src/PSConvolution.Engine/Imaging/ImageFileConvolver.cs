@@ -305,6 +305,8 @@ public static class ImageFileConvolver
             report.ProfileLeftOut = true;
         }
 
+        // What the format has no place for (a BMP's EXIF, colour profile and XMP; a PNG's IPTC record) is not written.
+        report.MetadataLeftOut = MetadataFidelity.Unplaced(image, format);
         if (format == OutputFormat.Jpeg)
         {
             (report.ExifTooLarge, report.XmpTooLarge) = MetadataFidelity.LeaveOutOversizedForJpeg(image);

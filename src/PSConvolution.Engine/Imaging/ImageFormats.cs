@@ -100,6 +100,19 @@ public static class ImageFormats
     /// </summary>
     internal static bool HoldsOrientation(OutputFormat format) => format is OutputFormat.Jpeg or OutputFormat.Png or OutputFormat.Tiff;
 
+    /// <summary>
+    /// The metadata a format keeps as the module writes it: JPEG and TIFF all four kinds; PNG and WebP EXIF, the colour
+    /// profile and XMP but no IPTC record (neither format has a place for one); GIF only XMP (ImageSharp 2.1 writes no
+    /// EXIF or colour profile into a GIF); BMP, TGA and Netpbm none.
+    /// </summary>
+    internal static MetadataKinds MetadataPlaces(OutputFormat format) => format switch
+    {
+        OutputFormat.Jpeg or OutputFormat.Tiff => MetadataKinds.Exif | MetadataKinds.ColourProfile | MetadataKinds.Xmp | MetadataKinds.Iptc,
+        OutputFormat.Png or OutputFormat.Webp => MetadataKinds.Exif | MetadataKinds.ColourProfile | MetadataKinds.Xmp,
+        OutputFormat.Gif => MetadataKinds.Xmp,
+        _ => MetadataKinds.None,
+    };
+
     /// <summary>True when the module writes a format with a writer of its own rather than ImageSharp's encoder.</summary>
     internal static bool HasOwnWriter(OutputFormat format) => format is OutputFormat.Tiff or OutputFormat.Pbm;
 

@@ -211,6 +211,77 @@ internal static class MetadataFidelity
     };
 
     /// <summary>
+    /// The kinds of metadata the image carries that <paramref name="format"/> has no place for (see
+    /// <see cref="ImageFormats.MetadataPlaces"/>), and so are left out of the file written. EXIF counts where it says
+    /// more than how the pixels are laid out: its orientation (applied to a format without EXIF), the resolution (which
+    /// BMP keeps in its own header), the pixel dimensions and the EXIF and colour space versions say nothing a reader
+    /// would miss.
+    /// </summary>
+    public static MetadataKinds Unplaced(Image image, OutputFormat format)
+    {
+        ImageMetadata metadata = image.Metadata;
+        MetadataKinds carried = MetadataKinds.None;
+        if (metadata.ExifProfile is { } exif && exif.Values.Any(SaysMoreThanLayout))
+        {
+            carried |= MetadataKinds.Exif;
+        }
+
+        if (metadata.IccProfile is not null)
+        {
+            carried |= MetadataKinds.ColourProfile;
+        }
+
+        if (metadata.XmpProfile?.ToByteArray() is { Length: > 0 })
+        {
+            carried |= MetadataKinds.Xmp;
+        }
+
+        if (metadata.IptcProfile?.Values.Any() == true)
+        {
+            carried |= MetadataKinds.Iptc;
+        }
+
+        return carried & ~ImageFormats.MetadataPlaces(format);
+    }
+
+    // EXIF tags beyond the TIFF layout ones that only describe the pixels as stored (orientation, resolution, YCbCr
+    // positioning, the EXIF and Flashpix versions, the colour space, the components' order, the pixel dimensions), and
+    // Software, which names the program that wrote the source, not the one that writes the output.
+    private static readonly HashSet<ushort> ExifLayoutTags = new() { 274, 282, 283, 296, 305, 531, 36864, 37121, 40960, 40961, 40962, 40963 };
+
+    // True for an EXIF value a reader would miss: not a layout tag, nor a white point or primaries that are sRGB's own
+    // (ImageMagick states them in every TIFF it writes), which every format without them is read as.
+    private static bool SaysMoreThanLayout(IExifValue value)
+    {
+        ushort tag = (ushort)value.Tag;
+        if (TiffLayoutTags.Contains(tag) || ExifLayoutTags.Contains(tag))
+        {
+            return false;
+        }
+
+        double[]? srgb = tag switch
+        {
+            318 => new[] { 0.3127, 0.3290 },
+            319 => new[] { 0.64, 0.33, 0.30, 0.60, 0.15, 0.06 },
+            _ => null,
+        };
+        if (srgb is null || value.GetValue() is not Rational[] stated || stated.Length != srgb.Length)
+        {
+            return true;
+        }
+
+        for (int i = 0; i < srgb.Length; i++)
+        {
+            if (stated[i].Denominator == 0 || Math.Abs(((double)stated[i].Numerator / stated[i].Denominator) - srgb[i]) > 0.001)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// True when a colour profile describes the colour model written: its data colour space (header bytes 16-19) is
     /// GRAY for grey samples, RGB for colour ones. An RGB profile on a grey result, or a grey or CMYK one on an RGB
     /// result, would be misread by colour-managed readers (libpng refuses it outright: PNG 11.3.3.3).
