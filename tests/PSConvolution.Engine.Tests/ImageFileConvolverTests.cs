@@ -2083,22 +2083,8 @@ public sealed class ImageFileConvolverTests : IDisposable
         byte[] record = { 0x1C, 0x02, 0x00, 0x00, 0x02, 0x00, 0x04, 0x1C, 0x02, 0x78, 0x00, 0x0B, (byte)'h', (byte)'e', (byte)'l', (byte)'l', (byte)'o', (byte)' ', (byte)'w', (byte)'o', (byte)'r', (byte)'l', (byte)'d', 0 };
         const int W = 8, H = 6;
         var entries = new List<(int Tag, int Type, int Count, int Value)> { (256, 3, 1, W), (257, 3, 1, H), (258, 3, 1, 8), (259, 3, 1, 1), (262, 3, 1, 1), (273, 4, 1, 8), (277, 3, 1, 1), (278, 3, 1, H), (279, 4, 1, W * H), (33723, 4, record.Length / 4, 8 + (W * H)) };
-        var file = new List<byte> { (byte)'I', (byte)'I', 42, 0 };
-        file.AddRange(BitConverter.GetBytes(8 + (W * H) + record.Length));
-        file.AddRange(new byte[W * H]);
-        file.AddRange(record);
-        file.AddRange(BitConverter.GetBytes((ushort)entries.Count));
-        foreach ((int tag, int type, int count, int value) in entries)
-        {
-            file.AddRange(BitConverter.GetBytes((ushort)tag));
-            file.AddRange(BitConverter.GetBytes((ushort)type));
-            file.AddRange(BitConverter.GetBytes(count));
-            file.AddRange(BitConverter.GetBytes(value));
-        }
-
-        file.AddRange(BitConverter.GetBytes(0));
         string longTyped = Path.Combine(folder, "long.tif");
-        File.WriteAllBytes(longTyped, file.ToArray());
+        File.WriteAllBytes(longTyped, HandMadeTiff(new byte[W * H].Concat(record), entries));
         string fromLong = Path.Combine(folder, "long_out.tif");
         ImageFileConvolver.Convert(longTyped, fromLong, Request("Box3"), overwrite: false);
         using var whole = Image.Load<Rgb24>(fromLong);
@@ -2203,10 +2189,17 @@ public sealed class ImageFileConvolverTests : IDisposable
         }
 
         var entries = new List<(int Tag, int Type, int Count, int Value)> { (256, 3, 1, W), (257, 3, 1, H), (258, 3, 1, 8), (259, 3, 1, 1), (262, 3, 1, 1), (273, 4, 1, 8), (277, 3, 1, 1), (278, 3, 1, H), (279, 4, 1, W * H), (318, 5, 2, values), (319, 5, 6, values + 16) };
+        return HandMadeTiff(Enumerable.Repeat((byte)100, W * H).Concat(rationals), entries);
+    }
+
+    // A little-endian TIFF: the header, the data (pixels first, at offset 8, then the entries' values), and one
+    // directory of the entries after it.
+    private static byte[] HandMadeTiff(IEnumerable<byte> data, List<(int Tag, int Type, int Count, int Value)> entries)
+    {
+        byte[] values = data.ToArray();
         var file = new List<byte> { (byte)'I', (byte)'I', 42, 0 };
-        file.AddRange(BitConverter.GetBytes(values + rationals.Count));
-        file.AddRange(Enumerable.Repeat((byte)100, W * H));
-        file.AddRange(rationals);
+        file.AddRange(BitConverter.GetBytes(8 + values.Length));
+        file.AddRange(values);
         file.AddRange(BitConverter.GetBytes((ushort)entries.Count));
         foreach ((int tag, int type, int count, int value) in entries)
         {
