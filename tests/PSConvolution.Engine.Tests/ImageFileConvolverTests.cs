@@ -2141,6 +2141,134 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Equal((leftOut & MetadataKinds.ColourProfile) == 0, profileWritten);
     }
 
+    /// <summary>
+    /// Photo desks' programs append metadata after a JPEG's picture, which ImageSharp neither reads nor writes: an AFCP
+    /// trailer's or FotoStation's IPTC record (captions, bylines) was lost without a word, and so were Photo Mechanic's
+    /// ratings and soft crops. The record becomes the image's own where it has none; previews are left out quietly;
+    /// anything else is reported.
+    /// </summary>
+    [Theory]
+    [InlineData("afcp iptc nail", OutputFormat.Jpeg, "from trailer", false)]
+    [InlineData("afcp iptc text", OutputFormat.Jpeg, "from trailer", true)]
+    [InlineData("afcp* iptc", OutputFormat.Jpeg, "from trailer", false)]
+    [InlineData("afcp iptc nail", OutputFormat.Png, null, false)]
+    [InlineData("afcp iptc nail", OutputFormat.Tiff, "from trailer", false)]
+    [InlineData("fotostation iptc softedit", OutputFormat.Jpeg, "from trailer", true)]
+    [InlineData("fotostation thumbnail", OutputFormat.Jpeg, null, false)]
+    [InlineData("photomechanic", OutputFormat.Jpeg, null, true)]
+    [InlineData("photomechanic fotostation iptc", OutputFormat.Jpeg, "from trailer", true)]
+    [InlineData("app13 afcp same", OutputFormat.Jpeg, "own", false)]
+    [InlineData("app13 afcp other", OutputFormat.Jpeg, "own", true)]
+    [InlineData("resources afcp", OutputFormat.Jpeg, null, true)]
+    [InlineData("resources afcp", OutputFormat.Tiff, "from trailer", false)]
+    [InlineData("afcp damaged", OutputFormat.Jpeg, null, true)]
+    [InlineData("none", OutputFormat.Jpeg, null, false)]
+    public void APhotoDesksTrailerGivesItsIptcRecordAndTheRestIsReported(string trailers, OutputFormat to, string? caption, bool reported)
+    {
+        static byte[] Iptc(string caption) => new byte[] { 0x1C, 0x02, 0x78, 0, (byte)caption.Length }.Concat(System.Text.Encoding.ASCII.GetBytes(caption)).ToArray();
+        static byte[] U32(uint v, bool big) => big ? new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v } : BitConverter.GetBytes(v);
+
+        // An AFCP trailer at `at`: header, directory, data, end record; offsets are the file's.
+        static byte[] Afcp(long at, bool big, params (string Tag, byte[] Data)[] entries)
+        {
+            byte[] signature = System.Text.Encoding.ASCII.GetBytes(big ? "AXS!" : "AXS*");
+            var trailer = new List<byte>(signature);
+            trailer.AddRange(big ? new byte[] { 0, 1, 0, (byte)entries.Length } : new byte[] { 1, 0, (byte)entries.Length, 0 });
+            trailer.AddRange(new byte[4]);
+            long data = at + 12 + (12 * entries.Length);
+            foreach ((string tag, byte[] bytes) in entries)
+            {
+                trailer.AddRange(System.Text.Encoding.ASCII.GetBytes(tag));
+                trailer.AddRange(U32((uint)bytes.Length, big));
+                trailer.AddRange(U32((uint)data, big));
+                data += bytes.Length;
+            }
+
+            trailer.AddRange(entries.SelectMany(e => e.Data));
+            trailer.AddRange(signature);
+            trailer.AddRange(U32((uint)at, big));
+            trailer.AddRange(new byte[4]);
+            return trailer.ToArray();
+        }
+
+        static byte[] FotoStation(int type, byte[] data) => data.Concat(new[] { (byte)(type >> 8), (byte)type }).Concat(U32((uint)data.Length + 10, big: true)).Concat(new byte[] { 0xA1, 0xB2, 0xC3, 0xD4 }).ToArray();
+        byte[] photoMechanic = new byte[] { 0x1C, 0x02, 0xDD, 0, 4, 0, 0, 0, 6 }.Concat(U32(9, big: true)).Concat(System.Text.Encoding.ASCII.GetBytes("cbipcbbl")).ToArray();
+
+        string source = Path.Combine(folder, $"desk {trailers} {to}.jpg");
+        using (var image = new Image<Rgb24>(12, 8, new Rgb24(200, 120, 40)))
+        {
+            if (trailers.StartsWith("app13", StringComparison.Ordinal))
+            {
+                image.Metadata.IptcProfile = new SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcProfile();
+                image.Metadata.IptcProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.Caption, "own");
+            }
+
+            image.SaveAsJpeg(source);
+        }
+
+        var file = File.ReadAllBytes(source).ToList();
+        if (trailers.StartsWith("resources", StringComparison.Ordinal))
+        {
+            // Photoshop's image resources without an IPTC record (resolution info, 0x03ED): a JPEG written from this
+            // one keeps them in place of the encoder's IPTC record, so the trailer's record cannot be written there.
+            byte[] resources = System.Text.Encoding.ASCII.GetBytes("Photoshop 3.0\08BIM").Concat(new byte[] { 0x03, 0xED, 0, 0, 0, 0, 0, 16 }).Concat(new byte[16]).ToArray();
+            file.InsertRange(2, new byte[] { 0xFF, 0xED, 0, (byte)(resources.Length + 2) }.Concat(resources));
+        }
+
+        if (trailers.StartsWith("photomechanic", StringComparison.Ordinal))
+        {
+            file.AddRange(photoMechanic);
+        }
+
+        switch (trailers)
+        {
+            case "afcp iptc nail":
+                file.AddRange(Afcp(file.Count, big: true, ("IPTC", Iptc("from trailer")), ("Nail", new byte[] { 1, 2, 3 })));
+                break;
+            case "afcp iptc text":
+                file.AddRange(Afcp(file.Count, big: true, ("IPTC", Iptc("from trailer")), ("TEXT", System.Text.Encoding.ASCII.GetBytes("a note"))));
+                break;
+            case "afcp* iptc":
+                file.AddRange(Afcp(file.Count, big: false, ("IPTC", Iptc("from trailer"))));
+                break;
+            case "fotostation iptc softedit":
+                file.AddRange(FotoStation(1, Iptc("from trailer")));
+                file.AddRange(FotoStation(2, new byte[24]));
+                break;
+            case "fotostation thumbnail":
+            case "photomechanic fotostation iptc":
+                file.AddRange(FotoStation(trailers == "fotostation thumbnail" ? 3 : 1, trailers == "fotostation thumbnail" ? new byte[] { 0xFF, 0xD8, 0xFF, 0xD9 } : Iptc("from trailer")));
+                break;
+            case "app13 afcp same":
+                file.AddRange(Afcp(file.Count, big: true, ("IPTC", Iptc("own"))));
+                break;
+            case "app13 afcp other":
+            case "resources afcp":
+                file.AddRange(Afcp(file.Count, big: true, ("IPTC", Iptc("from trailer"))));
+                break;
+            case "afcp damaged":
+                byte[] damaged = Afcp(file.Count, big: true, ("IPTC", Iptc("from trailer")));
+                damaged[^5] = 0xFF;
+                file.AddRange(damaged);
+                break;
+        }
+
+        File.WriteAllBytes(source, file.ToArray());
+        string output = Path.Combine(folder, $"desk {trailers} {to}_out." + to);
+        ConversionReport report = ImageFileConvolver.Convert(source, output, new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = to }, overwrite: false);
+        Assert.Equal(reported, report.TrailerLeftOut);
+        using var read = Image.Load(output);
+        var iptc = read.Metadata.IptcProfile ?? read.Frames.RootFrame.Metadata.IptcProfile;
+        Assert.Equal(caption, iptc?.GetValues(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.Caption).Single().Value);
+        Assert.Equal(to == OutputFormat.Png && trailers != "none" ? MetadataKinds.Iptc : MetadataKinds.None, report.MetadataLeftOut);
+
+        // Nothing of a trailer is written after the picture.
+        byte[] written = File.ReadAllBytes(output);
+        string text = System.Text.Encoding.Latin1.GetString(written);
+        Assert.DoesNotContain("AXS", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("cbipcbbl", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void MetadataThatOnlyDescribesTheStoredPixelsIsNotReportedLeftOut()
     {

@@ -245,6 +245,41 @@ Describe 'Invoke-ImageConvolution converts what the format cannot hold, and says
         }
     }
 
+    It 'keeps the IPTC record of a photo desk''s trailer and says once what else of it was left out' {
+        # An AFCP trailer's IPTC record (a caption) and Photo Mechanic's colour class after the picture were both lost
+        # without a word.
+        function BigEndian([int] $Value) { $b = [BitConverter]::GetBytes($Value); [array]::Reverse($b); , $b }
+        $iptc = [byte[]]([byte[]](0x1C, 0x02, 0x78, 0, 9) + [Text.Encoding]::ASCII.GetBytes('a caption'))
+        $bytes = [IO.File]::ReadAllBytes($profiled.FullName)
+        $start = $bytes.Length
+        $afcp = [Collections.Generic.List[byte]]::new()
+        $afcp.AddRange([Text.Encoding]::ASCII.GetBytes('AXS!'))
+        $afcp.AddRange([byte[]](0, 1, 0, 1, 0, 0, 0, 0))
+        $afcp.AddRange([Text.Encoding]::ASCII.GetBytes('IPTC'))
+        $afcp.AddRange([byte[]](0, 0, 0, $iptc.Length))
+        $offset = $start + 24
+        $afcp.AddRange((BigEndian $offset))
+        $afcp.AddRange($iptc)
+        $afcp.AddRange([Text.Encoding]::ASCII.GetBytes('AXS!'))
+        $afcp.AddRange((BigEndian $start))
+        $afcp.AddRange([byte[]](0, 0, 0, 0))
+        $desk = Join-Path $dir 'desk.jpg'
+        [IO.File]::WriteAllBytes($desk, $bytes + $afcp.ToArray())
+        $rated = Join-Path $dir 'rated.jpg'
+        [IO.File]::WriteAllBytes($rated, $bytes + [byte[]](0x1C, 0x02, 0xDD, 0, 4, 0, 0, 0, 6, 0, 0, 0, 9) + [Text.Encoding]::ASCII.GetBytes('cbipcbbl'))
+
+        $out = Join-Path $dir 'desk-out'
+        $written = Invoke-ImageConvolution -LiteralPath $desk, $rated -Kernel Box3 -Destination $out -WarningVariable warned -WarningAction SilentlyContinue -Verbose 4>&1
+        @($written | Where-Object { $_ -is [IO.FileInfo] }) | Should -HaveCount 2
+        $trailer = @($warned | Where-Object { "$_" -like '*appended after the picture*photo desk*' -or "$_" -like "*photo desk's program appended*" })
+        $trailer | Should -HaveCount 1
+        "$($trailer[0])" | Should -BeLike "1 image(s) had metadata a photo desk's program appended after the picture (Photo Mechanic's ratings*): it was left out.*"
+        @($written | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like "*from '$rated': the metadata appended after its picture*" }) | Should -HaveCount 1
+        $read = [SixLabors.ImageSharp.Image]::Load((Join-Path $out 'desk.jpg'))
+        try { $read.Metadata.IptcProfile.GetValues([SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag]::Caption)[0].Value | Should -Be 'a caption' }
+        finally { $read.Dispose() }
+    }
+
     It 'makes partial transparency all or nothing for GIF, with one warning for the whole call' {
         $second = Copy-Item -LiteralPath $deep.FullName -Destination (Join-Path $dir 'deep3.png') -PassThru
         $written = Invoke-ImageConvolution -LiteralPath $deep.FullName, $second.FullName -Kernel Gaussian5 -Format Gif -Destination (Join-Path $dir 'gif') -WarningVariable warned -WarningAction SilentlyContinue

@@ -76,6 +76,13 @@ public sealed class ConversionReport
     /// </summary>
     public bool AppendedLeftOut { get; internal set; }
 
+    /// <summary>
+    /// A trailer a photo desk's program appended after the picture (AFCP, FotoStation, Photo Mechanic) held more than
+    /// an IPTC record the output keeps and previews of the old pixels: Photo Mechanic's ratings, colour classes and
+    /// soft crops, FotoStation's soft crop, AFCP's text, another IPTC record. It was left out.
+    /// </summary>
+    public bool TrailerLeftOut { get; internal set; }
+
     /// <summary>The format the output was written in.</summary>
     public OutputFormat Format { get; internal set; }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Runtime.CompilerServices;
 using SixLabors.ImageSharp;
@@ -245,6 +246,9 @@ public static class ImageFileConvolver
         }
 
         MetadataFidelity.Gather(image, stream, sourceFormat);
+        // A news desk's trailer after the picture (AFCP, FotoStation, Photo Mechanic): its IPTC record is the image's
+        // where the image has none; the rest of it is not written.
+        (bool trailerIptc, bool trailerLeftOut) = sourceFormat is JpegFormat or SixLabors.ImageSharp.Formats.Tiff.TiffFormat ? MetadataTrailers.TakeIptcLeaveRest(image, stream) : (false, false);
         MetadataFidelity.NormaliseOrientation(image);
         // A JPEG written from a JPEG keeps its comments and extended XMP, and its chroma resolution where finer than
         // 4:2:0; a PNG written from a PNG keeps its colour space chunks (cHRM, sRGB). ImageSharp reads past them all.
@@ -252,6 +256,10 @@ public static class ImageFileConvolver
         IReadOnlyList<byte[]> sourceKept = jpegToJpeg ? MetadataFidelity.ReadJpegKept(stream, image.Metadata.XmpProfile)
             : sourceFormat is PngFormat && format == OutputFormat.Png ? MetadataFidelity.ReadPngColourChunks(stream)
             : Array.Empty<byte[]>();
+        // A JPEG written from a JPEG keeps the source's Photoshop resources in place of the encoder's IPTC record, so a
+        // record taken from a trailer is not written where the source has resources of its own.
+        trailerLeftOut |= trailerIptc && sourceKept.Any(segment => segment.Length > 1 && segment[1] == MetadataFidelity.PhotoshopMarker);
+
         // Comments cross from JPEG, PNG and GIF to whichever of them is written; other text stays only in PNG. Comment
         // segments come back only for a JPEG written from another format, which keeps nothing else of its source.
         (IReadOnlyList<byte[]> comments, bool textLeftOut) = ImageText.Carry(image, stream, sourceFormat, format);
@@ -277,7 +285,7 @@ public static class ImageFileConvolver
             MetadataFidelity.UpdateXmp(image, upright: turned);
         }
 
-        var report = new ConversionReport { SamplesNarrowed = shape.Narrowed, DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut, QualityUnused = request.Quality is not null && format is not (OutputFormat.Jpeg or OutputFormat.Webp), TextLeftOut = textLeftOut, ColourSpaceLeftOut = colourSpaceLeftOut, AppendedLeftOut = appendedLeftOut, Format = format };
+        var report = new ConversionReport { SamplesNarrowed = shape.Narrowed, DepthReduced = shape.BitDepth == 16 && !ImageFormats.HoldsSixteenBits(format), FramesDropped = framesDropped, TurnedUpright = turned, ExifLeftOut = exifLeftOut, QualityUnused = request.Quality is not null && format is not (OutputFormat.Jpeg or OutputFormat.Webp), TextLeftOut = textLeftOut, ColourSpaceLeftOut = colourSpaceLeftOut, AppendedLeftOut = appendedLeftOut, TrailerLeftOut = trailerLeftOut, Format = format };
 
         if (!ImageFormats.HoldsAlpha(format) && written.HasAlpha())
         {
