@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Xml.Linq;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
@@ -2093,8 +2094,9 @@ public sealed class ImageFileConvolverTests : IDisposable
 
     /// <summary>
     /// A photo's EXIF (camera, place), colour profile, XMP and IPTC record went into formats that have no place for
-    /// them without a word: BMP, TGA and Netpbm kept none, GIF only the XMP, PNG and WebP all but the IPTC record. Each
-    /// format's report names exactly what it left out, and what it does not name is in the file written.
+    /// them without a word: BMP, TGA and Netpbm kept none, GIF only the XMP, PNG and WebP all but the IPTC record (here
+    /// one with a dataset no XMP property stands for, so it is not written as XMP whole). Each format's report names
+    /// exactly what it left out, and what it does not name is in the file written.
     /// </summary>
     [Theory]
     [InlineData(OutputFormat.Jpeg, MetadataKinds.None)]
@@ -2121,6 +2123,9 @@ public sealed class ImageFileConvolverTests : IDisposable
             image.Metadata.XmpProfile = new SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile(System.Text.Encoding.UTF8.GetBytes("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:format>image/jpeg</dc:format></rdf:Description></rdf:RDF></x:xmpmeta>"));
             image.Metadata.IptcProfile = new SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcProfile();
             image.Metadata.IptcProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.Caption, "a caption");
+
+            // A dataset no XMP property stands for: the record cannot go into the XMP whole.
+            image.Metadata.IptcProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.EditStatus, "final");
             image.SaveAsJpeg(source);
         }
 
@@ -2260,13 +2265,84 @@ public sealed class ImageFileConvolverTests : IDisposable
         using var read = Image.Load(output);
         var iptc = read.Metadata.IptcProfile ?? read.Frames.RootFrame.Metadata.IptcProfile;
         Assert.Equal(caption, iptc?.GetValues(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.Caption).Single().Value);
-        Assert.Equal(to == OutputFormat.Png && trailers != "none" ? MetadataKinds.Iptc : MetadataKinds.None, report.MetadataLeftOut);
+        Assert.Equal(MetadataKinds.None, report.MetadataLeftOut);
+        if (to == OutputFormat.Png && caption is null && trailers == "afcp iptc nail")
+        {
+            // PNG has no place for the record: its caption is written as XMP.
+            Assert.Contains("<rdf:li xml:lang=\"x-default\">from trailer</rdf:li>", System.Text.Encoding.UTF8.GetString(read.Metadata.XmpProfile!.ToByteArray()), StringComparison.Ordinal);
+        }
 
         // Nothing of a trailer is written after the picture.
         byte[] written = File.ReadAllBytes(output);
         string text = System.Text.Encoding.Latin1.GetString(written);
         Assert.DoesNotContain("AXS", text, StringComparison.Ordinal);
         Assert.DoesNotContain("cbipcbbl", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// PNG, WebP and GIF have no place for an IPTC record but keep XMP: the record's captions, keywords, credits and
+    /// places are written there as the IPTC standard maps them, where the XMP does not already say them, and only a
+    /// record with a dataset XMP has no property for is still reported left out. A JPEG keeps the record as it is.
+    /// </summary>
+    [Theory]
+    [InlineData(OutputFormat.Png, "", false)]
+    [InlineData(OutputFormat.Webp, "", false)]
+    [InlineData(OutputFormat.Gif, "", false)]
+    [InlineData(OutputFormat.Png, "xmp", false)]
+    [InlineData(OutputFormat.Png, "edit status", true)]
+    [InlineData(OutputFormat.Png, "bad time", true)]
+    [InlineData(OutputFormat.Png, "nul", false)]
+    [InlineData(OutputFormat.Jpeg, "xmp", false)]
+    public void AnIptcRecordIsWrittenAsXmpWhereTheFormatHasNoPlaceForIt(OutputFormat to, string variant, bool reported)
+    {
+        XNamespace dc = "http://purl.org/dc/elements/1.1/", photoshop = "http://ns.adobe.com/photoshop/1.0/", core = "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/", rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+        string source = Path.Combine(folder, $"iptc {variant} {to}.jpg");
+        using (var image = new Image<Rgb24>(12, 8, new Rgb24(200, 120, 40)))
+        {
+            var record = new SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcProfile();
+            // Writers end IIM strings with NUL, which XML cannot hold.
+            record.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.Caption, variant == "nul" ? "a caption\0" : "a caption");
+            record.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.Byline, "Ana");
+            record.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.City, "Porto");
+            record.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.CountryCode, "PRT");
+            record.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.CreatedDate, "20240226");
+            record.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.CreatedTime, variant == "bad time" ? "25xx00+0100" : "101112+0100");
+            record.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.Keywords, "harbour");
+            record.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.Keywords, "boats");
+            if (variant == "edit status")
+            {
+                record.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.EditStatus, "final");
+            }
+
+            image.Metadata.IptcProfile = record;
+            if (variant == "xmp")
+            {
+                image.Metadata.XmpProfile = new SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile(System.Text.Encoding.UTF8.GetBytes("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\" photoshop:City=\"Lisboa\"><dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">the XMP's own</rdf:li></rdf:Alt></dc:description></rdf:Description></rdf:RDF></x:xmpmeta>"));
+            }
+
+            image.SaveAsJpeg(source);
+        }
+
+        string output = Path.Combine(folder, $"iptc {variant} {to}_out." + to);
+        ConversionReport report = ImageFileConvolver.Convert(source, output, new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = to }, overwrite: false);
+        Assert.Equal(reported ? MetadataKinds.Iptc : MetadataKinds.None, report.MetadataLeftOut & MetadataKinds.Iptc);
+        using var read = Image.Load(output);
+        XDocument xmp = (read.Metadata.XmpProfile ?? read.Frames.RootFrame.Metadata.XmpProfile)?.GetDocument() ?? new XDocument();
+        string? Text(XName name) => xmp.Descendants(name).Select(e => e.Value).Concat(xmp.Descendants(rdf + "Description").Select(d => (string?)d.Attribute(name)).Where(v => v is not null)).FirstOrDefault();
+        if (to == OutputFormat.Jpeg)
+        {
+            // The record stays a record, and the XMP as it was.
+            Assert.Null(Text(dc + "subject"));
+            Assert.Equal("a caption", (read.Metadata.IptcProfile ?? read.Frames.RootFrame.Metadata.IptcProfile)!.GetValues(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.Caption).Single().Value);
+            return;
+        }
+
+        Assert.Equal(variant == "xmp" ? "the XMP's own" : "a caption", Text(dc + "description"));
+        Assert.Equal(variant == "xmp" ? "Lisboa" : "Porto", Text(photoshop + "City"));
+        Assert.Equal(new[] { "harbour", "boats" }, xmp.Descendants(dc + "subject").Descendants(rdf + "li").Select(e => e.Value));
+        Assert.Equal("Ana", xmp.Descendants(dc + "creator").Descendants(rdf + "li").Single().Value);
+        Assert.Equal("PRT", Text(core + "CountryCode"));
+        Assert.Equal(variant == "bad time" ? "2024-02-26" : "2024-02-26T10:11:12+01:00", Text(photoshop + "DateCreated"));
     }
 
     [Fact]

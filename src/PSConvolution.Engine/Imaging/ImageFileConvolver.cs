@@ -314,6 +314,13 @@ public static class ImageFileConvolver
         }
 
         // What the format has no place for (a BMP's EXIF, colour profile and XMP; a PNG's IPTC record) is not written.
+        // A format with XMP but no place for the IPTC record (PNG, WebP, GIF) gets the record's captions, keywords and
+        // credits as XMP properties, as the IPTC standard maps them.
+        if ((ImageFormats.MetadataPlaces(format) & (MetadataKinds.Iptc | MetadataKinds.Xmp)) == MetadataKinds.Xmp)
+        {
+            IptcAsXmp.Carry(image);
+        }
+
         report.MetadataLeftOut = MetadataFidelity.Unplaced(image, format);
         if (format == OutputFormat.Jpeg)
         {

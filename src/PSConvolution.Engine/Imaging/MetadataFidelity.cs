@@ -568,7 +568,7 @@ internal static class MetadataFidelity
     }
 
     // The image's XMP packet as a document, or null without one or where it is not well-formed XML.
-    private static System.Xml.Linq.XDocument? XmpDocument(Image image)
+    internal static System.Xml.Linq.XDocument? XmpDocument(Image image)
     {
         try
         {
@@ -581,7 +581,7 @@ internal static class MetadataFidelity
     }
 
     // Gives the image the document as its XMP packet, UTF-8 without a declaration.
-    private static void SetXmp(Image image, System.Xml.Linq.XDocument document)
+    internal static void SetXmp(Image image, System.Xml.Linq.XDocument document)
     {
         using var bytes = new MemoryStream();
         using (var writer = System.Xml.XmlWriter.Create(bytes, new System.Xml.XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = true }))
