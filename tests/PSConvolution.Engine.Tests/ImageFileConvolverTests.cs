@@ -2345,6 +2345,44 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Equal(variant == "bad time" ? "2024-02-26" : "2024-02-26T10:11:12+01:00", Text(photoshop + "DateCreated"));
     }
 
+    /// <summary>
+    /// JPEG allows an XMP packet in UTF-16, which ImageSharp reads as UTF-8 and so could not parse: written to a GIF, whose
+    /// XMP extension ends at the first zero byte, it came out as invalid XMP, and into a PNG's iTXt chunk, which holds
+    /// UTF-8 only, as UTF-16. It is written as UTF-8, and an IPTC record can go into it.
+    /// </summary>
+    [Theory]
+    [InlineData(OutputFormat.Gif, true, true)]
+    [InlineData(OutputFormat.Gif, false, false)]
+    [InlineData(OutputFormat.Png, true, false)]
+    [InlineData(OutputFormat.Png, false, true)]
+    [InlineData(OutputFormat.Jpeg, false, true)]
+    public void AnXmpPacketInUtf16IsWrittenAsUtf8(OutputFormat to, bool bigEndian, bool captioned)
+    {
+        const string Packet = "<?xpacket begin=\"\uFEFF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?><x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">wide title</rdf:li></rdf:Alt></dc:title></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>";
+        string source = Path.Combine(folder, $"wide {to} {bigEndian} {captioned}.jpg");
+        using (var image = new Image<Rgb24>(12, 8, new Rgb24(200, 120, 40)))
+        {
+            image.Metadata.XmpProfile = new SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile((bigEndian ? System.Text.Encoding.BigEndianUnicode : System.Text.Encoding.Unicode).GetBytes(Packet));
+            if (captioned)
+            {
+                image.Metadata.IptcProfile = new SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcProfile();
+                image.Metadata.IptcProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.Caption, "a caption");
+            }
+
+            image.SaveAsJpeg(source);
+        }
+
+        string output = Path.Combine(folder, $"wide {to} {bigEndian} {captioned}_out." + to);
+        ConversionReport report = ImageFileConvolver.Convert(source, output, new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = to }, overwrite: false);
+        Assert.Equal(MetadataKinds.None, report.MetadataLeftOut);
+        using var read = Image.Load(output);
+        byte[] packet = (read.Metadata.XmpProfile ?? read.Frames.RootFrame.Metadata.XmpProfile)!.ToByteArray();
+        Assert.DoesNotContain((byte)0, packet);
+        string text = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(packet);
+        Assert.Contains(">wide title<", text, StringComparison.Ordinal);
+        Assert.Equal(captioned && to != OutputFormat.Jpeg, text.Contains(">a caption<", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void MetadataThatOnlyDescribesTheStoredPixelsIsNotReportedLeftOut()
     {

@@ -246,6 +246,7 @@ public static class ImageFileConvolver
         }
 
         MetadataFidelity.Gather(image, stream, sourceFormat);
+        MetadataFidelity.XmpAsUtf8(image);
         // A news desk's trailer after the picture (AFCP, FotoStation, Photo Mechanic): its IPTC record is the image's
         // where the image has none; the rest of it is not written.
         (bool trailerIptc, bool trailerLeftOut) = sourceFormat is JpegFormat or SixLabors.ImageSharp.Formats.Tiff.TiffFormat ? MetadataTrailers.TakeIptcLeaveRest(image, stream) : (false, false);

@@ -570,13 +570,42 @@ internal static class MetadataFidelity
     // The image's XMP packet as a document, or null without one or where it is not well-formed XML.
     internal static System.Xml.Linq.XDocument? XmpDocument(Image image)
     {
+        byte[]? packet = image.Metadata.XmpProfile?.ToByteArray();
+        if (packet is not { Length: > 0 })
+        {
+            return null;
+        }
+
         try
         {
-            return image.Metadata.XmpProfile?.GetDocument();
+            // ImageSharp reads a packet as UTF-8; one in UTF-16 (which JPEG allows) is read in its own encoding.
+            return WideEncoding(packet) is Encoding wide
+                ? System.Xml.Linq.XDocument.Parse(wide.GetString(packet).TrimStart('\uFEFF'), System.Xml.Linq.LoadOptions.PreserveWhitespace)
+                : image.Metadata.XmpProfile!.GetDocument();
         }
         catch (System.Xml.XmlException)
         {
             return null;
+        }
+    }
+
+    // UTF-16 of either byte order, told by a byte-order mark or by the zero byte beside the packet's first '<'.
+    private static Encoding? WideEncoding(byte[] packet)
+        => packet.Length < 2 ? null
+            : (packet[0] == 0xFE && packet[1] == 0xFF) || (packet[0] == 0 && packet[1] == (byte)'<') ? Encoding.BigEndianUnicode
+            : (packet[0] == 0xFF && packet[1] == 0xFE) || (packet[0] == (byte)'<' && packet[1] == 0) ? Encoding.Unicode
+            : null;
+
+    /// <summary>
+    /// Writes an XMP packet kept in UTF-16 as UTF-8, which every format's XMP must be in as the module writes it (XMP
+    /// Part 3): GIF's XMP extension ends at the first zero byte, so a UTF-16 packet came out of a GIF as "Invalid XMP",
+    /// and a PNG's iTXt chunk holds UTF-8 only.
+    /// </summary>
+    public static void XmpAsUtf8(Image image)
+    {
+        if (image.Metadata.XmpProfile?.ToByteArray() is { } packet && WideEncoding(packet) is not null && XmpDocument(image) is { } document)
+        {
+            SetXmp(image, document);
         }
     }
 
