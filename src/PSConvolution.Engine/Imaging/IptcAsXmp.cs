@@ -50,16 +50,16 @@ internal static class IptcAsXmp
 
     /// <summary>
     /// Writes the image's IPTC record into its XMP packet (making one where it has none) and takes the record off the
-    /// image; true where every dataset of it found a place. Where one did not (an edit status, a subject code, a date
-    /// that does not parse) the record stays on the image, so it is reported left out; what did find a place is
-    /// written all the same. Nothing is done where the packet does not parse.
+    /// image where every dataset of it found a place. Where one did not (an edit status, a subject code, a date that
+    /// does not parse) the record stays on the image, so it is reported left out; what did find a place is written all
+    /// the same. Nothing is done where the packet does not parse.
     /// </summary>
-    public static bool Carry(Image image)
+    public static void Carry(Image image)
     {
         IptcProfile? record = image.Metadata.IptcProfile;
         if (record is null || !record.Values.Any())
         {
-            return true;
+            return;
         }
 
         XDocument? document = image.Metadata.XmpProfile is null
@@ -68,7 +68,7 @@ internal static class IptcAsXmp
         XElement? rdf = document?.Descendants(Rdf + "RDF").FirstOrDefault();
         if (document is null || rdf is null)
         {
-            return false;
+            return;
         }
 
         XElement description = rdf.Elements(Rdf + "Description").FirstOrDefault() ?? NewDescription(rdf);
@@ -113,8 +113,6 @@ internal static class IptcAsXmp
         {
             image.Metadata.IptcProfile = null;
         }
-
-        return all;
     }
 
     // The value without what XML cannot hold: writers end IIM strings with NUL, and control characters are not XML.
