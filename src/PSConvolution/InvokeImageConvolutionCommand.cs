@@ -398,7 +398,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         (r => r.ExifTooLarge, "{0} image(s) had an EXIF block larger than a JPEG segment holds (64 KB): it was left out of the JPEG. Use -Format Png, Tiff or Webp to keep it.", _ => "its EXIF block, larger than a JPEG segment holds, was left out"),
         (r => r.XmpTooLarge, "{0} image(s) had an XMP packet larger than a JPEG segment holds (64 KB): it was left out of the JPEG. Use -Format Png, Tiff or Webp to keep it.", _ => "its XMP packet, larger than a JPEG segment holds, was left out"),
         (r => r.TextLeftOut, "{0} image(s) had text that {1} has no place for (comments, or PNG text such as a title or a tool's generation parameters): it was left out. Use -Format Png to keep it.", _ => "its text, which the format has no place for, was left out"),
-        (r => r.MetadataLeftOut != MetadataKinds.None, "{0} image(s) had metadata that {1} has no place for (EXIF, such as the camera, the date and the place; a colour profile; XMP; an IPTC record of captions, keywords and credits): it was left out. Use -Format Jpeg or Tiff to keep all of it.", r => $"its {Listed(r.MetadataLeftOut)}, which the format has no place for, {(IsOne(r.MetadataLeftOut) ? "was" : "were")} left out"),
+        (r => r.MetadataLeftOut != MetadataKinds.None, "{0} image(s) had metadata that {1} has no place for (EXIF, such as the camera, the date and the place; a colour profile; XMP; an IPTC record of captions, keywords and credits; Photoshop's paths, such as a clipping path, which only a JPEG written from a JPEG keeps): it was left out. Use -Format Jpeg or Tiff to keep the first four.", r => $"its {Listed(r.MetadataLeftOut)}, which the format has no place for, {(Plural(r.MetadataLeftOut) ? "were" : "was")} left out"),
         (r => r.ColourSpaceLeftOut, "{0} image(s) had a PNG gamma or primaries other than sRGB's (a gAMA or cHRM chunk, with no colour profile), which {1} has no place for: they were left out, and viewers will show the picture as sRGB, its midtones lighter or darker or its colours duller or stronger than the PNG. Use -Format Png to keep them.", _ => "its PNG gamma or primaries, other than sRGB's, were left out"),
         (r => r.QualityUnused, "{0} image(s) were written in a format without a quality setting (only JPEG and WebP have one): -Quality was not used for them.", _ => "-Quality was not used: the format has no quality setting"),
         (r => r.AlphaThresholded, "{0} image(s) had partial transparency, which GIF cannot hold: alpha from half up was made opaque and below half transparent. Use -Format Png to keep it.", _ => "its partial transparency was made all or nothing"),
@@ -413,7 +413,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
     private static string Listed(MetadataKinds kinds)
     {
         var names = new List<string>();
-        foreach ((MetadataKinds kind, string name) in new[] { (MetadataKinds.Exif, "EXIF"), (MetadataKinds.ColourProfile, "colour profile"), (MetadataKinds.Xmp, "XMP"), (MetadataKinds.Iptc, "IPTC record") })
+        foreach ((MetadataKinds kind, string name) in new[] { (MetadataKinds.Exif, "EXIF"), (MetadataKinds.ColourProfile, "colour profile"), (MetadataKinds.Xmp, "XMP"), (MetadataKinds.Iptc, "IPTC record"), (MetadataKinds.PhotoshopPaths, "Photoshop paths") })
         {
             if ((kinds & kind) != 0)
             {
@@ -424,7 +424,8 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         return names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " and " + names[^1];
     }
 
-    private static bool IsOne(MetadataKinds kinds) => kinds != MetadataKinds.None && (kinds & (kinds - 1)) == 0;
+    // More than one kind, or the paths alone.
+    private static bool Plural(MetadataKinds kinds) => (kinds & (kinds - 1)) != 0 || kinds == MetadataKinds.PhotoshopPaths;
 
     // True when this call's verbose messages are shown (-Verbose, or $VerbosePreference asks for them).
     private bool VerboseShown

@@ -2383,6 +2383,52 @@ public sealed class ImageFileConvolverTests : IDisposable
         Assert.Equal(captioned && to != OutputFormat.Jpeg, text.Contains(">a caption<", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Photoshop's image resources hold the paths saved with a picture, a product photo's clipping path among them. Only
+    /// a JPEG written from a JPEG keeps them (with its resources): to any other output, or from a TIFF (tag 34377), they
+    /// were lost without a word.
+    /// </summary>
+    [Theory]
+    [InlineData("jpeg", 2000, OutputFormat.Png, true)]
+    [InlineData("jpeg", 2999, OutputFormat.Tiff, true)]
+    [InlineData("jpeg", 2000, OutputFormat.Jpeg, false)]
+    [InlineData("jpeg", 0x03ED, OutputFormat.Png, false)]
+    [InlineData("tiff", 2000, OutputFormat.Tiff, true)]
+    [InlineData("tiff", 0x03ED, OutputFormat.Tiff, false)]
+    public void PhotoshopPathsLeftOutAreReported(string from, int resource, OutputFormat to, bool reported)
+    {
+        // One resource: "8BIM", its id, an empty name (padded to two bytes), its size and eight bytes of data.
+        byte[] block = "8BIM"u8.ToArray().Concat(new byte[] { (byte)(resource >> 8), (byte)resource, 0, 0, 0, 0, 0, 8 }).Concat(new byte[8]).ToArray();
+        string source = Path.Combine(folder, $"paths {from} {resource} {to}.{(from == "jpeg" ? "jpg" : "tif")}");
+        if (from == "jpeg")
+        {
+            using (var image = new Image<Rgb24>(12, 8, new Rgb24(200, 120, 40)))
+            {
+                image.SaveAsJpeg(source);
+            }
+
+            List<byte> file = File.ReadAllBytes(source).ToList();
+            byte[] payload = System.Text.Encoding.ASCII.GetBytes("Photoshop 3.0\0").Concat(block).ToArray();
+            file.InsertRange(2, new byte[] { 0xFF, 0xED, 0, (byte)(payload.Length + 2) }.Concat(payload));
+            File.WriteAllBytes(source, file.ToArray());
+        }
+        else
+        {
+            const int W = 8, H = 6;
+            var entries = new List<(int Tag, int Type, int Count, int Value)> { (256, 3, 1, W), (257, 3, 1, H), (258, 3, 1, 8), (259, 3, 1, 1), (262, 3, 1, 1), (273, 4, 1, 8), (277, 3, 1, 1), (278, 3, 1, H), (279, 4, 1, W * H), (34377, 7, block.Length, 8 + (W * H)) };
+            File.WriteAllBytes(source, HandMadeTiff(new byte[W * H].Concat(block), entries));
+        }
+
+        string output = Path.Combine(folder, $"paths {from} {resource} {to}_out." + to);
+        ConversionReport report = ImageFileConvolver.Convert(source, output, new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = to }, overwrite: false);
+        Assert.Equal(reported, (report.MetadataLeftOut & MetadataKinds.PhotoshopPaths) != 0);
+        if (to == OutputFormat.Jpeg)
+        {
+            // Kept with the source's resources.
+            Assert.Contains("8BIM\u0007\u00D0", System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(output)), StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void MetadataThatOnlyDescribesTheStoredPixelsIsNotReportedLeftOut()
     {

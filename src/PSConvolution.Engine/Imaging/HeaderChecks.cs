@@ -198,6 +198,51 @@ internal static class HeaderChecks
     }
 
     // Whether the first directory holds the tag, and its value where it is SHORT (type 3); the stream is left at 0.
+    /// <summary>
+    /// The bytes of a tag of bytes (BYTE or UNDEFINED, as Photoshop's image resources, 34377, are stored) in a TIFF's
+    /// first directory; LONG values are read as their bytes too, as some writers type such tags. Null where the stream
+    /// is no TIFF, has no such tag, or its values run past the end. The stream is left at 0.
+    /// </summary>
+    public static byte[]? TiffTagBytes(Stream stream, ushort wanted)
+    {
+        Span<byte> header = stackalloc byte[2];
+        stream.Position = 0;
+        int read = stream.ReadAtLeast(header, 2, throwOnEndOfStream: false);
+        try
+        {
+            if (read < 2 || (header[0], header[1]) is not (((byte)'I', (byte)'I') or ((byte)'M', (byte)'M')) || OpenTiff(stream, header[0] == (byte)'I') is not (TiffReader reader, bool big, long directory))
+            {
+                return null;
+            }
+
+            long count = big ? (long)reader.U64(directory) : reader.U16(directory);
+            foreach ((ushort tag, ushort type, long values, long at) in Entries(reader, big, directory + (big ? 8 : 2), count))
+            {
+                if (tag != wanted || type is not (1 or 4 or 7))
+                {
+                    continue;
+                }
+
+                long length = values * (type == 4 ? 4 : 1);
+                long start = length <= (big ? 8 : 4) ? at : big ? (long)reader.U64(at) : reader.U32(at);
+                if (length <= 0 || start + length > stream.Length || length > int.MaxValue)
+                {
+                    return null;
+                }
+
+                stream.Position = start;
+                byte[] bytes = JpegHeader.Read(stream, (int)length);
+                return bytes.Length == length ? bytes : null;
+            }
+
+            return null;
+        }
+        finally
+        {
+            stream.Position = 0;
+        }
+    }
+
     private static bool TiffShortTag(Stream stream, ushort wanted, out ushort value)
     {
         value = 0;

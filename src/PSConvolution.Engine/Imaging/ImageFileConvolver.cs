@@ -323,6 +323,13 @@ public static class ImageFileConvolver
         }
 
         report.MetadataLeftOut = MetadataFidelity.Unplaced(image, format);
+
+        // Photoshop's paths are kept only with the source's resources, in a JPEG written from a JPEG.
+        if ((sourceFormat is JpegFormat or SixLabors.ImageSharp.Formats.Tiff.TiffFormat) && !sourceKept.Any(segment => segment.Length > 1 && segment[1] == MetadataFidelity.PhotoshopMarker)
+            && PhotoshopResources.HasPaths(stream, sourceFormat))
+        {
+            report.MetadataLeftOut |= MetadataKinds.PhotoshopPaths;
+        }
         if (format == OutputFormat.Jpeg)
         {
             (report.ExifTooLarge, report.XmpTooLarge) = MetadataFidelity.LeaveOutOversizedForJpeg(image);

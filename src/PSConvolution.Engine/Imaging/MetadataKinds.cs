@@ -20,4 +20,7 @@ public enum MetadataKinds
 
     /// <summary>The IPTC-NAA record (IPTC-IIM): captions, keywords, bylines, credits and copyright, as news and stock photography use them.</summary>
     Iptc = 8,
+
+    /// <summary>Photoshop's paths saved with the picture: a clipping path, and the paths a layout cuts it out by.</summary>
+    PhotoshopPaths = 16,
 }
