@@ -2385,20 +2385,25 @@ public sealed class ImageFileConvolverTests : IDisposable
 
     /// <summary>
     /// Photoshop's image resources hold the paths saved with a picture, a product photo's clipping path among them. Only
-    /// a JPEG written from a JPEG keeps them (with its resources): to any other output, or from a TIFF (tag 34377), they
-    /// were lost without a word.
+    /// a JPEG written from a JPEG kept them: in a TIFF (tag 34377), written from a JPEG or a TIFF, they were lost, and in
+    /// any other output too, all without a word. A TIFF keeps them now, without the thumbnails; elsewhere their paths are
+    /// reported left out.
     /// </summary>
     [Theory]
     [InlineData("jpeg", 2000, OutputFormat.Png, true)]
-    [InlineData("jpeg", 2999, OutputFormat.Tiff, true)]
+    [InlineData("jpeg", 2999, OutputFormat.Tiff, false)]
     [InlineData("jpeg", 2000, OutputFormat.Jpeg, false)]
     [InlineData("jpeg", 0x03ED, OutputFormat.Png, false)]
-    [InlineData("tiff", 2000, OutputFormat.Tiff, true)]
+    [InlineData("tiff", 2000, OutputFormat.Tiff, false)]
+    [InlineData("tiff", 2000, OutputFormat.Webp, true)]
     [InlineData("tiff", 0x03ED, OutputFormat.Tiff, false)]
     public void PhotoshopPathsLeftOutAreReported(string from, int resource, OutputFormat to, bool reported)
     {
-        // One resource: "8BIM", its id, an empty name (padded to two bytes), its size and eight bytes of data.
-        byte[] block = "8BIM"u8.ToArray().Concat(new byte[] { (byte)(resource >> 8), (byte)resource, 0, 0, 0, 0, 0, 8 }).Concat(new byte[8]).ToArray();
+        // One resource: "8BIM", its id, an empty name (padded to two bytes), its size and eight bytes of data; then a
+        // thumbnail (0x040C), which shows the old pixels.
+        byte[] block = "8BIM"u8.ToArray().Concat(new byte[] { (byte)(resource >> 8), (byte)resource, 0, 0, 0, 0, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8 }).ToArray();
+        byte[] thumbnail = "8BIM"u8.ToArray().Concat(new byte[] { 0x04, 0x0C, 0, 0, 0, 0, 0, 2, 0xFF, 0xD8 }).ToArray();
+        block = block.Concat(thumbnail).ToArray();
         string source = Path.Combine(folder, $"paths {from} {resource} {to}.{(from == "jpeg" ? "jpg" : "tif")}");
         if (from == "jpeg")
         {
@@ -2426,6 +2431,13 @@ public sealed class ImageFileConvolverTests : IDisposable
         {
             // Kept with the source's resources.
             Assert.Contains("8BIM\u0007\u00D0", System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(output)), StringComparison.Ordinal);
+        }
+
+        if (to == OutputFormat.Tiff)
+        {
+            // Tag 34377 holds the resource as it was, without the thumbnail.
+            using FileStream written = File.OpenRead(output);
+            Assert.Equal(block.Take(20), HeaderChecks.TiffTagBytes(written, 34377));
         }
     }
 

@@ -232,7 +232,7 @@ Describe 'Invoke-ImageConvolution converts what the format cannot hold, and says
         @($bmp | Where-Object { $_ -is [IO.FileInfo] }) | Should -HaveCount 3
         $metadata = @($warned | Where-Object { "$_" -like '*metadata*' })
         $metadata | Should -HaveCount 1
-        "$($metadata[0])" | Should -BeLike '2 image(s) had metadata that BMP has no place for (EXIF*a colour profile; XMP; an IPTC record*): it was left out. Use -Format Jpeg or Tiff to keep the first four.*'
+        "$($metadata[0])" | Should -BeLike '2 image(s) had metadata that BMP has no place for (EXIF*a colour profile; XMP; an IPTC record*): it was left out. Use -Format Tiff to keep all of it, or Jpeg, which keeps paths only from a JPEG.*'
         @($verbose | Where-Object { $_ -like "*from '$($profiled.FullName)': its colour profile and XMP, which the format has no place for, were left out*" }) | Should -HaveCount 1
         @($verbose | Where-Object { $_ -like "*from '$captioned': its colour profile, XMP and IPTC record, which the format has no place for, were left out*" }) | Should -HaveCount 1
         @($verbose | Where-Object { $_ -like "*from '$bare'*" }) | Should -HaveCount 0

@@ -62,7 +62,7 @@ public sealed class ConversionReport
     /// <summary>
     /// Metadata the format written has no place for was left out: EXIF, the colour profile or XMP of a BMP, TGA or
     /// Netpbm file, EXIF or the colour profile of a GIF, the IPTC record of anything but JPEG and TIFF where XMP could
-    /// not take it, Photoshop's paths of anything but a JPEG written from a JPEG.
+    /// not take it, Photoshop's paths of anything but a TIFF, or a JPEG written from a JPEG.
     /// </summary>
     public MetadataKinds MetadataLeftOut { get; internal set; }
 

@@ -18,17 +18,18 @@ namespace PSConvolution.Engine.Imaging;
 internal static class ImageEncoding
 {
     // ImageSharp's encoders, with what they leave out put back (see MetadataFidelity), a JPEG source's comments and a
-    // PNG source's colour space chunks included (sourceKept: the one or the other); TIFF has its own writer.
+    // PNG source's colour space chunks included (sourceKept: the one or the other); TIFF has its own writer, and its
+    // sourceKept is the source's Photoshop resources, where it has any.
     public static void Encode<TPixel>(Image<TPixel> image, OutputFormat format, PixelLayout layout, int bitDepth, IImageEncoder? encoder, IReadOnlyList<byte[]> sourceKept, Stream output)
         where TPixel : unmanaged, IPixel<TPixel>
     {
         switch (format)
         {
             case OutputFormat.Tiff when bitDepth == 8:
-                TiffWriter.Write<TPixel, byte>(output, image, layout);
+                TiffWriter.Write<TPixel, byte>(output, image, layout, sourceKept.Count > 0 ? sourceKept[0] : null);
                 break;
             case OutputFormat.Tiff:
-                TiffWriter.Write<TPixel, ushort>(output, image, layout);
+                TiffWriter.Write<TPixel, ushort>(output, image, layout, sourceKept.Count > 0 ? sourceKept[0] : null);
                 break;
             case OutputFormat.Pbm when bitDepth == 8:
                 NetpbmWriter.Write<TPixel, byte>(output, image, layout);

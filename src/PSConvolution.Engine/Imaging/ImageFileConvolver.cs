@@ -324,8 +324,16 @@ public static class ImageFileConvolver
 
         report.MetadataLeftOut = MetadataFidelity.Unplaced(image, format);
 
-        // Photoshop's paths are kept only with the source's resources, in a JPEG written from a JPEG.
-        if ((sourceFormat is JpegFormat or SixLabors.ImageSharp.Formats.Tiff.TiffFormat) && !sourceKept.Any(segment => segment.Length > 1 && segment[1] == MetadataFidelity.PhotoshopMarker)
+        // Photoshop's image resources are kept in a JPEG written from a JPEG, and in a TIFF (tag 34377) from a JPEG or a
+        // TIFF; elsewhere their paths (a clipping path) are left out.
+        bool sourceResources = sourceFormat is JpegFormat or SixLabors.ImageSharp.Formats.Tiff.TiffFormat;
+        byte[]? tiffResources = format == OutputFormat.Tiff && sourceResources ? PhotoshopResources.ForTiff(stream, sourceFormat) : null;
+        if (format == OutputFormat.Tiff)
+        {
+            sourceKept = tiffResources is null ? Array.Empty<byte[]>() : new[] { tiffResources };
+        }
+
+        if (tiffResources is null && sourceResources && !sourceKept.Any(segment => segment.Length > 1 && segment[1] == MetadataFidelity.PhotoshopMarker)
             && PhotoshopResources.HasPaths(stream, sourceFormat))
         {
             report.MetadataLeftOut |= MetadataKinds.PhotoshopPaths;

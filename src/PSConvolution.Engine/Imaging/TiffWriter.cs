@@ -14,7 +14,8 @@ namespace PSConvolution.Engine.Imaging;
 /// <summary>
 /// Writes baseline TIFF (TIFF 6.0, little-endian) in the image's own depth and colour type: 8 or 16 bits per
 /// sample, grey or RGB, with unassociated alpha as an extra sample, Deflate-compressed with the horizontal
-/// predictor, one page per frame, the ICC profile (tag 34675), XMP packet (tag 700), IPTC record (tag 33723) and
+/// predictor, one page per frame, the ICC profile (tag 34675), XMP packet (tag 700), IPTC record (tag 33723),
+/// Photoshop's image resources (tag 34377) and
 /// EXIF (its first-directory tags, and its EXIF and GPS directories) kept. ImageSharp 2.1's encoder writes 8-bit RGB or grey only and no
 /// EXIF, which would drop 16-bit depth, alpha and the camera's metadata.
 /// </summary>
@@ -29,7 +30,7 @@ internal static class TiffWriter
     /// <summary>Writes every frame of <paramref name="image"/> as <paramref name="layout"/> at the image's sample depth.</summary>
     /// <typeparam name="TPixel">The decoded pixel type: interleaved 8- or 16-bit samples, alpha last.</typeparam>
     /// <typeparam name="TSample">byte or ushort.</typeparam>
-    public static void Write<TPixel, TSample>(Stream stream, Image<TPixel> image, PixelLayout layout)
+    public static void Write<TPixel, TSample>(Stream stream, Image<TPixel> image, PixelLayout layout, byte[]? photoshop = null)
         where TPixel : unmanaged, IPixel<TPixel>
         where TSample : unmanaged
     {
@@ -90,7 +91,7 @@ internal static class TiffWriter
 
             long directory = stream.Position;
             Patch(stream, nextPointer, checked((uint)(directory - start)));
-            nextPointer = WriteDirectory(stream, start, f == 0 ? image.Metadata : null, image.Metadata, width, height, bits, channels, layout, rowsPerStrip, offsets, counts);
+            nextPointer = WriteDirectory(stream, start, f == 0 ? image.Metadata : null, f == 0 ? photoshop : null, image.Metadata, width, height, bits, channels, layout, rowsPerStrip, offsets, counts);
         }
     }
 
@@ -142,7 +143,7 @@ internal static class TiffWriter
     }
 
     // Writes one image file directory; returns the position of its next-directory pointer.
-    private static long WriteDirectory(Stream stream, long start, ImageMetadata? profiles, ImageMetadata metadata, int width, int height, int bits, int channels, PixelLayout layout, int rowsPerStrip, uint[] offsets, uint[] counts)
+    private static long WriteDirectory(Stream stream, long start, ImageMetadata? profiles, byte[]? photoshop, ImageMetadata metadata, int width, int height, int bits, int channels, PixelLayout layout, int rowsPerStrip, uint[] offsets, uint[] counts)
     {
         bool alpha = layout.HasAlpha();
         (uint xNumerator, uint yNumerator, uint denominator, ushort unit) = Resolution(metadata);
@@ -183,6 +184,12 @@ internal static class TiffWriter
         if (profiles?.IptcProfile?.Data is { Length: > 0 } iptc)
         {
             entries.Add((33723, Undefined, (uint)iptc.Length, iptc));
+        }
+
+        // Photoshop's image resources (paths, a clipping path among them), as Photoshop and libtiff keep them: tag 34377.
+        if (photoshop is { Length: > 0 })
+        {
+            entries.Add((34377, Byte, (uint)photoshop.Length, photoshop));
         }
 
         // EXIF: the profile's first-directory tags (Orientation, Artist, ...) beside the image's own, and its EXIF
@@ -249,7 +256,7 @@ internal static class TiffWriter
     }
 
     // Tags the writer sets itself, and thumbnail pointers into data that is not carried over.
-    private static readonly HashSet<ushort> Owned = new() { 254, 255, 256, 257, 258, 259, 262, 273, 277, 278, 279, 282, 283, 284, 296, 317, 338, 339, 513, 514, 700, 33723, 34675, ExifPointer, GpsPointer, 40965 };
+    private static readonly HashSet<ushort> Owned = new() { 254, 255, 256, 257, 258, 259, 262, 273, 277, 278, 279, 282, 283, 284, 296, 317, 338, 339, 513, 514, 700, 33723, 34377, 34675, ExifPointer, GpsPointer, 40965 };
 
     private const ushort ExifPointer = 34665;
     private const ushort GpsPointer = 34853;
