@@ -197,7 +197,6 @@ internal static class HeaderChecks
         return canon || entries.Exists(e => e.Tag == 50706) || (reduced && entries.Exists(e => e.Tag == 330));
     }
 
-    // Whether the first directory holds the tag, and its value where it is SHORT (type 3); the stream is left at 0.
     /// <summary>
     /// The bytes of a tag of bytes (BYTE or UNDEFINED, as Photoshop's image resources, 34377, are stored) in a TIFF's
     /// first directory; LONG values are read as their bytes too, as some writers type such tags. Null where the stream
@@ -205,12 +204,9 @@ internal static class HeaderChecks
     /// </summary>
     public static byte[]? TiffTagBytes(Stream stream, ushort wanted)
     {
-        Span<byte> header = stackalloc byte[2];
-        stream.Position = 0;
-        int read = stream.ReadAtLeast(header, 2, throwOnEndOfStream: false);
         try
         {
-            if (read < 2 || (header[0], header[1]) is not (((byte)'I', (byte)'I') or ((byte)'M', (byte)'M')) || OpenTiff(stream, header[0] == (byte)'I') is not (TiffReader reader, bool big, long directory))
+            if (OpenFromStart(stream) is not (TiffReader reader, bool big, long directory))
             {
                 return null;
             }
@@ -243,6 +239,7 @@ internal static class HeaderChecks
         }
     }
 
+    // Whether the first directory holds the tag, and its value where it is SHORT (type 3); the stream is left at 0.
     private static bool TiffShortTag(Stream stream, ushort wanted, out ushort value)
     {
         value = 0;
@@ -260,12 +257,9 @@ internal static class HeaderChecks
     // is left at 0.
     private static List<(ushort Tag, ushort Type, uint First)>? FirstDirectory(Stream stream)
     {
-        Span<byte> header = stackalloc byte[2];
-        stream.Position = 0;
-        int read = stream.ReadAtLeast(header, 2, throwOnEndOfStream: false);
         try
         {
-            if (read < 2 || (header[0], header[1]) is not (((byte)'I', (byte)'I') or ((byte)'M', (byte)'M')) || OpenTiff(stream, header[0] == (byte)'I') is not (TiffReader reader, bool big, long directory))
+            if (OpenFromStart(stream) is not (TiffReader reader, bool big, long directory))
             {
                 return null;
             }
@@ -337,6 +331,15 @@ internal static class HeaderChecks
 
     // The reader, kind (BigTIFF or classic) and first directory of a TIFF stream in the given byte order; null when
     // its magic number is neither TIFF's nor BigTIFF's.
+    // OpenTiff in the byte order the stream's first two bytes name ("II" or "MM"); null where they name none.
+    private static (TiffReader Reader, bool Big, long Directory)? OpenFromStart(Stream stream)
+    {
+        Span<byte> header = stackalloc byte[2];
+        stream.Position = 0;
+        int read = stream.ReadAtLeast(header, 2, throwOnEndOfStream: false);
+        return read < 2 || (header[0], header[1]) is not (((byte)'I', (byte)'I') or ((byte)'M', (byte)'M')) ? null : OpenTiff(stream, header[0] == (byte)'I');
+    }
+
     private static (TiffReader Reader, bool Big, long Directory)? OpenTiff(Stream stream, bool little)
     {
         var reader = new TiffReader(stream, little);

@@ -338,6 +338,7 @@ public static class ImageFileConvolver
         {
             report.MetadataLeftOut |= MetadataKinds.PhotoshopPaths;
         }
+
         if (format == OutputFormat.Jpeg)
         {
             (report.ExifTooLarge, report.XmpTooLarge) = MetadataFidelity.LeaveOutOversizedForJpeg(image);

@@ -845,7 +845,7 @@ internal static class MetadataFidelity
     /// <summary>The APP13 marker, which holds Photoshop's image resources.</summary>
     internal const byte PhotoshopMarker = 0xED;
 
-    private static readonly byte[] PhotoshopHeader = Encoding.ASCII.GetBytes("Photoshop 3.0\0");
+    internal static readonly byte[] PhotoshopHeader = Encoding.ASCII.GetBytes("Photoshop 3.0\0");
 
     /// <summary>A JPEG segment: marker, length and payload.</summary>
     internal static byte[] Segment(byte marker, byte[] payload)
@@ -863,44 +863,9 @@ internal static class MetadataFidelity
     // to its end: each is "8BIM", a 16-bit id, a Pascal name padded to an even length, a 32-bit size and the data,
     // padded to an even length.
     private static byte[]? WithoutThumbnails(byte[] payload)
-    {
-        using var kept = new MemoryStream();
-        kept.Write(PhotoshopHeader, 0, PhotoshopHeader.Length);
-        int p = PhotoshopHeader.Length;
-        while (p < payload.Length)
-        {
-            if (p + 7 > payload.Length || Encoding.ASCII.GetString(payload, p, 4) != "8BIM")
-            {
-                return null;
-            }
-
-            int id = BinaryPrimitives.ReadUInt16BigEndian(payload.AsSpan(p + 4));
-            int name = 1 + payload[p + 6];
-            name += name & 1;
-            int sizeAt = p + 6 + name;
-            if (sizeAt + 4 > payload.Length)
-            {
-                return null;
-            }
-
-            long size = BinaryPrimitives.ReadUInt32BigEndian(payload.AsSpan(sizeAt));
-            long end = sizeAt + 4 + size + (size & 1);
-            if (end > payload.Length + (size & 1))
-            {
-                return null;
-            }
-
-            end = Math.Min(end, payload.Length);
-            if (id is not (0x0409 or 0x040C))
-            {
-                kept.Write(payload, p, (int)(end - p));
-            }
-
-            p = (int)end;
-        }
-
-        return kept.ToArray();
-    }
+        => PhotoshopResources.WithoutThumbnails(payload.AsSpan(PhotoshopHeader.Length).ToArray()) is { } resources
+            ? PhotoshopHeader.Concat(resources).ToArray()
+            : null;
 
     // The namespace that starts each APP1 segment of an extended XMP packet, with its NUL.
     private static readonly byte[] ExtendedXmpHeader = Encoding.ASCII.GetBytes("http://ns.adobe.com/xmp/extension/\0");

@@ -16,8 +16,6 @@ namespace PSConvolution.Engine.Imaging;
 /// </summary>
 internal static class PhotoshopResources
 {
-    private static readonly byte[] JpegHeader = System.Text.Encoding.ASCII.GetBytes("Photoshop 3.0\0");
-
     /// <summary>True where the source's resources hold a path (ids 2000-2997) or name a clipping path (2999).</summary>
     public static bool HasPaths(Stream source, IImageFormat format)
     {
@@ -35,17 +33,18 @@ internal static class PhotoshopResources
     private static byte[]? FromJpeg(Stream source)
     {
         using var joined = new MemoryStream();
-        foreach ((byte marker, int length) in Imaging.JpegHeader.Segments(source))
+        foreach ((byte marker, int length) in JpegHeader.Segments(source))
         {
-            if (marker != MetadataFidelity.PhotoshopMarker || length <= JpegHeader.Length)
+            byte[] header = MetadataFidelity.PhotoshopHeader;
+            if (marker != MetadataFidelity.PhotoshopMarker || length <= header.Length)
             {
                 continue;
             }
 
-            byte[] payload = Imaging.JpegHeader.Read(source, length);
-            if (payload.AsSpan().StartsWith(JpegHeader))
+            byte[] payload = JpegHeader.Read(source, length);
+            if (payload.AsSpan().StartsWith(header))
             {
-                joined.Write(payload, JpegHeader.Length, payload.Length - JpegHeader.Length);
+                joined.Write(payload, header.Length, payload.Length - header.Length);
             }
         }
 
@@ -65,7 +64,13 @@ internal static class PhotoshopResources
             _ => null,
         };
         source.Position = 0;
-        if (resources is null || Blocks(resources) is not { Count: > 0 } blocks)
+        return resources is null ? null : WithoutThumbnails(resources) is { Length: > 0 } kept ? kept : null;
+    }
+
+    /// <summary>The resources without the thumbnails (0x0409, 0x040C); null where a block does not parse.</summary>
+    internal static byte[]? WithoutThumbnails(byte[] resources)
+    {
+        if (Blocks(resources) is not { } blocks)
         {
             return null;
         }
@@ -79,7 +84,7 @@ internal static class PhotoshopResources
             }
         }
 
-        return kept.Length > 0 ? kept.ToArray() : null;
+        return kept.ToArray();
     }
 
     // True where some block's id satisfies the test.
