@@ -259,7 +259,8 @@ public static class ImageFileConvolver
             : Array.Empty<byte[]>();
         // A JPEG written from a JPEG keeps the source's Photoshop resources in place of the encoder's IPTC record, so a
         // record taken from a trailer is not written where the source has resources of its own.
-        trailerLeftOut |= trailerIptc && sourceKept.Any(segment => segment.Length > 1 && segment[1] == MetadataFidelity.PhotoshopMarker);
+        bool resourcesKept = sourceKept.Any(segment => segment.Length > 1 && segment[1] == MetadataFidelity.PhotoshopMarker);
+        trailerLeftOut |= trailerIptc && resourcesKept;
 
         // Comments cross from JPEG, PNG and GIF to whichever of them is written; other text stays only in PNG. Comment
         // segments come back only for a JPEG written from another format, which keeps nothing else of its source.
@@ -333,8 +334,7 @@ public static class ImageFileConvolver
             sourceKept = tiffResources is null ? Array.Empty<byte[]>() : new[] { tiffResources };
         }
 
-        if (tiffResources is null && sourceResources && !sourceKept.Any(segment => segment.Length > 1 && segment[1] == MetadataFidelity.PhotoshopMarker)
-            && PhotoshopResources.HasPaths(stream, sourceFormat))
+        if (tiffResources is null && sourceResources && !resourcesKept && PhotoshopResources.HasPaths(stream, sourceFormat))
         {
             report.MetadataLeftOut |= MetadataKinds.PhotoshopPaths;
         }

@@ -259,20 +259,26 @@ internal static class MetadataFidelity
             return false;
         }
 
-        double[]? srgb = tag switch
-        {
-            318 => new[] { 0.3127, 0.3290 },
-            319 => new[] { 0.64, 0.33, 0.30, 0.60, 0.15, 0.06 },
-            _ => null,
-        };
-        if (srgb is null || value.GetValue() is not Rational[] stated || stated.Length != srgb.Length)
+        // WhitePoint is the table's first two values; PrimaryChromaticities the six after them.
+        (int first, int count) = tag switch { 318 => (0, 2), 319 => (2, 6), _ => (0, 0) };
+        if (count == 0 || value.GetValue() is not Rational[] stated || stated.Length != count || stated.Any(r => r.Denominator == 0))
         {
             return true;
         }
 
-        for (int i = 0; i < srgb.Length; i++)
+        return AwayFromSrgb(stated.Select(r => (double)r.Numerator / r.Denominator).ToArray(), first);
+    }
+
+    // sRGB's white point (D65) and its red, green and blue primaries (BT.709), x then y each, as PNG's cHRM orders them.
+    private static readonly double[] SrgbChromaticities = { 0.3127, 0.3290, 0.64, 0.33, 0.30, 0.60, 0.15, 0.06 };
+
+    // True where the values, from the table's `first` on, differ from sRGB's by more than writers' rounding (0.001; a
+    // cHRM chunk's 100 units, not counting the double's own rounding).
+    private static bool AwayFromSrgb(double[] values, int first)
+    {
+        for (int i = 0; i < values.Length; i++)
         {
-            if (stated[i].Denominator == 0 || Math.Abs(((double)stated[i].Numerator / stated[i].Denominator) - srgb[i]) > 0.001)
+            if (Math.Abs(values[i] - SrgbChromaticities[first + i]) > 0.001 + 1e-9)
             {
                 return true;
             }
@@ -686,23 +692,7 @@ internal static class MetadataFidelity
     // A cHRM chunk's white point and red, green and blue primaries (x and y, times 100,000) away from sRGB's (D65, and
     // BT.709's primaries) by more than writers' rounding.
     private static bool HasOwnPrimaries(byte[]? chrm)
-    {
-        ReadOnlySpan<int> srgb = new[] { 31270, 32900, 64000, 33000, 30000, 60000, 15000, 6000 };
-        if (chrm is not { Length: 32 })
-        {
-            return false;
-        }
-
-        for (int i = 0; i < 8; i++)
-        {
-            if (Math.Abs(BinaryPrimitives.ReadInt32BigEndian(chrm.AsSpan(i * 4)) - srgb[i]) > 100)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        => chrm is { Length: 32 } && AwayFromSrgb(Enumerable.Range(0, 8).Select(i => BinaryPrimitives.ReadInt32BigEndian(chrm.AsSpan(i * 4)) / 100_000.0).ToArray(), 0);
 
     /// <summary>
     /// The chunks that go right after a PNG's IHDR: the iCCP chunk, if any, and the source's colour space chunks
