@@ -2444,16 +2444,20 @@ public sealed class ImageFileConvolverTests : IDisposable
     [Fact]
     public void MetadataThatOnlyDescribesTheStoredPixelsIsNotReportedLeftOut()
     {
-        // An editor's EXIF of orientation, resolution, EXIF version and colour space, or a TIFF's own layout tags with
+        // An editor's EXIF of orientation, resolution, colour space, pixel size and its own name, or a TIFF's own layout tags with
         // sRGB's white point and primaries (as ImageMagick writes every TIFF), says nothing a BMP would lose.
         string jpeg = Path.Combine(folder, "layout only.jpg");
         using (var image = new Image<Rgb24>(12, 8, new Rgb24(200, 120, 40)))
         {
             image.Metadata.ExifProfile = new ExifProfile();
+            image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)1);
             image.Metadata.ExifProfile.SetValue(ExifTag.XResolution, new Rational(300, 1));
             image.Metadata.ExifProfile.SetValue(ExifTag.YResolution, new Rational(300, 1));
             image.Metadata.ExifProfile.SetValue(ExifTag.ColorSpace, (ushort)1);
             image.Metadata.ExifProfile.SetValue(ExifTag.PixelXDimension, 12);
+
+            // The program that wrote the source, not the one that writes the output.
+            image.Metadata.ExifProfile.SetValue(ExifTag.Software, "GIMP 2.10");
             image.SaveAsJpeg(jpeg);
         }
 
