@@ -2567,6 +2567,53 @@ public sealed class ImageFileConvolverTests : IDisposable
     }
 
     [Fact]
+    public void AReplacedFileWithOtherNamesIsCountedAndTheyKeepTheOldContent()
+    {
+        // A replaced file is written anew and renamed over its one name, so its other names (hard links) keep the old
+        // content: the report counts them, so that the user hears of it. Linux counts names (stat's st_nlink).
+        string source = Path.Combine(folder, "a.png");
+        using (var image = new Image<Rgb24>(4, 4))
+        {
+            image[1, 1] = new Rgb24(200, 100, 50);
+            image.Save(source);
+        }
+
+        string output = Path.Combine(folder, "a_out.png");
+        string alone = Path.Combine(folder, "alone.png");
+        File.WriteAllText(output, "old");
+        File.WriteAllText(alone, "old");
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Equal(0, ImageFileConvolver.Convert(source, output, Request("Box3"), overwrite: true).OtherNamesKeptOld);
+            return;
+        }
+
+        foreach (string name in new[] { "b_out.png", "c_out.png" })
+        {
+            using var ln = System.Diagnostics.Process.Start("ln", $"\"{output}\" \"{Path.Combine(folder, name)}\"");
+            ln.WaitForExit();
+            Assert.Equal(0, ln.ExitCode);
+        }
+
+        using (PreparedOutput prepared = ImageFileConvolver.Prepare(source, output, Request("Box3"), overwrite: true))
+        {
+            // Counted when the file is put in place, since the names may change until then.
+            Assert.Equal(0, prepared.Report.OtherNamesKeptOld);
+            prepared.Commit();
+            Assert.Equal(2, prepared.Report.OtherNamesKeptOld);
+        }
+
+        Assert.Equal("old", File.ReadAllText(Path.Combine(folder, "b_out.png")));
+        Assert.Equal("old", File.ReadAllText(Path.Combine(folder, "c_out.png")));
+        Assert.NotEqual("old", File.ReadAllText(output));
+
+        // The output now has one name, and a file of one name counts none; nor does a new output.
+        Assert.Equal(0, ImageFileConvolver.Convert(source, output, Request("Box3"), overwrite: true).OtherNamesKeptOld);
+        Assert.Equal(0, ImageFileConvolver.Convert(source, alone, Request("Box3"), overwrite: true).OtherNamesKeptOld);
+        Assert.Equal(0, ImageFileConvolver.Convert(source, Path.Combine(folder, "new.png"), Request("Box3"), overwrite: false).OtherNamesKeptOld);
+    }
+
+    [Fact]
     public void AMoveWithoutReplacingKeepsAFileMadeSinceTheCheck()
     {
         // Without overwrite, a commit asks whether the output exists and then moves the new file into place, and

@@ -106,9 +106,39 @@ Describe 'Invoke-ImageConvolution keeps a rewritten file''s identity' -Skip:(-no
         $other = Join-Path $dir 'other.jpg'
         New-Item -ItemType HardLink -Path $other -Target $file | Out-Null
         $before = (Get-FileHash $file).Hash
-        Invoke-ImageConvolution -LiteralPath $file -Kernel Box3 -InPlace | Out-Null
+        Invoke-ImageConvolution -LiteralPath $file -Kernel Box3 -InPlace -WarningAction SilentlyContinue | Out-Null
         (Get-FileHash $file).Hash | Should -Not -Be $before
         (Get-FileHash $other).Hash | Should -Be $before
+    }
+
+    # The names are counted on Linux only (stat's st_nlink, read where the owner is).
+    It 'says once a call which replaced files had other names, and -Verbose how many each had' -Skip:(-not $IsLinux) {
+        $file = Join-Path $dir 'priv.jpg'
+        $lone = Join-Path $dir 'lone.jpg'
+        New-Item -ItemType HardLink -Path (Join-Path $dir 'other.jpg') -Target $file | Out-Null
+        New-Item -ItemType HardLink -Path (Join-Path $dir 'third.jpg') -Target $file | Out-Null
+        Copy-Item -LiteralPath $file -Destination $lone
+        $verbose = Get-Item -LiteralPath $file, $lone | Invoke-ImageConvolution -Kernel Box3 -InPlace -WarningVariable warnings -WarningAction SilentlyContinue -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        @($warnings) | Should -HaveCount 1
+        "$warnings" | Should -BeLike '1 file(s) replaced had other names (hard links), which still show the old image*'
+        @($verbose | Where-Object { $_ -like "'$file'*had 2 other name(s) (hard links), which still show the old image*" }) | Should -HaveCount 1
+        @($verbose | Where-Object { $_ -like "'$lone'*hard links*" }) | Should -HaveCount 0
+
+        # Now a file of one name: rewritten again without a word.
+        Invoke-ImageConvolution -LiteralPath $file -Kernel Box3 -InPlace -WarningVariable again -WarningAction SilentlyContinue | Out-Null
+        @($again) | Should -HaveCount 0
+    }
+
+    It 'says so too of an existing output replaced with -Force' -Skip:(-not $IsLinux) {
+        $out = Join-Path $dir 'out'
+        New-Item -ItemType Directory -Path $out | Out-Null
+        Copy-Item -LiteralPath (Join-Path $dir 'priv.jpg') -Destination (Join-Path $dir 'kept.jpg')
+        New-Item -ItemType HardLink -Path (Join-Path $out 'priv.jpg') -Target (Join-Path $dir 'kept.jpg') | Out-Null
+        $before = (Get-FileHash (Join-Path $dir 'kept.jpg')).Hash
+        Invoke-ImageConvolution -LiteralPath (Join-Path $dir 'priv.jpg') -Kernel Box3 -Destination $out -Force -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+        (Get-FileHash (Join-Path $dir 'kept.jpg')).Hash | Should -Be $before
+        "$warnings" | Should -BeLike '1 file(s) replaced had other names (hard links)*'
     }
 
     It 'does not let two outputs that are links to one file both write it' {

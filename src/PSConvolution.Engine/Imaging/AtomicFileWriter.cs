@@ -190,6 +190,12 @@ internal static partial class AtomicFileWriter
         private readonly bool replaceReadOnly;
         private bool closed;
 
+        /// <summary>
+        /// After <see cref="Commit"/>: the other names (hard links) of the file it replaced, which still show the old
+        /// content, since the new file took the one name alone; 0 where there were none, or they could not be counted.
+        /// </summary>
+        public int OtherNames { get; private set; }
+
         internal PendingFile(string destinationPath, string target, string temporary, bool overwrite, bool replaceReadOnly)
         {
             this.destinationPath = destinationPath;
@@ -216,6 +222,7 @@ internal static partial class AtomicFileWriter
                 // The identity of the file replaced now, which may have changed since the content was written.
                 FileIdentity? replaced = File.Exists(target) ? FileIdentity.Of(target) : null;
                 replaced?.ApplyTo(temporary);
+                int otherNames = replaced?.Links is uint links && links > 1 ? (int)Math.Min(links - 1, int.MaxValue) : 0;
                 if (OperatingSystem.IsWindows() && overwrite && File.Exists(target))
                 {
                     ReplaceOnWindows(temporary, target);
@@ -227,6 +234,8 @@ internal static partial class AtomicFileWriter
                     // that in the same step (Libc.MoveWithoutReplacing); Windows' move never replaces.
                     MoveOver(temporary, target, overwrite);
                 }
+
+                OtherNames = otherNames;
             }
             catch (Exception e)
             {

@@ -3,6 +3,14 @@ namespace PSConvolution.Engine.Imaging;
 /// <summary>What converting one file had to change because the output format cannot hold it.</summary>
 public sealed class ConversionReport
 {
+    /// <summary>
+    /// After <see cref="PreparedOutput.Commit"/>: the other names (hard links) of the file the output replaced, which
+    /// still show the old file. The output is written as a new file and renamed over its one name, so that a failure
+    /// leaves the old file whole; a file that has other names (made by <c>ln</c>, a backup tool or a deduplicator) is
+    /// then two files. 0 where it had none, where nothing was replaced, or where they cannot be counted (Linux only).
+    /// </summary>
+    public int OtherNamesKeptOld { get; internal set; }
+
     /// <summary>Transparency was composited over white (the format has no alpha: JPEG).</summary>
     public bool TransparencyComposited { get; internal set; }
 

@@ -20,11 +20,12 @@ internal readonly struct FileIdentity
 
     private readonly (string Name, byte[] Value)[]? attributes;
 
-    private FileIdentity(UnixFileMode mode, uint? user, uint? group, (string Name, byte[] Value)[] attributes)
+    private FileIdentity(UnixFileMode mode, uint? user, uint? group, uint? links, (string Name, byte[] Value)[] attributes)
     {
         Mode = mode;
         User = user;
         Group = group;
+        Links = links;
         this.attributes = attributes;
     }
 
@@ -36,6 +37,12 @@ internal readonly struct FileIdentity
 
     /// <summary>The owning group, when it could be read.</summary>
     public uint? Group { get; }
+
+    /// <summary>
+    /// The file's names (hard links) in its file system, when they could be read (Linux x64 and arm64). A file written
+    /// anew and renamed over one of them leaves the others showing the old content.
+    /// </summary>
+    public uint? Links { get; }
 
     /// <summary>The extended attributes (Linux), each name with its value; the access control list among them.</summary>
     public (string Name, byte[] Value)[] Attributes => attributes ?? NoAttributes;
@@ -97,8 +104,8 @@ internal readonly struct FileIdentity
         try
         {
             UnixFileMode mode = File.GetUnixFileMode(path);
-            (uint? user, uint? group) = ReadOwner(path);
-            return new FileIdentity(mode, user, group, ReadAttributes(path));
+            (uint? user, uint? group, uint? links) = ReadStat(path);
+            return new FileIdentity(mode, user, group, links, ReadAttributes(path));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -187,23 +194,25 @@ internal readonly struct FileIdentity
 
     private static string Octal(UnixFileMode mode) => System.Convert.ToString((int)mode & 0xFFF, 8);
 
-    private static unsafe (uint? User, uint? Group) ReadOwner(string path)
+    // The owner, the group and the count of names, from stat(2).
+    private static unsafe (uint? User, uint? Group, uint? Links) ReadStat(string path)
     {
         if (!OperatingSystem.IsLinux())
         {
-            return (null, null);
+            return (null, null, null);
         }
 
-        // struct stat differs by architecture; these are the kernel's generic and x86-64 layouts.
-        (int userOffset, int groupOffset) = RuntimeInformation.ProcessArchitecture switch
+        // struct stat differs by architecture; these are the kernel's generic and x86-64 layouts (st_nlink is 8 bytes
+        // on x86-64, 4 in the generic layout).
+        (int userOffset, int groupOffset, int linksOffset) = RuntimeInformation.ProcessArchitecture switch
         {
-            Architecture.X64 => (28, 32),
-            Architecture.Arm64 => (24, 28),
-            _ => (-1, -1),
+            Architecture.X64 => (28, 32, 16),
+            Architecture.Arm64 => (24, 28, 20),
+            _ => (-1, -1, -1),
         };
         if (userOffset < 0)
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         byte* buffer = stackalloc byte[256];
@@ -211,14 +220,14 @@ internal readonly struct FileIdentity
         {
             if (Libc.Stat(path, buffer) != 0)
             {
-                return (null, null);
+                return (null, null, null);
             }
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
-            return (null, null);
+            return (null, null, null);
         }
 
-        return (*(uint*)(buffer + userOffset), *(uint*)(buffer + groupOffset));
+        return (*(uint*)(buffer + userOffset), *(uint*)(buffer + groupOffset), *(uint*)(buffer + linksOffset));
     }
 }

@@ -26,7 +26,11 @@ public sealed class PreparedOutput : IDisposable
 
     /// <summary>Renames the written file over its target.</summary>
     /// <exception cref="ConvolutionException">It could not be put in place (<see cref="ConvolutionErrorKind.WriteFailed"/>, or <see cref="ConvolutionErrorKind.DestinationExists"/> when a file took the name meanwhile); the temporary file is gone.</exception>
-    public void Commit() => file.Commit();
+    public void Commit()
+    {
+        file.Commit();
+        Report.OtherNamesKeptOld = file.OtherNames;
+    }
 
     /// <summary>Deletes the written file unless it was committed.</summary>
     public void Dispose() => file.Dispose();
