@@ -1223,7 +1223,8 @@ public sealed class ImageFileConvolverTests : IDisposable
 
     /// <summary>
     /// An iPhone's HEIC photo, an AVIF or JPEG XL image and a Photoshop document were "not an image in a supported
-    /// format", which leaves a user wondering what is wrong with the photo. The error names the format.
+    /// format", which leaves a user wondering what is wrong with the photo. The error names the format; so it does for
+    /// Netpbm's PAM and floating-point maps, which that message's "Netpbm" seemed to promise, JPEG 2000 and OpenEXR.
     /// </summary>
     [Theory]
     [InlineData("IMG_0001.HEIC", "\0\0\0\u0018ftypheic\0\0\0\0mif1heic", "a HEIF image (HEIC)")]
@@ -1232,13 +1233,19 @@ public sealed class ImageFileConvolverTests : IDisposable
     [InlineData("a.jxl", "\xff\x0a\xfa", "a JPEG XL image")]
     [InlineData("b.jxl", "\0\0\0\x0cJXL \r\n\x87\n", "a JPEG XL image")]
     [InlineData("layers.psd", "8BPS\0\x01", "a Photoshop document (PSD)")]
+    [InlineData("alpha.pam", "P7\nWIDTH 4\nHEIGHT 4\nDEPTH 4\nMAXVAL 255\nTUPLTYPE RGB_ALPHA\nENDHDR\n", "a Netpbm PAM image (P7)")]
+    [InlineData("hdr.pfm", "PF\n4 4\n-1.0\n", "a Netpbm floating-point map (PFM)")]
+    [InlineData("grey.pfm", "Pf\n4 4\n-1.0\n", "a Netpbm floating-point map (PFM)")]
+    [InlineData("scan.jp2", "\0\0\0\x0cjP  \r\n\x87\n", "a JPEG 2000 image")]
+    [InlineData("scan.j2k", "\xff\x4f\xff\x51\0\x2f", "a JPEG 2000 image")]
+    [InlineData("render.exr", "\x76\x2f\x31\x01\x02\0\0\0", "an OpenEXR image")]
     public void FormatsTheDecoderDoesNotReadAreNamed(string name, string start, string format)
     {
         string source = Path.Combine(folder, name);
         File.WriteAllBytes(source, start.Select(c => (byte)c).Concat(new byte[200]).ToArray());
         var error = Assert.Throws<ConvolutionException>(() => ImageFileConvolver.Convert(source, Path.Combine(folder, "out.png"), Request("Box3"), overwrite: false));
         Assert.Equal(ConvolutionErrorKind.NotAnImage, error.Kind);
-        Assert.Equal($"'{source}' is {format}, a format the decoder (ImageSharp 2.1) does not read; convert it to one it does (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA, Netpbm) first.", error.Message);
+        Assert.Equal($"'{source}' is {format}, a format the decoder (ImageSharp 2.1) does not read; convert it to one it does (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA, Netpbm PBM, PGM and PPM) first.", error.Message);
         Assert.Equal(new[] { name }, Directory.GetFiles(folder).Select(Path.GetFileName).ToArray());
 
         // An ISO file of another kind (an MP4 video) is still just not an image.

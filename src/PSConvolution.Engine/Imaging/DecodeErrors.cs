@@ -20,7 +20,7 @@ internal static class DecodeErrors
         }
         catch (UnknownImageFormatException e)
         {
-            throw Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is not an image in a supported format (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA, Netpbm).", e);
+            throw Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is not an image in a supported format (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA, Netpbm PBM, PGM and PPM).", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

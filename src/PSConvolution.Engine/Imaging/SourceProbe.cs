@@ -93,8 +93,9 @@ internal static class SourceProbe
 
     /// <summary>
     /// The name of an image format the decoder does not read, known by its first bytes, or null: HEIF (an iPhone's
-    /// HEIC photos) and AVIF by their ISO file-type box, JPEG XL by its codestream or container signature, and
-    /// Photoshop documents. Said by name, so "not an image" does not leave a user wondering what is wrong with a photo.
+    /// HEIC photos) and AVIF by their ISO file-type box, JPEG XL and JPEG 2000 by their codestream or container
+    /// signatures, Photoshop documents, OpenEXR, and Netpbm's PAM and floating-point maps, which the decoder's Netpbm
+    /// (P1-P6) does not take. Said by name, so "not an image" does not leave a user wondering what is wrong with a photo.
     /// The stream is left at 0.
     /// </summary>
     internal static string? UnreadFormat(Stream stream)
@@ -112,6 +113,27 @@ internal static class SourceProbe
         if (ascii.StartsWith("8BPS", StringComparison.Ordinal))
         {
             return "a Photoshop document (PSD)";
+        }
+
+        // Netpbm's later members, which a user counts as Netpbm: the decoder reads P1-P6 only.
+        if (ascii.StartsWith("P7", StringComparison.Ordinal) && read > 2 && head[2] is (byte)'\n' or (byte)' ' or (byte)'\r')
+        {
+            return "a Netpbm PAM image (P7)";
+        }
+
+        if ((ascii.StartsWith("PF", StringComparison.Ordinal) || ascii.StartsWith("Pf", StringComparison.Ordinal)) && read > 2 && head[2] is (byte)'\n' or (byte)'\r')
+        {
+            return "a Netpbm floating-point map (PFM)";
+        }
+
+        if ((read >= 4 && head[0] == 0xFF && head[1] == 0x4F && head[2] == 0xFF && head[3] == 0x51) || (read >= 12 && ascii.Substring(4, 6) == "jP  \r\n" && head[10] == 0x87 && head[11] == 0x0A))
+        {
+            return "a JPEG 2000 image";
+        }
+
+        if (read >= 4 && head[0] == 0x76 && head[1] == 0x2F && head[2] == 0x31 && head[3] == 0x01)
+        {
+            return "an OpenEXR image";
         }
 
         if (read >= 12 && ascii.Substring(4, 4) == "JXL " && head[3] == 0x0C)
@@ -150,14 +172,14 @@ internal static class SourceProbe
         HeaderChecks.Check(stream, path);
         if (UnreadFormat(stream) is string unread)
         {
-            throw DecodeErrors.Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is " + unread + ", a format the decoder (ImageSharp 2.1) does not read; convert it to one it does (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA, Netpbm) first.");
+            throw DecodeErrors.Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is " + unread + ", a format the decoder (ImageSharp 2.1) does not read; convert it to one it does (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA, Netpbm PBM, PGM and PPM) first.");
         }
 
         IImageFormat? detected = null;
         IImageInfo? info = DecodeErrors.Guard(path, () => Image.Identify(Contiguous, stream, out detected));
         if (info is null || detected is null)
         {
-            throw DecodeErrors.Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is not an image in a supported format (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA, Netpbm).");
+            throw DecodeErrors.Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is not an image in a supported format (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA, Netpbm PBM, PGM and PPM).");
         }
 
         if (detected is TiffFormat && HeaderChecks.TiffIsCameraRaw(stream))
