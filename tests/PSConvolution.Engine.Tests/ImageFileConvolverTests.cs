@@ -2503,6 +2503,129 @@ public sealed class ImageFileConvolverTests : IDisposable
         return HandMadeTiff(Enumerable.Repeat((byte)100, W * H).Concat(rationals), entries);
     }
 
+    /// <summary>
+    /// ImageSharp 2.1 decodes every page of a TIFF into one image and refuses pages of different sizes, and it takes a
+    /// chain of directories that runs backwards in the file for a loop, as libtiff writes one whenever it rewrites a
+    /// directory (tiffset adding a description to a two-page scan). Each was an error for the whole file, the second
+    /// "damaged or truncated" for a valid one. Now a format of one picture gets the first page, whatever the others; a
+    /// TIFF gets every page in order, smaller thumbnails (reduced-resolution pages) left out, and only a page of
+    /// another size that is no thumbnail is refused, with a way out.
+    /// </summary>
+    [Theory]
+    [InlineData("sizes", true, "png", new[] { 80 }, true)]
+    [InlineData("sizes", true, "tif", null, false)]
+    [InlineData("thumbnail", true, "png", new[] { 80 }, true)]
+    [InlineData("only thumbnail", true, "png", new[] { 80 }, false)]
+    [InlineData("only thumbnail", false, "tif", new[] { 80 }, false)]
+    [InlineData("thumbnail", true, "tif", new[] { 80, 160 }, false)]
+    [InlineData("thumbnail", false, "tif", new[] { 80, 160 }, false)]
+    [InlineData("backwards", true, "tif", new[] { 80, 120, 160 }, false)]
+    [InlineData("backwards", false, "tif", new[] { 80, 120, 160 }, false)]
+    [InlineData("backwards", true, "png", new[] { 80 }, true)]
+    [InlineData("backwards", true, "gif", new[] { 80, 120, 160 }, false)]
+    public void MultiPageTiffsTheDecoderRefusedAreWrittenAsTheOutputKeepsThem(string kind, bool little, string extension, int[]? levels, bool framesDropped)
+    {
+        // Uniform grey pages (a level each), so a Box3 leaves each page's level as it was.
+        (int W, int H, byte Level, bool Reduced)[] pages = kind switch
+        {
+            "sizes" => new (int, int, byte, bool)[] { (8, 6, 80, false), (5, 4, 120, false), (8, 6, 160, false) },
+            "thumbnail" => new (int, int, byte, bool)[] { (8, 6, 80, false), (4, 3, 120, true), (8, 6, 160, false) },
+            "only thumbnail" => new (int, int, byte, bool)[] { (8, 6, 80, false), (4, 3, 120, true) },
+            _ => new (int, int, byte, bool)[] { (8, 6, 80, false), (8, 6, 120, false), (8, 6, 160, false) },
+        };
+        string source = Path.Combine(folder, kind + ".tif");
+        File.WriteAllBytes(source, MultiPageGreyTiff(pages, little, backwards: kind == "backwards"));
+        string output = Path.Combine(folder, "out." + extension);
+        var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Format = extension switch { "png" => OutputFormat.Png, "gif" => OutputFormat.Gif, _ => OutputFormat.Tiff } };
+        if (levels is null)
+        {
+            var error = Assert.Throws<ConvolutionException>(() => ImageFileConvolver.Convert(source, output, request, overwrite: false));
+            Assert.Equal(ConvolutionErrorKind.UnsupportedImage, error.Kind);
+            Assert.Equal($"'{source}' has pages of different sizes (page 1 is 8x6, page 2 5x4), which the decoder (ImageSharp 2.1) cannot hold in one image, and TIFF would keep every page. Written as PNG or JPEG, or any format of one picture, its first page is converted; or split its pages first.", error.Message);
+            Assert.False(File.Exists(output));
+            return;
+        }
+
+        ConversionReport report = ImageFileConvolver.Convert(source, output, request, overwrite: false);
+        Assert.Equal(framesDropped, report.FramesDropped);
+        using Image<L8> written = Image.Load<L8>(output);
+        Assert.Equal(levels, Enumerable.Range(0, written.Frames.Count).Select(f => (int)written.Frames[f][3, 3].PackedValue).ToArray());
+        Assert.Equal((8, 6), (written.Width, written.Height));
+    }
+
+    // A TIFF of uncompressed 8-bit grey pages: the pixels of every page after the header, then the directories, each
+    // pointing at the next; with backwards, the first page's directory is written last, after the others', as libtiff
+    // puts a rewritten directory at the end. A reduced page is marked so (NewSubfileType 1).
+    private static byte[] MultiPageGreyTiff((int W, int H, byte Level, bool Reduced)[] pages, bool little, bool backwards)
+    {
+        var file = new List<byte>();
+        void Put(long at, uint value, int size)
+        {
+            for (int b = 0; b < size; b++)
+            {
+                file[(int)at + b] = (byte)(value >> (8 * (little ? b : size - 1 - b)));
+            }
+        }
+
+        void Add(uint value, int size)
+        {
+            file.AddRange(new byte[size]);
+            Put(file.Count - size, value, size);
+        }
+
+        file.AddRange(little ? "II"u8.ToArray() : "MM"u8.ToArray());
+        Add(42, 2);
+        Add(0, 4);
+        var data = new int[pages.Length];
+        for (int p = 0; p < pages.Length; p++)
+        {
+            data[p] = file.Count;
+            file.AddRange(Enumerable.Repeat(pages[p].Level, pages[p].W * pages[p].H));
+        }
+
+        if ((file.Count & 1) != 0)
+        {
+            file.Add(0);
+        }
+
+        var directories = new int[pages.Length];
+        var pointers = new int[pages.Length];
+        int[] order = backwards ? Enumerable.Range(1, pages.Length - 1).Append(0).ToArray() : Enumerable.Range(0, pages.Length).ToArray();
+        foreach (int p in order)
+        {
+            directories[p] = file.Count;
+            var entries = new List<(int Tag, int Type, uint Value)> { (254, 4, pages[p].Reduced ? 1u : 2u), (256, 3, (uint)pages[p].W), (257, 3, (uint)pages[p].H), (258, 3, 8), (259, 3, 1), (262, 3, 1), (273, 4, (uint)data[p]), (277, 3, 1), (278, 3, (uint)pages[p].H), (279, 4, (uint)(pages[p].W * pages[p].H)) };
+            Add((uint)entries.Count, 2);
+            foreach ((int tag, int type, uint value) in entries)
+            {
+                Add((uint)tag, 2);
+                Add((uint)type, 2);
+                Add(1, 4);
+                // A SHORT sits in the first two bytes of the value field.
+                if (type == 3)
+                {
+                    Add(value, 2);
+                    Add(0, 2);
+                }
+                else
+                {
+                    Add(value, 4);
+                }
+            }
+
+            pointers[p] = file.Count;
+            Add(0, 4);
+        }
+
+        Put(4, (uint)directories[0], 4);
+        for (int p = 0; p + 1 < pages.Length; p++)
+        {
+            Put(pointers[p], (uint)directories[p + 1], 4);
+        }
+
+        return file.ToArray();
+    }
+
     // A little-endian TIFF: the header, the data (pixels first, at offset 8, then the entries' values), and one
     // directory of the entries after it.
     private static byte[] HandMadeTiff(IEnumerable<byte> data, List<(int Tag, int Type, int Count, int Value)> entries)

@@ -239,6 +239,73 @@ internal static class HeaderChecks
         }
     }
 
+    /// <summary>
+    /// The pages of a TIFF's directory chain, at most 1,024 and each once: where its directory is, where that directory's
+    /// pointer to the next one lies, its width and height (ImageWidth and ImageLength), and whether it is marked
+    /// reduced-resolution (NewSubfileType bit 0: a thumbnail or preview of another page). Null where the stream is no
+    /// TIFF. The stream is left at 0.
+    /// </summary>
+    public static (bool Little, bool Big, List<TiffPage> Pages)? TiffPages(Stream stream)
+    {
+        try
+        {
+            Span<byte> order = stackalloc byte[1];
+            stream.Position = 0;
+            if (OpenFromStart(stream) is not (TiffReader reader, bool big, long next))
+            {
+                return null;
+            }
+
+            stream.Position = 0;
+            bool little = stream.ReadAtLeast(order, 1, throwOnEndOfStream: false) == 1 && order[0] == (byte)'I';
+            var pages = new List<TiffPage>();
+            var visited = new HashSet<long>();
+            int entrySize = big ? 20 : 12;
+            while (pages.Count < MaxDirectories && next > 0 && next + (big ? 8 : 2) <= stream.Length && visited.Add(next))
+            {
+                long count = big ? (long)reader.U64(next) : reader.U16(next);
+                long first = next + (big ? 8 : 2);
+                if (count <= 0 || count > (stream.Length - first) / entrySize)
+                {
+                    break;
+                }
+
+                long width = 0, height = 0;
+                bool reduced = false;
+                foreach ((ushort tag, ushort type, long values, long at) in Entries(reader, big, first, count))
+                {
+                    // Held in the entry (one SHORT or LONG), so read where the entry holds it.
+                    long value = values < 1 ? 0 : type == 3 ? reader.U16(at) : type == 4 ? reader.U32(at) : type == 16 ? (long)Math.Min(reader.U64(at), long.MaxValue) : 0;
+                    switch (tag)
+                    {
+                        case 256:
+                            width = value;
+                            break;
+                        case 257:
+                            height = value;
+                            break;
+                        case 254:
+                            reduced = (value & 1) != 0;
+                            break;
+                    }
+                }
+
+                long pointer = first + (count * entrySize);
+                pages.Add(new TiffPage(next, pointer, width, height, reduced));
+                next = pointer + (big ? 8 : 4) <= stream.Length ? (big ? (long)reader.U64(pointer) : reader.U32(pointer)) : 0;
+            }
+
+            return (little, big, pages);
+        }
+        finally
+        {
+            stream.Position = 0;
+        }
+    }
+
+    /// <summary>One page of a TIFF (<see cref="TiffPages"/>).</summary>
+    internal readonly record struct TiffPage(long Directory, long NextPointer, long Width, long Height, bool Reduced);
+
     // Whether the first directory holds the tag, and its value where it is SHORT (type 3); the stream is left at 0.
     private static bool TiffShortTag(Stream stream, ushort wanted, out ushort value)
     {

@@ -194,7 +194,11 @@ public static class ImageFileConvolver
         // split buffers, copied once into an array for the engine.
         long bytes = (long)Unsafe.SizeOf<TPixel>() * shape.Width * shape.Height;
         Configuration configuration = bytes <= ContiguousLimit ? SourceProbe.Contiguous : Configuration.Default;
-        using Image<TPixel> image = DecodeErrors.Guard(sourcePath, () => Image.Load<TPixel>(configuration, stream));
+        // A TIFF's pages as the output keeps them: the first alone for a format of one picture; pages of another size
+        // than the first (thumbnails), which the decoder refuses, left out of a TIFF or GIF.
+        (Stream decoded, bool pagesLeftOut) = sourceFormat is SixLabors.ImageSharp.Formats.Tiff.TiffFormat ? TiffPageSelection.ForDecoding(stream, sourcePath, format) : (stream, false);
+        stream.Position = 0;
+        using Image<TPixel> image = DecodeErrors.Guard(sourcePath, () => Image.Load<TPixel>(configuration, decoded));
         cancellationToken.ThrowIfCancellationRequested();
         ImageContent.FixNetpbmByteOrder(image, sourceFormat);
         bool exifLeftOut = MetadataFidelity.LeaveOutDamagedExif(image);
@@ -204,7 +208,7 @@ public static class ImageFileConvolver
 
         // PNG, JPEG, WebP, BMP, TGA and Netpbm hold one picture: the first frame is the one written, and so the only
         // one convolved.
-        bool framesDropped = image.Frames.Count > 1 && !ImageFormats.HoldsFrames(format);
+        bool framesDropped = (image.Frames.Count > 1 || pagesLeftOut) && !ImageFormats.HoldsFrames(format);
         while (framesDropped && image.Frames.Count > 1)
         {
             image.Frames.RemoveFrame(image.Frames.Count - 1);

@@ -176,7 +176,11 @@ internal static class SourceProbe
         }
 
         IImageFormat? detected = null;
-        IImageInfo? info = DecodeErrors.Guard(path, () => Image.Identify(Contiguous, stream, out detected));
+        // A multi-page TIFF is identified from its first page, the one the header read concerns: the decoder refuses
+        // some valid chains of pages (see TiffPageSelection), which need not stop a file whose first page is written.
+        Stream probe = TiffPageSelection.FirstPage(stream);
+        IImageInfo? info = DecodeErrors.Guard(path, () => Image.Identify(Contiguous, probe, out detected));
+        stream.Position = 0;
         if (info is null || detected is null)
         {
             throw DecodeErrors.Error(ConvolutionErrorKind.NotAnImage, path, "'{0}' is not an image in a supported format (PNG, JPEG, GIF, BMP, TIFF, WebP, TGA, Netpbm PBM, PGM and PPM).");
