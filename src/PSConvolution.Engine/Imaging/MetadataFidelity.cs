@@ -27,11 +27,12 @@ internal static class MetadataFidelity
     /// Leaves out EXIF that cannot be read. ImageSharp parses an EXIF block the first time a value is asked of it, and a
     /// damaged one throws then, from wherever it was asked (an entry counting two billion values threw "Specified
     /// argument was out of the range of valid values" from the orientation lookup). Viewers show such a photo, so its
-    /// pixels are convolved and written, without the block. True when one was left out.
+    /// pixels are convolved and written, without the block. So is a block that reads but cannot be written back, which
+    /// ImageSharp's encoders would throw on. True when one was left out.
     /// </summary>
     public static bool LeaveOutDamagedExif(Image image)
     {
-        bool damaged = !Readable(image.Metadata.ExifProfile);
+        bool damaged = !Usable(image.Metadata.ExifProfile);
         if (damaged)
         {
             image.Metadata.ExifProfile = null;
@@ -39,7 +40,7 @@ internal static class MetadataFidelity
 
         foreach (ImageFrame frame in image.Frames)
         {
-            if (!Readable(frame.Metadata.ExifProfile))
+            if (!Usable(frame.Metadata.ExifProfile))
             {
                 frame.Metadata.ExifProfile = null;
                 damaged = true;
@@ -47,6 +48,40 @@ internal static class MetadataFidelity
         }
 
         return damaged;
+    }
+
+    // Readable, and writable once values with nothing in them are dropped: an encoded string (UserComment,
+    // GPSProcessingMethod, GPSAreaInformation) shorter than its 8-byte character code is read with no text, and
+    // ImageSharp 2.1 then throws writing the block (found by fuzzing: a TIFF's GPSProcessingMethod of four bytes).
+    private static bool Usable(ExifProfile? exif)
+    {
+        if (exif is null)
+        {
+            return true;
+        }
+
+        if (!Readable(exif))
+        {
+            return false;
+        }
+
+        foreach (IExifValue value in exif.Values.ToArray())
+        {
+            if (value.GetValue() is EncodedString { Text: null })
+            {
+                exif.RemoveValue(value.Tag);
+            }
+        }
+
+        try
+        {
+            _ = exif.ToByteArray();
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException or OverflowException or NotSupportedException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The most bytes of EXIF (after "Exif\0\0") and of an XMP packet (after its namespace and NUL) one JPEG APP1 segment holds.</summary>
