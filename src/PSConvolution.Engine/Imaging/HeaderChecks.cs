@@ -249,15 +249,11 @@ internal static class HeaderChecks
     {
         try
         {
-            Span<byte> order = stackalloc byte[1];
-            stream.Position = 0;
             if (OpenFromStart(stream) is not (TiffReader reader, bool big, long next))
             {
                 return null;
             }
 
-            stream.Position = 0;
-            bool little = stream.ReadAtLeast(order, 1, throwOnEndOfStream: false) == 1 && order[0] == (byte)'I';
             var pages = new List<TiffPage>();
             var visited = new HashSet<long>();
             int entrySize = big ? 20 : 12;
@@ -295,7 +291,7 @@ internal static class HeaderChecks
                 next = pointer + (big ? 8 : 4) <= stream.Length ? (big ? (long)reader.U64(pointer) : reader.U32(pointer)) : 0;
             }
 
-            return (little, big, pages);
+            return (reader.Little, big, pages);
         }
         finally
         {
@@ -449,6 +445,9 @@ internal static class HeaderChecks
         }
 
         public long Length => stream.Length;
+
+        /// <summary>True for "II" (little-endian) order.</summary>
+        public bool Little => little;
 
         public ushort U16(long at) => Read(at, 2) ? (little ? BinaryPrimitives.ReadUInt16LittleEndian(buffer) : BinaryPrimitives.ReadUInt16BigEndian(buffer)) : (ushort)0;
 
