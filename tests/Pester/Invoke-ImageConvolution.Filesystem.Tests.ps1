@@ -4,6 +4,9 @@
 BeforeDiscovery {
     $script:canConfine = $IsLinux -and (Get-Command setpriv, unshare -ErrorAction SilentlyContinue).Count -eq 2 -and ((& id -u) -eq '0')
     # bindfs (FUSE) mounts a folder whose chmod always fails, as FAT, exFAT and SMB mounts refuse it.
+    # kill(1) sends the signals a service manager, timeout(1), a container's stop or a closed terminal sends.
+    # The netstandard2.0 build is Windows PowerShell's, where no Unix signal comes; it sees only the process exit.
+    $script:canSignal = ($IsLinux -or $IsMacOS) -and $env:PSCONVOLUTION_LOAD_NETSTANDARD -ne '1' -and [bool](Get-Command kill -CommandType Application -ErrorAction SilentlyContinue)
     $script:canMountFuse = $IsLinux -and ((& id -u) -eq '0') -and (Test-Path /dev/fuse) -and [bool](Get-Command bindfs -ErrorAction SilentlyContinue)
 }
 
@@ -148,5 +151,96 @@ Describe 'Invoke-ImageConvolution on a file system that refuses chmod' -Skip:(-n
         $errs | Should -BeNullOrEmpty
         $again.Name | Should -Be 'b.jpg'
         Get-ChildItem -LiteralPath $card -Recurse -Force -Filter '*.tmp' | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Invoke-ImageConvolution in a process that ends while it writes' {
+    BeforeAll {
+        # Four 2000x1500 16-bit PNGs of noise: each takes about a second to encode, the time its output spends in a
+        # hidden temporary file beside its final name.
+        $script:noise = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'noise')
+        $bytes = [byte[]]::new(2000 * 1500 * 6)
+        [Random]::new(7).NextBytes($bytes)
+        $image = [SixLabors.ImageSharp.Image]::LoadPixelData[SixLabors.ImageSharp.PixelFormats.Rgb48]($bytes, 2000, 1500)
+        try {
+            foreach ($i in 1..4) { [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, (Join-Path $noise "n$i.png")) }
+        }
+        finally {
+            $image.Dispose()
+        }
+        $script:sourcesBefore = Get-FolderState $noise
+
+        # The child's scripts: the conversion, and the conversion in another runspace while the script itself calls
+        # Environment.Exit the moment an output is half-way (written into its temporary file, not yet renamed).
+        $script:convertScript = Join-Path $TestDrive 'convert.ps1'
+        Set-Content -LiteralPath $convertScript -Value @'
+param($module, $sources, $out)
+Import-Module $module
+Get-ChildItem -LiteralPath $sources | Invoke-ImageConvolution -Kernel Box3 -Destination $out -ThrottleLimit 2
+'@
+        $script:exitScript = Join-Path $TestDrive 'exit.ps1'
+        Set-Content -LiteralPath $exitScript -Value @'
+param($module, $sources, $out)
+$ps = [powershell]::Create()
+$null = $ps.AddScript('param($m, $s, $o) Import-Module $m; Get-ChildItem -LiteralPath $s | Invoke-ImageConvolution -Kernel Box3 -Destination $o -ThrottleLimit 2').AddArgument($module).AddArgument($sources).AddArgument($out)
+$null = $ps.BeginInvoke()
+$watch = [Diagnostics.Stopwatch]::StartNew()
+while (-not ((Test-Path -LiteralPath $out -PathType Container) -and (Get-ChildItem -LiteralPath $out -Force -Filter '*.tmp')) -and $watch.Elapsed.TotalSeconds -lt 120) { Start-Sleep -Milliseconds 10 }
+[Environment]::Exit(3)
+'@
+
+        function script:Test-Unfinished([string] $Out) {
+            (Test-Path -LiteralPath $Out -PathType Container) -and [bool](Get-ChildItem -LiteralPath $Out -Force -Filter '*.tmp')
+        }
+
+        # Runs a child pwsh on $Script and, given a signal, sends it the moment an output is half-way; its exit code.
+        function script:Invoke-Interrupted([string] $Script, [string] $Out, [string] $Signal) {
+            $command = @(Get-PwshCommand)
+            $start = [Diagnostics.ProcessStartInfo]::new($command[0])
+            foreach ($argument in @($command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $Script, $ModulePath, $noise, $Out)) { $start.ArgumentList.Add($argument) }
+            $start.RedirectStandardOutput = $true
+            $start.RedirectStandardError = $true
+            $process = [Diagnostics.Process]::Start($start)
+            try {
+                if ($Signal) {
+                    $watch = [Diagnostics.Stopwatch]::StartNew()
+                    while (-not $process.HasExited -and $watch.Elapsed.TotalSeconds -lt 120 -and -not (Test-Unfinished $Out)) { Start-Sleep -Milliseconds 10 }
+                    $process.HasExited | Should -BeFalse -Because 'the call should still be writing when it is signalled'
+                    & kill "-$Signal" $process.Id
+                }
+                $process.WaitForExit(120000) | Should -BeTrue
+            }
+            finally {
+                if (-not $process.HasExited) { $process.Kill() }
+            }
+            $process.ExitCode
+        }
+
+        # What an ended call must leave: its finished outputs whole, no temporary file, the sources as they were.
+        function script:Assert-Ended([string] $Out) {
+            Get-ChildItem -LiteralPath $Out -Force -Filter '*.tmp' | Should -BeNullOrEmpty
+            $finished = @(Get-ChildItem -LiteralPath $Out -Force)
+            $finished.Count | Should -BeLessThan 4 -Because 'the call was cut short'
+            foreach ($file in $finished) {
+                $image = [SixLabors.ImageSharp.Image]::Load($file.FullName)
+                try { "$($image.Width)x$($image.Height)" | Should -Be '2000x1500' } finally { $image.Dispose() }
+            }
+            Get-FolderState $noise | Should -Be $sourcesBefore
+        }
+    }
+
+    It 'deletes its unfinished outputs when sent SIG<Signal> (<Why>), and the signal ends it as before' -ForEach @(
+        @{ Signal = 'TERM'; Why = 'kill, timeout, a service or a container stopping'; ExitCode = 143 }
+        @{ Signal = 'HUP'; Why = 'its terminal closed'; ExitCode = 129 }
+    ) -Skip:(-not $canSignal) {
+        $out = Join-Path $TestDrive "out-$Signal"
+        Invoke-Interrupted $convertScript $out $Signal | Should -Be $ExitCode
+        Assert-Ended $out
+    }
+
+    It 'deletes its unfinished outputs when the process exits, and exits with the code it was given' {
+        $out = Join-Path $TestDrive 'out-exit'
+        Invoke-Interrupted $exitScript $out | Should -Be 3
+        Assert-Ended $out
     }
 }

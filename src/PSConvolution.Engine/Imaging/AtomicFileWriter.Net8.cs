@@ -1,6 +1,7 @@
 #if NET8_0_OR_GREATER
 using System;
 using System.IO;
+using System.Runtime.InteropServices;
 
 namespace PSConvolution.Engine.Imaging;
 
@@ -47,13 +48,42 @@ internal static partial class AtomicFileWriter
     // A new file, created with no more than the template's read and write bits from the first moment.
     private static FileStream CreateTemporary(string path, FileIdentity? template)
     {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 16 };
+        // Windows lets another handle delete an open file only when its opener shares deletion: the process's exit
+        // deletes its unfinished temporaries (Unfinished) while their writers may still hold them open.
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = OperatingSystem.IsWindows() ? FileShare.Delete : FileShare.None, BufferSize = 1 << 16 };
         if (!OperatingSystem.IsWindows() && template is FileIdentity t)
         {
             options.UnixCreateMode = t.ReadWriteMode;
         }
 
         return new FileStream(path, options);
+    }
+
+    internal static partial class Unfinished
+    {
+        // Since .NET 10 a SIGTERM ends the process without raising ProcessExit (before, it did), and a SIGHUP never
+        // raised it. Each registration here deletes the unfinished files and does not cancel the signal, which then
+        // does what it would have done without it. The runtime holds registrations weakly: these fields keep them.
+        private static PosixSignalRegistration? terminate;
+        private static PosixSignalRegistration? hangUp;
+
+        static partial void WatchSignals()
+        {
+            terminate = Register(PosixSignal.SIGTERM);
+            hangUp = Register(PosixSignal.SIGHUP);
+        }
+
+        private static PosixSignalRegistration? Register(PosixSignal signal)
+        {
+            try
+            {
+                return PosixSignalRegistration.Create(signal, _ => DeleteAll());
+            }
+            catch (Exception e) when (e is PlatformNotSupportedException or IOException or System.ComponentModel.Win32Exception)
+            {
+                return null;
+            }
+        }
     }
 
     private static void MoveOver(string temporary, string target, bool overwrite) => File.Move(temporary, target, overwrite);

@@ -24,7 +24,8 @@ internal static partial class AtomicFileWriter
     {
         if (!OperatingSystem.IsLinux() || template is not FileIdentity t)
         {
-            return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            // Shared for deletion on Windows, as on .NET 8 (see there).
+            return new FileStream(path, FileMode.CreateNew, FileAccess.Write, OperatingSystem.IsWindows() ? FileShare.Delete : FileShare.None, 1 << 16);
         }
 
         // Created empty with its final mode, then opened by name: Mono's FileStream cannot take a C library

@@ -34,6 +34,7 @@ internal static partial class AtomicFileWriter
         FileIdentity? template = replaced ?? (modeSource is null ? null : FileIdentity.Of(modeSource));
         string folder = Path.GetDirectoryName(target)!;
         string temporary = Path.Combine(folder, TemporaryName(Path.GetFileName(target), Guid.NewGuid().ToString("N").Substring(0, 8)));
+        Unfinished.Add(temporary, destinationPath);
         try
         {
             using (FileStream stream = CreateTemporary(temporary, template))
@@ -48,6 +49,7 @@ internal static partial class AtomicFileWriter
         catch (Exception e)
         {
             TryDelete(temporary);
+            Unfinished.Remove(temporary);
             throw Translate(e, destinationPath, target, overwrite);
         }
     }
@@ -242,6 +244,10 @@ internal static partial class AtomicFileWriter
                 TryDelete(temporary);
                 throw Translate(e, destinationPath, target, overwrite);
             }
+            finally
+            {
+                Unfinished.Remove(temporary);
+            }
         }
 
         /// <summary>Deletes the temporary file unless it was committed.</summary>
@@ -251,6 +257,80 @@ internal static partial class AtomicFileWriter
             {
                 closed = true;
                 TryDelete(temporary);
+                Unfinished.Remove(temporary);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The temporary files being written or waiting for their commit. When the process is asked to end (SIGTERM from
+    /// <c>kill</c>, <c>timeout</c>, a service manager or a container's stop, SIGHUP from a closed terminal or a
+    /// dropped SSH session, a closed console window on Windows) or exits while writers are at work, the files listed
+    /// are deleted and no writer may start another, so an ended call leaves its finished outputs and nothing else. A
+    /// process killed outright (SIGKILL, a power cut) runs no code, and its hidden temporaries stay.
+    /// </summary>
+    internal static partial class Unfinished
+    {
+        private static readonly object Gate = new();
+        private static readonly System.Collections.Generic.HashSet<string> Files = new(StringComparer.Ordinal);
+        private static bool ending;
+
+        static Unfinished()
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteAll();
+            WatchSignals();
+        }
+
+        // Where the runtime can tell: runs DeleteAll when a signal that ends the process arrives, and leaves the
+        // signal's own effect as it was.
+        static partial void WatchSignals();
+
+        /// <summary>The number listed now.</summary>
+        internal static int Count
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    return Files.Count;
+                }
+            }
+        }
+
+        /// <summary>Lists <paramref name="temporary"/> before it is created; refused once the process is ending.</summary>
+        internal static void Add(string temporary, string destinationPath)
+        {
+            lock (Gate)
+            {
+                if (ending)
+                {
+                    throw new ConvolutionException(ConvolutionErrorKind.WriteFailed, destinationPath, $"The output file '{destinationPath}' was not written: the process is ending.");
+                }
+
+                Files.Add(temporary);
+            }
+        }
+
+        internal static void Remove(string temporary)
+        {
+            lock (Gate)
+            {
+                Files.Remove(temporary);
+            }
+        }
+
+        /// <summary>Deletes every listed file, and refuses new ones from now on.</summary>
+        internal static void DeleteAll()
+        {
+            lock (Gate)
+            {
+                ending = true;
+                foreach (string file in Files)
+                {
+                    TryDelete(file);
+                }
+
+                Files.Clear();
             }
         }
     }
