@@ -147,9 +147,12 @@ Describe 'Invoke-ImageConvolution on a file system that refuses chmod' -Skip:(-n
 
         $out = Join-Path $card 'out'
         Invoke-ImageConvolution -LiteralPath (Join-Path $card 'b.jpg') -Kernel Box3 -Destination $out | Out-Null
-        $again = Invoke-ImageConvolution -LiteralPath (Join-Path $card 'b.jpg') -Kernel Gaussian5 -Destination $out -Force -ErrorVariable errs -ErrorAction SilentlyContinue
+        $again = Invoke-ImageConvolution -LiteralPath (Join-Path $card 'b.jpg') -Kernel Gaussian5 -Destination $out -Force -ErrorVariable errs -ErrorAction SilentlyContinue -WarningVariable warnings
         $errs | Should -BeNullOrEmpty
         $again.Name | Should -Be 'b.jpg'
+        # FUSE refuses renameat2's no-replace flag, so the first output was linked to its name and its temporary name
+        # unlinked, and the kernel's cached attributes counted both names for a second: no hard-link warning.
+        $warnings | Should -BeNullOrEmpty
         Get-ChildItem -LiteralPath $card -Recurse -Force -Filter '*.tmp' | Should -BeNullOrEmpty
     }
 }

@@ -228,6 +228,11 @@ internal readonly struct FileIdentity
             return (null, null, null);
         }
 
-        return (*(uint*)(buffer + userOffset), *(uint*)(buffer + groupOffset), *(uint*)(buffer + linksOffset));
+        // A count of more than one may be the kernel's cached one: a FUSE file system (sshfs, bindfs, rclone) keeps a
+        // file's attributes for a second or so, and a name moved there by link and unlink (Libc.MoveWithoutReplacing,
+        // where the file system refuses renameat2's no-replace flag) still counts the unlinked one. Only then is the
+        // file system asked again.
+        uint links = *(uint*)(buffer + linksOffset);
+        return (*(uint*)(buffer + userOffset), *(uint*)(buffer + groupOffset), links > 1 ? Libc.SyncedLinks(path) ?? links : links);
     }
 }

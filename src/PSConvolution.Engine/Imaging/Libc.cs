@@ -20,6 +20,29 @@ internal static class Libc
 
     public static unsafe int Stat(string path, byte* buffer) => NativeMethods.stat(Bytes(path), buffer);
 
+    /// <summary>
+    /// The count of names (hard links) of <paramref name="path"/> (following links) as its file system has it now, not
+    /// as the kernel cached it: statx(2) with AT_STATX_FORCE_SYNC, which makes a FUSE or network file system ask
+    /// its server again. Null where statx fails or is missing (Linux before 4.11, glibc before 2.28).
+    /// </summary>
+    public static unsafe uint? SyncedLinks(string path)
+    {
+        // struct statx is the same on every architecture: stx_nlink is the 4 bytes at offset 16; 256 bytes in all.
+        const int ForceSync = 0x2000;
+        const uint WantLinks = 0x4;
+        byte* buffer = stackalloc byte[256];
+        try
+        {
+            return NativeMethods.statx(AtCurrentFolder, Bytes(path), ForceSync, WantLinks, buffer) == 0 && (*(uint*)buffer & WantLinks) != 0
+                ? *(uint*)(buffer + 16)
+                : null;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Creates and opens <paramref name="path"/>; a descriptor, or -1.</summary>
     public static int Open(string path, int flags, int mode) => NativeMethods.open(Bytes(path), flags, mode);
 
@@ -264,6 +287,9 @@ internal static class Libc
 
         [DllImport("libc", SetLastError = true)]
         public static extern unsafe int stat(byte[] path, byte* buffer);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern unsafe int statx(int folder, byte[] path, int flags, uint mask, byte* buffer);
 
         [DllImport("libc", SetLastError = true)]
         public static extern IntPtr realpath(byte[] path, IntPtr resolved);
