@@ -24,4 +24,10 @@ public sealed class ConvolutionException : Exception
 
     /// <summary>For a <see cref="ConvolutionErrorKind.DestinationCollision"/> with another output: the source that writes it.</summary>
     public string? OtherSource { get; init; }
+
+    /// <summary>
+    /// For a <see cref="ConvolutionErrorKind.DestinationCollision"/>: the two outputs' names differ, and the file system
+    /// takes them for one file (it ignores case, as FAT, exFAT and SMB shares do).
+    /// </summary>
+    public bool OneFileOnDisk { get; init; }
 }

@@ -28,6 +28,7 @@ internal static class ErrorRecords
             { Kind: ConvolutionErrorKind.DestinationIsSource, Path: string source } when sentToDestination
                 => $"It is in the -Destination folder, perhaps written by an earlier run: give a -Destination outside the folders read, or leave that folder out of the input (... | Where-Object FullName -NotLike '{Path.GetDirectoryName(source)!.Replace("'", "''")}{Path.DirectorySeparatorChar}*' | Invoke-ImageConvolution ...).",
             { Kind: ConvolutionErrorKind.DestinationIsSource } => "Use -Suffix, -Destination, or -InPlace to replace it on purpose.",
+            { OneFileOnDisk: true } => "Use -RelativeBasePath with -Destination to keep the sources' folders apart, or -Suffix; on this file system, names that differ only in case are one file.",
             // Two sources of one folder meet only under -Format: the same name with another extension.
             { OtherSource: string other } when exception.Path is not null && PathKey.Comparer.Equals(Path.GetDirectoryName(other), Path.GetDirectoryName(exception.Path))
                 => "Leave out -Format to keep each file's own format and extension, or convert one of them in a call of its own with another -Suffix.",

@@ -563,7 +563,9 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
                 {
                     try
                     {
+                        ledger!.CheckPlacing(job.Source, job.Output);
                         written.Commit();
+                        ledger.Placed(job.Output);
                     }
                     catch (ConvolutionException e)
                     {

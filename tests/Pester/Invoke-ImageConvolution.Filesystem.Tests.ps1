@@ -12,6 +12,10 @@ BeforeDiscovery {
         @{ Signal = 'HUP'; Why = 'its terminal closed'; ExitCode = 129 }
     }
     $script:canSignal = [bool](Get-Command kill -CommandType Application -ErrorAction SilentlyContinue)
+    # An exFAT image mounted through FUSE (exfat-fuse): a file system that ignores case, as a camera's card, a USB
+    # stick or an SMB share does, on a machine whose own file systems do not.
+    $script:canMountExfat = $IsLinux -and ((& id -u) -eq '0') -and (Test-Path /dev/fuse) -and
+        (Get-Command mkfs.exfat, mount.exfat-fuse, losetup -ErrorAction SilentlyContinue).Count -eq 3 -and [bool](& losetup -f 2>$null)
     $script:canMountFuse = $IsLinux -and ((& id -u) -eq '0') -and (Test-Path /dev/fuse) -and [bool](Get-Command bindfs -ErrorAction SilentlyContinue)
 }
 
@@ -250,3 +254,65 @@ while (-not ((Test-Path -LiteralPath $out -PathType Container) -and (Get-ChildIt
     }
 }
 
+Describe 'Invoke-ImageConvolution writing to a file system that ignores case' -Skip:(-not $canMountExfat) {
+    BeforeAll {
+        $image = Join-Path $TestDrive 'exfat.img'
+        $file = [IO.File]::Create($image)
+        $file.SetLength(16MB)
+        $file.Dispose()
+        & mkfs.exfat $image *> $null
+        $script:loop = & losetup -f --show $image
+        $script:card = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'card')
+        & mount.exfat-fuse $loop $card *> $null
+        if ($LASTEXITCODE -ne 0) { throw 'mount.exfat-fuse could not mount the image.' }
+
+        # Two photos of one name but for its case, from two folders; the first in input order is a's.
+        $script:photos = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'photos')
+        $null = New-Item -ItemType Directory -Path (Join-Path $photos 'a'), (Join-Path $photos 'b')
+        $script:first = New-TestImage (Join-Path $photos 'a/IMG_1.png') 6 4 { param($x, $y) @(200, 40, 40, 255) }
+        $script:second = New-TestImage (Join-Path $photos 'b/img_1.png') 6 4 { param($x, $y) @(40, 40, 200, 255) }
+    }
+
+    AfterAll {
+        & umount $card
+        & losetup -d $loop
+    }
+
+    It 'keeps the first output where a later one differs only in case<Force>, and names both sources' -ForEach @(
+        @{ Force = ''; Folder = 'new' }
+        @{ Force = ' with -Force, over outputs of an earlier call'; Folder = 'again' }
+    ) {
+        $out = Join-Path $card $Folder
+        if ($Force) {
+            # An earlier call wrote both names' file: -Force may replace it, but only once in this call.
+            $null = Invoke-ImageConvolution -LiteralPath $second.FullName -Kernel Box3 -Destination $out
+        }
+        $written = @($first, $second | Invoke-ImageConvolution -Kernel Box3 -Destination $out -Force:([bool]$Force) -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $written.Name | Should -Be 'IMG_1.png'
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Be "DestinationCollision,$CommandType"
+        $errs[0].TargetObject | Should -Be $second.FullName
+        $errs[0].Exception.OtherSource | Should -Be $first.FullName
+        $errs[0].ToString() | Should -BeLike "*'$($first.FullName)'*names that differ only in case are one file*"
+        # The one file holds the first source's result: red, not blue.
+        @(Get-ChildItem -LiteralPath $out -Force).Name | Should -Be 'IMG_1.png'
+        $pixels = Get-TestPixels (Join-Path $out 'IMG_1.png')
+        $pixels.Rows[1][1][0] | Should -Be 200
+        $pixels.Rows[1][1][2] | Should -Be 40
+    }
+}
+
+Describe 'Invoke-ImageConvolution writing names that differ only in case where the file system tells them apart' -Skip:(-not $IsLinux) {
+    It 'writes both' {
+        $photos = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'cased')
+        $null = New-Item -ItemType Directory -Path (Join-Path $photos 'a'), (Join-Path $photos 'b')
+        $a = New-TestImage (Join-Path $photos 'a/IMG_1.png') 6 4 { param($x, $y) @(200, 40, 40, 255) }
+        $b = New-TestImage (Join-Path $photos 'b/img_1.png') 6 4 { param($x, $y) @(40, 40, 200, 255) }
+        $out = Join-Path $TestDrive 'cased-out'
+        $written = @($a, $b | Invoke-ImageConvolution -Kernel Box3 -Destination $out -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $errs | Should -BeNullOrEmpty
+        $written.Name | Should -Be 'IMG_1.png', 'img_1.png'
+        (Get-TestPixels (Join-Path $out 'img_1.png')).Rows[1][1][2] | Should -Be 200
+    }
+}

@@ -24,6 +24,11 @@ public sealed class OutputLedger
     // The last input taken and the file it is: Claim follows TakeInput for the same input, and need not resolve it again.
     private (string Source, string File) lastTaken = (string.Empty, string.Empty);
     private readonly Dictionary<PathKey, string> outputs = new();
+
+    // The outputs put in place, by their key with the path upper-cased, each with its own key: where the file
+    // system ignores case (FAT, exFAT, an SMB share, a case-folded folder), names the ledger tells apart are one file.
+    // Windows and macOS keys are upper-cased already.
+    private readonly Dictionary<PathKey, PathKey> placed = new();
     private readonly bool inPlace;
 
     /// <summary>Creates an empty ledger; <paramref name="inPlace"/> when each output replaces its own source.</summary>
@@ -84,6 +89,65 @@ public sealed class OutputLedger
         }
 
         outputs[key] = source;
+    }
+
+    /// <summary>
+    /// Before <paramref name="output"/> is put in place for <paramref name="source"/>: refuses it where the file it would
+    /// replace is one an earlier output of the batch put in place under a name that differs only in case, and the file
+    /// system takes the two for one (IMG_1.JPG and img_1.jpg on a FAT or exFAT card or an SMB share). Outputs are put
+    /// in place in input order, so the first source keeps the file.
+    /// </summary>
+    /// <exception cref="ConvolutionException"><see cref="ConvolutionErrorKind.DestinationCollision"/>, naming the earlier source.</exception>
+    public void CheckPlacing(string source, string output)
+    {
+        if (placed.Count == 0 || PathKey.IgnoreCase)
+        {
+            return;
+        }
+
+        string written = WrittenFile(output);
+        if (!placed.TryGetValue(PathKey.Of(written.ToUpperInvariant()), out PathKey earlier) || earlier == PathKey.Of(written) || !File.Exists(written) || ListedName(written) is not string onDisk)
+        {
+            return;
+        }
+
+        string first = outputs[earlier];
+        string other = Path.Combine(Path.GetDirectoryName(written)!, onDisk);
+        throw new ConvolutionException(ConvolutionErrorKind.DestinationCollision, source, $"'{source}' would be written to '{output}', which this file system takes for '{other}', written from '{first}' in this batch (the names differ only in case), so it was not put in place.") { OtherSource = first, OneFileOnDisk = true };
+    }
+
+    /// <summary>Records that <paramref name="output"/>, claimed before, is now in place.</summary>
+    public void Placed(string output)
+    {
+        if (!PathKey.IgnoreCase)
+        {
+            string written = WrittenFile(output);
+            placed[PathKey.Of(written.ToUpperInvariant())] = PathKey.Of(written);
+        }
+    }
+
+    // The name under which the folder of an existing file lists it, where that is another spelling of the name given:
+    // the file system found it ignoring case. Null where the folder lists the name itself. Asked only of a name that
+    // differs in case from an output put in place, so seldom.
+    private static string? ListedName(string path)
+    {
+        string name = Path.GetFileName(path);
+        string? other = null;
+        foreach (string entry in Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(path)!))
+        {
+            string listed = Path.GetFileName(entry);
+            if (string.Equals(listed, name, System.StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            if (other is null && string.Equals(listed, name, System.StringComparison.OrdinalIgnoreCase))
+            {
+                other = listed;
+            }
+        }
+
+        return other;
     }
 
     // The file a write to the path lands in, every link on the way resolved: a link to the source, or the source
