@@ -190,7 +190,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
         };
         try
         {
-            request = new ConvolutionRequest(Kernel, options) { Format = Format, Quality = Quality, MaxPixels = MaxPixels };
+            request = new ConvolutionRequest(Kernel, options) { Format = Format, Quality = Quality, MaxPixels = MaxPixels, Memory = MemoryGate.Shared };
         }
         catch (ArgumentException e)
         {

@@ -40,6 +40,9 @@ public sealed class ConvolutionRequest
     /// <summary>Largest number of pixels per frame, by the declared size, before anything is decoded.</summary>
     public long MaxPixels { get; init; } = DefaultMaxPixels;
 
+    /// <summary>Where the images of a batch wait for memory before they are decoded; null lets every image through.</summary>
+    public MemoryGate? Memory { get; init; }
+
     /// <summary>The same request for an image shown under <paramref name="orientation"/> (its EXIF orientation).</summary>
     public ConvolutionRequest WithOrientation(DisplayOrientation orientation)
         => orientation == Options.Orientation ? this : With(Options with { Orientation = orientation });
@@ -49,5 +52,5 @@ public sealed class ConvolutionRequest
         => With(Options with { MaxDegreeOfParallelism = threads });
 
     // The same request with other options.
-    private ConvolutionRequest With(ConvolutionOptions options) => new(Kernels, options) { Format = Format, Quality = Quality, MaxPixels = MaxPixels };
+    private ConvolutionRequest With(ConvolutionOptions options) => new(Kernels, options) { Format = Format, Quality = Quality, MaxPixels = MaxPixels, Memory = Memory };
 }

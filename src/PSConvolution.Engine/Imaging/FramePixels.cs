@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
@@ -37,7 +36,7 @@ internal static class FramePixels
                 try
                 {
                     Memory<TSample> pixels = ReadSamples<TPixel, TSample>(frame, out copy);
-                    TSample[] result = ArrayPool<TSample>.Shared.Rent(outWidth * outHeight * outChannels);
+                    TSample[] result = LargeArrays<TSample>.Rent(outWidth * outHeight * outChannels);
                     results.Add(result);
                     if (result.Length * Unsafe.SizeOf<TSample>() >= HugePageArray && RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
                     {
@@ -50,7 +49,7 @@ internal static class FramePixels
                     if (!resized)
                     {
                         WriteFrame<TPixel, TSample>(result, outChannels, frame, frameChannels);
-                        ArrayPool<TSample>.Shared.Return(result);
+                        LargeArrays<TSample>.Return(result);
                         results.RemoveAt(results.Count - 1);
                     }
                 }
@@ -58,7 +57,7 @@ internal static class FramePixels
                 {
                     if (copy is not null)
                     {
-                        ArrayPool<TSample>.Shared.Return(copy);
+                        LargeArrays<TSample>.Return(copy);
                     }
                 }
             }
@@ -77,7 +76,7 @@ internal static class FramePixels
         {
             foreach (TSample[] result in results)
             {
-                ArrayPool<TSample>.Shared.Return(result);
+                LargeArrays<TSample>.Return(result);
             }
         }
     }
@@ -98,7 +97,7 @@ internal static class FramePixels
         }
 
         int rowSamples = frame.Width * (Unsafe.SizeOf<TPixel>() / Unsafe.SizeOf<TSample>());
-        TSample[] samples = ArrayPool<TSample>.Shared.Rent(checked(rowSamples * frame.Height));
+        TSample[] samples = LargeArrays<TSample>.Rent(checked(rowSamples * frame.Height));
         frame.ProcessPixelRows(accessor =>
         {
             for (int y = 0; y < accessor.Height; y++)

@@ -165,6 +165,8 @@ public static class ImageFileConvolver
         }
 
         var job = new FileConversion(stream, sourcePath, shape, sourceFormat, format, request, write, cancellationToken);
+        int bytesPerPixel = shape.Layout.ChannelCount() * (shape.BitDepth == 8 ? 1 : 2);
+        using IDisposable? memory = request.Memory?.Enter(MemoryGate.Estimate(shape.Width, shape.Height, bytesPerPixel), cancellationToken);
         return (shape.Layout, shape.BitDepth) switch
         {
             (PixelLayout.Gray, 8) => Process<L8>(job),

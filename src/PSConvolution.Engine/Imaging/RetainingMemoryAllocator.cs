@@ -45,8 +45,8 @@ internal sealed class RetainingMemoryAllocator : MemoryAllocator
     /// <summary>Two blocks per processor: the frames the module converts at once, with room for a -ThrottleLimit above it.</summary>
     public static int MaxRetainedBlocks { get; } = Math.Max(4, 2 * Environment.ProcessorCount);
 
-    /// <summary>Released blocks kept at most, in bytes, all together.</summary>
-    public static long MaxRetainedBytes { get; } = 1L << 30;
+    /// <summary>Released blocks kept at most, in bytes, all together: an eighth of the memory the process may use, at most 1 GB.</summary>
+    public static long MaxRetainedBytes { get; } = MemoryGate.RetainedLimit();
 
     /// <summary>Blocks kept now, and their bytes (for tests).</summary>
     internal (int Blocks, long Bytes) Retained

@@ -1,0 +1,147 @@
+using System.Buffers;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading;
+
+namespace PSConvolution.Engine.Imaging;
+
+/// <summary>
+/// Arrays of several megabytes (a frame's convolved samples), rented and returned as from
+/// <see cref="ArrayPool{T}.Shared"/> but kept in one list for every thread: the shared pool keeps a returned array
+/// with the thread that returned it, so four workers taking turns at 48 MP images kept four 144 MB results between
+/// them, and in a container of 1 GB the next image ran out of memory. Here an array returned by one worker is the
+/// next worker's; at most <see cref="MaxRetainedBytes"/> are kept, and arrays unused for 10 seconds go back to the
+/// garbage collector. Smaller arrays go to the shared pool.
+/// </summary>
+internal static class LargeArrays<T>
+    where T : unmanaged
+{
+    /// <summary>Arrays of at least this many bytes are kept here.</summary>
+    internal const int MinBytes = 8 << 20;
+
+    private static readonly object Gate = new();
+    private static readonly List<(T[] Array, long ReleasedAt)> Idle = new();
+    private static readonly Timer TrimTimer = new(_ => Trim(), null, Timeout.Infinite, Timeout.Infinite);
+    private static long idleBytes;
+    private static bool timerRunning;
+
+    private static readonly long IdleMilliseconds = 10_000;
+
+    /// <summary>
+    /// The bytes of idle arrays kept at most: an eighth of the memory the process may use (the machine's, or its
+    /// container's limit), and no more than 1 GB.
+    /// </summary>
+    internal static long MaxRetainedBytes { get; set; } = MemoryGate.RetainedLimit();
+
+    /// <summary>Idle arrays kept now, and their bytes (for tests).</summary>
+    internal static (int Arrays, long Bytes) Retained
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return (Idle.Count, idleBytes);
+            }
+        }
+    }
+
+    /// <summary>An array of at least <paramref name="length"/> elements, its content undefined.</summary>
+    public static T[] Rent(int length)
+    {
+        if ((long)length * Unsafe.SizeOf<T>() < MinBytes)
+        {
+            return ArrayPool<T>.Shared.Rent(length);
+        }
+
+        lock (Gate)
+        {
+            // The smallest idle array that holds the length and wastes no more than it.
+            int best = -1;
+            for (int i = 0; i < Idle.Count; i++)
+            {
+                int size = Idle[i].Array.Length;
+                if (size >= length && size / 2 <= length && (best < 0 || size < Idle[best].Array.Length))
+                {
+                    best = i;
+                }
+            }
+
+            if (best >= 0)
+            {
+                T[] array = Idle[best].Array;
+                Idle.RemoveAt(best);
+                idleBytes -= Bytes(array);
+                return array;
+            }
+        }
+
+#if NET8_0_OR_GREATER
+        return System.GC.AllocateUninitializedArray<T>(length);
+#else
+        return new T[length];
+#endif
+    }
+
+    /// <summary>Gives back an array from <see cref="Rent"/>.</summary>
+    public static void Return(T[] array)
+    {
+        if (Bytes(array) < MinBytes)
+        {
+            ArrayPool<T>.Shared.Return(array);
+            return;
+        }
+
+        lock (Gate)
+        {
+            Idle.Add((array, Stopwatch.GetTimestamp()));
+            idleBytes += Bytes(array);
+            // Over the limit, the oldest goes first.
+            while (idleBytes > MaxRetainedBytes && Idle.Count > 0)
+            {
+                idleBytes -= Bytes(Idle[0].Array);
+                Idle.RemoveAt(0);
+            }
+
+            if (!timerRunning && Idle.Count > 0)
+            {
+                timerRunning = true;
+                TrimTimer.Change(IdleMilliseconds, IdleMilliseconds);
+            }
+        }
+    }
+
+    /// <summary>Lets go of every idle array.</summary>
+    internal static void ReleaseAll()
+    {
+        lock (Gate)
+        {
+            Idle.Clear();
+            idleBytes = 0;
+        }
+    }
+
+    private static long Bytes(T[] array) => (long)array.Length * Unsafe.SizeOf<T>();
+
+    private static void Trim()
+    {
+        lock (Gate)
+        {
+            long now = Stopwatch.GetTimestamp();
+            for (int i = Idle.Count - 1; i >= 0; i--)
+            {
+                if ((now - Idle[i].ReleasedAt) * 1000 / Stopwatch.Frequency >= IdleMilliseconds)
+                {
+                    idleBytes -= Bytes(Idle[i].Array);
+                    Idle.RemoveAt(i);
+                }
+            }
+
+            if (Idle.Count == 0 && timerRunning)
+            {
+                timerRunning = false;
+                TrimTimer.Change(Timeout.Infinite, Timeout.Infinite);
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using Xunit;
+using PSConvolution.Engine.Imaging;
+using PSConvolution.Engine.Kernels;
+
+namespace PSConvolution.Engine.Tests;
+
+public sealed class MemoryGateTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("psconv-gate-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public void OneImageAlwaysPassesHoweverLargeAndImagesThatFitPassTogether()
+    {
+        var gate = new MemoryGate(100);
+        using (gate.Enter(1000, CancellationToken.None))
+        {
+            Assert.Equal(1000, gate.InFlight);
+        }
+
+        using (gate.Enter(40, CancellationToken.None))
+        using (gate.Enter(60, CancellationToken.None))
+        {
+            Assert.Equal(100, gate.InFlight);
+        }
+
+        Assert.Equal(0, gate.InFlight);
+    }
+
+    [Fact]
+    public async Task AnImageWaitsUntilTheImagesInFlightLeaveRoomAndIsCountedOnce()
+    {
+        var gate = new MemoryGate(100);
+        IDisposable first = gate.Enter(60, CancellationToken.None);
+        Task<IDisposable> second = Task.Run(() => gate.Enter(60, CancellationToken.None));
+        Assert.NotSame(second, await Task.WhenAny(second, Task.Delay(300)));
+
+        first.Dispose();
+        first.Dispose();
+        Assert.Same(second, await Task.WhenAny(second, Task.Delay(10_000)));
+        Assert.Equal(60, gate.InFlight);
+        (await second).Dispose();
+        Assert.Equal(0, gate.InFlight);
+        Assert.Equal(60, gate.Peak);
+    }
+
+    [Fact]
+    public async Task AStoppedBatchStopsWaiting()
+    {
+        var gate = new MemoryGate(100);
+        using IDisposable first = gate.Enter(60, CancellationToken.None);
+        using var stop = new CancellationTokenSource();
+        Task waiting = Task.Run(() => gate.Enter(60, stop.Token));
+        Assert.NotSame(waiting, await Task.WhenAny(waiting, Task.Delay(200)));
+        stop.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Equal(60, gate.InFlight);
+    }
+
+    [Fact]
+    public void ImagesConvertedAtOnceTakeTurnsWhereTheirEstimatesDoNotFitTogether()
+    {
+        // Four 64x48 RGB images on four threads, through a gate that holds one image's estimate and a byte less
+        // than two: they pass one at a time, and every one is converted.
+        long estimate = MemoryGate.Estimate(64, 48, 3);
+        var gate = new MemoryGate((2 * estimate) - 1);
+        var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Gaussian5") }, ConvolutionOptions.Default) { Memory = gate };
+        var sources = new string[4];
+        for (int i = 0; i < sources.Length; i++)
+        {
+            using var image = new Image<Rgb24>(64, 48, new Rgb24((byte)(40 * i), 100, 200));
+            sources[i] = Path.Combine(folder, $"s{i}.png");
+            image.SaveAsPng(sources[i]);
+        }
+
+        Parallel.For(0, sources.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            using PreparedOutput output = ImageFileConvolver.Prepare(sources[i], Path.Combine(folder, $"o{i}.png"), request, overwrite: false);
+            output.Commit();
+        });
+
+        Assert.Equal(estimate, gate.Peak);
+        Assert.Equal(0, gate.InFlight);
+        for (int i = 0; i < sources.Length; i++)
+        {
+            using var result = Image.Load<Rgb24>(Path.Combine(folder, $"o{i}.png"));
+            Assert.Equal(new Rgb24((byte)(40 * i), 100, 200), result[10, 10]);
+        }
+    }
+
+    [Fact]
+    public void AnImageThatFailsLeavesTheGate()
+    {
+        var gate = new MemoryGate(1);
+        var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Gaussian5") }, ConvolutionOptions.Default) { Memory = gate };
+        string source = Path.Combine(folder, "cut.png");
+        using (var image = new Image<Rgb24>(64, 48))
+        {
+            image.SaveAsPng(source);
+        }
+
+        byte[] bytes = File.ReadAllBytes(source);
+        File.WriteAllBytes(source, bytes.AsSpan(0, bytes.Length - 20).ToArray());
+        Assert.Throws<ConvolutionException>(() => ImageFileConvolver.Prepare(source, Path.Combine(folder, "out.png"), request, overwrite: false).Dispose());
+        Assert.Equal(0, gate.InFlight);
+    }
+
+    [Fact]
+    public async Task ALargeArrayReturnedOnOneThreadIsTheNextRentOnAnother()
+    {
+        // LargeArrays<long> serves only this test, and LargeArrays<short> the next; the engine's samples are bytes
+        // and 16-bit words (ushort).
+        const int Length = 2 << 20;
+        long[] rented = await Task.Run(() => LargeArrays<long>.Rent(Length));
+        await Task.Run(() => LargeArrays<long>.Return(rented));
+        long[] again = await Task.Run(() => LargeArrays<long>.Rent(Length - 1000));
+        Assert.Same(rented, again);
+
+        // An idle array more than twice the length asked for is not handed out for it.
+        LargeArrays<long>.Return(again);
+        long[] smaller = LargeArrays<long>.Rent(Length / 3);
+        Assert.NotSame(rented, smaller);
+        LargeArrays<long>.Return(smaller);
+        LargeArrays<long>.ReleaseAll();
+    }
+
+    [Fact]
+    public void IdleLargeArraysAreKeptUpToTheLimitAndSmallOnesGoToTheSharedPool()
+    {
+        long saved = LargeArrays<short>.MaxRetainedBytes;
+        try
+        {
+            // Three arrays of 16 MB under a limit of 40 MB: the oldest goes.
+            LargeArrays<short>.MaxRetainedBytes = 40 << 20;
+            short[][] arrays = { LargeArrays<short>.Rent(8 << 20), LargeArrays<short>.Rent(8 << 20), LargeArrays<short>.Rent(8 << 20) };
+            foreach (short[] array in arrays)
+            {
+                LargeArrays<short>.Return(array);
+            }
+
+            Assert.Equal((2, 2L * arrays[0].Length * sizeof(short)), LargeArrays<short>.Retained);
+            short[] small = LargeArrays<short>.Rent(1000);
+            LargeArrays<short>.Return(small);
+            Assert.Equal(2, LargeArrays<short>.Retained.Arrays);
+        }
+        finally
+        {
+            LargeArrays<short>.ReleaseAll();
+            LargeArrays<short>.MaxRetainedBytes = saved;
+        }
+    }
+}
