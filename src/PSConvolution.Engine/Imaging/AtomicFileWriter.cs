@@ -285,18 +285,6 @@ internal static partial class AtomicFileWriter
         // signal's own effect as it was.
         static partial void WatchSignals();
 
-        /// <summary>The number listed now.</summary>
-        internal static int Count
-        {
-            get
-            {
-                lock (Gate)
-                {
-                    return Files.Count;
-                }
-            }
-        }
-
         /// <summary>Lists <paramref name="temporary"/> before it is created; refused once the process is ending.</summary>
         internal static void Add(string temporary, string destinationPath)
         {
