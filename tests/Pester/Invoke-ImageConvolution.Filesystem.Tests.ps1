@@ -206,10 +206,12 @@ while (-not ((Test-Path -LiteralPath $out -PathType Container) -and (Get-ChildIt
         }
 
         # Runs a child pwsh on $Script and, given a signal, sends it the moment an output is half-way; its exit code.
-        function script:Invoke-Interrupted([string] $Script, [string] $Out, [string] $Signal) {
-            $command = @(Get-PwshCommand)
+        # -Ignored starts it as nohup does, with the signal ignored (sh's trap '', then exec).
+        function script:Invoke-Interrupted([string] $Script, [string] $Out, [string] $Signal, [switch] $Ignored) {
+            $command = @(Get-PwshCommand) + @('-NoProfile', '-NonInteractive', '-File', $Script, $ModulePath, $noise, $Out)
+            if ($Ignored) { $command = @('sh', '-c', "trap '' $Signal; exec `"`$@`"", 'sh') + $command }
             $start = [Diagnostics.ProcessStartInfo]::new($command[0])
-            foreach ($argument in @($command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $Script, $ModulePath, $noise, $Out)) { $start.ArgumentList.Add($argument) }
+            foreach ($argument in @($command | Select-Object -Skip 1)) { $start.ArgumentList.Add($argument) }
             $start.RedirectStandardOutput = $true
             $start.RedirectStandardError = $true
             $process = [Diagnostics.Process]::Start($start)
@@ -245,6 +247,13 @@ while (-not ((Test-Path -LiteralPath $out -PathType Container) -and (Get-ChildIt
         $out = Join-Path $TestDrive "out-$Signal"
         Invoke-Interrupted $convertScript $out $Signal | Should -Be $ExitCode
         Assert-Ended $out
+    }
+
+    It 'goes on and writes every output when started as nohup starts it (SIG<Signal> ignored) and sent SIG<Signal>' -ForEach @($signals | Where-Object { $_.Signal -eq 'HUP' }) -Skip:(-not $canSignal) {
+        $out = Join-Path $TestDrive "out-$Signal-ignored"
+        Invoke-Interrupted $convertScript $out $Signal -Ignored | Should -Be 0
+        Get-ChildItem -LiteralPath $out -Force -Filter '*.tmp' | Should -BeNullOrEmpty
+        @(Get-ChildItem -LiteralPath $out -Force).Count | Should -Be 4
     }
 
     It 'deletes its unfinished outputs when the process exits, and exits with the code it was given' {
