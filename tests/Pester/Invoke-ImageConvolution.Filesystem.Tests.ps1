@@ -312,6 +312,41 @@ Describe 'Invoke-ImageConvolution writing to a file system that ignores case' -S
     }
 }
 
+Describe 'Invoke-ImageConvolution writing to a file system that refuses a name' -Skip:(-not $canMountExfat) {
+    BeforeAll {
+        $image = Join-Path $TestDrive 'exfat-names.img'
+        $file = [IO.File]::Create($image)
+        $file.SetLength(16MB)
+        $file.Dispose()
+        & mkfs.exfat $image *> $null
+        $script:loop = & losetup -f --show $image
+        $script:card = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'card-names')
+        & mount.exfat-fuse $loop $card *> $null
+        if ($LASTEXITCODE -ne 0) { throw 'mount.exfat-fuse could not mount the image.' }
+    }
+
+    AfterAll {
+        & umount $card
+        & losetup -d $loop
+    }
+
+    It 'says the name is refused, names the output and not its temporary file, and writes the rest' {
+        # A name Linux takes and exFAT does not (':' and '?'), as a camera card or a Windows share refuses it.
+        $photos = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'named')
+        $odd = New-TestImage (Join-Path $photos 'at 12:30?.png') 6 4 { param($x, $y) @(200, 40, 40, 255) }
+        $plain = New-TestImage (Join-Path $photos 'plain.png') 6 4 { param($x, $y) @(40, 40, 200, 255) }
+        $out = Join-Path $card 'out'
+        $written = @($odd, $plain | Invoke-ImageConvolution -Kernel Box3 -Destination $out -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $written.Name | Should -Be 'plain.png'
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Be "WriteFailed,$CommandType"
+        $errs[0].ToString() | Should -BeLike "*'$(Join-Path $out 'at 12:30?.png')'*does not take its name*"
+        $errs[0].ToString() | Should -Not -Match '\.tmp'
+        @(Get-ChildItem -LiteralPath $out -Force).Name | Should -Be 'plain.png'
+    }
+}
+
 Describe 'Invoke-ImageConvolution writing names that differ only in case where the file system tells them apart' -Skip:(-not $IsLinux) {
     It 'writes both' {
         $photos = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'cased')

@@ -156,12 +156,37 @@ internal static partial class AtomicFileWriter
             return DestinationExists(destinationPath, e);
         }
 
+        if (RefusedName(e, target) is string refusal)
+        {
+            return new ConvolutionException(ConvolutionErrorKind.WriteFailed, destinationPath, $"The output file '{destinationPath}' could not be written: {refusal}", e);
+        }
+
         if (e is IOException or UnauthorizedAccessException or SixLabors.ImageSharp.ImageFormatException or NotSupportedException)
         {
             return new ConvolutionException(ConvolutionErrorKind.WriteFailed, destinationPath, $"The output file '{destinationPath}' could not be written: {Reason(e)}", e);
         }
 
         return e;
+    }
+
+    // Characters FAT, exFAT, NTFS and SMB shares refuse in a name, which Linux and macOS file systems take.
+    private static readonly char[] RefusedByWindowsFileSystems = { '"', '*', ':', '<', '>', '?', '\\', '|' };
+
+    // A file that could not be made in a folder that exists, "not found" (ENOENT: exfat-fuse) or "invalid argument" (EINVAL:
+    // the kernel's FAT and exFAT, SMB mounts): the file system refuses the name. .NET's message names the hidden
+    // temporary file and says nothing of that. Null for any other failure.
+    private static string? RefusedName(Exception e, string target)
+    {
+        const int NotFound = 2, InvalidArgument = 22;
+        if (!(e is FileNotFoundException || (e is IOException && e.HResult is NotFound or InvalidArgument)) || !Directory.Exists(Path.GetDirectoryName(target)))
+        {
+            return null;
+        }
+
+        string name = Path.GetFileName(target);
+        return name.IndexOfAny(RefusedByWindowsFileSystems) >= 0 || name.EndsWith(" ", StringComparison.Ordinal) || name.EndsWith(".", StringComparison.Ordinal)
+            ? "the file system of its folder does not take its name (FAT, exFAT, NTFS and SMB shares refuse \\ : * ? \" < > | in a name, and a space or dot at its end)."
+            : "the file system of its folder does not take its name.";
     }
 
     // What went wrong, without the file .NET names, which is the hidden temporary file beside the output (the message

@@ -138,7 +138,8 @@ internal static class Libc
             return new UnauthorizedAccessException($"Access to the path '{path}' is denied.");
         }
 
-        return new System.IO.IOException($"{ErrorText(error)} : '{path}'");
+        // The error number as its HResult, as .NET's own exceptions for a C library error on Unix carry it.
+        return new System.IO.IOException($"{ErrorText(error)} : '{path}'", error);
     }
 
     /// <summary>The canonical path with every symbolic link resolved, or null when it cannot be resolved.</summary>
