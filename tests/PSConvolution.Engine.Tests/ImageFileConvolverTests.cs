@@ -2556,7 +2556,7 @@ public sealed class ImageFileConvolverTests : IDisposable
     // A TIFF of uncompressed 8-bit grey pages: the pixels of every page after the header, then the directories, each
     // pointing at the next; with backwards, the first page's directory is written last, after the others', as libtiff
     // puts a rewritten directory at the end. A reduced page is marked so (NewSubfileType 1).
-    private static byte[] MultiPageGreyTiff((int W, int H, byte Level, bool Reduced)[] pages, bool little, bool backwards)
+    internal static byte[] MultiPageGreyTiff((int W, int H, byte Level, bool Reduced)[] pages, bool little, bool backwards)
     {
         var file = new List<byte>();
         void Put(long at, uint value, int size)

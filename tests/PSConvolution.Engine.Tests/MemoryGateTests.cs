@@ -95,6 +95,47 @@ public sealed class MemoryGateTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("gif", "gif", 3)]
+    [InlineData("gif", "png", 3)]
+    [InlineData("tif", "tif", 3)]
+    [InlineData("tif", "png", 1)]
+    public void AnAnimationWaitsForRoomForEveryFrameItsDecodingHolds(string from, string to, int framesDecoded)
+    {
+        // Every frame of a GIF is decoded, whatever is written; of a TIFF, only the first page for a format of one
+        // picture (TiffPageSelection).
+        var gate = new MemoryGate(1);
+        var request = new ConvolutionRequest(new[] { KernelLibrary.Get("Box3") }, ConvolutionOptions.Default) { Memory = gate, Format = to == "png" ? OutputFormat.Png : OutputFormat.Auto };
+        string source = Path.Combine(folder, "anim." + from);
+        int bytesPerPixel;
+        if (from == "gif")
+        {
+            using var image = new Image<Rgba32>(40, 30, new Rgba32(200, 0, 0, 255));
+            for (int f = 1; f < 3; f++)
+            {
+                using var frame = new Image<Rgba32>(40, 30, new Rgba32(0, (byte)(100 * f), 0, 255));
+                image.Frames.AddFrame(frame.Frames.RootFrame);
+            }
+
+            image.SaveAsGif(source);
+            bytesPerPixel = 4;
+        }
+        else
+        {
+            File.WriteAllBytes(source, ImageFileConvolverTests.MultiPageGreyTiff(new[] { (40, 30, (byte)10, false), (40, 30, (byte)20, false), (40, 30, (byte)30, false) }, little: true, backwards: false));
+            // A TIFF is decoded as RGBA (a grey one is written grey again).
+            bytesPerPixel = 4;
+        }
+
+        using (PreparedOutput output = ImageFileConvolver.Prepare(source, Path.Combine(folder, "out." + to), request, overwrite: false))
+        {
+            output.Commit();
+        }
+
+        Assert.Equal(MemoryGate.Estimate(40, 30, bytesPerPixel, framesDecoded), gate.Peak);
+        Assert.Equal(0, gate.InFlight);
+    }
+
     [Fact]
     public void AnImageThatFailsLeavesTheGate()
     {

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Runtime.CompilerServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
@@ -165,8 +166,6 @@ public static class ImageFileConvolver
         }
 
         var job = new FileConversion(stream, sourcePath, shape, sourceFormat, format, request, write, cancellationToken);
-        int bytesPerPixel = shape.Layout.ChannelCount() * (shape.BitDepth == 8 ? 1 : 2);
-        using IDisposable? memory = request.Memory?.Enter(MemoryGate.Estimate(shape.Width, shape.Height, bytesPerPixel), cancellationToken);
         return (shape.Layout, shape.BitDepth) switch
         {
             (PixelLayout.Gray, 8) => Process<L8>(job),
@@ -198,8 +197,15 @@ public static class ImageFileConvolver
         Configuration configuration = bytes <= ContiguousLimit ? SourceProbe.Contiguous : Configuration.Default;
         // A TIFF's pages as the output keeps them: the first alone for a format of one picture; pages of another size
         // than the first (thumbnails), which the decoder refuses, left out of a TIFF or GIF.
-        (Stream decoded, bool pagesLeftOut) = sourceFormat is SixLabors.ImageSharp.Formats.Tiff.TiffFormat ? TiffPageSelection.ForDecoding(stream, sourcePath, format) : (stream, false);
+        (Stream decoded, bool pagesLeftOut, int frames) = sourceFormat switch
+        {
+            SixLabors.ImageSharp.Formats.Tiff.TiffFormat => TiffPageSelection.ForDecoding(stream, sourcePath, format),
+            GifFormat => (stream, false, SourceTruncation.GifFrames(stream)),
+            _ => (stream, false, 1),
+        };
         stream.Position = 0;
+        // Every frame is decoded before any is convolved: an animation waits for room for all of them.
+        using IDisposable? memory = request.Memory?.Enter(MemoryGate.Estimate(shape.Width, shape.Height, Unsafe.SizeOf<TPixel>(), frames), cancellationToken);
         using Image<TPixel> image = DecodeErrors.Guard(sourcePath, () => Image.Load<TPixel>(configuration, decoded));
         cancellationToken.ThrowIfCancellationRequested();
         ImageContent.FixNetpbmByteOrder(image, sourceFormat);

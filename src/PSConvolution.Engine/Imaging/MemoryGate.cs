@@ -54,11 +54,12 @@ public sealed class MemoryGate
     public static MemoryGate Shared { get; } = new(AvailableMemory() is long total and > 0 ? Math.Max(total / 2, 256L << 20) : long.MaxValue);
 
     /// <summary>
-    /// The estimate for an image of <paramref name="width"/> x <paramref name="height"/> pixels of
-    /// <paramref name="bytesPerPixel"/> bytes as decoded: the decoded frame, the convolution's result beside it, and
-    /// half again for the decoder's and encoder's buffers (measured: 6 to 7 bytes a pixel for an 8-bit RGB JPEG).
+    /// The estimate for an image of <paramref name="frames"/> frames of <paramref name="width"/> x
+    /// <paramref name="height"/> pixels of <paramref name="bytesPerPixel"/> bytes as decoded: every decoded frame, one
+    /// convolution result beside them, and half a frame again for the decoder's and encoder's buffers (for one frame,
+    /// 2.5 times its pixels; measured: 6 to 7 bytes a pixel for an 8-bit RGB JPEG).
     /// </summary>
-    public static long Estimate(int width, int height, int bytesPerPixel) => 5L * width * height * bytesPerPixel / 2;
+    public static long Estimate(int width, int height, int bytesPerPixel, int frames = 1) => ((2L * frames) + 3) * width * height * bytesPerPixel / 2;
 
     /// <summary>Waits until <paramref name="bytes"/> fit beside the images in flight, or none is in flight; then counts them in.</summary>
     /// <exception cref="OperationCanceledException">The batch was stopped while it waited.</exception>

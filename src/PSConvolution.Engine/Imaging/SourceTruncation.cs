@@ -149,9 +149,29 @@ internal static class SourceTruncation
         }
     }
 
+    /// <summary>
+    /// The frames a GIF's image blocks make, by walking its blocks as <see cref="Find"/> does (1 at least): what its
+    /// decoding holds in memory at once. The stream is left at its start.
+    /// </summary>
+    public static int GifFrames(Stream stream)
+    {
+        using var reader = new ForwardReader(stream);
+        try
+        {
+            return Math.Max(1, GifBlocks(reader).Frames);
+        }
+        finally
+        {
+            stream.Position = 0;
+        }
+    }
+
+    private static string? Gif(ForwardReader file) => GifBlocks(file).Missing;
+
     // After the header and the logical screen descriptor (and its colour table), extension and image blocks, each
-    // ending in a chain of sub-blocks closed by an empty one, up to the trailer (0x3B).
-    private static string? Gif(ForwardReader file)
+    // ending in a chain of sub-blocks closed by an empty one, up to the trailer (0x3B): what is missing, if the file
+    // ends first, and the image blocks read whole.
+    private static (string? Missing, int Frames) GifBlocks(ForwardReader file)
     {
         file.Position = 10;
         int screen = file.Byte();
@@ -161,14 +181,14 @@ internal static class SourceTruncation
             switch (file.Byte())
             {
                 case 0x3B:
-                    return null;
+                    return (null, frame - 1);
                 case -1:
-                    return "the file ends without the trailer that closes a GIF";
+                    return ("the file ends without the trailer that closes a GIF", frame - 1);
                 case 0x21:
                     file.Position += 1;
                     if (!SkipSubBlocks(file))
                     {
-                        return "the file ends inside an extension block";
+                        return ("the file ends inside an extension block", frame - 1);
                     }
 
                     break;
@@ -178,14 +198,14 @@ internal static class SourceTruncation
                     file.Position += ColourTable(flags) + 1;
                     if (!SkipSubBlocks(file))
                     {
-                        return frame == 1 ? "the file ends inside its image data" : string.Format(CultureInfo.InvariantCulture, "the file ends inside the image data of frame {0}", frame);
+                        return (frame == 1 ? "the file ends inside its image data" : string.Format(CultureInfo.InvariantCulture, "the file ends inside the image data of frame {0}", frame), frame - 1);
                     }
 
                     frame++;
                     break;
                 default:
                     // Not a block GIF defines: damage, which the decoder reports or reads past as it does.
-                    return null;
+                    return (null, frame - 1);
             }
         }
     }

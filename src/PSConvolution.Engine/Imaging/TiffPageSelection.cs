@@ -32,11 +32,11 @@ internal static class TiffPageSelection
     /// <see cref="ConvolutionErrorKind.UnsupportedImage"/>: the output keeps every page, and a page that is no
     /// thumbnail differs in size from the first.
     /// </exception>
-    public static (Stream Decoded, bool PagesLeftOut) ForDecoding(Stream source, string path, OutputFormat format)
+    public static (Stream Decoded, bool PagesLeftOut, int Pages) ForDecoding(Stream source, string path, OutputFormat format)
     {
         if (HeaderChecks.TiffPages(source) is not (bool little, bool big, List<HeaderChecks.TiffPage> pages) || pages.Count < 2)
         {
-            return (source, false);
+            return (source, false, 1);
         }
 
         HeaderChecks.TiffPage first = pages[0];
@@ -61,7 +61,7 @@ internal static class TiffPageSelection
         }
 
         bool leftOut = pages.Except(kept).Any(page => !page.Reduced);
-        return (View(source, little, big, pages, kept), leftOut);
+        return (View(source, little, big, pages, kept), leftOut, kept.Count);
     }
 
     /// <summary>
