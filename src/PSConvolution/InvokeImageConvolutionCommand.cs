@@ -563,7 +563,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
                 {
                     try
                     {
-                        ledger!.CheckPlacing(job.Source, job.Output);
+                        ledger!.CheckPlacing(job.Source, job.Output, written.TemporaryPath);
                         written.Commit();
                         ledger.Placed(job.Output);
                     }

@@ -312,6 +312,40 @@ Describe 'Invoke-ImageConvolution writing to a file system that ignores case' -S
     }
 }
 
+Describe 'Invoke-ImageConvolution writing to a file system that ignores case, into its source folder typed in another case' -Skip:(-not $canMountExfat) {
+    BeforeAll {
+        $image = Join-Path $TestDrive 'exfat-folder.img'
+        $file = [IO.File]::Create($image)
+        $file.SetLength(16MB)
+        $file.Dispose()
+        & mkfs.exfat $image *> $null
+        $script:loop = & losetup -f --show $image
+        $script:card = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'card-folder')
+        & mount.exfat-fuse $loop $card *> $null
+        if ($LASTEXITCODE -ne 0) { throw 'mount.exfat-fuse could not mount the image.' }
+    }
+
+    AfterAll {
+        & umount $card
+        & losetup -d $loop
+    }
+
+    It 'refuses to replace the source with -Force, as DestinationIsSource, and leaves it as it was' {
+        # /media/card/DCIM typed for /media/card/dcim: one folder on the card, two to the call.
+        $null = New-Item -ItemType Directory -Path (Join-Path $card 'dcim')
+        $source = New-TestImage (Join-Path $card 'dcim/q.png') 6 4 { param($x, $y) @(200, 40, 40, 255) }
+        $before = (Get-FileHash -LiteralPath $source.FullName).Hash
+        $written = @(Invoke-ImageConvolution -LiteralPath $source.FullName -Kernel Emboss -Destination (Join-Path $card 'DCIM') -Force -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $written | Should -BeNullOrEmpty
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Be "DestinationIsSource,$CommandType"
+        $errs[0].ToString() | Should -BeLike '*differ only in case*'
+        (Get-FileHash -LiteralPath $source.FullName).Hash | Should -Be $before
+        Get-ChildItem -LiteralPath (Join-Path $card 'dcim') -Force -Filter '*.tmp' | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Invoke-ImageConvolution writing to a file system that refuses a name' -Skip:(-not $canMountExfat) {
     BeforeAll {
         $image = Join-Path $TestDrive 'exfat-names.img'

@@ -92,21 +92,42 @@ public sealed class OutputLedger
     }
 
     /// <summary>
-    /// Before <paramref name="output"/> is put in place for <paramref name="source"/>: refuses it where the file it would
-    /// replace is one an earlier output of the batch put in place under a name that differs only in case, and the file
-    /// system takes the two for one (IMG_1.JPG and img_1.jpg on a FAT or exFAT card or an SMB share). Outputs are put
-    /// in place in input order, so the first source keeps the file.
+    /// Before <paramref name="output"/> is put in place for <paramref name="source"/>, where the file system may take
+    /// names that differ only in case for one file (FAT, exFAT, an SMB share, a case-folded folder; on Linux, where
+    /// the ledger compares names exactly): refuses it where the file it would replace is its own source, reached
+    /// through a folder typed in another case (<c>/media/card/DCIM</c> for <c>/media/card/dcim</c>), or one an earlier
+    /// output of the batch put in place under a name that differs only in case (IMG_1.JPG and img_1.jpg). Outputs are
+    /// put in place in input order, so the first source keeps the file.
     /// </summary>
-    /// <exception cref="ConvolutionException"><see cref="ConvolutionErrorKind.DestinationCollision"/>, naming the earlier source.</exception>
-    public void CheckPlacing(string source, string output)
+    /// <param name="source">The input.</param>
+    /// <param name="output">Its output.</param>
+    /// <param name="temporaryPath">The output's temporary file, written beside it: seen through the source's folder, it
+    /// shows the two folders to be one.</param>
+    /// <exception cref="ConvolutionException">
+    /// <see cref="ConvolutionErrorKind.DestinationIsSource"/>, or <see cref="ConvolutionErrorKind.DestinationCollision"/>
+    /// naming the earlier source.
+    /// </exception>
+    public void CheckPlacing(string source, string output, string temporaryPath)
     {
-        if (placed.Count == 0 || PathKey.IgnoreCase)
+        if (PathKey.IgnoreCase)
         {
             return;
         }
 
         string written = WrittenFile(output);
-        if (!placed.TryGetValue(PathKey.Of(written.ToUpperInvariant()), out PathKey earlier) || earlier == PathKey.Of(written) || !File.Exists(written) || ListedName(written) is not string onDisk)
+        if (!inPlace && File.Exists(written))
+        {
+            string sourceFile = source == lastTaken.Source ? lastTaken.File : WrittenFile(source);
+            string sourceFolder = Path.GetDirectoryName(sourceFile)!, folder = Path.GetDirectoryName(written)!;
+            if (!string.Equals(sourceFolder, folder, System.StringComparison.Ordinal) && string.Equals(sourceFolder, folder, System.StringComparison.OrdinalIgnoreCase)
+                && string.Equals(Path.GetFileName(sourceFile), Path.GetFileName(written), System.StringComparison.OrdinalIgnoreCase)
+                && File.Exists(Path.Combine(sourceFolder, Path.GetFileName(temporaryPath))))
+            {
+                throw new ConvolutionException(ConvolutionErrorKind.DestinationIsSource, source, $"The output for '{source}' would replace the source file: this file system takes '{folder}' for '{sourceFolder}' (the names differ only in case).");
+            }
+        }
+
+        if (placed.Count == 0 || !placed.TryGetValue(PathKey.Of(written.ToUpperInvariant()), out PathKey earlier) || earlier == PathKey.Of(written) || !File.Exists(written) || ListedName(written) is not string onDisk)
         {
             return;
         }

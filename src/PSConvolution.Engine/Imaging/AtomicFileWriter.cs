@@ -223,6 +223,9 @@ internal static partial class AtomicFileWriter
         /// </summary>
         public int OtherNames { get; private set; }
 
+        /// <summary>The temporary file the content waits in until <see cref="Commit"/>.</summary>
+        public string TemporaryPath => temporary;
+
         internal PendingFile(string destinationPath, string target, string temporary, bool overwrite, bool replaceReadOnly)
         {
             this.destinationPath = destinationPath;

@@ -21,6 +21,9 @@ public sealed class PreparedOutput : IDisposable
     /// <summary>The output file's path.</summary>
     public string Path { get; }
 
+    /// <summary>The hidden temporary file the output waits in until <see cref="Commit"/>, beside its target.</summary>
+    public string TemporaryPath => file.TemporaryPath;
+
     /// <summary>What the output format could not hold and was converted.</summary>
     public ConversionReport Report { get; }
 
