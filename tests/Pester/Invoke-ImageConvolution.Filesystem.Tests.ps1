@@ -21,6 +21,26 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    # A fresh 16 MB exFAT image, loop-mounted through FUSE on a new folder of the test drive: the folder and the loop
+    # device, for Dismount-Exfat.
+    function Mount-Exfat([string] $Name) {
+        $image = Join-Path $TestDrive "$Name.img"
+        $file = [IO.File]::Create($image)
+        $file.SetLength(16MB)
+        $file.Dispose()
+        & mkfs.exfat $image *> $null
+        $loop = & losetup -f --show $image
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive $Name)
+        & mount.exfat-fuse $loop $folder *> $null
+        if ($LASTEXITCODE -ne 0) { throw 'mount.exfat-fuse could not mount the image.' }
+        [pscustomobject]@{ Folder = $folder.FullName; Loop = $loop }
+    }
+
+    function Dismount-Exfat($Mount) {
+        & umount $Mount.Folder
+        & losetup -d $Mount.Loop
+    }
     $script:CommandType = 'PSConvolution.Commands.InvokeImageConvolutionCommand'
 }
 
@@ -265,15 +285,8 @@ while (-not ((Test-Path -LiteralPath $out -PathType Container) -and (Get-ChildIt
 
 Describe 'Invoke-ImageConvolution writing to a file system that ignores case' -Skip:(-not $canMountExfat) {
     BeforeAll {
-        $image = Join-Path $TestDrive 'exfat.img'
-        $file = [IO.File]::Create($image)
-        $file.SetLength(16MB)
-        $file.Dispose()
-        & mkfs.exfat $image *> $null
-        $script:loop = & losetup -f --show $image
-        $script:card = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'card')
-        & mount.exfat-fuse $loop $card *> $null
-        if ($LASTEXITCODE -ne 0) { throw 'mount.exfat-fuse could not mount the image.' }
+        $script:mount = Mount-Exfat 'card'
+        $script:card = $mount.Folder
 
         # Two photos of one name but for its case, from two folders; the first in input order is a's.
         $script:photos = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'photos')
@@ -283,8 +296,7 @@ Describe 'Invoke-ImageConvolution writing to a file system that ignores case' -S
     }
 
     AfterAll {
-        & umount $card
-        & losetup -d $loop
+        Dismount-Exfat $mount
     }
 
     It 'keeps the first output where a later one differs only in case<Force>, and names both sources' -ForEach @(
@@ -314,20 +326,12 @@ Describe 'Invoke-ImageConvolution writing to a file system that ignores case' -S
 
 Describe 'Invoke-ImageConvolution writing to a file system that ignores case, into its source folder typed in another case' -Skip:(-not $canMountExfat) {
     BeforeAll {
-        $image = Join-Path $TestDrive 'exfat-folder.img'
-        $file = [IO.File]::Create($image)
-        $file.SetLength(16MB)
-        $file.Dispose()
-        & mkfs.exfat $image *> $null
-        $script:loop = & losetup -f --show $image
-        $script:card = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'card-folder')
-        & mount.exfat-fuse $loop $card *> $null
-        if ($LASTEXITCODE -ne 0) { throw 'mount.exfat-fuse could not mount the image.' }
+        $script:mount = Mount-Exfat 'card-folder'
+        $script:card = $mount.Folder
     }
 
     AfterAll {
-        & umount $card
-        & losetup -d $loop
+        Dismount-Exfat $mount
     }
 
     It 'refuses to replace the source with -Force, as DestinationIsSource, and leaves it as it was' {
@@ -348,20 +352,12 @@ Describe 'Invoke-ImageConvolution writing to a file system that ignores case, in
 
 Describe 'Invoke-ImageConvolution writing to a file system that refuses a name' -Skip:(-not $canMountExfat) {
     BeforeAll {
-        $image = Join-Path $TestDrive 'exfat-names.img'
-        $file = [IO.File]::Create($image)
-        $file.SetLength(16MB)
-        $file.Dispose()
-        & mkfs.exfat $image *> $null
-        $script:loop = & losetup -f --show $image
-        $script:card = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'card-names')
-        & mount.exfat-fuse $loop $card *> $null
-        if ($LASTEXITCODE -ne 0) { throw 'mount.exfat-fuse could not mount the image.' }
+        $script:mount = Mount-Exfat 'card-names'
+        $script:card = $mount.Folder
     }
 
     AfterAll {
-        & umount $card
-        & losetup -d $loop
+        Dismount-Exfat $mount
     }
 
     It 'says the name is refused, names the output and not its temporary file, and writes the rest' {
