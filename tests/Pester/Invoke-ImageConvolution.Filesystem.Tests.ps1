@@ -21,26 +21,6 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-
-    # A fresh 16 MB exFAT image, loop-mounted through FUSE on a new folder of the test drive: the folder and the loop
-    # device, for Dismount-Exfat.
-    function Mount-Exfat([string] $Name) {
-        $image = Join-Path $TestDrive "$Name.img"
-        $file = [IO.File]::Create($image)
-        $file.SetLength(16MB)
-        $file.Dispose()
-        & mkfs.exfat $image *> $null
-        $loop = & losetup -f --show $image
-        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive $Name)
-        & mount.exfat-fuse $loop $folder *> $null
-        if ($LASTEXITCODE -ne 0) { throw 'mount.exfat-fuse could not mount the image.' }
-        [pscustomobject]@{ Folder = $folder.FullName; Loop = $loop }
-    }
-
-    function Dismount-Exfat($Mount) {
-        & umount $Mount.Folder
-        & losetup -d $Mount.Loop
-    }
     $script:CommandType = 'PSConvolution.Commands.InvokeImageConvolutionCommand'
 }
 
@@ -283,10 +263,18 @@ while (-not ((Test-Path -LiteralPath $out -PathType Container) -and (Get-ChildIt
     }
 }
 
-Describe 'Invoke-ImageConvolution writing to a file system that ignores case' -Skip:(-not $canMountExfat) {
+Describe 'Invoke-ImageConvolution writing to an exFAT card, which ignores case and refuses some names' -Skip:(-not $canMountExfat) {
     BeforeAll {
-        $script:mount = Mount-Exfat 'card'
-        $script:card = $mount.Folder
+        # A 16 MB exFAT image, loop-mounted through FUSE.
+        $image = Join-Path $TestDrive 'card.img'
+        $file = [IO.File]::Create($image)
+        $file.SetLength(16MB)
+        $file.Dispose()
+        & mkfs.exfat $image *> $null
+        $script:loop = & losetup -f --show $image
+        $script:card = (New-Item -ItemType Directory -Path (Join-Path $TestDrive 'card')).FullName
+        & mount.exfat-fuse $loop $card *> $null
+        if ($LASTEXITCODE -ne 0) { throw 'mount.exfat-fuse could not mount the image.' }
 
         # Two photos of one name but for its case, from two folders; the first in input order is a's.
         $script:photos = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'photos')
@@ -296,7 +284,8 @@ Describe 'Invoke-ImageConvolution writing to a file system that ignores case' -S
     }
 
     AfterAll {
-        Dismount-Exfat $mount
+        & umount $card
+        & losetup -d $loop
     }
 
     It 'keeps the first output where a later one differs only in case<Force>, and names both sources' -ForEach @(
@@ -322,17 +311,6 @@ Describe 'Invoke-ImageConvolution writing to a file system that ignores case' -S
         $pixels.Rows[1][1][0] | Should -Be 200
         $pixels.Rows[1][1][2] | Should -Be 40
     }
-}
-
-Describe 'Invoke-ImageConvolution writing to a file system that ignores case, into its source folder typed in another case' -Skip:(-not $canMountExfat) {
-    BeforeAll {
-        $script:mount = Mount-Exfat 'card-folder'
-        $script:card = $mount.Folder
-    }
-
-    AfterAll {
-        Dismount-Exfat $mount
-    }
 
     It 'refuses to replace the source with -Force, as DestinationIsSource, and leaves it as it was' {
         # /media/card/DCIM typed for /media/card/dcim: one folder on the card, two to the call.
@@ -347,17 +325,6 @@ Describe 'Invoke-ImageConvolution writing to a file system that ignores case, in
         $errs[0].ToString() | Should -BeLike '*differ only in case*'
         (Get-FileHash -LiteralPath $source.FullName).Hash | Should -Be $before
         Get-ChildItem -LiteralPath (Join-Path $card 'dcim') -Force -Filter '*.tmp' | Should -BeNullOrEmpty
-    }
-}
-
-Describe 'Invoke-ImageConvolution writing to a file system that refuses a name' -Skip:(-not $canMountExfat) {
-    BeforeAll {
-        $script:mount = Mount-Exfat 'card-names'
-        $script:card = $mount.Folder
-    }
-
-    AfterAll {
-        Dismount-Exfat $mount
     }
 
     It 'says the name is refused, names the output and not its temporary file, and writes the rest' {
