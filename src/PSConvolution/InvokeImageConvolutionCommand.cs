@@ -563,9 +563,7 @@ public sealed class InvokeImageConvolutionCommand : PSCmdlet, IDisposable
                 {
                     try
                     {
-                        ledger!.CheckPlacing(job.Source, job.Output, written.TemporaryPath);
-                        written.Commit();
-                        ledger.Placed(job.Output);
+                        ledger!.Place(job.Source, job.Output, written.TemporaryPath, written.Commit);
                     }
                     catch (ConvolutionException e)
                     {

@@ -92,9 +92,9 @@ public sealed class OutputLedger
     }
 
     /// <summary>
-    /// Before <paramref name="output"/> is put in place for <paramref name="source"/>, where the file system may take
-    /// names that differ only in case for one file (FAT, exFAT, an SMB share, a case-folded folder; on Linux, where
-    /// the ledger compares names exactly): refuses it where the file it would replace is its own source, reached
+    /// Puts <paramref name="output"/> in place for <paramref name="source"/> with <paramref name="commit"/>, after
+    /// checking, where the file system may take names that differ only in case for one file (FAT, exFAT, an SMB share,
+    /// a case-folded folder; on Linux, where the ledger compares names exactly): refuses it where the file it would replace is its own source, reached
     /// through a folder typed in another case (<c>/media/card/DCIM</c> for <c>/media/card/dcim</c>), or one an earlier
     /// output of the batch put in place under a name that differs only in case (IMG_1.JPG and img_1.jpg). Outputs are
     /// put in place in input order, so the first source keeps the file.
@@ -103,18 +103,28 @@ public sealed class OutputLedger
     /// <param name="output">Its output.</param>
     /// <param name="temporaryPath">The output's temporary file, written beside it: seen through the source's folder, it
     /// shows the two folders to be one.</param>
+    /// <param name="commit">Puts the output in place; called once the checks pass, and the output recorded after it.</param>
     /// <exception cref="ConvolutionException">
     /// <see cref="ConvolutionErrorKind.DestinationIsSource"/>, or <see cref="ConvolutionErrorKind.DestinationCollision"/>
     /// naming the earlier source.
     /// </exception>
-    public void CheckPlacing(string source, string output, string temporaryPath)
+    public void Place(string source, string output, string temporaryPath, System.Action commit)
     {
         if (PathKey.IgnoreCase)
         {
+            commit();
             return;
         }
 
         string written = WrittenFile(output);
+        PathKey key = PathKey.Of(written), folded = PathKey.Of(written.ToUpperInvariant());
+        CheckPlacing(source, output, written, key, folded, temporaryPath);
+        commit();
+        placed[folded] = key;
+    }
+
+    private void CheckPlacing(string source, string output, string written, PathKey key, PathKey folded, string temporaryPath)
+    {
         if (!inPlace && File.Exists(written))
         {
             string sourceFile = source == lastTaken.Source ? lastTaken.File : WrittenFile(source);
@@ -127,7 +137,7 @@ public sealed class OutputLedger
             }
         }
 
-        if (placed.Count == 0 || !placed.TryGetValue(PathKey.Of(written.ToUpperInvariant()), out PathKey earlier) || earlier == PathKey.Of(written) || !File.Exists(written) || ListedName(written) is not string onDisk)
+        if (!placed.TryGetValue(folded, out PathKey earlier) || earlier == key || !File.Exists(written) || ListedName(written) is not string onDisk)
         {
             return;
         }
@@ -135,16 +145,6 @@ public sealed class OutputLedger
         string first = outputs[earlier];
         string other = Path.Combine(Path.GetDirectoryName(written)!, onDisk);
         throw new ConvolutionException(ConvolutionErrorKind.DestinationCollision, source, $"'{source}' would be written to '{output}', which this file system takes for '{other}', written from '{first}' in this batch (the names differ only in case), so it was not put in place.") { OtherSource = first, OneFileOnDisk = true };
-    }
-
-    /// <summary>Records that <paramref name="output"/>, claimed before, is now in place.</summary>
-    public void Placed(string output)
-    {
-        if (!PathKey.IgnoreCase)
-        {
-            string written = WrittenFile(output);
-            placed[PathKey.Of(written.ToUpperInvariant())] = PathKey.Of(written);
-        }
     }
 
     // The name under which the folder of an existing file lists it, where that is another spelling of the name given:
