@@ -140,6 +140,85 @@ public sealed class IntegerPathTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void StoredRowsReadInPlaceGiveTheFloatPathsBytes(int seed)
+    {
+        // The direct path reads the stored rows in place for the outputs whose window lies within the image's columns,
+        // a padded copy of the columns for the few at each end, and a padded ring of rows where a row of the constant
+        // border is read: every width (shorter than the kernel included), kernel shape, border mode and padding.
+        var random = new Random(seed);
+        int kh = random.Next(1, 8);
+        int kw = random.Next(1, 8);
+        var rows = new double[kh][];
+        for (int i = 0; i < kh; i++)
+        {
+            rows[i] = new double[kw];
+            for (int j = 0; j < kw; j++)
+            {
+                rows[i][j] = random.Next(3) == 0 ? 0 : random.Next(-3, 4);
+            }
+        }
+
+        rows[kh / 2][kw / 2] = random.Next(1, 9);
+        rows[random.Next(kh)][random.Next(kw)] = -1;
+        var kernel = new ConvolutionKernel("Random", "Custom", "random", new[] { KernelMatrix.Create(rows, random.Next(kw), random.Next(kh)) }, divisor: 1 << random.Next(0, 4), bias: random.Next(-60, 130), outputRange: random.Next(2) == 0 ? OutputRange.Clamp : OutputRange.Absolute);
+        var layout = (PixelLayout)random.Next(4);
+        using PlanarImage image = TestImages.Random(random, random.Next(1, 200), random.Next(1, 12), layout, 8);
+        var options = new ConvolutionOptions
+        {
+            BorderMode = (BorderMode)random.Next(5),
+            BorderValue = random.Next(256),
+            Padding = random.Next(3) == 0 && image.Width >= kw && image.Height >= kh ? PaddingMode.Valid : PaddingMode.Same,
+            Channels = TestImages.RandomChannels(random, image.Layout),
+            MaxDegreeOfParallelism = random.Next(1, 3),
+            AlphaWeighted = false,
+        };
+
+        var step = new ConvolutionStep(kernel.Matrices.ToArray(), kernel.Combination, new[] { (float)kernel.Divisor }, (float)kernel.Bias, (float)options.BorderValue, 255, kernel.OutputRange, new[] { true });
+        Assert.True(DirectIntegerPath.TryPlan(step, out _), $"seed {seed}: [{kernel.Matrices[0]}] should take the direct integer path");
+        using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
+        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { FloatTwin(kernel) }, FloatOnly(options));
+        ConvolutionPropertyTests.AssertIdentical(floating, integer);
+    }
+
+    [Theory]
+    [InlineData(BorderMode.Constant)]
+    [InlineData(BorderMode.Replicate)]
+    [InlineData(BorderMode.Reflect)]
+    [InlineData(BorderMode.Mirror)]
+    [InlineData(BorderMode.Wrap)]
+    public void InnerOutputsReadOnlyTheImagesOwnColumnsInOrder(BorderMode border)
+    {
+        for (int width = 1; width <= 24; width++)
+        {
+            for (int taps = 1; taps <= 9; taps++)
+            {
+                foreach (PaddingMode padding in new[] { PaddingMode.Same, PaddingMode.Valid })
+                {
+                    if (padding == PaddingMode.Valid && taps > width)
+                    {
+                        continue;
+                    }
+
+                    var columns = KernelSamplingMap.Create(width, taps, (width + taps) % taps, 1, padding, border);
+                    (int inner, int innerEnd, int innerSource) = DirectIntegerPath.InnerOutputs(columns, width, taps);
+                    for (int x = 0; x < columns.OutputLength; x++)
+                    {
+                        bool inPlace = Enumerable.Range(0, taps).All(j => columns.Indices[x + j] == innerSource + (x - inner) + j && innerSource + (x - inner) + j < width && innerSource + (x - inner) >= 0);
+                        if (x >= inner && x < innerEnd)
+                        {
+                            Assert.True(inPlace, $"{border} {padding} width {width} taps {taps}: output {x} of [{inner}, {innerEnd}) reads other columns");
+                        }
+                    }
+
+                    // Every output whose window lies within the image reads it in place: all but taps - 1 of a row.
+                    Assert.True(innerEnd - inner == Math.Max(0, width - taps + 1), $"{border} {padding} width {width} taps {taps}: [{inner}, {innerEnd}) of {columns.OutputLength} in place");
+                }
+            }
+        }
+    }
+
     public static TheoryData<int> Seeds()
     {
         var data = new TheoryData<int>();
