@@ -390,7 +390,9 @@ internal static class DirectIntegerPath
     }
 
     // Output pixels [from, to) of a row whose source rows are all in the image: their padded columns copied into
-    // edge, kh rows of (to - from + kw - 1) pixels, then correlated from there.
+    // edge, kh rows of (to - from + kw - 1) pixels, then correlated from there. Twice a row: compiled optimised at
+    // once, as the loops are, or it runs unoptimised code until the runtime recompiles it.
+    [MethodImpl(Jit.HotLoop)]
     private static void EdgeOutputs(ReadOnlySpan<byte> source, int width, int channels, KernelSamplingMap columns, int[] sourceRows, DirectIntegerPlan plan, ushort[] weights, short bias, bool absolute, byte[] edge, int[] offsets, int from, int to, Span<byte> dst)
     {
         if (to <= from)
