@@ -125,13 +125,15 @@ public sealed class OutputLedger
 
     private void CheckPlacing(string source, string output, string written, PathKey key, PathKey folded, string temporaryPath)
     {
-        if (!inPlace && File.Exists(written))
+        // The names first, the file system only for an output named as its source in a folder spelled otherwise: a
+        // look at the disk for every output would cost a call per file.
+        if (!inPlace)
         {
             string sourceFile = source == lastTaken.Source ? lastTaken.File : WrittenFile(source);
             string sourceFolder = Path.GetDirectoryName(sourceFile)!, folder = Path.GetDirectoryName(written)!;
             if (!string.Equals(sourceFolder, folder, System.StringComparison.Ordinal) && string.Equals(sourceFolder, folder, System.StringComparison.OrdinalIgnoreCase)
                 && string.Equals(Path.GetFileName(sourceFile), Path.GetFileName(written), System.StringComparison.OrdinalIgnoreCase)
-                && File.Exists(Path.Combine(sourceFolder, Path.GetFileName(temporaryPath))))
+                && File.Exists(written) && File.Exists(Path.Combine(sourceFolder, Path.GetFileName(temporaryPath))))
             {
                 throw new ConvolutionException(ConvolutionErrorKind.DestinationIsSource, source, $"The output for '{source}' would replace the source file: this file system takes '{folder}' for '{sourceFolder}' (the names differ only in case).");
             }
