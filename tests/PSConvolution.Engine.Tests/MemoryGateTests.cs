@@ -172,6 +172,35 @@ public sealed class MemoryGateTests : IDisposable
         LargeArrays<long>.ReleaseAll();
     }
 
+    [Theory]
+    [InlineData(1000)]
+    [InlineData((3 << 20) / sizeof(int))]
+    [InlineData((4 << 20) / sizeof(int))]
+    [InlineData((6 << 20) / sizeof(int))]
+    [InlineData(((4 << 20) / sizeof(int)) + 1)]
+    public void AnArrayGoesBackWhereItCameFromAndIsTheNextRentOfItsSize(int length)
+    {
+        // LargeArrays<int> serves only this test. A result of 4 to 8 MB (a 1.4 to 2.8 MP RGB image) once came from
+        // the shared pool rounded up to 8 MB, went back to the idle list (8 MB and more), and was never rented again:
+        // every such image took a new array and faulted it in, and the idle list filled with them up to its limit.
+        try
+        {
+            int[] first = LargeArrays<int>.Rent(length);
+            Assert.True(first.Length >= length);
+            LargeArrays<int>.Return(first);
+            int[] again = LargeArrays<int>.Rent(length);
+            Assert.Same(first, again);
+            LargeArrays<int>.Return(again);
+            long idle = LargeArrays<int>.Retained.Bytes;
+            Assert.True(idle == 0 || idle == (long)first.Length * sizeof(int), $"idle {idle} bytes");
+            Assert.True(idle == 0 || first.Length == length, "an array of the idle list is of the length asked for");
+        }
+        finally
+        {
+            LargeArrays<int>.ReleaseAll();
+        }
+    }
+
     [Fact]
     public void IdleLargeArraysAreKeptUpToTheLimitAndSmallOnesGoToTheSharedPool()
     {

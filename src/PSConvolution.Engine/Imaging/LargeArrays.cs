@@ -12,13 +12,19 @@ namespace PSConvolution.Engine.Imaging;
 /// with the thread that returned it, so four workers taking turns at 48 MP images kept four 144 MB results between
 /// them, and in a container of 1 GB the next image ran out of memory. Here an array returned by one worker is the
 /// next worker's; at most <see cref="MaxRetainedBytes"/> are kept, and arrays unused for 10 seconds go back to the
-/// garbage collector. Smaller arrays go to the shared pool.
+/// garbage collector. Requests of up to <see cref="PoolMaxBytes"/> go to the shared pool.
 /// </summary>
 internal static class LargeArrays<T>
     where T : unmanaged
 {
-    /// <summary>Arrays of at least this many bytes are kept here.</summary>
-    internal const int MinBytes = 8 << 20;
+    /// <summary>
+    /// Requests of up to this many bytes go to the shared pool, and larger ones are served here. The pool rounds a
+    /// request up to a power of two, so its arrays are at most this long (for the engine's samples, whose sizes are
+    /// powers of two) and every array kept here is longer: <see cref="Return"/> tells them apart by length. With the
+    /// line at 8 MB for both, a request of 4 to 8 MB (a 1.4 to 2.8 MP RGB result) came from the pool as 8 MB, was
+    /// kept here on return and never rented again, so each such image took a new array and faulted it in.
+    /// </summary>
+    internal const int PoolMaxBytes = 4 << 20;
 
     private static readonly object Gate = new();
     private static readonly List<(T[] Array, long ReleasedAt)> Idle = new();
@@ -49,7 +55,7 @@ internal static class LargeArrays<T>
     /// <summary>An array of at least <paramref name="length"/> elements, its content undefined.</summary>
     public static T[] Rent(int length)
     {
-        if ((long)length * Unsafe.SizeOf<T>() < MinBytes)
+        if ((long)length * Unsafe.SizeOf<T>() <= PoolMaxBytes)
         {
             return ArrayPool<T>.Shared.Rent(length);
         }
@@ -86,7 +92,7 @@ internal static class LargeArrays<T>
     /// <summary>Gives back an array from <see cref="Rent"/>.</summary>
     public static void Return(T[] array)
     {
-        if (Bytes(array) < MinBytes)
+        if (Bytes(array) <= PoolMaxBytes)
         {
             ArrayPool<T>.Shared.Return(array);
             return;
