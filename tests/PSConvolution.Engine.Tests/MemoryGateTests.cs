@@ -156,8 +156,8 @@ public sealed class MemoryGateTests : IDisposable
     [Fact]
     public async Task ALargeArrayReturnedOnOneThreadIsTheNextRentOnAnother()
     {
-        // LargeArrays<long> serves only this test, and LargeArrays<short> the next; the engine's samples are bytes
-        // and 16-bit words (ushort).
+        // LargeArrays<long> serves only this class's tests, which run one after another, and LargeArrays<short> the
+        // last; the engine's samples are bytes and 16-bit words (ushort), and it pools no longs.
         const int Length = 2 << 20;
         long[] rented = await Task.Run(() => LargeArrays<long>.Rent(Length));
         await Task.Run(() => LargeArrays<long>.Return(rented));
@@ -174,30 +174,32 @@ public sealed class MemoryGateTests : IDisposable
 
     [Theory]
     [InlineData(1000)]
-    [InlineData((3 << 20) / sizeof(int))]
-    [InlineData((4 << 20) / sizeof(int))]
-    [InlineData((6 << 20) / sizeof(int))]
-    [InlineData(((4 << 20) / sizeof(int)) + 1)]
+    [InlineData((3 << 20) / sizeof(long))]
+    [InlineData((4 << 20) / sizeof(long))]
+    [InlineData((6 << 20) / sizeof(long))]
+    [InlineData(((4 << 20) / sizeof(long)) + 1)]
     public void AnArrayGoesBackWhereItCameFromAndIsTheNextRentOfItsSize(int length)
     {
-        // LargeArrays<int> serves only this test. A result of 4 to 8 MB (a 1.4 to 2.8 MP RGB image) once came from
-        // the shared pool rounded up to 8 MB, went back to the idle list (8 MB and more), and was never rented again:
-        // every such image took a new array and faulted it in, and the idle list filled with them up to its limit.
+        // A result of 4 to 8 MB (a 1.4 to 2.8 MP RGB image) once came from the shared pool rounded up to 8 MB, went
+        // back to the idle list (8 MB and more), and was never rented again: every such image took a new array and
+        // faulted it in, and the idle list filled with them up to its limit. Longs: nothing else pools them, so no
+        // test running beside this one can take the array between the return and the next rent.
+        LargeArrays<long>.ReleaseAll();
         try
         {
-            int[] first = LargeArrays<int>.Rent(length);
+            long[] first = LargeArrays<long>.Rent(length);
             Assert.True(first.Length >= length);
-            LargeArrays<int>.Return(first);
-            int[] again = LargeArrays<int>.Rent(length);
+            LargeArrays<long>.Return(first);
+            long[] again = LargeArrays<long>.Rent(length);
             Assert.Same(first, again);
-            LargeArrays<int>.Return(again);
-            long idle = LargeArrays<int>.Retained.Bytes;
-            Assert.True(idle == 0 || idle == (long)first.Length * sizeof(int), $"idle {idle} bytes");
+            LargeArrays<long>.Return(again);
+            long idle = LargeArrays<long>.Retained.Bytes;
+            Assert.True(idle == 0 || idle == (long)first.Length * sizeof(long), $"idle {idle} bytes");
             Assert.True(idle == 0 || first.Length == length, "an array of the idle list is of the length asked for");
         }
         finally
         {
-            LargeArrays<int>.ReleaseAll();
+            LargeArrays<long>.ReleaseAll();
         }
     }
 
