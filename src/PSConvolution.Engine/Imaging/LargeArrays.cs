@@ -22,9 +22,12 @@ internal static class LargeArrays<T>
     /// request up to a power of two, so its arrays are at most this long (for the engine's samples, whose sizes are
     /// powers of two) and every array kept here is longer: <see cref="Return"/> tells them apart by length. With the
     /// line at 8 MB for both, a request of 4 to 8 MB (a 1.4 to 2.8 MP RGB result) came from the pool as 8 MB, was
-    /// kept here on return and never rented again, so each such image took a new array and faulted it in.
+    /// kept here on return and never rented again, so each such image took a new array and faulted it in. 1 MB,
+    /// because the pool of the netstandard2.0 build on .NET Framework (System.Buffers) keeps no array of over
+    /// 1,048,576 elements: above that it hands out a new one every time, and a byte result of 1 to 4 MB (a 0.35 to
+    /// 1.4 MP RGB image, in Windows PowerShell) was never reused.
     /// </summary>
-    internal const int PoolMaxBytes = 4 << 20;
+    internal const int PoolMaxBytes = 1 << 20;
 
     private static readonly object Gate = new();
     private static readonly List<(T[] Array, long ReleasedAt)> Idle = new();
