@@ -125,15 +125,16 @@ public sealed class OutputLedger
 
     private void CheckPlacing(string source, string output, string written, PathKey key, PathKey folded, string temporaryPath)
     {
-        // The names first, the file system only for an output named as its source in a folder spelled otherwise: a
-        // look at the disk for every output would cost a call per file.
-        if (!inPlace)
+        // Only an output that exists already can be its source: one look at the disk first. The source's own path
+        // is resolved only then, which costs more (a realpath) whenever the batch has taken later inputs since this
+        // one, as it has when outputs are put in place behind the inputs arriving.
+        if (!inPlace && File.Exists(written))
         {
             string sourceFile = source == lastTaken.Source ? lastTaken.File : WrittenFile(source);
             string sourceFolder = Path.GetDirectoryName(sourceFile)!, folder = Path.GetDirectoryName(written)!;
             if (!string.Equals(sourceFolder, folder, System.StringComparison.Ordinal) && string.Equals(sourceFolder, folder, System.StringComparison.OrdinalIgnoreCase)
                 && string.Equals(Path.GetFileName(sourceFile), Path.GetFileName(written), System.StringComparison.OrdinalIgnoreCase)
-                && File.Exists(written) && File.Exists(Path.Combine(sourceFolder, Path.GetFileName(temporaryPath))))
+                && File.Exists(Path.Combine(sourceFolder, Path.GetFileName(temporaryPath))))
             {
                 throw new ConvolutionException(ConvolutionErrorKind.DestinationIsSource, source, $"The output for '{source}' would replace the source file: this file system takes '{folder}' for '{sourceFolder}' (the names differ only in case).");
             }
