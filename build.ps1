@@ -272,6 +272,8 @@ function Invoke-BenchTiers([string] $Bench, [string] $Exe) {
             Invoke-Native dotnet ($benchArgs + '--scaling')
             # The same for K2a, K2h and K2o against K2: an alpha-weighted blur's cost, alternating with the RGB blur.
             Invoke-Native dotnet ($benchArgs + '--alpha-cost')
+            # And for K1 and K2 against a copy of the same bytes: how far they are from the memory floor.
+            Invoke-Native dotnet ($benchArgs + '--memory-floor')
         }
         finally {
             if ($tier.Variable) { Remove-Item "env:$($tier.Variable)" -ErrorAction Ignore }
@@ -305,7 +307,7 @@ function Merge-BenchResults([string] $Bench) {
         $results += @(Get-Content (Join-Path $folder.FullName 'results.json') -Raw | ConvertFrom-Json)
         if ($folder.Name -ne 'tier-netstandard2.0') {
             $tables += Get-Content (Join-Path $folder.FullName 'results.md') -Raw
-            foreach ($name in 'scaling.md', 'alpha-cost.md') {
+            foreach ($name in 'scaling.md', 'alpha-cost.md', 'memory-floor.md') {
                 $extra = Join-Path $folder.FullName $name
                 if (Test-Path $extra) { $tables += Get-Content $extra -Raw }
             }

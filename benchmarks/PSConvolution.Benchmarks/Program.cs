@@ -34,6 +34,9 @@ namespace PSConvolution.Benchmarks;
 ///                                               the engine with one thread and with two, alternating (scaling.md);
 ///   bench --alpha-cost --samples DIR --out DIR [--quick] [--tier NAME]
 ///                                               K2a, K2h and K2o against K2, one thread, alternating (alpha-cost.md);
+///   bench --memory-floor --samples DIR --out DIR [--quick] [--tier NAME]
+///                                               K1 and K2 against a copy of the same bytes, one thread, alternating
+///                                               (memory-floor.md);
 ///   bench --make-batch SAMPLES OUT [COUNT]      writes COUNT (40) JPEGs of 2-6 MP made from the sample photos
 ///   bench --opencv-batch IN OUT THREADS         decode, GaussianBlur 5x5, encode (quality 90, the source's chroma
 ///                                               subsampling kept as the module keeps it) every JPEG with OpenCV
@@ -87,6 +90,14 @@ public static class Program
             string cost = AlphaCostPaired(input, tier, quick ? 20 : 40);
             Console.WriteLine(cost);
             File.WriteAllText(Path.Combine(output, "alpha-cost.md"), cost);
+            return 0;
+        }
+
+        if (args.Contains("--memory-floor"))
+        {
+            string floor = MemoryFloorPaired(input, tier, quick ? 20 : 40);
+            Console.WriteLine(floor);
+            File.WriteAllText(Path.Combine(output, "memory-floor.md"), floor);
             return 0;
         }
 
@@ -288,6 +299,33 @@ public static class Program
             Contestant rgba = engine.First(c => c.Workload == workload);
             (List<double> weighted, List<double> plain, List<double> ratios) = Alternate(rgba, rgb, pairs);
             text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(weighted):F0} | {input.Megapixels / Median(plain):F0} | {Median(ratios):F2}x ({ratios[ratios.Count / 4]:F2}-{ratios[(3 * ratios.Count) / 4]:F2}) |");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// How far K1 and K2 are from the memory floor: each against a copy of the same bytes, one thread, in
+    /// <paramref name="pairs"/> alternating pairs of runs, as <see cref="AlphaCostPaired"/> times RGBA against RGB. In
+    /// the full run the copy and the two kernels are separate cases, timed minutes apart; a shared machine's speed
+    /// moves between spells lasting runs of calls, within one process, and a ratio of cases timed in different spells
+    /// measures the spells. Prints the median of the pairs' time ratios with the middle half of them, and each one's
+    /// median rate.
+    /// </summary>
+    private static string MemoryFloorPaired(BenchInput input, string tier, int pairs)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Tier {tier}. K1 and K2 against a copy of the same bytes (the memory floor), one thread, {pairs} alternating pairs of runs: the median ratio of their times (the middle half of the pairs), and each one's median Mpx/s.");
+        text.AppendLine();
+        text.AppendLine("| workload | Mpx/s | copy Mpx/s | time / copy's time |");
+        text.AppendLine("| --- | ---: | ---: | ---: |");
+        List<Contestant> single = Contestants.Create(input, quick: true).Where(c => c.Threads == 1).ToList();
+        Contestant copy = single.First(c => c.Workload == Workloads.MemoryFloor);
+        foreach (string workload in new[] { "K1", "K2" })
+        {
+            Contestant engine = single.First(c => c.IsEngine && c.Workload == workload);
+            (List<double> kernel, List<double> copied, List<double> ratios) = Alternate(engine, copy, pairs);
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(kernel):F0} | {input.Megapixels / Median(copied):F0} | {Median(ratios):F2}x ({ratios[ratios.Count / 4]:F2}-{ratios[(3 * ratios.Count) / 4]:F2}) |");
         }
 
         return text.ToString();
