@@ -331,12 +331,13 @@ function Merge-BenchResults([string] $Bench) {
 
 function Invoke-Bench {
     $bench = Join-Path $out 'bench'
-    Remove-Item (Join-Path $bench 'tier-*') -Recurse -Force -ErrorAction Ignore
     New-Item -ItemType Directory -Path $bench -Force | Out-Null
     $project = Join-Path $root 'benchmarks/PSConvolution.Benchmarks/PSConvolution.Benchmarks.csproj'
     Invoke-Native dotnet @('build', $project, '-c', 'Release', '--nologo', '-v', 'quiet')
     $exe = Join-Path $root 'benchmarks/PSConvolution.Benchmarks/bin/Release/net10.0/PSConvolution.Benchmarks.dll'
     if (-not $BatchOnly) {
+        # A batch-only run keeps the last full run's tables: it makes none of its own.
+        Remove-Item (Join-Path $bench 'tier-*') -Recurse -Force -ErrorAction Ignore
         Invoke-BenchTiers -Bench $bench -Exe $exe
         Invoke-PortableEngineBench -Bench $bench -Project $project
         Merge-BenchResults -Bench $bench
@@ -403,7 +404,12 @@ function Invoke-BatchBench([string] $Bench, [string] $Exe) {
         (& $row 'OpenCvSharp, the work alone' $figures.OpenCvInside)
     )
     $lines | Write-Host
-    Add-Content -Path (Join-Path $bench 'results.md') -Value $lines
+    # The batch table goes last, in place of the one a run before left there (a batch-only run keeps the kernel tables).
+    $markdown = Join-Path $bench 'results.md'
+    [string[]] $previous = @(if (Test-Path $markdown) { Get-Content $markdown })
+    $at = [Array]::FindIndex($previous, [Predicate[string]] { param($line) $line.StartsWith('Batch: ') })
+    if ($at -ge 0) { $previous = @($previous | Select-Object -First ([Math]::Max(0, $at - 1))) }
+    Set-Content -Path $markdown -Value (@($previous) + $lines)
     $json = Join-Path $bench 'results.json'
     $results = @(if (Test-Path $json) { Get-Content $json -Raw | ConvertFrom-Json | Where-Object workload -NE 'Batch' })
     foreach ($entry in @(('PSConvolution, whole process, precompiled PowerShell', $figures.PrecompiledWhole), ('PSConvolution, whole process', $figures.ModuleWhole), ('PSConvolution, first pass in a new session', $figures.FirstPass), ('PSConvolution, second pass in the same session', $figures.SecondPass), ('OpenCvSharp, whole process', $figures.OpenCvWhole))) {
