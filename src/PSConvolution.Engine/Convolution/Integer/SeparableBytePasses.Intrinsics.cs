@@ -308,8 +308,10 @@ internal static partial class SeparableBytePasses
         ref ushort d2 = ref Unsafe.Add(ref targets, 2 * pitch);
         ref ushort d3 = ref Unsafe.Add(ref targets, 3 * pitch);
         Vector512<ushort> w0 = Vector512.Create(outer), w1 = Vector512.Create(inner), w2 = Vector512.Create(centre);
+        var fresh = new FreshRows(rowStarts, offset);
         for (int i = 0; i <= n - 32; i = VectorSteps.Next(i, n, 32))
         {
+            Prefetch(ref src, fresh, i);
             Vector512<ushort> v0 = Widen512(ref r0, i), v1 = Widen512(ref r1, i), v2 = Widen512(ref r2, i), v3 = Widen512(ref r3, i);
             Vector512<ushort> v4 = Widen512(ref r4, i), v5 = Widen512(ref r5, i);
             if (five)
@@ -326,6 +328,33 @@ internal static partial class SeparableBytePasses
                 (((v1 + v3) * w0) + (v2 * w2)).StoreUnsafe(ref d1, (nuint)i);
                 (((v2 + v4) * w0) + (v3 * w2)).StoreUnsafe(ref d2, (nuint)i);
                 (((v3 + v5) * w0) + (v4 * w2)).StoreUnsafe(ref d3, (nuint)i);
+            }
+        }
+    }
+
+    /// <summary>
+    /// How far ahead of the four-row vertical pass the fresh rows are asked for, in bytes. The hardware's own
+    /// prefetch, following kh + 3 rows at once, left the loop waiting on the four that come from memory (most of the
+    /// pass's samples in `perf` fell on the instructions after their loads). Asking 1 KB ahead took RGB Gaussian5 at
+    /// 12 MP, one thread, from 6.37 to 5.77 ms on AVX-512 and from 7.04 to 6.63 on AVX2 (the same process, 30
+    /// alternating pairs of five calls); from 256 bytes to 4 KB ahead all gained 5-9%.
+    /// </summary>
+    private const int PrefetchDistance = 1024;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static partial void Prefetch(ref byte src, in FreshRows rows, int x)
+    {
+        if (Sse.IsSupported)
+        {
+            unsafe
+            {
+                // An address, not a reference: a prefetch past the end of the image is ignored, where a reference
+                // there would point into another object.
+                byte* ahead = (byte*)Unsafe.AsPointer(ref src) + x + PrefetchDistance;
+                Sse.Prefetch0(ahead + rows.First);
+                Sse.Prefetch0(ahead + rows.Second);
+                Sse.Prefetch0(ahead + rows.Third);
+                Sse.Prefetch0(ahead + rows.Fourth);
             }
         }
     }

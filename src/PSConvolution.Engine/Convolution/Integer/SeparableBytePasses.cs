@@ -115,10 +115,12 @@ internal static partial class SeparableBytePasses
         int s0 = rowStarts[0] + offset, s1 = rowStarts[1] + offset, s2 = rowStarts[2] + offset, s3 = rowStarts[3] + offset;
         int s4 = rowStarts[4] + offset, s5 = rowStarts[5] + offset;
         int s6 = rowStarts[Math.Min(6, last)] + offset, s7 = rowStarts[Math.Min(7, last)] + offset;
+        var fresh = new FreshRows(rowStarts, offset);
         int step = Vector<byte>.Count;
         int half = Vector<ushort>.Count;
         for (int x = VectorSteps.First(0, n, step); x <= n - step; x = VectorSteps.Next(x, n, step))
         {
+            Prefetch(ref src, fresh, x);
             Vector.Widen(VectorMemory.LoadUnsafe(ref src, s0 + x), out Vector<ushort> l0, out Vector<ushort> h0);
             Vector.Widen(VectorMemory.LoadUnsafe(ref src, s1 + x), out Vector<ushort> l1, out Vector<ushort> h1);
             Vector.Widen(VectorMemory.LoadUnsafe(ref src, s2 + x), out Vector<ushort> l2, out Vector<ushort> h2);
@@ -139,6 +141,34 @@ internal static partial class SeparableBytePasses
             }
         }
     }
+
+    /// <summary>
+    /// Where the last four of a block's kh + 3 rows start (with the offset): the rows no block before it read. The
+    /// block before read this block's first kh - 1 rows, which are in cache; these four come from memory.
+    /// </summary>
+    private readonly struct FreshRows
+    {
+        public FreshRows(ReadOnlySpan<int> rowStarts, int offset)
+        {
+            int last = rowStarts.Length - 1;
+            First = rowStarts[last - 3] + offset;
+            Second = rowStarts[last - 2] + offset;
+            Third = rowStarts[last - 1] + offset;
+            Fourth = rowStarts[last] + offset;
+        }
+
+        public int First { get; }
+
+        public int Second { get; }
+
+        public int Third { get; }
+
+        public int Fourth { get; }
+    }
+
+    // Asks for the fresh rows' bytes some way ahead of x, where the machine has a prefetch instruction; without an
+    // implementation (netstandard2.0) the call is removed.
+    static partial void Prefetch(ref byte src, in FreshRows rows, int x);
 
     // Output rows 0-3 at x from eight widened rows, five symmetric taps (outer, inner, centre).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
