@@ -37,6 +37,9 @@ namespace PSConvolution.Benchmarks;
 ///   bench --memory-floor --samples DIR --out DIR [--quick] [--tier NAME]
 ///                                               K1 and K2 against a copy of the same bytes, one thread, alternating
 ///                                               (memory-floor.md);
+///   bench --against ENGINE.dll --samples DIR --out DIR [--quick] [--workload K2,...] [--tier NAME]
+///                                               this build's engine against another build's, one thread,
+///                                               alternating in one process (against.md): K1, K2, K2a, K2o, K4;
 ///   bench --make-batch SAMPLES OUT [COUNT]      writes COUNT (40) JPEGs of 2-6 MP made from the sample photos
 ///   bench --opencv-batch IN OUT THREADS         decode, GaussianBlur 5x5, encode (quality 90, the source's chroma
 ///                                               subsampling kept as the module keeps it) every JPEG with OpenCV
@@ -90,6 +93,14 @@ public static class Program
             string cost = AlphaCostPaired(input, tier, quick ? 20 : 40);
             Console.WriteLine(cost);
             File.WriteAllText(Path.Combine(output, "alpha-cost.md"), cost);
+            return 0;
+        }
+
+        if (Option(args, "--against") is string otherBuild)
+        {
+            string against = Against(input, new OtherEngine(otherBuild), (only ?? "K1,K2,K2a,K2o,K4").Split(','), tier, quick ? 20 : 40);
+            Console.WriteLine(against);
+            File.WriteAllText(Path.Combine(output, "against.md"), against);
             return 0;
         }
 
@@ -326,6 +337,32 @@ public static class Program
             Contestant engine = single.First(c => c.IsEngine && c.Workload == workload);
             (List<double> kernel, List<double> copied, List<double> ratios) = Alternate(engine, copy, pairs);
             text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(kernel):F0} | {input.Megapixels / Median(copied):F0} | {Median(ratios):F2}x ({ratios[ratios.Count / 4]:F2}-{ratios[(3 * ratios.Count) / 4]:F2}) |");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// This build's engine against another build's, one thread, in <paramref name="pairs"/> alternating pairs of runs
+    /// in this process (<see cref="OtherEngine"/>): a change's effect, where new processes of one build differ by more
+    /// than the change. Prints each one's median rate, the median of the pairs' time ratios (this build's over the
+    /// other's) with the middle half of them, and whether the two wrote the same bytes.
+    /// </summary>
+    private static string Against(BenchInput input, OtherEngine other, string[] workloads, string tier, int pairs)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Tier {tier}. This build's engine against the one at {other.Location}, one thread, {pairs} alternating pairs of runs in one process: each one's median Mpx/s, the median ratio of their times (this build's over the other's; the middle half of the pairs), and the largest difference between their outputs.");
+        text.AppendLine();
+        text.AppendLine("| workload | this build Mpx/s | other build Mpx/s | time / other's time | largest difference |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        List<Contestant> engine = Contestants.Create(input, quick: true).Where(c => c.IsEngine && c.Threads == 1).ToList();
+        foreach (string workload in workloads)
+        {
+            Contestant mine = engine.First(c => c.Workload == workload);
+            Contestant theirs = other.Create(input, workload);
+            (int difference, _) = Difference(mine.Result(), theirs.Result());
+            (List<double> first, List<double> second, List<double> ratios) = Alternate(mine, theirs, pairs);
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(first):F0} | {input.Megapixels / Median(second):F0} | {Median(ratios):F3}x ({ratios[ratios.Count / 4]:F3}-{ratios[(3 * ratios.Count) / 4]:F3}) | {difference} |");
         }
 
         return text.ToString();
