@@ -332,31 +332,13 @@ internal static partial class SeparableBytePasses
         }
     }
 
-    /// <summary>
-    /// How far ahead of the four-row vertical pass the fresh rows are asked for, in bytes. The hardware's own
-    /// prefetch, following kh + 3 rows at once, left the loop waiting on the four that come from memory (most of the
-    /// pass's samples in `perf` fell on the instructions after their loads). Asking 1 KB ahead took RGB Gaussian5 at
-    /// 12 MP, one thread, from 6.37 to 5.77 ms on AVX-512 and from 7.04 to 6.63 on AVX2 (the same process, 30
-    /// alternating pairs of five calls); from 256 bytes to 4 KB ahead all gained 5-9%.
-    /// </summary>
-    private const int PrefetchDistance = 1024;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static partial void Prefetch(ref byte src, in FreshRows rows, int x)
     {
-        if (Sse.IsSupported)
-        {
-            unsafe
-            {
-                // An address, not a reference: a prefetch past the end of the image is ignored, where a reference
-                // there would point into another object.
-                byte* ahead = (byte*)Unsafe.AsPointer(ref src) + x + PrefetchDistance;
-                Sse.Prefetch0(ahead + rows.First);
-                Sse.Prefetch0(ahead + rows.Second);
-                Sse.Prefetch0(ahead + rows.Third);
-                Sse.Prefetch0(ahead + rows.Fourth);
-            }
-        }
+        Platform.Prefetch.Ahead(ref src, rows.First + x);
+        Platform.Prefetch.Ahead(ref src, rows.Second + x);
+        Platform.Prefetch.Ahead(ref src, rows.Third + x);
+        Platform.Prefetch.Ahead(ref src, rows.Fourth + x);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
