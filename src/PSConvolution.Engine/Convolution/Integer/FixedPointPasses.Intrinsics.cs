@@ -66,6 +66,12 @@ internal static partial class FixedPointPasses
         }
 
         int count = rows.Length / 2;
+
+        // The four rows no earlier block read, asked for ahead of the loops (Prefetch), a cache line at a time: the
+        // last four, before the repeat of the last row that an odd number of rows ends with.
+        int fresh = rows.Length >= 6 && rows[^1] == rows[^2] ? rows.Length - 2 : rows.Length - 1;
+        bool prefetch = fresh >= 3;
+        int f0 = rows[fresh] + offset, f1 = rows[Math.Max(fresh - 1, 0)] + offset, f2 = rows[Math.Max(fresh - 2, 0)] + offset, f3 = rows[Math.Max(fresh - 3, 0)] + offset;
         ref int w0 = ref Unsafe.AsRef(in pairs[0]);
         ref int w1 = ref Unsafe.Add(ref w0, count);
         ref int w2 = ref Unsafe.Add(ref w1, count);
@@ -76,6 +82,14 @@ internal static partial class FixedPointPasses
             Vector512<int> begin512 = Vector512.Create(start);
             for (x = VectorSteps.First(x, n, 32); x <= n - 32; x = VectorSteps.Next(x, n, 32))
             {
+                if (prefetch && (x & 63) == 0)
+                {
+                    Prefetch.Ahead(ref src, f0 + x);
+                    Prefetch.Ahead(ref src, f1 + x);
+                    Prefetch.Ahead(ref src, f2 + x);
+                    Prefetch.Ahead(ref src, f3 + x);
+                }
+
                 Vector512<int> a0 = begin512, b0 = begin512, a1 = begin512, b1 = begin512, a2 = begin512, b2 = begin512, a3 = begin512, b3 = begin512;
                 for (int p = 0; p < count; p++)
                 {
@@ -105,6 +119,14 @@ internal static partial class FixedPointPasses
         Vector256<int> begin = Vector256.Create(start);
         for (x = VectorSteps.First(x, n, 16); x <= n - 16; x = VectorSteps.Next(x, n, 16))
         {
+            if (prefetch && (x & 63) == 0)
+            {
+                Prefetch.Ahead(ref src, f0 + x);
+                Prefetch.Ahead(ref src, f1 + x);
+                Prefetch.Ahead(ref src, f2 + x);
+                Prefetch.Ahead(ref src, f3 + x);
+            }
+
             Vector256<int> a0 = begin, b0 = begin, a1 = begin, b1 = begin, a2 = begin, b2 = begin, a3 = begin, b3 = begin;
             for (int p = 0; p < count; p++)
             {
