@@ -43,8 +43,9 @@ internal sealed class OtherEngine
     public string Location { get; }
 
     /// <summary>
-    /// The other build's form of <see cref="Contestants"/>' engine case: K1, K2 and K4 on the RGB photo, K2a and K2o
-    /// on its RGBA forms (alpha-weighted), one thread, Replicate borders, the kernels from its own library.
+    /// The other build's form of <see cref="Contestants"/>' engine case: K1-K6 on the RGB photo, K2a and K2o on its
+    /// RGBA forms (alpha-weighted), one thread, Replicate borders; K1, K2 and K4 from its own library, the others made
+    /// from this build's weights.
     /// </summary>
     public Contestant Create(BenchInput input, string workload)
     {
@@ -54,7 +55,8 @@ internal sealed class OtherEngine
             "K1" => library.GetMethod("Get", new[] { typeof(string) })!.Invoke(null, new object[] { "Sharpen" })!,
             "K2" or "K2a" or "K2o" => library.GetMethod("Get", new[] { typeof(string) })!.Invoke(null, new object[] { "Gaussian5" })!,
             "K4" => library.GetMethods().Single(m => m.Name == "Gaussian" && m.GetParameters().Length == 2).Invoke(null, new object[] { 31, 5.0 })!,
-            _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, "Another build runs K1, K2, K2a, K2o and K4."),
+            "K3" or "K5" or "K6" => Custom(Workloads.EngineKernel(workload)),
+            _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, "Another build runs K1-K6, K2a and K2o."),
         };
 
         Type kernelType = Type("Kernels.ConvolutionKernel");
@@ -80,6 +82,35 @@ internal sealed class OtherEngine
         object[] arguments = { source, target, kernels, options, CancellationToken.None };
         void Run() => convolve.Invoke(null, arguments);
         return new Contestant(workload, 1, "PSConvolution (other build)", () => { }, Run, () => { Run(); return (byte[])destination.Clone(); });
+    }
+
+    // This build's kernel made again in the other build from its weights, with the other build's defaults for
+    // everything else (divisor, bias, anchor), as a user's custom kernel is made.
+    private object Custom(PSConvolution.Engine.Kernels.ConvolutionKernel kernel)
+    {
+        PSConvolution.Engine.Kernels.KernelMatrix matrix = kernel.Matrices[0];
+        var rows = new double[matrix.Height][];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            rows[r] = new double[matrix.Width];
+            for (int c = 0; c < rows[r].Length; c++)
+            {
+                rows[r][c] = matrix[r, c];
+            }
+        }
+
+        Type matrixType = Type("Kernels.KernelMatrix");
+        object other = matrixType.GetMethod("Create", new[] { typeof(double[][]) })!.Invoke(null, new object[] { rows })!;
+        Array matrices = Array.CreateInstance(matrixType, 1);
+        matrices.SetValue(other, 0);
+        ConstructorInfo constructor = Type("Kernels.ConvolutionKernel").GetConstructors()
+            .First(c => c.GetParameters().Length >= 4 && c.GetParameters()[0].ParameterType == typeof(string) && c.GetParameters()[3].ParameterType.IsAssignableFrom(matrices.GetType()));
+        object?[] arguments = constructor.GetParameters().Select(p => p.HasDefaultValue ? p.DefaultValue : null).ToArray();
+        arguments[0] = kernel.Name;
+        arguments[1] = kernel.Category;
+        arguments[2] = kernel.Description;
+        arguments[3] = matrices;
+        return constructor.Invoke(arguments);
     }
 
     private Type Type(string name) => engine.GetType("PSConvolution.Engine." + name, throwOnError: true)!;

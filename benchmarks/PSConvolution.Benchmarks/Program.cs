@@ -39,7 +39,7 @@ namespace PSConvolution.Benchmarks;
 ///                                               (memory-floor.md);
 ///   bench --against ENGINE.dll --samples DIR --out DIR [--quick] [--workload K2,...] [--tier NAME]
 ///                                               this build's engine against another build's, one thread,
-///                                               alternating in one process (against.md): K1, K2, K2a, K2o, K4;
+///                                               alternating in one process (against.md): K1-K6, K2a, K2o;
 ///   bench --make-batch SAMPLES OUT [COUNT]      writes COUNT (40) JPEGs of 2-6 MP made from the sample photos
 ///   bench --opencv-batch IN OUT THREADS         decode, GaussianBlur 5x5, encode (quality 90, the source's chroma
 ///                                               subsampling kept as the module keeps it) every JPEG with OpenCV
@@ -98,7 +98,7 @@ public static class Program
 
         if (Option(args, "--against") is string otherBuild)
         {
-            string against = Against(input, new OtherEngine(otherBuild), (only ?? "K1,K2,K2a,K2o,K4").Split(','), tier, quick ? 20 : 40);
+            string against = Against(input, new OtherEngine(otherBuild), (only ?? "K1,K2,K2a,K2o,K3,K4,K5,K6").Split(','), tier, quick ? 20 : 40);
             Console.WriteLine(against);
             File.WriteAllText(Path.Combine(output, "against.md"), against);
             return 0;
