@@ -80,36 +80,26 @@ public static class Program
         string tier = Option(args, "--tier") ?? DetectTier();
         Console.WriteLine($"Tier: {tier}");
         string? only = Option(args, "--workload");
+        // The modes that time two things in alternating pairs, each writing one table.
+        int pairs = quick ? 20 : 40;
         if (args.Contains("--scaling"))
         {
-            string scaling = Scaling(input, (only ?? "K2,K3,K4,K5,K6").Split(','), tier, quick ? 20 : 40);
-            Console.WriteLine(scaling);
-            File.WriteAllText(Path.Combine(output, "scaling.md"), scaling);
-            return 0;
+            return Report(Scaling(input, (only ?? "K2,K3,K4,K5,K6").Split(','), tier, pairs), output, "scaling.md");
         }
 
         if (args.Contains("--alpha-cost"))
         {
-            string cost = AlphaCostPaired(input, tier, quick ? 20 : 40);
-            Console.WriteLine(cost);
-            File.WriteAllText(Path.Combine(output, "alpha-cost.md"), cost);
-            return 0;
+            return Report(AlphaCostPaired(input, tier, pairs), output, "alpha-cost.md");
         }
 
         if (Option(args, "--against") is string otherBuild)
         {
-            string against = Against(input, new OtherEngine(otherBuild), (only ?? "K1,K2,K2a,K2o,K3,K4,K5,K6").Split(','), tier, quick ? 20 : 40);
-            Console.WriteLine(against);
-            File.WriteAllText(Path.Combine(output, "against.md"), against);
-            return 0;
+            return Report(Against(input, new OtherEngine(otherBuild), (only ?? "K1,K2,K2a,K2o,K3,K4,K5,K6").Split(','), tier, pairs), output, "against.md");
         }
 
         if (args.Contains("--memory-floor"))
         {
-            string floor = MemoryFloorPaired(input, tier, quick ? 20 : 40);
-            Console.WriteLine(floor);
-            File.WriteAllText(Path.Combine(output, "memory-floor.md"), floor);
-            return 0;
+            return Report(MemoryFloorPaired(input, tier, pairs), output, "memory-floor.md");
         }
 
         bool engineOnly = args.Contains("--engine-only");
@@ -222,6 +212,14 @@ public static class Program
         return text.ToString();
     }
 
+    // Prints a paired mode's table and writes it to the output folder.
+    private static int Report(string table, string output, string file)
+    {
+        Console.WriteLine(table);
+        File.WriteAllText(Path.Combine(output, file), table);
+        return 0;
+    }
+
     private static string Spread(Result? r)
         => r is null ? string.Empty : string.Format(CultureInfo.InvariantCulture, "{0:F0} ({1:F0}-{2:F0})", r.MpxPerSecond, r.MinimumMpxPerSecond, r.MaximumMpxPerSecond);
 
@@ -298,21 +296,14 @@ public static class Program
     /// </summary>
     private static string AlphaCostPaired(BenchInput input, string tier, int pairs)
     {
-        var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Tier {tier}. The alpha-weighted RGBA blur against the RGB blur of the same photo, the engine alone, one thread, {pairs} alternating pairs of runs: the median ratio of their times (the middle half of the pairs), and each one's median Mpx/s.");
-        text.AppendLine();
-        text.AppendLine("| workload | Mpx/s | K2 (RGB) Mpx/s | time / K2's time |");
-        text.AppendLine("| --- | ---: | ---: | ---: |");
         List<Contestant> engine = Contestants.Create(input, quick: true).Where(c => c.IsEngine && c.Threads == 1).ToList();
-        Contestant rgb = engine.First(c => c.Workload == "K2");
-        foreach (string workload in new[] { "K2a", "K2h", "K2o" })
-        {
-            Contestant rgba = engine.First(c => c.Workload == workload);
-            (List<double> weighted, List<double> plain, List<double> ratios) = Alternate(rgba, rgb, pairs);
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(weighted):F0} | {input.Megapixels / Median(plain):F0} | {Median(ratios):F2}x ({ratios[ratios.Count / 4]:F2}-{ratios[(3 * ratios.Count) / 4]:F2}) |");
-        }
-
-        return text.ToString();
+        return AgainstOne(
+            input,
+            $"Tier {tier}. The alpha-weighted RGBA blur against the RGB blur of the same photo, the engine alone, one thread, {pairs} alternating pairs of runs: the median ratio of their times (the middle half of the pairs), and each one's median Mpx/s.",
+            "K2",
+            engine.First(c => c.Workload == "K2"),
+            new[] { "K2a", "K2h", "K2o" }.Select(w => engine.First(c => c.Workload == w)),
+            pairs);
     }
 
     /// <summary>
@@ -325,18 +316,29 @@ public static class Program
     /// </summary>
     private static string MemoryFloorPaired(BenchInput input, string tier, int pairs)
     {
-        var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Tier {tier}. K1 and K2 against a copy of the same bytes (the memory floor), one thread, {pairs} alternating pairs of runs: the median ratio of their times (the middle half of the pairs), and each one's median Mpx/s.");
-        text.AppendLine();
-        text.AppendLine("| workload | Mpx/s | copy Mpx/s | time / copy's time |");
-        text.AppendLine("| --- | ---: | ---: | ---: |");
         List<Contestant> single = Contestants.Create(input, quick: true).Where(c => c.Threads == 1).ToList();
-        Contestant copy = single.First(c => c.Workload == Workloads.MemoryFloor);
-        foreach (string workload in new[] { "K1", "K2" })
+        return AgainstOne(
+            input,
+            $"Tier {tier}. K1 and K2 against a copy of the same bytes (the memory floor), one thread, {pairs} alternating pairs of runs: the median ratio of their times (the middle half of the pairs), and each one's median Mpx/s.",
+            "copy",
+            single.First(c => c.Workload == Workloads.MemoryFloor),
+            new[] { "K1", "K2" }.Select(w => single.First(c => c.IsEngine && c.Workload == w)),
+            pairs);
+    }
+
+    // Each case against one reference in alternating pairs: a row of each case's median rate, the reference's, and the
+    // median of the pairs' time ratios with the middle half of them.
+    private static string AgainstOne(BenchInput input, string intro, string referenceName, Contestant reference, IEnumerable<Contestant> cases, int pairs)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(intro);
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"| workload | Mpx/s | {referenceName} Mpx/s | time / {referenceName}'s time |");
+        text.AppendLine("| --- | ---: | ---: | ---: |");
+        foreach (Contestant measured in cases)
         {
-            Contestant engine = single.First(c => c.IsEngine && c.Workload == workload);
-            (List<double> kernel, List<double> copied, List<double> ratios) = Alternate(engine, copy, pairs);
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(kernel):F0} | {input.Megapixels / Median(copied):F0} | {Median(ratios):F2}x ({ratios[ratios.Count / 4]:F2}-{ratios[(3 * ratios.Count) / 4]:F2}) |");
+            (List<double> times, List<double> referenceTimes, List<double> ratios) = Alternate(measured, reference, pairs);
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {measured.Workload} {Workloads.Describe(measured.Workload)} | {input.Megapixels / Median(times):F0} | {input.Megapixels / Median(referenceTimes):F0} | {Median(ratios):F2}x ({ratios[ratios.Count / 4]:F2}-{ratios[(3 * ratios.Count) / 4]:F2}) |");
         }
 
         return text.ToString();
