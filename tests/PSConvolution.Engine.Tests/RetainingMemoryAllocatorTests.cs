@@ -95,10 +95,18 @@ public sealed class RetainingMemoryAllocatorTests
         var allocator = new RetainingMemoryAllocator(MemoryAllocator.Default);
         IMemoryOwner<byte> owner = allocator.Allocate<byte>(Large);
         Memory<byte> memory = owner.Memory;
+
+        // The owner hands out one Memory, made once, over its whole block.
+        Assert.True(owner.Memory.Equals(memory));
+        Assert.Equal(Large, memory.Length);
+        memory.Span[Large - 1] = 42;
+        Assert.Equal(42, ((MemoryManager<byte>)owner).GetSpan()[Large - 1]);
+
         owner.Dispose();
         owner.Dispose();
         Assert.Equal(1, allocator.Retained.Blocks);
         Assert.Throws<ObjectDisposedException>(() => memory.Span.Length);
+        Assert.Throws<ObjectDisposedException>(() => owner.Memory);
         allocator.ReleaseRetainedResources();
     }
 
