@@ -26,14 +26,70 @@ public sealed class EdgeRecomputeTests
 
             // Integer weights whose smallest is not a corner: the matrix's own factors are 1.5 1 1.5 and 2 0 2.
             new object[] { "3 2 3", "1 0 1" },
+
+            // A sum of 4,096: alpha sums reach 2^16 and more, so quotients are divided in double precision.
+            new object[] { "1 8 28 56 70 56 28 8 1", "1 4 6 4 1" },
         };
+
+    [Fact]
+    public void QuotientsOfAlphaSumsBelowTwoToTheSixteenRoundAlikeInSinglePrecision()
+    {
+        // What the four-pixel store relies on: for every alpha sum d below 2^16 and colour sum n up to 255·d, the float
+        // quotient rounded to nearest, ties to even, is the exact quotient rounded the same way. The quotients nearest a
+        // tie are the ones at risk, so for every d and level k the three sums around (k + 1/2)·d are tried.
+        long checkedCount = 0;
+        for (int d = 1; d < 1 << 16; d++)
+        {
+            for (int k = 0; k < 255; k++)
+            {
+                long middle = ((2L * k) + 1) * d / 2;
+                for (long n = middle - 1; n <= middle + 1; n++)
+                {
+                    if (n < 0 || n > 255L * d)
+                    {
+                        continue;
+                    }
+
+                    long q = n / d, r = n % d;
+                    long exact = (2 * r > d) || (2 * r == d && (q & 1) == 1) ? q + 1 : q;
+                    float single = MathF.Round((float)n / d, MidpointRounding.ToEven);
+                    if (single != exact)
+                    {
+                        Assert.Fail($"{n} / {d}: exactly {exact}, in single precision {single}");
+                    }
+
+                    checkedCount++;
+                }
+            }
+        }
+
+        Assert.True(checkedCount > 50_000_000);
+    }
+
+    [Fact]
+    public void AtTwoToTheSixteenSinglePrecisionNoLongerRoundsAlike()
+    {
+        // The bound is tight: with an alpha sum of 2^16 + 1 a quotient just below a tie rounds up in single precision.
+        bool differs = false;
+        for (long d = (1 << 16) + 1; d < (1 << 16) + 64 && !differs; d++)
+        {
+            for (int k = 128; k < 255 && !differs; k++)
+            {
+                long n = (((2L * k) + 1) * d / 2) - ((((2L * k) + 1) * d) % 2 == 0 ? 1 : 0);
+                long exact = n * 2 < ((2L * k) + 1) * d ? k : k + 1;
+                differs = MathF.Round((float)n / d, MidpointRounding.ToEven) != exact;
+            }
+        }
+
+        Assert.True(differs);
+    }
 
     [Theory]
     [MemberData(nameof(Kernels))]
     public void BlocksOfRowsAreCorrectedAsEachRowIsInDouble(string column, string row)
     {
-        // CorrectRows recomputes a block's listed pixels at once (in ints, four columns and two pixels at a time where
-        // it can); each row's pixels in double precision, alone, must give the same bytes, and no other byte moves.
+        // CorrectRows recomputes a block's listed pixels at once (in ints, four or eight columns and two or four pixels at
+        // a time where it can); each row's pixels in double precision, alone, must give the same bytes, and no other byte moves.
         KernelMatrix matrix = Outer(column, row);
         var taps = new KernelTaps(matrix);
         var random = new Random((column.Length * 17) + row.Length);

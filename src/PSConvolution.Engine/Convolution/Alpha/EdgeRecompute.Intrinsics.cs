@@ -17,7 +17,8 @@ namespace PSConvolution.Engine.Convolution.Alpha;
 /// (each colour times alpha, then alpha) are the four lanes of one vector. In doubles every lane is added,
 /// multiplied and divided in the order the scalar code uses, so the two agree to the bit; where
 /// <see cref="IsExact"/>, in ints, exact, whose quotient rounds alike. The int form sums four neighbouring columns
-/// down at once in 16-bit lanes, and two neighbouring pixels across in one 256-bit vector.
+/// down at once in 16-bit lanes, and two neighbouring pixels across in one 256-bit vector; with AVX-512, eight columns
+/// and four pixels.
 /// </summary>
 internal static partial class EdgeRecompute
 {
@@ -88,6 +89,13 @@ internal static partial class EdgeRecompute
         /// </summary>
         bool Quad(ref byte pixels, ReadOnlySpan<int> rowStarts, int col, ref TSums target);
 
+        /// <summary>
+        /// Columns <paramref name="col"/> to <paramref name="col"/> + 7 into <paramref name="target"/> and the seven
+        /// elements after it, at once where the form can (AVX-512, all eight in the image); false, with nothing written,
+        /// where it cannot.
+        /// </summary>
+        bool Oct(ref byte pixels, ReadOnlySpan<int> rowStarts, int col, ref TSums target);
+
         /// <summary>The kw vertical sums from <paramref name="first"/> on, weighted by the row factor.</summary>
         TSums Row(ref TSums first);
 
@@ -98,6 +106,12 @@ internal static partial class EdgeRecompute
         /// on, summed and stored at once where the form can; false, with nothing written, where it cannot.
         /// </summary>
         bool StoreTwo(Span<byte> dst, int x, ref TSums first);
+
+        /// <summary>
+        /// Pixels <paramref name="x"/> to x + 3 (no column stride) as <see cref="StoreTwo"/> does two, at once where the
+        /// form can; false, with nothing written, where it cannot.
+        /// </summary>
+        bool StoreFour(Span<byte> dst, int x, ref TSums first);
     }
 
     // Each run of edge pixels close enough to share padded columns: the columns summed down once, then each pixel.
@@ -115,6 +129,12 @@ internal static partial class EdgeRecompute
             for (int p = edges[e] * stride; p < end;)
             {
                 int col = columns.Indices[p];
+                if (p + 7 < end && Consecutive(columns.Indices, p, col, 8) && form.Oct(ref pixels, rowStarts, col, ref vertical[p]))
+                {
+                    p += 8;
+                    continue;
+                }
+
                 if (p + 3 < end && columns.Indices[p + 1] == col + 1 && columns.Indices[p + 2] == col + 2 && columns.Indices[p + 3] == col + 3
                     && form.Quad(ref pixels, rowStarts, col, ref vertical[p]))
                 {
@@ -134,6 +154,13 @@ internal static partial class EdgeRecompute
             for (int k = e; k <= last; k++)
             {
                 int x = edges[k];
+                if (stride == 1 && k + 3 <= last && edges[k + 3] == x + 3 && form.StoreFour(dst, x, ref vertical[x]))
+                {
+                    // The listed pixels rise one at a time, so x + 3 three places on means x + 1 and x + 2 between.
+                    k += 3;
+                    continue;
+                }
+
                 if (stride == 1 && k < last && edges[k + 1] == x + 1 && form.StoreTwo(dst, x, ref vertical[x]))
                 {
                     k++;
@@ -145,6 +172,21 @@ internal static partial class EdgeRecompute
 
             e = last + 1;
         }
+    }
+
+    // True where the count source columns from position p on are col, col + 1, ...
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Consecutive(int[] indices, int p, int col, int count)
+    {
+        for (int i = 1; i < count; i++)
+        {
+            if (indices[p + i] != col + i)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The double-precision form, in the scalar code's order.</summary>
@@ -196,7 +238,11 @@ internal static partial class EdgeRecompute
 
         public bool Quad(ref byte pixels, ReadOnlySpan<int> rowStarts, int col, ref Vector256<double> target) => false;
 
+        public bool Oct(ref byte pixels, ReadOnlySpan<int> rowStarts, int col, ref Vector256<double> target) => false;
+
         public bool StoreTwo(Span<byte> dst, int x, ref Vector256<double> first) => false;
+
+        public bool StoreFour(Span<byte> dst, int x, ref Vector256<double> first) => false;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<double> Row(ref Vector256<double> first)
@@ -231,6 +277,8 @@ internal static partial class EdgeRecompute
         private readonly SelectedColours colours;
         private readonly bool convolveAlpha;
         private readonly ulong writtenTwo;
+        private readonly Vector128<byte> writtenFour;
+        private readonly bool singleQuotient;
 
         public IntegerSums(int width, in ConvolutionStep step, AlphaWeighting alpha, int[] column, int[] row)
         {
@@ -249,6 +297,26 @@ internal static partial class EdgeRecompute
             // The bytes of a pixel the step writes: the selected colours, and alpha where it is convolved.
             uint written = (step.Selected[0] ? 0xFFu : 0) | (step.Selected[1] ? 0xFF00u : 0) | (step.Selected[2] ? 0xFF0000u : 0) | (alpha.ConvolveAlpha ? 0xFF000000u : 0);
             writtenTwo = written | ((ulong)written << 32);
+            writtenFour = Vector128.Create(writtenTwo, writtenTwo).AsByte();
+
+            // Where every alpha sum Σ K·A is below 2^16 (Σ K ≤ 257), a colour's quotient Σ K·C·A / Σ K·A rounds alike in
+            // single precision: both sums are integers below 2^24, so exact as floats, and the division is correctly
+            // rounded. A quotient q ≤ 255 that is not a half-integer is at least 1 / (2 Σ K·A) > 2^-17 from the nearest
+            // one, and rounding moves it by at most half a unit in the last place, 2^-17 below 256: never onto or past it.
+            // A half-integer q is a float, so it stays, and ties go to even in both.
+            long alphaSumLimit = (long)Sum(column) * Sum(row) * 255;
+            singleQuotient = alphaSumLimit < 1 << 16;
+        }
+
+        private static long Sum(int[] weights)
+        {
+            long sum = 0;
+            foreach (int w in weights)
+            {
+                sum += w;
+            }
+
+            return sum;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -340,6 +408,49 @@ internal static partial class EdgeRecompute
             return true;
         }
 
+        // Quad's arithmetic for eight neighbouring columns in 512-bit vectors: each row's eight pixels widened to words
+        // in one load, the four 128-bit lanes holding two pixels each, put back in column order at the end.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Oct(ref byte pixels, ReadOnlySpan<int> rowStarts, int col, ref Vector128<int> target)
+        {
+            if (!Avx512BW.IsSupported || col + 7 >= width)
+            {
+                return false;
+            }
+
+            Vector512<byte> alphaWords = Vector512.Create(
+                (byte)6, 7, 6, 7, 6, 7, 6, 7, 14, 15, 14, 15, 14, 15, 14, 15, 6, 7, 6, 7, 6, 7, 6, 7, 14, 15, 14, 15, 14, 15, 14, 15,
+                6, 7, 6, 7, 6, 7, 6, 7, 14, 15, 14, 15, 14, 15, 14, 15, 6, 7, 6, 7, 6, 7, 6, 7, 14, 15, 14, 15, 14, 15, 14, 15);
+            Vector512<ushort> colourLanes = Vector512.Create(0xFFFF_FFFF_FFFFUL).AsUInt16();
+            Vector512<ushort> alphaOne = Vector512.Create(1UL << 48).AsUInt16();
+            Vector512<int> borderFour = Vector512.Create(borderPair, borderPair);
+            Vector512<int> even = Vector512<int>.Zero, odd = Vector512<int>.Zero; // pixels 0, 2, 4, 6 and 1, 3, 5, 7
+            for (int i = 0; i < column.Length; i++)
+            {
+                int w = column[i];
+                if (rowStarts[i] < 0)
+                {
+                    even += borderFour * w;
+                    odd += borderFour * w;
+                    continue;
+                }
+
+                Vector512<ushort> words = Avx512BW.ConvertToVector512UInt16(Vector256.LoadUnsafe(ref pixels, (nuint)(rowStarts[i] + (col * 4))));
+                Vector512<ushort> products = Vector512.ConditionalSelect(colourLanes, words, alphaOne) * Avx512BW.Shuffle(words.AsByte(), alphaWords).AsUInt16();
+                Vector512<ushort> weight = Vector512.Create((ushort)w);
+                Vector512<ushort> low = products * weight;
+                Vector512<ushort> high = Avx512BW.MultiplyHigh(products, weight);
+                even += Avx512BW.UnpackLow(low, high).AsInt32();
+                odd += Avx512BW.UnpackHigh(low, high).AsInt32();
+            }
+
+            // Quadwords 2L and 2L + 1 of even hold pixel 2L, of odd pixel 2L + 1 (odd's are 8 on in the permute's index).
+            ref Vector512<int> quads = ref Unsafe.As<Vector128<int>, Vector512<int>>(ref target);
+            quads = Avx512F.PermuteVar8x64x2(even.AsInt64(), Vector512.Create(0L, 1, 8, 9, 2, 3, 10, 11), odd.AsInt64()).AsInt32();
+            Unsafe.Add(ref quads, 1) = Avx512F.PermuteVar8x64x2(even.AsInt64(), Vector512.Create(4L, 5, 12, 13, 6, 7, 14, 15), odd.AsInt64()).AsInt32();
+            return true;
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector128<int> Row(ref Vector128<int> first)
         {
@@ -389,6 +500,39 @@ internal static partial class EdgeRecompute
             _ = dst[(x * 4) + 7];
             ulong old = Unsafe.ReadUnaligned<ulong>(ref target);
             Unsafe.WriteUnaligned(ref target, (value & writtenTwo) | (old & ~writtenTwo));
+            return true;
+        }
+
+        // StoreTwo for four neighbouring pixels in one 512-bit vector, where the quotients round alike in single
+        // precision (singleQuotient): sixteen in one division.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool StoreFour(Span<byte> dst, int x, ref Vector128<int> first)
+        {
+            if (!Avx512F.IsSupported || !singleQuotient)
+            {
+                return false;
+            }
+
+            Vector512<int> sums = Vector512<int>.Zero;
+            for (int j = 0; j < row.Length; j++)
+            {
+                sums += Unsafe.As<Vector128<int>, Vector512<int>>(ref Unsafe.Add(ref first, j)) * row[j];
+            }
+
+            Vector512<float> numerators = Avx512F.ConvertToVector512Single(sums);
+            Vector512<float> divisors = Avx512F.Max(Avx512F.Shuffle(numerators, numerators, 0b11_11_11_11), Vector512.Create(1f));
+            Vector512<int> levels = Avx512F.ConvertToVector512Int32WithTruncation(Avx512F.RoundScale(numerators / divisors, 0));
+            Vector512<int> alphaLevels = sums;
+            if (shift > 0)
+            {
+                alphaLevels = Vector512.ShiftRightLogical(sums + Vector512.Create(ShiftRounding.HalfLessOne(shift)) + (Vector512.ShiftRightLogical(sums, shift) & Vector512<int>.One), shift);
+            }
+
+            levels = Vector512.ConditionalSelect(Vector512.Create(0, 0, 0, -1, 0, 0, 0, -1, 0, 0, 0, -1, 0, 0, 0, -1), alphaLevels, levels);
+            Vector128<byte> bytes = Avx512F.ConvertToVector128ByteWithSaturation(levels.AsUInt32());
+            ref byte target = ref dst[x * 4];
+            _ = dst[(x * 4) + 15];
+            Vector128.ConditionalSelect(writtenFour, bytes, Vector128.LoadUnsafe(ref target)).StoreUnsafe(ref target);
             return true;
         }
 
