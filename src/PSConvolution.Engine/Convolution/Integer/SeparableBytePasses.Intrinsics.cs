@@ -97,7 +97,8 @@ internal static partial class SeparableBytePasses
         if (Avx512BW.IsSupported)
         {
             Vector512<ushort> bias = Vector512.Create((ushort)ShiftRounding.HalfLessOne(shift));
-            Vector512<ushort> one = Vector512.Create((ushort)1);
+            Vector512<ushort> one = Vector512.Create((ushort)(shift > 0 ? 1 : 0));
+            Vector128<ushort> count = Vector128.CreateScalar((ushort)shift);
             for (; x <= n - 64; x += 64)
             {
                 Vector512<ushort> a0 = Vector512<ushort>.Zero, a1 = Vector512<ushort>.Zero;
@@ -119,14 +120,15 @@ internal static partial class SeparableBytePasses
                 }
 
                 check.Vectors(a0, a1, x);
-                StoreLevels(a0, a1, shift, bias, one, ref dst, x);
+                StoreLevels(a0, a1, count, bias, one, ref dst, x);
             }
         }
 
         if (Avx2.IsSupported)
         {
             Vector256<ushort> bias = Vector256.Create((ushort)ShiftRounding.HalfLessOne(shift));
-            Vector256<ushort> one = Vector256.Create((ushort)1);
+            Vector256<ushort> one = Vector256.Create((ushort)(shift > 0 ? 1 : 0));
+            Vector128<ushort> count = Vector128.CreateScalar((ushort)shift);
             for (x = VectorSteps.First(x, n, 32); x <= n - 32; x = VectorSteps.Next(x, n, 32))
             {
                 Vector256<ushort> a0 = Vector256<ushort>.Zero, a1 = Vector256<ushort>.Zero;
@@ -148,7 +150,7 @@ internal static partial class SeparableBytePasses
                 }
 
                 check.Vectors(a0, a1, x);
-                StoreLevels(a0, a1, shift, bias, one, ref dst, x);
+                StoreLevels(a0, a1, count, bias, one, ref dst, x);
             }
         }
     }
@@ -178,7 +180,8 @@ internal static partial class SeparableBytePasses
         {
             Vector512<ushort> w0 = Vector512.Create(outer), w1 = Vector512.Create(inner), w2 = Vector512.Create(centre);
             Vector512<ushort> bias = Vector512.Create((ushort)ShiftRounding.HalfLessOne(shift));
-            Vector512<ushort> one = Vector512.Create((ushort)1);
+            Vector512<ushort> one = Vector512.Create((ushort)(shift > 0 ? 1 : 0));
+            Vector128<ushort> count = Vector128.CreateScalar((ushort)shift);
             for (; i <= n - 64; i += 64)
             {
                 ref ushort s = ref Unsafe.Add(ref src, i);
@@ -193,14 +196,15 @@ internal static partial class SeparableBytePasses
                 a0 += Vector512.LoadUnsafe(ref s, o2) * w2;
                 a1 += Vector512.LoadUnsafe(ref s, o2 + 32) * w2;
                 check.Vectors(a0, a1, i);
-                StoreLevels(a0, a1, shift, bias, one, ref dst, i);
+                StoreLevels(a0, a1, count, bias, one, ref dst, i);
             }
         }
 
         {
             Vector256<ushort> w0 = Vector256.Create(outer), w1 = Vector256.Create(inner), w2 = Vector256.Create(centre);
             Vector256<ushort> bias = Vector256.Create((ushort)ShiftRounding.HalfLessOne(shift));
-            Vector256<ushort> one = Vector256.Create((ushort)1);
+            Vector256<ushort> one = Vector256.Create((ushort)(shift > 0 ? 1 : 0));
+            Vector128<ushort> count = Vector128.CreateScalar((ushort)shift);
             for (i = VectorSteps.First(i, n, 32); i <= n - 32; i = VectorSteps.Next(i, n, 32))
             {
                 ref ushort s = ref Unsafe.Add(ref src, i);
@@ -215,7 +219,7 @@ internal static partial class SeparableBytePasses
                 a0 += Vector256.LoadUnsafe(ref s, o2) * w2;
                 a1 += Vector256.LoadUnsafe(ref s, o2 + 16) * w2;
                 check.Vectors(a0, a1, i);
-                StoreLevels(a0, a1, shift, bias, one, ref dst, i);
+                StoreLevels(a0, a1, count, bias, one, ref dst, i);
             }
         }
 
@@ -347,15 +351,14 @@ internal static partial class SeparableBytePasses
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ushort> Widen256(ref byte row, int x) => Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref row, (nuint)x)).AsUInt16();
 
-    // 64 sums divided by 2^shift, rounded to nearest with ties to even, stored as bytes in order.
+    // 64 sums divided by 2^shift (the count), rounded to nearest with ties to even, stored as bytes in order. The count is a vector
+    // made once for the loop (a shift by an int is masked and moved into a vector register at every step), and at a
+    // count of 0, where nothing is rounded, one and bias are 0: the same instructions whatever the count, no branch.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreLevels(Vector512<ushort> a0, Vector512<ushort> a1, int shift, Vector512<ushort> bias, Vector512<ushort> one, ref byte dst, int x)
+    private static void StoreLevels(Vector512<ushort> a0, Vector512<ushort> a1, Vector128<ushort> count, Vector512<ushort> bias, Vector512<ushort> one, ref byte dst, int x)
     {
-        if (shift > 0)
-        {
-            a0 = Vector512.ShiftRightLogical(a0 + bias + (Vector512.ShiftRightLogical(a0, shift) & one), shift);
-            a1 = Vector512.ShiftRightLogical(a1 + bias + (Vector512.ShiftRightLogical(a1, shift) & one), shift);
-        }
+        a0 = Avx512BW.ShiftRightLogical(a0 + bias + (Avx512BW.ShiftRightLogical(a0, count) & one), count);
+        a1 = Avx512BW.ShiftRightLogical(a1 + bias + (Avx512BW.ShiftRightLogical(a1, count) & one), count);
 
         Avx512BW.ConvertToVector256ByteWithSaturation(a0).StoreUnsafe(ref dst, (nuint)x);
         Avx512BW.ConvertToVector256ByteWithSaturation(a1).StoreUnsafe(ref dst, (nuint)(x + 32));
@@ -363,13 +366,10 @@ internal static partial class SeparableBytePasses
 
     // The same for 32 sums with AVX2.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreLevels(Vector256<ushort> a0, Vector256<ushort> a1, int shift, Vector256<ushort> bias, Vector256<ushort> one, ref byte dst, int x)
+    private static void StoreLevels(Vector256<ushort> a0, Vector256<ushort> a1, Vector128<ushort> count, Vector256<ushort> bias, Vector256<ushort> one, ref byte dst, int x)
     {
-        if (shift > 0)
-        {
-            a0 = Vector256.ShiftRightLogical(a0 + bias + (Vector256.ShiftRightLogical(a0, shift) & one), shift);
-            a1 = Vector256.ShiftRightLogical(a1 + bias + (Vector256.ShiftRightLogical(a1, shift) & one), shift);
-        }
+        a0 = Avx2.ShiftRightLogical(a0 + bias + (Avx2.ShiftRightLogical(a0, count) & one), count);
+        a1 = Avx2.ShiftRightLogical(a1 + bias + (Avx2.ShiftRightLogical(a1, count) & one), count);
 
         // Every lane is at most 255 here (the weights are non-negative and sum to 2^shift), so the signed saturating
         // pack narrows exactly; it works within 128-bit lanes, so the quarters are put back in order after it.
