@@ -129,7 +129,7 @@ internal static partial class EdgeRecompute
             for (int p = edges[e] * stride; p < end;)
             {
                 int col = columns.Indices[p];
-                if (p + 7 < end && Consecutive(columns.Indices, p, col, 8) && form.Oct(ref pixels, rowStarts, col, ref vertical[p]))
+                if (Avx512BW.IsSupported && p + 7 < end && Consecutive(columns.Indices, p, col, 8) && form.Oct(ref pixels, rowStarts, col, ref vertical[p]))
                 {
                     p += 8;
                     continue;
