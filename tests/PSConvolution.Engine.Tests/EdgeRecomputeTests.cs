@@ -52,7 +52,7 @@ public sealed class EdgeRecomputeTests
 
                     long q = n / d, r = n % d;
                     long exact = (2 * r > d) || (2 * r == d && (q & 1) == 1) ? q + 1 : q;
-                    float single = MathF.Round((float)n / d, MidpointRounding.ToEven);
+                    double single = SingleQuotient(n, d);
                     if (single != exact)
                     {
                         Assert.Fail($"{n} / {d}: exactly {exact}, in single precision {single}");
@@ -77,12 +77,16 @@ public sealed class EdgeRecomputeTests
             {
                 long n = (((2L * k) + 1) * d / 2) - ((((2L * k) + 1) * d) % 2 == 0 ? 1 : 0);
                 long exact = n * 2 < ((2L * k) + 1) * d ? k : k + 1;
-                differs = MathF.Round((float)n / d, MidpointRounding.ToEven) != exact;
+                differs = SingleQuotient(n, d) != exact;
             }
         }
 
         Assert.True(differs);
     }
+
+    // n / d divided in single precision (the cast keeps it there), then rounded to nearest, ties to even: exactly, as
+    // a float is a double.
+    private static double SingleQuotient(long n, long d) => Math.Round((double)(float)((float)n / (float)d), MidpointRounding.ToEven);
 
     [Theory]
     [MemberData(nameof(Kernels))]
