@@ -353,25 +353,11 @@ internal static partial class SeparableBytePasses
         Platform.Prefetch.Ahead(ref src, rows.Fourth + x);
     }
 
-    private static bool EvenlySpaced(ReadOnlySpan<int> rowStarts, out int step)
-    {
-        step = rowStarts[1] - rowStarts[0];
-        for (int k = 2; k < rowStarts.Length; k++)
-        {
-            if (rowStarts[k] - rowStarts[k - 1] != step)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<ushort> Widen512(ref byte row, nuint at) => Avx512BW.ConvertToVector512UInt16(Vector256.LoadUnsafe(ref row, at));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<ushort> Widen512(ref byte row, int x) => Avx512BW.ConvertToVector512UInt16(Vector256.LoadUnsafe(ref row, (nuint)x));
+    private static Vector512<ushort> Widen512(ref byte row, int x) => Widen512(ref row, (nuint)x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ushort> Widen256(ref byte row, int x) => Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref row, (nuint)x)).AsUInt16();

@@ -243,11 +243,15 @@ internal static partial class SeparableBytePasses
 
     // Offsets 0, step, 2·step, ...: taps a whole step apart from the row's start, as the symmetric loops read them.
     private static bool EvenlySpacedFromZero(ReadOnlySpan<int> offsets, out int step)
+        => EvenlySpaced(offsets, out step) && offsets[0] == 0;
+
+    // Values v, v + step, v + 2·step, ... (taps' offsets, or the starts of a block's rows).
+    private static bool EvenlySpaced(ReadOnlySpan<int> values, out int step)
     {
-        step = offsets.Length > 1 ? offsets[1] : 0;
-        for (int t = 0; t < offsets.Length; t++)
+        step = values.Length > 1 ? values[1] - values[0] : 0;
+        for (int t = 0; t < values.Length; t++)
         {
-            if (offsets[t] != t * step)
+            if (values[t] != values[0] + (t * step))
             {
                 return false;
             }
