@@ -44,7 +44,7 @@ internal static partial class EdgeRecompute
     /// thousands of rows.
     /// </summary>
     [MethodImpl(Jit.HotLoop)]
-    static partial void CorrectRgbaRowsExact(ReadOnlySpan<byte> source, int width, int height, Span<byte> destination, in ConvolutionStep step, AlphaWeighting alpha, int[] column, int[] row, KernelSamplingMap rows, KernelSamplingMap columns, EdgePixels edges, int y0, int y1, ref bool done)
+    static partial void CorrectRgbaRowsExact(ReadOnlySpan<byte> source, int width, int height, Span<byte> destination, in ConvolutionStep step, AlphaWeighting alpha, KernelTaps taps, KernelSamplingMap rows, KernelSamplingMap columns, EdgePixels edges, int y0, int y1, ref bool done)
     {
         if (!Avx2.IsSupported)
         {
@@ -52,7 +52,7 @@ internal static partial class EdgeRecompute
         }
 
         done = true;
-        var form = new IntegerSums(width, step, alpha, column, row);
+        var form = new IntegerSums(width, step, alpha, taps);
         int rowLength = columns.OutputLength * 4;
         Span<int> rowStarts = stackalloc int[rows.Taps];
         Vector128<int>[] vertical = ArrayPool<Vector128<int>>.Shared.Rent(columns.PaddedLength);
@@ -62,7 +62,7 @@ internal static partial class EdgeRecompute
             if (listed.Length > 0)
             {
                 RowStarts(rows, y, width * 4, height, rowStarts);
-                CorrectRuns<Vector128<int>, IntegerSums>(source, destination.Slice(y * rowLength, rowLength), columns, rowStarts, listed, row.Length, ref form, vertical);
+                CorrectRuns<Vector128<int>, IntegerSums>(source, destination.Slice(y * rowLength, rowLength), columns, rowStarts, listed, taps.IntegerRow!.Length, ref form, vertical);
             }
         }
 
@@ -280,11 +280,11 @@ internal static partial class EdgeRecompute
         private readonly Vector128<byte> writtenFour;
         private readonly bool singleQuotient;
 
-        public IntegerSums(int width, in ConvolutionStep step, AlphaWeighting alpha, int[] column, int[] row)
+        public IntegerSums(int width, in ConvolutionStep step, AlphaWeighting alpha, KernelTaps taps)
         {
             this.width = width;
-            this.column = column;
-            this.row = row;
+            column = taps.IntegerColumn!;
+            row = taps.IntegerRow!;
 
             // The constant border is a pixel with every channel at the border value b: its colours times b, and b.
             int b = (int)step.BorderValue;
@@ -304,19 +304,7 @@ internal static partial class EdgeRecompute
             // rounded. A quotient q ≤ 255 that is not a half-integer is at least 1 / (2 Σ K·A) > 2^-17 from the nearest
             // one, and rounding moves it by at most half a unit in the last place, 2^-17 below 256: never onto or past it.
             // A half-integer q is a float, so it stays, and ties go to even in both.
-            long alphaSumLimit = (long)Sum(column) * Sum(row) * 255;
-            singleQuotient = alphaSumLimit < 1 << 16;
-        }
-
-        private static long Sum(int[] weights)
-        {
-            long sum = 0;
-            foreach (int w in weights)
-            {
-                sum += w;
-            }
-
-            return sum;
+            singleQuotient = (long)taps.IntegerSum * 255 < 1 << 16;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

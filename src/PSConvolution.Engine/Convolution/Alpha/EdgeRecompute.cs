@@ -104,7 +104,7 @@ internal static partial class EdgeRecompute
         bool done = false;
         if (n == 4 && IsExact(step, alpha, taps))
         {
-            CorrectRgbaRowsExact(source, width, height, destination, step, alpha, taps.IntegerColumn!, taps.IntegerRow!, rows, columns, edges, y0, y1, ref done);
+            CorrectRgbaRowsExact(source, width, height, destination, step, alpha, taps, rows, columns, edges, y0, y1, ref done);
             if (done)
             {
                 return;
@@ -190,7 +190,7 @@ internal static partial class EdgeRecompute
             && step.BorderValue == Math.Round(step.BorderValue) && step.BorderValue is >= 0 and <= 255;
 
     // The exact integer form of the vector loops for a block of rows, where the machine has them (they set done).
-    static partial void CorrectRgbaRowsExact(ReadOnlySpan<byte> source, int width, int height, Span<byte> destination, in ConvolutionStep step, AlphaWeighting alpha, int[] column, int[] row, KernelSamplingMap rows, KernelSamplingMap columns, EdgePixels edges, int y0, int y1, ref bool done);
+    static partial void CorrectRgbaRowsExact(ReadOnlySpan<byte> source, int width, int height, Span<byte> destination, in ConvolutionStep step, AlphaWeighting alpha, KernelTaps taps, KernelSamplingMap rows, KernelSamplingMap columns, EdgePixels edges, int y0, int y1, ref bool done);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte Quantize(double v, bool absolute)
