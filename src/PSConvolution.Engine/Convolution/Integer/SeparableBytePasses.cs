@@ -100,10 +100,9 @@ internal static partial class SeparableBytePasses
         }
     }
 
-    // The Vector<T> four-row loop (AVX2 machines, and the netstandard2.0 build): each of the kh + 3 rows loaded and
-    // widened once a step for all four outputs, the last step moved back to the row's end. An AVX2 form of it was no
-    // faster beyond the noise (RGB Gaussian5, 12 MP: 6.53-6.86 ms with it, 6.65-6.81 with this), so only AVX-512 has
-    // its own.
+    // The Vector<T> four-row loop (the netstandard2.0 build, and on .NET 8 the blocks at the top and bottom whose rows
+    // repeat an edge row): each of the kh + 3 rows loaded and widened once a step for all four outputs, the last step
+    // moved back to the row's end.
     [MethodImpl(Jit.HotLoop)]
     private static void VerticalFourPortable(ref byte src, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, int offset, int n, ref ushort targets, int pitch)
     {
@@ -330,8 +329,8 @@ internal static partial class SeparableBytePasses
     // The AVX-512 loops, where the machine has them; without an implementation (netstandard2.0) the calls are removed.
     static partial void VerticalBytesAvx512(ref byte src, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, ushort constant, int offset, int n, ref ushort dst, ref int x);
 
-    // The AVX-512 four-row loop, where the machine has it and the taps are three or five symmetric ones; it sets
-    // done when it computed all four rows whole.
+    // The AVX-512 or AVX2 four-row loop, where the machine has one, the taps are three or five symmetric ones and the
+    // rows are evenly spaced; it sets done when it computed all four rows whole.
     static partial void VerticalFourVectors(ref byte src, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, int offset, int n, ref ushort targets, int pitch, ref bool done);
 
     static partial void HorizontalStoreAvx512<TCheck>(ref ushort src, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, int n, ref byte dst, ref int x, ref TCheck check)
