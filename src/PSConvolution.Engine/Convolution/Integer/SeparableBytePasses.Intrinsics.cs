@@ -338,13 +338,9 @@ internal static partial class SeparableBytePasses
             ref ushort d3 = ref Unsafe.Add(ref d, p3);
             Vector512<ushort> v0 = Widen512(ref a, 0), v1 = Widen512(ref a, s1), v2 = Widen512(ref a, s2);
             Vector512<ushort> v3 = Widen512(ref c, 0), v4 = Widen512(ref c, s1), v5 = Widen512(ref c, s2);
+            PrefetchFresh(ref a, ref c, ref e, s1, s2, five);
             if (five)
             {
-                // The fresh rows (no block before read them) are 4 to 7.
-                Platform.Prefetch.Ahead(ref Unsafe.Add(ref c, s1), 0);
-                Platform.Prefetch.Ahead(ref Unsafe.Add(ref c, s2), 0);
-                Platform.Prefetch.Ahead(ref e, 0);
-                Platform.Prefetch.Ahead(ref Unsafe.Add(ref e, s1), 0);
                 Vector512<ushort> v6 = Widen512(ref e, 0), v7 = Widen512(ref e, s1);
                 (((v0 + v4) * w0) + ((v1 + v3) * w1) + (v2 * w2)).StoreUnsafe(ref d);
                 (((v1 + v5) * w0) + ((v2 + v4) * w1) + (v3 * w2)).StoreUnsafe(ref d, p1);
@@ -353,11 +349,6 @@ internal static partial class SeparableBytePasses
             }
             else
             {
-                // The fresh rows are 2 to 5.
-                Platform.Prefetch.Ahead(ref Unsafe.Add(ref a, s2), 0);
-                Platform.Prefetch.Ahead(ref c, 0);
-                Platform.Prefetch.Ahead(ref Unsafe.Add(ref c, s1), 0);
-                Platform.Prefetch.Ahead(ref Unsafe.Add(ref c, s2), 0);
                 (((v0 + v2) * w0) + (v1 * w2)).StoreUnsafe(ref d);
                 (((v1 + v3) * w0) + (v2 * w2)).StoreUnsafe(ref d, p1);
                 (((v2 + v4) * w0) + (v3 * w2)).StoreUnsafe(ref d, p2);
@@ -384,24 +375,39 @@ internal static partial class SeparableBytePasses
             ref byte e = ref Unsafe.Add(ref a, sixth);
             ref ushort d = ref Unsafe.Add(ref targets, i);
             ref ushort d3 = ref Unsafe.Add(ref d, p3);
+            PrefetchFresh(ref a, ref c, ref e, s1, s2, five);
             if (five)
             {
-                Platform.Prefetch.Ahead(ref Unsafe.Add(ref c, s1), 0);
-                Platform.Prefetch.Ahead(ref Unsafe.Add(ref c, s2), 0);
-                Platform.Prefetch.Ahead(ref e, 0);
-                Platform.Prefetch.Ahead(ref Unsafe.Add(ref e, s1), 0);
                 FiveHalf<TOuter>(ref a, ref c, ref e, s1, s2, 0, w0, w1, w2, ref d, ref d3, p1, p2);
                 FiveHalf<TOuter>(ref a, ref c, ref e, s1, s2, 16, w0, w1, w2, ref d, ref d3, p1, p2);
             }
             else
             {
-                Platform.Prefetch.Ahead(ref Unsafe.Add(ref a, s2), 0);
-                Platform.Prefetch.Ahead(ref c, 0);
-                Platform.Prefetch.Ahead(ref Unsafe.Add(ref c, s1), 0);
-                Platform.Prefetch.Ahead(ref Unsafe.Add(ref c, s2), 0);
                 ThreeHalf<TOuter>(ref a, ref c, s1, s2, 0, w0, w2, ref d, ref d3, p1, p2);
                 ThreeHalf<TOuter>(ref a, ref c, s1, s2, 16, w0, w2, ref d, ref d3, p1, p2);
             }
+        }
+    }
+
+    // Asks for a four-row block's fresh rows (those no block before it read) at the column of a: rows 4 to 7 of its
+    // eight with five taps, rows 2 to 5 of its six with three (a, c and e are rows 0, 3 and 6; s1 and s2 one and two
+    // rows' steps).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchFresh(ref byte a, ref byte c, ref byte e, nuint s1, nuint s2, bool five)
+    {
+        if (five)
+        {
+            Platform.Prefetch.Ahead(ref Unsafe.Add(ref c, s1), 0);
+            Platform.Prefetch.Ahead(ref Unsafe.Add(ref c, s2), 0);
+            Platform.Prefetch.Ahead(ref e, 0);
+            Platform.Prefetch.Ahead(ref Unsafe.Add(ref e, s1), 0);
+        }
+        else
+        {
+            Platform.Prefetch.Ahead(ref Unsafe.Add(ref a, s2), 0);
+            Platform.Prefetch.Ahead(ref c, 0);
+            Platform.Prefetch.Ahead(ref Unsafe.Add(ref c, s1), 0);
+            Platform.Prefetch.Ahead(ref Unsafe.Add(ref c, s2), 0);
         }
     }
 
