@@ -88,7 +88,7 @@ internal static partial class SeparableBytePasses
 
         bool done = false;
         VerticalFourVectors(ref MemoryMarshal.GetReference(source), rowStarts, taps, offset, n, ref MemoryMarshal.GetReference(targets), pitch, ref done);
-        if (!done && Vector.IsHardwareAccelerated && IsSymmetricSmall(taps) && n >= Vector<byte>.Count)
+        if (!done && Vector.IsHardwareAccelerated && IsSymmetricSmall(taps) && n >= Vector<byte>.Count && EvenlySpaced(rowStarts, out _))
         {
             VerticalFourPortable(ref MemoryMarshal.GetReference(source), rowStarts, taps, offset, n, ref MemoryMarshal.GetReference(targets), pitch);
             done = true;
@@ -100,9 +100,12 @@ internal static partial class SeparableBytePasses
         }
     }
 
-    // The Vector<T> four-row loop (the netstandard2.0 build, and on .NET 8 the blocks at the top and bottom whose rows
-    // repeat an edge row): each of the kh + 3 rows loaded and widened once a step for all four outputs, the last step
-    // moved back to the row's end.
+    // The Vector<T> four-row loop (the netstandard2.0 build, and machines without AVX2): each of the kh + 3 rows, evenly
+    // spaced, loaded once a step for all four outputs, the last step moved back to the row's end. It works in halves:
+    // the four outputs' low halves from the eight rows' low halves, then the high halves from the rows loaded again.
+    // Widening all eight rows whole at once held sixteen vectors and the three weights in sixteen registers, and the
+    // JIT spilled four vectors and six row offsets at every step; a second load of a row is cheaper. The blocks whose
+    // rows repeat an edge row, at the top and bottom, take VerticalBytes a row at a time.
     [MethodImpl(Jit.HotLoop)]
     private static void VerticalFourPortable(ref byte src, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, int offset, int n, ref ushort targets, int pitch)
     {
@@ -110,35 +113,44 @@ internal static partial class SeparableBytePasses
         var w0 = new Vector<ushort>(taps[0]);
         var w1 = new Vector<ushort>(five ? taps[1] : (ushort)0);
         var w2 = new Vector<ushort>(taps[taps.Length / 2]);
-        int last = rowStarts.Length - 1;
-        int s0 = rowStarts[0] + offset, s1 = rowStarts[1] + offset, s2 = rowStarts[2] + offset, s3 = rowStarts[3] + offset;
-        int s4 = rowStarts[4] + offset, s5 = rowStarts[5] + offset;
-        int s6 = rowStarts[Math.Min(6, last)] + offset, s7 = rowStarts[Math.Min(7, last)] + offset;
+        int s1 = rowStarts[1] - rowStarts[0], s2 = 2 * s1;
+        ref byte a = ref Unsafe.Add(ref src, rowStarts[0] + offset);
+        ref byte c = ref Unsafe.Add(ref a, 3 * s1);
+        ref byte e = ref five ? ref Unsafe.Add(ref c, 3 * s1) : ref c; // row 6: with three taps there is none
         var fresh = new FreshRows(rowStarts, offset);
         int step = Vector<byte>.Count;
         int half = Vector<ushort>.Count;
         for (int x = VectorSteps.First(0, n, step); x <= n - step; x = VectorSteps.Next(x, n, step))
         {
             Prefetch(ref src, fresh, x);
-            Vector.Widen(VectorMemory.LoadUnsafe(ref src, s0 + x), out Vector<ushort> l0, out Vector<ushort> h0);
-            Vector.Widen(VectorMemory.LoadUnsafe(ref src, s1 + x), out Vector<ushort> l1, out Vector<ushort> h1);
-            Vector.Widen(VectorMemory.LoadUnsafe(ref src, s2 + x), out Vector<ushort> l2, out Vector<ushort> h2);
-            Vector.Widen(VectorMemory.LoadUnsafe(ref src, s3 + x), out Vector<ushort> l3, out Vector<ushort> h3);
-            Vector.Widen(VectorMemory.LoadUnsafe(ref src, s4 + x), out Vector<ushort> l4, out Vector<ushort> h4);
-            Vector.Widen(VectorMemory.LoadUnsafe(ref src, s5 + x), out Vector<ushort> l5, out Vector<ushort> h5);
+            ref ushort d = ref Unsafe.Add(ref targets, x);
             if (five)
             {
-                Vector.Widen(VectorMemory.LoadUnsafe(ref src, s6 + x), out Vector<ushort> l6, out Vector<ushort> h6);
-                Vector.Widen(VectorMemory.LoadUnsafe(ref src, s7 + x), out Vector<ushort> l7, out Vector<ushort> h7);
-                StoreFive(l0, l1, l2, l3, l4, l5, l6, l7, w0, w1, w2, ref targets, pitch, x);
-                StoreFive(h0, h1, h2, h3, h4, h5, h6, h7, w0, w1, w2, ref targets, pitch, x + half);
+                StoreFive(Low(ref a, x), Low(ref a, x + s1), Low(ref a, x + s2), Low(ref c, x), Low(ref c, x + s1), Low(ref c, x + s2), Low(ref e, x), Low(ref e, x + s1), w0, w1, w2, ref d, pitch, 0);
+                StoreFive(High(ref a, x), High(ref a, x + s1), High(ref a, x + s2), High(ref c, x), High(ref c, x + s1), High(ref c, x + s2), High(ref e, x), High(ref e, x + s1), w0, w1, w2, ref d, pitch, half);
             }
             else
             {
-                StoreThree(l0, l1, l2, l3, l4, l5, w0, w2, ref targets, pitch, x);
-                StoreThree(h0, h1, h2, h3, h4, h5, w0, w2, ref targets, pitch, x + half);
+                StoreThree(Low(ref a, x), Low(ref a, x + s1), Low(ref a, x + s2), Low(ref c, x), Low(ref c, x + s1), Low(ref c, x + s2), w0, w2, ref d, pitch, 0);
+                StoreThree(High(ref a, x), High(ref a, x + s1), High(ref a, x + s2), High(ref c, x), High(ref c, x + s1), High(ref c, x + s2), w0, w2, ref d, pitch, half);
             }
         }
+    }
+
+    // The first and the second half of a row's bytes from x on, widened to 16 bits (the other half is not used, and
+    // the JIT leaves it out).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<ushort> Low(ref byte row, int x)
+    {
+        Vector.Widen(VectorMemory.LoadUnsafe(ref row, x), out Vector<ushort> low, out _);
+        return low;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<ushort> High(ref byte row, int x)
+    {
+        Vector.Widen(VectorMemory.LoadUnsafe(ref row, x), out _, out Vector<ushort> high);
+        return high;
     }
 
     /// <summary>
