@@ -297,8 +297,8 @@ internal static partial class SeparableBytePasses
     // Against the Vector<T> loop (256 bits) it took RGB Gaussian5 at 12 MP from 7.04-7.09 ms to 6.44-6.70. The rows
     // are evenly spaced in every block inside the image, so each is addressed from one of three row pointers and the
     // step, and the loop keeps its pointers in registers (eight rows and four outputs of their own spilled half of
-    // them to the stack at every step). The blocks whose rows repeat an edge row, at the top and bottom, take the
-    // Vector<T> loop. Without AVX-512 the same rows go to VerticalFourAvx2.
+    // them to the stack at every step). The blocks whose rows repeat an edge row, at the top and bottom, are computed
+    // a row at a time (VerticalBytes). Without AVX-512 the same rows go to VerticalFourAvx2.
     [MethodImpl(Jit.HotLoop)]
     static partial void VerticalFourVectors(ref byte src, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, int offset, int n, ref ushort targets, int pitch, ref bool done)
     {
