@@ -389,11 +389,8 @@ internal static partial class SeparableBytePasses
         }
     }
 
-    // Asks for a four-row block's fresh rows (those no block before it read) at the column of a: rows 4 to 7 of its
-    // eight with five taps, rows 2 to 5 of its six with three (a, c and e are rows 0, 3 and 6; s1 and s2 one and two
-    // rows' steps).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PrefetchFresh(ref byte a, ref byte c, ref byte e, nuint s1, nuint s2, bool five)
+    static partial void PrefetchFresh(ref byte a, ref byte c, ref byte e, nuint s1, nuint s2, bool five)
     {
         if (five)
         {
@@ -469,15 +466,6 @@ internal static partial class SeparableBytePasses
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<ushort> Times(Vector512<ushort> pair, Vector512<ushort> weight) => pair * weight;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static partial void Prefetch(ref byte src, in FreshRows rows, int x)
-    {
-        Platform.Prefetch.Ahead(ref src, rows.First + x);
-        Platform.Prefetch.Ahead(ref src, rows.Second + x);
-        Platform.Prefetch.Ahead(ref src, rows.Third + x);
-        Platform.Prefetch.Ahead(ref src, rows.Fourth + x);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

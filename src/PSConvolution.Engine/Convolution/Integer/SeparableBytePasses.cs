@@ -117,12 +117,11 @@ internal static partial class SeparableBytePasses
         ref byte a = ref Unsafe.Add(ref src, rowStarts[0] + offset);
         ref byte c = ref Unsafe.Add(ref a, 3 * s1);
         ref byte e = ref five ? ref Unsafe.Add(ref c, 3 * s1) : ref c; // row 6: with three taps there is none
-        var fresh = new FreshRows(rowStarts, offset);
         int step = Vector<byte>.Count;
         int half = Vector<ushort>.Count;
         for (int x = VectorSteps.First(0, n, step); x <= n - step; x = VectorSteps.Next(x, n, step))
         {
-            Prefetch(ref src, fresh, x);
+            PrefetchFresh(ref Unsafe.Add(ref a, x), ref Unsafe.Add(ref c, x), ref Unsafe.Add(ref e, x), (nuint)s1, (nuint)s2, five);
             ref ushort d = ref Unsafe.Add(ref targets, x);
             if (five)
             {
@@ -153,33 +152,12 @@ internal static partial class SeparableBytePasses
         return high;
     }
 
-    /// <summary>
-    /// Where the last four of a block's kh + 3 rows start (with the offset): the rows no block before it read. The
-    /// block before read this block's first kh - 1 rows, which are in cache; these four come from memory.
-    /// </summary>
-    private readonly struct FreshRows
-    {
-        public FreshRows(ReadOnlySpan<int> rowStarts, int offset)
-        {
-            int last = rowStarts.Length - 1;
-            First = rowStarts[last - 3] + offset;
-            Second = rowStarts[last - 2] + offset;
-            Third = rowStarts[last - 1] + offset;
-            Fourth = rowStarts[last] + offset;
-        }
-
-        public int First { get; }
-
-        public int Second { get; }
-
-        public int Third { get; }
-
-        public int Fourth { get; }
-    }
-
-    // Asks for the fresh rows' bytes some way ahead of x, where the machine has a prefetch instruction; without an
-    // implementation (netstandard2.0) the call is removed.
-    static partial void Prefetch(ref byte src, in FreshRows rows, int x);
+    // Asks for a four-row block's fresh rows some way ahead of the column of a, where the machine has a prefetch
+    // instruction: the rows no block before it read (rows 4 to 7 of its eight with five taps, 2 to 5 of its six with
+    // three; a, c and e are rows 0, 3 and 6, s1 and s2 one and two rows' steps). The block before read this block's
+    // first kh - 1 rows, which are in cache; these four come from memory. Without an implementation (netstandard2.0)
+    // the call is removed.
+    static partial void PrefetchFresh(ref byte a, ref byte c, ref byte e, nuint s1, nuint s2, bool five);
 
     // Output rows 0-3 at x from eight widened rows, five symmetric taps (outer, inner, centre).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
