@@ -441,8 +441,8 @@ internal static partial class SeparableBytePasses
     // The outer weight of a symmetric kernel: 1 for the binomial blurs (Gaussian3's 1 2 1, Gaussian5's 1 4 6 4 1),
     // where the pair of outer samples needs no multiply, or any other. A type argument, so each loop is compiled for
     // one and tests nothing per step. With AVX2, 40 alternating pairs in one process, RGB Gaussian5 at 12 MP took
-    // 0.976x and 0.963x the time with it (1.033x and 1.036x measured the other way round); AVX-512, whose loops are
-    // limited by loads more than by multiplies, measured no change.
+    // 0.976x and 0.963x the time with it (1.033x and 1.036x measured the other way round); with AVX-512 it measured no
+    // change (why was not looked into).
     private interface IOuterWeight
     {
         Vector256<ushort> Times(Vector256<ushort> pair, Vector256<ushort> weight);
