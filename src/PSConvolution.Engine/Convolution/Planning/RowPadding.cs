@@ -28,6 +28,45 @@ internal static class RowPadding
     }
 
     /// <summary>
+    /// Padded positions [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) of one padded
+    /// row of <paramref name="source"/>, into the start of <paramref name="padded"/>: a part of what
+    /// <see cref="Fill{TSource, TTarget}(ReadOnlyMemory{TSource}, int, int, int, int, KernelSamplingMap, ReadOnlySpan{TTarget}, Span{TTarget}, SampleWidener{TSource, TTarget})"/>
+    /// writes, for a pass that works through a row a few columns of tiles at a time.
+    /// </summary>
+    [MethodImpl(Jit.HotLoop)]
+    public static void Fill<TSource, TTarget>(ReadOnlyMemory<TSource> source, int width, int height, int channels, int row, KernelSamplingMap columns, ReadOnlySpan<TTarget> borderPixel, Span<TTarget> padded, SampleWidener<TSource, TTarget> widen, int first, int count)
+    {
+        if (row == height)
+        {
+            FillPixels(padded.Slice(0, count * channels), borderPixel);
+            return;
+        }
+
+        var runs = new WidenedRow<TSource, TTarget>(source.Slice(row * width * channels, width * channels), channels, widen);
+        int end = first + count;
+        foreach ((int start, int column, int length) in columns.Runs)
+        {
+            int from = Math.Max(start, first);
+            int to = Math.Min(start + length, end);
+            if (from >= to)
+            {
+                continue;
+            }
+
+            // A run's positions hold consecutive columns, so its part from `from` on starts that many columns later.
+            Span<TTarget> target = padded.Slice((from - first) * channels, (to - from) * channels);
+            if (column < width)
+            {
+                runs.Fill(column + (from - start), target);
+            }
+            else
+            {
+                FillPixels(target, borderPixel);
+            }
+        }
+    }
+
+    /// <summary>
     /// The padded row from any source of runs: each run of image columns comes from <paramref name="runs"/>, each
     /// column beyond the image (the constant border) is <paramref name="borderPixel"/>.
     /// </summary>
