@@ -323,6 +323,46 @@ public sealed class FourierPathTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 8)]
+    [InlineData(2, 8)]
+    [InlineData(3, 8)]
+    [InlineData(3, 16)]
+    public void EveryGroupOfTilesStoresItsPixelsAtEveryStrideAndKeepsUnselectedChannels(int stride, int bitDepth)
+    {
+        // Wide enough for several groups of tiles across, whose first columns are not all multiples of the stride;
+        // red and blue convolved, green and alpha kept from the source under each output pixel.
+        KernelMatrix matrix = LargeKernelTests.RotatedGaussian(21, 5, 2, 30);
+        var random = new Random(stride + bitDepth);
+        using PlanarImage image = TestImages.Random(random, 700, 61, PixelLayout.Rgba, bitDepth);
+        var options = new ConvolutionOptions
+        {
+            BorderMode = BorderMode.Reflect,
+            Stride = stride,
+            Channels = ColorChannel.Red | ColorChannel.Blue,
+            AlphaWeighted = false,
+            MaxDegreeOfParallelism = 1,
+            Decomposition = KernelDecomposition.Fourier,
+        };
+
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { new ConvolutionKernel("Large", "Custom", "large", new[] { matrix }) }, options);
+        Assert.Equal((700 + stride - 1) / stride, result.Width);
+        for (int c = 0; c < 4; c++)
+        {
+            double[,] source = TestImages.ChannelAsArray(image, c);
+            double[,] actual = TestImages.ChannelAsArray(result, c);
+            double[,]? expected = c is 0 or 2 ? ReferenceConvolution.Convolve(source, TestImages.ToArray(matrix), options.BorderMode, 0, PaddingMode.Same, stride, matrix.DefaultDivisor, 0) : null;
+            for (int y = 0; y < actual.GetLength(0); y++)
+            {
+                for (int x = 0; x < actual.GetLength(1); x++)
+                {
+                    double want = expected is null ? source[y * stride, x * stride] : ReferenceConvolution.Quantize(expected[y, x], image.MaxValue, OutputRange.Clamp);
+                    Assert.True(Math.Abs(actual[y, x] - want) <= (expected is null ? 0 : 1), $"stride {stride}, {bitDepth}-bit, channel {c} ({x}, {y}): expected {want}, got {actual[y, x]}");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void TilesMeetWithoutSeamsOnALargeImage()
     {
