@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using PSConvolution.Engine.Convolution.Float;
 using PSConvolution.Engine.Convolution.Planning;
 using PSConvolution.Engine.Convolution.Samples;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine.Convolution.Fourier;
 
@@ -123,24 +124,57 @@ internal static class FourierPath
                 transform.Forward(re, im);
                 Multiply(re, im, plan.SpectrumReal<TCalc>(), plan.SpectrumImaginary<TCalc>());
                 transform.Inverse(re, im);
-                Keep(plan, scratch, re, i, count);
+                Keep(plan, scratch, re, group, i, count);
                 if (i + 1 < end)
                 {
-                    Keep(plan, scratch, im, i + 1, count);
+                    Keep(plan, scratch, im, group, i + 1, count);
+                }
+            }
+
+            // The group's output pixels, while its sums are still in cache: those whose anchor falls in the computed
+            // columns its tiles yield (every stride-th computed column is an output pixel's).
+            int stride = columns.Stride;
+            int yielded = Math.Min(computed, t1 * plan.ColumnsPerTile);
+            int o0 = (start + stride - 1) / stride;
+            int o1 = (yielded + stride - 1) / stride;
+            if (o1 > o0)
+            {
+                Span<float> acc = scratch.Row.AsSpan(0, (yielded - (o0 * stride)) * channels);
+                for (int q = 0; q < count; q++)
+                {
+                    PlanarSamples.Merge<TCalc>(scratch.Sums.AsSpan((q * scratch.GroupComputed) + (o0 * stride) - start), scratch.SumLength, channels, yielded - (o0 * stride), plan.CentreSum, acc);
+                    if (stride > 1)
+                    {
+                        OutputRows.Compact(acc, o1 - o0, stride, channels);
+                    }
+
+                    Store(plan.Step, columns, channels, acc.Slice(0, (o1 - o0) * channels), destination.Span, y0 + q, o0);
                 }
             }
         }
 
-        Span<float> acc = scratch.Row.AsSpan(0, computed * channels);
+        // Unselected channels keep the source's samples, row by row.
         for (int q = 0; q < count; q++)
         {
-            PlanarSamples.Merge<TCalc>(scratch.Sums.AsSpan(q * computed), scratch.SumLength, channels, computed, plan.CentreSum, acc);
-            if (columns.Stride > 1)
-            {
-                OutputRows.Compact(acc, columns.OutputLength, columns.Stride, channels);
-            }
+            int outWidth = columns.OutputLength;
+            OutputRows.CopyUnselected(source.Span, width, channels, y0 + q, rows, columns, plan.Step.Selected, destination.Span.Slice((y0 + q) * outWidth * channels, outWidth * channels));
+        }
+    }
 
-            FloatPath.StoreRow(plan.Step, rows, columns, channels, acc, source.Span, width, destination.Span, y0 + q);
+    // Output pixels [x, x + count) of output row y from their sums, as FloatPath.StoreRow stores a row of a single
+    // matrix without alpha weighting (the only steps this path takes), except the unselected channels.
+    [MethodImpl(Jit.HotLoop)]
+    private static void Store<T>(in ConvolutionStep s, KernelSamplingMap columns, int channels, ReadOnlySpan<float> sums, Span<T> destination, int y, int x)
+        where T : unmanaged
+    {
+        Span<T> dst = destination.Slice(((y * columns.OutputLength) + x) * channels, sums.Length);
+        if (s.LinearLight)
+        {
+            SrgbTransfer.Store(sums, s.Divisors[0], s.Bias, s.Max, s.Range == OutputRange.Absolute, channels, channels is 2 or 4, dst);
+        }
+        else
+        {
+            SampleConversion.Store(sums, s.Divisors[0], s.Bias, s.Max, s.Range == OutputRange.Absolute, dst);
         }
     }
 
@@ -164,20 +198,19 @@ internal static class FourierPath
         Array.Clear(tile, positions * n, (n - positions) * n);
     }
 
-    // The kept sums of work item i into its channel's plane of sums: every stride-th row of the tile's first
-    // RowsPerTile × stride rows, and its first ColumnsPerTile columns.
+    // The kept sums of work item i into its channel's plane of the group's sums: every stride-th row of the tile's
+    // first RowsPerTile × stride rows, and its first ColumnsPerTile columns.
     [MethodImpl(Jit.HotLoop)]
-    private static void Keep<TCalc>(FourierPlan plan, Scratch<TCalc> scratch, TCalc[] tile, int item, int count)
+    private static void Keep<TCalc>(FourierPlan plan, Scratch<TCalc> scratch, TCalc[] tile, TileGroup group, int item, int count)
         where TCalc : unmanaged
     {
         int n = plan.Size;
-        int computed = plan.Columns.ComputedLength;
         int start = item / plan.Convolved.Length * plan.ColumnsPerTile;
         int c = plan.Convolved[item % plan.Convolved.Length];
-        int across = Math.Min(plan.ColumnsPerTile, computed - start);
+        int across = Math.Min(plan.ColumnsPerTile, plan.Columns.ComputedLength - start);
         for (int q = 0; q < count; q++)
         {
-            tile.AsSpan(q * plan.Rows.Stride * n, across).CopyTo(scratch.Sums.AsSpan((c * scratch.SumLength) + (q * computed) + start, across));
+            tile.AsSpan(q * plan.Rows.Stride * n, across).CopyTo(scratch.Sums.AsSpan((c * scratch.SumLength) + (q * scratch.GroupComputed) + start - group.First, across));
         }
     }
 
@@ -213,8 +246,8 @@ internal static class FourierPath
     }
 
     /// <summary>
-    /// One worker's buffers: a padded row, the padded rows of a group of tiles (a plane per channel), the sums of a
-    /// row of tiles (a plane per channel), and one complex tile.
+    /// One worker's buffers: a padded row, the padded rows of a group of tiles and their sums (a plane per channel),
+    /// and one complex tile.
     /// </summary>
     private sealed class Scratch<TCalc> : IDisposable
         where TCalc : unmanaged
@@ -226,7 +259,8 @@ internal static class FourierPath
             int positions = Math.Min(n, ((plan.RowsPerTile - 1) * plan.Rows.Stride) + plan.Step.Matrices[0].Height);
             GroupColumns = Math.Min(plan.Columns.PaddedLength, ((GroupTiles - 1) * plan.ColumnsPerTile) + n);
             PlaneLength = positions * GroupColumns;
-            SumLength = plan.RowsPerTile * plan.Columns.ComputedLength;
+            GroupComputed = GroupTiles * plan.ColumnsPerTile;
+            SumLength = plan.RowsPerTile * GroupComputed;
             Row = ArrayPool<float>.Shared.Rent(plan.Columns.PaddedLength * channels);
             Planes = ArrayPool<TCalc>.Shared.Rent(channels * PlaneLength);
             Sums = ArrayPool<TCalc>.Shared.Rent(channels * SumLength);
@@ -244,7 +278,10 @@ internal static class FourierPath
         /// <summary>Samples in one channel's plane of a group's padded rows.</summary>
         public int PlaneLength { get; }
 
-        /// <summary>Floats in one channel's plane of sums.</summary>
+        /// <summary>Computed columns a group of tiles yields at most: the pitch of the sums' rows.</summary>
+        public int GroupComputed { get; }
+
+        /// <summary>Samples in one channel's plane of a group's sums.</summary>
         public int SumLength { get; }
 
         public float[] Row { get; }
