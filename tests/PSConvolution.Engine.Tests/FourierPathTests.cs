@@ -330,8 +330,9 @@ public sealed class FourierPathTests
     [InlineData(3, 16)]
     public void EveryGroupOfTilesStoresItsPixelsAtEveryStrideAndKeepsUnselectedChannels(int stride, int bitDepth)
     {
-        // Wide enough for several groups of tiles across, whose first columns are not all multiples of the stride;
-        // red and blue convolved, green and alpha kept from the source under each output pixel.
+        // Wide enough for several groups of tiles across, whose first columns are not all multiples of the stride,
+        // on two threads that store parts of the same rows; red and blue convolved, green and alpha kept from the
+        // source under each output pixel.
         KernelMatrix matrix = LargeKernelTests.RotatedGaussian(21, 5, 2, 30);
         var random = new Random(stride + bitDepth);
         using PlanarImage image = TestImages.Random(random, 700, 61, PixelLayout.Rgba, bitDepth);
@@ -341,7 +342,7 @@ public sealed class FourierPathTests
             Stride = stride,
             Channels = ColorChannel.Red | ColorChannel.Blue,
             AlphaWeighted = false,
-            MaxDegreeOfParallelism = 1,
+            MaxDegreeOfParallelism = 2,
             Decomposition = KernelDecomposition.Fourier,
         };
 

@@ -12,10 +12,10 @@ using PSConvolution.Engine.Kernels;
 namespace PSConvolution.Engine.Convolution.Fourier;
 
 /// <summary>
-/// Runs a <see cref="FourierPlan"/>: one row of tiles at a time (in parallel across rows of tiles), a few tiles
-/// across at a time; the padded rows the tiles read are built as for the float path, so every border mode is the
-/// float path's; each tile's sums at stride 1 are kept, every stride-th of them compacted and stored as the float
-/// path stores them.
+/// Runs a <see cref="FourierPlan"/>: a group of a few tiles of one row of tiles at a time (in parallel across
+/// groups); the padded rows the tiles read are built as for the float path, so every border mode is the float
+/// path's; each tile's sums at stride 1 are kept, every stride-th of them compacted and stored as the float path
+/// stores them.
 /// </summary>
 internal static class FourierPath
 {
@@ -41,18 +41,23 @@ internal static class FourierPath
         // The transform and the kernel's spectrum, made once before the workers start.
         plan.Prepare();
         int bands = (plan.Rows.OutputLength + plan.RowsPerTile - 1) / plan.RowsPerTile;
+        int tilesAcross = (plan.Columns.ComputedLength + plan.ColumnsPerTile - 1) / plan.ColumnsPerTile;
+        int groups = (tilesAcross + GroupTiles - 1) / GroupTiles;
+        int items = bands * groups;
         int threads = parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
-        int workers = Math.Min(threads, bands);
+        int workers = Math.Min(threads, items);
 
-        // One worker per thread, each with its own buffers, taking the next row of tiles until none is left.
+        // One worker per thread, each with its own buffers, taking the next group of tiles until none is left: a
+        // 12 MP photo has hundreds, so the workers finish together, where rows of tiles (27 of them for K5) left one
+        // worker a whole row longer than the other.
         int next = -1;
         void Work(int worker)
         {
             using var scratch = new Scratch<TCalc>(plan);
-            for (int b = Interlocked.Increment(ref next); b < bands; b = Interlocked.Increment(ref next))
+            for (int i = Interlocked.Increment(ref next); i < items; i = Interlocked.Increment(ref next))
             {
                 parallel.CancellationToken.ThrowIfCancellationRequested();
-                Band(source, width, height, channels, destination, plan, widen, b, scratch);
+                Group(source, width, height, channels, destination, plan, widen, i / groups, i % groups * GroupTiles, scratch);
             }
         }
 
@@ -67,16 +72,17 @@ internal static class FourierPath
     }
 
     /// <summary>
-    /// Tiles across a row of tiles whose padded rows are built at once. The padded rows of a whole row of tiles
-    /// (positions × padded columns × channels: 6 MB for a 4,000-pixel RGB row of 128-row tiles) were written long
-    /// before its last tiles read them; a group's are read back while they are still in cache. An even number, so a
-    /// group's channels fill whole complex tiles (only a last group of one tile may leave half of one empty).
+    /// Tiles across in one work item: a row of tiles is padded, transformed and stored this many tiles across at a
+    /// time. The padded rows of a whole row of tiles (positions × padded columns × channels: 6 MB for a 4,000-pixel RGB
+    /// row of 128-row tiles) were written long before its last tiles read them, and its sums (5.5 MB) kept until its
+    /// last tile was done; a group's are read back while they are still in cache. An even number, so a group's
+    /// channels fill whole complex tiles (only a last group of one tile may leave half of one empty).
     /// </summary>
     private const int GroupTiles = 2;
 
-    // Output rows [b × RowsPerTile, ...) from one row of tiles, GroupTiles tiles across at a time.
+    // Output rows [band × RowsPerTile, ...) of the output columns whose anchors tiles [t0, t0 + GroupTiles) yield.
     [MethodImpl(Jit.HotLoop)]
-    private static void Band<T, TCalc>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, FourierPlan plan, SampleWidener<T, float> widen, int band, Scratch<TCalc> scratch)
+    private static void Group<T, TCalc>(ReadOnlyMemory<T> source, int width, int height, int channels, Memory<T> destination, FourierPlan plan, SampleWidener<T, float> widen, int band, int t0, Scratch<TCalc> scratch)
         where T : unmanaged
         where TCalc : unmanaged
     {
@@ -87,87 +93,82 @@ internal static class FourierPath
         int count = Math.Min(plan.RowsPerTile, rows.OutputLength - y0);
         int first = y0 * rows.Stride;
         int positions = ((count - 1) * rows.Stride) + plan.Step.Matrices[0].Height;
-        int padded = columns.PaddedLength;
         int computed = columns.ComputedLength;
         int convolved = plan.Convolved.Length;
-        int tilesAcross = (computed + plan.ColumnsPerTile - 1) / plan.ColumnsPerTile;
+        int t1 = Math.Min((computed + plan.ColumnsPerTile - 1) / plan.ColumnsPerTile, t0 + GroupTiles);
         TCalc[] re = scratch.Real;
         TCalc[] im = scratch.Imaginary;
         TileTransform<TCalc> transform = plan.Transform<TCalc>();
-        for (int t0 = 0; t0 < tilesAcross; t0 += GroupTiles)
+
+        // The padded columns the group's tiles read, split into a plane per channel.
+        int start = t0 * plan.ColumnsPerTile;
+        var group = new TileGroup(start, Math.Min(columns.PaddedLength, ((t1 - 1) * plan.ColumnsPerTile) + n) - start);
+        Span<float> row = scratch.Row.AsSpan(0, group.Columns * channels);
+        for (int p = 0; p < positions; p++)
         {
-            // The padded columns the group's tiles read, split into a plane per channel.
-            int t1 = Math.Min(tilesAcross, t0 + GroupTiles);
-            int start = t0 * plan.ColumnsPerTile;
-            var group = new TileGroup(start, Math.Min(padded, ((t1 - 1) * plan.ColumnsPerTile) + n) - start);
-            Span<float> row = scratch.Row.AsSpan(0, group.Columns * channels);
-            for (int p = 0; p < positions; p++)
+            RowPadding.Fill(source, width, height, channels, rows.Indices[first + p], columns, scratch.BorderPixel, row, widen, group.First, group.Columns);
+            PlanarSamples.Split<TCalc>(row, channels, group.Columns, plan.Centre, scratch.Planes.AsSpan(p * scratch.GroupColumns), scratch.PlaneLength);
+        }
+
+        // The tiles' channels, two to a complex tile: a tile's last odd channel pairs with the next tile's first.
+        int end = t1 * convolved;
+        for (int i = t0 * convolved; i < end; i += 2)
+        {
+            Load(plan, scratch, positions, group, i, re);
+            if (i + 1 < end)
             {
-                RowPadding.Fill(source, width, height, channels, rows.Indices[first + p], columns, scratch.BorderPixel, row, widen, group.First, group.Columns);
-                PlanarSamples.Split<TCalc>(row, channels, group.Columns, plan.Centre, scratch.Planes.AsSpan(p * scratch.GroupColumns), scratch.PlaneLength);
+                Load(plan, scratch, positions, group, i + 1, im);
+            }
+            else
+            {
+                Array.Clear(im, 0, n * n);
             }
 
-            // The tiles' channels, two to a complex tile: a tile's last odd channel pairs with the next tile's first.
-            int end = t1 * convolved;
-            for (int i = t0 * convolved; i < end; i += 2)
+            transform.Forward(re, im);
+            Multiply(re, im, plan.SpectrumReal<TCalc>(), plan.SpectrumImaginary<TCalc>());
+            transform.Inverse(re, im);
+            Keep(plan, scratch, re, group, i, count);
+            if (i + 1 < end)
             {
-                Load(plan, scratch, positions, group, i, re);
-                if (i + 1 < end)
-                {
-                    Load(plan, scratch, positions, group, i + 1, im);
-                }
-                else
-                {
-                    Array.Clear(im, 0, n * n);
-                }
-
-                transform.Forward(re, im);
-                Multiply(re, im, plan.SpectrumReal<TCalc>(), plan.SpectrumImaginary<TCalc>());
-                transform.Inverse(re, im);
-                Keep(plan, scratch, re, group, i, count);
-                if (i + 1 < end)
-                {
-                    Keep(plan, scratch, im, group, i + 1, count);
-                }
-            }
-
-            // The group's output pixels, while its sums are still in cache: those whose anchor falls in the computed
-            // columns its tiles yield (every stride-th computed column is an output pixel's).
-            int stride = columns.Stride;
-            int yielded = Math.Min(computed, t1 * plan.ColumnsPerTile);
-            int o0 = (start + stride - 1) / stride;
-            int o1 = (yielded + stride - 1) / stride;
-            if (o1 > o0)
-            {
-                Span<float> acc = scratch.Row.AsSpan(0, (yielded - (o0 * stride)) * channels);
-                for (int q = 0; q < count; q++)
-                {
-                    PlanarSamples.Merge<TCalc>(scratch.Sums.AsSpan((q * scratch.GroupComputed) + (o0 * stride) - start), scratch.SumLength, channels, yielded - (o0 * stride), plan.CentreSum, acc);
-                    if (stride > 1)
-                    {
-                        OutputRows.Compact(acc, o1 - o0, stride, channels);
-                    }
-
-                    Store(plan.Step, columns, channels, acc.Slice(0, (o1 - o0) * channels), destination.Span, y0 + q, o0);
-                }
+                Keep(plan, scratch, im, group, i + 1, count);
             }
         }
 
-        // Unselected channels keep the source's samples, row by row.
+        // The output pixels whose anchors fall in the computed columns the group's tiles yield (every stride-th
+        // computed column is an output pixel's), and their unselected channels from the source: only these pixels of
+        // each row, as other workers store the others.
+        int stride = columns.Stride;
+        int yielded = Math.Min(computed, t1 * plan.ColumnsPerTile);
+        int o0 = (start + stride - 1) / stride;
+        int o1 = (yielded + stride - 1) / stride;
+        if (o1 <= o0)
+        {
+            return;
+        }
+
+        Span<float> acc = scratch.Row.AsSpan(0, (yielded - (o0 * stride)) * channels);
+        int outWidth = columns.OutputLength;
         for (int q = 0; q < count; q++)
         {
-            int outWidth = columns.OutputLength;
-            OutputRows.CopyUnselected(source.Span, width, channels, y0 + q, rows, columns, plan.Step.Selected, destination.Span.Slice((y0 + q) * outWidth * channels, outWidth * channels));
+            PlanarSamples.Merge<TCalc>(scratch.Sums.AsSpan((q * scratch.GroupComputed) + (o0 * stride) - start), scratch.SumLength, channels, yielded - (o0 * stride), plan.CentreSum, acc);
+            if (stride > 1)
+            {
+                OutputRows.Compact(acc, o1 - o0, stride, channels);
+            }
+
+            Span<T> dst = destination.Span.Slice((y0 + q) * outWidth * channels, outWidth * channels);
+            Store(plan.Step, channels, acc.Slice(0, (o1 - o0) * channels), dst.Slice(o0 * channels));
+            OutputRows.CopyUnselected(source.Span, width, channels, y0 + q, rows, columns, plan.Step.Selected, dst, o0, o1 - o0);
         }
     }
 
-    // Output pixels [x, x + count) of output row y from their sums, as FloatPath.StoreRow stores a row of a single
-    // matrix without alpha weighting (the only steps this path takes), except the unselected channels.
+    // Output pixels from their sums into the start of dst, as FloatPath.StoreRow stores a row of a single matrix
+    // without alpha weighting (the only steps this path takes), except the unselected channels.
     [MethodImpl(Jit.HotLoop)]
-    private static void Store<T>(in ConvolutionStep s, KernelSamplingMap columns, int channels, ReadOnlySpan<float> sums, Span<T> destination, int y, int x)
+    private static void Store<T>(in ConvolutionStep s, int channels, ReadOnlySpan<float> sums, Span<T> dst)
         where T : unmanaged
     {
-        Span<T> dst = destination.Slice(((y * columns.OutputLength) + x) * channels, sums.Length);
+        dst = dst.Slice(0, sums.Length);
         if (s.LinearLight)
         {
             SrgbTransfer.Store(sums, s.Divisors[0], s.Bias, s.Max, s.Range == OutputRange.Absolute, channels, channels is 2 or 4, dst);

@@ -18,8 +18,14 @@ internal static class OutputRows
     }
 
     // Channels not selected keep the sample under each output pixel's anchor.
-    [MethodImpl(Jit.HotLoop)]
     public static void CopyUnselected<T>(ReadOnlySpan<T> source, int width, int channels, int y, KernelSamplingMap rows, KernelSamplingMap columns, bool[] selected, Span<T> destination)
+        where T : unmanaged
+        => CopyUnselected(source, width, channels, y, rows, columns, selected, destination, 0, columns.OutputLength);
+
+    // The same for output pixels [first, first + count) of the row, whose others it leaves alone: a pass may store
+    // parts of one row on different threads.
+    [MethodImpl(Jit.HotLoop)]
+    public static void CopyUnselected<T>(ReadOnlySpan<T> source, int width, int channels, int y, KernelSamplingMap rows, KernelSamplingMap columns, bool[] selected, Span<T> destination, int first, int count)
         where T : unmanaged
     {
         bool all = true;
@@ -35,8 +41,7 @@ internal static class OutputRows
 
         int sy = (y * rows.Stride) + rows.CentreOffset;
         ReadOnlySpan<T> src = source.Slice(sy * width * channels, width * channels);
-        int outWidth = columns.OutputLength;
-        if (columns.Stride == 1 && (channels == 2 || channels == 4) && PixelWords.TryCopyChannels(src.Slice(columns.CentreOffset * channels, outWidth * channels), destination.Slice(0, outWidth * channels), channels, selected))
+        if (columns.Stride == 1 && (channels == 2 || channels == 4) && PixelWords.TryCopyChannels(src.Slice((first + columns.CentreOffset) * channels, count * channels), destination.Slice(first * channels, count * channels), channels, selected))
         {
             return;
         }
@@ -48,7 +53,7 @@ internal static class OutputRows
                 continue;
             }
 
-            for (int x = 0; x < outWidth; x++)
+            for (int x = first; x < first + count; x++)
             {
                 destination[(x * channels) + c] = src[(((x * columns.Stride) + columns.CentreOffset) * channels) + c];
             }
