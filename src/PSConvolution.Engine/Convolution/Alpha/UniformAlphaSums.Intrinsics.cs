@@ -82,6 +82,44 @@ internal partial struct UniformAlphaSums
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Vectors(Vector256<ushort> a0, Vector256<ushort> a1, Vector256<ushort> a2, Vector256<ushort> a3, int x)
+    {
+        // 64 samples, one mask word: the AND and OR of all four first, the last vectors' kind first; where the four
+        // are not all of one kind, each half as above.
+        if (outside)
+        {
+            Vector256<ushort> any = (a0 | a1) | (a2 | a3);
+            if (Avx.TestZ(any, any))
+            {
+                return;
+            }
+
+            if (Avx.TestC((a0 & a1) & (a2 & a3), fullAlpha))
+            {
+                outside = false;
+                return;
+            }
+        }
+        else
+        {
+            if (Avx.TestC((a0 & a1) & (a2 & a3), fullAlpha))
+            {
+                return;
+            }
+
+            Vector256<ushort> any = (a0 | a1) | (a2 | a3);
+            if (Avx.TestZ(any, any))
+            {
+                outside = true;
+                return;
+            }
+        }
+
+        Vectors(a0, a1, x);
+        Vectors(a2, a3, x + 32);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Vectors(Vector512<ushort> a0, Vector512<ushort> a1, int x)
     {
         // 64 samples: one mask word. The same AND and OR first as for AVX2, the last vector's kind first.

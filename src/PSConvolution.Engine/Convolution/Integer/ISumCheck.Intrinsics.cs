@@ -13,6 +13,12 @@ internal partial interface ISumCheck
     /// </summary>
     void Vectors(Vector256<ushort> a0, Vector256<ushort> a1, int x);
 
+    /// <summary>
+    /// The sums of 64 samples from <paramref name="x"/> on, in order: the AVX2 loops' two steps of
+    /// <see cref="Vectors(Vector256{ushort}, Vector256{ushort}, int)"/> at once.
+    /// </summary>
+    void Vectors(Vector256<ushort> a0, Vector256<ushort> a1, Vector256<ushort> a2, Vector256<ushort> a3, int x);
+
     /// <summary>The sums of samples from <paramref name="x"/> on, a multiple of 64: <paramref name="a0"/>, then <paramref name="a1"/>.</summary>
     void Vectors(Vector512<ushort> a0, Vector512<ushort> a1, int x);
 }
@@ -20,6 +26,10 @@ internal partial interface ISumCheck
 internal partial struct NoSumCheck
 {
     public void Vectors(Vector256<ushort> a0, Vector256<ushort> a1, int x)
+    {
+    }
+
+    public void Vectors(Vector256<ushort> a0, Vector256<ushort> a1, Vector256<ushort> a2, Vector256<ushort> a3, int x)
     {
     }
 
