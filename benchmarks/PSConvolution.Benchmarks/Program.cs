@@ -33,7 +33,7 @@ namespace PSConvolution.Benchmarks;
 ///   bench --scaling --samples DIR --out DIR [--quick] [--workload K2,...] [--tier NAME]
 ///                                               the engine with one thread and with two, alternating (scaling.md);
 ///   bench --alpha-cost --samples DIR --out DIR [--quick] [--tier NAME]
-///                                               K2a, K2h and K2o against K2, one thread, alternating (alpha-cost.md);
+///                                               K2a, K2h, K2o and K2a unweighted against K2, one thread, alternating (alpha-cost.md);
 ///   bench --memory-floor --samples DIR --out DIR [--quick] [--tier NAME]
 ///                                               K1 and K2 against a copy of the same bytes, one thread, alternating
 ///                                               (memory-floor.md);
