@@ -492,13 +492,18 @@ internal static partial class EdgeRecompute
         }
 
         // StoreTwo for four neighbouring pixels in one 512-bit vector, where the quotients round alike in single
-        // precision (singleQuotient): sixteen in one division.
+        // precision (singleQuotient): sixteen in one division (two with AVX2).
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool StoreFour(Span<byte> dst, int x, ref Vector128<int> first)
         {
-            if (!Avx512F.IsSupported || !singleQuotient)
+            if (!singleQuotient)
             {
                 return false;
+            }
+
+            if (!Avx512F.IsSupported)
+            {
+                return StoreFourAvx2(dst, x, ref first);
             }
 
             Vector512<int> sums = Vector512<int>.Zero;
@@ -522,6 +527,50 @@ internal static partial class EdgeRecompute
             _ = dst[(x * 4) + 15];
             Vector128.ConditionalSelect(writtenFour, bytes, Vector128.LoadUnsafe(ref target)).StoreUnsafe(ref target);
             return true;
+        }
+
+        // StoreFour's arithmetic in two 256-bit vectors: pixels x and x + 1 in one, x + 2 and x + 3 in the other, eight
+        // single-precision quotients in each division where StoreTwo made four double ones.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private bool StoreFourAvx2(Span<byte> dst, int x, ref Vector128<int> first)
+        {
+            Vector256<int> near = Vector256<int>.Zero, far = Vector256<int>.Zero;
+            for (int j = 0; j < row.Length; j++)
+            {
+                Vector256<int> w = Vector256.Create(row[j]);
+                near += Unsafe.As<Vector128<int>, Vector256<int>>(ref Unsafe.Add(ref first, j)) * w;
+                far += Unsafe.As<Vector128<int>, Vector256<int>>(ref Unsafe.Add(ref first, j + 2)) * w;
+            }
+
+            Vector256<int> nearLevels = Quotients(near);
+            Vector256<int> farLevels = Quotients(far);
+
+            // Packed within 128-bit lanes: the low lane's first two words hold pixels x and x + 2, the high lane's x + 1
+            // and x + 3; their dwords put back in order.
+            Vector256<short> words = Avx2.PackSignedSaturate(nearLevels, farLevels);
+            Vector256<int> bytes = Avx2.PackUnsignedSaturate(words, words).AsInt32();
+            Vector128<byte> four = Avx2.PermuteVar8x32(bytes, Vector256.Create(0, 4, 1, 5, 0, 0, 0, 0)).GetLower().AsByte();
+            ref byte target = ref dst[x * 4];
+            _ = dst[(x * 4) + 15];
+            Vector128.ConditionalSelect(writtenFour, four, Vector128.LoadUnsafe(ref target)).StoreUnsafe(ref target);
+            return true;
+        }
+
+        // Two pixels' colour quotients Σ K·C·A / Σ K·A in single precision (a divisor of 1 where Σ K·A is 0, whose
+        // colour sums are 0 too), and their alpha as the integer path rounds it, in lanes 3 and 7.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector256<int> Quotients(Vector256<int> sums)
+        {
+            Vector256<float> numerators = Avx.ConvertToVector256Single(sums);
+            Vector256<float> divisors = Avx.Max(Avx.Permute(numerators, 0b11_11_11_11), Vector256.Create(1f));
+            Vector256<int> levels = Avx.ConvertToVector256Int32WithTruncation(Avx.RoundToNearestInteger(numerators / divisors));
+            Vector256<int> alphaLevels = sums;
+            if (shift > 0)
+            {
+                alphaLevels = Vector256.ShiftRightLogical(sums + Vector256.Create(ShiftRounding.HalfLessOne(shift)) + (Vector256.ShiftRightLogical(sums, shift) & Vector256<int>.One), shift);
+            }
+
+            return Avx2.Blend(levels, alphaLevels, 0b1000_1000);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
