@@ -43,21 +43,31 @@ internal static class FourierPath
         int bands = (plan.Rows.OutputLength + plan.RowsPerTile - 1) / plan.RowsPerTile;
         int tilesAcross = (plan.Columns.ComputedLength + plan.ColumnsPerTile - 1) / plan.ColumnsPerTile;
         int groups = (tilesAcross + GroupTiles - 1) / GroupTiles;
-        int items = bands * groups;
+
+        // One worker per thread, each with its own buffers, taking the next work item until none is left. An item is
+        // half of a row of tiles (its groups of tiles left to right), the left halves of every row first. With whole
+        // rows (27 of them for K5 on a 12 MP photo) one of two workers did a row more than the other. With single
+        // groups in order along a row, two workers stored neighbouring groups of one row at once, sharing a cache line
+        // at their boundary in every output row; taken row after row instead, each group would read its source columns
+        // apart from the ones before them. In halves a worker reads along its rows in order, and workers taking
+        // consecutive items store into different rows.
+        int halves = Math.Min(2, groups);
+        int items = bands * halves;
         int threads = parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
         int workers = Math.Min(threads, items);
-
-        // One worker per thread, each with its own buffers, taking the next group of tiles until none is left: a
-        // 12 MP photo has hundreds, so the workers finish together, where rows of tiles (27 of them for K5) left one
-        // worker a whole row longer than the other.
         int next = -1;
         void Work(int worker)
         {
             using var scratch = new Scratch<TCalc>(plan);
             for (int i = Interlocked.Increment(ref next); i < items; i = Interlocked.Increment(ref next))
             {
-                parallel.CancellationToken.ThrowIfCancellationRequested();
-                Group(source, width, height, channels, destination, plan, widen, i / groups, i % groups * GroupTiles, scratch);
+                int band = i % bands, half = i / bands;
+                int end = (groups * (half + 1)) / halves;
+                for (int g = (groups * half) / halves; g < end; g++)
+                {
+                    parallel.CancellationToken.ThrowIfCancellationRequested();
+                    Group(source, width, height, channels, destination, plan, widen, band, g * GroupTiles, scratch);
+                }
             }
         }
 
