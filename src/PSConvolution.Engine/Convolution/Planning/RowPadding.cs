@@ -14,18 +14,8 @@ internal static class RowPadding
     /// One padded row of <paramref name="source"/>; the constant border is <paramref name="borderPixel"/>: a pixel
     /// whose channels may differ (a premultiplied border), or one value for every sample.
     /// </summary>
-    [MethodImpl(Jit.HotLoop)]
     public static void Fill<TSource, TTarget>(ReadOnlyMemory<TSource> source, int width, int height, int channels, int row, KernelSamplingMap columns, ReadOnlySpan<TTarget> borderPixel, Span<TTarget> padded, SampleWidener<TSource, TTarget> widen)
-    {
-        if (row == height)
-        {
-            FillPixels(padded, borderPixel);
-            return;
-        }
-
-        var runs = new WidenedRow<TSource, TTarget>(source.Slice(row * width * channels, width * channels), channels, widen);
-        Fill(width, channels, columns, borderPixel, padded, ref runs);
-    }
+        => Fill(source, width, height, channels, row, columns, borderPixel, padded, widen, 0, columns.PaddedLength);
 
     /// <summary>
     /// Padded positions [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) of one padded
@@ -43,6 +33,25 @@ internal static class RowPadding
         }
 
         var runs = new WidenedRow<TSource, TTarget>(source.Slice(row * width * channels, width * channels), channels, widen);
+        Fill(width, channels, columns, borderPixel, padded, ref runs, first, count);
+    }
+
+    /// <summary>
+    /// The padded row from any source of runs: each run of image columns comes from <paramref name="runs"/>, each
+    /// column beyond the image (the constant border) is <paramref name="borderPixel"/>.
+    /// </summary>
+    public static void Fill<TTarget, TRuns>(int width, int channels, KernelSamplingMap columns, ReadOnlySpan<TTarget> borderPixel, Span<TTarget> padded, ref TRuns runs)
+        where TRuns : struct, IPaddedRunSource<TTarget>
+        => Fill(width, channels, columns, borderPixel, padded, ref runs, 0, columns.PaddedLength);
+
+    /// <summary>
+    /// Padded positions [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) of the padded
+    /// row from any source of runs, into the start of <paramref name="padded"/>.
+    /// </summary>
+    [MethodImpl(Jit.HotLoop)]
+    public static void Fill<TTarget, TRuns>(int width, int channels, KernelSamplingMap columns, ReadOnlySpan<TTarget> borderPixel, Span<TTarget> padded, ref TRuns runs, int first, int count)
+        where TRuns : struct, IPaddedRunSource<TTarget>
+    {
         int end = first + count;
         foreach ((int start, int column, int length) in columns.Runs)
         {
@@ -58,28 +67,6 @@ internal static class RowPadding
             if (column < width)
             {
                 runs.Fill(column + (from - start), target);
-            }
-            else
-            {
-                FillPixels(target, borderPixel);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The padded row from any source of runs: each run of image columns comes from <paramref name="runs"/>, each
-    /// column beyond the image (the constant border) is <paramref name="borderPixel"/>.
-    /// </summary>
-    [MethodImpl(Jit.HotLoop)]
-    public static void Fill<TTarget, TRuns>(int width, int channels, KernelSamplingMap columns, ReadOnlySpan<TTarget> borderPixel, Span<TTarget> padded, ref TRuns runs)
-        where TRuns : struct, IPaddedRunSource<TTarget>
-    {
-        foreach ((int start, int column, int length) in columns.Runs)
-        {
-            Span<TTarget> target = padded.Slice(start * channels, length * channels);
-            if (column < width)
-            {
-                runs.Fill(column, target);
             }
             else
             {
