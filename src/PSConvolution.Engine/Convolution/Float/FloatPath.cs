@@ -147,23 +147,38 @@ internal static class FloatPath
         where T : unmanaged
     {
         int outWidth = columns.OutputLength;
-        bool combined = s.Matrices.Length > 1;
         Span<T> dst = destination.Slice(outputRow * outWidth * channels, outWidth * channels);
-        float divisor = combined ? 1f : s.Divisors[0];
         if (s.Alpha is AlphaWeighting alpha)
         {
+            float divisor = s.Matrices.Length > 1 ? 1f : s.Divisors[0];
             int centreRow = (outputRow * rows.Stride) + rows.CentreOffset;
             alpha.StoreRow(acc, divisor, s.Max, s.Range == OutputRange.Absolute, s.Selected, source.Slice(centreRow * width * channels, width * channels), columns.Stride, columns.CentreOffset, dst);
         }
-        else if (s.LinearLight)
+        else
         {
-            SrgbTransfer.Store(acc.Slice(0, outWidth * channels), divisor, combined ? 0f : s.Bias, s.Max, s.Range == OutputRange.Absolute, channels, channels is 2 or 4, dst);
+            StoreSamples(s, channels, acc.Slice(0, outWidth * channels), dst);
             OutputRows.CopyUnselected(source, width, channels, outputRow, rows, columns, s.Selected, dst);
+        }
+    }
+
+    /// <summary>
+    /// Output samples from their sums into the start of <paramref name="destination"/>, without alpha weighting and
+    /// leaving the unselected channels alone: linear light encoded back, or the divisor, bias and range applied.
+    /// </summary>
+    [MethodImpl(Jit.HotLoop)]
+    public static void StoreSamples<T>(in ConvolutionStep s, int channels, ReadOnlySpan<float> sums, Span<T> destination)
+        where T : unmanaged
+    {
+        bool combined = s.Matrices.Length > 1;
+        float divisor = combined ? 1f : s.Divisors[0];
+        Span<T> dst = destination.Slice(0, sums.Length);
+        if (s.LinearLight)
+        {
+            SrgbTransfer.Store(sums, divisor, combined ? 0f : s.Bias, s.Max, s.Range == OutputRange.Absolute, channels, channels is 2 or 4, dst);
         }
         else
         {
-            SampleConversion.Store(acc.Slice(0, outWidth * channels), divisor, combined ? 0f : s.Bias, s.Max, s.Range == OutputRange.Absolute, dst);
-            OutputRows.CopyUnselected(source, width, channels, outputRow, rows, columns, s.Selected, dst);
+            SampleConversion.Store(sums, divisor, combined ? 0f : s.Bias, s.Max, s.Range == OutputRange.Absolute, dst);
         }
     }
 

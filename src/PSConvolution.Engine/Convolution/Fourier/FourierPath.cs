@@ -7,7 +7,6 @@ using System.Threading.Tasks;
 using PSConvolution.Engine.Convolution.Float;
 using PSConvolution.Engine.Convolution.Planning;
 using PSConvolution.Engine.Convolution.Samples;
-using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine.Convolution.Fourier;
 
@@ -167,25 +166,8 @@ internal static class FourierPath
             }
 
             Span<T> dst = destination.Span.Slice((y0 + q) * outWidth * channels, outWidth * channels);
-            Store(plan.Step, channels, acc.Slice(0, (o1 - o0) * channels), dst.Slice(o0 * channels));
+            FloatPath.StoreSamples(plan.Step, channels, acc.Slice(0, (o1 - o0) * channels), dst.Slice(o0 * channels));
             OutputRows.CopyUnselected(source.Span, width, channels, y0 + q, rows, columns, plan.Step.Selected, dst, o0, o1 - o0);
-        }
-    }
-
-    // Output pixels from their sums into the start of dst, as FloatPath.StoreRow stores a row of a single matrix
-    // without alpha weighting (the only steps this path takes), except the unselected channels.
-    [MethodImpl(Jit.HotLoop)]
-    private static void Store<T>(in ConvolutionStep s, int channels, ReadOnlySpan<float> sums, Span<T> dst)
-        where T : unmanaged
-    {
-        dst = dst.Slice(0, sums.Length);
-        if (s.LinearLight)
-        {
-            SrgbTransfer.Store(sums, s.Divisors[0], s.Bias, s.Max, s.Range == OutputRange.Absolute, channels, channels is 2 or 4, dst);
-        }
-        else
-        {
-            SampleConversion.Store(sums, s.Divisors[0], s.Bias, s.Max, s.Range == OutputRange.Absolute, dst);
         }
     }
 
