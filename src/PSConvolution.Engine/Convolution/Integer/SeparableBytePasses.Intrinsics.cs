@@ -215,7 +215,8 @@ internal static partial class SeparableBytePasses
             Vector128<ushort> count = Vector128.CreateScalar((ushort)shift);
 
             // 64 samples a step, as AVX-512 takes them: a check then tests four vectors at once, and the loop's own
-            // tests come half as often. The last 32-63 samples take the 32-sample loop below.
+            // tests come half as often as at 32. The last 0-63 samples of the row take the general AVX2 loop of
+            // HorizontalStoreAvx512, which moves its last vector back to end at the row's end.
             for (; i <= n - 64; i += 64)
             {
                 ref ushort s = ref Unsafe.Add(ref src, i);
@@ -238,23 +239,6 @@ internal static partial class SeparableBytePasses
                 check.Vectors(a0, a1, a2, a3, i);
                 StoreLevels(a0, a1, count, bias, one, ref dst, i);
                 StoreLevels(a2, a3, count, bias, one, ref dst, i + 32);
-            }
-
-            for (i = VectorSteps.First(i, n, 32); i <= n - 32; i = VectorSteps.Next(i, n, 32))
-            {
-                ref ushort s = ref Unsafe.Add(ref src, i);
-                Vector256<ushort> a0 = default(TOuter).Times(Vector256.LoadUnsafe(ref s) + Vector256.LoadUnsafe(ref s, o4), w0);
-                Vector256<ushort> a1 = default(TOuter).Times(Vector256.LoadUnsafe(ref s, 16) + Vector256.LoadUnsafe(ref s, o4 + 16), w0);
-                if (five)
-                {
-                    a0 += (Vector256.LoadUnsafe(ref s, o1) + Vector256.LoadUnsafe(ref s, o3)) * w1;
-                    a1 += (Vector256.LoadUnsafe(ref s, o1 + 16) + Vector256.LoadUnsafe(ref s, o3 + 16)) * w1;
-                }
-
-                a0 += Vector256.LoadUnsafe(ref s, o2) * w2;
-                a1 += Vector256.LoadUnsafe(ref s, o2 + 16) * w2;
-                check.Vectors(a0, a1, i);
-                StoreLevels(a0, a1, count, bias, one, ref dst, i);
             }
         }
 
