@@ -224,19 +224,8 @@ internal static class FourierPath
         }
     }
 
-    /// <summary>The padded columns a group of tiles reads: from <see cref="First"/>, <see cref="Columns"/> of them.</summary>
-    private readonly struct TileGroup
-    {
-        public TileGroup(int first, int columns)
-        {
-            First = first;
-            Columns = columns;
-        }
-
-        public int First { get; }
-
-        public int Columns { get; }
-    }
+    /// <summary>The padded columns a group of tiles reads: from <paramref name="First"/>, <paramref name="Columns"/> of them.</summary>
+    private readonly record struct TileGroup(int First, int Columns);
 
     /// <summary>
     /// One worker's buffers: a padded row, the padded rows of a group of tiles and their sums (a plane per channel),
