@@ -470,14 +470,7 @@ internal static partial class EdgeRecompute
             high = Avx.RoundToNearestInteger(high / Avx.Max(Avx2.Permute4x64(high, 0b11_11_11_11), one));
             Vector256<int> levels = Vector256.Create(Avx.ConvertToVector128Int32WithTruncation(low), Avx.ConvertToVector128Int32WithTruncation(high));
 
-            // Alpha as the integer path rounds it (ShiftRounding.Divide), in lanes 3 and 7.
-            Vector256<int> alphaLevels = sums;
-            if (shift > 0)
-            {
-                alphaLevels = Vector256.ShiftRightLogical(sums + Vector256.Create(ShiftRounding.HalfLessOne(shift)) + (Vector256.ShiftRightLogical(sums, shift) & Vector256<int>.One), shift);
-            }
-
-            levels = Avx2.Blend(levels, alphaLevels, 0b1000_1000);
+            levels = WithAlpha(levels, sums);
 
             // Saturated to 16 then 8 bits within each 128-bit lane: pixel x in the low lane's first four bytes, x + 1 in
             // the high lane's.
@@ -563,7 +556,14 @@ internal static partial class EdgeRecompute
         {
             Vector256<float> numerators = Avx.ConvertToVector256Single(sums);
             Vector256<float> divisors = Avx.Max(Avx.Permute(numerators, 0b11_11_11_11), Vector256.Create(1f));
-            Vector256<int> levels = Avx.ConvertToVector256Int32WithTruncation(Avx.RoundToNearestInteger(numerators / divisors));
+            return WithAlpha(Avx.ConvertToVector256Int32WithTruncation(Avx.RoundToNearestInteger(numerators / divisors)), sums);
+        }
+
+        // Two pixels' levels with lanes 3 and 7 replaced by their alpha as the integer path rounds it
+        // (ShiftRounding.Divide of the alpha sums).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector256<int> WithAlpha(Vector256<int> levels, Vector256<int> sums)
+        {
             Vector256<int> alphaLevels = sums;
             if (shift > 0)
             {
