@@ -31,7 +31,8 @@ namespace PSConvolution.Benchmarks;
 ///                                               --threads: only these thread counts' rows (default 1 and 2);
 ///                                               --tier: the label of the rows (default: avx512, avx2 or portable, as detected)
 ///   bench --scaling --samples DIR --out DIR [--quick] [--workload K2,...] [--tier NAME]
-///                                               the engine with one thread and with two, alternating (scaling.md);
+///                                               the engine with one thread and with two, alternating, beside the
+///                                               machine's own speed-up of arithmetic in the same rounds (scaling.md);
 ///   bench --alpha-cost --samples DIR --out DIR [--quick] [--tier NAME]
 ///                                               K2a, K2h, K2o and K2a unweighted against K2, one thread, alternating (alpha-cost.md);
 ///   bench --memory-floor --samples DIR --out DIR [--quick] [--tier NAME]
@@ -266,22 +267,26 @@ public static class Program
     /// What a second thread gives: for each workload, <paramref name="pairs"/> runs with one thread and with two,
     /// alternating, so both see the same state of a shared machine (the full run times them minutes apart, as
     /// separate cases). Each run repeats the call to fill about 60 ms, as the cases do. Prints the median of the
-    /// pairs' speed-ups with the middle half of them, and each count's median rate.
+    /// pairs' speed-ups with the middle half of them, and each count's median rate; and beside them the speed-up of
+    /// <see cref="MachineCeiling"/>'s arithmetic, timed in the same rounds: what the machine gave a second thread then.
     /// </summary>
     private static string Scaling(BenchInput input, string[] workloads, string tier, int pairs)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Tier {tier}. Two threads against one, the engine alone, {pairs} alternating pairs of runs: the median speed-up (the middle half of the pairs), and each count's median Mpx/s.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Tier {tier}. Two threads against one, the engine alone, {pairs} alternating pairs of runs: the median speed-up (the middle half of the pairs), and each count's median Mpx/s. The machine: the same speed-up of arithmetic in registers (no memory traffic), timed in the same rounds, which is 2 on two idle cores.");
         text.AppendLine();
-        text.AppendLine("| workload | one thread | two threads | speed-up |");
-        text.AppendLine("| --- | ---: | ---: | ---: |");
+        text.AppendLine("| workload | one thread | two threads | speed-up | the machine |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
         List<Contestant> engine = Contestants.Create(input, quick: true).Where(c => c.IsEngine).ToList();
+        Contestant ceilingOne = MachineCeiling.Create(1), ceilingTwo = MachineCeiling.Create(2);
         foreach (string workload in workloads)
         {
             Contestant one = engine.First(c => c.Workload == workload && c.Threads == 1);
             Contestant two = engine.First(c => c.Workload == workload && c.Threads == 2);
-            (List<double> single, List<double> both, List<double> ratios) = Alternate(one, two, pairs);
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(single):F0} | {input.Megapixels / Median(both):F0} | {Median(ratios):F2}x ({ratios[ratios.Count / 4]:F2}-{ratios[(3 * ratios.Count) / 4]:F2}) |");
+            List<double>[] times = Rounds(new[] { one, two, ceilingOne, ceilingTwo }, pairs);
+            List<double> ratios = Ratios(times[0], times[1]);
+            List<double> machine = Ratios(times[2], times[3]);
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(Sorted(times[0])):F0} | {input.Megapixels / Median(Sorted(times[1])):F0} | {Median(ratios):F2}x ({ratios[ratios.Count / 4]:F2}-{ratios[(3 * ratios.Count) / 4]:F2}) | {Median(machine):F2}x ({machine[machine.Count / 4]:F2}-{machine[(3 * machine.Count) / 4]:F2}) |");
         }
 
         return text.ToString();
@@ -379,39 +384,55 @@ public static class Program
     // a's time over b's, all sorted.
     private static (List<double> A, List<double> B, List<double> Ratios) Alternate(Contestant a, Contestant b, int pairs)
     {
+        List<double>[] times = Rounds(new[] { a, b }, pairs);
+        return (Sorted(times[0]), Sorted(times[1]), Ratios(times[0], times[1]));
+    }
+
+    // Runs the cases in turns, in order, each repeated to fill about 60 ms, rounds times: each case's seconds a call,
+    // round by round.
+    private static List<double>[] Rounds(IReadOnlyList<Contestant> cases, int rounds)
+    {
         var watch = Stopwatch.StartNew();
-        a.Run();
-        b.Run();
-        watch.Restart();
-        a.Run();
-        int repeat = (int)Math.Clamp(Math.Ceiling(0.06 / Math.Max(watch.Elapsed.TotalSeconds, 1e-6)), 1, 50);
-        double Time(Contestant c)
+        int[] repeats = new int[cases.Count];
+        for (int k = 0; k < cases.Count; k++)
         {
+            cases[k].Run();
             watch.Restart();
-            for (int i = 0; i < repeat; i++)
-            {
-                c.Run();
-            }
-
-            return watch.Elapsed.TotalSeconds / repeat;
+            cases[k].Run();
+            repeats[k] = (int)Math.Clamp(Math.Ceiling(0.06 / Math.Max(watch.Elapsed.TotalSeconds, 1e-6)), 1, 50);
         }
 
-        var first = new List<double>();
-        var second = new List<double>();
-        var ratios = new List<double>();
-        for (int p = 0; p < pairs; p++)
+        var times = cases.Select(_ => new List<double>()).ToArray();
+        for (int r = 0; r < rounds; r++)
         {
-            double ta = Time(a);
-            double tb = Time(b);
-            first.Add(ta);
-            second.Add(tb);
-            ratios.Add(ta / tb);
+            for (int k = 0; k < cases.Count; k++)
+            {
+                watch.Restart();
+                for (int i = 0; i < repeats[k]; i++)
+                {
+                    cases[k].Run();
+                }
+
+                times[k].Add(watch.Elapsed.TotalSeconds / repeats[k]);
+            }
         }
 
-        first.Sort();
-        second.Sort();
+        return times;
+    }
+
+    // Round by round, a's time over b's, sorted.
+    private static List<double> Ratios(List<double> a, List<double> b)
+    {
+        List<double> ratios = a.Zip(b, (x, y) => x / y).ToList();
         ratios.Sort();
-        return (first, second, ratios);
+        return ratios;
+    }
+
+    private static List<double> Sorted(List<double> values)
+    {
+        var copy = new List<double>(values);
+        copy.Sort();
+        return copy;
     }
 
     private static double Median(List<double> v) => v.Count % 2 == 1 ? v[v.Count / 2] : (v[(v.Count / 2) - 1] + v[v.Count / 2]) / 2;
