@@ -31,8 +31,8 @@ namespace PSConvolution.Benchmarks;
 ///                                               --threads: only these thread counts' rows (default 1 and 2);
 ///                                               --tier: the label of the rows (default: avx512, avx2 or portable, as detected)
 ///   bench --scaling --samples DIR --out DIR [--quick] [--workload K2,...] [--tier NAME]
-///                                               the engine with one thread and with two, alternating, beside the
-///                                               machine's own speed-up of arithmetic in the same rounds (scaling.md);
+///                                               the engine with one thread (held on each processor in turn, on a
+///                                               two-processor machine) and with two, alternating (scaling.md);
 ///   bench --alpha-cost --samples DIR --out DIR [--quick] [--tier NAME]
 ///                                               K2a, K2h, K2o and K2a unweighted against K2, one thread, alternating (alpha-cost.md);
 ///   bench --memory-floor --samples DIR --out DIR [--quick] [--tier NAME]
@@ -264,33 +264,64 @@ public static class Program
     }
 
     /// <summary>
-    /// What a second thread gives: for each workload, <paramref name="pairs"/> runs with one thread and with two,
-    /// alternating, so both see the same state of a shared machine (the full run times them minutes apart, as
-    /// separate cases). Each run repeats the call to fill about 60 ms, as the cases do. Prints the median of the
-    /// pairs' speed-ups with the middle half of them, and each count's median rate; and beside them the speed-up of
-    /// <see cref="MachineCeiling"/>'s arithmetic, timed in the same rounds: what the machine gave a second thread then.
+    /// What a second thread gives: for each workload, <paramref name="pairs"/> rounds of runs with one thread and with
+    /// two, taking turns, so all see the same state of a shared machine (the full run times them minutes apart, as
+    /// separate cases). Each run repeats the call to fill about 60 ms, as the cases do. Where the machine has two
+    /// processors and a thread can be held on one (<see cref="ProcessorPinning"/>), the one-thread run is timed on each
+    /// of them, and the speed-up is taken against each and against their mean (what two threads would give at each
+    /// one's own speed, halved: 2 is perfect, as on two alike). Prints the medians of the rounds' speed-ups with the
+    /// middle half of them, and each run's median rate.
     /// </summary>
     private static string Scaling(BenchInput input, string[] workloads, string tier, int pairs)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Tier {tier}. Two threads against one, the engine alone, {pairs} alternating pairs of runs: the median speed-up (the middle half of the pairs), and each count's median Mpx/s. The machine: the same speed-up of arithmetic in registers (no memory traffic), timed in the same rounds, which is 2 on two idle cores.");
-        text.AppendLine();
-        text.AppendLine("| workload | one thread | two threads | speed-up | the machine |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        bool pinned = ProcessorPinning.Supported && Environment.ProcessorCount == 2;
         List<Contestant> engine = Contestants.Create(input, quick: true).Where(c => c.IsEngine).ToList();
-        Contestant ceilingOne = MachineCeiling.Create(1), ceilingTwo = MachineCeiling.Create(2);
+        if (!pinned)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Tier {tier}. Two threads against one, the engine alone, {pairs} alternating pairs of runs: the median speed-up (the middle half of the pairs), and each count's median Mpx/s.");
+            text.AppendLine();
+            text.AppendLine("| workload | one thread | two threads | speed-up |");
+            text.AppendLine("| --- | ---: | ---: | ---: |");
+            foreach (string workload in workloads)
+            {
+                Contestant one = engine.First(c => c.Workload == workload && c.Threads == 1);
+                Contestant two = engine.First(c => c.Workload == workload && c.Threads == 2);
+                (List<double> single, List<double> both, List<double> ratios) = Alternate(one, two, pairs);
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(single):F0} | {input.Megapixels / Median(both):F0} | {Spread(ratios)} |");
+            }
+
+            return text.ToString();
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"Tier {tier}. Two threads against one, the engine alone, {pairs} rounds of three runs: one thread held on processor 0, one thread held on processor 1, two threads. Each run's median Mpx/s, and the medians of the rounds' speed-ups (the middle half of the rounds) against each processor and against their mean, which two threads would double on processors that kept their one-thread speeds.");
+        text.AppendLine();
+        text.AppendLine("| workload | one thread, processor 0 | one thread, processor 1 | two threads | over processor 0 | over processor 1 | over their mean |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (string workload in workloads)
         {
             Contestant one = engine.First(c => c.Workload == workload && c.Threads == 1);
             Contestant two = engine.First(c => c.Workload == workload && c.Threads == 2);
-            List<double>[] times = Rounds(new[] { one, two, ceilingOne, ceilingTwo }, pairs);
-            List<double> ratios = Ratios(times[0], times[1]);
-            List<double> machine = Ratios(times[2], times[3]);
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(Sorted(times[0])):F0} | {input.Megapixels / Median(Sorted(times[1])):F0} | {Median(ratios):F2}x ({ratios[ratios.Count / 4]:F2}-{ratios[(3 * ratios.Count) / 4]:F2}) | {Median(machine):F2}x ({machine[machine.Count / 4]:F2}-{machine[(3 * machine.Count) / 4]:F2}) |");
+            List<double>[] times = Rounds(new[] { Pinned(one, 0), Pinned(one, 1), two }, pairs);
+            List<double> overFirst = Ratios(times[0], times[2]);
+            List<double> overSecond = Ratios(times[1], times[2]);
+
+            // Two threads' rate over the mean of the one-thread rates: (1 / t2) / ((1 / t0 + 1 / t1) / 2).
+            List<double> overMean = times[2].Select((t2, r) => 2 / ((t2 / times[0][r]) + (t2 / times[1][r]))).ToList();
+            overMean.Sort();
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(Sorted(times[0])):F0} | {input.Megapixels / Median(Sorted(times[1])):F0} | {input.Megapixels / Median(Sorted(times[2])):F0} | {Spread(overFirst)} | {Spread(overSecond)} | {Spread(overMean)} |");
         }
 
         return text.ToString();
     }
+
+    // A one-thread case whose runs hold the calling thread on one processor.
+    private static Contestant Pinned(Contestant one, int processor)
+        => new(one.Workload, one.Threads, one.Tool, one.SetThreads, () => ProcessorPinning.Run(processor, one.Run), one.Result);
+
+    // The median of sorted ratios, with the middle half of them.
+    private static string Spread(List<double> ratios)
+        => string.Create(CultureInfo.InvariantCulture, $"{Median(ratios):F2}x ({ratios[ratios.Count / 4]:F2}-{ratios[(3 * ratios.Count) / 4]:F2})");
 
     /// <summary>
     /// What alpha weighting costs: K2a (the cut-out), K2h (at half opacity), K2o (full alpha everywhere) and the
