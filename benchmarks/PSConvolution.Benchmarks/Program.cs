@@ -277,31 +277,25 @@ public static class Program
         var text = new StringBuilder();
         bool pinned = ProcessorPinning.Supported && Environment.ProcessorCount == 2;
         List<Contestant> engine = Contestants.Create(input, quick: true).Where(c => c.IsEngine).ToList();
-        if (!pinned)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Tier {tier}. Two threads against one, the engine alone, {pairs} alternating pairs of runs: the median speed-up (the middle half of the pairs), and each count's median Mpx/s.");
-            text.AppendLine();
-            text.AppendLine("| workload | one thread | two threads | speed-up |");
-            text.AppendLine("| --- | ---: | ---: | ---: |");
-            foreach (string workload in workloads)
-            {
-                Contestant one = engine.First(c => c.Workload == workload && c.Threads == 1);
-                Contestant two = engine.First(c => c.Workload == workload && c.Threads == 2);
-                (List<double> single, List<double> both, List<double> ratios) = Alternate(one, two, pairs);
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(single):F0} | {input.Megapixels / Median(both):F0} | {Spread(ratios)} |");
-            }
-
-            return text.ToString();
-        }
-
-        text.AppendLine(CultureInfo.InvariantCulture, $"Tier {tier}. Two threads against one, the engine alone, {pairs} rounds of three runs: one thread held on processor 0, one thread held on processor 1, two threads. Each run's median Mpx/s, and the medians of the rounds' speed-ups (the middle half of the rounds) against each processor and against their mean, which two threads would double on processors that kept their one-thread speeds.");
+        text.AppendLine(pinned
+            ? string.Create(CultureInfo.InvariantCulture, $"Tier {tier}. Two threads against one, the engine alone, {pairs} rounds of three runs: one thread held on processor 0, one thread held on processor 1, two threads. Each run's median Mpx/s, and the medians of the rounds' speed-ups (the middle half of the rounds) against each processor and against their mean, which two threads would double on processors that kept their one-thread speeds.")
+            : string.Create(CultureInfo.InvariantCulture, $"Tier {tier}. Two threads against one, the engine alone, {pairs} alternating pairs of runs: the median speed-up (the middle half of the pairs), and each count's median Mpx/s."));
         text.AppendLine();
-        text.AppendLine("| workload | one thread, processor 0 | one thread, processor 1 | two threads | over processor 0 | over processor 1 | over their mean |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine(pinned
+            ? "| workload | one thread, processor 0 | one thread, processor 1 | two threads | over processor 0 | over processor 1 | over their mean |" + Environment.NewLine + "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+            : "| workload | one thread | two threads | speed-up |" + Environment.NewLine + "| --- | ---: | ---: | ---: |");
         foreach (string workload in workloads)
         {
             Contestant one = engine.First(c => c.Workload == workload && c.Threads == 1);
             Contestant two = engine.First(c => c.Workload == workload && c.Threads == 2);
+            text.Append(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | ");
+            if (!pinned)
+            {
+                (List<double> single, List<double> both, List<double> ratios) = Alternate(one, two, pairs);
+                text.AppendLine(CultureInfo.InvariantCulture, $"{input.Megapixels / Median(single):F0} | {input.Megapixels / Median(both):F0} | {Spread(ratios)} |");
+                continue;
+            }
+
             List<double>[] times = Rounds(new[] { Pinned(one, 0), Pinned(one, 1), two }, pairs);
             List<double> overFirst = Ratios(times[0], times[2]);
             List<double> overSecond = Ratios(times[1], times[2]);
@@ -309,7 +303,7 @@ public static class Program
             // Two threads' rate over the mean of the one-thread rates: (1 / t2) / ((1 / t0 + 1 / t1) / 2).
             List<double> overMean = times[2].Select((t2, r) => 2 / ((t2 / times[0][r]) + (t2 / times[1][r]))).ToList();
             overMean.Sort();
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(Sorted(times[0])):F0} | {input.Megapixels / Median(Sorted(times[1])):F0} | {input.Megapixels / Median(Sorted(times[2])):F0} | {Spread(overFirst)} | {Spread(overSecond)} | {Spread(overMean)} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{input.Megapixels / Median(Sorted(times[0])):F0} | {input.Megapixels / Median(Sorted(times[1])):F0} | {input.Megapixels / Median(Sorted(times[2])):F0} | {Spread(overFirst)} | {Spread(overSecond)} | {Spread(overMean)} |");
         }
 
         return text.ToString();
