@@ -1,25 +1,28 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.InteropServices;
 
 namespace PSConvolution.Benchmarks;
 
 /// <summary>
-/// Holds the calling thread on one logical processor while a one-thread run is timed (Linux and Windows; elsewhere
-/// <see cref="Supported"/> is false). On a virtual machine the two processors need not be alike: here one ran an FFT
-/// blur (K5) 1.43x and AES-GCM 1.63x slower than the other at the same time (a neighbour on its physical core, by all
-/// appearances), while scalar hashing ran alike on both. A one-thread figure then depends on which processor the
-/// thread happened to run on, and a speed-up against it swings between two values; timed on each processor, the
-/// speed-up can be taken against what the two would give.
+/// Holds the calling thread on one of the processors the process may run on while a one-thread run is timed (Linux
+/// and Windows; elsewhere <see cref="Processors"/> is empty). On a virtual machine two processors need not be alike:
+/// here one ran an FFT blur (K5) 1.43x and AES-GCM 1.63x slower than the other at the same time (a neighbour on its
+/// physical core, by all appearances), while scalar hashing ran alike on both. A one-thread figure then depends on
+/// which processor the thread happened to run on, and a speed-up against it swings between two values; timed on each
+/// processor, the speed-up can be taken against what the two would give.
 /// </summary>
 internal static class ProcessorPinning
 {
-    /// <summary>True where a thread can be held on one processor here.</summary>
-    public static bool Supported => OperatingSystem.IsLinux() || OperatingSystem.IsWindows();
+    // The processors the process may run on (of the first 64), as the process started, and that mask.
+    private static readonly ulong Allowed = AllowedMask();
 
-    /// <summary>Runs <paramref name="action"/> on the calling thread held on <paramref name="processor"/>, then lets it run anywhere again.</summary>
+    /// <summary>The numbers of the processors the process may run on, in order; empty where a thread cannot be held here.</summary>
+    public static IReadOnlyList<int> Processors { get; } = Bits(Allowed);
+
+    /// <summary>Runs <paramref name="action"/> on the calling thread held on <paramref name="processor"/>, then lets it run where it could before.</summary>
     public static void Run(int processor, Action action)
     {
-        ulong all = Environment.ProcessorCount >= 64 ? ulong.MaxValue : (1UL << Environment.ProcessorCount) - 1;
         Set(1UL << processor);
         try
         {
@@ -27,15 +30,51 @@ internal static class ProcessorPinning
         }
         finally
         {
-            Set(all);
+            Set(Allowed);
         }
+    }
+
+    private static ulong AllowedMask()
+    {
+        try
+        {
+            if (OperatingSystem.IsLinux())
+            {
+                // Thread 0: the calling thread. The mask is a cpu_set_t's first word (processors 0-63).
+                ulong mask = 0;
+                return SchedGetAffinity(0, sizeof(ulong), ref mask) == 0 ? mask : 0;
+            }
+
+            if (OperatingSystem.IsWindows())
+            {
+                return GetProcessAffinityMask(GetCurrentProcess(), out nuint process, out _) ? process : 0;
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+        }
+
+        return 0;
+    }
+
+    private static List<int> Bits(ulong mask)
+    {
+        var bits = new List<int>();
+        for (int i = 0; i < 64; i++)
+        {
+            if ((mask & (1UL << i)) != 0)
+            {
+                bits.Add(i);
+            }
+        }
+
+        return bits;
     }
 
     private static void Set(ulong mask)
     {
         if (OperatingSystem.IsLinux())
         {
-            // Thread 0: the calling thread. The mask is a cpu_set_t's first word (processors 0-63).
             if (SchedSetAffinity(0, sizeof(ulong), ref mask) != 0)
             {
                 throw new InvalidOperationException($"sched_setaffinity failed: errno {Marshal.GetLastPInvokeError()}.");
@@ -50,10 +89,20 @@ internal static class ProcessorPinning
         }
     }
 
+    [DllImport("libc", EntryPoint = "sched_getaffinity", SetLastError = true)]
+    private static extern int SchedGetAffinity(int pid, nint size, ref ulong mask);
+
     [DllImport("libc", EntryPoint = "sched_setaffinity", SetLastError = true)]
     private static extern int SchedSetAffinity(int pid, nint size, ref ulong mask);
 
+    [DllImport("kernel32")]
+    private static extern nint GetCurrentProcess();
+
     [DllImport("kernel32", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    private static extern bool GetProcessAffinityMask(nint process, out nuint processMask, out nuint systemMask);
+
+    [DllImport("kernel32")]
     private static extern nint GetCurrentThread();
 
     [DllImport("kernel32", SetLastError = true)]

@@ -266,7 +266,7 @@ public static class Program
     /// <summary>
     /// What a second thread gives: for each workload, <paramref name="pairs"/> rounds of runs with one thread and with
     /// two, taking turns, so all see the same state of a shared machine (the full run times them minutes apart, as
-    /// separate cases). Each run repeats the call to fill about 60 ms, as the cases do. Where the machine has two
+    /// separate cases). Each run repeats the call to fill about 60 ms, as the cases do. Where the process may run on two
     /// processors and a thread can be held on one (<see cref="ProcessorPinning"/>), the one-thread run is timed on each
     /// of them, and the speed-up is taken against each and against their mean (what two threads would give at each
     /// one's own speed, halved: 2 is perfect, as on two alike). Prints the medians of the rounds' speed-ups with the
@@ -275,14 +275,15 @@ public static class Program
     private static string Scaling(BenchInput input, string[] workloads, string tier, int pairs)
     {
         var text = new StringBuilder();
-        bool pinned = ProcessorPinning.Supported && Environment.ProcessorCount == 2;
+        IReadOnlyList<int> processors = ProcessorPinning.Processors;
+        bool pinned = processors.Count == 2;
         List<Contestant> engine = Contestants.Create(input, quick: true).Where(c => c.IsEngine).ToList();
         text.AppendLine(pinned
-            ? string.Create(CultureInfo.InvariantCulture, $"Tier {tier}. Two threads against one, the engine alone, {pairs} rounds of three runs: one thread held on processor 0, one thread held on processor 1, two threads. Each run's median Mpx/s, and the medians of the rounds' speed-ups (the middle half of the rounds) against each processor and against their mean, which two threads would double on processors that kept their one-thread speeds.")
+            ? string.Create(CultureInfo.InvariantCulture, $"Tier {tier}. Two threads against one, the engine alone, {pairs} rounds of three runs: one thread held on processor {processors[0]}, one thread held on processor {processors[1]}, two threads. Each run's median Mpx/s, and the medians of the rounds' speed-ups (the middle half of the rounds) against each processor and against their mean, which two threads would double on processors that kept their one-thread speeds.")
             : string.Create(CultureInfo.InvariantCulture, $"Tier {tier}. Two threads against one, the engine alone, {pairs} alternating pairs of runs: the median speed-up (the middle half of the pairs), and each count's median Mpx/s."));
         text.AppendLine();
         text.AppendLine(pinned
-            ? "| workload | one thread, processor 0 | one thread, processor 1 | two threads | over processor 0 | over processor 1 | over their mean |" + Environment.NewLine + "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+            ? string.Create(CultureInfo.InvariantCulture, $"| workload | one thread, processor {processors[0]} | one thread, processor {processors[1]} | two threads | over processor {processors[0]} | over processor {processors[1]} | over their mean |{Environment.NewLine}| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
             : "| workload | one thread | two threads | speed-up |" + Environment.NewLine + "| --- | ---: | ---: | ---: |");
         foreach (string workload in workloads)
         {
@@ -296,7 +297,7 @@ public static class Program
                 continue;
             }
 
-            List<double>[] times = Rounds(new[] { Pinned(one, 0), Pinned(one, 1), two }, pairs);
+            List<double>[] times = Rounds(new[] { Pinned(one, processors[0]), Pinned(one, processors[1]), two }, pairs);
             List<double> overFirst = Ratios(times[0], times[2]);
             List<double> overSecond = Ratios(times[1], times[2]);
 
