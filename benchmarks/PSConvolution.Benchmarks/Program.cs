@@ -314,9 +314,13 @@ public static class Program
     private static Contestant Pinned(Contestant one, int processor)
         => new(one.Workload, one.Threads, one.Tool, one.SetThreads, () => ProcessorPinning.Run(processor, one.Run), one.Result);
 
-    // The median of sorted ratios, with the middle half of them.
-    private static string Spread(List<double> ratios)
-        => string.Create(CultureInfo.InvariantCulture, $"{Median(ratios):F2}x ({ratios[ratios.Count / 4]:F2}-{ratios[(3 * ratios.Count) / 4]:F2})");
+    // The median of sorted ratios, with the middle half of them, to as many decimals as asked.
+    private static string Spread(List<double> ratios, int decimals = 2)
+    {
+        string format = "F" + decimals.ToString(CultureInfo.InvariantCulture);
+        string At(int index) => ratios[index].ToString(format, CultureInfo.InvariantCulture);
+        return $"{Median(ratios).ToString(format, CultureInfo.InvariantCulture)}x ({At(ratios.Count / 4)}-{At((3 * ratios.Count) / 4)})";
+    }
 
     /// <summary>
     /// What alpha weighting costs: K2a (the cut-out), K2h (at half opacity), K2o (full alpha everywhere) and the
@@ -374,7 +378,7 @@ public static class Program
         {
             (List<double> times, List<double> referenceTimes, List<double> ratios) = Alternate(measured, reference, pairs);
             string what = measured.IsEngine ? Workloads.Describe(measured.Workload) : $"the same image with {measured.Tool}";
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {measured.Workload} {what} | {input.Megapixels / Median(times):F0} | {input.Megapixels / Median(referenceTimes):F0} | {Median(ratios):F2}x ({ratios[ratios.Count / 4]:F2}-{ratios[(3 * ratios.Count) / 4]:F2}) |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {measured.Workload} {what} | {input.Megapixels / Median(times):F0} | {input.Megapixels / Median(referenceTimes):F0} | {Spread(ratios)} |");
         }
 
         return text.ToString();
@@ -400,7 +404,7 @@ public static class Program
             Contestant theirs = other.Create(input, workload);
             (int difference, _) = Difference(mine.Result(), theirs.Result());
             (List<double> first, List<double> second, List<double> ratios) = Alternate(mine, theirs, pairs);
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(first):F0} | {input.Megapixels / Median(second):F0} | {Median(ratios):F3}x ({ratios[ratios.Count / 4]:F3}-{ratios[(3 * ratios.Count) / 4]:F3}) | {difference} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(first):F0} | {input.Megapixels / Median(second):F0} | {Spread(ratios, 3)} | {difference} |");
         }
 
         return text.ToString();
