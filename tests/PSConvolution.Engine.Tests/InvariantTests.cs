@@ -113,6 +113,57 @@ public sealed class InvariantTests
         Assert.True(image.GetChannel(1).SequenceEqual(redOnly.GetChannel(1)));
     }
 
+    /// <summary>
+    /// With independent channels, a selected channel is the all-channel result's and every other the source's, on
+    /// every path and on rows long enough for the vector copies of the unselected channels (three vectors of
+    /// three-channel pixels) with every tail length.
+    /// </summary>
+    [Theory]
+    [InlineData("Gaussian5", "Automatic")]
+    [InlineData("Sharpen", "Automatic")]
+    [InlineData("Box5", "Automatic")]
+    [InlineData("Skewed", "Never")]
+    [InlineData("Large", "Fourier")]
+    public void UnselectedChannelsKeepTheSourceOnLongRows(string name, string path)
+    {
+        var decomposition = (KernelDecomposition)Enum.Parse(typeof(KernelDecomposition), path);
+        var random = new Random(name.Length);
+        ConvolutionKernel kernel = name switch
+        {
+            "Skewed" => new ConvolutionKernel(name, "Custom", "x", new[] { KernelMatrix.Create(new[] { new[] { 0.5, -1.25, 2 }, new[] { 0.75, 3, -0.5 } }, 1, 0) }),
+            "Large" => new ConvolutionKernel(name, "Custom", "x", new[] { KernelMatrix.Create(Enumerable.Range(0, 13).Select(r => Enumerable.Range(0, 13).Select(c => 1.0 + ((r * 7) + (c * 3)) % 5).ToArray()).ToArray()) }),
+            _ => KernelLibrary.Get(name),
+        };
+        foreach (PixelLayout layout in new[] { PixelLayout.Rgb, PixelLayout.Rgba, PixelLayout.GrayAlpha })
+        {
+            foreach (int bitDepth in new[] { 8, 16 })
+            {
+                int width = 90 + random.Next(40);
+                using PlanarImage image = TestImages.Random(random, width, 7, layout, bitDepth);
+                var options = new ConvolutionOptions { AlphaWeighted = false, Decomposition = decomposition, MaxDegreeOfParallelism = 1 };
+                using PlanarImage all = PlanarConvolution.Convolve(image, new[] { kernel }, options with { Channels = ColorChannel.All });
+                for (int i = 0; i < 4; i++)
+                {
+                    ColorChannel selection = TestImages.RandomChannels(random, layout) ?? ColorChannel.Color;
+                    using PlanarImage result = PlanarConvolution.Convolve(image, new[] { kernel }, options with { Channels = selection });
+                    for (int c = 0; c < image.Channels; c++)
+                    {
+                        // The Fourier path pairs the transformed channels into complex tiles, so a selection pairs
+                        // them otherwise than all channels do, and a sum may round to the other side: one unit.
+                        bool selected = ImageConvolver.IsSelected(layout, c, selection);
+                        float[] expected = (selected ? all : image).GetChannel(c).ToArray();
+                        float[] actual = result.GetChannel(c).ToArray();
+                        float tolerance = selected && decomposition == KernelDecomposition.Fourier ? 1 : 0;
+                        for (int p = 0; p < expected.Length; p++)
+                        {
+                            Assert.True(Math.Abs(expected[p] - actual[p]) <= tolerance, $"{name}, {layout} {bitDepth}-bit, {width} wide, {selection}: channel {c}, pixel {p}: {actual[p]}, expected {expected[p]}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     [Fact]
     public void NamingAChannelTheImageLacksIsAnError()
     {

@@ -41,7 +41,7 @@ internal static class OutputRows
 
         int sy = (y * rows.Stride) + rows.CentreOffset;
         ReadOnlySpan<T> src = source.Slice(sy * width * channels, width * channels);
-        if (columns.Stride == 1 && (channels == 2 || channels == 4) && PixelWords.TryCopyChannels(src.Slice((first + columns.CentreOffset) * channels, count * channels), destination.Slice(first * channels, count * channels), channels, selected))
+        if (columns.Stride == 1 && PixelWords.TryCopyChannels(src.Slice((first + columns.CentreOffset) * channels, count * channels), destination.Slice(first * channels, count * channels), channels, selected))
         {
             return;
         }
