@@ -164,6 +164,102 @@ public sealed class InvariantTests
         }
     }
 
+    /// <summary>
+    /// A gradient magnitude is the correctly rounded float root of its responses' squares, rounded to the nearest
+    /// level: exact, not within a level, as the responses of a low-contrast 8-bit image are small integers.
+    /// </summary>
+    [Theory]
+    [InlineData("Sobel")]
+    [InlineData("Scharr")]
+    [InlineData("Prewitt")]
+    [InlineData("RobertsCross")]
+    public void GradientMagnitudesAreTheRoundedRootsOfExactSums(string name)
+    {
+        var random = new Random(name.Length);
+        const int Width = 203, Height = 9;
+        var grey = new byte[Width * Height];
+        for (int i = 0; i < grey.Length; i++)
+        {
+            grey[i] = (byte)(100 + random.Next(16));
+        }
+
+        ConvolutionKernel kernel = KernelLibrary.Get(name);
+        var result = new byte[grey.Length];
+        ImageConvolver.Convolve(new PixelBuffer(grey, Width, Height, PixelLayout.Gray), new PixelBuffer(result, Width, Height, PixelLayout.Gray), new[] { kernel }, new ConvolutionOptions { MaxDegreeOfParallelism = 1 });
+        for (int y = 0; y < Height; y++)
+        {
+            for (int x = 0; x < Width; x++)
+            {
+                long squares = 0;
+                foreach (KernelMatrix m in kernel.Matrices)
+                {
+                    Assert.Equal(1, m.DefaultDivisor);
+                    long sum = 0;
+                    for (int r = 0; r < m.Height; r++)
+                    {
+                        for (int c = 0; c < m.Width; c++)
+                        {
+                            int sy = Math.Clamp(y + r - m.AnchorY, 0, Height - 1), sx = Math.Clamp(x + c - m.AnchorX, 0, Width - 1);
+                            sum += (long)m[r, c] * grey[(sy * Width) + sx];
+                        }
+                    }
+
+                    squares += sum * sum;
+                }
+
+                double expected = Math.Min(255, Math.Round((float)Math.Sqrt(squares), MidpointRounding.ToEven));
+                Assert.True(expected == result[(y * Width) + x], $"{name} at {x},{y}: {result[(y * Width) + x]}, expected {expected}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// -Grayscale's grey is 0.299 R + 0.587 G + 0.114 B in single precision, rounded to the nearest level with ties
+    /// to even: checked for every one of the 2^24 8-bit colours, and alpha kept beside it.
+    /// </summary>
+    [Fact]
+    public void GreyIsTheRoundedLumaOfEveryEightBitColour()
+    {
+        const int Side = 4096;
+        var rgb = new byte[Side * Side * 3];
+        for (int i = 0; i < Side * Side; i++)
+        {
+            rgb[3 * i] = (byte)(i >> 16);
+            rgb[(3 * i) + 1] = (byte)(i >> 8);
+            rgb[(3 * i) + 2] = (byte)i;
+        }
+
+        var grey = new byte[Side * Side];
+        ImageConvolver.Convolve(new PixelBuffer(rgb, Side, Side, PixelLayout.Rgb), new PixelBuffer(grey, Side, Side, PixelLayout.Gray), new[] { KernelLibrary.Get("Identity") }, new ConvolutionOptions { Grayscale = true });
+        for (int i = 0; i < Side * Side; i++)
+        {
+            Assert.True(Luma(rgb[3 * i], rgb[(3 * i) + 1], rgb[(3 * i) + 2]) == grey[i], $"colour {i:X6}: {grey[i]}");
+        }
+    }
+
+    [Fact]
+    public void GreyIsTheRoundedLumaOfSixteenBitColoursAndKeepsAlpha()
+    {
+        var random = new Random(16);
+        const int Width = 1031, Height = 97;
+        var rgba = new ushort[Width * Height * 4];
+        for (int i = 0; i < rgba.Length; i++)
+        {
+            rgba[i] = (ushort)(random.Next(8) == 0 ? 65535 : random.Next(65536));
+        }
+
+        var grey = new ushort[Width * Height * 2];
+        ImageConvolver.Convolve(new PixelBuffer(rgba, Width, Height, PixelLayout.Rgba), new PixelBuffer(grey, Width, Height, PixelLayout.GrayAlpha), new[] { KernelLibrary.Get("Identity") }, new ConvolutionOptions { Grayscale = true, AlphaWeighted = false, MaxDegreeOfParallelism = 2 });
+        for (int i = 0; i < Width * Height; i++)
+        {
+            Assert.Equal(Luma(rgba[4 * i], rgba[(4 * i) + 1], rgba[(4 * i) + 2]), grey[2 * i]);
+            Assert.Equal(rgba[(4 * i) + 3], grey[(2 * i) + 1]);
+        }
+    }
+
+    // The luma in single precision, rounded by Math.Round with ties to even.
+    private static int Luma(int r, int g, int b) => (int)Math.Round((0.299f * r) + (0.587f * g) + (0.114f * b), MidpointRounding.ToEven);
+
     [Fact]
     public void NamingAChannelTheImageLacksIsAnError()
     {

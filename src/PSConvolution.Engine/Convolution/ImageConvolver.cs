@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using PSConvolution.Engine.Convolution.Planning;
@@ -178,7 +179,7 @@ public static class ImageConvolver
             {
                 PixelLayout grey = OutputLayout(layout, options);
                 first = ArrayPool<T>.Shared.Rent(capacity);
-                ToGrayscale(source.Span, width, height, layout, first);
+                ToGrayscale(source, width, height, layout, first, parallel);
                 current = first;
                 layout = grey;
             }
@@ -315,28 +316,58 @@ public static class ImageConvolver
         return true;
     }
 
-    private static void ToGrayscale<T>(ReadOnlySpan<T> source, int width, int height, PixelLayout layout, T[] destination)
+    // Each row's luma in parallel bands, its samples widened to float a row at a time (vectors) and each pixel's
+    // weighted sum rounded as Math.Round would: the same float products and sums, in the same order. Pixel by pixel
+    // through a generic conversion it took five times the blur of the grey image that followed.
+    private static void ToGrayscale<T>(ReadOnlyMemory<T> source, int width, int height, PixelLayout layout, T[] destination, ParallelOptions parallel)
         where T : unmanaged
     {
         int inChannels = layout.ChannelCount();
         int outChannels = layout == PixelLayout.Rgba ? 2 : 1;
-        for (int i = 0; i < width * height; i++)
+        RowBands.Run(height, parallel, (start, end) =>
         {
-            float r = SampleConversion.ToFloat(source[i * inChannels]);
-            float g = SampleConversion.ToFloat(source[(i * inChannels) + 1]);
-            float b = SampleConversion.ToFloat(source[(i * inChannels) + 2]);
+            float[] samples = ArrayPool<float>.Shared.Rent(width * inChannels);
+            try
+            {
+                for (int y = start; y < end; y++)
+                {
+                    parallel.CancellationToken.ThrowIfCancellationRequested();
+                    ReadOnlySpan<T> row = source.Span.Slice(y * width * inChannels, width * inChannels);
+                    SampleConversion.ToFloat(row, samples.AsSpan(0, row.Length));
+                    GreyRow(row, samples, width, inChannels, destination.AsSpan(y * width * outChannels, width * outChannels), outChannels);
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(samples);
+            }
+        });
+    }
 
-            // Rounded to the channel's levels, so the result equals convolving the grey image a user would save.
-            float l = (float)Math.Round((LumaRed * r) + (LumaGreen * g) + (LumaBlue * b), MidpointRounding.ToEven);
-            destination[i * outChannels] = FromFloat<T>(l);
+    [MethodImpl(Jit.HotLoop)]
+    private static void GreyRow<T>(ReadOnlySpan<T> row, float[] samples, int width, int inChannels, Span<T> destination, int outChannels)
+        where T : unmanaged
+    {
+        // Rounded to the channel's levels, so the result equals convolving the grey image a user would save. Adding
+        // and taking away 2^23 rounds a float in [0, 2^23) to the nearest integer, ties to even, as Math.Round does.
+        const float Rounding = 8388608f;
+        for (int x = 0, i = 0; x < width; x++, i += inChannels)
+        {
+            float l = (LumaRed * samples[i]) + (LumaGreen * samples[i + 1]) + (LumaBlue * samples[i + 2]);
+            l = (l + Rounding) - Rounding;
+            if (typeof(T) == typeof(byte))
+            {
+                Unsafe.As<T, byte>(ref destination[x * outChannels]) = (byte)l;
+            }
+            else
+            {
+                Unsafe.As<T, ushort>(ref destination[x * outChannels]) = (ushort)l;
+            }
+
             if (outChannels == 2)
             {
-                destination[(i * 2) + 1] = source[(i * 4) + 3];
+                destination[(x * 2) + 1] = row[i + 3];
             }
         }
     }
-
-    private static T FromFloat<T>(float value)
-        where T : unmanaged
-        => typeof(T) == typeof(byte) ? (T)(object)(byte)value : (T)(object)(ushort)value;
 }
