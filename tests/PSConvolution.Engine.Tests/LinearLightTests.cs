@@ -11,6 +11,43 @@ public sealed class LinearLightTests
 {
     public static IEnumerable<object[]> Seeds => Enumerable.Range(1, 60).Select(s => new object[] { s });
 
+    /// <summary>
+    /// A row stored in linear light is stored sample by sample as <c>SrgbTransfer.EncodeByte</c> stores one
+    /// (and alpha rounded), whichever samples the vector loop takes: values over the whole range, below and above it,
+    /// and exactly halfway between the encoding table's steps, where rounding decides.
+    /// </summary>
+    [Theory]
+    [InlineData(3, false, 1f, 0f, false)]
+    [InlineData(4, true, 1f, 0f, false)]
+    [InlineData(4, true, 3f, -7.5f, true)]
+    [InlineData(2, true, -2f, 1f, true)]
+    public void StoredRowsEncodeEachSampleAsOneIs(int channels, bool alphaLast, float divisor, float bias, bool absolute)
+    {
+        var random = new Random(channels + (absolute ? 10 : 0));
+        float step = 255f / 65536;
+        var values = new float[(channels * 300) + 5];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (i % 3) switch
+            {
+                0 => (float)((random.NextDouble() * 300) - 20) * divisor,
+                1 => ((random.Next(65536) + 0.5f) * step * divisor) - (bias * divisor),
+                _ => (float)(random.NextDouble() * 255) * divisor,
+            };
+        }
+
+        var stored = new byte[values.Length];
+        Convolution.Samples.SrgbTransfer.Store<byte>(values, divisor, bias, 255f, absolute, channels, alphaLast, stored);
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = (values[i] / divisor) + bias;
+            v = absolute ? Math.Abs(v) : v;
+            bool alpha = alphaLast && i % channels == channels - 1;
+            byte expected = alpha ? (byte)Math.Round(Math.Min(Math.Max(v, 0f), 255f), MidpointRounding.ToEven) : Convolution.Samples.SrgbTransfer.EncodeByte(v);
+            Assert.True(expected == stored[i], $"sample {i} ({v}): {stored[i]}, expected {expected}");
+        }
+    }
+
     /// <summary>Channel <paramref name="c"/> of <paramref name="image"/> decoded to linear light, in levels of its maximum.</summary>
     internal static double[,] Linearised(PlanarImage image, int c)
     {
@@ -97,46 +134,54 @@ public sealed class LinearLightTests
         Assert.Equal(Math.Round(255 * 5 / 9.0), encoded.GetChannel(0)[(8 * 16) + 8]);
     }
 
-    [Fact]
-    public void WithAlphaWeightingItLinearisesPremultipliesConvolvesDividesAndEncodes()
+    [Theory]
+    [InlineData("Box3", 8)]
+    [InlineData("Gaussian5", 8)]
+    [InlineData("Box3", 16)]
+    [InlineData("Gaussian5", 16)]
+    public void WithAlphaWeightingItLinearisesPremultipliesConvolvesDividesAndEncodes(string name, int bitDepth)
     {
+        // Wide enough rows for the vector stores, with every pixel's window read from the formulas in double precision.
         var random = new Random(77);
-        using PlanarImage image = TestImages.Random(random, 30, 12, PixelLayout.Rgba, 8);
+        const int Width = 61, Height = 12;
+        using PlanarImage image = TestImages.Random(random, Width, Height, PixelLayout.Rgba, bitDepth);
+        double max = image.MaxValue;
         Span<float> alpha = image.GetChannel(3);
         for (int i = 0; i < alpha.Length; i++)
         {
-            alpha[i] = random.Next(3) == 0 ? 0 : random.Next(1, 256);
+            alpha[i] = random.Next(3) == 0 ? 0 : random.Next(1, (int)max + 1);
         }
 
-        KernelMatrix box = KernelLibrary.Get("Box3").Matrices[0];
-        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { KernelLibrary.Get("Box3") }, new ConvolutionOptions { LinearLight = true });
+        ConvolutionKernel kernel = KernelLibrary.Get(name);
+        KernelMatrix m = kernel.Matrices[0];
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { kernel }, new ConvolutionOptions { LinearLight = true });
         for (int y = 0; y < image.Height; y++)
         {
             for (int x = 0; x < image.Width; x++)
             {
                 double sa = 0;
                 var sc = new double[3];
-                for (int i = -1; i <= 1; i++)
+                for (int i = 0; i < m.Height; i++)
                 {
-                    for (int j = -1; j <= 1; j++)
+                    for (int j = 0; j < m.Width; j++)
                     {
-                        int sy = Math.Clamp(y + i, 0, image.Height - 1);
-                        int sx = Math.Clamp(x + j, 0, image.Width - 1);
-                        double a = alpha[(sy * 30) + sx];
-                        double w = box[i + 1, j + 1];
+                        int sy = Math.Clamp(y + i - m.AnchorY, 0, image.Height - 1);
+                        int sx = Math.Clamp(x + j - m.AnchorX, 0, image.Width - 1);
+                        double a = alpha[(sy * Width) + sx];
+                        double w = m[i, j];
                         sa += w * a;
                         for (int c = 0; c < 3; c++)
                         {
-                            sc[c] += w * a * 255 * Decode(image.GetChannel(c)[(sy * 30) + sx] / 255.0);
+                            sc[c] += w * a * max * Decode(image.GetChannel(c)[(sy * Width) + sx] / max);
                         }
                     }
                 }
 
-                Assert.Equal(Math.Round(sa / 9, MidpointRounding.ToEven), result.GetChannel(3)[(y * 30) + x], 0.0);
+                Assert.Equal(Math.Round(sa / m.DefaultDivisor, MidpointRounding.ToEven), result.GetChannel(3)[(y * Width) + x], 0.0);
                 for (int c = 0; c < 3; c++)
                 {
-                    double expected = sa == 0 ? 0 : Math.Round(255 * Encode(Math.Clamp(sc[c] / sa, 0, 255) / 255), MidpointRounding.ToEven);
-                    Assert.InRange(result.GetChannel(c)[(y * 30) + x], expected - 1, expected + 1);
+                    double expected = sa == 0 ? 0 : Math.Round(max * Encode(Math.Clamp(sc[c] / sa, 0, max) / max), MidpointRounding.ToEven);
+                    Assert.InRange(result.GetChannel(c)[(y * Width) + x], expected - 1, expected + 1);
                 }
             }
         }

@@ -110,11 +110,24 @@ internal sealed partial class AlphaWeighting
     {
         int n = Channels;
         int i = 0;
-        if (!LinearLight)
+        if (LinearLight)
         {
-            PremultiplyVector256(source, destination, ref i);
+            // Every sample through its table first (alpha then widened as it is), then colour times alpha: the same
+            // products, without a generic lookup per sample inside the pixel loop.
+            SrgbTransfer.Linearise(source, destination.Slice(0, source.Length), n, alphaLast: true);
+            for (; i < source.Length; i += n)
+            {
+                float a = destination[i + n - 1];
+                for (int c = 0; c < n - 1; c++)
+                {
+                    destination[i + c] *= a;
+                }
+            }
+
+            return;
         }
 
+        PremultiplyVector256(source, destination, ref i);
         for (; i < source.Length; i += n)
         {
             float alpha = SampleConversion.ToFloat(source[i + n - 1]);
@@ -169,11 +182,12 @@ internal sealed partial class AlphaWeighting
     }
 
     // A blur whose every channel is written: C' = Σ K·C·A / Σ K·A (0 where Σ K·A is 0) and A' = Σ K·A / d,
-    // a vector of pixels at a time, then the bias, range, rounding and clamping of the ordinary store.
+    // a vector of pixels at a time, then the bias, range, rounding and clamping of the ordinary store (or, in linear
+    // light, of the linear-light store).
     private bool TryStoreBlurRow<T>(Span<float> sums, float divisor, float max, bool absolute, bool[] selected, Span<T> destination)
         where T : unmanaged
     {
-        if (LinearLight || !DivideByConvolvedAlpha || !ConvolveAlpha || !Vector.IsHardwareAccelerated || Array.IndexOf(selected, false) >= 0)
+        if (!DivideByConvolvedAlpha || !ConvolveAlpha || !Vector.IsHardwareAccelerated || Array.IndexOf(selected, false) >= 0)
         {
             return false;
         }
@@ -192,7 +206,16 @@ internal sealed partial class AlphaWeighting
             sums[i + n - 1] = weight / divisor;
         }
 
-        SampleConversion.Store(sums, 1f, Bias, max, absolute, destination);
+        // In linear light the colour is encoded to sRGB as the ordinary linear-light store does it (alpha rounded).
+        if (LinearLight)
+        {
+            SrgbTransfer.Store(sums, 1f, Bias, max, absolute, n, alphaLast: true, destination);
+        }
+        else
+        {
+            SampleConversion.Store(sums, 1f, Bias, max, absolute, destination);
+        }
+
         return true;
     }
 

@@ -1,4 +1,7 @@
 using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace PSConvolution.Engine.Convolution.Samples;
 
@@ -51,20 +54,21 @@ internal static class SrgbTransfer
     /// Widens whole pixels of stored samples to floats in linear light; with <paramref name="alphaLast"/> the
     /// last channel is alpha, which is linear already and is copied.
     /// </summary>
+    [MethodImpl(Jit.HotLoop)]
     public static void Linearise<T>(ReadOnlySpan<T> source, Span<float> destination, int channels, bool alphaLast)
         where T : unmanaged
     {
-        int colour = alphaLast ? channels - 1 : channels;
-        for (int i = 0; i < source.Length; i += channels)
+        float[] table = typeof(T) == typeof(byte) ? ByteToLinear : WordToLinear;
+        for (int i = 0; i < source.Length; i++)
         {
-            for (int c = 0; c < colour; c++)
-            {
-                destination[i + c] = ToLinear(source[i + c]);
-            }
+            destination[i] = table[Index(source[i])];
+        }
 
-            if (alphaLast)
+        if (alphaLast)
+        {
+            for (int i = channels - 1; i < source.Length; i += channels)
             {
-                destination[i + channels - 1] = SampleConversion.ToFloat(source[i + channels - 1]);
+                destination[i] = SampleConversion.ToFloat(source[i]);
             }
         }
     }
@@ -73,10 +77,14 @@ internal static class SrgbTransfer
     /// Stores <c>values / divisor + bias</c> (made absolute when asked, clamped), sRGB-encoded for colour
     /// channels and rounded for alpha.
     /// </summary>
+    [MethodImpl(Jit.HotLoop)]
     public static void Store<T>(ReadOnlySpan<float> values, float divisor, float bias, float max, bool absolute, int channels, bool alphaLast, Span<T> destination)
         where T : unmanaged
     {
-        for (int i = 0; i < destination.Length; i++)
+        // 8-bit samples a vector at a time but for the table's lookups, alpha's rounded in the same vectors; 16-bit
+        // ones through the exact function, one at a time.
+        int done = typeof(T) == typeof(byte) ? StoreBytes(values, divisor, bias, absolute, alphaLast ? channels : 0, MemoryMarshal.Cast<T, byte>(destination)) : 0;
+        for (int i = done; i < destination.Length; i++)
         {
             float v = (values[i] / divisor) + bias;
             v = absolute ? Math.Abs(v) : v;
@@ -85,15 +93,71 @@ internal static class SrgbTransfer
         }
     }
 
+    // The first samples of the row, a whole number of vectors, as EncodeByte stores them: the same float quotient,
+    // sum, clamp and scaling, and the position rounded to nearest with ties to even by adding and taking away 2^23
+    // (exact for the positions 0-65536, as Math.Round is); then the table, lane by lane. Every alphaEvery-th sample
+    // (none when 0) is alpha, rounded as SampleConversion.Quantize rounds it and looked up past the encoding in the
+    // table's copy of the 256 levels. Returns how many samples were stored: none where a vector's lanes are not a
+    // whole number of pixels or vectors are not accelerated.
+    [MethodImpl(Jit.HotLoop)]
+    private static int StoreBytes(ReadOnlySpan<float> values, float divisor, float bias, bool absolute, int alphaEvery, Span<byte> destination)
+    {
+        if (!Vector.IsHardwareAccelerated || (alphaEvery > 0 && Vector<float>.Count % alphaEvery != 0))
+        {
+            return 0;
+        }
+
+        Span<int> lanes = stackalloc int[Vector<int>.Count];
+        for (int j = 0; j < lanes.Length; j++)
+        {
+            lanes[j] = alphaEvery > 0 && j % alphaEvery == alphaEvery - 1 ? -1 : 0;
+        }
+
+        Vector<int> alpha = MemoryMarshal.Cast<int, Vector<int>>(lanes)[0];
+        var levels = new Vector<int>(EncodeSteps + 1);
+        var d = new Vector<float>(divisor);
+        var b = new Vector<float>(bias);
+        var top = new Vector<float>(255f);
+        var scale = new Vector<float>(EncodeSteps / 255f);
+        var rounding = new Vector<float>(8388608f);
+        byte[] table = LinearToByte;
+        int i = 0;
+        for (; i <= destination.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            Vector<float> v = (VectorMemory.Load(values, i) / d) + b;
+            v = Vector.Min(Vector.Max(absolute ? Vector.Abs(v) : v, Vector<float>.Zero), top);
+            Vector<int> position = Vector.ConvertToInt32(((v * scale) + rounding) - rounding);
+            Vector<int> level = Vector.ConvertToInt32((v + rounding) - rounding) + levels;
+            MemoryMarshal.Cast<int, Vector<int>>(lanes)[0] = Vector.ConditionalSelect(alpha, level, position);
+            for (int j = 0; j < lanes.Length; j++)
+            {
+                destination[i + j] = table[lanes[j]];
+            }
+        }
+
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Index<T>(T sample)
+        where T : unmanaged
+        => typeof(T) == typeof(byte) ? Unsafe.As<T, byte>(ref sample) : Unsafe.As<T, ushort>(ref sample);
+
     /// <summary>Linear light of an encoded value given in levels of a channel whose maximum is <paramref name="max"/>.</summary>
     public static float ToLinearLevel(float value, float max) => (float)(max * Decode(value / max));
 
     private static byte[] EncodeTable()
     {
-        var table = new byte[EncodeSteps + 1];
+        // The encoding at every step, then the 256 levels themselves (alpha's, for StoreBytes).
+        var table = new byte[EncodeSteps + 1 + 256];
         for (int i = 0; i <= EncodeSteps; i++)
         {
             table[i] = (byte)Math.Round(255 * Encode(i / (double)EncodeSteps), MidpointRounding.ToEven);
+        }
+
+        for (int i = 0; i < 256; i++)
+        {
+            table[EncodeSteps + 1 + i] = (byte)i;
         }
 
         return table;
