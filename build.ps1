@@ -274,6 +274,8 @@ function Invoke-BenchTiers([string] $Bench, [string] $Exe) {
             Invoke-Native dotnet ($benchArgs + '--alpha-cost')
             # And for K1 and K2 against a copy of the same bytes: how far they are from the memory floor.
             Invoke-Native dotnet ($benchArgs + '--memory-floor')
+            # And K2 with one option or input changed at a time: what each costs beside the plain blur.
+            Invoke-Native dotnet ($benchArgs + '--options')
         }
         finally {
             if ($tier.Variable) { Remove-Item "env:$($tier.Variable)" -ErrorAction Ignore }
@@ -307,7 +309,7 @@ function Merge-BenchResults([string] $Bench) {
         $results += @(Get-Content (Join-Path $folder.FullName 'results.json') -Raw | ConvertFrom-Json)
         if ($folder.Name -ne 'tier-netstandard2.0') {
             $tables += Get-Content (Join-Path $folder.FullName 'results.md') -Raw
-            foreach ($name in 'scaling.md', 'alpha-cost.md', 'memory-floor.md') {
+            foreach ($name in 'scaling.md', 'alpha-cost.md', 'memory-floor.md', 'options.md') {
                 $extra = Join-Path $folder.FullName $name
                 if (Test-Path $extra) { $tables += Get-Content $extra -Raw }
             }

@@ -90,6 +90,33 @@ internal sealed class BenchInput
         return result;
     }
 
+    /// <summary>
+    /// The cut-out with the photo's colour kept under its transparent pixels, as many editors and exporters store it
+    /// (alpha 0, colour not): the unweighted sums there are not 0, so the colour of every invisible window must still
+    /// be made 0.
+    /// </summary>
+    public byte[] RgbaColouredInvisible => rgbaColoured ??= ColouredInvisible();
+
+    private byte[]? rgbaColoured;
+
+    /// <summary>The photo in 16 bits a channel (each level times 257).</summary>
+    public ushort[] Rgb16 => rgb16 ??= Array.ConvertAll(Rgb, v => (ushort)(v * 257));
+
+    private ushort[]? rgb16;
+
+    private byte[] ColouredInvisible()
+    {
+        byte[] result = (byte[])Rgba.Clone();
+        for (int i = 0; i < Width * Height; i++)
+        {
+            result[(4 * i) + 0] = Rgb[(3 * i) + 0];
+            result[(4 * i) + 1] = Rgb[(3 * i) + 1];
+            result[(4 * i) + 2] = Rgb[(3 * i) + 2];
+        }
+
+        return result;
+    }
+
     private byte[] CutOut()
     {
         var result = new byte[Width * Height * 4];

@@ -9,6 +9,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using PSConvolution.Engine.Convolution;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Benchmarks;
 
@@ -64,6 +65,43 @@ internal static class Contestants
         }
 
         return list;
+    }
+
+    /// <summary>
+    /// K2's blur with one option or input changed at a time, and two edge operators, on the engine alone with one
+    /// thread: what a user pays for each beside the plain RGB blur (<c>--options</c>). Each case's tool names what
+    /// changed.
+    /// </summary>
+    public static List<Contestant> Options(BenchInput input)
+    {
+        var plain = new ConvolutionOptions { BorderMode = BorderMode.Replicate, MaxDegreeOfParallelism = 1 };
+        var rgb = new PixelBuffer(input.Rgb, input.Width, input.Height, PixelLayout.Rgb);
+        Contestant Case(string what, string kernel, ConvolutionOptions options, PixelBuffer? source = null)
+        {
+            PixelBuffer s = source ?? rgb;
+            var kernels = new[] { kernel == "K2" ? Workloads.EngineKernel("K2") : KernelLibrary.Get(kernel) };
+            (int w, int h, PixelLayout layout) = ImageConvolver.GetOutputShape(s.Width, s.Height, s.Layout, kernels, options);
+            int samples = w * h * layout.ChannelCount();
+            PixelBuffer target = s.BitDepth == 16 ? new PixelBuffer(new ushort[samples], w, h, layout) : new PixelBuffer(new byte[samples], w, h, layout);
+            void Run() => ImageConvolver.Convolve(s, target, kernels, options);
+            return new Contestant("K2", 1, what, () => { }, Run, () => { Run(); return Array.Empty<byte>(); });
+        }
+
+        var cutOut = new PixelBuffer(input.Rgba, input.Width, input.Height, PixelLayout.Rgba);
+        return new List<Contestant>
+        {
+            Case("-Channel Red", "K2", plain with { Channels = ColorChannel.Red }),
+            Case("-Stride 2", "K2", plain with { Stride = 2 }),
+            Case("-Bias 10 (off the integer path)", "K2", plain with { Bias = 10 }),
+            Case("-Grayscale", "K2", plain with { Grayscale = true }),
+            Case("-LinearLight", "K2", plain with { LinearLight = true }),
+            Case("16 bits a channel", "K2", plain, new PixelBuffer(input.Rgb16, input.Width, input.Height, PixelLayout.Rgb)),
+            Case("an alpha channel: the RGBA cut-out of K2a", "K2", plain, cutOut),
+            Case("an alpha channel: the cut-out with colour kept under its transparent pixels", "K2", plain, new PixelBuffer(input.RgbaColouredInvisible, input.Width, input.Height, PixelLayout.Rgba)),
+            Case("an alpha channel: the cut-out, and -LinearLight", "K2", plain with { LinearLight = true }, cutOut),
+            Case("-Kernel Sobel instead (a gradient magnitude)", "Sobel", plain),
+            Case("-Kernel Kirsch instead (the maximum of eight)", "Kirsch", plain),
+        };
     }
 
     /// <summary>

@@ -38,6 +38,10 @@ namespace PSConvolution.Benchmarks;
 ///   bench --memory-floor --samples DIR --out DIR [--quick] [--tier NAME]
 ///                                               K1 and K2 against a copy of the same bytes, one thread, alternating
 ///                                               (memory-floor.md);
+///   bench --options --samples DIR --out DIR [--quick] [--tier NAME]
+///                                               K2 with one option or input changed at a time (-Channel, -Stride,
+///                                               -Grayscale, -LinearLight, 16 bits, cut-outs) and two edge operators,
+///                                               against K2, one thread, alternating (options.md);
 ///   bench --against ENGINE.dll --samples DIR --out DIR [--quick] [--workload K2,...] [--tier NAME]
 ///                                               this build's engine against another build's, one thread,
 ///                                               alternating in one process (against.md): K1-K6, K2a, K2o;
@@ -101,6 +105,11 @@ public static class Program
         if (args.Contains("--memory-floor"))
         {
             return Report(MemoryFloorPaired(input, tier, pairs), output, "memory-floor.md");
+        }
+
+        if (args.Contains("--options"))
+        {
+            return Report(OptionsPaired(input, tier, pairs), output, "options.md");
         }
 
         bool engineOnly = args.Contains("--engine-only");
@@ -362,6 +371,23 @@ public static class Program
             "copy",
             single.First(c => c.Workload == Workloads.MemoryFloor),
             new[] { "K1", "K2" }.Select(w => single.First(c => c.IsEngine && c.Workload == w)),
+            pairs);
+    }
+
+    /// <summary>
+    /// What each option costs beside the plain blur (<see cref="Contestants.Options"/>), one thread, in
+    /// <paramref name="pairs"/> alternating pairs of runs against K2, as <see cref="AlphaCostPaired"/> times RGBA: a
+    /// ratio far above the work an option adds shows a path that has fallen off the fast loops.
+    /// </summary>
+    private static string OptionsPaired(BenchInput input, string tier, int pairs)
+    {
+        Contestant k2 = Contestants.Create(input, quick: true).First(c => c.IsEngine && c.Threads == 1 && c.Workload == "K2");
+        return AgainstOne(
+            input,
+            $"Tier {tier}. K2 (Gaussian5 on the RGB photo) with one option or input changed, and two edge operators, against K2 itself, the engine alone, one thread, {pairs} alternating pairs of runs: the median ratio of their times (the middle half of the pairs), and each one's median Mpx/s of input.",
+            "K2",
+            k2,
+            Contestants.Options(input),
             pairs);
     }
 
