@@ -8,9 +8,10 @@ using PSConvolution.Engine.Convolution.Integer;
 namespace PSConvolution.Engine.Tests;
 
 /// <summary>
-/// The pixels the integer path lists from its exact sums for alpha-weighted blurs: every pixel whose sums are
-/// neither all 0 nor at the rows' highest alpha (full unless known), and no other, whichever loop (AVX-512, AVX2,
-/// portable, scalar tail) made them.
+/// The pixels the integer path lists from its exact sums for alpha-weighted blurs: every pixel whose alpha sum is
+/// neither 0 nor at the rows' highest alpha (full unless known), and no other, whichever loop (AVX-512, AVX2,
+/// portable, scalar tail) made them; and whether a pixel passed with alpha 0 under colour, whose colour the row then
+/// needs made 0.
 /// </summary>
 public sealed class UniformAlphaSumsTests
 {
@@ -23,14 +24,14 @@ public sealed class UniformAlphaSumsTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void ListsExactlyThePixelsWhoseSumsAreNeitherZeroNorAtTheLevel(int channels, int stride, bool symmetric, int level)
+    public void ListsExactlyThePixelsWhoseAlphaSumsAreNeitherZeroNorAtTheLevel(int channels, int stride, bool symmetric, int level)
     {
         var random = new Random((channels * 10) + (stride * 2) + (symmetric ? 1 : 0) + (level * 100));
         foreach (int pixels in new[] { 1, 7, 8, 15, 16, 17, 33, 64, 100, 301 })
         {
             // Sums for each pixel drawn from the cases that matter: all 0; alpha at the level with any colour; alpha
             // 0 with some colour; alpha just below the level; anything up to it. Long runs of one case, as rows of
-            // cut-outs have. At level 0 every alpha sum is 0, and only pixels whose colour sums are 0 too pass.
+            // cut-outs have. At level 0 every alpha sum is 0, and every pixel passes.
             const int shift = 8;
             ushort full = (ushort)(level << shift);
             int samples = pixels * channels;
@@ -39,6 +40,7 @@ public sealed class UniformAlphaSumsTests
             int lead = symmetric ? channels : 0;
             var row = new ushort[samples + offsets[^1]];
             var expected = new List<int>();
+            bool colouredInvisible = false;
             int kind = 0;
             for (int p = 0; p < pixels; p++)
             {
@@ -50,7 +52,9 @@ public sealed class UniformAlphaSumsTests
                 }
 
                 sums[channels - 1] = kind switch { 0 or 2 => 0, 1 => full, 3 => (ushort)Math.Max(full - 1, 0), _ => (ushort)random.Next(full + 1) };
-                bool passes = (level > 0 && sums[channels - 1] == full) || sums.IndexOfAnyExcept((ushort)0) < 0;
+                // Alpha 0 passes whatever the colour (the row's colour there is made 0 after the store), and says so.
+                bool passes = (level > 0 && sums[channels - 1] == full) || sums[channels - 1] == 0;
+                colouredInvisible |= sums[channels - 1] == 0 && sums.IndexOfAnyExcept((ushort)0) >= 0;
                 if (!passes && p % stride == 0)
                 {
                     expected.Add(p / stride);
@@ -63,6 +67,7 @@ public sealed class UniformAlphaSumsTests
             var stored = new byte[samples];
             SeparableBytePasses.HorizontalStore(row, taps, offsets, shift, stored, ref check);
             Assert.Equal(expected, listed.Take(check.Finish(samples, int.MaxValue)));
+            Assert.Equal(colouredInvisible, check.InvisibleColour);
 
             // A limit as long as the list lets it through; one shorter leaves it unfinished.
             Assert.Equal(expected.Count, check.Finish(samples, expected.Count));

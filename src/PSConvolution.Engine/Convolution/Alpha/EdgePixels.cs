@@ -79,8 +79,16 @@ internal sealed class EdgePixels : IRowSumChecks<UniformAlphaSums>, IDisposable
         return new UniformAlphaSums(pixels, (y - FirstRow) * Width, masks, samples, Channels, shift, stride, levels?.Of(y, y + 1) ?? 255);
     }
 
-    public void End(int y, in UniformAlphaSums check, int samples)
+    public void End(int y, in UniformAlphaSums check, Span<byte> row)
     {
+        // Pixels whose window held only transparent pixels with colour under them: their colour is made 0 (and any
+        // whose alpha merely rounded to 0 was listed, and is recomputed after).
+        if (check.InvisibleColour)
+        {
+            UniformAlphaSums.ClearTransparent(row, Channels);
+        }
+
+        int samples = row.Length;
         int count = Overflowed ? -1 : check.Finish(samples, (int)Math.Min(int.MaxValue, limit - listed));
         Overflowed = count < 0;
         listed += Math.Max(count, 0);

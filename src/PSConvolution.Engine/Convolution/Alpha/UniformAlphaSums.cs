@@ -4,6 +4,7 @@ using System.Runtime.Intrinsics;
 #endif
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using PSConvolution.Engine.Convolution.Integer;
 
 namespace PSConvolution.Engine.Convolution.Alpha;
@@ -12,9 +13,11 @@ namespace PSConvolution.Engine.Convolution.Alpha;
 /// Lists, from the exact sums of a blur on the separable integer path, the pixels whose window may hold more than
 /// one alpha value. That path's weights are non-negative integers summing to 2^shift, so where no alpha the rows
 /// read is above a level L, a pixel's alpha sum is L·2^shift only where every alpha under a non-zero weight is L,
-/// and its sums are all 0 only where every sample under such a weight is 0 (alpha 0 and colour 0). In both the
-/// unweighted result is the alpha-weighted one. Every other pixel is listed: on a cut-out, those on or near its
-/// rim. L is 255 (full alpha) unless the caller knows the rows' highest alpha, as for a half-transparent layer;
+/// and its alpha sum is 0 only where every alpha under such a weight is 0. In the first the unweighted result is the
+/// alpha-weighted one; in the second so is its alpha (0), and its colour must be 0: it is already where the colour
+/// under transparent pixels is 0 (all its sums 0), and where it is not (as many editors keep it), the check says so
+/// (<see cref="InvisibleColour"/>) and the caller makes the stored row's transparent pixels 0
+/// (<see cref="ClearTransparent"/>). Every other pixel is listed: on a cut-out, those on or near its rim. L is 255 (full alpha) unless the caller knows the rows' highest alpha, as for a half-transparent layer;
 /// where alpha is uniform over a wide area but neither 0 nor L, every pixel there fails, the list reaches the
 /// caller's limit and stops, and the caller judges windows instead.
 /// The pass shows the sums 64 or 32 samples at a time. A vector's failing pixels leave one bit each in the mask
@@ -36,6 +39,10 @@ internal partial struct UniformAlphaSums : ISumCheck
 
     // True after a vector passed as all 0 (outside a cut-out), so the next tries that shortcut first.
     private bool outside;
+
+    // True once a pixel passed whose alpha sum is 0 but whose colour sums are not (a cut-out that keeps colour under
+    // its transparent pixels): the stored row then needs those pixels' colour made 0 (ClearTransparent).
+    private bool invisibleColour;
 
     // The portable loop's form of the same test (see below): Vector<T> compares signed lanes only, so both sides are
     // offset by 2^63 (RGBA) or 2^31 (grey and alpha).
@@ -93,6 +100,7 @@ internal partial struct UniformAlphaSums : ISumCheck
         portableBelow = new Vector<long>((long)((((ulong)full << 48) - 1) ^ (1UL << 63)));
         portableBelow2 = new Vector<int>((int)((((uint)full << 16) - 1) ^ (1U << 31)));
         portableFullAlpha = channels == 4 ? Vector.AsVectorUInt16(new Vector<ulong>((ulong)full << 48)) : Vector.AsVectorUInt16(new Vector<uint>((uint)full << 16));
+        invisibleColour = false;
         words = WordsOf(samples);
         Span<uint> summary = masks.AsSpan(words, MaskWords(samples) - words);
         for (int i = 0; i < summary.Length; i++)
@@ -140,7 +148,11 @@ internal partial struct UniformAlphaSums : ISumCheck
         {
             zero &= sum == 0;
         }
-        else if (!(sum == full || (zero && sum == 0)))
+        else if (sum == 0)
+        {
+            invisibleColour |= !zero;
+        }
+        else if (sum != full)
         {
             masks[x >> 6] |= 1u << ((x & 63) >> channelBits);
             masks[words + (x >> 11)] |= 1u << (x >> 6);
@@ -184,11 +196,27 @@ internal partial struct UniformAlphaSums : ISumCheck
             }
         }
 
+        // Every alpha sum 0 but some colour not: invisible windows over colour kept under transparent pixels.
+        if (Vector.EqualsAll((a0 | a1) & PortableAlphaLanes, Vector<ushort>.Zero))
+        {
+            invisibleColour = true;
+            outside = true;
+            return;
+        }
+
+        // A pixel fails where its lane is neither 0 nor at full alpha, unless its alpha sum is 0 (its colour is then
+        // made 0 after the store).
         if (channels == 4)
         {
             var offset = new Vector<long>(long.MaxValue);
+            Vector<long> alpha = Vector.AsVectorInt64(PortableAlphaLanes);
+            Vector<long> invisible0 = Vector.Equals(Vector.AsVectorInt64(a0) & alpha, Vector<long>.Zero);
+            Vector<long> invisible1 = Vector.Equals(Vector.AsVectorInt64(a1) & alpha, Vector<long>.Zero);
             Vector<long> failed0 = Vector.GreaterThan(portableBelow, Vector.AsVectorInt64(a0) + offset);
             Vector<long> failed1 = Vector.GreaterThan(portableBelow, Vector.AsVectorInt64(a1) + offset);
+            invisibleColour |= !Vector.EqualsAll((failed0 & invisible0) | (failed1 & invisible1), Vector<long>.Zero);
+            failed0 = Vector.AndNot(failed0, invisible0);
+            failed1 = Vector.AndNot(failed1, invisible1);
             if (!Vector.EqualsAll(failed0 | failed1, Vector<long>.Zero))
             {
                 MarkLanes(x, Vector.AsVectorInt32(failed0), Vector.AsVectorInt32(failed1), 2);
@@ -197,8 +225,14 @@ internal partial struct UniformAlphaSums : ISumCheck
         else
         {
             var offset = new Vector<int>(int.MaxValue);
+            Vector<int> alpha = Vector.AsVectorInt32(PortableAlphaLanes);
+            Vector<int> invisible0 = Vector.Equals(Vector.AsVectorInt32(a0) & alpha, Vector<int>.Zero);
+            Vector<int> invisible1 = Vector.Equals(Vector.AsVectorInt32(a1) & alpha, Vector<int>.Zero);
             Vector<int> failed0 = Vector.GreaterThan(portableBelow2, Vector.AsVectorInt32(a0) + offset);
             Vector<int> failed1 = Vector.GreaterThan(portableBelow2, Vector.AsVectorInt32(a1) + offset);
+            invisibleColour |= !Vector.EqualsAll((failed0 & invisible0) | (failed1 & invisible1), Vector<int>.Zero);
+            failed0 = Vector.AndNot(failed0, invisible0);
+            failed1 = Vector.AndNot(failed1, invisible1);
             if (!Vector.EqualsAll(failed0 | failed1, Vector<int>.Zero))
             {
                 MarkLanes(x, failed0, failed1, 1);
@@ -239,6 +273,66 @@ internal partial struct UniformAlphaSums : ISumCheck
         {
             masks[word + 1] |= (uint)(bits >> 32);
             masks[words + ((word + 1) >> 5)] |= 1u << (word + 1);
+        }
+    }
+
+    // All ones in every pixel's alpha lane, 0 in the others.
+    private readonly Vector<ushort> PortableAlphaLanes => channels == 4 ? Vector.AsVectorUInt16(new Vector<ulong>(0xFFFF000000000000UL)) : Vector.AsVectorUInt16(new Vector<uint>(0xFFFF0000U));
+
+    /// <summary>
+    /// True when a pixel passed whose alpha sum is 0 but whose colour sums are not: its stored colour is the blur of
+    /// colour kept under transparent pixels, and must be made 0 (<see cref="ClearTransparent"/>).
+    /// </summary>
+    public readonly bool InvisibleColour => invisibleColour;
+
+    /// <summary>
+    /// Makes 0 every pixel of a stored row (at stride 1) whose alpha is 0: where the window's alpha sum was 0 the
+    /// alpha-weighted colour is 0; where it was not, but rounded to 0, the pixel was listed and is recomputed after.
+    /// </summary>
+    [MethodImpl(Jit.HotLoop)]
+    public static void ClearTransparent(Span<byte> row, int channels)
+    {
+        if (channels == 4)
+        {
+            Span<uint> pixels = MemoryMarshal.Cast<byte, uint>(row);
+            int i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var visible = new Vector<uint>(1u << 24);
+                Span<Vector<uint>> vectors = MemoryMarshal.Cast<uint, Vector<uint>>(pixels);
+                for (; i < vectors.Length; i++)
+                {
+                    vectors[i] = Vector.AndNot(vectors[i], Vector.AsVectorUInt32(Vector.LessThan(vectors[i], visible)));
+                }
+
+                i *= Vector<uint>.Count;
+            }
+
+            for (; i < pixels.Length; i++)
+            {
+                pixels[i] = pixels[i] < 1u << 24 ? 0 : pixels[i];
+            }
+        }
+        else
+        {
+            Span<ushort> pixels = MemoryMarshal.Cast<byte, ushort>(row);
+            int i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var visible = new Vector<ushort>(1 << 8);
+                Span<Vector<ushort>> vectors = MemoryMarshal.Cast<ushort, Vector<ushort>>(pixels);
+                for (; i < vectors.Length; i++)
+                {
+                    vectors[i] = Vector.AndNot(vectors[i], Vector.AsVectorUInt16(Vector.LessThan(vectors[i], visible)));
+                }
+
+                i *= Vector<ushort>.Count;
+            }
+
+            for (; i < pixels.Length; i++)
+            {
+                pixels[i] = pixels[i] < 1 << 8 ? (ushort)0 : pixels[i];
+            }
         }
     }
 

@@ -35,6 +35,6 @@ internal interface IRowSumChecks<TCheck>
     /// <summary>The check for output row <paramref name="y"/>, computed as <paramref name="samples"/> samples at stride 1, divided by 2^<paramref name="shift"/>, every <paramref name="stride"/>-th pixel kept.</summary>
     TCheck Begin(int y, int samples, int shift, int stride);
 
-    /// <summary>Row <paramref name="y"/> is done.</summary>
-    void End(int y, in TCheck check, int samples);
+    /// <summary>Row <paramref name="y"/> is stored in <paramref name="row"/> (at stride 1), which the checks may still change.</summary>
+    void End(int y, in TCheck check, System.Span<byte> row);
 }

@@ -170,7 +170,7 @@ internal static class SeparableIntegerPath
         {
             TCheck check = checks.Begin(y, target.Length, plan.Shift, columns.Stride);
             SeparableBytePasses.HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, target, ref check);
-            checks.End(y, check, target.Length);
+            checks.End(y, check, target);
         }
 
         if (strided is not null)
