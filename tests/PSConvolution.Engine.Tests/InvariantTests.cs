@@ -238,6 +238,24 @@ public sealed class InvariantTests
     }
 
     [Fact]
+    public void GreyRowsOfEveryWidthEndAsTheyBegin()
+    {
+        // The vector loop takes sixteen pixels a step and the scalar loop the rest: every width up to three steps.
+        var random = new Random(3);
+        for (int width = 1; width <= 50; width++)
+        {
+            var rgb = new byte[width * 3 * 2];
+            random.NextBytes(rgb);
+            var grey = new byte[width * 2];
+            ImageConvolver.Convolve(new PixelBuffer(rgb, width, 2, PixelLayout.Rgb), new PixelBuffer(grey, width, 2, PixelLayout.Gray), new[] { KernelLibrary.Get("Identity") }, new ConvolutionOptions { Grayscale = true });
+            for (int i = 0; i < grey.Length; i++)
+            {
+                Assert.True(Luma(rgb[3 * i], rgb[(3 * i) + 1], rgb[(3 * i) + 2]) == grey[i], $"width {width}, pixel {i}: {grey[i]}");
+            }
+        }
+    }
+
+    [Fact]
     public void GreyIsTheRoundedLumaOfSixteenBitColoursAndKeepsAlpha()
     {
         var random = new Random(16);

@@ -1,0 +1,67 @@
+#if NET8_0_OR_GREATER
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace PSConvolution.Engine.Convolution.Samples;
+
+/// <summary>The SSSE3 and SSE4.1 loop of <see cref="GreyConversion"/>.</summary>
+internal static partial class GreyConversion
+{
+    // Sixteen pixels (48 bytes, three vectors) a step: each channel's sixteen bytes gathered by one shuffle of each
+    // vector (0x80 leaves a zero) and two ORs, widened four at a time to floats, weighted and summed in the scalar
+    // order, rounded by adding and taking away 2^23 (exact for sums below 2^22), then packed back to sixteen bytes.
+    [MethodImpl(Jit.HotLoop)]
+    static partial void RgbBytesVector128(ReadOnlySpan<byte> rgb, Span<byte> grey, ref int done)
+    {
+        if (!Ssse3.IsSupported || !Sse41.IsSupported)
+        {
+            return;
+        }
+
+        const byte Z = 0x80;
+        Vector128<byte> r0 = Vector128.Create((byte)0, 3, 6, 9, 12, 15, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z);
+        Vector128<byte> r1 = Vector128.Create(Z, Z, Z, Z, Z, Z, 2, 5, 8, 11, 14, Z, Z, Z, Z, Z);
+        Vector128<byte> r2 = Vector128.Create(Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 1, 4, 7, 10, 13);
+        Vector128<byte> g0 = Vector128.Create((byte)1, 4, 7, 10, 13, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z);
+        Vector128<byte> g1 = Vector128.Create(Z, Z, Z, Z, Z, 0, 3, 6, 9, 12, 15, Z, Z, Z, Z, Z);
+        Vector128<byte> g2 = Vector128.Create(Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 2, 5, 8, 11, 14);
+        Vector128<byte> b0 = Vector128.Create((byte)2, 5, 8, 11, 14, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z);
+        Vector128<byte> b1 = Vector128.Create(Z, Z, Z, Z, Z, 1, 4, 7, 10, 13, Z, Z, Z, Z, Z, Z);
+        Vector128<byte> b2 = Vector128.Create(Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 0, 3, 6, 9, 12, 15);
+        ref byte src = ref MemoryMarshal.GetReference(rgb);
+        ref byte dst = ref MemoryMarshal.GetReference(grey);
+        int pixels = Math.Min(rgb.Length / 3, grey.Length);
+        int x = 0;
+        for (; x <= pixels - 16; x += 16)
+        {
+            Vector128<byte> v0 = Vector128.LoadUnsafe(ref src, (nuint)(3 * x));
+            Vector128<byte> v1 = Vector128.LoadUnsafe(ref src, (nuint)((3 * x) + 16));
+            Vector128<byte> v2 = Vector128.LoadUnsafe(ref src, (nuint)((3 * x) + 32));
+            Vector128<byte> r = Ssse3.Shuffle(v0, r0) | Ssse3.Shuffle(v1, r1) | Ssse3.Shuffle(v2, r2);
+            Vector128<byte> g = Ssse3.Shuffle(v0, g0) | Ssse3.Shuffle(v1, g1) | Ssse3.Shuffle(v2, g2);
+            Vector128<byte> b = Ssse3.Shuffle(v0, b0) | Ssse3.Shuffle(v1, b1) | Ssse3.Shuffle(v2, b2);
+            Vector128<int> l0 = Luma(r, g, b);
+            Vector128<int> l1 = Luma(Sse2.ShiftRightLogical128BitLane(r, 4), Sse2.ShiftRightLogical128BitLane(g, 4), Sse2.ShiftRightLogical128BitLane(b, 4));
+            Vector128<int> l2 = Luma(Sse2.ShiftRightLogical128BitLane(r, 8), Sse2.ShiftRightLogical128BitLane(g, 8), Sse2.ShiftRightLogical128BitLane(b, 8));
+            Vector128<int> l3 = Luma(Sse2.ShiftRightLogical128BitLane(r, 12), Sse2.ShiftRightLogical128BitLane(g, 12), Sse2.ShiftRightLogical128BitLane(b, 12));
+            Sse2.PackUnsignedSaturate(Sse2.PackSignedSaturate(l0, l1), Sse2.PackSignedSaturate(l2, l3)).StoreUnsafe(ref dst, (nuint)x);
+        }
+
+        done = x;
+    }
+
+    // The rounded luma of the first four pixels of each channel's bytes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Luma(Vector128<byte> r, Vector128<byte> g, Vector128<byte> b)
+    {
+        Vector128<float> rounding = Vector128.Create(8388608f);
+        Vector128<float> l = (Vector128.Create(Red) * Sse2.ConvertToVector128Single(Sse41.ConvertToVector128Int32(r)))
+            + (Vector128.Create(Green) * Sse2.ConvertToVector128Single(Sse41.ConvertToVector128Int32(g)))
+            + (Vector128.Create(Blue) * Sse2.ConvertToVector128Single(Sse41.ConvertToVector128Int32(b)));
+        return Sse2.ConvertToVector128Int32WithTruncation((l + rounding) - rounding);
+    }
+}
+#endif
