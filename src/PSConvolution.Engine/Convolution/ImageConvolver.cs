@@ -1,8 +1,6 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using PSConvolution.Engine.Convolution.Planning;
@@ -312,9 +310,8 @@ public static class ImageConvolver
         return true;
     }
 
-    // Each row's luma in parallel bands, its samples widened to float a row at a time (vectors) and each pixel's
-    // weighted sum rounded as Math.Round would: the same float products and sums, in the same order. Pixel by pixel
-    // through a generic conversion it took five times the blur of the grey image that followed.
+    // Each row's grey (GreyConversion) in parallel bands. Pixel by pixel through a generic conversion it took five
+    // times the blur of the grey image that followed.
     private static void ToGrayscale<T>(ReadOnlyMemory<T> source, int width, int height, PixelLayout layout, T[] destination, ParallelOptions parallel)
         where T : unmanaged
     {
@@ -328,14 +325,7 @@ public static class ImageConvolver
                 for (int y = start; y < end; y++)
                 {
                     parallel.CancellationToken.ThrowIfCancellationRequested();
-                    ReadOnlySpan<T> row = source.Span.Slice(y * width * inChannels, width * inChannels);
-                    Span<T> grey = destination.AsSpan(y * width * outChannels, width * outChannels);
-
-                    // 8-bit RGB sixteen pixels a step where the vector loop runs; the rest widened and converted here.
-                    int done = typeof(T) == typeof(byte) && inChannels == 3 ? GreyConversion.RgbBytes(MemoryMarshal.Cast<T, byte>(row), MemoryMarshal.Cast<T, byte>(grey)) : 0;
-                    row = row.Slice(done * inChannels);
-                    SampleConversion.ToFloat(row, samples.AsSpan(0, row.Length));
-                    GreyRow(row, samples, width - done, inChannels, grey.Slice(done * outChannels), outChannels);
+                    GreyConversion.Row(source.Span.Slice(y * width * inChannels, width * inChannels), inChannels, samples, destination.AsSpan(y * width * outChannels, width * outChannels));
                 }
             }
             finally
@@ -343,32 +333,5 @@ public static class ImageConvolver
                 ArrayPool<float>.Shared.Return(samples);
             }
         });
-    }
-
-    [MethodImpl(Jit.HotLoop)]
-    private static void GreyRow<T>(ReadOnlySpan<T> row, float[] samples, int width, int inChannels, Span<T> destination, int outChannels)
-        where T : unmanaged
-    {
-        // Rounded to the channel's levels, so the result equals convolving the grey image a user would save. Adding
-        // and taking away 2^23 rounds a float in [0, 2^23) to the nearest integer, ties to even, as Math.Round does.
-        const float Rounding = 8388608f;
-        for (int x = 0, i = 0; x < width; x++, i += inChannels)
-        {
-            float l = (GreyConversion.Red * samples[i]) + (GreyConversion.Green * samples[i + 1]) + (GreyConversion.Blue * samples[i + 2]);
-            l = (l + Rounding) - Rounding;
-            if (typeof(T) == typeof(byte))
-            {
-                Unsafe.As<T, byte>(ref destination[x * outChannels]) = (byte)l;
-            }
-            else
-            {
-                Unsafe.As<T, ushort>(ref destination[x * outChannels]) = (ushort)l;
-            }
-
-            if (outChannels == 2)
-            {
-                destination[(x * 2) + 1] = row[i + 3];
-            }
-        }
     }
 }

@@ -133,8 +133,7 @@ internal sealed partial class AlphaWeighting
             float alpha = SampleConversion.ToFloat(source[i + n - 1]);
             for (int c = 0; c < n - 1; c++)
             {
-                float colour = LinearLight ? SrgbTransfer.ToLinear(source[i + c]) : SampleConversion.ToFloat(source[i + c]);
-                destination[i + c] = colour * alpha;
+                destination[i + c] = SampleConversion.ToFloat(source[i + c]) * alpha;
             }
 
             destination[i + n - 1] = alpha;

@@ -12,7 +12,7 @@ internal static partial class GreyConversion
 {
     // Sixteen pixels (48 bytes, three vectors) a step: each channel's sixteen bytes gathered by one shuffle of each
     // vector (0x80 leaves a zero) and two ORs, widened four at a time to floats, weighted and summed in the scalar
-    // order, rounded by adding and taking away 2^23 (exact for sums below 2^22), then packed back to sixteen bytes.
+    // order, rounded by adding and taking away 2^23 (SampleConversion.RoundingMagic), then packed back to sixteen bytes.
     [MethodImpl(Jit.HotLoop)]
     static partial void RgbBytesVector128(ReadOnlySpan<byte> rgb, Span<byte> grey, ref int done)
     {
@@ -57,7 +57,7 @@ internal static partial class GreyConversion
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<int> Luma(Vector128<byte> r, Vector128<byte> g, Vector128<byte> b)
     {
-        Vector128<float> rounding = Vector128.Create(8388608f);
+        Vector128<float> rounding = Vector128.Create(SampleConversion.RoundingMagic);
         Vector128<float> l = (Vector128.Create(Red) * Sse2.ConvertToVector128Single(Sse41.ConvertToVector128Int32(r)))
             + (Vector128.Create(Green) * Sse2.ConvertToVector128Single(Sse41.ConvertToVector128Int32(g)))
             + (Vector128.Create(Blue) * Sse2.ConvertToVector128Single(Sse41.ConvertToVector128Int32(b)));

@@ -1,11 +1,13 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace PSConvolution.Engine.Convolution.Samples;
 
 /// <summary>
-/// The grey of 8-bit RGB pixels, 0.299 R + 0.587 G + 0.114 B in single precision (products and sums in that order)
-/// rounded to the nearest level with ties to even, many pixels a step where the runtime has the vector instructions;
-/// callers convert the pixels left over one at a time with the same arithmetic.
+/// The grey of RGB pixels, 0.299 R + 0.587 G + 0.114 B in single precision (products and sums in that order)
+/// rounded to the nearest level with ties to even, so the result equals convolving the grey image a user would save:
+/// 8-bit RGB sixteen pixels a step where the runtime has the vector instructions, the rest one pixel at a time.
 /// </summary>
 internal static partial class GreyConversion
 {
@@ -18,12 +20,49 @@ internal static partial class GreyConversion
     /// <inheritdoc cref="Red"/>
     public const float Blue = 0.114f;
 
-    /// <summary>Converts the first pixels of an RGB row, a whole number of steps; returns how many (0 without vectors).</summary>
-    public static int RgbBytes(ReadOnlySpan<byte> rgb, Span<byte> grey)
+    /// <summary>
+    /// The grey of a row of RGB or RGBA pixels (<paramref name="channels"/> 3 or 4) into grey or grey-and-alpha pixels,
+    /// alpha copied; <paramref name="samples"/> holds at least the row's samples, as floats, for the pixels done one at
+    /// a time.
+    /// </summary>
+    public static void Row<T>(ReadOnlySpan<T> row, int channels, float[] samples, Span<T> grey)
+        where T : unmanaged
     {
         int done = 0;
-        RgbBytesVector128(rgb, grey, ref done);
-        return done;
+        if (typeof(T) == typeof(byte) && channels == 3)
+        {
+            RgbBytesVector128(MemoryMarshal.Cast<T, byte>(row), MemoryMarshal.Cast<T, byte>(grey), ref done);
+        }
+
+        row = row.Slice(done * channels);
+        SampleConversion.ToFloat(row, samples.AsSpan(0, row.Length));
+        Pixels(row, samples, channels, grey.Slice(done * (channels - 2)));
+    }
+
+    // One pixel at a time from the row's widened samples; the float rounds as Math.Round does (SampleConversion.RoundingMagic).
+    [MethodImpl(Jit.HotLoop)]
+    private static void Pixels<T>(ReadOnlySpan<T> row, float[] samples, int channels, Span<T> grey)
+        where T : unmanaged
+    {
+        int outChannels = channels - 2;
+        for (int x = 0, i = 0; i < row.Length; x++, i += channels)
+        {
+            float l = (Red * samples[i]) + (Green * samples[i + 1]) + (Blue * samples[i + 2]);
+            l = (l + SampleConversion.RoundingMagic) - SampleConversion.RoundingMagic;
+            if (typeof(T) == typeof(byte))
+            {
+                Unsafe.As<T, byte>(ref grey[x * outChannels]) = (byte)l;
+            }
+            else
+            {
+                Unsafe.As<T, ushort>(ref grey[x * outChannels]) = (ushort)l;
+            }
+
+            if (outChannels == 2)
+            {
+                grey[(x * 2) + 1] = row[i + 3];
+            }
+        }
     }
 
     // SSSE3 and SSE4.1: sixteen pixels a step (net8.0 only; removed where not implemented).

@@ -27,8 +27,9 @@ internal static class PixelWords
         int sampleBytes = Unsafe.SizeOf<T>();
         int pixelBytes = channels * sampleBytes;
 
-        // The pattern repeats every lcm(pixel, vector) bytes: that many vectors.
-        int period = pixelBytes / Gcd(pixelBytes, Vector<byte>.Count);
+        // The pattern repeats every lcm(pixel, vector) bytes, pixel / gcd(pixel, vector) vectors; a vector's bytes are a
+        // power of two, so the gcd is the pixel's largest power-of-two factor, at most the vector.
+        int period = pixelBytes / Math.Min(pixelBytes & -pixelBytes, Vector<byte>.Count);
         if (!Vector.IsHardwareAccelerated || period > MaximumPeriod)
         {
             return false;
@@ -92,15 +93,5 @@ internal static class PixelWords
             byte copy = pattern[i % pattern.Length];
             destination[i] = (byte)((source[i] & copy) | (destination[i] & ~copy));
         }
-    }
-
-    private static int Gcd(int a, int b)
-    {
-        while (b != 0)
-        {
-            (a, b) = (b, a % b);
-        }
-
-        return a;
     }
 }

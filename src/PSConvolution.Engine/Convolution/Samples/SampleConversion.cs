@@ -10,7 +10,7 @@ internal static partial class SampleConversion
 {
     // Adding and subtracting 2^23 rounds a float in [0, 2^23) to the nearest integer, ties to even,
     // under the default rounding mode: the same rounding as Math.Round, without .NET 9's Vector.Round.
-    private const float RoundingMagic = 8388608f;
+    internal const float RoundingMagic = 8388608f;
 
     /// <summary>Widens samples to floats.</summary>
     [MethodImpl(Jit.HotLoop)]

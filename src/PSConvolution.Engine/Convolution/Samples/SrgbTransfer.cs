@@ -39,10 +39,10 @@ internal static class SrgbTransfer
         => (ushort)Math.Round(65535 * Encode(Math.Clamp(linear, 0f, 65535f) / 65535.0), MidpointRounding.ToEven);
 
     /// <summary>Linear light of a stored sample, in its own levels.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToLinear<T>(T sample)
         where T : unmanaged
-        => typeof(T) == typeof(byte) ? ByteToLinear[(byte)(object)sample] : WordToLinear[(ushort)(object)sample];
+        => (typeof(T) == typeof(byte) ? ByteToLinear : WordToLinear)[Index(sample)];
 
     /// <summary>The stored sample for linear light in its own levels (clamped to the range, rounded to nearest).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -58,6 +58,8 @@ internal static class SrgbTransfer
     public static void Linearise<T>(ReadOnlySpan<T> source, Span<float> destination, int channels, bool alphaLast)
         where T : unmanaged
     {
+        // The table in a local: read through the static field in this loop (compiled optimised at once, before the
+        // type's initialiser is known to have run) every sample paid a check, a third more time.
         float[] table = typeof(T) == typeof(byte) ? ByteToLinear : WordToLinear;
         for (int i = 0; i < source.Length; i++)
         {
@@ -94,8 +96,8 @@ internal static class SrgbTransfer
     }
 
     // The first samples of the row, a whole number of vectors, as EncodeByte stores them: the same float quotient,
-    // sum, clamp and scaling, and the position rounded to nearest with ties to even by adding and taking away 2^23
-    // (exact for the positions 0-65536, as Math.Round is); then the table, lane by lane. Every alphaEvery-th sample
+    // sum, clamp and scaling, and the position rounded to nearest with ties to even by adding and taking away
+    // SampleConversion.RoundingMagic (exact for the positions 0-65536, as Math.Round is); then the table, lane by lane. Every alphaEvery-th sample
     // (none when 0) is alpha, rounded as SampleConversion.Quantize rounds it and looked up past the encoding in the
     // table's copy of the 256 levels. Returns how many samples were stored: none where a vector's lanes are not a
     // whole number of pixels or vectors are not accelerated.
@@ -119,7 +121,7 @@ internal static class SrgbTransfer
         var b = new Vector<float>(bias);
         var top = new Vector<float>(255f);
         var scale = new Vector<float>(EncodeSteps / 255f);
-        var rounding = new Vector<float>(8388608f);
+        var rounding = new Vector<float>(SampleConversion.RoundingMagic);
         byte[] table = LinearToByte;
         int i = 0;
         for (; i <= destination.Length - Vector<float>.Count; i += Vector<float>.Count)
@@ -138,6 +140,7 @@ internal static class SrgbTransfer
         return i;
     }
 
+    // A stored sample's value, the index of its table entry.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Index<T>(T sample)
         where T : unmanaged
