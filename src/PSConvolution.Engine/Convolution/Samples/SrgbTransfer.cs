@@ -38,12 +38,6 @@ internal static class SrgbTransfer
     public static ushort EncodeWord(float linear)
         => (ushort)Math.Round(65535 * Encode(Math.Clamp(linear, 0f, 65535f) / 65535.0), MidpointRounding.ToEven);
 
-    /// <summary>Linear light of a stored sample, in its own levels.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float ToLinear<T>(T sample)
-        where T : unmanaged
-        => (typeof(T) == typeof(byte) ? ByteToLinear : WordToLinear)[Index(sample)];
-
     /// <summary>The stored sample for linear light in its own levels (clamped to the range, rounded to nearest).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static T FromLinear<T>(float linear)
