@@ -48,6 +48,69 @@ public sealed class LinearLightTests
         }
     }
 
+    /// <summary>
+    /// 16-bit samples are encoded through the thresholds where the formula's level steps, and come out as the formula
+    /// gives them: on both sides of every threshold, at a million values spread over every octave of the range, and
+    /// at the values beside it (negative, NaN, infinite, above the top).
+    /// </summary>
+    [Fact]
+    public void SixteenBitEncodingGivesTheFormulasLevelOnBothSidesOfEveryStep()
+    {
+        float[] thresholds = Convolution.Samples.SrgbTransfer.WordSteps.Thresholds;
+        for (int level = 1; level <= 65535; level++)
+        {
+            float at = thresholds[level];
+            float below = BitsNext(at, -1);
+            Assert.True(Convolution.Samples.SrgbTransfer.WordLevel(at) == level && Convolution.Samples.SrgbTransfer.EncodeWord(at) == level, $"level {level} at {at:R}: formula {Convolution.Samples.SrgbTransfer.WordLevel(at)}, encoded {Convolution.Samples.SrgbTransfer.EncodeWord(at)}");
+            Assert.True(Convolution.Samples.SrgbTransfer.WordLevel(below) == level - 1 && Convolution.Samples.SrgbTransfer.EncodeWord(below) == level - 1, $"below level {level} at {below:R}: formula {Convolution.Samples.SrgbTransfer.WordLevel(below)}, encoded {Convolution.Samples.SrgbTransfer.EncodeWord(below)}");
+        }
+
+        var random = new Random(16);
+        for (int i = 0; i < 1_000_000; i++)
+        {
+            // Log-uniform from 2^-10 to 2^16: every bucket size, and the values below the lowest bucket.
+            float v = (float)Math.Pow(2, (random.NextDouble() * 26) - 10);
+            Assert.True(Convolution.Samples.SrgbTransfer.WordLevel(v) == Convolution.Samples.SrgbTransfer.EncodeWord(v), $"{v:R}: formula {Convolution.Samples.SrgbTransfer.WordLevel(v)}, encoded {Convolution.Samples.SrgbTransfer.EncodeWord(v)}");
+        }
+
+        float lowest = Convolution.Samples.SrgbTransfer.WordSteps.Lowest;
+        foreach (float v in new[] { 0f, -0f, float.Epsilon, BitsNext(lowest, -1), lowest, BitsNext(lowest, 1), 1f, 65534.99f, 65535f, 65535.5f, 70000f, 1e30f, float.PositiveInfinity, -1f, -70000f, float.NegativeInfinity })
+        {
+            Assert.True(Convolution.Samples.SrgbTransfer.WordLevel(v) == Convolution.Samples.SrgbTransfer.EncodeWord(v), $"{v:R}: formula {Convolution.Samples.SrgbTransfer.WordLevel(v)}, encoded {Convolution.Samples.SrgbTransfer.EncodeWord(v)}");
+        }
+
+        Assert.Equal(0, Convolution.Samples.SrgbTransfer.EncodeWord(float.NaN));
+        Assert.Equal(65535, Convolution.Samples.SrgbTransfer.EncodeWord(65535f));
+    }
+
+    /// <summary>A stored 16-bit row encodes each colour sample as <c>EncodeWord</c> does and rounds alpha.</summary>
+    [Theory]
+    [InlineData(3, false, 1f, 0f, false)]
+    [InlineData(4, true, 257f, -3.5f, true)]
+    [InlineData(2, true, -2f, 1f, true)]
+    public void StoredSixteenBitRowsEncodeEachSampleAsOneIs(int channels, bool alphaLast, float divisor, float bias, bool absolute)
+    {
+        var random = new Random(channels + 100);
+        var values = new float[(channels * 300) + 5];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (float)((random.NextDouble() * 70000) - 2000) * divisor;
+        }
+
+        var stored = new ushort[values.Length];
+        Convolution.Samples.SrgbTransfer.Store<ushort>(values, divisor, bias, 65535f, absolute, channels, alphaLast, stored);
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = (values[i] / divisor) + bias;
+            v = absolute ? Math.Abs(v) : v;
+            bool alpha = alphaLast && i % channels == channels - 1;
+            ushort expected = alpha ? (ushort)Math.Round(Math.Min(Math.Max(v, 0f), 65535f), MidpointRounding.ToEven) : Convolution.Samples.SrgbTransfer.WordLevel(v);
+            Assert.True(expected == stored[i], $"sample {i} ({v}): {stored[i]}, expected {expected}");
+        }
+    }
+
+    private static float BitsNext(float f, int direction) => BitConverter.ToSingle(BitConverter.GetBytes(BitConverter.ToInt32(BitConverter.GetBytes(f), 0) + direction), 0);
+
     /// <summary>Channel <paramref name="c"/> of <paramref name="image"/> decoded to linear light, in levels of its maximum.</summary>
     internal static double[,] Linearised(PlanarImage image, int c)
     {
