@@ -140,6 +140,70 @@ public sealed class IntegerPathTests
         }
     }
 
+    /// <summary>
+    /// Operators of several integer matrices (gradient magnitudes, compass maxima, and random ones of two to four
+    /// matrices with a divisor and a bias) take the direct integer path's combined form and give the float path's
+    /// bytes: each matrix's exact sum, then the float path's division, combination, root and store.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void CombinedOperatorsMatchTheFloatPathBitForBit(int seed)
+    {
+        var random = new Random(seed + 500);
+        string[] names = { "Sobel", "Scharr", "Prewitt", "RobertsCross", "Kirsch", "Robinson" };
+        ConvolutionKernel kernel = KernelLibrary.Get(names[random.Next(names.Length)]);
+        double divisor = 1;
+        if (seed % 3 != 0)
+        {
+            // Half of them without negative weights, whose sums are unsigned words.
+            int size = (random.Next(2) * 2) + 3;
+            bool nonNegative = seed % 3 == 1;
+            var matrices = new KernelMatrix[random.Next(2, 5)];
+            for (int m = 0; m < matrices.Length; m++)
+            {
+                var rows = new double[size][];
+                for (int i = 0; i < size; i++)
+                {
+                    rows[i] = new double[size];
+                    for (int j = 0; j < size; j++)
+                    {
+                        rows[i][j] = random.Next(nonNegative ? 0 : -4, 5);
+                    }
+                }
+
+                rows[size / 2][size / 2] = random.Next(1, 9);
+                matrices[m] = KernelMatrix.Create(rows);
+            }
+
+            divisor = random.Next(1, 9);
+            kernel = new ConvolutionKernel("Random", "Custom", "random", matrices, random.Next(2) == 0 ? KernelCombination.Magnitude : KernelCombination.Maximum, divisor, random.Next(-60, 130), random.Next(2) == 0 ? OutputRange.Clamp : OutputRange.Absolute);
+        }
+        else
+        {
+            kernel = kernel.With(divisor: 1);
+        }
+
+        var twin = new ConvolutionKernel("FloatTwin", kernel.Category, "float path", kernel.Matrices.Select(m => m.Scale(128)).ToArray(), kernel.Combination, divisor * 128, kernel.Bias, kernel.OutputRange);
+        Assert.True(DirectIntegerPath.TryPlanCombined(Step(kernel), out _), $"{kernel.Name} should take the combined direct integer path");
+        Assert.False(DirectIntegerPath.TryPlanCombined(Step(twin), out _), "the twin should take the float path");
+        var layout = (PixelLayout)random.Next(4);
+        using PlanarImage image = TestImages.Random(random, random.Next(1, 90), random.Next(1, 40), layout, 8);
+        ConvolutionOptions options = RandomOptions(random, image);
+        using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
+        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, FloatOnly(options));
+        for (int c = 0; c < integer.Channels; c++)
+        {
+            float[] a = floating.GetChannel(c).ToArray();
+            float[] b = integer.GetChannel(c).ToArray();
+            for (int k = 0; k < a.Length; k++)
+            {
+                Assert.True(a[k] == b[k], $"seed {seed} {kernel.Name} {kernel.Combination} /{divisor} +{kernel.Bias} {kernel.OutputRange} {options.BorderMode} stride {options.Stride}: channel {c} sample {k} float {a[k]} integer {b[k]}");
+            }
+        }
+
+        static ConvolutionStep Step(ConvolutionKernel k) => new(k.Matrices.ToArray(), k.Combination, Enumerable.Range(0, k.Matrices.Count).Select(m => (float)k.GetDivisor(m)).ToArray(), (float)k.Bias, 0, 255, k.OutputRange, new[] { true });
+    }
+
     [Theory]
     [MemberData(nameof(Seeds))]
     public void StoredRowsReadInPlaceGiveTheFloatPathsBytes(int seed)

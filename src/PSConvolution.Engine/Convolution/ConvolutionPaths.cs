@@ -120,6 +120,11 @@ internal static class ConvolutionPaths
             return (start, end, parallel) => DirectIntegerPath.Convolve(source, width, height, channels, destination, step, direct, rows, columns, parallel, start, end);
         }
 
+        if (DirectIntegerPath.TryPlanCombined(step, out DirectIntegerPlan[] combined))
+        {
+            return (start, end, parallel) => DirectIntegerPath.ConvolveCombined(source, width, height, channels, destination, step, combined, rows, columns, parallel, start, end);
+        }
+
         return null;
     }
 }
