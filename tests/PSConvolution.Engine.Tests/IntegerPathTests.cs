@@ -129,15 +129,7 @@ public sealed class IntegerPathTests
         ConvolutionOptions options = RandomOptions(random, image);
         using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
         using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, FloatOnly(options));
-        for (int c = 0; c < integer.Channels; c++)
-        {
-            float[] a = floating.GetChannel(c).ToArray();
-            float[] b = integer.GetChannel(c).ToArray();
-            for (int k = 0; k < a.Length; k++)
-            {
-                Assert.True(a[k] == b[k], $"seed {seed} {kernel.Name} [{kernel.Matrices[0]}] /{kernel.Divisor} +{kernel.Bias} {kernel.OutputRange} {options.BorderMode} stride {options.Stride}: channel {c} sample {k} float {a[k]} integer {b[k]}");
-            }
-        }
+        AssertSameSamples(floating, integer, $"seed {seed} {kernel.Name} [{kernel.Matrices[0]}] /{kernel.Divisor} +{kernel.Bias} {kernel.OutputRange} {options.BorderMode} stride {options.Stride}");
     }
 
     /// <summary>
@@ -191,15 +183,7 @@ public sealed class IntegerPathTests
         ConvolutionOptions options = RandomOptions(random, image);
         using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
         using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, FloatOnly(options));
-        for (int c = 0; c < integer.Channels; c++)
-        {
-            float[] a = floating.GetChannel(c).ToArray();
-            float[] b = integer.GetChannel(c).ToArray();
-            for (int k = 0; k < a.Length; k++)
-            {
-                Assert.True(a[k] == b[k], $"seed {seed} {kernel.Name} {kernel.Combination} /{divisor} +{kernel.Bias} {kernel.OutputRange} {options.BorderMode} stride {options.Stride}: channel {c} sample {k} float {a[k]} integer {b[k]}");
-            }
-        }
+        AssertSameSamples(floating, integer, $"seed {seed} {kernel.Name} {kernel.Combination} /{divisor} +{kernel.Bias} {kernel.OutputRange} {options.BorderMode} stride {options.Stride}");
 
         static ConvolutionStep Step(ConvolutionKernel k) => new(k.Matrices.ToArray(), k.Combination, Enumerable.Range(0, k.Matrices.Count).Select(m => (float)k.GetDivisor(m)).ToArray(), (float)k.Bias, 0, 255, k.OutputRange, new[] { true });
     }
@@ -601,6 +585,19 @@ public sealed class IntegerPathTests
         Assert.True(TakesAnIntegerPath(kernel), $"[{kernel.Matrices[0]}] /{kernel.Divisor} should take an integer path");
         Assert.False(TakesAnIntegerPath(twin), $"[{twin.Matrices[0]}] /{twin.Divisor} should take the float path");
         return twin;
+    }
+
+    private static void AssertSameSamples(PlanarImage floating, PlanarImage integer, string context)
+    {
+        for (int c = 0; c < integer.Channels; c++)
+        {
+            float[] a = floating.GetChannel(c).ToArray();
+            float[] b = integer.GetChannel(c).ToArray();
+            for (int k = 0; k < a.Length; k++)
+            {
+                Assert.True(a[k] == b[k], $"{context}: channel {c} sample {k} float {a[k]} integer {b[k]}");
+            }
+        }
     }
 
     // The twin's sums in single precision: a separable blur would otherwise take the fixed-point path.

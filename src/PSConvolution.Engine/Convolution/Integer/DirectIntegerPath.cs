@@ -248,22 +248,7 @@ internal static class DirectIntegerPath
                         parallel.CancellationToken.ThrowIfCancellationRequested();
                     }
 
-                    for (int i = 0; i < kh; i++)
-                    {
-                        int r = rows.Indices[(y * rows.Stride) + i];
-                        int slot = cache.Acquire(r, slots.AsSpan(0, i), out bool fresh);
-                        if (fresh && scratch is null)
-                        {
-                            RowPadding.Fill(source, width, height, channels, r, columns, border, cache.Row(slot).Slice(0, paddedLength), WordConversion.Widen);
-                        }
-                        else if (fresh)
-                        {
-                            RowPadding.Fill(source, width, height, channels, r, columns, border, scratch.AsSpan(0, paddedLength), WordConversion.Widen);
-                            RunningSums.RunningSum(scratch.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, cachedLength), channels);
-                        }
-
-                        slots[i] = slot;
-                    }
+                    AcquireRows(source, width, height, channels, rows, columns, border, y, cache, slots, paddedLength, scratch, cachedLength);
 
                     for (int t = 0; t < offsets.Length; t++)
                     {
@@ -316,6 +301,30 @@ internal static class DirectIntegerPath
         });
     }
 
+    // The kh source rows of output row y in the cache, their slots in slots: rows new to the cache widened to words,
+    // or with scratch widened there and stored as running sums. Once a row: compiled optimised at once, as the loops
+    // are, or a process's first calls run it unoptimised.
+    [MethodImpl(Jit.HotLoop)]
+    private static void AcquireRows(ReadOnlyMemory<byte> source, int width, int height, int channels, KernelSamplingMap rows, KernelSamplingMap columns, ushort[] border, int y, RowCache<ushort> cache, int[] slots, int paddedLength, ushort[]? scratch, int cachedLength)
+    {
+        for (int i = 0; i < slots.Length; i++)
+        {
+            int r = rows.Indices[(y * rows.Stride) + i];
+            int slot = cache.Acquire(r, slots.AsSpan(0, i), out bool fresh);
+            if (fresh && scratch is null)
+            {
+                RowPadding.Fill(source, width, height, channels, r, columns, border, cache.Row(slot).Slice(0, paddedLength), WordConversion.Widen);
+            }
+            else if (fresh)
+            {
+                RowPadding.Fill(source, width, height, channels, r, columns, border, scratch.AsSpan(0, paddedLength), WordConversion.Widen);
+                RunningSums.RunningSum(scratch.AsSpan(0, paddedLength), cache.Row(slot).Slice(0, cachedLength), channels);
+            }
+
+            slots[i] = slot;
+        }
+    }
+
     /// <summary>
     /// Output rows [firstRow, endRow) of a step planned by <see cref="TryPlanCombined"/>: the rows widened to 16-bit
     /// words once, each matrix's exact sums from them, and those sums through the float path's arithmetic as its
@@ -348,17 +357,7 @@ internal static class DirectIntegerPath
                         parallel.CancellationToken.ThrowIfCancellationRequested();
                     }
 
-                    for (int i = 0; i < kh; i++)
-                    {
-                        int r = rows.Indices[(y * rows.Stride) + i];
-                        int slot = cache.Acquire(r, slots.AsSpan(0, i), out bool fresh);
-                        if (fresh)
-                        {
-                            RowPadding.Fill(source, width, height, channels, r, columns, border, cache.Row(slot).Slice(0, paddedLength), WordConversion.Widen);
-                        }
-
-                        slots[i] = slot;
-                    }
+                    AcquireRows(source, width, height, channels, rows, columns, border, y, cache, slots, paddedLength, null, paddedLength);
 
                     Span<float> acc = combined.AsSpan(0, outLength);
                     for (int m = 0; m < plans.Length; m++)
