@@ -20,7 +20,9 @@ namespace PSConvolution.Engine.Convolution.Integer;
 /// signed sum the rounding is done in integers; otherwise the exact sum goes to the float path's own store
 /// (division, bias, range, rounding), so either way the result equals the float path's to the bit. Weights that
 /// are all whole multiples of one step (a mask normalised in its weights, 0.2 or 1/149 each) are summed as those
-/// whole numbers and the store divides by the divisor over the step: the exact sum, rounded once.
+/// whole numbers and the store divides by the divisor over the step: the exact sum, rounded once. Operators of
+/// several matrices of whole weights (Sobel's and the other gradient magnitudes, Kirsch's and Robinson's maxima) take
+/// each matrix's exact sum here and the float path's arithmetic from there on (<see cref="ConvolveCombined"/>).
 /// </summary>
 internal static class DirectIntegerPath
 {
