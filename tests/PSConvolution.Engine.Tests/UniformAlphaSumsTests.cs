@@ -15,6 +15,45 @@ namespace PSConvolution.Engine.Tests;
 /// </summary>
 public sealed class UniformAlphaSumsTests
 {
+    /// <summary>
+    /// ClearTransparent makes 0 exactly the pixels whose alpha byte is 0, whatever their colour, in whole vectors and
+    /// in the pixels after them: RGBA and grey-and-alpha rows of every length from 0 to 70 pixels.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void ClearingTransparentPixelsZeroesExactlyThoseWithAlphaZero(int channels)
+    {
+        var random = new Random(channels);
+        for (int pixels = 0; pixels <= 70; pixels++)
+        {
+            var row = new byte[pixels * channels];
+            random.NextBytes(row);
+            for (int p = 0; p < pixels; p++)
+            {
+                // Alpha 0 in about half of them; now and then alpha 1 over colour 0, the least word that is kept.
+                int kind = random.Next(6);
+                row[(p * channels) + channels - 1] = (byte)(kind < 3 ? 0 : kind == 3 ? 1 : random.Next(256));
+                if (kind == 3)
+                {
+                    Array.Clear(row, p * channels, channels - 1);
+                }
+            }
+
+            byte[] expected = row.ToArray();
+            for (int p = 0; p < pixels; p++)
+            {
+                if (expected[(p * channels) + channels - 1] == 0)
+                {
+                    Array.Clear(expected, p * channels, channels);
+                }
+            }
+
+            UniformAlphaSums.ClearTransparent(row, channels);
+            Assert.Equal(expected, row);
+        }
+    }
+
     public static IEnumerable<object[]> Cases =>
         from channels in new[] { 2, 4 }
         from stride in new[] { 1, 2, 3 }

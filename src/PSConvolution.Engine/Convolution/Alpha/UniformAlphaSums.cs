@@ -292,48 +292,35 @@ internal partial struct UniformAlphaSums : ISumCheck
     [MethodImpl(Jit.HotLoop)]
     public static void ClearTransparent(Span<byte> row, int channels)
     {
-        if (channels == 4)
+        // A pixel read as one little-endian word (uint for RGBA, ushort for grey and alpha) is below 2^(8·(channels-1))
+        // exactly when its alpha byte is 0; the vectors clear those words, and the last pixels go one at a time.
+        int done = channels == 4 ? ClearVectors(row, new Vector<uint>(1u << 24)) : ClearVectors(row, new Vector<ushort>(1 << 8));
+        for (int p = done; p < row.Length; p += channels)
         {
-            Span<uint> pixels = MemoryMarshal.Cast<byte, uint>(row);
-            int i = 0;
-            if (Vector.IsHardwareAccelerated)
+            if (row[p + channels - 1] == 0)
             {
-                var visible = new Vector<uint>(1u << 24);
-                Span<Vector<uint>> vectors = MemoryMarshal.Cast<uint, Vector<uint>>(pixels);
-                for (; i < vectors.Length; i++)
-                {
-                    vectors[i] = Vector.AndNot(vectors[i], Vector.AsVectorUInt32(Vector.LessThan(vectors[i], visible)));
-                }
-
-                i *= Vector<uint>.Count;
-            }
-
-            for (; i < pixels.Length; i++)
-            {
-                pixels[i] = pixels[i] < 1u << 24 ? 0 : pixels[i];
+                row.Slice(p, channels).Clear();
             }
         }
-        else
+    }
+
+    // The whole vectors of the row: each word below visible made 0. Returns the bytes done.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ClearVectors<T>(Span<byte> row, Vector<T> visible)
+        where T : struct
+    {
+        if (!Vector.IsHardwareAccelerated)
         {
-            Span<ushort> pixels = MemoryMarshal.Cast<byte, ushort>(row);
-            int i = 0;
-            if (Vector.IsHardwareAccelerated)
-            {
-                var visible = new Vector<ushort>(1 << 8);
-                Span<Vector<ushort>> vectors = MemoryMarshal.Cast<ushort, Vector<ushort>>(pixels);
-                for (; i < vectors.Length; i++)
-                {
-                    vectors[i] = Vector.AndNot(vectors[i], Vector.AsVectorUInt16(Vector.LessThan(vectors[i], visible)));
-                }
-
-                i *= Vector<ushort>.Count;
-            }
-
-            for (; i < pixels.Length; i++)
-            {
-                pixels[i] = pixels[i] < 1 << 8 ? (ushort)0 : pixels[i];
-            }
+            return 0;
         }
+
+        Span<Vector<T>> vectors = MemoryMarshal.Cast<byte, Vector<T>>(row);
+        for (int i = 0; i < vectors.Length; i++)
+        {
+            vectors[i] = Vector.AndNot(vectors[i], Vector.LessThan(vectors[i], visible));
+        }
+
+        return vectors.Length * Vector<byte>.Count;
     }
 
     /// <summary>
