@@ -8,7 +8,7 @@ namespace PSConvolution.Engine.Tests;
 /// <summary>
 /// The unselected channels of a row copied by masked blends: every sample of an unselected channel is the source's,
 /// every other is left as it was, for every channel count, sample size and selection, and row lengths that end
-/// anywhere in the masks' period (one vector, or three for three-channel pixels).
+/// anywhere in the masks' period (one vector, or three for three-channel pixels), 256-bit or 512-bit.
 /// </summary>
 public sealed class PixelWordsTests
 {
@@ -67,8 +67,9 @@ public sealed class PixelWordsTests
                 selected[c] = (mask & (1 << c)) != 0;
             }
 
-            // Up to past three 64-byte vectors of 12-byte pixels, so every loop and every tail length is reached.
-            for (int pixels = 0; pixels <= 70; pixels++)
+            // Up to past two periods of three 64-byte vectors of 3-byte pixels (128 pixels), so every loop is reached
+            // and every tail: no whole vector after the last period, one, or two, then 0 to 63 bytes.
+            for (int pixels = 0; pixels <= 140; pixels++)
             {
                 var source = new T[pixels * channels];
                 var before = new T[pixels * channels];
