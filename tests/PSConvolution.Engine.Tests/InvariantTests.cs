@@ -237,6 +237,32 @@ public sealed class InvariantTests
         }
     }
 
+    /// <summary>
+    /// The same for RGBA: every 8-bit colour, each with an alpha that the grey-and-alpha result keeps beside its grey
+    /// (the vector loop packs the two into one word).
+    /// </summary>
+    [Fact]
+    public void GreyOfRgbaIsTheRoundedLumaOfEveryEightBitColourAndKeepsAlpha()
+    {
+        const int Side = 4096;
+        var rgba = new byte[Side * Side * 4];
+        for (int i = 0; i < Side * Side; i++)
+        {
+            rgba[4 * i] = (byte)(i >> 16);
+            rgba[(4 * i) + 1] = (byte)(i >> 8);
+            rgba[(4 * i) + 2] = (byte)i;
+            rgba[(4 * i) + 3] = (byte)((i * 37) + (i >> 12));
+        }
+
+        var grey = new byte[Side * Side * 2];
+        ImageConvolver.Convolve(new PixelBuffer(rgba, Side, Side, PixelLayout.Rgba), new PixelBuffer(grey, Side, Side, PixelLayout.GrayAlpha), new[] { KernelLibrary.Get("Identity") }, new ConvolutionOptions { Grayscale = true, AlphaWeighted = false });
+        for (int i = 0; i < Side * Side; i++)
+        {
+            Assert.True(Luma(rgba[4 * i], rgba[(4 * i) + 1], rgba[(4 * i) + 2]) == grey[2 * i], $"colour {i:X6}: {grey[2 * i]}");
+            Assert.True(rgba[(4 * i) + 3] == grey[(2 * i) + 1], $"colour {i:X6}: alpha {grey[(2 * i) + 1]}, expected {rgba[(4 * i) + 3]}");
+        }
+    }
+
     [Fact]
     public void GreyRowsOfEveryWidthEndAsTheyBegin()
     {
@@ -251,6 +277,16 @@ public sealed class InvariantTests
             for (int i = 0; i < grey.Length; i++)
             {
                 Assert.True(Luma(rgb[3 * i], rgb[(3 * i) + 1], rgb[(3 * i) + 2]) == grey[i], $"width {width}, pixel {i}: {grey[i]}");
+            }
+
+            var rgba = new byte[width * 4 * 2];
+            random.NextBytes(rgba);
+            var greyAlpha = new byte[width * 2 * 2];
+            ImageConvolver.Convolve(new PixelBuffer(rgba, width, 2, PixelLayout.Rgba), new PixelBuffer(greyAlpha, width, 2, PixelLayout.GrayAlpha), new[] { KernelLibrary.Get("Identity") }, new ConvolutionOptions { Grayscale = true, AlphaWeighted = false });
+            for (int i = 0; i < width * 2; i++)
+            {
+                Assert.True(Luma(rgba[4 * i], rgba[(4 * i) + 1], rgba[(4 * i) + 2]) == greyAlpha[2 * i], $"RGBA, width {width}, pixel {i}: {greyAlpha[2 * i]}");
+                Assert.True(rgba[(4 * i) + 3] == greyAlpha[(2 * i) + 1], $"RGBA, width {width}, pixel {i}: alpha {greyAlpha[(2 * i) + 1]}");
             }
         }
     }

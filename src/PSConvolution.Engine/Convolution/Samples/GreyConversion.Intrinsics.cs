@@ -7,7 +7,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace PSConvolution.Engine.Convolution.Samples;
 
-/// <summary>The SSSE3 and SSE4.1 loop of <see cref="GreyConversion"/>.</summary>
+/// <summary>The SSSE3 and SSE4.1 loops of <see cref="GreyConversion"/>.</summary>
 internal static partial class GreyConversion
 {
     // Sixteen pixels (48 bytes, three vectors) a step: each channel's sixteen bytes gathered by one shuffle of each
@@ -51,6 +51,46 @@ internal static partial class GreyConversion
         }
 
         done = x;
+    }
+
+    // Sixteen pixels (64 bytes, four vectors) a step: each vector's four pixels are four 32-bit lanes, red, green and
+    // blue their low three bytes and alpha the top one. Each lane's luma in the scalar order and rounding, and its
+    // alpha, make one 16-bit word (grey in the low byte, as the grey-and-alpha pixel is stored), packed 32 bytes a step.
+    [MethodImpl(Jit.HotLoop)]
+    static partial void RgbaBytesVector128(ReadOnlySpan<byte> rgba, Span<byte> greyAlpha, ref int done)
+    {
+        if (!Sse41.IsSupported)
+        {
+            return;
+        }
+
+        ref byte src = ref MemoryMarshal.GetReference(rgba);
+        ref byte dst = ref MemoryMarshal.GetReference(greyAlpha);
+        int pixels = Math.Min(rgba.Length / 4, greyAlpha.Length / 2);
+        int x = 0;
+        for (; x <= pixels - 16; x += 16)
+        {
+            Vector128<int> w0 = GreyAndAlpha(Vector128.LoadUnsafe(ref src, (nuint)(4 * x)).AsInt32());
+            Vector128<int> w1 = GreyAndAlpha(Vector128.LoadUnsafe(ref src, (nuint)((4 * x) + 16)).AsInt32());
+            Vector128<int> w2 = GreyAndAlpha(Vector128.LoadUnsafe(ref src, (nuint)((4 * x) + 32)).AsInt32());
+            Vector128<int> w3 = GreyAndAlpha(Vector128.LoadUnsafe(ref src, (nuint)((4 * x) + 48)).AsInt32());
+            Sse41.PackUnsignedSaturate(w0, w1).AsByte().StoreUnsafe(ref dst, (nuint)(2 * x));
+            Sse41.PackUnsignedSaturate(w2, w3).AsByte().StoreUnsafe(ref dst, (nuint)((2 * x) + 16));
+        }
+
+        done = x;
+    }
+
+    // Four RGBA pixels' rounded luma, each with its alpha above it: grey + 256 · alpha, at most 65535.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> GreyAndAlpha(Vector128<int> pixels)
+    {
+        Vector128<int> low = Vector128.Create(0xFF);
+        Vector128<float> rounding = Vector128.Create(SampleConversion.RoundingMagic);
+        Vector128<float> l = (Vector128.Create(Red) * Vector128.ConvertToSingle(pixels & low))
+            + (Vector128.Create(Green) * Vector128.ConvertToSingle(Vector128.ShiftRightLogical(pixels, 8) & low))
+            + (Vector128.Create(Blue) * Vector128.ConvertToSingle(Vector128.ShiftRightLogical(pixels, 16) & low));
+        return Sse2.ConvertToVector128Int32WithTruncation((l + rounding) - rounding) | Vector128.ShiftLeft(Vector128.ShiftRightLogical(pixels, 24), 8);
     }
 
     // The rounded luma of the first four pixels of each channel's bytes.
