@@ -76,6 +76,101 @@ public sealed class AlphaWeightingTests
         }
     }
 
+    public static IEnumerable<object[]> OperatorSeeds => Enumerable.Range(1, 60).Select(s => new object[] { s });
+
+    /// <summary>
+    /// Operators of several matrices on cut-outs, against the formulas: each matrix's response of the premultiplied
+    /// colour over its divisor, combined (the root of the sum of squares, or the largest), divided by the source's
+    /// alpha, then biased; alpha kept. Library operators and random ones of 2-4 matrices of whole weights, over
+    /// every border mode, stride, padding, flip, range and colour selection, at 8 bits (the integer path with the
+    /// rim recomputed, where there is no bias) and 16 (the single-precision path).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(OperatorSeeds))]
+    public void OperatorsOfSeveralMatricesMatchTheFormulasOnCutOuts(int seed)
+    {
+        var random = new Random(seed + 900);
+        string[] names = { "Sobel", "Scharr", "Prewitt", "RobertsCross", "Kirsch", "Robinson" };
+        ConvolutionKernel kernel = KernelLibrary.Get(names[random.Next(names.Length)]);
+        if (seed % 2 == 0)
+        {
+            int size = (random.Next(2) * 2) + 3;
+            var operands = new KernelMatrix[random.Next(2, 5)];
+            for (int m = 0; m < operands.Length; m++)
+            {
+                var rows = new double[size][];
+                for (int i = 0; i < size; i++)
+                {
+                    rows[i] = new double[size];
+                    for (int j = 0; j < size; j++)
+                    {
+                        rows[i][j] = random.Next(-4, 5);
+                    }
+                }
+
+                operands[m] = KernelMatrix.Create(rows);
+            }
+
+            kernel = new ConvolutionKernel("Random", "Custom", "random", operands, random.Next(2) == 0 ? KernelCombination.Magnitude : KernelCombination.Maximum, random.Next(3) == 0 ? random.Next(1, 9) : null, 0, random.Next(2) == 0 ? OutputRange.Clamp : OutputRange.Absolute);
+        }
+
+        int width = random.Next(1, 70);
+        int height = random.Next(1, 24);
+        PixelLayout layout = random.Next(3) == 0 ? PixelLayout.GrayAlpha : PixelLayout.Rgba;
+        ColorChannel? channels = layout == PixelLayout.GrayAlpha || random.Next(2) == 0 ? null : (ColorChannel)random.Next(1, 8);
+        var options = new ConvolutionOptions
+        {
+            BorderMode = (BorderMode)random.Next(5),
+            BorderValue = random.Next(3) switch { 0 => 255, 1 => random.Next(256), _ => 0 },
+            Padding = random.Next(4) == 0 && width >= kernel.Width && height >= kernel.Height ? PaddingMode.Valid : PaddingMode.Same,
+            Stride = random.Next(1, 4),
+            FlipKernel = random.Next(2) == 0,
+            Bias = random.Next(5) == 0 ? random.Next(-40, 80) : null,
+            Channels = channels,
+            MaxDegreeOfParallelism = random.Next(1, 3),
+        };
+        using PlanarImage image = RandomTransparentImage(random, width, height, layout, random.Next(5) == 0 ? 16 : 8);
+        using PlanarImage result = PlanarConvolution.Convolve(image, new[] { kernel }, options);
+
+        int n = image.Channels;
+        int a = n - 1;
+        double max = image.MaxValue;
+        double scale = max / 255.0;
+        double bias = (options.Bias ?? kernel.Bias) * scale;
+        double borderValue = options.BorderValue * scale;
+        double[][,] matrices = kernel.Matrices.Select(m => TestImages.ToArray(options.FlipKernel ? m.Rotate180() : m)).ToArray();
+        KernelMatrix applied = options.FlipKernel ? kernel.Matrices[0].Rotate180() : kernel.Matrices[0];
+        int outH = options.Padding == PaddingMode.Same ? (int)Math.Ceiling(height / (double)options.Stride) : ((height - applied.Height) / options.Stride) + 1;
+        int outW = options.Padding == PaddingMode.Same ? (int)Math.Ceiling(width / (double)options.Stride) : ((width - applied.Width) / options.Stride) + 1;
+        Assert.Equal(outH, result.Height);
+        Assert.Equal(outW, result.Width);
+        for (int y = 0; y < outH; y++)
+        {
+            for (int x = 0; x < outW; x++)
+            {
+                int cy = (y * options.Stride) + (options.Padding == PaddingMode.Same ? 0 : applied.AnchorY);
+                int cx = (x * options.Stride) + (options.Padding == PaddingMode.Same ? 0 : applied.AnchorX);
+                double alpha = image.GetChannel(a)[(cy * width) + cx];
+                Assert.Equal(alpha, result.GetChannel(a)[(y * outW) + x]);
+                for (int c = 0; c < a; c++)
+                {
+                    double actual = result.GetChannel(c)[(y * outW) + x];
+                    if (!ImageConvolver.IsSelected(layout, c, options.Channels))
+                    {
+                        Assert.Equal(image.GetChannel(c)[(cy * width) + cx], actual);
+                        continue;
+                    }
+
+                    double[] responses = matrices.Select((m, i) => PremultipliedSum(image, c, m, cy, cx, options.BorderMode, borderValue, applied.AnchorY, applied.AnchorX) / (options.Divisor ?? kernel.GetDivisor(i))).ToArray();
+                    double combined = kernel.Combination == KernelCombination.Magnitude ? Math.Sqrt(responses.Sum(r => r * r)) : responses.Max();
+                    double expected = ReferenceConvolution.Quantize((alpha == 0 ? 0 : combined / alpha) + bias, max, options.OutputRange ?? kernel.OutputRange);
+                    double tolerance = image.BitDepth == 8 ? 1 : 1 + (4e-3 * max * max / Math.Max(alpha, 1));
+                    Assert.True(Math.Abs(actual - expected) <= tolerance, $"{kernel.Name} {options}: pixel ({x}, {y}) channel {c}: expected {expected}, got {actual}");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void AnInvisiblePixelsColourNeverReachesAVisibleOne()
     {

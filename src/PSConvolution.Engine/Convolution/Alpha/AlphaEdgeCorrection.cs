@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PSConvolution.Engine.Convolution.Planning;
 using PSConvolution.Engine.Convolution.Samples;
+using PSConvolution.Engine.Kernels;
 
 namespace PSConvolution.Engine.Convolution.Alpha;
 
@@ -35,9 +36,31 @@ internal static class AlphaEdgeCorrection
     /// </summary>
     private const int ListedCostPerSample = 2;
 
-    /// <summary>True when the unweighted result of <paramref name="step"/> is the weighted one wherever alpha is uniform.</summary>
+    /// <summary>
+    /// True when the unweighted result of <paramref name="step"/> is the weighted one wherever alpha is uniform: one
+    /// matrix, a blur divided by its own sum or any kernel divided by the source's alpha; or an operator of several
+    /// matrices (a gradient magnitude, a compass maximum) that keeps alpha and divides its combined response by the
+    /// source's alpha, without a bias, which the unweighted step would add to each matrix's response before combining.
+    /// Over a window of one alpha a, each response of the premultiplied colour is a times the unweighted one, so
+    /// the combination is too, and dividing by a leaves the unweighted result.
+    /// </summary>
     public static bool Applies(in ConvolutionStep step, AlphaWeighting alpha)
-        => step.Matrices.Length == 1 && (!alpha.DivideByConvolvedAlpha || step.Divisors[0] == (float)step.Matrices[0].Sum);
+        => step.Matrices.Length == 1
+            ? !alpha.DivideByConvolvedAlpha || step.Divisors[0] == (float)step.Matrices[0].Sum
+            : !alpha.DivideByConvolvedAlpha && !alpha.ConvolveAlpha && alpha.Bias == 0 && SameSize(step.Matrices);
+
+    private static bool SameSize(KernelMatrix[] matrices)
+    {
+        foreach (KernelMatrix m in matrices)
+        {
+            if (m.Width != matrices[0].Width || m.Height != matrices[0].Height)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// Runs the alpha-weighted <c>step</c>: block by block, <c>unweighted</c> writes output rows [start, end)
@@ -49,7 +72,14 @@ internal static class AlphaEdgeCorrection
     /// </summary>
     public static void Run(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, AlphaWeighting alpha, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, Action<int, int, ParallelOptions> unweighted, Action<int, int, ParallelOptions, EdgePixels>? listing, Action<int, int> recompute)
     {
-        var taps = new KernelTaps(step.Matrices[0]);
+        KernelTaps[] matrices = Array.ConvertAll(step.Matrices, m => new KernelTaps(m));
+        KernelTaps taps = matrices[0];
+        int tapCount = 0;
+        foreach (KernelTaps t in matrices)
+        {
+            tapCount += t.Count;
+        }
+
         byte[] borderAlpha = { (byte)step.BorderValue };
         var single = new ParallelOptions { MaxDegreeOfParallelism = 1, CancellationToken = parallel.CancellationToken };
 
@@ -74,13 +104,13 @@ internal static class AlphaEdgeCorrection
                     parallel.CancellationToken.ThrowIfCancellationRequested();
                     int y1 = Math.Min(end, y0 + blockRows);
                     long blockSamples = (long)(y1 - y0) * outWidth * channels;
-                    edges.StartBlock(y0, blockSamples * ListedCostPerSample / (taps.Count * channels), levels);
+                    edges.StartBlock(y0, blockSamples * ListedCostPerSample / (tapCount * channels), levels);
                     if (listing is not null)
                     {
                         listing(y0, y1, single, edges);
                         if (!edges.Overflowed)
                         {
-                            EdgeRecompute.CorrectRows(source.Span, width, height, channels, destination.Span, step, alpha, taps, rows, columns, edges, y0, y1);
+                            EdgeRecompute.CorrectRows(source.Span, width, height, channels, destination.Span, step, alpha, matrices, rows, columns, edges, y0, y1);
                             continue;
                         }
 
@@ -115,13 +145,13 @@ internal static class AlphaEdgeCorrection
                         edges.SetCount(y, AlphaWindows.ClassifyRow(block, columns, destination.Span.Slice(y * outWidth * channels, outWidth * channels), channels, step, alpha, colouredInvisible, edges.Room(y), low, high));
                     }
 
-                    if (edges.Total(y1) * taps.Count * channels > blockSamples * RecomputeCostPerSample)
+                    if (edges.Total(y1) * tapCount * channels > blockSamples * RecomputeCostPerSample)
                     {
                         recompute(y0, y1);
                         continue;
                     }
 
-                    EdgeRecompute.CorrectRows(source.Span, width, height, channels, destination.Span, step, alpha, taps, rows, columns, edges, y0, y1);
+                    EdgeRecompute.CorrectRows(source.Span, width, height, channels, destination.Span, step, alpha, matrices, rows, columns, edges, y0, y1);
                 }
             }
             finally

@@ -99,8 +99,24 @@ internal static partial class EdgeRecompute
     /// Recomputes the listed pixels of output rows [<paramref name="y0"/>, <paramref name="y1"/>) of
     /// <paramref name="destination"/> (the whole output), as <see cref="CorrectEdges"/> does each row's.
     /// </summary>
-    public static void CorrectRows(ReadOnlySpan<byte> source, int width, int height, int n, Span<byte> destination, in ConvolutionStep step, AlphaWeighting alpha, KernelTaps taps, KernelSamplingMap rows, KernelSamplingMap columns, EdgePixels edges, int y0, int y1)
+    public static void CorrectRows(ReadOnlySpan<byte> source, int width, int height, int n, Span<byte> destination, in ConvolutionStep step, AlphaWeighting alpha, KernelTaps[] matrices, KernelSamplingMap rows, KernelSamplingMap columns, EdgePixels edges, int y0, int y1)
     {
+        int rowLength = columns.OutputLength * n;
+        if (matrices.Length > 1)
+        {
+            for (int y = y0; y < y1; y++)
+            {
+                ReadOnlySpan<int> listed = edges.Row(y);
+                if (listed.Length > 0)
+                {
+                    CorrectOperatorEdges(source, width, height, n, destination.Slice(y * rowLength, rowLength), step, alpha, matrices, rows, columns, y, listed);
+                }
+            }
+
+            return;
+        }
+
+        KernelTaps taps = matrices[0];
         bool done = false;
         if (n == 4 && IsExact(step, alpha, taps))
         {
@@ -111,13 +127,63 @@ internal static partial class EdgeRecompute
             }
         }
 
-        int rowLength = columns.OutputLength * n;
         for (int y = y0; y < y1; y++)
         {
             ReadOnlySpan<int> listed = edges.Row(y);
             if (listed.Length > 0)
             {
                 CorrectEdges(source, width, height, n, destination.Slice(y * rowLength, rowLength), step, alpha, taps, rows, columns, y, listed);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The listed pixels of output row <paramref name="y"/> for an operator of several matrices (a gradient
+    /// magnitude or a compass maximum; <see cref="AlphaEdgeCorrection.Applies"/>), which keeps alpha and divides its
+    /// combined response by the source's: each matrix's premultiplied sums over the window in double precision,
+    /// divided by its divisor, combined as the single-precision path combines them (squares summed and the root
+    /// taken, or the largest kept), then divided by the centre pixel's alpha; 0 where that alpha is 0.
+    /// </summary>
+    [MethodImpl(Jit.HotLoop)]
+    private static void CorrectOperatorEdges(ReadOnlySpan<byte> source, int width, int height, int n, Span<byte> dst, in ConvolutionStep step, AlphaWeighting alpha, KernelTaps[] matrices, KernelSamplingMap rows, KernelSamplingMap columns, int y, ReadOnlySpan<int> edges)
+    {
+        Span<int> rowStarts = stackalloc int[rows.Taps];
+        RowStarts(rows, y, width * n, height, rowStarts);
+        Span<double> combined = stackalloc double[3];
+        double border = step.BorderValue;
+        bool magnitude = step.Combination == KernelCombination.Magnitude;
+        bool absolute = step.Range == OutputRange.Absolute;
+        int a = n - 1;
+        int centreRow = ((y * rows.Stride) + rows.CentreOffset) * width;
+        foreach (int x in edges)
+        {
+            int p = x * columns.Stride;
+            for (int m = 0; m < matrices.Length; m++)
+            {
+                KernelTaps taps = matrices[m];
+                var sums = default(PremultipliedSums);
+                for (int t = 0; t < taps.Count; t++)
+                {
+                    sums.Add(source, n, rowStarts[taps.Rows[t]], columns.Indices[p + taps.Columns[t]], width, border, taps.Weights[t]);
+                }
+
+                double divisor = step.Divisors[m];
+                for (int c = 0; c < a; c++)
+                {
+                    double response = sums.Colour(c) / divisor;
+                    combined[c] = magnitude ? (m == 0 ? 0 : combined[c]) + (response * response)
+                        : m == 0 ? response : Math.Max(combined[c], response);
+                }
+            }
+
+            double dividing = source[((centreRow + p + columns.CentreOffset) * n) + a];
+            for (int c = 0; c < a; c++)
+            {
+                if (step.Selected[c])
+                {
+                    double value = magnitude ? Math.Sqrt(combined[c]) : combined[c];
+                    dst[(x * n) + c] = Quantize((dividing != 0 ? value / dividing : 0) + alpha.Bias, absolute);
+                }
             }
         }
     }
