@@ -12,8 +12,8 @@ namespace PSConvolution.Engine.Convolution.Alpha;
 /// <summary>
 /// Makes an unweighted result alpha-weighted where it is not already. Wherever every sample under the kernel
 /// has the same alpha a, the alpha-weighted colour equals the unweighted one (Σ K·C·a / Σ K·a = Σ K·C / Σ K for
-/// a blur whose divisor is its sum; (Σ K·C·a / d) / a = Σ K·C / d for any other kernel), and where that alpha is
-/// 0 the colour is 0. So 8-bit images run the fast integer paths unweighted, and only the pixels whose window
+/// a blur whose divisor is its sum; (Σ K·C·a / d) / a = Σ K·C / d for any other kernel, and so for the magnitude or
+/// maximum of several such responses, an operator's), and where that alpha is 0 the colour is 0. So 8-bit images run the fast integer paths unweighted, and only the pixels whose window
 /// holds more than one alpha value (the edges of a cut-out) are recomputed here, in double precision from the
 /// formulas. Where such pixels are many (alpha that varies everywhere), a block of rows is recomputed by the
 /// premultiplied float path instead. The separable integer path (the common blurs) names the pixels that may need
