@@ -95,22 +95,7 @@ public sealed class AlphaWeightingTests
         if (seed % 2 == 0)
         {
             int size = (random.Next(2) * 2) + 3;
-            var operands = new KernelMatrix[random.Next(2, 5)];
-            for (int m = 0; m < operands.Length; m++)
-            {
-                var rows = new double[size][];
-                for (int i = 0; i < size; i++)
-                {
-                    rows[i] = new double[size];
-                    for (int j = 0; j < size; j++)
-                    {
-                        rows[i][j] = random.Next(-4, 5);
-                    }
-                }
-
-                operands[m] = KernelMatrix.Create(rows);
-            }
-
+            KernelMatrix[] operands = TestImages.RandomOperatorMatrices(random, size, random.Next(2, 5), -4, 4);
             kernel = new ConvolutionKernel("Random", "Custom", "random", operands, random.Next(2) == 0 ? KernelCombination.Magnitude : KernelCombination.Maximum, random.Next(3) == 0 ? random.Next(1, 9) : null, 0, random.Next(2) == 0 ? OutputRange.Clamp : OutputRange.Absolute);
         }
 
@@ -140,16 +125,12 @@ public sealed class AlphaWeightingTests
         double borderValue = options.BorderValue * scale;
         double[][,] matrices = kernel.Matrices.Select(m => TestImages.ToArray(options.FlipKernel ? m.Rotate180() : m)).ToArray();
         KernelMatrix applied = options.FlipKernel ? kernel.Matrices[0].Rotate180() : kernel.Matrices[0];
-        int outH = options.Padding == PaddingMode.Same ? (int)Math.Ceiling(height / (double)options.Stride) : ((height - applied.Height) / options.Stride) + 1;
-        int outW = options.Padding == PaddingMode.Same ? (int)Math.Ceiling(width / (double)options.Stride) : ((width - applied.Width) / options.Stride) + 1;
-        Assert.Equal(outH, result.Height);
-        Assert.Equal(outW, result.Width);
+        (int outW, int outH) = OutputShape(image, result, applied, options);
         for (int y = 0; y < outH; y++)
         {
             for (int x = 0; x < outW; x++)
             {
-                int cy = (y * options.Stride) + (options.Padding == PaddingMode.Same ? 0 : applied.AnchorY);
-                int cx = (x * options.Stride) + (options.Padding == PaddingMode.Same ? 0 : applied.AnchorX);
+                (int cy, int cx) = Centre(y, x, applied, options);
                 double alpha = image.GetChannel(a)[(cy * width) + cx];
                 Assert.Equal(alpha, result.GetChannel(a)[(y * outW) + x]);
                 for (int c = 0; c < a; c++)
@@ -454,16 +435,12 @@ public sealed class AlphaWeightingTests
         double[,] k = TestImages.ToArray(applied);
         OutputRange range = options.OutputRange ?? OutputRange.Clamp;
         bool alphaNamed = options.Channels is ColorChannel s && (s & ColorChannel.Alpha) != 0;
-        int outH = options.Padding == PaddingMode.Same ? (int)Math.Ceiling(image.Height / (double)options.Stride) : ((image.Height - applied.Height) / options.Stride) + 1;
-        int outW = options.Padding == PaddingMode.Same ? (int)Math.Ceiling(image.Width / (double)options.Stride) : ((image.Width - applied.Width) / options.Stride) + 1;
-        Assert.Equal(outH, result.Height);
-        Assert.Equal(outW, result.Width);
+        (int outW, int outH) = OutputShape(image, result, applied, options);
         for (int y = 0; y < outH; y++)
         {
             for (int x = 0; x < outW; x++)
             {
-                int cy = (y * options.Stride) + (options.Padding == PaddingMode.Same ? 0 : applied.AnchorY);
-                int cx = (x * options.Stride) + (options.Padding == PaddingMode.Same ? 0 : applied.AnchorX);
+                (int cy, int cx) = Centre(y, x, applied, options);
                 double sourceAlpha = image.GetChannel(a)[(cy * image.Width) + cx];
                 double convolvedAlpha = PremultipliedSum(image, -1, k, cy, cx, options.BorderMode, borderValue, applied.AnchorY, applied.AnchorX) / divisor;
                 double dividing = blur ? convolvedAlpha : sourceAlpha;
@@ -492,6 +469,20 @@ public sealed class AlphaWeightingTests
             }
         }
     }
+
+    // The output's size for the options (checked against the result's), as the contract gives it.
+    private static (int Width, int Height) OutputShape(PlanarImage image, PlanarImage result, KernelMatrix applied, ConvolutionOptions options)
+    {
+        int outH = options.Padding == PaddingMode.Same ? (int)Math.Ceiling(image.Height / (double)options.Stride) : ((image.Height - applied.Height) / options.Stride) + 1;
+        int outW = options.Padding == PaddingMode.Same ? (int)Math.Ceiling(image.Width / (double)options.Stride) : ((image.Width - applied.Width) / options.Stride) + 1;
+        Assert.Equal(outH, result.Height);
+        Assert.Equal(outW, result.Width);
+        return (outW, outH);
+    }
+
+    // The source pixel under output pixel (x, y)'s kernel anchor.
+    private static (int Y, int X) Centre(int y, int x, KernelMatrix applied, ConvolutionOptions options)
+        => ((y * options.Stride) + (options.Padding == PaddingMode.Same ? 0 : applied.AnchorY), (x * options.Stride) + (options.Padding == PaddingMode.Same ? 0 : applied.AnchorX));
 
     // Each image's channels as arrays, made once: the sums below read them for every output pixel. Images are not
     // changed once convolved.

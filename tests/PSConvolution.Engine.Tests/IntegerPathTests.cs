@@ -150,22 +150,7 @@ public sealed class IntegerPathTests
             // Half of them without negative weights, whose sums are unsigned words.
             int size = (random.Next(2) * 2) + 3;
             bool nonNegative = seed % 3 == 1;
-            var matrices = new KernelMatrix[random.Next(2, 5)];
-            for (int m = 0; m < matrices.Length; m++)
-            {
-                var rows = new double[size][];
-                for (int i = 0; i < size; i++)
-                {
-                    rows[i] = new double[size];
-                    for (int j = 0; j < size; j++)
-                    {
-                        rows[i][j] = random.Next(nonNegative ? 0 : -4, 5);
-                    }
-                }
-
-                rows[size / 2][size / 2] = random.Next(1, 9);
-                matrices[m] = KernelMatrix.Create(rows);
-            }
+            KernelMatrix[] matrices = TestImages.RandomOperatorMatrices(random, size, random.Next(2, 5), nonNegative ? 0 : -4, 4, centre: (1, 8));
 
             divisor = random.Next(1, 9);
             kernel = new ConvolutionKernel("Random", "Custom", "random", matrices, random.Next(2) == 0 ? KernelCombination.Magnitude : KernelCombination.Maximum, divisor, random.Next(-60, 130), random.Next(2) == 0 ? OutputRange.Clamp : OutputRange.Absolute);

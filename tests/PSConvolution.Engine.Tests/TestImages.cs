@@ -63,6 +63,37 @@ internal static class TestImages
         return result;
     }
 
+    /// <summary>
+    /// <paramref name="count"/> random square matrices of <paramref name="size"/> whole weights from
+    /// <paramref name="low"/> to <paramref name="high"/>, for an operator; where <paramref name="centre"/> is given, each
+    /// matrix's centre weight is drawn from it instead (so that no matrix is all zero).
+    /// </summary>
+    public static KernelMatrix[] RandomOperatorMatrices(Random random, int size, int count, int low, int high, (int Low, int High)? centre = null)
+    {
+        var matrices = new KernelMatrix[count];
+        for (int m = 0; m < count; m++)
+        {
+            var rows = new double[size][];
+            for (int i = 0; i < size; i++)
+            {
+                rows[i] = new double[size];
+                for (int j = 0; j < size; j++)
+                {
+                    rows[i][j] = random.Next(low, high + 1);
+                }
+            }
+
+            if (centre is (int cl, int ch))
+            {
+                rows[size / 2][size / 2] = random.Next(cl, ch + 1);
+            }
+
+            matrices[m] = KernelMatrix.Create(rows);
+        }
+
+        return matrices;
+    }
+
     public static double[,] ToArray(KernelMatrix matrix)
     {
         var k = new double[matrix.Height, matrix.Width];
