@@ -101,6 +101,8 @@ internal static class Contestants
             Case("an alpha channel: the cut-out, and -LinearLight", "K2", plain with { LinearLight = true }, cutOut),
             Case("-Kernel Sobel instead (a gradient magnitude)", "Sobel", plain),
             Case("-Kernel Kirsch instead (the maximum of eight)", "Kirsch", plain),
+            Case("an alpha channel: the cut-out, and -Kernel Sobel instead", "Sobel", plain, cutOut),
+            Case("an alpha channel: the cut-out, and -Grayscale", "K2", plain with { Grayscale = true }, cutOut),
         };
     }
 
