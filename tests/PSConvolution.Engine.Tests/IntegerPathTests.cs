@@ -123,13 +123,18 @@ public sealed class IntegerPathTests
             kernel = new ConvolutionKernel("Random", "Custom", "random", new[] { KernelMatrix.Create(rows) }, divisor: 1 << random.Next(0, 4), bias: random.Next(-60, 130), outputRange: random.Next(2) == 0 ? OutputRange.Clamp : OutputRange.Absolute);
         }
 
-        ConvolutionKernel twin = FloatTwin(kernel);
+        AssertMatchesFloatTwin(random, kernel, FloatTwin(kernel), options => $"seed {seed} {kernel.Name} [{kernel.Matrices[0]}] /{kernel.Divisor} +{kernel.Bias} {kernel.OutputRange} {options.BorderMode} stride {options.Stride}");
+    }
+
+    // The kernel on a random 8-bit image with random options gives the same samples as its twin on the float path.
+    private static void AssertMatchesFloatTwin(Random random, ConvolutionKernel kernel, ConvolutionKernel twin, Func<ConvolutionOptions, string> label)
+    {
         var layout = (PixelLayout)random.Next(4);
         using PlanarImage image = TestImages.Random(random, random.Next(1, 90), random.Next(1, 40), layout, 8);
         ConvolutionOptions options = RandomOptions(random, image);
         using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
         using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, FloatOnly(options));
-        AssertSameSamples(floating, integer, $"seed {seed} {kernel.Name} [{kernel.Matrices[0]}] /{kernel.Divisor} +{kernel.Bias} {kernel.OutputRange} {options.BorderMode} stride {options.Stride}");
+        AssertSameSamples(floating, integer, label(options));
     }
 
     /// <summary>
@@ -163,12 +168,7 @@ public sealed class IntegerPathTests
         var twin = new ConvolutionKernel("FloatTwin", kernel.Category, "float path", kernel.Matrices.Select(m => m.Scale(128)).ToArray(), kernel.Combination, divisor * 128, kernel.Bias, kernel.OutputRange);
         Assert.True(DirectIntegerPath.TryPlanCombined(Step(kernel), out _), $"{kernel.Name} should take the combined direct integer path");
         Assert.False(DirectIntegerPath.TryPlanCombined(Step(twin), out _), "the twin should take the float path");
-        var layout = (PixelLayout)random.Next(4);
-        using PlanarImage image = TestImages.Random(random, random.Next(1, 90), random.Next(1, 40), layout, 8);
-        ConvolutionOptions options = RandomOptions(random, image);
-        using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
-        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, FloatOnly(options));
-        AssertSameSamples(floating, integer, $"seed {seed} {kernel.Name} {kernel.Combination} /{divisor} +{kernel.Bias} {kernel.OutputRange} {options.BorderMode} stride {options.Stride}");
+        AssertMatchesFloatTwin(random, kernel, twin, options => $"seed {seed} {kernel.Name} {kernel.Combination} /{divisor} +{kernel.Bias} {kernel.OutputRange} {options.BorderMode} stride {options.Stride}");
 
         static ConvolutionStep Step(ConvolutionKernel k) => new(k.Matrices.ToArray(), k.Combination, Enumerable.Range(0, k.Matrices.Count).Select(m => (float)k.GetDivisor(m)).ToArray(), (float)k.Bias, 0, 255, k.OutputRange, new[] { true });
     }

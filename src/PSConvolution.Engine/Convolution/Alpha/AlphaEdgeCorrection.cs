@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Threading;
@@ -42,25 +43,13 @@ internal static class AlphaEdgeCorrection
     /// matrices (a gradient magnitude, a compass maximum) that keeps alpha and divides its combined response by the
     /// source's alpha, without a bias, which the unweighted step would add to each matrix's response before combining.
     /// Over a window of one alpha a, each response of the premultiplied colour is a times the unweighted one, so
-    /// the combination is too, and dividing by a leaves the unweighted result.
+    /// the combination is too, and dividing by a leaves the unweighted result. An operator's matrices share one size
+    /// and anchor (<see cref="ConvolutionKernel"/> refuses others), so one window serves them all.
     /// </summary>
     public static bool Applies(in ConvolutionStep step, AlphaWeighting alpha)
         => step.Matrices.Length == 1
             ? !alpha.DivideByConvolvedAlpha || step.Divisors[0] == (float)step.Matrices[0].Sum
-            : !alpha.DivideByConvolvedAlpha && !alpha.ConvolveAlpha && alpha.Bias == 0 && SameSize(step.Matrices);
-
-    private static bool SameSize(KernelMatrix[] matrices)
-    {
-        foreach (KernelMatrix m in matrices)
-        {
-            if (m.Width != matrices[0].Width || m.Height != matrices[0].Height)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+            : !alpha.DivideByConvolvedAlpha && !alpha.ConvolveAlpha && alpha.Bias == 0;
 
     /// <summary>
     /// Runs the alpha-weighted <c>step</c>: block by block, <c>unweighted</c> writes output rows [start, end)
@@ -73,12 +62,7 @@ internal static class AlphaEdgeCorrection
     public static void Run(ReadOnlyMemory<byte> source, int width, int height, int channels, Memory<byte> destination, ConvolutionStep step, AlphaWeighting alpha, KernelSamplingMap rows, KernelSamplingMap columns, ParallelOptions parallel, Action<int, int, ParallelOptions> unweighted, Action<int, int, ParallelOptions, EdgePixels>? listing, Action<int, int> recompute)
     {
         KernelTaps[] matrices = Array.ConvertAll(step.Matrices, m => new KernelTaps(m));
-        KernelTaps taps = matrices[0];
-        int tapCount = 0;
-        foreach (KernelTaps t in matrices)
-        {
-            tapCount += t.Count;
-        }
+        int tapCount = matrices.Sum(t => t.Count);
 
         byte[] borderAlpha = { (byte)step.BorderValue };
         var single = new ParallelOptions { MaxDegreeOfParallelism = 1, CancellationToken = parallel.CancellationToken };

@@ -97,42 +97,33 @@ internal static partial class EdgeRecompute
 
     /// <summary>
     /// Recomputes the listed pixels of output rows [<paramref name="y0"/>, <paramref name="y1"/>) of
-    /// <paramref name="destination"/> (the whole output), as <see cref="CorrectEdges"/> does each row's.
+    /// <paramref name="destination"/> (the whole output), as <see cref="CorrectEdges"/> does each row's, or, for an
+    /// operator of several matrices, <see cref="CorrectOperatorEdges"/>.
     /// </summary>
     public static void CorrectRows(ReadOnlySpan<byte> source, int width, int height, int n, Span<byte> destination, in ConvolutionStep step, AlphaWeighting alpha, KernelTaps[] matrices, KernelSamplingMap rows, KernelSamplingMap columns, EdgePixels edges, int y0, int y1)
     {
-        int rowLength = columns.OutputLength * n;
-        if (matrices.Length > 1)
-        {
-            for (int y = y0; y < y1; y++)
-            {
-                ReadOnlySpan<int> listed = edges.Row(y);
-                if (listed.Length > 0)
-                {
-                    CorrectOperatorEdges(source, width, height, n, destination.Slice(y * rowLength, rowLength), step, alpha, matrices, rows, columns, y, listed);
-                }
-            }
-
-            return;
-        }
-
-        KernelTaps taps = matrices[0];
         bool done = false;
-        if (n == 4 && IsExact(step, alpha, taps))
+        if (matrices.Length == 1 && n == 4 && IsExact(step, alpha, matrices[0]))
         {
-            CorrectRgbaRowsExact(source, width, height, destination, step, alpha, taps, rows, columns, edges, y0, y1, ref done);
+            CorrectRgbaRowsExact(source, width, height, destination, step, alpha, matrices[0], rows, columns, edges, y0, y1, ref done);
             if (done)
             {
                 return;
             }
         }
 
+        int rowLength = columns.OutputLength * n;
         for (int y = y0; y < y1; y++)
         {
             ReadOnlySpan<int> listed = edges.Row(y);
-            if (listed.Length > 0)
+            Span<byte> row = destination.Slice(y * rowLength, rowLength);
+            if (listed.Length > 0 && matrices.Length > 1)
             {
-                CorrectEdges(source, width, height, n, destination.Slice(y * rowLength, rowLength), step, alpha, taps, rows, columns, y, listed);
+                CorrectOperatorEdges(source, width, height, n, row, step, alpha, matrices, rows, columns, y, listed);
+            }
+            else if (listed.Length > 0)
+            {
+                CorrectEdges(source, width, height, n, row, step, alpha, matrices[0], rows, columns, y, listed);
             }
         }
     }

@@ -49,8 +49,8 @@ internal static class DirectIntegerPath
         var planned = new DirectIntegerPlan[step.Matrices.Length];
         for (int m = 0; m < planned.Length; m++)
         {
-            KernelMatrix matrix = step.Matrices[m];
-            if (matrix.Width != step.Matrices[0].Width || matrix.Height != step.Matrices[0].Height || !TryPlanMatrix(step, matrix, step.Divisors[m], combined: true, out planned[m]))
+            // The matrices share one size and anchor (ConvolutionKernel refuses others), so one set of rows serves them all.
+            if (!TryPlanMatrix(step, step.Matrices[m], step.Divisors[m], combined: true, out planned[m]))
             {
                 return false;
             }
