@@ -233,7 +233,7 @@ public static class Program
     private static string Spread(Result? r)
         => r is null ? string.Empty : string.Format(CultureInfo.InvariantCulture, "{0:F0} ({1:F0}-{2:F0})", r.MpxPerSecond, r.MinimumMpxPerSecond, r.MaximumMpxPerSecond);
 
-    // K1 and K2 against a copy of the same bytes, measured in the same run: how far they are from the memory floor.
+    // K1 and K2 against a copy of the same bytes, from the table's rows: how far they are from the memory floor.
     private static string MemoryFloor(List<Result> results)
     {
         var text = new StringBuilder();
@@ -249,10 +249,10 @@ public static class Program
             }
         }
 
-        return text.Length == 0 ? string.Empty : Environment.NewLine + text.ToString();
+        return text.Length == 0 ? string.Empty : Environment.NewLine + "From the table's rows, separate cases timed apart (--memory-floor times them in alternating pairs):" + Environment.NewLine + text.ToString();
     }
 
-    // The cost of an alpha-weighted RGBA blur against the RGB blur of the same photo, measured in the same run.
+    // The cost of an alpha-weighted RGBA blur against the RGB blur of the same photo, from the table's rows.
     private static string AlphaCost(List<Result> results)
     {
         var text = new StringBuilder();
@@ -269,7 +269,7 @@ public static class Program
             }
         }
 
-        return text.Length == 0 ? string.Empty : Environment.NewLine + text.ToString();
+        return text.Length == 0 ? string.Empty : Environment.NewLine + "From the table's rows, separate cases timed apart (--alpha-cost times them in alternating pairs):" + Environment.NewLine + text.ToString();
     }
 
     /// <summary>
