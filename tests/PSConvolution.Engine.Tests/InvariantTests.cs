@@ -288,19 +288,70 @@ public sealed class InvariantTests
                 Assert.True(Luma(rgba[4 * i], rgba[(4 * i) + 1], rgba[(4 * i) + 2]) == greyAlpha[2 * i], $"RGBA, width {width}, pixel {i}: {greyAlpha[2 * i]}");
                 Assert.True(rgba[(4 * i) + 3] == greyAlpha[(2 * i) + 1], $"RGBA, width {width}, pixel {i}: alpha {greyAlpha[(2 * i) + 1]}");
             }
+
+            // 16-bit rows: eight pixels a vector step.
+            ushort[] rgb16 = RandomWords(random, width * 3 * 2);
+            var grey16 = new ushort[width * 2];
+            ImageConvolver.Convolve(new PixelBuffer(rgb16, width, 2, PixelLayout.Rgb), new PixelBuffer(grey16, width, 2, PixelLayout.Gray), new[] { KernelLibrary.Get("Identity") }, new ConvolutionOptions { Grayscale = true });
+            for (int i = 0; i < grey16.Length; i++)
+            {
+                Assert.True(Luma(rgb16[3 * i], rgb16[(3 * i) + 1], rgb16[(3 * i) + 2]) == grey16[i], $"16-bit RGB, width {width}, pixel {i}: {grey16[i]}");
+            }
+
+            ushort[] rgba16 = RandomWords(random, width * 4 * 2);
+            var greyAlpha16 = new ushort[width * 2 * 2];
+            ImageConvolver.Convolve(new PixelBuffer(rgba16, width, 2, PixelLayout.Rgba), new PixelBuffer(greyAlpha16, width, 2, PixelLayout.GrayAlpha), new[] { KernelLibrary.Get("Identity") }, new ConvolutionOptions { Grayscale = true, AlphaWeighted = false });
+            for (int i = 0; i < width * 2; i++)
+            {
+                Assert.True(Luma(rgba16[4 * i], rgba16[(4 * i) + 1], rgba16[(4 * i) + 2]) == greyAlpha16[2 * i], $"16-bit RGBA, width {width}, pixel {i}: {greyAlpha16[2 * i]}");
+                Assert.True(rgba16[(4 * i) + 3] == greyAlpha16[(2 * i) + 1], $"16-bit RGBA, width {width}, pixel {i}: alpha {greyAlpha16[(2 * i) + 1]}");
+            }
         }
+    }
+
+    /// <summary>
+    /// 16-bit RGB: every level of each channel in turn, beside random levels of the other two, and random colours with
+    /// full levels among them.
+    /// </summary>
+    [Fact]
+    public void GreyIsTheRoundedLumaOfEverySixteenBitLevelInEachChannel()
+    {
+        var random = new Random(48);
+        const int Width = 65536, Height = 5;
+        ushort[] rgb = RandomWords(random, Width * Height * 3);
+        for (int c = 0; c < 3; c++)
+        {
+            for (int x = 0; x < Width; x++)
+            {
+                rgb[(((c * Width) + x) * 3) + c] = (ushort)x;
+            }
+        }
+
+        var grey = new ushort[Width * Height];
+        ImageConvolver.Convolve(new PixelBuffer(rgb, Width, Height, PixelLayout.Rgb), new PixelBuffer(grey, Width, Height, PixelLayout.Gray), new[] { KernelLibrary.Get("Identity") }, new ConvolutionOptions { Grayscale = true });
+        for (int i = 0; i < Width * Height; i++)
+        {
+            Assert.True(Luma(rgb[3 * i], rgb[(3 * i) + 1], rgb[(3 * i) + 2]) == grey[i], $"pixel {i} ({rgb[3 * i]}, {rgb[(3 * i) + 1]}, {rgb[(3 * i) + 2]}): {grey[i]}");
+        }
+    }
+
+    // Random 16-bit levels, one in eight the full level (so white and near-white pixels occur).
+    private static ushort[] RandomWords(Random random, int length)
+    {
+        var words = new ushort[length];
+        for (int i = 0; i < length; i++)
+        {
+            words[i] = (ushort)(random.Next(8) == 0 ? 65535 : random.Next(65536));
+        }
+
+        return words;
     }
 
     [Fact]
     public void GreyIsTheRoundedLumaOfSixteenBitColoursAndKeepsAlpha()
     {
-        var random = new Random(16);
         const int Width = 1031, Height = 97;
-        var rgba = new ushort[Width * Height * 4];
-        for (int i = 0; i < rgba.Length; i++)
-        {
-            rgba[i] = (ushort)(random.Next(8) == 0 ? 65535 : random.Next(65536));
-        }
+        ushort[] rgba = RandomWords(new Random(16), Width * Height * 4);
 
         var grey = new ushort[Width * Height * 2];
         ImageConvolver.Convolve(new PixelBuffer(rgba, Width, Height, PixelLayout.Rgba), new PixelBuffer(grey, Width, Height, PixelLayout.GrayAlpha), new[] { KernelLibrary.Get("Identity") }, new ConvolutionOptions { Grayscale = true, AlphaWeighted = false, MaxDegreeOfParallelism = 2 });

@@ -7,7 +7,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace PSConvolution.Engine.Convolution.Samples;
 
-/// <summary>The SSSE3 and SSE4.1 loops of <see cref="GreyConversion"/>.</summary>
+/// <summary>The SSSE3 and SSE4.1 loops of <see cref="GreyConversion"/>, for 8-bit and 16-bit samples.</summary>
 internal static partial class GreyConversion
 {
     // Sixteen pixels (48 bytes, three vectors) a step: each channel's sixteen bytes gathered by one shuffle of each
@@ -40,9 +40,9 @@ internal static partial class GreyConversion
             Vector128<byte> v0 = Vector128.LoadUnsafe(ref src, (nuint)(3 * x));
             Vector128<byte> v1 = Vector128.LoadUnsafe(ref src, (nuint)((3 * x) + 16));
             Vector128<byte> v2 = Vector128.LoadUnsafe(ref src, (nuint)((3 * x) + 32));
-            Vector128<byte> r = Ssse3.Shuffle(v0, r0) | Ssse3.Shuffle(v1, r1) | Ssse3.Shuffle(v2, r2);
-            Vector128<byte> g = Ssse3.Shuffle(v0, g0) | Ssse3.Shuffle(v1, g1) | Ssse3.Shuffle(v2, g2);
-            Vector128<byte> b = Ssse3.Shuffle(v0, b0) | Ssse3.Shuffle(v1, b1) | Ssse3.Shuffle(v2, b2);
+            Vector128<byte> r = Gather(v0, v1, v2, r0, r1, r2);
+            Vector128<byte> g = Gather(v0, v1, v2, g0, g1, g2);
+            Vector128<byte> b = Gather(v0, v1, v2, b0, b1, b2);
             Vector128<int> l0 = Luma(r, g, b);
             Vector128<int> l1 = Luma(Sse2.ShiftRightLogical128BitLane(r, 4), Sse2.ShiftRightLogical128BitLane(g, 4), Sse2.ShiftRightLogical128BitLane(b, 4));
             Vector128<int> l2 = Luma(Sse2.ShiftRightLogical128BitLane(r, 8), Sse2.ShiftRightLogical128BitLane(g, 8), Sse2.ShiftRightLogical128BitLane(b, 8));
@@ -81,6 +81,93 @@ internal static partial class GreyConversion
         done = x;
     }
 
+    // Eight 16-bit pixels (48 bytes, three vectors) a step: each channel's eight samples gathered by one shuffle of each
+    // vector (0x80 leaves a zero) and two ORs, widened four at a time to floats, weighted, summed and rounded as the
+    // 8-bit loop does, then packed back to eight words.
+    [MethodImpl(Jit.HotLoop)]
+    static partial void RgbWordsVector128(ReadOnlySpan<ushort> rgb, Span<ushort> grey, ref int done)
+    {
+        if (!Ssse3.IsSupported || !Sse41.IsSupported)
+        {
+            return;
+        }
+
+        const byte Z = 0x80;
+        Vector128<byte> r0 = Vector128.Create((byte)0, 1, 6, 7, 12, 13, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z);
+        Vector128<byte> r1 = Vector128.Create(Z, Z, Z, Z, Z, Z, 2, 3, 8, 9, 14, 15, Z, Z, Z, Z);
+        Vector128<byte> r2 = Vector128.Create(Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 4, 5, 10, 11);
+        Vector128<byte> g0 = Vector128.Create((byte)2, 3, 8, 9, 14, 15, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z);
+        Vector128<byte> g1 = Vector128.Create(Z, Z, Z, Z, Z, Z, 4, 5, 10, 11, Z, Z, Z, Z, Z, Z);
+        Vector128<byte> g2 = Vector128.Create(Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 0, 1, 6, 7, 12, 13);
+        Vector128<byte> b0 = Vector128.Create((byte)4, 5, 10, 11, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z);
+        Vector128<byte> b1 = Vector128.Create(Z, Z, Z, Z, 0, 1, 6, 7, 12, 13, Z, Z, Z, Z, Z, Z);
+        Vector128<byte> b2 = Vector128.Create(Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 2, 3, 8, 9, 14, 15);
+        ref ushort src = ref MemoryMarshal.GetReference(rgb);
+        ref ushort dst = ref MemoryMarshal.GetReference(grey);
+        int pixels = Math.Min(rgb.Length / 3, grey.Length);
+        int x = 0;
+        for (; x <= pixels - 8; x += 8)
+        {
+            Vector128<byte> v0 = Vector128.LoadUnsafe(ref src, (nuint)(3 * x)).AsByte();
+            Vector128<byte> v1 = Vector128.LoadUnsafe(ref src, (nuint)((3 * x) + 8)).AsByte();
+            Vector128<byte> v2 = Vector128.LoadUnsafe(ref src, (nuint)((3 * x) + 16)).AsByte();
+            Vector128<ushort> r = Gather(v0, v1, v2, r0, r1, r2).AsUInt16();
+            Vector128<ushort> g = Gather(v0, v1, v2, g0, g1, g2).AsUInt16();
+            Vector128<ushort> b = Gather(v0, v1, v2, b0, b1, b2).AsUInt16();
+            Vector128<int> l0 = Luma(r, g, b);
+            Vector128<int> l1 = Luma(Sse2.ShiftRightLogical128BitLane(r, 8), Sse2.ShiftRightLogical128BitLane(g, 8), Sse2.ShiftRightLogical128BitLane(b, 8));
+            Sse41.PackUnsignedSaturate(l0, l1).StoreUnsafe(ref dst, (nuint)x);
+        }
+
+        done = x;
+    }
+
+    // Eight 16-bit RGBA pixels (64 bytes, four vectors) a step: each pixel's samples widened to four float lanes and
+    // weighted (alpha by 0), and two horizontal adds make each luma as ((0.299 R + 0.587 G) + (0.114 B + 0)), the
+    // scalar order, since adding 0 changes nothing. Each rounded luma with its alpha above it makes one 32-bit
+    // grey-and-alpha pixel.
+    [MethodImpl(Jit.HotLoop)]
+    static partial void RgbaWordsVector128(ReadOnlySpan<ushort> rgba, Span<ushort> greyAlpha, ref int done)
+    {
+        if (!Sse41.IsSupported)
+        {
+            return;
+        }
+
+        ref ushort src = ref MemoryMarshal.GetReference(rgba);
+        ref ushort dst = ref MemoryMarshal.GetReference(greyAlpha);
+        int pixels = Math.Min(rgba.Length / 4, greyAlpha.Length / 2);
+        int x = 0;
+        for (; x <= pixels - 8; x += 8)
+        {
+            Vector128<ushort> v0 = Vector128.LoadUnsafe(ref src, (nuint)(4 * x));
+            Vector128<ushort> v1 = Vector128.LoadUnsafe(ref src, (nuint)((4 * x) + 8));
+            Vector128<ushort> v2 = Vector128.LoadUnsafe(ref src, (nuint)((4 * x) + 16));
+            Vector128<ushort> v3 = Vector128.LoadUnsafe(ref src, (nuint)((4 * x) + 24));
+            GreyAndAlpha(v0, v1).AsUInt16().StoreUnsafe(ref dst, (nuint)(2 * x));
+            GreyAndAlpha(v2, v3).AsUInt16().StoreUnsafe(ref dst, (nuint)((2 * x) + 8));
+        }
+
+        done = x;
+    }
+
+    // Four 16-bit RGBA pixels (two a vector) as four grey-and-alpha pixels: grey + 65536 · alpha.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> GreyAndAlpha(Vector128<ushort> first, Vector128<ushort> second)
+    {
+        Vector128<int> p0 = Sse41.ConvertToVector128Int32(first);
+        Vector128<int> p1 = Sse41.ConvertToVector128Int32(Sse2.ShiftRightLogical128BitLane(first, 8));
+        Vector128<int> p2 = Sse41.ConvertToVector128Int32(second);
+        Vector128<int> p3 = Sse41.ConvertToVector128Int32(Sse2.ShiftRightLogical128BitLane(second, 8));
+        Vector128<float> weights = Vector128.Create(Red, Green, Blue, 0f);
+        Vector128<float> l = Sse3.HorizontalAdd(
+            Sse3.HorizontalAdd(Sse2.ConvertToVector128Single(p0) * weights, Sse2.ConvertToVector128Single(p1) * weights),
+            Sse3.HorizontalAdd(Sse2.ConvertToVector128Single(p2) * weights, Sse2.ConvertToVector128Single(p3) * weights));
+        Vector128<float> rounding = Vector128.Create(SampleConversion.RoundingMagic);
+        Vector128<int> alpha = Sse2.UnpackHigh(Sse2.UnpackHigh(p0, p1).AsInt64(), Sse2.UnpackHigh(p2, p3).AsInt64()).AsInt32();
+        return Sse2.ConvertToVector128Int32WithTruncation((l + rounding) - rounding) | Vector128.ShiftLeft(alpha, 16);
+    }
+
     // Four RGBA pixels' rounded luma, each with its alpha above it: grey + 256 · alpha, at most 65535.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<int> GreyAndAlpha(Vector128<int> pixels)
@@ -93,14 +180,31 @@ internal static partial class GreyConversion
         return Sse2.ConvertToVector128Int32WithTruncation((l + rounding) - rounding) | Vector128.ShiftLeft(Vector128.ShiftRightLogical(pixels, 24), 8);
     }
 
+    // One channel's samples of three vectors of interleaved pixels: each vector shuffled by its mask (0x80 leaves a
+    // zero where another vector supplies the byte), the three ORed.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> Gather(Vector128<byte> v0, Vector128<byte> v1, Vector128<byte> v2, Vector128<byte> m0, Vector128<byte> m1, Vector128<byte> m2)
+        => Ssse3.Shuffle(v0, m0) | Ssse3.Shuffle(v1, m1) | Ssse3.Shuffle(v2, m2);
+
     // The rounded luma of the first four pixels of each channel's bytes.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<int> Luma(Vector128<byte> r, Vector128<byte> g, Vector128<byte> b)
+        => Luma(Sse41.ConvertToVector128Int32(r), Sse41.ConvertToVector128Int32(g), Sse41.ConvertToVector128Int32(b));
+
+    // The rounded luma of the first four pixels of each channel's words.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Luma(Vector128<ushort> r, Vector128<ushort> g, Vector128<ushort> b)
+        => Luma(Sse41.ConvertToVector128Int32(r), Sse41.ConvertToVector128Int32(g), Sse41.ConvertToVector128Int32(b));
+
+    // The rounded luma of four pixels' levels: weighted and summed in the scalar order, rounded by adding and taking
+    // away 2^23 (SampleConversion.RoundingMagic).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Luma(Vector128<int> r, Vector128<int> g, Vector128<int> b)
     {
         Vector128<float> rounding = Vector128.Create(SampleConversion.RoundingMagic);
-        Vector128<float> l = (Vector128.Create(Red) * Sse2.ConvertToVector128Single(Sse41.ConvertToVector128Int32(r)))
-            + (Vector128.Create(Green) * Sse2.ConvertToVector128Single(Sse41.ConvertToVector128Int32(g)))
-            + (Vector128.Create(Blue) * Sse2.ConvertToVector128Single(Sse41.ConvertToVector128Int32(b)));
+        Vector128<float> l = (Vector128.Create(Red) * Sse2.ConvertToVector128Single(r))
+            + (Vector128.Create(Green) * Sse2.ConvertToVector128Single(g))
+            + (Vector128.Create(Blue) * Sse2.ConvertToVector128Single(b));
         return Sse2.ConvertToVector128Int32WithTruncation((l + rounding) - rounding);
     }
 }

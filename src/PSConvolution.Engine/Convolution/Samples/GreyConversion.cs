@@ -7,8 +7,8 @@ namespace PSConvolution.Engine.Convolution.Samples;
 /// <summary>
 /// The grey of RGB pixels, 0.299 R + 0.587 G + 0.114 B in single precision (products and sums in that order)
 /// rounded to the nearest level with ties to even, so the result equals convolving the grey image a user would save:
-/// 8-bit RGB and RGBA sixteen pixels a step where the runtime has the vector instructions, the rest one pixel at a
-/// time.
+/// 8-bit RGB and RGBA sixteen pixels a step, and 16-bit ones eight, where the runtime has the vector instructions; the
+/// rest one pixel at a time.
 /// </summary>
 internal static partial class GreyConversion
 {
@@ -37,6 +37,14 @@ internal static partial class GreyConversion
         else if (typeof(T) == typeof(byte) && channels == 4)
         {
             RgbaBytesVector128(MemoryMarshal.Cast<T, byte>(row), MemoryMarshal.Cast<T, byte>(grey), ref done);
+        }
+        else if (typeof(T) == typeof(ushort) && channels == 3)
+        {
+            RgbWordsVector128(MemoryMarshal.Cast<T, ushort>(row), MemoryMarshal.Cast<T, ushort>(grey), ref done);
+        }
+        else if (typeof(T) == typeof(ushort) && channels == 4)
+        {
+            RgbaWordsVector128(MemoryMarshal.Cast<T, ushort>(row), MemoryMarshal.Cast<T, ushort>(grey), ref done);
         }
 
         row = row.Slice(done * channels);
@@ -75,4 +83,10 @@ internal static partial class GreyConversion
 
     // SSE4.1: sixteen RGBA pixels a step into grey-and-alpha pixels (net8.0 only; removed where not implemented).
     static partial void RgbaBytesVector128(ReadOnlySpan<byte> rgba, Span<byte> greyAlpha, ref int done);
+
+    // SSSE3 and SSE4.1: eight 16-bit RGB pixels a step (net8.0 only; removed where not implemented).
+    static partial void RgbWordsVector128(ReadOnlySpan<ushort> rgb, Span<ushort> grey, ref int done);
+
+    // SSE4.1: eight 16-bit RGBA pixels a step into grey-and-alpha pixels (net8.0 only; removed where not implemented).
+    static partial void RgbaWordsVector128(ReadOnlySpan<ushort> rgba, Span<ushort> greyAlpha, ref int done);
 }
