@@ -96,6 +96,7 @@ internal static class Contestants
             Case("-Grayscale", "K2", plain with { Grayscale = true }),
             Case("-LinearLight", "K2", plain with { LinearLight = true }),
             Case("16 bits a channel", "K2", plain, new PixelBuffer(input.Rgb16, input.Width, input.Height, PixelLayout.Rgb)),
+            Case("16 bits a channel, and -Grayscale", "K2", plain with { Grayscale = true }, new PixelBuffer(input.Rgb16, input.Width, input.Height, PixelLayout.Rgb)),
             Case("an alpha channel: the RGBA cut-out of K2a", "K2", plain, cutOut),
             Case("an alpha channel: the cut-out with colour kept under its transparent pixels", "K2", plain, new PixelBuffer(input.RgbaColouredInvisible, input.Width, input.Height, PixelLayout.Rgba)),
             Case("an alpha channel: the cut-out, and -LinearLight", "K2", plain with { LinearLight = true }, cutOut),
