@@ -1,16 +1,21 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace PSConvolution.Benchmarks;
 
 /// <summary>
-/// Holds the calling thread on one of the processors the process may run on while a one-thread run is timed (Linux
-/// and Windows; elsewhere <see cref="Processors"/> is empty). On a virtual machine two processors need not be alike:
+/// Times one-thread runs on a thread held on one of the processors the process may run on (Linux and Windows;
+/// elsewhere <see cref="Processors"/> is empty). On a virtual machine two processors need not be alike:
 /// here one ran an FFT blur (K5) 1.43x and AES-GCM 1.63x slower than the other at the same time (a neighbour on its
 /// physical core, by all appearances), while scalar hashing ran alike on both. A one-thread figure then depends on
 /// which processor the thread happened to run on, and a speed-up against it swings between two values; timed on each
-/// processor, the speed-up can be taken against what the two would give.
+/// processor, the speed-up can be taken against what the two would give. The runs go on a thread of their own, which
+/// ends with them, so the thread that times the other cases is never held: held on one processor and let go, it had
+/// slowed the two-thread runs after it (K5's two threads at 172-210 Mpx/s in three runs of --scaling, against 205-221
+/// with the one-thread runs on a thread of their own, the one-thread rates alike).
 /// </summary>
 internal static class ProcessorPinning
 {
@@ -20,18 +25,35 @@ internal static class ProcessorPinning
     /// <summary>The numbers of the processors the process may run on, in order; empty where a thread cannot be held here.</summary>
     public static IReadOnlyList<int> Processors { get; } = Bits(Allowed);
 
-    /// <summary>Runs <paramref name="action"/> on the calling thread held on <paramref name="processor"/>, then lets it run where it could before.</summary>
-    public static void Run(int processor, Action action)
+    /// <summary>
+    /// Runs <paramref name="action"/> <paramref name="repeats"/> times on a new thread held on
+    /// <paramref name="processor"/>, and returns the seconds the runs took (the thread's start and end not counted).
+    /// </summary>
+    public static double Time(int processor, Action action, int repeats)
     {
-        Set(1UL << processor);
-        try
+        double seconds = 0;
+        Exception? failure = null;
+        var thread = new Thread(() =>
         {
-            action();
-        }
-        finally
-        {
-            Set(Allowed);
-        }
+            try
+            {
+                Set(1UL << processor);
+                var watch = Stopwatch.StartNew();
+                for (int i = 0; i < repeats; i++)
+                {
+                    action();
+                }
+
+                seconds = watch.Elapsed.TotalSeconds;
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        return failure is null ? seconds : throw new InvalidOperationException($"A run held on processor {processor} failed.", failure);
     }
 
     private static ulong AllowedMask()

@@ -306,7 +306,7 @@ public static class Program
                 continue;
             }
 
-            List<double>[] times = Rounds(new[] { Pinned(one, processors[0]), Pinned(one, processors[1]), two }, pairs);
+            List<double>[] times = Rounds(new[] { Pinned(one, processors[0]), Pinned(one, processors[1]), Timer(two) }, pairs);
             List<double> overFirst = Ratios(times[0], times[2]);
             List<double> overSecond = Ratios(times[1], times[2]);
 
@@ -319,9 +319,20 @@ public static class Program
         return text.ToString();
     }
 
-    // A one-thread case whose runs hold the calling thread on one processor.
-    private static Contestant Pinned(Contestant one, int processor)
-        => new(one.Workload, one.Threads, one.Tool, one.SetThreads, () => ProcessorPinning.Run(processor, one.Run), one.Result);
+    // A one-thread case's runs, timed on a thread held on one processor: the seconds n runs take.
+    private static Func<int, double> Pinned(Contestant one, int processor) => n => ProcessorPinning.Time(processor, one.Run, n);
+
+    // A case's runs, timed on the calling thread: the seconds n runs take.
+    private static Func<int, double> Timer(Contestant c) => n =>
+    {
+        var watch = Stopwatch.StartNew();
+        for (int i = 0; i < n; i++)
+        {
+            c.Run();
+        }
+
+        return watch.Elapsed.TotalSeconds;
+    };
 
     // The median of sorted ratios, with the middle half of them, to as many decimals as asked.
     private static string Spread(List<double> ratios, int decimals = 2)
@@ -440,22 +451,19 @@ public static class Program
     // a's time over b's, all sorted.
     private static (List<double> A, List<double> B, List<double> Ratios) Alternate(Contestant a, Contestant b, int pairs)
     {
-        List<double>[] times = Rounds(new[] { a, b }, pairs);
+        List<double>[] times = Rounds(new[] { Timer(a), Timer(b) }, pairs);
         return (Sorted(times[0]), Sorted(times[1]), Ratios(times[0], times[1]));
     }
 
     // Runs the cases in turns, in order, each repeated to fill about 60 ms, rounds times: each case's seconds a call,
     // round by round.
-    private static List<double>[] Rounds(IReadOnlyList<Contestant> cases, int rounds)
+    private static List<double>[] Rounds(IReadOnlyList<Func<int, double>> cases, int rounds)
     {
-        var watch = Stopwatch.StartNew();
         int[] repeats = new int[cases.Count];
         for (int k = 0; k < cases.Count; k++)
         {
-            cases[k].Run();
-            watch.Restart();
-            cases[k].Run();
-            repeats[k] = (int)Math.Clamp(Math.Ceiling(0.06 / Math.Max(watch.Elapsed.TotalSeconds, 1e-6)), 1, 50);
+            cases[k](1);
+            repeats[k] = (int)Math.Clamp(Math.Ceiling(0.06 / Math.Max(cases[k](1), 1e-6)), 1, 50);
         }
 
         var times = cases.Select(_ => new List<double>()).ToArray();
@@ -463,13 +471,7 @@ public static class Program
         {
             for (int k = 0; k < cases.Count; k++)
             {
-                watch.Restart();
-                for (int i = 0; i < repeats[k]; i++)
-                {
-                    cases[k].Run();
-                }
-
-                times[k].Add(watch.Elapsed.TotalSeconds / repeats[k]);
+                times[k].Add(cases[k](repeats[k]) / repeats[k]);
             }
         }
 
