@@ -21,16 +21,7 @@ internal static partial class GreyConversion
             return;
         }
 
-        const byte Z = 0x80;
-        Vector128<byte> r0 = Vector128.Create((byte)0, 3, 6, 9, 12, 15, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z);
-        Vector128<byte> r1 = Vector128.Create(Z, Z, Z, Z, Z, Z, 2, 5, 8, 11, 14, Z, Z, Z, Z, Z);
-        Vector128<byte> r2 = Vector128.Create(Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 1, 4, 7, 10, 13);
-        Vector128<byte> g0 = Vector128.Create((byte)1, 4, 7, 10, 13, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z);
-        Vector128<byte> g1 = Vector128.Create(Z, Z, Z, Z, Z, 0, 3, 6, 9, 12, 15, Z, Z, Z, Z, Z);
-        Vector128<byte> g2 = Vector128.Create(Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 2, 5, 8, 11, 14);
-        Vector128<byte> b0 = Vector128.Create((byte)2, 5, 8, 11, 14, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z);
-        Vector128<byte> b1 = Vector128.Create(Z, Z, Z, Z, Z, 1, 4, 7, 10, 13, Z, Z, Z, Z, Z, Z);
-        Vector128<byte> b2 = Vector128.Create(Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 0, 3, 6, 9, 12, 15);
+        GatherMasks r = GatherMasks.Bytes[0], g = GatherMasks.Bytes[1], b = GatherMasks.Bytes[2];
         ref byte src = ref MemoryMarshal.GetReference(rgb);
         ref byte dst = ref MemoryMarshal.GetReference(grey);
         int pixels = Math.Min(rgb.Length / 3, grey.Length);
@@ -40,13 +31,11 @@ internal static partial class GreyConversion
             Vector128<byte> v0 = Vector128.LoadUnsafe(ref src, (nuint)(3 * x));
             Vector128<byte> v1 = Vector128.LoadUnsafe(ref src, (nuint)((3 * x) + 16));
             Vector128<byte> v2 = Vector128.LoadUnsafe(ref src, (nuint)((3 * x) + 32));
-            Vector128<byte> r = Gather(v0, v1, v2, r0, r1, r2);
-            Vector128<byte> g = Gather(v0, v1, v2, g0, g1, g2);
-            Vector128<byte> b = Gather(v0, v1, v2, b0, b1, b2);
-            Vector128<int> l0 = Luma(r, g, b);
-            Vector128<int> l1 = Luma(Sse2.ShiftRightLogical128BitLane(r, 4), Sse2.ShiftRightLogical128BitLane(g, 4), Sse2.ShiftRightLogical128BitLane(b, 4));
-            Vector128<int> l2 = Luma(Sse2.ShiftRightLogical128BitLane(r, 8), Sse2.ShiftRightLogical128BitLane(g, 8), Sse2.ShiftRightLogical128BitLane(b, 8));
-            Vector128<int> l3 = Luma(Sse2.ShiftRightLogical128BitLane(r, 12), Sse2.ShiftRightLogical128BitLane(g, 12), Sse2.ShiftRightLogical128BitLane(b, 12));
+            Vector128<byte> red = r.Gather(v0, v1, v2), green = g.Gather(v0, v1, v2), blue = b.Gather(v0, v1, v2);
+            Vector128<int> l0 = Luma(red, green, blue);
+            Vector128<int> l1 = Luma(Sse2.ShiftRightLogical128BitLane(red, 4), Sse2.ShiftRightLogical128BitLane(green, 4), Sse2.ShiftRightLogical128BitLane(blue, 4));
+            Vector128<int> l2 = Luma(Sse2.ShiftRightLogical128BitLane(red, 8), Sse2.ShiftRightLogical128BitLane(green, 8), Sse2.ShiftRightLogical128BitLane(blue, 8));
+            Vector128<int> l3 = Luma(Sse2.ShiftRightLogical128BitLane(red, 12), Sse2.ShiftRightLogical128BitLane(green, 12), Sse2.ShiftRightLogical128BitLane(blue, 12));
             Sse2.PackUnsignedSaturate(Sse2.PackSignedSaturate(l0, l1), Sse2.PackSignedSaturate(l2, l3)).StoreUnsafe(ref dst, (nuint)x);
         }
 
@@ -92,16 +81,7 @@ internal static partial class GreyConversion
             return;
         }
 
-        const byte Z = 0x80;
-        Vector128<byte> r0 = Vector128.Create((byte)0, 1, 6, 7, 12, 13, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z);
-        Vector128<byte> r1 = Vector128.Create(Z, Z, Z, Z, Z, Z, 2, 3, 8, 9, 14, 15, Z, Z, Z, Z);
-        Vector128<byte> r2 = Vector128.Create(Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 4, 5, 10, 11);
-        Vector128<byte> g0 = Vector128.Create((byte)2, 3, 8, 9, 14, 15, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z);
-        Vector128<byte> g1 = Vector128.Create(Z, Z, Z, Z, Z, Z, 4, 5, 10, 11, Z, Z, Z, Z, Z, Z);
-        Vector128<byte> g2 = Vector128.Create(Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 0, 1, 6, 7, 12, 13);
-        Vector128<byte> b0 = Vector128.Create((byte)4, 5, 10, 11, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z);
-        Vector128<byte> b1 = Vector128.Create(Z, Z, Z, Z, 0, 1, 6, 7, 12, 13, Z, Z, Z, Z, Z, Z);
-        Vector128<byte> b2 = Vector128.Create(Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 2, 3, 8, 9, 14, 15);
+        GatherMasks r = GatherMasks.Words[0], g = GatherMasks.Words[1], b = GatherMasks.Words[2];
         ref ushort src = ref MemoryMarshal.GetReference(rgb);
         ref ushort dst = ref MemoryMarshal.GetReference(grey);
         int pixels = Math.Min(rgb.Length / 3, grey.Length);
@@ -111,11 +91,9 @@ internal static partial class GreyConversion
             Vector128<byte> v0 = Vector128.LoadUnsafe(ref src, (nuint)(3 * x)).AsByte();
             Vector128<byte> v1 = Vector128.LoadUnsafe(ref src, (nuint)((3 * x) + 8)).AsByte();
             Vector128<byte> v2 = Vector128.LoadUnsafe(ref src, (nuint)((3 * x) + 16)).AsByte();
-            Vector128<ushort> r = Gather(v0, v1, v2, r0, r1, r2).AsUInt16();
-            Vector128<ushort> g = Gather(v0, v1, v2, g0, g1, g2).AsUInt16();
-            Vector128<ushort> b = Gather(v0, v1, v2, b0, b1, b2).AsUInt16();
-            Vector128<int> l0 = Luma(r, g, b);
-            Vector128<int> l1 = Luma(Sse2.ShiftRightLogical128BitLane(r, 8), Sse2.ShiftRightLogical128BitLane(g, 8), Sse2.ShiftRightLogical128BitLane(b, 8));
+            Vector128<ushort> red = r.Gather(v0, v1, v2).AsUInt16(), green = g.Gather(v0, v1, v2).AsUInt16(), blue = b.Gather(v0, v1, v2).AsUInt16();
+            Vector128<int> l0 = Luma(red, green, blue);
+            Vector128<int> l1 = Luma(Sse2.ShiftRightLogical128BitLane(red, 8), Sse2.ShiftRightLogical128BitLane(green, 8), Sse2.ShiftRightLogical128BitLane(blue, 8));
             Sse41.PackUnsignedSaturate(l0, l1).StoreUnsafe(ref dst, (nuint)x);
         }
 
@@ -180,11 +158,45 @@ internal static partial class GreyConversion
         return Sse2.ConvertToVector128Int32WithTruncation((l + rounding) - rounding) | Vector128.ShiftLeft(Vector128.ShiftRightLogical(pixels, 24), 8);
     }
 
-    // One channel's samples of three vectors of interleaved pixels: each vector shuffled by its mask (0x80 leaves a
-    // zero where another vector supplies the byte), the three ORed.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> Gather(Vector128<byte> v0, Vector128<byte> v1, Vector128<byte> v2, Vector128<byte> m0, Vector128<byte> m1, Vector128<byte> m2)
-        => Ssse3.Shuffle(v0, m0) | Ssse3.Shuffle(v1, m1) | Ssse3.Shuffle(v2, m2);
+    /// <summary>
+    /// The byte shuffles that gather one channel of three vectors of interleaved RGB samples (<c>size</c> bytes each)
+    /// into one vector, in pixel order: each vector shuffled by its mask (0x80 leaves a zero where another vector
+    /// supplies the byte), the three ORed. The masks follow from the layout: output byte j belongs to sample
+    /// 3 (j / size) + channel, byte j % size of it, which lies in the vector that holds that byte of the three.
+    /// </summary>
+    private readonly struct GatherMasks
+    {
+        public static readonly GatherMasks[] Bytes = { new(0, 1), new(1, 1), new(2, 1) };
+
+        public static readonly GatherMasks[] Words = { new(0, 2), new(1, 2), new(2, 2) };
+
+        private readonly Vector128<byte> first;
+        private readonly Vector128<byte> second;
+        private readonly Vector128<byte> third;
+
+        private GatherMasks(int channel, int size)
+        {
+            first = Mask(channel, size, 0);
+            second = Mask(channel, size, 1);
+            third = Mask(channel, size, 2);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<byte> Gather(Vector128<byte> v0, Vector128<byte> v1, Vector128<byte> v2)
+            => Ssse3.Shuffle(v0, first) | Ssse3.Shuffle(v1, second) | Ssse3.Shuffle(v2, third);
+
+        private static Vector128<byte> Mask(int channel, int size, int vector)
+        {
+            Span<byte> mask = stackalloc byte[16];
+            for (int j = 0; j < 16; j++)
+            {
+                int at = (((3 * (j / size)) + channel) * size) + (j % size) - (16 * vector);
+                mask[j] = at is >= 0 and < 16 ? (byte)at : (byte)0x80;
+            }
+
+            return Vector128.Create((ReadOnlySpan<byte>)mask);
+        }
+    }
 
     // The rounded luma of the first four pixels of each channel's bytes.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
