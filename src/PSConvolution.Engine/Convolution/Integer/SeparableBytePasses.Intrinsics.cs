@@ -190,6 +190,8 @@ internal static partial class SeparableBytePasses
         // vector (the loop at e3f3e70; 20 alternating pairs in one process, one thread), RGB Gaussian5 at 12 MP took 0.776x the
         // time and RGBA 0.83x. The last load reads 16 samples past the step, of which the row holds `last` (the
         // taps' reach, 4 x 3 samples for RGB): the step that would read beyond the row is left to the loop below.
+        // `last` is at most 16 (four steps of at most four channels), so the loop always runs; the test keeps the
+        // 16 samples after a step enough should a pixel ever have more channels.
         if (Avx512BW.IsSupported && last <= 16)
         {
             Vector512<ushort> w0 = Vector512.Create(outer), w1 = Vector512.Create(inner), w2 = Vector512.Create(centre);
