@@ -165,9 +165,11 @@ function Invoke-Test {
         foreach ($tier in $tiers) {
             $name = $build.Name -f $tier.Name
             $trxName = $build.Trx -f $tier.Trx
+            # The first tier builds the suite; the others run what it built.
+            $noBuild = if ([object]::ReferenceEquals($tier, $tiers[0])) { @() } else { @('--no-build') }
             if ($tier.Variable) { Set-Item "env:$($tier.Variable)" $tier.Value }
             try {
-                & dotnet test $build.Project @($build.Framework) -c $Configuration --nologo -v quiet --logger "trx;LogFileName=$trxName" --logger 'console;verbosity=minimal' --results-directory $results
+                & dotnet test $build.Project @($build.Framework) @noBuild -c $Configuration --nologo -v quiet --logger "trx;LogFileName=$trxName" --logger 'console;verbosity=minimal' --results-directory $results
             }
             finally {
                 if ($tier.Variable) { Remove-Item "env:$($tier.Variable)" -ErrorAction Ignore }

@@ -154,7 +154,7 @@ public sealed class EdgeRecomputeTests
 
             byte[] block = (byte[])start.Clone();
             EdgeRecompute.CorrectRows(source, width, height, 4, block, step, alpha, new[] { taps }, rows, columns, edges, 0, outHeight);
-            Assert.True(inDouble.AsSpan().SequenceEqual(block), $"{column} x {row}, {width}x{height}, {border} {borderValue}, stride {stride}, {padding}, alpha {convolveAlpha}: {string.Join(",", inDouble)} against {string.Join(",", block)}");
+            Expect.True(inDouble.AsSpan().SequenceEqual(block), $"{column} x {row}, {width}x{height}, {border} {borderValue}, stride {stride}, {padding}, alpha {convolveAlpha}: {string.Join(",", inDouble)} against {string.Join(",", block)}");
         }
     }
 

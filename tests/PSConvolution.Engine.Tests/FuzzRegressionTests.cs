@@ -28,7 +28,7 @@ public sealed class FuzzRegressionTests
     {
         var run = System.Threading.Tasks.Task.Run(() => Check(file, expected));
         System.Threading.Tasks.Task first = await System.Threading.Tasks.Task.WhenAny(run, System.Threading.Tasks.Task.Delay(TimeSpan.FromSeconds(30)));
-        Assert.True(first == run, $"{file} is still being processed after 30 s.");
+        Expect.True(first == run, $"{file} is still being processed after 30 s.");
         await run;
     }
 
@@ -54,7 +54,7 @@ public sealed class FuzzRegressionTests
 
         // A file of a few hundred bytes under a 4 MP limit has no business allocating more than the pixels need.
         long allocated = AllocatedBytes() - before;
-        Assert.True(allocated < 64L << 20, $"{file} made the path allocate {allocated:N0} bytes.");
+        Expect.True(allocated < 64L << 20, $"{file} made the path allocate {allocated:N0} bytes.");
     }
 
     // Mono (the net472 run) counts no allocations per thread; there the bound is checked on the process's heap

@@ -44,7 +44,7 @@ public sealed class LinearLightTests
             v = absolute ? Math.Abs(v) : v;
             bool alpha = alphaLast && i % channels == channels - 1;
             byte expected = alpha ? (byte)Math.Round(Math.Min(Math.Max(v, 0f), 255f), MidpointRounding.ToEven) : Convolution.Samples.SrgbTransfer.EncodeByte(v);
-            Assert.True(expected == stored[i], $"sample {i} ({v}): {stored[i]}, expected {expected}");
+            Expect.True(expected == stored[i], $"sample {i} ({v}): {stored[i]}, expected {expected}");
         }
     }
 
@@ -61,8 +61,8 @@ public sealed class LinearLightTests
         {
             float at = thresholds[level];
             float below = BitsNext(at, -1);
-            Assert.True(Convolution.Samples.SrgbTransfer.WordLevel(at) == level && Convolution.Samples.SrgbTransfer.EncodeWord(at) == level, $"level {level} at {at:R}: formula {Convolution.Samples.SrgbTransfer.WordLevel(at)}, encoded {Convolution.Samples.SrgbTransfer.EncodeWord(at)}");
-            Assert.True(Convolution.Samples.SrgbTransfer.WordLevel(below) == level - 1 && Convolution.Samples.SrgbTransfer.EncodeWord(below) == level - 1, $"below level {level} at {below:R}: formula {Convolution.Samples.SrgbTransfer.WordLevel(below)}, encoded {Convolution.Samples.SrgbTransfer.EncodeWord(below)}");
+            Expect.True(Convolution.Samples.SrgbTransfer.WordLevel(at) == level && Convolution.Samples.SrgbTransfer.EncodeWord(at) == level, $"level {level} at {at:R}: formula {Convolution.Samples.SrgbTransfer.WordLevel(at)}, encoded {Convolution.Samples.SrgbTransfer.EncodeWord(at)}");
+            Expect.True(Convolution.Samples.SrgbTransfer.WordLevel(below) == level - 1 && Convolution.Samples.SrgbTransfer.EncodeWord(below) == level - 1, $"below level {level} at {below:R}: formula {Convolution.Samples.SrgbTransfer.WordLevel(below)}, encoded {Convolution.Samples.SrgbTransfer.EncodeWord(below)}");
         }
 
         var random = new Random(16);
@@ -70,13 +70,13 @@ public sealed class LinearLightTests
         {
             // Log-uniform from 2^-10 to 2^16: every bucket size, and the values below the lowest bucket.
             float v = (float)Math.Pow(2, (random.NextDouble() * 26) - 10);
-            Assert.True(Convolution.Samples.SrgbTransfer.WordLevel(v) == Convolution.Samples.SrgbTransfer.EncodeWord(v), $"{v:R}: formula {Convolution.Samples.SrgbTransfer.WordLevel(v)}, encoded {Convolution.Samples.SrgbTransfer.EncodeWord(v)}");
+            Expect.True(Convolution.Samples.SrgbTransfer.WordLevel(v) == Convolution.Samples.SrgbTransfer.EncodeWord(v), $"{v:R}: formula {Convolution.Samples.SrgbTransfer.WordLevel(v)}, encoded {Convolution.Samples.SrgbTransfer.EncodeWord(v)}");
         }
 
         float lowest = Convolution.Samples.SrgbTransfer.WordSteps.Lowest;
         foreach (float v in new[] { 0f, -0f, float.Epsilon, BitsNext(lowest, -1), lowest, BitsNext(lowest, 1), 1f, 65534.99f, 65535f, 65535.5f, 70000f, 1e30f, float.PositiveInfinity, -1f, -70000f, float.NegativeInfinity })
         {
-            Assert.True(Convolution.Samples.SrgbTransfer.WordLevel(v) == Convolution.Samples.SrgbTransfer.EncodeWord(v), $"{v:R}: formula {Convolution.Samples.SrgbTransfer.WordLevel(v)}, encoded {Convolution.Samples.SrgbTransfer.EncodeWord(v)}");
+            Expect.True(Convolution.Samples.SrgbTransfer.WordLevel(v) == Convolution.Samples.SrgbTransfer.EncodeWord(v), $"{v:R}: formula {Convolution.Samples.SrgbTransfer.WordLevel(v)}, encoded {Convolution.Samples.SrgbTransfer.EncodeWord(v)}");
         }
 
         Assert.Equal(0, Convolution.Samples.SrgbTransfer.EncodeWord(float.NaN));
@@ -105,7 +105,7 @@ public sealed class LinearLightTests
             v = absolute ? Math.Abs(v) : v;
             bool alpha = alphaLast && i % channels == channels - 1;
             ushort expected = alpha ? (ushort)Math.Round(Math.Min(Math.Max(v, 0f), 65535f), MidpointRounding.ToEven) : Convolution.Samples.SrgbTransfer.WordLevel(v);
-            Assert.True(expected == stored[i], $"sample {i} ({v}): {stored[i]}, expected {expected}");
+            Expect.True(expected == stored[i], $"sample {i} ({v}): {stored[i]}, expected {expected}");
         }
     }
 
@@ -173,7 +173,7 @@ public sealed class LinearLightTests
                 {
                     double v = options.OutputRange == OutputRange.Absolute ? Math.Abs(sums[y, x]) : sums[y, x];
                     double expected = Math.Round(max * Encode(Math.Clamp(v, 0, max) / max), MidpointRounding.ToEven);
-                    Assert.True(Math.Abs(actual[y, x] - expected) <= 1, $"channel {c} ({x}, {y}): expected {expected}, got {actual[y, x]}");
+                    Expect.True(Math.Abs(actual[y, x] - expected) <= 1, $"channel {c} ({x}, {y}): expected {expected}, got {actual[y, x]}");
                 }
             }
         }

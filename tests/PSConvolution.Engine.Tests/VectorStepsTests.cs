@@ -31,7 +31,7 @@ public sealed class VectorStepsTests
                 Assert.Equal(shorter ? start : n, x);
                 for (int i = start; i < (shorter ? start : n); i++)
                 {
-                    Assert.True(covered[i] >= 1, $"n={n} start={start}: sample {i} not covered");
+                    Expect.True(covered[i] >= 1, $"n={n} start={start}: sample {i} not covered");
                 }
 
                 // Samples before the start are computed again only by the one vector moved back.

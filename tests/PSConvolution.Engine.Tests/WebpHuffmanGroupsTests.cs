@@ -21,7 +21,7 @@ public sealed class WebpHuffmanGroupsTests
     {
         using FileStream stream = Open("webp", file);
         Assert.Null(WebpHuffmanGroups.Damage(stream, out int groups));
-        Assert.True(groups >= 1, $"{file}: no lossless stream was read.");
+        Expect.True(groups >= 1, $"{file}: no lossless stream was read.");
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class WebpHuffmanGroupsTests
         }
 
         // At least one valid file has several groups, so the entropy image and the sub-images before it were decoded.
-        Assert.True(most > 1, $"The most groups any valid file declared was {most}.");
+        Expect.True(most > 1, $"The most groups any valid file declared was {most}.");
     }
 
     [Theory]
