@@ -166,7 +166,7 @@ function Invoke-Test {
             $name = $build.Name -f $tier.Name
             $trxName = $build.Trx -f $tier.Trx
             # The first tier builds the suite; the others run what it built.
-            $noBuild = if ([object]::ReferenceEquals($tier, $tiers[0])) { @() } else { @('--no-build') }
+            [string[]] $noBuild = if (-not [object]::ReferenceEquals($tier, $tiers[0])) { '--no-build' }
             if ($tier.Variable) { Set-Item "env:$($tier.Variable)" $tier.Value }
             try {
                 & dotnet test $build.Project @($build.Framework) @noBuild -c $Configuration --nologo -v quiet --logger "trx;LogFileName=$trxName" --logger 'console;verbosity=minimal' --results-directory $results

@@ -8,7 +8,13 @@ using Xunit;
 
 namespace PSConvolution.Engine.Tests;
 
-/// <summary>Every input the fuzzer found (tests/corpus/fuzz) gets the outcome recorded for it, through the fuzzer's own path.</summary>
+/// <summary>
+/// Every input the fuzzer found (tests/corpus/fuzz) gets the outcome recorded for it, through the fuzzer's own path.
+/// The cases run on their own, after the rest of the suite (<see cref="AloneCollection"/>): on Mono the bound on what a
+/// file makes the path allocate is read from the whole heap, and the exhaustive tests' 100 MB images, running at the
+/// same time, once pushed a 300-byte file over it.
+/// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class FuzzRegressionTests
 {
     public static IEnumerable<object[]> Cases()
@@ -76,4 +82,11 @@ public sealed class FuzzRegressionTests
     }
 
     private static string CorpusFolder() => RepositoryPaths.Find("tests", "corpus", "fuzz");
+}
+
+/// <summary>Test classes that run with no other test running: xunit runs a collection that disables parallelisation after the others.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AloneCollection
+{
+    public const string Name = "Alone";
 }
