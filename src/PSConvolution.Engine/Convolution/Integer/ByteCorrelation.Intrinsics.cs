@@ -81,8 +81,8 @@ internal static partial class ByteCorrelation
         }
     }
 
-    // The AVX2 loops from x on, in a method of their own: beside the AVX-512 loop they changed how the JIT compiled
-    // it (1.04x its time). Returns where they stopped: the row's end, where it holds 64 samples or more.
+    // The AVX2 loops from x on: the whole row with AVX-512 off, else the last 0-127 samples the AVX-512 loop leaves.
+    // Returns where they stopped: the row's end where the row holds 64 samples or more, else x.
     [MethodImpl(Jit.HotLoop)]
     private static int ToBytesAvx2(ref byte src, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int n, int shift, short half, short shiftedBias, bool absolute, ref byte dst, int x)
     {
