@@ -8,8 +8,9 @@ using PSConvolution.Engine.Convolution.Samples;
 namespace PSConvolution.Engine.Convolution.Integer;
 
 /// <summary>
-/// The AVX-512 and AVX2 loops of <see cref="ByteCorrelation"/>: 128 or 64 samples a step, four accumulators. A row
-/// of 64 samples or more ends with a step moved back to its end, so no sample is left to the scalar loop.
+/// The AVX-512 and AVX2 loops of <see cref="ByteCorrelation"/>: 128 samples a step (four 512-bit or eight 256-bit
+/// accumulators), then AVX2 steps of 64 for what is left. A row of 64 samples or more ends with a step moved back to
+/// its end, so no sample is left to the scalar loop.
 /// </summary>
 internal static partial class ByteCorrelation
 {

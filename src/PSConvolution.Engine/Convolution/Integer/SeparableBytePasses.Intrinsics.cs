@@ -185,13 +185,13 @@ internal static partial class SeparableBytePasses
         int i = x;
         nuint o1 = (nuint)step, o2 = (nuint)(last / 2), o3 = (nuint)(3 * step), o4 = (nuint)last;
         // With AVX-512 the taps' samples are not loaded at their offsets, as a 64-byte load at any offset but a
-        // multiple of 64 bytes spans two cache lines: each step loads the 64 samples from i and the 16 after them,
-        // and vpermt2w picks each tap's 32 samples out of two neighbouring vectors. Against five unaligned loads a
-        // vector (the loop at e3f3e70; 20 alternating pairs in one process, one thread), RGB Gaussian5 at 12 MP took 0.776x the
-        // time and RGBA 0.83x. The last load reads 16 samples past the step, of which the row holds `last` (the
+        // multiple of 64 bytes spans two cache lines: each step loads the 64 samples from i and the 16 after them, and
+        // vpermt2w picks each tap's 32 samples out of two neighbouring vectors. Against five unaligned loads a vector
+        // (the loop at e3f3e70; 20 alternating pairs in one process, one thread), RGB Gaussian5 at 12 MP took 0.776x
+        // the time and RGBA 0.83x. The last load reads 16 samples past the step, of which the row holds `last` (the
         // taps' reach, 4 x 3 samples for RGB): the step that would read beyond the row is left to the loop below.
-        // `last` is at most 16 (four steps of at most four channels), so the loop always runs; the test keeps the
-        // 16 samples after a step enough should a pixel ever have more channels.
+        // `last` is at most 16 (four steps of at most four channels), so the loop always runs; the test keeps the 16
+        // samples after a step enough should a pixel ever have more channels.
         if (Avx512BW.IsSupported && last <= 16)
         {
             Vector512<ushort> w0 = Vector512.Create(outer), w1 = Vector512.Create(inner), w2 = Vector512.Create(centre);
@@ -210,20 +210,12 @@ internal static partial class SeparableBytePasses
                 Vector512<ushort> p0 = Vector512.LoadUnsafe(ref s);
                 Vector512<ushort> p1 = Vector512.LoadUnsafe(ref s, 32);
                 Vector512<ushort> p2 = Vector256.LoadUnsafe(ref s, 64).ToVector512Unsafe();
-                Vector512<ushort> a0, a1;
+                Vector512<ushort> a0 = default(TOuter).Times(p0 + Avx512BW.PermuteVar32x16x2(p0, t4, p1), w0) + (Avx512BW.PermuteVar32x16x2(p0, t2, p1) * w2);
+                Vector512<ushort> a1 = default(TOuter).Times(p1 + Avx512BW.PermuteVar32x16x2(p1, t4, p2), w0) + (Avx512BW.PermuteVar32x16x2(p1, t2, p2) * w2);
                 if (five)
                 {
-                    a0 = default(TOuter).Times(p0 + Avx512BW.PermuteVar32x16x2(p0, t4, p1), w0)
-                        + ((Avx512BW.PermuteVar32x16x2(p0, t1, p1) + Avx512BW.PermuteVar32x16x2(p0, t3, p1)) * w1)
-                        + (Avx512BW.PermuteVar32x16x2(p0, t2, p1) * w2);
-                    a1 = default(TOuter).Times(p1 + Avx512BW.PermuteVar32x16x2(p1, t4, p2), w0)
-                        + ((Avx512BW.PermuteVar32x16x2(p1, t1, p2) + Avx512BW.PermuteVar32x16x2(p1, t3, p2)) * w1)
-                        + (Avx512BW.PermuteVar32x16x2(p1, t2, p2) * w2);
-                }
-                else
-                {
-                    a0 = default(TOuter).Times(p0 + Avx512BW.PermuteVar32x16x2(p0, t4, p1), w0) + (Avx512BW.PermuteVar32x16x2(p0, t2, p1) * w2);
-                    a1 = default(TOuter).Times(p1 + Avx512BW.PermuteVar32x16x2(p1, t4, p2), w0) + (Avx512BW.PermuteVar32x16x2(p1, t2, p2) * w2);
+                    a0 += (Avx512BW.PermuteVar32x16x2(p0, t1, p1) + Avx512BW.PermuteVar32x16x2(p0, t3, p1)) * w1;
+                    a1 += (Avx512BW.PermuteVar32x16x2(p1, t1, p2) + Avx512BW.PermuteVar32x16x2(p1, t3, p2)) * w1;
                 }
 
                 check.Vectors(a0, a1, i);
