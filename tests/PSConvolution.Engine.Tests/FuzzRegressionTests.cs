@@ -12,7 +12,7 @@ namespace PSConvolution.Engine.Tests;
 /// Every input the fuzzer found (tests/corpus/fuzz) gets the outcome recorded for it, through the fuzzer's own path.
 /// The cases run on their own, after the rest of the suite (<see cref="AloneCollection"/>): on Mono the bound on what a
 /// file makes the path allocate is read from the whole heap, and the exhaustive tests' 100 MB images, running at the
-/// same time, once pushed a 300-byte file over it.
+/// same time, once pushed a 21-byte file over it.
 /// </summary>
 [Collection(AloneCollection.Name)]
 public sealed class FuzzRegressionTests

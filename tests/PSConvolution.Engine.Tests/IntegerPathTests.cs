@@ -132,9 +132,7 @@ public sealed class IntegerPathTests
         var layout = (PixelLayout)random.Next(4);
         using PlanarImage image = TestImages.Random(random, random.Next(1, 90), random.Next(1, 40), layout, 8);
         ConvolutionOptions options = RandomOptions(random, image);
-        using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
-        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, FloatOnly(options));
-        AssertSameSamples(floating, integer, label(options));
+        AssertMatchesTwin(image, kernel, twin, options, label(options));
     }
 
     /// <summary>
@@ -211,9 +209,7 @@ public sealed class IntegerPathTests
         var step = new ConvolutionStep(kernel.Matrices.ToArray(), kernel.Combination, new[] { (float)kernel.Divisor }, (float)kernel.Bias, (float)options.BorderValue, 255, kernel.OutputRange, new[] { true });
         // The loop that reads the rows in place (ByteCorrelation) takes kernels summed tap by tap and rounded in integers.
         Expect.True(DirectIntegerPath.TryPlan(step, out DirectIntegerPlan plan) && !plan.Runs && plan.Shift >= 0, $"seed {seed}: [{kernel.Matrices[0]}] should take the byte loop of the direct integer path");
-        using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
-        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { FloatTwin(kernel) }, FloatOnly(options));
-        ConvolutionPropertyTests.AssertIdentical(floating, integer);
+        AssertMatchesTwin(image, kernel, FloatTwin(kernel), options, $"seed {seed}");
     }
 
     [Theory]
@@ -351,13 +347,7 @@ public sealed class IntegerPathTests
     {
         var random = new Random(seed);
         ConvolutionKernel kernel = KernelLibrary.Get(random.Next(2) == 0 ? "Gaussian3" : "Gaussian5");
-        ConvolutionKernel twin = FloatTwin(kernel);
-        var layout = (PixelLayout)random.Next(4);
-        using PlanarImage image = TestImages.Random(random, random.Next(1, 90), random.Next(1, 40), layout, 8);
-        ConvolutionOptions options = RandomOptions(random, image);
-        using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
-        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, FloatOnly(options));
-        ConvolutionPropertyTests.AssertIdentical(floating, integer);
+        AssertMatchesFloatTwin(random, kernel, FloatTwin(kernel), options => $"seed {seed} {kernel.Name} {options.BorderMode} stride {options.Stride}");
     }
 
     /// <summary>
@@ -383,9 +373,7 @@ public sealed class IntegerPathTests
                 foreach (BorderMode border in new[] { BorderMode.Constant, BorderMode.Replicate, BorderMode.Wrap })
                 {
                     var options = new ConvolutionOptions { BorderMode = border, BorderValue = 200, AlphaWeighted = false, MaxDegreeOfParallelism = 1 };
-                    using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
-                    using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, FloatOnly(options));
-                    AssertSameSamples(floating, integer, $"{name} {layout} width {width} {border}");
+                    AssertMatchesTwin(image, kernel, twin, options, $"{name} {layout} width {width} {border}");
                 }
             }
         }
@@ -448,9 +436,7 @@ public sealed class IntegerPathTests
             return;
         }
 
-        using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
-        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, FloatOnly(options));
-        ConvolutionPropertyTests.AssertIdentical(floating, integer);
+        AssertMatchesTwin(image, kernel, twin, options, $"seed {seed} [{matrix}]");
     }
 
     // Masks and blocky kernels (disks, rings, boxes with a hole, signed bands): the direct path takes them as runs
@@ -603,8 +589,17 @@ public sealed class IntegerPathTests
         return twin;
     }
 
+    // The kernel (on an integer path) and its twin (on the float path) convolve the image to the same samples.
+    private static void AssertMatchesTwin(PlanarImage image, ConvolutionKernel kernel, ConvolutionKernel twin, ConvolutionOptions options, string context)
+    {
+        using PlanarImage integer = PlanarConvolution.Convolve(image, new[] { kernel }, options);
+        using PlanarImage floating = PlanarConvolution.Convolve(image, new[] { twin }, FloatOnly(options));
+        AssertSameSamples(floating, integer, context);
+    }
+
     private static void AssertSameSamples(PlanarImage floating, PlanarImage integer, string context)
     {
+        Assert.Equal((floating.Width, floating.Height, floating.Layout), (integer.Width, integer.Height, integer.Layout));
         for (int c = 0; c < integer.Channels; c++)
         {
             float[] a = floating.GetChannel(c).ToArray();
