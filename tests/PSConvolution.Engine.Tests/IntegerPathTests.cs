@@ -562,7 +562,7 @@ public sealed class IntegerPathTests
     public void RunningSumsWrapAt16BitsPerChannel(int channels)
     {
         var random = new Random(channels);
-        foreach (int length in new[] { 0, 1, 31, 32, 33, 64, 95, 200, 4001 })
+        foreach (int length in new[] { 0, 1, 15, 16, 17, 31, 32, 33, 48, 64, 95, 200, 4001 })
         {
             int n = length - (length % channels);
             ushort[] source = Enumerable.Range(0, n).Select(_ => (ushort)random.Next(256 * 64)).ToArray();

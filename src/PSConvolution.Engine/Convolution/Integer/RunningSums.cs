@@ -25,7 +25,7 @@ internal static partial class RunningSums
         ref ushort src = ref MemoryMarshal.GetReference(source);
         ref ushort dst = ref MemoryMarshal.GetReference(sums);
         int k = 0;
-        RunningSumAvx512(ref src, n, ref dst, channels, ref k);
+        RunningSumVectors(ref src, n, ref dst, channels, ref k);
 
         // The rest one pixel at a time with each channel's sum kept in a register: through memory, every sum would
         // wait for the store of the one before it.
@@ -65,6 +65,7 @@ internal static partial class RunningSums
         }
     }
 
-    // The AVX-512 scan, where the machine has it; without an implementation (netstandard2.0) the call is removed.
-    static partial void RunningSumAvx512(ref ushort source, int n, ref ushort sums, int channels, ref int k);
+    // The AVX-512 or AVX2 scan, where the machine has one; without an implementation (netstandard2.0) the call is
+    // removed.
+    static partial void RunningSumVectors(ref ushort source, int n, ref ushort sums, int channels, ref int k);
 }
