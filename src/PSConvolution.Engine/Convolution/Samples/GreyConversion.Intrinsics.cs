@@ -28,10 +28,7 @@ internal static partial class GreyConversion
         int x = done;
         for (; x <= pixels - 16; x += 16)
         {
-            Vector128<byte> v0 = Vector128.LoadUnsafe(ref src, (nuint)(3 * x));
-            Vector128<byte> v1 = Vector128.LoadUnsafe(ref src, (nuint)((3 * x) + 16));
-            Vector128<byte> v2 = Vector128.LoadUnsafe(ref src, (nuint)((3 * x) + 32));
-            Vector128<byte> red = r.Gather(v0, v1, v2), green = g.Gather(v0, v1, v2), blue = b.Gather(v0, v1, v2);
+            GatherSixteen(ref src, x, r, g, b, out Vector128<byte> red, out Vector128<byte> green, out Vector128<byte> blue);
             Vector256<int> l0 = Luma(Avx2.ConvertToVector256Int32(red), Avx2.ConvertToVector256Int32(green), Avx2.ConvertToVector256Int32(blue));
             Vector256<int> l1 = Luma(Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(red, 8)), Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(green, 8)), Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(blue, 8)));
             StoreInOrder(Avx2.PackSignedSaturate(l0, l1), ref dst, x);
@@ -65,6 +62,19 @@ internal static partial class GreyConversion
         done = x;
     }
 
+    // Sixteen 8-bit RGB pixels from pixel x on (48 bytes, three vectors), each channel's sixteen bytes gathered into
+    // one vector in pixel order.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GatherSixteen(ref byte src, int x, in GatherMasks r, in GatherMasks g, in GatherMasks b, out Vector128<byte> red, out Vector128<byte> green, out Vector128<byte> blue)
+    {
+        Vector128<byte> v0 = Vector128.LoadUnsafe(ref src, (nuint)(3 * x));
+        Vector128<byte> v1 = Vector128.LoadUnsafe(ref src, (nuint)((3 * x) + 16));
+        Vector128<byte> v2 = Vector128.LoadUnsafe(ref src, (nuint)((3 * x) + 32));
+        red = r.Gather(v0, v1, v2);
+        green = g.Gather(v0, v1, v2);
+        blue = b.Gather(v0, v1, v2);
+    }
+
     // Sixteen levels as two vectors' words packed within 128-bit lanes (pixels 0-3, 8-11, 4-7, 12-15), stored as
     // sixteen bytes in pixel order.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -92,10 +102,7 @@ internal static partial class GreyConversion
         int x = done;
         for (; x <= pixels - 16; x += 16)
         {
-            Vector128<byte> v0 = Vector128.LoadUnsafe(ref src, (nuint)(3 * x));
-            Vector128<byte> v1 = Vector128.LoadUnsafe(ref src, (nuint)((3 * x) + 16));
-            Vector128<byte> v2 = Vector128.LoadUnsafe(ref src, (nuint)((3 * x) + 32));
-            Vector128<byte> red = r.Gather(v0, v1, v2), green = g.Gather(v0, v1, v2), blue = b.Gather(v0, v1, v2);
+            GatherSixteen(ref src, x, r, g, b, out Vector128<byte> red, out Vector128<byte> green, out Vector128<byte> blue);
             Vector128<int> l0 = Luma(red, green, blue);
             Vector128<int> l1 = Luma(Sse2.ShiftRightLogical128BitLane(red, 4), Sse2.ShiftRightLogical128BitLane(green, 4), Sse2.ShiftRightLogical128BitLane(blue, 4));
             Vector128<int> l2 = Luma(Sse2.ShiftRightLogical128BitLane(red, 8), Sse2.ShiftRightLogical128BitLane(green, 8), Sse2.ShiftRightLogical128BitLane(blue, 8));
