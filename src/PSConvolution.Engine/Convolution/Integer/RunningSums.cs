@@ -24,11 +24,13 @@ internal static partial class RunningSums
         sums.Slice(0, channels).Clear();
         ref ushort src = ref MemoryMarshal.GetReference(source);
         ref ushort dst = ref MemoryMarshal.GetReference(sums);
-        int k = 0;
-        RunningSumVectors(ref src, n, ref dst, channels, ref k);
+        int vectorised = 0;
+        RunningSumVectors(ref src, n, ref dst, channels, ref vectorised);
 
         // The rest one pixel at a time with each channel's sum kept in a register: through memory, every sum would
-        // wait for the store of the one before it.
+        // wait for the store of the one before it. The position is a local of its own for the same reason: the one
+        // passed by reference above lives in memory, and the loop would store and load it again at every step.
+        int k = vectorised;
         if (channels <= 4)
         {
             ushort a0 = Unsafe.Add(ref dst, k), a1 = channels > 1 ? Unsafe.Add(ref dst, k + 1) : (ushort)0;
