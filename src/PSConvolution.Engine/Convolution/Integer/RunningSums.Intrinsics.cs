@@ -100,6 +100,8 @@ internal static partial class RunningSums
         }
 
         Vector256<byte> carry = Vector256.Create((ReadOnlySpan<byte>)pick);
+
+        // The scan starts at the row's start (k is 0), where every channel's sum before it is 0.
         Vector256<ushort> previous = Vector256<ushort>.Zero;
         int i = k;
         for (; i <= n - 16; i += 16)
