@@ -10,53 +10,77 @@ namespace PSConvolution.Engine.Convolution.Samples;
 /// <summary>The AVX2, SSSE3 and SSE4.1 loops of <see cref="GreyConversion"/>, for 8-bit and 16-bit samples.</summary>
 internal static partial class GreyConversion
 {
-    // The 128-bit loop below with AVX2's eight float lanes: the same gathers, each channel's sixteen bytes then widened
-    // eight at a time to floats, the same products and sums in the same order, so the same bytes, in half the float
-    // instructions. The 32-bit levels are packed in 128-bit lanes, so their quarters are put back in order after.
+    // Sixteen pixels (48 bytes, three vectors) a step: each channel's sixteen bytes gathered by one shuffle of each
+    // vector (0x80 leaves a zero) and two ORs, widened to floats, weighted and summed in the scalar order, rounded by
+    // adding and taking away 2^23 (SampleConversion.RoundingMagic), then packed back to sixteen bytes. With AVX2 eight
+    // pixels an operation, the same products and sums in the same order, so the same bytes in half the float
+    // instructions (its 32-bit levels are packed within 128-bit lanes, and their quarters put back in order after);
+    // else four.
     [MethodImpl(Jit.HotLoop)]
-    static partial void RgbBytesVector256(ReadOnlySpan<byte> rgb, Span<byte> grey, ref int done)
+    static partial void RgbBytesVectors(ReadOnlySpan<byte> rgb, Span<byte> grey, ref int done)
     {
-        if (!Avx2.IsSupported)
-        {
-            return;
-        }
-
         GatherMasks r = GatherMasks.Bytes[0], g = GatherMasks.Bytes[1], b = GatherMasks.Bytes[2];
         ref byte src = ref MemoryMarshal.GetReference(rgb);
         ref byte dst = ref MemoryMarshal.GetReference(grey);
         int pixels = Math.Min(rgb.Length / 3, grey.Length);
         int x = done;
-        for (; x <= pixels - 16; x += 16)
+        if (Avx2.IsSupported)
         {
-            GatherSixteen(ref src, x, r, g, b, out Vector128<byte> red, out Vector128<byte> green, out Vector128<byte> blue);
-            Vector256<int> l0 = Luma(Avx2.ConvertToVector256Int32(red), Avx2.ConvertToVector256Int32(green), Avx2.ConvertToVector256Int32(blue));
-            Vector256<int> l1 = Luma(Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(red, 8)), Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(green, 8)), Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(blue, 8)));
-            StoreInOrder(Avx2.PackSignedSaturate(l0, l1), ref dst, x);
+            for (; x <= pixels - 16; x += 16)
+            {
+                GatherSixteen(ref src, x, r, g, b, out Vector128<byte> red, out Vector128<byte> green, out Vector128<byte> blue);
+                Vector256<int> l0 = Luma(Avx2.ConvertToVector256Int32(red), Avx2.ConvertToVector256Int32(green), Avx2.ConvertToVector256Int32(blue));
+                Vector256<int> l1 = Luma(Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(red, 8)), Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(green, 8)), Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(blue, 8)));
+                StoreInOrder(Avx2.PackSignedSaturate(l0, l1), ref dst, x);
+            }
+        }
+        else if (Ssse3.IsSupported && Sse41.IsSupported)
+        {
+            for (; x <= pixels - 16; x += 16)
+            {
+                GatherSixteen(ref src, x, r, g, b, out Vector128<byte> red, out Vector128<byte> green, out Vector128<byte> blue);
+                Vector128<int> l0 = Luma(red, green, blue);
+                Vector128<int> l1 = Luma(Sse2.ShiftRightLogical128BitLane(red, 4), Sse2.ShiftRightLogical128BitLane(green, 4), Sse2.ShiftRightLogical128BitLane(blue, 4));
+                Vector128<int> l2 = Luma(Sse2.ShiftRightLogical128BitLane(red, 8), Sse2.ShiftRightLogical128BitLane(green, 8), Sse2.ShiftRightLogical128BitLane(blue, 8));
+                Vector128<int> l3 = Luma(Sse2.ShiftRightLogical128BitLane(red, 12), Sse2.ShiftRightLogical128BitLane(green, 12), Sse2.ShiftRightLogical128BitLane(blue, 12));
+                Sse2.PackUnsignedSaturate(Sse2.PackSignedSaturate(l0, l1), Sse2.PackSignedSaturate(l2, l3)).StoreUnsafe(ref dst, (nuint)x);
+            }
         }
 
         done = x;
     }
 
-    // The 128-bit RGBA loop below with AVX2: eight pixels a vector, the same arithmetic in the same order.
+    // Sixteen pixels (64 bytes) a step: each pixel one 32-bit lane, red, green and blue its low three bytes and alpha
+    // the top one. Each lane's luma in the scalar order and rounding, and its alpha, make one 16-bit word (grey in the
+    // low byte, as the grey-and-alpha pixel is stored), packed 32 bytes a step: with AVX2 eight pixels a vector (packed
+    // within 128-bit lanes, their quarters put back in order after), else four.
     [MethodImpl(Jit.HotLoop)]
-    static partial void RgbaBytesVector256(ReadOnlySpan<byte> rgba, Span<byte> greyAlpha, ref int done)
+    static partial void RgbaBytesVectors(ReadOnlySpan<byte> rgba, Span<byte> greyAlpha, ref int done)
     {
-        if (!Avx2.IsSupported)
-        {
-            return;
-        }
-
         ref byte src = ref MemoryMarshal.GetReference(rgba);
         ref byte dst = ref MemoryMarshal.GetReference(greyAlpha);
         int pixels = Math.Min(rgba.Length / 4, greyAlpha.Length / 2);
         int x = done;
-        for (; x <= pixels - 16; x += 16)
+        if (Avx2.IsSupported)
         {
-            Vector256<int> w0 = GreyAndAlpha(Vector256.LoadUnsafe(ref src, (nuint)(4 * x)).AsInt32());
-            Vector256<int> w1 = GreyAndAlpha(Vector256.LoadUnsafe(ref src, (nuint)((4 * x) + 32)).AsInt32());
-
-            // Packed within 128-bit lanes: pixels 0-3, 8-11, 4-7, 12-15; their quarters put back in order.
-            Avx2.Permute4x64(Avx2.PackUnsignedSaturate(w0, w1).AsUInt64(), 0b11_01_10_00).AsByte().StoreUnsafe(ref dst, (nuint)(2 * x));
+            for (; x <= pixels - 16; x += 16)
+            {
+                Vector256<int> w0 = GreyAndAlpha(Vector256.LoadUnsafe(ref src, (nuint)(4 * x)).AsInt32());
+                Vector256<int> w1 = GreyAndAlpha(Vector256.LoadUnsafe(ref src, (nuint)((4 * x) + 32)).AsInt32());
+                Avx2.Permute4x64(Avx2.PackUnsignedSaturate(w0, w1).AsUInt64(), 0b11_01_10_00).AsByte().StoreUnsafe(ref dst, (nuint)(2 * x));
+            }
+        }
+        else if (Sse41.IsSupported)
+        {
+            for (; x <= pixels - 16; x += 16)
+            {
+                Vector128<int> w0 = GreyAndAlpha(Vector128.LoadUnsafe(ref src, (nuint)(4 * x)).AsInt32());
+                Vector128<int> w1 = GreyAndAlpha(Vector128.LoadUnsafe(ref src, (nuint)((4 * x) + 16)).AsInt32());
+                Vector128<int> w2 = GreyAndAlpha(Vector128.LoadUnsafe(ref src, (nuint)((4 * x) + 32)).AsInt32());
+                Vector128<int> w3 = GreyAndAlpha(Vector128.LoadUnsafe(ref src, (nuint)((4 * x) + 48)).AsInt32());
+                Sse41.PackUnsignedSaturate(w0, w1).AsByte().StoreUnsafe(ref dst, (nuint)(2 * x));
+                Sse41.PackUnsignedSaturate(w2, w3).AsByte().StoreUnsafe(ref dst, (nuint)((2 * x) + 16));
+            }
         }
 
         done = x;
@@ -82,63 +106,6 @@ internal static partial class GreyConversion
     {
         Vector256<short> words = Avx2.Permute4x64(packed.AsInt64(), 0b11_01_10_00).AsInt16();
         Sse2.PackUnsignedSaturate(words.GetLower(), words.GetUpper()).StoreUnsafe(ref dst, (nuint)x);
-    }
-
-    // Sixteen pixels (48 bytes, three vectors) a step: each channel's sixteen bytes gathered by one shuffle of each
-    // vector (0x80 leaves a zero) and two ORs, widened four at a time to floats, weighted and summed in the scalar
-    // order, rounded by adding and taking away 2^23 (SampleConversion.RoundingMagic), then packed back to sixteen bytes.
-    [MethodImpl(Jit.HotLoop)]
-    static partial void RgbBytesVector128(ReadOnlySpan<byte> rgb, Span<byte> grey, ref int done)
-    {
-        if (!Ssse3.IsSupported || !Sse41.IsSupported)
-        {
-            return;
-        }
-
-        GatherMasks r = GatherMasks.Bytes[0], g = GatherMasks.Bytes[1], b = GatherMasks.Bytes[2];
-        ref byte src = ref MemoryMarshal.GetReference(rgb);
-        ref byte dst = ref MemoryMarshal.GetReference(grey);
-        int pixels = Math.Min(rgb.Length / 3, grey.Length);
-        int x = done;
-        for (; x <= pixels - 16; x += 16)
-        {
-            GatherSixteen(ref src, x, r, g, b, out Vector128<byte> red, out Vector128<byte> green, out Vector128<byte> blue);
-            Vector128<int> l0 = Luma(red, green, blue);
-            Vector128<int> l1 = Luma(Sse2.ShiftRightLogical128BitLane(red, 4), Sse2.ShiftRightLogical128BitLane(green, 4), Sse2.ShiftRightLogical128BitLane(blue, 4));
-            Vector128<int> l2 = Luma(Sse2.ShiftRightLogical128BitLane(red, 8), Sse2.ShiftRightLogical128BitLane(green, 8), Sse2.ShiftRightLogical128BitLane(blue, 8));
-            Vector128<int> l3 = Luma(Sse2.ShiftRightLogical128BitLane(red, 12), Sse2.ShiftRightLogical128BitLane(green, 12), Sse2.ShiftRightLogical128BitLane(blue, 12));
-            Sse2.PackUnsignedSaturate(Sse2.PackSignedSaturate(l0, l1), Sse2.PackSignedSaturate(l2, l3)).StoreUnsafe(ref dst, (nuint)x);
-        }
-
-        done = x;
-    }
-
-    // Sixteen pixels (64 bytes, four vectors) a step: each vector's four pixels are four 32-bit lanes, red, green and
-    // blue their low three bytes and alpha the top one. Each lane's luma in the scalar order and rounding, and its
-    // alpha, make one 16-bit word (grey in the low byte, as the grey-and-alpha pixel is stored), packed 32 bytes a step.
-    [MethodImpl(Jit.HotLoop)]
-    static partial void RgbaBytesVector128(ReadOnlySpan<byte> rgba, Span<byte> greyAlpha, ref int done)
-    {
-        if (!Sse41.IsSupported)
-        {
-            return;
-        }
-
-        ref byte src = ref MemoryMarshal.GetReference(rgba);
-        ref byte dst = ref MemoryMarshal.GetReference(greyAlpha);
-        int pixels = Math.Min(rgba.Length / 4, greyAlpha.Length / 2);
-        int x = done;
-        for (; x <= pixels - 16; x += 16)
-        {
-            Vector128<int> w0 = GreyAndAlpha(Vector128.LoadUnsafe(ref src, (nuint)(4 * x)).AsInt32());
-            Vector128<int> w1 = GreyAndAlpha(Vector128.LoadUnsafe(ref src, (nuint)((4 * x) + 16)).AsInt32());
-            Vector128<int> w2 = GreyAndAlpha(Vector128.LoadUnsafe(ref src, (nuint)((4 * x) + 32)).AsInt32());
-            Vector128<int> w3 = GreyAndAlpha(Vector128.LoadUnsafe(ref src, (nuint)((4 * x) + 48)).AsInt32());
-            Sse41.PackUnsignedSaturate(w0, w1).AsByte().StoreUnsafe(ref dst, (nuint)(2 * x));
-            Sse41.PackUnsignedSaturate(w2, w3).AsByte().StoreUnsafe(ref dst, (nuint)((2 * x) + 16));
-        }
-
-        done = x;
     }
 
     // Eight 16-bit pixels (48 bytes, three vectors) a step: each channel's eight samples gathered by one shuffle of each

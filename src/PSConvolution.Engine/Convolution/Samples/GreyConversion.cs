@@ -32,13 +32,11 @@ internal static partial class GreyConversion
         int done = 0;
         if (typeof(T) == typeof(byte) && channels == 3)
         {
-            RgbBytesVector256(MemoryMarshal.Cast<T, byte>(row), MemoryMarshal.Cast<T, byte>(grey), ref done);
-            RgbBytesVector128(MemoryMarshal.Cast<T, byte>(row), MemoryMarshal.Cast<T, byte>(grey), ref done);
+            RgbBytesVectors(MemoryMarshal.Cast<T, byte>(row), MemoryMarshal.Cast<T, byte>(grey), ref done);
         }
         else if (typeof(T) == typeof(byte) && channels == 4)
         {
-            RgbaBytesVector256(MemoryMarshal.Cast<T, byte>(row), MemoryMarshal.Cast<T, byte>(grey), ref done);
-            RgbaBytesVector128(MemoryMarshal.Cast<T, byte>(row), MemoryMarshal.Cast<T, byte>(grey), ref done);
+            RgbaBytesVectors(MemoryMarshal.Cast<T, byte>(row), MemoryMarshal.Cast<T, byte>(grey), ref done);
         }
         else if (typeof(T) == typeof(ushort) && channels == 3)
         {
@@ -80,17 +78,12 @@ internal static partial class GreyConversion
         }
     }
 
-    // AVX2: sixteen 8-bit pixels a step, eight floats an operation (net8.0 only; removed where not implemented). The
-    // 128-bit loops below go on from where it stopped.
-    static partial void RgbBytesVector256(ReadOnlySpan<byte> rgb, Span<byte> grey, ref int done);
+    // AVX2, else SSSE3 and SSE4.1: sixteen pixels a step (net8.0 only; removed where not implemented).
+    static partial void RgbBytesVectors(ReadOnlySpan<byte> rgb, Span<byte> grey, ref int done);
 
-    static partial void RgbaBytesVector256(ReadOnlySpan<byte> rgba, Span<byte> greyAlpha, ref int done);
-
-    // SSSE3 and SSE4.1: sixteen pixels a step (net8.0 only; removed where not implemented).
-    static partial void RgbBytesVector128(ReadOnlySpan<byte> rgb, Span<byte> grey, ref int done);
-
-    // SSE4.1: sixteen RGBA pixels a step into grey-and-alpha pixels (net8.0 only; removed where not implemented).
-    static partial void RgbaBytesVector128(ReadOnlySpan<byte> rgba, Span<byte> greyAlpha, ref int done);
+    // AVX2, else SSE4.1: sixteen RGBA pixels a step into grey-and-alpha pixels (net8.0 only; removed where not
+    // implemented).
+    static partial void RgbaBytesVectors(ReadOnlySpan<byte> rgba, Span<byte> greyAlpha, ref int done);
 
     // SSSE3 and SSE4.1: eight 16-bit RGB pixels a step (net8.0 only; removed where not implemented).
     static partial void RgbWordsVector128(ReadOnlySpan<ushort> rgb, Span<ushort> grey, ref int done);
