@@ -19,16 +19,28 @@ internal static partial class RunningSums
             return;
         }
 
+        if (!Avx2.IsSupported)
+        {
+            return;
+        }
+
         // One scan for each number of channels an image has, its shifts constants (AVX2's byte shifts take them only
         // as immediates).
-        _ = channels switch
+        switch (channels)
         {
-            1 => RunningSumAvx2<OneChannel>(ref source, n, ref sums, ref k),
-            2 => RunningSumAvx2<TwoChannels>(ref source, n, ref sums, ref k),
-            3 => RunningSumAvx2<ThreeChannels>(ref source, n, ref sums, ref k),
-            4 => RunningSumAvx2<FourChannels>(ref source, n, ref sums, ref k),
-            _ => false,
-        };
+            case 1:
+                RunningSumAvx2<OneChannel>(ref source, n, ref sums, ref k);
+                break;
+            case 2:
+                RunningSumAvx2<TwoChannels>(ref source, n, ref sums, ref k);
+                break;
+            case 3:
+                RunningSumAvx2<ThreeChannels>(ref source, n, ref sums, ref k);
+                break;
+            case 4:
+                RunningSumAvx2<FourChannels>(ref source, n, ref sums, ref k);
+                break;
+        }
     }
 
     // 32 lanes at a time: a log-step scan within the vector (add the vector moved up by c, 2c, 4c, ... lanes),
@@ -80,14 +92,9 @@ internal static partial class RunningSums
     // channel from it with a byte shuffle. Without it an AVX2 machine ran the scalar loop, a sum at a time: 40% of a
     // 15x15 disk's time on a 12 MP photo.
     [MethodImpl(Jit.HotLoop)]
-    private static bool RunningSumAvx2<TScan>(ref ushort source, int n, ref ushort sums, ref int k)
+    private static void RunningSumAvx2<TScan>(ref ushort source, int n, ref ushort sums, ref int k)
         where TScan : struct, IWordScan
     {
-        if (!Avx2.IsSupported)
-        {
-            return false;
-        }
-
         // Sample i + l of the block at i is channel (i + l) % c, and so is sample i - c + (l % c) of the block before:
         // lane 16 - c + (l % c) of the previous vector, word 8 - c + (l % c) of its high half.
         int channels = default(TScan).Channels;
@@ -113,7 +120,6 @@ internal static partial class RunningSums
         }
 
         k = i;
-        return true;
     }
 
     // The scan within one 256-bit vector for an image of Channels channels: lane l the sum of lanes l, l - c, l - 2c
