@@ -7,7 +7,7 @@ namespace PSConvolution.Engine.Tests;
 
 /// <summary>
 /// <c>Assert.True</c> for checks made millions of times, as over every 8-bit colour or every pixel of an image: its
-/// message is formatted only when the check fails. <c>Expect.True(condition, $"...")</c> formats the message on every
+/// message is formatted only when the check fails. <c>Assert.True(condition, $"...")</c> formats the message on every
 /// call, passing or not; the exhaustive tests spent most of their time building strings nobody read.
 /// </summary>
 internal static class Expect
