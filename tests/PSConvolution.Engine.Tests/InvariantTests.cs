@@ -471,9 +471,10 @@ public sealed class InvariantTests
         ImageConvolver.Convolve(source, separate, new[] { KernelLibrary.Get("Gaussian5") }, ConvolutionOptions.Default);
     }
 
-    // The test task runs this suite three times: as the machine is, with AVX-512 off and with all intrinsics off. A
-    // knob the runtime ignores (.NET 10 reads DOTNET_EnableAVX512, not .NET 8's DOTNET_EnableAVX512F) would leave a
-    // tier untested, and intrinsics switched off some other way would leave the vector tiers untested.
+    // The test task runs this suite three times: as the machine is, with AVX-512 off and with all intrinsics off; and
+    // this class once more with AVX2 off. A knob the runtime ignores (.NET 10 reads DOTNET_EnableAVX512, not .NET 8's
+    // DOTNET_EnableAVX512F) would leave a tier untested, and intrinsics switched off some other way would leave the
+    // vector tiers untested.
     [Fact]
     public void TheInstructionSetsAreTheOnesTheRunAskedFor()
     {
@@ -497,6 +498,12 @@ public sealed class InvariantTests
         {
             Assert.False(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated);
             Assert.False(System.Runtime.Intrinsics.X86.Avx512BW.IsSupported);
+        }
+
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX2") == "0")
+        {
+            Assert.False(System.Runtime.Intrinsics.X86.Avx2.IsSupported);
+            Assert.False(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);
         }
 #endif
     }
