@@ -166,12 +166,12 @@ function Invoke-Test {
         @{ Name = 'engine netstandard2.0 (xunit on .NET 10{0})'; Trx = 'engine-netstandard{0}.trx'; Project = $portableTests; Framework = @('-f', 'net10.0') })
     foreach ($build in $builds) {
         foreach ($tier in $tiers) {
-            if ($tier.EngineOnly -and $build.Project -ne $engineTests) { continue }
+            if ($tier['EngineOnly'] -and $build.Project -ne $engineTests) { continue }
             $name = $build.Name -f $tier.Name
             $trxName = $build.Trx -f $tier.Trx
             # The first tier builds the suite; the others run what it built.
             [string[]] $noBuild = if (-not [object]::ReferenceEquals($tier, $tiers[0])) { '--no-build' }
-            [string[]] $filter = if ($tier.Filter) { '--filter', $tier.Filter }
+            [string[]] $filter = if ($tier['Filter']) { '--filter', $tier['Filter'] }
             if ($tier.Variable) { Set-Item "env:$($tier.Variable)" $tier.Value }
             try {
                 & dotnet test $build.Project @($build.Framework) @noBuild @filter -c $Configuration --nologo -v quiet --logger "trx;LogFileName=$trxName" --logger 'console;verbosity=minimal' --results-directory $results
