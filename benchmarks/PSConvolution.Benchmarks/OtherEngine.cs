@@ -44,8 +44,8 @@ internal sealed class OtherEngine
 
     /// <summary>
     /// The other build's form of <see cref="Contestants"/>' engine case: K1-K6 on the RGB photo, K2a and K2o on its
-    /// RGBA forms (alpha-weighted), one thread, Replicate borders; K1, K2 and K4 from its own library, the others made
-    /// from this build's weights.
+    /// RGBA forms (alpha-weighted), K2u on the cut-out of K2a with independent channels (alpha unselected), one thread,
+    /// Replicate borders; K1, K2 and K4 from its own library, the others made from this build's weights.
     /// </summary>
     public Contestant Create(BenchInput input, string workload)
     {
@@ -53,10 +53,10 @@ internal sealed class OtherEngine
         object kernel = workload switch
         {
             "K1" => library.GetMethod("Get", new[] { typeof(string) })!.Invoke(null, new object[] { "Sharpen" })!,
-            "K2" or "K2a" or "K2o" => library.GetMethod("Get", new[] { typeof(string) })!.Invoke(null, new object[] { "Gaussian5" })!,
+            "K2" or "K2a" or "K2o" or "K2u" => library.GetMethod("Get", new[] { typeof(string) })!.Invoke(null, new object[] { "Gaussian5" })!,
             "K4" => library.GetMethods().Single(m => m.Name == "Gaussian" && m.GetParameters().Length == 2).Invoke(null, new object[] { 31, 5.0 })!,
             "K3" or "K5" or "K6" => Custom(Workloads.EngineKernel(workload)),
-            _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, "Another build runs K1-K6, K2a and K2o."),
+            _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, "Another build runs K1-K6, K2a, K2o and K2u."),
         };
 
         Type kernelType = Type("Kernels.ConvolutionKernel");
@@ -67,10 +67,10 @@ internal sealed class OtherEngine
         object options = Activator.CreateInstance(optionsType)!;
         optionsType.GetProperty("BorderMode")!.SetValue(options, Enum.Parse(Type("BorderMode"), "Replicate"));
         optionsType.GetProperty("MaxDegreeOfParallelism")!.SetValue(options, 1);
-        optionsType.GetProperty("AlphaWeighted")!.SetValue(options, true);
+        optionsType.GetProperty("AlphaWeighted")!.SetValue(options, workload != "K2u");
 
-        bool rgba = workload is "K2a" or "K2o";
-        byte[] pixels = workload switch { "K2a" => input.Rgba, "K2o" => input.RgbaOpaque, _ => input.Rgb };
+        bool rgba = workload is "K2a" or "K2o" or "K2u";
+        byte[] pixels = workload switch { "K2a" or "K2u" => input.Rgba, "K2o" => input.RgbaOpaque, _ => input.Rgb };
         var destination = new byte[pixels.Length];
         Type bufferType = Type("PixelBuffer");
         object layout = Enum.Parse(Type("PixelLayout"), rgba ? "Rgba" : "Rgb");

@@ -44,7 +44,8 @@ namespace PSConvolution.Benchmarks;
 ///                                               against K2, one thread, alternating (options.md);
 ///   bench --against ENGINE.dll --samples DIR --out DIR [--quick] [--workload K2,...] [--tier NAME]
 ///                                               this build's engine against another build's, one thread,
-///                                               alternating in one process (against.md): K1-K6, K2a, K2o;
+///                                               alternating in one process (against.md): K1-K6, K2a, K2o, and K2u
+///                                               (K2a with independent channels);
 ///   bench --make-batch SAMPLES OUT [COUNT]      writes COUNT (40) JPEGs of 2-6 MP made from the sample photos
 ///   bench --opencv-batch IN OUT THREADS         decode, GaussianBlur 5x5, encode (quality 90, the source's chroma
 ///                                               subsampling kept as the module keeps it) every JPEG with OpenCV
@@ -434,14 +435,18 @@ public static class Program
         text.AppendLine();
         text.AppendLine("| workload | this build Mpx/s | other build Mpx/s | time / other's time | largest difference |");
         text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
-        List<Contestant> engine = Contestants.Create(input, quick: true).Where(c => c.IsEngine && c.Threads == 1).ToList();
+        List<Contestant> single = Contestants.Create(input, quick: true).Where(c => c.Threads == 1).ToList();
         foreach (string workload in workloads)
         {
-            Contestant mine = engine.First(c => c.Workload == workload);
+            // K2u is the table's K2a row with independent channels.
+            Contestant mine = workload == "K2u"
+                ? single.First(c => c.Workload == "K2a" && c.Tool != "PSConvolution")
+                : single.First(c => c.IsEngine && c.Workload == workload);
             Contestant theirs = other.Create(input, workload);
             (int difference, _) = Difference(mine.Result(), theirs.Result());
             (List<double> first, List<double> second, List<double> ratios) = Alternate(mine, theirs, pairs);
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(first):F0} | {input.Megapixels / Median(second):F0} | {Spread(ratios, 3)} | {difference} |");
+            string what = workload == "K2u" ? "K2a with independent channels (-AlphaWeighted:$false)" : Workloads.Describe(workload);
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {what} | {input.Megapixels / Median(first):F0} | {input.Megapixels / Median(second):F0} | {Spread(ratios, 3)} | {difference} |");
         }
 
         return text.ToString();
