@@ -25,6 +25,62 @@ public sealed class IntegerPathTests
         Assert.False(SeparableIntegerPath.TryPlan(biased, out _));
     }
 
+    /// <summary>
+    /// The separable integer path puts the source's bytes in the unselected channels of two- and four-channel pixels
+    /// as it stores each vector (and copies them after a three-channel row): on each layout with more than one
+    /// channel, rows whose length ends each vector loop at every place, the symmetric loops and the general one, Same
+    /// and Valid padding, a selected channel is the all-channel result's and every other the source's under the output
+    /// pixel's anchor.
+    /// </summary>
+    [Theory]
+    [InlineData("Gaussian5")]
+    [InlineData("Gaussian3")]
+    [InlineData("Skewed")]
+    public void UnselectedChannelsAreKeptAsTheRowIsStored(string name)
+    {
+        // 1 3 3 1 across (no symmetric loop takes four taps) by 1 2 1 down, over 32; anchored off its centre.
+        ConvolutionKernel kernel = name == "Skewed"
+            ? new ConvolutionKernel(name, "Blur", "x", new[] { KernelMatrix.Create(new[] { new[] { 1.0, 3, 3, 1 }, new[] { 2.0, 6, 6, 2 }, new[] { 1.0, 3, 3, 1 } }, 2, 1) })
+            : KernelLibrary.Get(name);
+        KernelMatrix matrix = kernel.Matrices[0];
+        var step = new ConvolutionStep(new[] { matrix }, kernel.Combination, new[] { (float)kernel.Divisor }, 0, 0, 255, OutputRange.Clamp, new[] { true });
+        Assert.True(SeparableIntegerPath.TryPlan(step, out _));
+
+        var random = new Random(name.Length * 31);
+        // Grey alone has one channel, which a selection takes whole: nothing to keep.
+        foreach (PixelLayout layout in new[] { PixelLayout.GrayAlpha, PixelLayout.Rgb, PixelLayout.Rgba })
+        {
+            for (int width = matrix.Width; width <= 72; width++)
+            {
+                using PlanarImage image = TestImages.Random(random, width, matrix.Height + random.Next(3), layout, 8);
+                foreach (PaddingMode padding in new[] { PaddingMode.Same, PaddingMode.Valid })
+                {
+                    var options = new ConvolutionOptions { AlphaWeighted = false, Padding = padding, BorderMode = (BorderMode)random.Next(5), MaxDegreeOfParallelism = 1 };
+                    using PlanarImage all = PlanarConvolution.Convolve(image, new[] { kernel }, options with { Channels = ColorChannel.All });
+                    ColorChannel selection = layout == PixelLayout.GrayAlpha
+                        ? ColorChannel.Gray
+                        : new[] { ColorChannel.Red, ColorChannel.Green, ColorChannel.Blue, ColorChannel.Red | ColorChannel.Blue, ColorChannel.Color }[random.Next(5)];
+
+                    using PlanarImage result = PlanarConvolution.Convolve(image, new[] { kernel }, options with { Channels = selection });
+                    (int dy, int dx) = padding == PaddingMode.Valid ? (matrix.AnchorY, matrix.AnchorX) : (0, 0);
+                    for (int c = 0; c < image.Channels; c++)
+                    {
+                        bool selected = Convolution.ImageConvolver.IsSelected(layout, c, selection);
+                        Span<float> actual = result.GetChannel(c);
+                        for (int y = 0; y < result.Height; y++)
+                        {
+                            for (int x = 0; x < result.Width; x++)
+                            {
+                                float expected = selected ? all.GetChannel(c)[(y * all.Width) + x] : image.GetChannel(c)[((y + dy) * width) + x + dx];
+                                Expect.True(expected == actual[(y * result.Width) + x], $"{name}, {layout}, {width} wide, {padding}, {selection}: channel {c} at ({y},{x}) is {actual[(y * result.Width) + x]}, expected {expected}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData("Sharpen", true)]
     [InlineData("Sharpen8", true)]

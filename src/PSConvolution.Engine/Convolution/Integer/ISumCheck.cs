@@ -3,7 +3,7 @@ using System.Numerics;
 namespace PSConvolution.Engine.Convolution.Integer;
 
 /// <summary>
-/// Looks at the exact sums of <see cref="SeparableBytePasses.HorizontalStore{TCheck}"/> before they are rounded, as
+/// Looks at the exact sums of <see cref="SeparableBytePasses.HorizontalStore{TCheck}(System.ReadOnlySpan{ushort}, System.ReadOnlySpan{ushort}, System.ReadOnlySpan{int}, int, System.Span{byte}, ref TCheck)"/> before they are rounded, as
 /// each loop computes them. The pass is compiled once for each implementation (a struct), so
 /// <see cref="NoSumCheck"/> adds nothing to it.
 /// </summary>

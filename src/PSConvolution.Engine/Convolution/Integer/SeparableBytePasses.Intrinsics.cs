@@ -86,18 +86,19 @@ internal static partial class SeparableBytePasses
     }
 
     [MethodImpl(Jit.HotLoop)]
-    static partial void HorizontalStoreAvx512<TCheck>(ref ushort src, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, int n, ref byte dst, ref int x, ref TCheck check)
+    static partial void HorizontalStoreAvx512<TCheck, TKept>(ref ushort src, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, int n, ref byte dst, ref int x, ref TCheck check, ref byte kept, in TKept keep)
         where TCheck : struct, ISumCheck
+        where TKept : struct, IKeptSamples
     {
         if (SymmetricSmall(taps, offsets, out int step))
         {
             if (taps[0] == 1)
             {
-                HorizontalSymmetric<TCheck, OuterOne>(ref src, taps, step, shift, n, ref dst, ref x, ref check);
+                HorizontalSymmetric<TCheck, TKept, OuterOne>(ref src, taps, step, shift, n, ref dst, ref x, ref check, ref kept, in keep);
             }
             else
             {
-                HorizontalSymmetric<TCheck, OuterAny>(ref src, taps, step, shift, n, ref dst, ref x, ref check);
+                HorizontalSymmetric<TCheck, TKept, OuterAny>(ref src, taps, step, shift, n, ref dst, ref x, ref check, ref kept, in keep);
             }
         }
 
@@ -127,7 +128,7 @@ internal static partial class SeparableBytePasses
                 }
 
                 check.Vectors(a0, a1, x);
-                StoreLevels(a0, a1, count, bias, one, ref dst, x);
+                StoreLevels(a0, a1, count, bias, one, ref dst, x, ref kept, in keep);
             }
         }
 
@@ -157,7 +158,7 @@ internal static partial class SeparableBytePasses
                 }
 
                 check.Vectors(a0, a1, x);
-                StoreLevels(a0, a1, count, bias, one, ref dst, x);
+                StoreLevels(a0, a1, count, bias, one, ref dst, x, ref kept, in keep);
             }
         }
     }
@@ -172,8 +173,9 @@ internal static partial class SeparableBytePasses
     }
 
     [MethodImpl(Jit.HotLoop)]
-    private static void HorizontalSymmetric<TCheck, TOuter>(ref ushort src, ReadOnlySpan<ushort> taps, int step, int shift, int n, ref byte dst, ref int x, ref TCheck check)
+    private static void HorizontalSymmetric<TCheck, TKept, TOuter>(ref ushort src, ReadOnlySpan<ushort> taps, int step, int shift, int n, ref byte dst, ref int x, ref TCheck check, ref byte kept, in TKept keep)
         where TCheck : struct, ISumCheck
+        where TKept : struct, IKeptSamples
         where TOuter : struct, IOuterWeight
     {
         bool five = taps.Length == 5;
@@ -219,7 +221,7 @@ internal static partial class SeparableBytePasses
                 }
 
                 check.Vectors(a0, a1, i);
-                StoreLevels(a0, a1, count, bias, one, ref dst, i);
+                StoreLevels(a0, a1, count, bias, one, ref dst, i, ref kept, in keep);
             }
         }
 
@@ -252,8 +254,8 @@ internal static partial class SeparableBytePasses
                 a2 += Vector256.LoadUnsafe(ref s, o2 + 32) * w2;
                 a3 += Vector256.LoadUnsafe(ref s, o2 + 48) * w2;
                 check.Vectors(a0, a1, a2, a3, i);
-                StoreLevels(a0, a1, count, bias, one, ref dst, i);
-                StoreLevels(a2, a3, count, bias, one, ref dst, i + 32);
+                StoreLevels(a0, a1, count, bias, one, ref dst, i, ref kept, in keep);
+                StoreLevels(a2, a3, count, bias, one, ref dst, i + 32, ref kept, in keep);
             }
         }
 
@@ -510,18 +512,20 @@ internal static partial class SeparableBytePasses
     // made once for the loop (a shift by an int is masked and moved into a vector register at every step), and at a
     // count of 0, where nothing is rounded, one and bias are 0: the same instructions whatever the count, no branch.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreLevels(Vector512<ushort> a0, Vector512<ushort> a1, Vector128<ushort> count, Vector512<ushort> bias, Vector512<ushort> one, ref byte dst, int x)
+    private static void StoreLevels<TKept>(Vector512<ushort> a0, Vector512<ushort> a1, Vector128<ushort> count, Vector512<ushort> bias, Vector512<ushort> one, ref byte dst, int x, ref byte kept, in TKept keep)
+        where TKept : struct, IKeptSamples
     {
         a0 = Avx512BW.ShiftRightLogical(a0 + bias + (Avx512BW.ShiftRightLogical(a0, count) & one), count);
         a1 = Avx512BW.ShiftRightLogical(a1 + bias + (Avx512BW.ShiftRightLogical(a1, count) & one), count);
 
-        Avx512BW.ConvertToVector256ByteWithSaturation(a0).StoreUnsafe(ref dst, (nuint)x);
-        Avx512BW.ConvertToVector256ByteWithSaturation(a1).StoreUnsafe(ref dst, (nuint)(x + 32));
+        keep.Keep(Avx512BW.ConvertToVector256ByteWithSaturation(a0), ref kept, (nuint)x).StoreUnsafe(ref dst, (nuint)x);
+        keep.Keep(Avx512BW.ConvertToVector256ByteWithSaturation(a1), ref kept, (nuint)(x + 32)).StoreUnsafe(ref dst, (nuint)(x + 32));
     }
 
     // The same for 32 sums with AVX2.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreLevels(Vector256<ushort> a0, Vector256<ushort> a1, Vector128<ushort> count, Vector256<ushort> bias, Vector256<ushort> one, ref byte dst, int x)
+    private static void StoreLevels<TKept>(Vector256<ushort> a0, Vector256<ushort> a1, Vector128<ushort> count, Vector256<ushort> bias, Vector256<ushort> one, ref byte dst, int x, ref byte kept, in TKept keep)
+        where TKept : struct, IKeptSamples
     {
         a0 = Avx2.ShiftRightLogical(a0 + bias + (Avx2.ShiftRightLogical(a0, count) & one), count);
         a1 = Avx2.ShiftRightLogical(a1 + bias + (Avx2.ShiftRightLogical(a1, count) & one), count);
@@ -529,7 +533,7 @@ internal static partial class SeparableBytePasses
         // Every lane is at most 255 here (the weights are non-negative and sum to 2^shift), so the signed saturating
         // pack narrows exactly; it works within 128-bit lanes, so the quarters are put back in order after it.
         Vector256<byte> packed = Avx2.PackUnsignedSaturate(a0.AsInt16(), a1.AsInt16());
-        Avx2.Permute4x64(packed.AsUInt64(), 0b11_01_10_00).AsByte().StoreUnsafe(ref dst, (nuint)x);
+        keep.Keep(Avx2.Permute4x64(packed.AsUInt64(), 0b11_01_10_00).AsByte(), ref kept, (nuint)x).StoreUnsafe(ref dst, (nuint)x);
     }
 }
 #endif

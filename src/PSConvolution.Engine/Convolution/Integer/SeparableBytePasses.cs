@@ -184,8 +184,9 @@ internal static partial class SeparableBytePasses
     // multiply, instead of a loop over taps; the same wrapping 16-bit sums as the general loop, so the same bytes. It
     // steps whole vectors from x (a multiple of Vector<byte>.Count, as the checks need) and returns where it stopped.
     [MethodImpl(Jit.HotLoop)]
-    private static int HorizontalSymmetricPortable<TCheck>(ref ushort src, ReadOnlySpan<ushort> taps, int step, int shift, int n, ref byte dst, int x, ref TCheck check)
+    private static int HorizontalSymmetricPortable<TCheck, TKept>(ref ushort src, ReadOnlySpan<ushort> taps, int step, int shift, int n, ref byte dst, int x, ref TCheck check, ref byte kept, in TKept keep)
         where TCheck : struct, ISumCheck
+        where TKept : struct, IKeptSamples
     {
         bool five = taps.Length == 5;
         var w0 = new Vector<ushort>(taps[0]);
@@ -209,16 +210,17 @@ internal static partial class SeparableBytePasses
             a0 += VectorMemory.LoadUnsafe(ref s, o2) * w2;
             a1 += VectorMemory.LoadUnsafe(ref s, o2 + half) * w2;
             check.Vectors(a0, a1, x);
-            StoreLevels(a0, a1, shift, bias, ref dst, x);
+            StoreLevels(a0, a1, shift, bias, ref dst, x, ref kept, in keep);
         }
 
         return x;
     }
 
     // The portable loops' sums a0 then a1 divided by 2^shift, rounded to nearest with ties to even, stored as bytes
-    // from x on.
+    // from x on, the unselected channels' bytes those of kept.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreLevels(Vector<ushort> a0, Vector<ushort> a1, int shift, Vector<ushort> bias, ref byte dst, int x)
+    private static void StoreLevels<TKept>(Vector<ushort> a0, Vector<ushort> a1, int shift, Vector<ushort> bias, ref byte dst, int x, ref byte kept, in TKept keep)
+        where TKept : struct, IKeptSamples
     {
         if (shift > 0)
         {
@@ -227,7 +229,7 @@ internal static partial class SeparableBytePasses
         }
 
         var max = new Vector<ushort>(255);
-        VectorMemory.StoreUnsafe(Vector.Narrow(Vector.Min(a0, max), Vector.Min(a1, max)), ref dst, x);
+        VectorMemory.StoreUnsafe(keep.Keep(Vector.Narrow(Vector.Min(a0, max), Vector.Min(a1, max)), ref kept, x), ref dst, x);
     }
 
     // Offsets 0, step, 2·step, ...: taps a whole step apart from the row's start, as the symmetric loops read them.
@@ -261,23 +263,40 @@ internal static partial class SeparableBytePasses
     }
 
     /// <summary>The horizontal pass at stride 1, its exact sums shown to <paramref name="check"/> before they are rounded and stored as bytes.</summary>
-    [MethodImpl(Jit.HotLoop)]
     public static void HorizontalStore<TCheck>(ReadOnlySpan<ushort> row, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, Span<byte> destination, ref TCheck check)
         where TCheck : struct, ISumCheck
+        => HorizontalStore(row, taps, offsets, shift, destination, ref check, destination, default(NoKeptSamples));
+
+    /// <summary>
+    /// The horizontal pass at stride 1, rounded and stored as bytes, the channels <paramref name="keep"/> does not
+    /// select taken from <paramref name="kept"/> (the source's bytes under the output pixels) as they are stored.
+    /// </summary>
+    public static void HorizontalStore<TKept>(ReadOnlySpan<ushort> row, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, Span<byte> destination, ReadOnlySpan<byte> kept, in TKept keep)
+        where TKept : struct, IKeptSamples
+    {
+        var none = default(NoSumCheck);
+        HorizontalStore(row, taps, offsets, shift, destination, ref none, kept, keep);
+    }
+
+    [MethodImpl(Jit.HotLoop)]
+    private static void HorizontalStore<TCheck, TKept>(ReadOnlySpan<ushort> row, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, Span<byte> destination, ref TCheck check, ReadOnlySpan<byte> keptRow, in TKept keep)
+        where TCheck : struct, ISumCheck
+        where TKept : struct, IKeptSamples
     {
         int n = destination.Length;
-        if (taps.Length != offsets.Length || row.Length < n + offsets[^1])
+        if (taps.Length != offsets.Length || row.Length < n + offsets[^1] || keptRow.Length < n)
         {
             throw new ArgumentOutOfRangeException(nameof(row));
         }
 
         ref ushort src = ref MemoryMarshal.GetReference(row);
         ref byte dst = ref MemoryMarshal.GetReference(destination);
+        ref byte kept = ref MemoryMarshal.GetReference(keptRow);
         int x = 0;
-        HorizontalStoreAvx512(ref src, taps, offsets, shift, n, ref dst, ref x, ref check);
+        HorizontalStoreAvx512(ref src, taps, offsets, shift, n, ref dst, ref x, ref check, ref kept, in keep);
         if (Vector.IsHardwareAccelerated && x <= n - Vector<byte>.Count && IsSymmetricSmall(taps) && EvenlySpacedFromZero(offsets, out int step))
         {
-            x = HorizontalSymmetricPortable(ref src, taps, step, shift, n, ref dst, x, ref check);
+            x = HorizontalSymmetricPortable(ref src, taps, step, shift, n, ref dst, x, ref check, ref kept, in keep);
         }
 
         if (Vector.IsHardwareAccelerated)
@@ -296,7 +315,7 @@ internal static partial class SeparableBytePasses
                 }
 
                 check.Vectors(a0, a1, x);
-                StoreLevels(a0, a1, shift, bias, ref dst, x);
+                StoreLevels(a0, a1, shift, bias, ref dst, x, ref kept, in keep);
             }
         }
 
@@ -309,7 +328,7 @@ internal static partial class SeparableBytePasses
             }
 
             check.Sample(x, a);
-            Unsafe.Add(ref dst, x) = RoundShift(a, shift);
+            Unsafe.Add(ref dst, x) = keep.Keep(RoundShift(a, shift), ref kept, x);
         }
     }
 
@@ -323,6 +342,7 @@ internal static partial class SeparableBytePasses
     // rows are evenly spaced; it sets done when it computed all four rows whole.
     static partial void VerticalFourVectors(ref byte src, ReadOnlySpan<int> rowStarts, ReadOnlySpan<ushort> taps, int offset, int n, ref ushort targets, int pitch, ref bool done);
 
-    static partial void HorizontalStoreAvx512<TCheck>(ref ushort src, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, int n, ref byte dst, ref int x, ref TCheck check)
-        where TCheck : struct, ISumCheck;
+    static partial void HorizontalStoreAvx512<TCheck, TKept>(ref ushort src, ReadOnlySpan<ushort> taps, ReadOnlySpan<int> offsets, int shift, int n, ref byte dst, ref int x, ref TCheck check, ref byte kept, in TKept keep)
+        where TCheck : struct, ISumCheck
+        where TKept : struct, IKeptSamples;
 }

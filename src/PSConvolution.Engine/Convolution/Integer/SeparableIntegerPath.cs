@@ -91,6 +91,10 @@ internal static class SeparableIntegerPath
         // none reads the constant border the vertical pass computes all four at once (VerticalBytesFour), loading the
         // rows they share once; the working set is then four 16-bit rows and kh + 3 source rows.
         bool blocks = rows.Stride == 1;
+
+        // Where some channel is not selected, a row not strided nor checked takes the source's bytes for it as the row
+        // is stored; any other row copies them after.
+        KeptSamples? kept = checks is null && columns.Stride == 1 ? KeptSamples.For(channels, step.Selected) : null;
         (int Start, int Source, int Length, int From)[] runs = RowPadding.RunSources(columns, width);
         RowBands.Run(firstRow, Math.Min(endRow, rows.OutputLength), parallel, [MethodImpl(Jit.HotLoop)] (start, end) =>
         {
@@ -112,7 +116,7 @@ internal static class SeparableIntegerPath
                         RowPadding.FillFour(width, channels, runs, borderColumn[0], padded.AsSpan(0, 4 * paddedLength), paddedLength, ref four);
                         for (int k = 0; k < 4; k++)
                         {
-                            StoreRow(source.Span, width, channels, destination.Span, step, plan, rows, columns, horizontalOffsets, checks, strided, rowLength, y + k, padded.AsSpan(k * paddedLength, paddedLength));
+                            StoreRow(source.Span, width, channels, destination.Span, step, plan, rows, columns, horizontalOffsets, checks, kept, strided, rowLength, y + k, padded.AsSpan(k * paddedLength, paddedLength));
                         }
 
                         y += 3;
@@ -139,7 +143,7 @@ internal static class SeparableIntegerPath
 
                     var sums = new ColumnSums(source, rowStarts, rowTaps, count, (ushort)constant, channels);
                     RowPadding.Fill(width, channels, columns, borderColumn, row, ref sums);
-                    StoreRow(source.Span, width, channels, destination.Span, step, plan, rows, columns, horizontalOffsets, checks, strided, rowLength, y, row);
+                    StoreRow(source.Span, width, channels, destination.Span, step, plan, rows, columns, horizontalOffsets, checks, kept, strided, rowLength, y, row);
                 }
             }
             finally
@@ -154,14 +158,25 @@ internal static class SeparableIntegerPath
     }
 
     // The horizontal pass of output row y from its padded vertical sums, its exact sums shown to the row's check
-    // where there is one, then the row compacted to the column stride and the unselected channels copied.
+    // where there is one, then the row compacted to the column stride and the unselected channels copied, unless
+    // `kept` took them from the source as the row was stored.
     [MethodImpl(Jit.HotLoop)]
-    private static void StoreRow<TCheck>(ReadOnlySpan<byte> source, int width, int channels, Span<byte> destination, ConvolutionStep step, SeparableIntegerPlan plan, KernelSamplingMap rows, KernelSamplingMap columns, int[] horizontalOffsets, IRowSumChecks<TCheck>? checks, byte[]? strided, int rowLength, int y, Span<ushort> row)
+    private static void StoreRow<TCheck>(ReadOnlySpan<byte> source, int width, int channels, Span<byte> destination, ConvolutionStep step, SeparableIntegerPlan plan, KernelSamplingMap rows, KernelSamplingMap columns, int[] horizontalOffsets, IRowSumChecks<TCheck>? checks, KeptSamples? kept, byte[]? strided, int rowLength, int y, Span<ushort> row)
         where TCheck : struct, ISumCheck
     {
         int outWidth = columns.OutputLength;
         Span<byte> dst = destination.Slice(y * outWidth * channels, outWidth * channels);
         Span<byte> target = strided is null ? dst : strided.AsSpan(0, rowLength);
+        if (kept is KeptSamples keep)
+        {
+            // The source's pixels under the output pixels' anchors: row y·stride + the rows' centre offset, from the
+            // columns' (the columns are not strided here).
+            int sourceRow = (y * rows.Stride) + rows.CentreOffset;
+            ReadOnlySpan<byte> under = source.Slice(((sourceRow * width) + columns.CentreOffset) * channels, dst.Length);
+            SeparableBytePasses.HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, dst, under, keep);
+            return;
+        }
+
         if (checks is null)
         {
             SeparableBytePasses.HorizontalStore(row, plan.RowTaps, horizontalOffsets, plan.Shift, target);
