@@ -32,9 +32,9 @@ internal readonly partial struct NoKeptSamples : IKeptSamples
 /// Some channels of two- or four-channel pixels not selected (alpha, with independent channels; or colours left out):
 /// a mask with 0xFF in each byte of such a channel, pixel after pixel. Such pixels divide every vector, and each vector
 /// a pass stores starts at a pixel, so one mask serves them all, read as an operand. Three-channel pixels would need
-/// the mask of each vector's phase in its pixel: a first form that read it from a pattern at each store made the
-/// horizontal pass of an RGBA blur cost more than the copy after it had, so those rows still copy after the pass
-/// (<see cref="For"/> gives no form for them).
+/// the mask of each vector's phase in its pixel: a first form that read it from a pattern at each store (the phase
+/// computed, and the pattern loaded, at every store, with registers spilled) saved nothing on the RGBA blur, so
+/// those rows still copy after the pass (<see cref="For"/> gives no form for them).
 /// </summary>
 internal readonly partial struct KeptSamples : IKeptSamples
 {
