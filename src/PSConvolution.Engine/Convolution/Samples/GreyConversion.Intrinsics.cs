@@ -189,11 +189,8 @@ internal static partial class GreyConversion
     private static Vector128<int> GreyAndAlpha(Vector128<int> pixels)
     {
         Vector128<int> low = Vector128.Create(0xFF);
-        Vector128<float> rounding = Vector128.Create(SampleConversion.RoundingMagic);
-        Vector128<float> l = (Vector128.Create(Red) * Vector128.ConvertToSingle(pixels & low))
-            + (Vector128.Create(Green) * Vector128.ConvertToSingle(Vector128.ShiftRightLogical(pixels, 8) & low))
-            + (Vector128.Create(Blue) * Vector128.ConvertToSingle(Vector128.ShiftRightLogical(pixels, 16) & low));
-        return Sse2.ConvertToVector128Int32WithTruncation((l + rounding) - rounding) | Vector128.ShiftLeft(Vector128.ShiftRightLogical(pixels, 24), 8);
+        Vector128<int> luma = Luma(pixels & low, Vector128.ShiftRightLogical(pixels, 8) & low, Vector128.ShiftRightLogical(pixels, 16) & low);
+        return luma | Vector128.ShiftLeft(Vector128.ShiftRightLogical(pixels, 24), 8);
     }
 
     /// <summary>
@@ -252,11 +249,8 @@ internal static partial class GreyConversion
     private static Vector256<int> GreyAndAlpha(Vector256<int> pixels)
     {
         Vector256<int> low = Vector256.Create(0xFF);
-        Vector256<float> rounding = Vector256.Create(SampleConversion.RoundingMagic);
-        Vector256<float> l = (Vector256.Create(Red) * Avx.ConvertToVector256Single(pixels & low))
-            + (Vector256.Create(Green) * Avx.ConvertToVector256Single(Vector256.ShiftRightLogical(pixels, 8) & low))
-            + (Vector256.Create(Blue) * Avx.ConvertToVector256Single(Vector256.ShiftRightLogical(pixels, 16) & low));
-        return Avx.ConvertToVector256Int32WithTruncation((l + rounding) - rounding) | Vector256.ShiftLeft(Vector256.ShiftRightLogical(pixels, 24), 8);
+        Vector256<int> luma = Luma(pixels & low, Vector256.ShiftRightLogical(pixels, 8) & low, Vector256.ShiftRightLogical(pixels, 16) & low);
+        return luma | Vector256.ShiftLeft(Vector256.ShiftRightLogical(pixels, 24), 8);
     }
 
     // The rounded luma of the first four pixels of each channel's bytes.
