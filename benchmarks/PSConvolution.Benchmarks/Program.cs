@@ -445,8 +445,7 @@ public static class Program
             Contestant theirs = other.Create(input, workload);
             (int difference, _) = Difference(mine.Result(), theirs.Result());
             (List<double> first, List<double> second, List<double> ratios) = Alternate(mine, theirs, pairs);
-            string what = workload == "K2u" ? "K2a with independent channels (-AlphaWeighted:$false)" : Workloads.Describe(workload);
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {what} | {input.Megapixels / Median(first):F0} | {input.Megapixels / Median(second):F0} | {Spread(ratios, 3)} | {difference} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | {input.Megapixels / Median(first):F0} | {input.Megapixels / Median(second):F0} | {Spread(ratios, 3)} | {difference} |");
         }
 
         return text.ToString();

@@ -24,6 +24,7 @@ internal static class Workloads
         "K2a" => "K2 on RGBA, alpha-weighted: the photo cut out as an ellipse with a soft rim",
         "K2h" => "K2a at half opacity (alpha 0-127): a half-transparent layer",
         "K2o" => "K2 on RGBA with full alpha everywhere: an alpha channel the image does not use",
+        "K2u" => "K2a with independent channels (-AlphaWeighted:$false)",
         _ => workload,
     };
 
