@@ -113,7 +113,63 @@ internal static class Contestants
     /// </summary>
     public static byte[] ExactResult(BenchInput input, string workload) => Engine(input, workload, 1, KernelDecomposition.Never).Result();
 
-    private static Contestant Copy(BenchInput input, int threads)
+    /// <summary>
+    /// A chain of dependent multiply-adds, with no memory traffic, split as the engine splits an image's rows (four
+    /// bands a thread, run by <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>): what a second
+    /// processor gives where the threads share nothing but the start and the end of a call. Its result is the chain's
+    /// last value, so the work cannot be left out.
+    /// </summary>
+    /// <param name="threads">Threads, as for the engine.</param>
+    /// <param name="steps">Multiply-adds a call, all threads together.</param>
+    public static Contestant Arithmetic(int threads, long steps)
+    {
+        double total = 0;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        int bands = 4 * threads;
+        void Run()
+        {
+            double sum = 0;
+            Parallel.For(0, bands, options, b =>
+            {
+                double value = Chain(steps / bands, b);
+                lock (options)
+                {
+                    sum += value;
+                }
+            });
+            total = sum;
+        }
+
+        return new Contestant("arithmetic", threads, "multiply-adds", () => { }, Run, () => { Run(); return BitConverter.GetBytes(total); });
+    }
+
+    /// <summary>Multiply-adds per second of <see cref="Arithmetic"/>'s chain on one thread, measured over about 50 ms.</summary>
+    public static double ArithmeticRate()
+    {
+        for (long steps = 1 << 20; ; steps *= 2)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            Chain(steps, 0);
+            if (watch.Elapsed.TotalSeconds > 0.05)
+            {
+                return steps / watch.Elapsed.TotalSeconds;
+            }
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static double Chain(long steps, int seed)
+    {
+        double x = seed;
+        for (long i = 0; i < steps; i++)
+        {
+            x = (x * 0.999999) + 1e-6;
+        }
+
+        return x;
+    }
+
+    public static Contestant Copy(BenchInput input, int threads)
     {
         var destination = new byte[input.Rgb.Length];
         byte[] source = input.Rgb;

@@ -32,7 +32,8 @@ namespace PSConvolution.Benchmarks;
 ///                                               --tier: the label of the rows (default: avx512, avx2 or portable, as detected)
 ///   bench --scaling --samples DIR --out DIR [--quick] [--workload K2,...] [--tier NAME]
 ///                                               the engine with one thread (held on each processor in turn, on a
-///                                               two-processor machine) and with two, alternating (scaling.md);
+///                                               two-processor machine) and with two, alternating, and the same for a
+///                                               copy of the photo's bytes and for arithmetic alone (scaling.md);
 ///   bench --alpha-cost --samples DIR --out DIR [--quick] [--tier NAME]
 ///                                               K2a, K2h, K2o and K2a unweighted against K2, one thread, alternating (alpha-cost.md);
 ///   bench --memory-floor --samples DIR --out DIR [--quick] [--tier NAME]
@@ -280,7 +281,10 @@ public static class Program
     /// processors and a thread can be held on one (<see cref="ProcessorPinning"/>), the one-thread run is timed on each
     /// of them, and the speed-up is taken against each and against their mean (what two threads would give at each
     /// one's own speed, halved: 2 is perfect, as on two alike). Prints the medians of the rounds' speed-ups with the
-    /// middle half of them, and each run's median rate.
+    /// middle half of them, and each run's median rate. Two more rows show what the machine allows in the same
+    /// minute: a copy of the photo's bytes (what two threads gain where memory is all the work) and arithmetic alone,
+    /// split into bands and run as the engine runs rows, each call as long as K2's (what they gain where nothing is
+    /// shared).
     /// </summary>
     private static string Scaling(BenchInput input, string[] workloads, string tier, int pairs)
     {
@@ -295,16 +299,15 @@ public static class Program
         text.AppendLine(pinned
             ? string.Create(CultureInfo.InvariantCulture, $"| workload | one thread, processor {processors[0]} | one thread, processor {processors[1]} | two threads | over processor {processors[0]} | over processor {processors[1]} | over their mean |{Environment.NewLine}| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
             : "| workload | one thread | two threads | speed-up |" + Environment.NewLine + "| --- | ---: | ---: | ---: |");
-        foreach (string workload in workloads)
+        void Row(string label, Contestant one, Contestant two, bool rates)
         {
-            Contestant one = engine.First(c => c.Workload == workload && c.Threads == 1);
-            Contestant two = engine.First(c => c.Workload == workload && c.Threads == 2);
-            text.Append(CultureInfo.InvariantCulture, $"| {workload} {Workloads.Describe(workload)} | ");
+            string Rate(List<double> times) => rates ? (input.Megapixels / Median(Sorted(times))).ToString("F0", CultureInfo.InvariantCulture) : "-";
+            text.Append(CultureInfo.InvariantCulture, $"| {label} | ");
             if (!pinned)
             {
                 (List<double> single, List<double> both, List<double> ratios) = Alternate(one, two, pairs);
-                text.AppendLine(CultureInfo.InvariantCulture, $"{input.Megapixels / Median(single):F0} | {input.Megapixels / Median(both):F0} | {Spread(ratios)} |");
-                continue;
+                text.AppendLine(CultureInfo.InvariantCulture, $"{Rate(single)} | {Rate(both)} | {Spread(ratios)} |");
+                return;
             }
 
             List<double>[] times = Rounds(new[] { Pinned(one, processors[0]), Pinned(one, processors[1]), Timer(two) }, pairs);
@@ -314,8 +317,27 @@ public static class Program
             // Two threads' rate over the mean of the one-thread rates: (1 / t2) / ((1 / t0 + 1 / t1) / 2).
             List<double> overMean = times[2].Select((t2, r) => 2 / ((t2 / times[0][r]) + (t2 / times[1][r]))).ToList();
             overMean.Sort();
-            text.AppendLine(CultureInfo.InvariantCulture, $"{input.Megapixels / Median(Sorted(times[0])):F0} | {input.Megapixels / Median(Sorted(times[1])):F0} | {input.Megapixels / Median(Sorted(times[2])):F0} | {Spread(overFirst)} | {Spread(overSecond)} | {Spread(overMean)} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{Rate(times[0])} | {Rate(times[1])} | {Rate(times[2])} | {Spread(overFirst)} | {Spread(overSecond)} | {Spread(overMean)} |");
         }
+
+        foreach (string workload in workloads)
+        {
+            Row($"{workload} {Workloads.Describe(workload)}", engine.First(c => c.Workload == workload && c.Threads == 1), engine.First(c => c.Workload == workload && c.Threads == 2), rates: true);
+        }
+
+        // What the machine allows: the same rounds for a copy of the photo's bytes (memory alone) and for arithmetic
+        // alone, split as the engine splits rows, each call as long as K2's on one thread.
+        Row("the memory floor: a copy of the same bytes", Contestants.Copy(input, 1), Contestants.Copy(input, 2), rates: true);
+        Contestant k2 = engine.First(c => c.Workload == "K2" && c.Threads == 1);
+        k2.Run();
+        var watch = Stopwatch.StartNew();
+        for (int i = 0; i < 5; i++)
+        {
+            k2.Run();
+        }
+
+        long steps = (long)(Contestants.ArithmeticRate() * watch.Elapsed.TotalSeconds / 5);
+        Row("arithmetic alone: dependent multiply-adds in four bands a thread, a call as long as K2's on one thread", Contestants.Arithmetic(1, steps), Contestants.Arithmetic(2, steps), rates: false);
 
         return text.ToString();
     }
