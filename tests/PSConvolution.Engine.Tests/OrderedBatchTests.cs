@@ -108,4 +108,52 @@ public sealed class OrderedBatchTests
         batch.Dispose();
         Assert.Equal(3, abandoned.Count);
     }
+
+    [Fact]
+    public void WorkersRunOnThreadsOfTheirOwnAndLeaveTheThreadPoolFree()
+    {
+        // More workers than the pool starts threads for at once, each held in its job: on pool threads they would
+        // leave nothing free, and work the runtime queues to the pool (the engine's bands, .NET's handler of SIGHUP)
+        // would wait for the pool to add threads, about one each half second.
+        ThreadPool.GetMinThreads(out int poolThreads, out _);
+        int workers = poolThreads + 32;
+        using var release = new ManualResetEventSlim();
+        using var allStarted = new CountdownEvent(workers);
+        int onPoolThreads = 0;
+        using var batch = new OrderedBatch<string>(workers, (_, _) =>
+        {
+            if (Thread.CurrentThread.IsThreadPoolThread)
+            {
+                Interlocked.Increment(ref onPoolThreads);
+            }
+
+            allStarted.Signal();
+            release.Wait();
+        }, CancellationToken.None);
+        try
+        {
+            for (int i = 0; i < workers; i++)
+            {
+                batch.Add(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            using var ran = new ManualResetEventSlim();
+            ThreadPool.UnsafeQueueUserWorkItem(_ => ran.Set(), null);
+            Assert.True(ran.Wait(TimeSpan.FromSeconds(10)), $"a work item queued to the thread pool waited more than 10 s behind {workers} workers held in their jobs");
+            Assert.True(allStarted.Wait(TimeSpan.FromSeconds(10)), "not every worker started");
+            Assert.Equal(0, Volatile.Read(ref onPoolThreads));
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        batch.Complete();
+        for (int i = 0; i < workers; i++)
+        {
+            Assert.True(batch.TryTake(wait: true, out string job, out Exception? failure));
+            Assert.Equal(i.ToString(System.Globalization.CultureInfo.InvariantCulture), job);
+            Assert.Null(failure);
+        }
+    }
 }
