@@ -206,10 +206,14 @@ while (-not ((Test-Path -LiteralPath $out -PathType Container) -and (Get-ChildIt
         }
 
         # Runs a child pwsh on $Script and, given a signal, sends it the moment an output is half-way; its exit code.
-        # -Ignored starts it as nohup does, with the signal ignored (sh's trap '', then exec).
+        # -Ignored starts it as nohup does, with the signal ignored (sh's trap '', then exec). Otherwise the signal
+        # does what it does by default in the child, as under a terminal, even where the tests themselves run under
+        # nohup (an ignored signal is inherited, and a shell cannot undo that): GNU env's --default-signal.
+        $script:canDefaultSignal = [bool](Get-Command env -CommandType Application -ErrorAction SilentlyContinue) -and $(& env --default-signal=HUP true 2>$null; $LASTEXITCODE -eq 0)
         function script:Invoke-Interrupted([string] $Script, [string] $Out, [string] $Signal, [switch] $Ignored) {
             $command = @(Get-PwshCommand) + @('-NoProfile', '-NonInteractive', '-File', $Script, $ModulePath, $noise, $Out)
             if ($Ignored) { $command = @('sh', '-c', "trap '' $Signal; exec `"`$@`"", 'sh') + $command }
+            elseif ($Signal -and $canDefaultSignal) { $command = @('env', "--default-signal=$Signal") + $command }
             $start = [Diagnostics.ProcessStartInfo]::new($command[0])
             foreach ($argument in @($command | Select-Object -Skip 1)) { $start.ArgumentList.Add($argument) }
             $start.RedirectStandardOutput = $true
