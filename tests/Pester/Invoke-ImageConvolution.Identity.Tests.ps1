@@ -34,7 +34,8 @@ Describe 'Invoke-ImageConvolution keeps a rewritten file''s identity' -Skip:(-no
     It 'keeps odd modes exactly, group-writable and read-only included' {
         $file = Join-Path $dir 'priv.jpg'
         & chmod 464 $file
-        Invoke-ImageConvolution -LiteralPath $file -Kernel Box3 -InPlace | Out-Null
+        # Read-only to its owner: -Force, which a user other than root needs to replace it (root may write any file).
+        Invoke-ImageConvolution -LiteralPath $file -Kernel Box3 -InPlace -Force | Out-Null
         Get-Mode $file | Should -Be '464'
     }
 
