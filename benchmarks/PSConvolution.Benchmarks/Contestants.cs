@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks;
 using ImageMagick;
@@ -148,7 +150,7 @@ internal static class Contestants
     {
         for (long steps = 1 << 20; ; steps *= 2)
         {
-            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var watch = Stopwatch.StartNew();
             Chain(steps, 0);
             if (watch.Elapsed.TotalSeconds > 0.05)
             {
@@ -157,7 +159,7 @@ internal static class Contestants
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static double Chain(long steps, int seed)
     {
         double x = seed;

@@ -328,15 +328,9 @@ public static class Program
         // What the machine allows: the same rounds for a copy of the photo's bytes (memory alone) and for arithmetic
         // alone, split as the engine splits rows, each call as long as K2's on one thread.
         Row("the memory floor: a copy of the same bytes", Contestants.Copy(input, 1), Contestants.Copy(input, 2), rates: true);
-        Contestant k2 = engine.First(c => c.Workload == "K2" && c.Threads == 1);
-        k2.Run();
-        var watch = Stopwatch.StartNew();
-        for (int i = 0; i < 5; i++)
-        {
-            k2.Run();
-        }
-
-        long steps = (long)(Contestants.ArithmeticRate() * watch.Elapsed.TotalSeconds / 5);
+        Func<int, double> k2 = Timer(engine.First(c => c.Workload == "K2" && c.Threads == 1));
+        k2(1);
+        long steps = (long)(Contestants.ArithmeticRate() * k2(5) / 5);
         Row("arithmetic alone: dependent multiply-adds in four bands a thread, a call as long as K2's on one thread", Contestants.Arithmetic(1, steps), Contestants.Arithmetic(2, steps), rates: false);
 
         return text.ToString();
