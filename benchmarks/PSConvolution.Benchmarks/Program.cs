@@ -301,7 +301,8 @@ public static class Program
             : "| workload | one thread | two threads | speed-up |" + Environment.NewLine + "| --- | ---: | ---: | ---: |");
         void Row(string label, Contestant one, Contestant two, bool rates)
         {
-            string Rate(List<double> times) => rates ? (input.Megapixels / Median(Sorted(times))).ToString("F0", CultureInfo.InvariantCulture) : "-";
+            // A sorted list's median rate (Alternate sorts its lists; the pinned rounds are sorted here).
+            string Rate(List<double> sorted) => rates ? (input.Megapixels / Median(sorted)).ToString("F0", CultureInfo.InvariantCulture) : "-";
             text.Append(CultureInfo.InvariantCulture, $"| {label} | ");
             if (!pinned)
             {
@@ -317,7 +318,7 @@ public static class Program
             // Two threads' rate over the mean of the one-thread rates: (1 / t2) / ((1 / t0 + 1 / t1) / 2).
             List<double> overMean = times[2].Select((t2, r) => 2 / ((t2 / times[0][r]) + (t2 / times[1][r]))).ToList();
             overMean.Sort();
-            text.AppendLine(CultureInfo.InvariantCulture, $"{Rate(times[0])} | {Rate(times[1])} | {Rate(times[2])} | {Spread(overFirst)} | {Spread(overSecond)} | {Spread(overMean)} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{Rate(Sorted(times[0]))} | {Rate(Sorted(times[1]))} | {Rate(Sorted(times[2]))} | {Spread(overFirst)} | {Spread(overSecond)} | {Spread(overMean)} |");
         }
 
         foreach (string workload in workloads)

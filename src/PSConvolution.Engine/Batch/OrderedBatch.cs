@@ -63,9 +63,10 @@ public sealed class OrderedBatch<TJob> : IDisposable
         {
             // A thread of its own, not one of the thread pool's: a worker lives as long as the batch and blocks
             // between jobs, and workers on pool threads (maxWorkers of them; the cmdlet's -ThrottleLimit) left the
-            // pool's first threads busy for the whole call. What the runtime queues to the pool then waited for it to add threads, half a
-            // second at a time: the engine's bands, and .NET's handler of SIGHUP, so with more workers than processors
-            // a closed terminal ended the process 0.7 s late, after an output started later had been put in place.
+            // pool's first threads busy for the whole call. What the runtime queues to the pool then waited for it
+            // to add threads, half a second at a time: the engine's bands, and .NET's handler of SIGHUP, so with
+            // more workers than processors a closed terminal ended the process 0.7 s late, after an output started
+            // later had been put in place.
             workers.Add(Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
         }
 
